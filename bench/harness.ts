@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbLocal } from '../functions/local/dynamodb-local';
+import { dynamoDbClient, documentClient } from '../functions/shared/aws-clients';
+import { createTableInput } from '../functions/store/table';
+
+export interface Figure {
+  value: number;
+  unit: string;
+}
+export type Figures = Record<string, Figure>;
+
+/** What every benchmark gets: the run's DynamoDB Local and a way to make a fresh table on it. */
+export interface BenchContext {
+  dynamo: DynamoDbLocal;
+  freshTable(label: string): Promise<{ tableName: string; client: ReturnType<typeof dynamoDbClient>; doc: ReturnType<typeof documentClient> }>;
+  log(message: string): void;
+}
+
+export interface Benchmark {
+  /** Figure names it reports, for the table even when it fails. */
+  name: string;
+  run(context: BenchContext): Promise<Figures>;
+}
+
+export async function makeFreshTable(label: string) {
+  const tableName = `bench-${label}-${randomUUID().slice(0, 8)}`;
+  const client = dynamoDbClient();
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  return { tableName, client, doc: documentClient(client) };
+}
+
+export function percentile(sortedAscending: number[], p: number): number {
+  if (sortedAscending.length === 0) return Number.NaN;
+  const index = Math.min(sortedAscending.length - 1, Math.max(0, Math.ceil((p / 100) * sortedAscending.length) - 1));
+  return sortedAscending[index] ?? Number.NaN;
+}
+
+export function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

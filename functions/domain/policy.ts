@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { CATEGORIES, SEVERITIES } from './vocabulary';
+
+export const periodSchema = z.object({
+  amount: z.number().int().min(0).max(400),
+  unit: z.enum(['calendar-days', 'working-days', 'months']),
+});
+export type Period = z.infer<typeof periodSchema>;
+
+const bySeverity = z.object({ minor: periodSchema, moderate: periodSchema, serious: periodSchema });
+
+/**
+ * Every period the procedure uses. Defaults follow the statutes where they fix a period (复议 60 days,
+ * 行政复议法 §20; 诉讼 6 months, 行政诉讼法 §46) and common district practice where the law leaves the
+ * period to the administrative organ (the notice deadline, the 催告 and 公告 periods).
+ */
+export const policySchema = z
+  .object({
+    /** 督促自行拆除: how long the community urges a resident-built case before a notice is issued. */
+    persuasion: periodSchema,
+    /** 限期拆除/整改 deadline in the notice, per category and severity. */
+    noticeDeadline: z.object({ 'unit-internal': bySeverity, 'resident-built': bySeverity, other: bySeverity }),
+    /** How long before the notice deadline the reminder goes out. */
+    reminderLead: periodSchema,
+    /** After the deadline, the time an officer has to record the inspection before it is overdue. */
+    inspectionWindow: periodSchema,
+    /** How many overdue inspection windows pass (each escalated by email) before the case is flagged for attention. */
+    inspectionOverdueRounds: z.number().int().min(1).max(10),
+    /** 催告书: the period for self-performance and 陈述申辩 (行政强制法 §35–§36). */
+    urgePeriod: periodSchema,
+    /** 强制拆除公告: the self-demolition period announced before forced demolition (§44). */
+    announcementPeriod: periodSchema,
+    /** 行政复议 filing window after the enforcement decision. */
+    reconsiderationWindow: periodSchema,
+    /** 行政诉讼 filing window after the enforcement decision. */
+    litigationWindow: periodSchema,
+    /** The time the enforcement team has to carry out a scheduled demolition before it is overdue. */
+    enforcementWindow: periodSchema,
+    /** Day-time hours in Asia/Shanghai when forced demolition may be scheduled (§43: not at night). */
+    enforcementHours: z
+      .object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) })
+      .refine((h) => h.start < h.end, { message: 'start must be before end' }),
+    extensions: z.object({
+      maxCount: z.number().int().min(0).max(5),
+      maxTotalDays: z.number().int().min(0).max(120),
+    }),
+  })
+  .strict();
+export type Policy = z.infer<typeof policySchema>;
+
+const days = (amount: number): Period => ({ amount, unit: 'calendar-days' });
+const workingDays = (amount: number): Period => ({ amount, unit: 'working-days' });
+
+export const DEFAULT_POLICY: Policy = {
+  persuasion: days(7),
+  noticeDeadline: {
+    'unit-internal': { minor: days(30), moderate: days(15), serious: days(7) },
+    'resident-built': { minor: days(15), moderate: days(10), serious: days(5) },
+    other: { minor: days(30), moderate: days(15), serious: days(7) },
+  },
+  reminderLead: workingDays(3),
+  inspectionWindow: workingDays(5),
+  inspectionOverdueRounds: 3,
+  urgePeriod: days(10),
+  announcementPeriod: days(10),
+  reconsiderationWindow: days(60),
+  litigationWindow: { amount: 6, unit: 'months' },
+  enforcementWindow: days(30),
+  enforcementHours: { start: '09:00', end: '17:00' },
+  extensions: { maxCount: 2, maxTotalDays: 60 },
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type PolicyOverrides = DeepPartial<Policy>;
+
+function merge<T>(base: T, override: unknown): T {
+  if (override === undefined) return base;
+  if (typeof base !== 'object' || base === null || typeof override !== 'object' || override === null) {
+    return override as T;
+  }
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) {
+    result[key] = merge((base as Record<string, unknown>)[key], value);
+  }
+  return result as T;
+}
+
+/** The statutory defaults with a district's overrides applied, validated as a whole. */
+export function resolvePolicy(overrides: unknown = {}): Policy {
+  return policySchema.parse(merge(DEFAULT_POLICY, overrides));
+}
+
+export function noticePeriodFor(policy: Policy, category: (typeof CATEGORIES)[number], severity: (typeof SEVERITIES)[number]): Period {
+  return policy.noticeDeadline[category][severity];
+}

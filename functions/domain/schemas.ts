@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import {
+  APPEAL_KINDS,
+  CASE_STATUSES,
+  CATEGORIES,
+  DISMISSAL_REASONS,
+  EVENT_TYPES,
+  INSPECTION_RESULTS,
+  MATERIALS,
+  ROLES,
+  SERVICE_METHODS,
+  SEVERITIES,
+} from './vocabulary';
+import { shanghaiDateOf } from './shanghai-time';
+
+// Control characters other than tab/newline have no place in case text and break exports and emails.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Trimmed text of bounded length without control characters. */
+export const text = (max: number, min = 1) =>
+  z
+    .string()
+    .trim()
+    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters');
+
+export const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
+
+/** Mainland mobile (1xxxxxxxxxx) or landline (0xx-xxxxxxx), optionally prefixed +86. */
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mainland China mobile or landline number');
+
+export const caseId = z.string().regex(/^C-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/, 'must be a case id like C-20261129-7K3M2Q');
+
+export const locationSchema = z.strictObject({
+  subdistrict: text(64),
+  community: text(64),
+  address: text(200),
+  lat: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90').optional(),
+  lon: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180').optional(),
+});
+
+export const structureSchema = z.strictObject({
+  areaM2: z.number().positive('must be greater than 0').max(100_000, 'must be at most 100000 m²'),
+  floors: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+  material: z.enum(MATERIALS),
+});
+
+export const partySchema = z.strictObject({
+  name: text(100),
+  unit: text(200).optional(),
+  phone,
+  email: z.email('must be an email address').max(254).optional(),
+});
+
+export const reporterSchema = z.strictObject({
+  name: text(100),
+  unit: text(200).optional(),
+  phone: phone.optional(),
+});
+
+export const photoRefSchema = z.strictObject({
+  ref: text(500),
+  caption: text(200).optional(),
+});
+
+/** What community staff submit when they report a suspected illegal construction. */
+export const caseSubmissionSchema = z.strictObject({
+  location: locationSchema,
+  category: z.enum(CATEGORIES),
+  severity: z.enum(SEVERITIES),
+  description: text(2000),
+  structure: structureSchema,
+  responsibleParty: partySchema,
+  reporter: reporterSchema,
+  photos: z.array(photoRefSchema).max(20, 'at most 20 photos').default([]),
+  discoveredOn: isoDate,
+});
+export type CaseSubmission = z.infer<typeof caseSubmissionSchema>;
+
+/** The submission schema with the checks that depend on today's date in Asia/Shanghai. */
+export function caseSubmissionSchemaAt(now: Date) {
+  const today = shanghaiDateOf(now);
+  return caseSubmissionSchema.superRefine((value, ctx) => {
+    if (value.discoveredOn > today) {
+      ctx.addIssue({ code: 'custom', path: ['discoveredOn'], message: `must not be in the future (today is ${today} in Asia/Shanghai)` });
+    }
+    if (value.discoveredOn < '2000-01-01') {
+      ctx.addIssue({ code: 'custom', path: ['discoveredOn'], message: 'must not be before 2000-01-01' });
+    }
+  });
+}
+
+/** Optimistic concurrency: the case version the officer looked at. */
+const expectedVersion = z.number().int().min(1).optional();
+
+/** Rejects a date-time later than now (plus a little clock skew). */
+function notInFuture(now: Date, field: string) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const raw = value[field];
+    if (typeof raw === 'string' && Date.parse(raw) > now.getTime() + 5 * 60_000) {
+      ctx.addIssue({ code: 'custom', path: [field], message: 'must not be in the future' });
+    }
+  };
+}
+
+export const inspectionActionSchema = z.strictObject({
+  result: z.enum(INSPECTION_RESULTS),
+  inspectedAt: isoDateTime,
+  inspector: text(100),
+  notes: text(2000).optional(),
+  areaRemovedM2: z.number().min(0).max(100_000).optional(),
+  photos: z.array(photoRefSchema).max(20).default([]),
+  expectedVersion,
+});
+export type InspectionAction = z.infer<typeof inspectionActionSchema>;
+
+export const extensionActionSchema = z.strictObject({
+  newDeadline: isoDate,
+  reason: text(1000),
+  approver: text(100),
+  expectedVersion,
+});
+export type ExtensionAction = z.infer<typeof extensionActionSchema>;
+
+/** 陈述申辩: the party's statement and the officer's decision on it. */
+export const representationActionSchema = z.strictObject({
+  receivedOn: isoDate,
+  summary: text(4000),
+  outcome: z.enum(['accepted', 'rejected']),
+  response: text(4000),
+  expectedVersion,
+});
+export type RepresentationAction = z.infer<typeof representationActionSchema>;
+
+export const appealFiledSchema = z.strictObject({
+  action: z.literal('filed'),
+  kind: z.enum(APPEAL_KINDS),
+  filedOn: isoDate,
+  authority: text(200),
+  reference: text(100),
+  expectedVersion,
+});
+export const appealResolvedSchema = z.strictObject({
+  action: z.literal('resolved'),
+  outcome: z.enum(['upheld', 'revoked']),
+  resolvedOn: isoDate,
+  reference: text(100),
+  summary: text(2000).optional(),
+  expectedVersion,
+});
+export const appealActionSchema = z.discriminatedUnion('action', [appealFiledSchema, appealResolvedSchema]);
+export type AppealAction = z.infer<typeof appealActionSchema>;
+
+export const enforcementActionSchema = z.strictObject({
+  completedAt: isoDateTime,
+  teamLead: text(100),
+  areaRemovedM2: z.number().positive('must be greater than 0').max(100_000),
+  notes: text(2000).optional(),
+  expectedVersion,
+});
+export type EnforcementAction = z.infer<typeof enforcementActionSchema>;
+
+export const dismissalActionSchema = z
+  .strictObject({
+    reason: z.enum(DISMISSAL_REASONS),
+    explanation: text(2000),
+    duplicateOf: caseId.optional(),
+    expectedVersion,
+  })
+  .superRefine((value, ctx) => {
+    if (value.reason === 'duplicate' && !value.duplicateOf) {
+      ctx.addIssue({ code: 'custom', path: ['duplicateOf'], message: 'is required when the reason is duplicate' });
+    }
+  });
+export type DismissalAction = z.infer<typeof dismissalActionSchema>;
+
+/** Action schemas whose timestamps must not lie in the future, bound to the current time. */
+export function inspectionActionSchemaAt(now: Date) {
+  return inspectionActionSchema.superRefine(notInFuture(now, 'inspectedAt'));
+}
+export function enforcementActionSchemaAt(now: Date) {
+  return enforcementActionSchema.superRefine(notInFuture(now, 'completedAt'));
+}
+
+export const actorSchema = z.strictObject({
+  sub: z.string().min(1).max(128),
+  role: z.enum([...ROLES, 'system']),
+});
+export type ActorRef = z.infer<typeof actorSchema>;
+
+export const deadlineSchema = z.strictObject({
+  date: isoDate,
+  at: isoDateTime,
+  provisional: z.boolean(),
+});
+
+export const noticeSchema = z.strictObject({
+  number: z.string(),
+  issuedAt: isoDateTime,
+  deadline: deadlineSchema,
+  service: z.strictObject({ method: z.enum(SERVICE_METHODS), servedOn: isoDate }),
+  extensionCount: z.number().int().min(0),
+  extendedDays: z.number().int().min(0),
+});
+
+export const pendingCallbackSchema = z.strictObject({
+  token: z.string().min(1),
+  /** The kind of human step the workflow is waiting for. */
+  kind: z.enum(['persuasion-result', 'inspection', 'enforcement']),
+  openedAt: isoDateTime,
+  dueAt: isoDateTime,
+});
+
+/** The case item: the current state of one case. Its history is in its events. */
+export const caseRecordSchema = z.strictObject({
+  id: caseId,
+  status: z.enum(CASE_STATUSES),
+  version: z.number().int().min(1),
+  category: z.enum(CATEGORIES),
+  severity: z.enum(SEVERITIES),
+  location: locationSchema,
+  areaM2: z.number().positive(),
+  description: z.string(),
+  responsibleParty: partySchema,
+  reporterSub: z.string(),
+  reportedAt: isoDateTime,
+  discoveredOn: isoDate,
+  updatedAt: isoDateTime,
+  /** The deadline that is running now (persuasion, notice, inspection, 催告, windows, enforcement). */
+  dueAt: isoDateTime.optional(),
+  deadlines: z
+    .strictObject({
+      persuasion: deadlineSchema.optional(),
+      notice: deadlineSchema.optional(),
+      inspection: deadlineSchema.optional(),
+      urge: deadlineSchema.optional(),
+      announcement: deadlineSchema.optional(),
+      reconsideration: deadlineSchema.optional(),
+      litigation: deadlineSchema.optional(),
+      enforcement: deadlineSchema.optional(),
+    })
+    .default({}),
+  notice: noticeSchema.optional(),
+  enforcementAt: isoDateTime.optional(),
+  pendingCallback: pendingCallbackSchema.optional(),
+  possibleDuplicates: z.array(caseId).default([]),
+  attention: z.strictObject({ reason: z.string(), at: isoDateTime }).optional(),
+  areaRemovedM2: z.number().min(0).optional(),
+  closedAt: isoDateTime.optional(),
+  lastSeq: z.number().int().min(1),
+  lastHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type CaseRecord = z.infer<typeof caseRecordSchema>;
+
+/** One entry in a case's append-only history. */
+export const caseEventSchema = z.strictObject({
+  caseId,
+  seq: z.number().int().min(1),
+  type: z.enum(EVENT_TYPES),
+  at: isoDateTime,
+  actor: actorSchema,
+  /** Status after the event. */
+  status: z.enum(CASE_STATUSES),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type CaseEvent = z.infer<typeof caseEventSchema>;

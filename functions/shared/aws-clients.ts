@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * Every SDK client gets connection and request timeouts: a dependency that hangs must surface as an
+ * error the API can answer with 503, never as a request that waits forever.
+ */
+export const REQUEST_HANDLER = { connectionTimeout: 2_000, requestTimeout: 5_000 } as const;
+
+export class ScanForbiddenError extends Error {
+  override readonly name = 'ScanForbiddenError';
+}
+
+/**
+ * A DynamoDB client that refuses Scan. Every read in Rectify is a Query or a Get on a known key, so a
+ * Scan can only be a bug — and one that would read every case ever stored.
+ */
+export function dynamoDbClient(options: { maxAttempts?: number } = {}): DynamoDBClient {
+  const client = new DynamoDBClient({ maxAttempts: options.maxAttempts ?? 3, requestHandler: REQUEST_HANDLER });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ScanCommand') throw new ScanForbiddenError('DynamoDB Scan is not allowed in Rectify');
+      return next(args);
+    },
+    { step: 'initialize', name: 'forbidScan' },
+  );
+  return client;
+}
+
+export function documentClient(client: DynamoDBClient = dynamoDbClient()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}

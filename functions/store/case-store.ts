@@ -1,0 +1,327 @@
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import type { CaseEvent, CaseRecord } from '../domain/schemas';
+import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
+import type { CaseStatus } from '../domain/vocabulary';
+import { TABLE, keys } from './table';
+import { AlreadyExistsError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
+import { decodeCursor, encodeCursor } from './cursor';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const idempotencyRecordSchema = z.object({
+  key: z.string(),
+  requestHash: z.string(),
+  state: z.enum(['IN_PROGRESS', 'COMPLETED']),
+  caseId: z.string(),
+  createdAt: z.string(),
+  statusCode: z.number().int().optional(),
+  response: z.unknown().optional(),
+  expiresAt: z.number().int(),
+});
+export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
+
+export const caseSummarySchema = caseRecordSchema.pick({
+  id: true,
+  status: true,
+  version: true,
+  category: true,
+  severity: true,
+  location: true,
+  areaM2: true,
+  reportedAt: true,
+  discoveredOn: true,
+  updatedAt: true,
+  dueAt: true,
+  attention: true,
+  closedAt: true,
+  reporterSub: true,
+}).extend({ noticeNumber: z.string().optional() });
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+/** Extra writes that must commit atomically with a case change (e.g. the notice counter). */
+export interface CommitOptions {
+  /** Take notice number `expected + 1` for `year`; fails as a conflict if someone took it first. */
+  noticeCounter?: { year: number; expected: number };
+  extraItems?: TransactItem[];
+}
+
+const EVENT_KEY_ATTRIBUTES = ['PK', 'SK'] as const;
+const STATUS_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK'] as const;
+const AREA_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI2PK', 'GSI2SK'] as const;
+
+function stripKeys(item: Item): Item {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1p, GSI1SK: _g1s, GSI2PK: _g2p, GSI2SK: _g2s, entity: _e, noticeNumber: _n, ...rest } = item;
+  return rest;
+}
+
+function isConditionFailure(error: unknown): error is TransactionCanceledException {
+  return error instanceof TransactionCanceledException || (error as { name?: string } | null)?.name === 'TransactionCanceledException';
+}
+
+function reasonCodes(error: TransactionCanceledException): (string | undefined)[] {
+  return (error.CancellationReasons ?? []).map((r) => r.Code);
+}
+
+/**
+ * The case store: one DynamoDB table holding case items, their append-only events, idempotency records
+ * and counters. A case write and its event are always one transaction guarded by the case version.
+ */
+export class CaseStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  private caseItem(record: CaseRecord): Item {
+    return {
+      ...keys.case(record.id),
+      ...keys.statusIndex(record.status, record.dueAt, record.id),
+      ...keys.areaIndex(record.location.subdistrict, record.reportedAt, record.id),
+      entity: 'case',
+      ...record,
+      ...(record.notice ? { noticeNumber: record.notice.number } : {}),
+    };
+  }
+
+  private eventItem(event: CaseEvent): Item {
+    return { ...keys.event(event.caseId, event.seq), entity: 'event', ...event };
+  }
+
+  /**
+   * Creates a case: case item, first event and (when given) the idempotency record in one transaction.
+   * Throws IdempotencyKeyTakenError when the key exists, AlreadyExistsError when the case id does.
+   */
+  async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord): Promise<void> {
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: this.tableName, Item: this.eventItem(firstEvent), ConditionExpression: 'attribute_not_exists(PK)' } },
+    ];
+    if (idempotency) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.idempotency(idempotency.key), entity: 'idempotency', ...idempotency },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        const codes = reasonCodes(error);
+        if (idempotency && codes[2] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError(idempotency.key);
+        if (codes.includes('ConditionalCheckFailed')) throw new AlreadyExistsError(`case ${record.id} already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Stores the next state of a case and the event that produced it, if and only if the case is still
+   * at `before.version`. Anything else throws VersionConflictError and writes nothing.
+   */
+  async commit(before: Pick<CaseRecord, 'id' | 'version'>, next: CaseRecord, event: CaseEvent, options: CommitOptions = {}): Promise<void> {
+    if (next.version !== before.version + 1 || event.seq !== next.lastSeq || event.hash !== next.lastHash) {
+      throw new RangeError('next case state does not follow from the event being appended');
+    }
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.caseItem(next),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': before.version },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: this.eventItem(event), ConditionExpression: 'attribute_not_exists(PK)' } },
+    ];
+    if (options.noticeCounter) {
+      const { year, expected } = options.noticeCounter;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.noticeCounter(year), entity: 'counter', value: expected + 1 },
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(PK) OR #value = :expected' : '#value = :expected',
+          ExpressionAttributeNames: { '#value': 'value' },
+          ExpressionAttributeValues: { ':expected': expected },
+        },
+      });
+    }
+    items.push(...(options.extraItems ?? []));
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (isConditionFailure(error) && reasonCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+        throw new VersionConflictError(before.id, before.version);
+      }
+      throw error;
+    }
+  }
+
+  async getCase(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.case(id), ConsistentRead: options.consistent ?? true }));
+    return result.Item ? caseRecordSchema.parse(stripKeys(result.Item)) : undefined;
+  }
+
+  /** One page of a case's history in sequence order. */
+  async history(id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<CaseEvent>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.case(id).PK, ':prefix': keys.eventPrefix },
+        Limit: options.limit ?? 100,
+        ExclusiveStartKey: decodeCursor(options.cursor, EVENT_KEY_ATTRIBUTES),
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => caseEventSchema.parse(stripKeys(item))),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  /** Every event of a case, page by page. */
+  async *allEvents(id: string, pageSize = 200): AsyncGenerator<CaseEvent> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.history(id, { limit: pageSize, cursor });
+      yield* page.items;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
+  /** Cases in a status, earliest running deadline first; `dueBefore` narrows to those already due. */
+  async listByStatus(status: CaseStatus, options: { dueBefore?: string; limit?: number; cursor?: string } = {}): Promise<Page<CaseSummary>> {
+    const index = TABLE.indexes.byStatusDue;
+    const values: Item = { ':pk': `STATUS#${status}` };
+    let condition = `${index.partitionKey} = :pk`;
+    if (options.dueBefore) {
+      condition += ` AND ${index.sortKey} < :due`;
+      values[':due'] = options.dueBefore;
+    }
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: condition,
+        ExpressionAttributeValues: values,
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: decodeCursor(options.cursor, STATUS_INDEX_KEY_ATTRIBUTES),
+      }),
+    );
+    return { items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))), cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /**
+   * Cases in a sub-district (optionally one community) reported within [from, to), newest last.
+   * The community filter runs on the index page, so a page may hold fewer than `limit` items; follow the
+   * cursor until it is absent.
+   */
+  async listByArea(
+    subdistrict: string,
+    options: { community?: string; from?: string; to?: string; limit?: number; cursor?: string } = {},
+  ): Promise<Page<CaseSummary>> {
+    const index = TABLE.indexes.byAreaReported;
+    const from = options.from ?? '0000';
+    const to = options.to ?? '9999';
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :from AND :to`,
+        ...(options.community
+          ? {
+              FilterExpression: '#location.#community = :community',
+              ExpressionAttributeNames: { '#location': 'location', '#community': 'community' },
+            }
+          : {}),
+        ExpressionAttributeValues: {
+          ':pk': `AREA#${subdistrict}`,
+          ':from': from,
+          // '#' sorts before every id character, '~' after: [from, to) on the timestamp prefix.
+          ':to': `${to}#`,
+          ...(options.community ? { ':community': options.community } : {}),
+        },
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: decodeCursor(options.cursor, AREA_INDEX_KEY_ATTRIBUTES),
+      }),
+    );
+    return { items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))), cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }));
+    return result.Item ? idempotencyRecordSchema.parse(stripKeys(result.Item)) : undefined;
+  }
+
+  async completeIdempotency(key: string, statusCode: number, response: unknown): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.idempotency(key),
+        UpdateExpression: 'SET #state = :completed, statusCode = :code, #response = :response',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':code': statusCode, ':response': response },
+      }),
+    );
+  }
+
+  /** The last notice number taken in `year` (0 when none). */
+  async noticeCounter(year: number): Promise<number> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.noticeCounter(year), ConsistentRead: true }));
+    const value = result.Item?.value;
+    return typeof value === 'number' ? value : 0;
+  }
+
+  /** Takes the next notice number of `year` atomically (for numbers not tied to a case change). */
+  async allocateNoticeNumber(year: number): Promise<number> {
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.noticeCounter(year),
+        UpdateExpression: 'SET entity = :entity ADD #value :one',
+        ExpressionAttributeNames: { '#value': 'value' },
+        ExpressionAttributeValues: { ':one': 1, ':entity': 'counter' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return z.number().int().parse(result.Attributes?.value);
+  }
+
+  /** Marks a case as needing a person's attention (a failed task, an overdue step). */
+  async flagForAttention(id: string, reason: string, at: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.attention(id), entity: 'attention', caseId: id, reason, at } }));
+  }
+
+  async clearAttention(id: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.attention(id) }));
+  }
+
+  /** Cases flagged for attention. */
+  async listFlagged(options: { limit?: number; cursor?: string } = {}): Promise<Page<{ caseId: string; reason: string; at: string }>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'ATTENTION' },
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: decodeCursor(options.cursor, EVENT_KEY_ATTRIBUTES),
+      }),
+    );
+    const itemSchema = z.object({ caseId: z.string(), reason: z.string(), at: z.string() });
+    return { items: (result.Items ?? []).map((i) => itemSchema.parse(i)), cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+}

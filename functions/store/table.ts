@@ -1,0 +1,80 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The one table's keys and indexes. The local stack creates the table from `createTableInput` and the
+ * CDK stack from the same definition, so the two cannot drift.
+ */
+export const TABLE = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Lists by status ordered by the running deadline: the work queues and the overdue list. */
+    byStatusDue: { name: 'byStatusDue', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    /** Lists by sub-district ordered by report time: area lists and date-range reports. */
+    byAreaReported: { name: 'byAreaReported', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  },
+  /** Attributes copied into both indexes so a list page is answered from the index alone. */
+  projectedAttributes: [
+    'id',
+    'status',
+    'version',
+    'category',
+    'severity',
+    'location',
+    'areaM2',
+    'reportedAt',
+    'discoveredOn',
+    'updatedAt',
+    'dueAt',
+    'noticeNumber',
+    'attention',
+    'closedAt',
+    'reporterSub',
+  ],
+} as const;
+
+export type IndexName = keyof typeof TABLE.indexes;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const indexes = Object.values(TABLE.indexes);
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [TABLE.partitionKey, TABLE.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S',
+    })),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projectedAttributes] },
+    })),
+  };
+}
+
+/** Key builders: the only place key formats are spelled. */
+export const keys = {
+  case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),
+  event: (id: string, seq: number) => ({ PK: `CASE#${id}`, SK: `EVT#${String(seq).padStart(9, '0')}` }),
+  eventPrefix: 'EVT#',
+  idempotency: (key: string) => ({ PK: `IDEMP#${key}`, SK: 'IDEMP' }),
+  noticeCounter: (year: number) => ({ PK: `COUNTER#NOTICE#${year}`, SK: 'COUNTER' }),
+  attention: (id: string) => ({ PK: 'ATTENTION', SK: `CASE#${id}` }),
+  statusIndex: (status: string, dueAt: string | undefined, id: string) => ({
+    GSI1PK: `STATUS#${status}`,
+    // Cases without a running deadline sort after every dated one.
+    GSI1SK: `${dueAt ?? '9999-12-31T23:59:59.999Z'}#${id}`,
+  }),
+  areaIndex: (subdistrict: string, reportedAt: string, id: string) => ({
+    GSI2PK: `AREA#${subdistrict}`,
+    GSI2SK: `${reportedAt}#${id}`,
+  }),
+};

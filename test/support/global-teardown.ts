@@ -1,0 +1,9 @@
+import { rmSync } from 'node:fs';
+import type { DynamoDbLocal } from '../../functions/local/dynamodb-local';
+import { LOCAL_PARTS_FILE } from './paths';
+
+export default async function globalTeardown(): Promise<void> {
+  const dynamo = (globalThis as { __rectifyDynamo?: DynamoDbLocal }).__rectifyDynamo;
+  await dynamo?.stop();
+  rmSync(LOCAL_PARTS_FILE, { force: true });
+}
