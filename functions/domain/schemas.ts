@@ -249,6 +249,8 @@ export const caseRecordSchema = z.strictObject({
   notice: noticeSchema.optional(),
   enforcementAt: isoDateTime.optional(),
   pendingCallback: pendingCallbackSchema.optional(),
+  /** The name of the workflow execution carrying the case now (to stop it on dismissal or appeal). */
+  execution: z.string().max(80).optional(),
   possibleDuplicates: z.array(caseId).default([]),
   attention: z.strictObject({ reason: z.string(), at: isoDateTime }).optional(),
   areaRemovedM2: z.number().min(0).optional(),

@@ -1,0 +1,55 @@
+import type { CaseRecord } from '../domain/schemas';
+
+/** Every email Rectify sends. */
+export const MAIL_KINDS = [
+  /** copy of the 限期拆除/整改通知书 to the sub-district office */
+  'notice-copy',
+  /** the notice to the responsible party, when an email address is known */
+  'notice-to-party',
+  /** reminder before the notice deadline */
+  'reminder',
+  /** missed deadline / not demolished: escalation to the sub-district office with the 催告 */
+  'escalation',
+  /** the inspection after the deadline was not recorded in time */
+  'inspection-overdue',
+  /** 强制执行决定书 and 公告 */
+  'enforcement-decided',
+  /** forced demolition scheduled */
+  'enforcement-scheduled',
+  /** scheduled demolition not recorded as done in time */
+  'enforcement-overdue',
+  /** an appeal (复议/诉讼) put the case on hold */
+  'appeal-hold',
+  /** a workflow step failed and the case needs attention */
+  'workflow-failure',
+] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export interface MailRequest {
+  kind: MailKind;
+  /**
+   * The occasion within the case this email belongs to (e.g. `intake-1`, `notice-RN-2026-000012`,
+   * `inspection-overdue-2`). With the case id and kind it forms the email's deterministic id, so
+   * re-running a phase never sends the same email twice.
+   */
+  occasion: string;
+  /** The case as it stands after the step that sends the email. */
+  caseRecord: CaseRecord;
+  /** Facts not on the case item: an inspection result, the next step and its date, a failure cause. */
+  facts?: Record<string, string | number | boolean | undefined>;
+}
+
+export interface MailDelivery {
+  id: string;
+  status: 'sent' | 'already-sent' | 'pending';
+}
+
+/** The mail port: record the email in the outbox, then deliver it at most once. */
+export interface Mailer {
+  deliver(request: MailRequest): Promise<MailDelivery[]>;
+}
+
+/** `C-20261129-7K3M2Q#notice-RN-2026-000012#notice-copy` */
+export function mailId(caseId: string, occasion: string, kind: MailKind, recipientIndex = 0): string {
+  return `${caseId}#${occasion}#${kind}${recipientIndex ? `#${recipientIndex}` : ''}`;
+}

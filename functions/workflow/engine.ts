@@ -1,0 +1,32 @@
+/**
+ * The workflow engine port. In AWS it is Step Functions; on a laptop it is the local engine running the
+ * same ASL. Both start executions by deterministic name, so starting a phase twice starts it once.
+ */
+
+/** A case runs one execution per phase, so no execution approaches a year or 25,000 events. */
+export const PHASES = ['intake', 'enforcement', 'after-appeal'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface PhaseInput {
+  caseId: string;
+  phase: Phase;
+  /** Distinguishes repeated phases of one case (e.g. the second appeal resolution). */
+  round: number;
+}
+
+/** `C-20261129-7K3M2Q--intake--1`: valid as a Step Functions execution name (≤ 80, [A-Za-z0-9-_]). */
+export function executionName(input: PhaseInput): string {
+  return `${input.caseId}--${input.phase}--${input.round}`;
+}
+
+export type CallbackDelivery = 'delivered' | 'stale';
+
+export interface WorkflowEngine {
+  /** Starts the phase's execution unless one with the same name exists; never starts it twice. */
+  startExecution(input: PhaseInput): Promise<{ name: string; started: boolean }>;
+  /** Answers a pending `.waitForTaskToken` step. `stale` when the step already ended (timed out, stopped). */
+  sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery>;
+  sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery>;
+  /** Stops a running execution (dismissal, appeal hold); stopping a finished one is not an error. */
+  stopExecution(name: string, cause: string): Promise<void>;
+}
