@@ -19,7 +19,7 @@ export function applyEvent(
   current: CaseRecord,
   draft: EventDraft,
   to: CaseStatus,
-  patch: Partial<Omit<CaseRecord, 'id' | 'version' | 'lastSeq' | 'lastHash' | 'status'>> = {},
+  patch: Partial<Omit<CaseRecord, 'id' | 'version' | 'lastSeq' | 'lastHash' | 'status' | 'milestones'>> = {},
 ): { next: CaseRecord; event: CaseEvent } {
   const event = seal(
     {
@@ -33,9 +33,11 @@ export function applyEvent(
     },
     current.lastHash,
   );
+  const milestones = to !== current.status && !current.milestones[to] ? { ...current.milestones, [to]: event.at } : current.milestones;
   const next: CaseRecord = {
     ...current,
     ...patch,
+    milestones,
     status: to,
     version: current.version + 1,
     updatedAt: draft.at.toISOString(),
@@ -47,7 +49,7 @@ export function applyEvent(
 
 /** The first event of a case, and the case item it produces. */
 export function openCase(
-  base: Omit<CaseRecord, 'version' | 'lastSeq' | 'lastHash' | 'status' | 'updatedAt'>,
+  base: Omit<CaseRecord, 'version' | 'lastSeq' | 'lastHash' | 'status' | 'updatedAt' | 'milestones'>,
   draft: EventDraft,
 ): { record: CaseRecord; event: CaseEvent } {
   const event = seal(
@@ -57,6 +59,7 @@ export function openCase(
   const record: CaseRecord = {
     ...base,
     status: 'REPORTED',
+    milestones: { REPORTED: event.at },
     version: 1,
     updatedAt: draft.at.toISOString(),
     lastSeq: 1,

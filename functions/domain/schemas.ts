@@ -255,6 +255,8 @@ export const caseRecordSchema = z.strictObject({
   attention: z.strictObject({ reason: z.string(), at: isoDateTime }).optional(),
   areaRemovedM2: z.number().min(0).optional(),
   closedAt: isoDateTime.optional(),
+  /** When the case first entered each status: the facts a work-summary report counts. */
+  milestones: z.partialRecord(z.enum(CASE_STATUSES), isoDateTime).default({}),
   lastSeq: z.number().int().min(1),
   lastHash: z.string().regex(/^[0-9a-f]{64}$/),
 });

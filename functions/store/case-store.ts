@@ -39,6 +39,8 @@ export const caseSummarySchema = caseRecordSchema.pick({
   attention: true,
   closedAt: true,
   reporterSub: true,
+  milestones: true,
+  areaRemovedM2: true,
 }).extend({ noticeNumber: z.string().optional() });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 

@@ -31,6 +31,8 @@ export const TABLE = {
     'attention',
     'closedAt',
     'reporterSub',
+    'milestones',
+    'areaRemovedM2',
   ],
 } as const;
 
