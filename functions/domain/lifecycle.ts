@@ -22,6 +22,7 @@ export const ACTION_NAMES = [
   'close',
   'dismiss',
   'record-task-failure',
+  'record-email-failure',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -74,6 +75,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'close', from: ['SELF_DEMOLISHED', 'ENFORCED'], to: 'CLOSED', roles: ['system'], event: 'CASE_CLOSED' },
   { action: 'dismiss', from: OPEN_STATUSES, to: 'DISMISSED', roles: ['officer'], event: 'CASE_DISMISSED' },
   { action: 'record-task-failure', from: ALL, to: 'unchanged', roles: ['system'], event: 'TASK_FAILED' },
+  { action: 'record-email-failure', from: ALL, to: 'unchanged', roles: ['system'], event: 'EMAIL_FAILED' },
 ];
 
 export type Decision =
