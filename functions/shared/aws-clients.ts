@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 
 /**
  * Every SDK client gets connection and request timeouts: a dependency that hangs must surface as an
- * error the API can answer with 503, never as a request that waits forever.
+ * error the API can answer with 503, never as a request that waits forever. (`throwOnRequestTimeout`: without
+ * it the HTTP handler only logs a warning when `requestTimeout` passes and keeps waiting.)
  */
-export const REQUEST_HANDLER = { connectionTimeout: 2_000, requestTimeout: 5_000 } as const;
+export const REQUEST_HANDLER = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true } as const;
 
 export class ScanForbiddenError extends Error {
   override readonly name = 'ScanForbiddenError';
@@ -29,4 +31,12 @@ export function dynamoDbClient(options: { maxAttempts?: number } = {}): DynamoDB
 
 export function documentClient(client: DynamoDBClient = dynamoDbClient()): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * An SES v2 client that never retries by itself: SendEmail has no idempotency token, so a retry after a
+ * timeout could send an email twice. The mailer retries only errors that prove the email was not accepted.
+ */
+export function sesClient(): SESv2Client {
+  return new SESv2Client({ maxAttempts: 1, requestHandler: REQUEST_HANDLER });
 }
