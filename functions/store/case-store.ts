@@ -103,6 +103,9 @@ export class CaseStore {
    * Throws IdempotencyKeyTakenError when the key exists, AlreadyExistsError when the case id does.
    */
   async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord): Promise<void> {
+    // Registered before the case, outside its transaction: concurrent reports from one community must
+    // not conflict on a shared item, and an area registered without a case only reports zeros.
+    await this.registerArea(record.location.subdistrict, record.location.community);
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.tableName, Item: this.eventItem(firstEvent), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -301,6 +304,25 @@ export class CaseStore {
       }),
     );
     return z.number().int().parse(result.Attributes?.value);
+  }
+
+  async registerArea(subdistrict: string, community: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.area(subdistrict, community), entity: 'area', subdistrict, community } }));
+  }
+
+  /** Every sub-district and community that has reported cases. */
+  async listAreas(): Promise<{ subdistrict: string; community: string }[]> {
+    const areas: { subdistrict: string; community: string }[] = [];
+    const itemSchema = z.object({ subdistrict: z.string(), community: z.string() });
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'AREAS' }, ExclusiveStartKey: start }),
+      );
+      areas.push(...(result.Items ?? []).map((i) => itemSchema.parse(i)));
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return areas;
   }
 
   /** Marks a case as needing a person's attention (a failed task, an overdue step). */

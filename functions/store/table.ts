@@ -70,6 +70,8 @@ export const keys = {
   idempotency: (key: string) => ({ PK: `IDEMP#${key}`, SK: 'IDEMP' }),
   noticeCounter: (year: number) => ({ PK: `COUNTER#NOTICE#${year}`, SK: 'COUNTER' }),
   attention: (id: string) => ({ PK: 'ATTENTION', SK: `CASE#${id}` }),
+  /** The registry of sub-districts and communities that have cases (reports enumerate it). */
+  area: (subdistrict: string, community: string) => ({ PK: 'AREAS', SK: `${subdistrict}#${community}` }),
   statusIndex: (status: string, dueAt: string | undefined, id: string) => ({
     GSI1PK: `STATUS#${status}`,
     // Cases without a running deadline sort after every dated one.

@@ -166,6 +166,13 @@ describe('the case store on DynamoDB Local', () => {
     expect((await table.store.listFlagged()).items.map((i) => i.caseId)).not.toContain(record.id);
   });
 
+  it('registers the areas that have cases, once each', async () => {
+    await storedCase();
+    await storedCase();
+    const areas = await table.store.listAreas();
+    expect(areas.filter((a) => a.subdistrict === '小龙坎街道' && a.community === '解放坡社区')).toHaveLength(1);
+  });
+
   it('refuses a Scan on every client the code builds', async () => {
     await expect(table.doc.send(new ScanCommand({ TableName: table.tableName }))).rejects.toBeInstanceOf(ScanForbiddenError);
   });
