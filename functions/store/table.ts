@@ -72,6 +72,12 @@ export const keys = {
   attention: (id: string) => ({ PK: 'ATTENTION', SK: `CASE#${id}` }),
   /** The registry of sub-districts and communities that have cases (reports enumerate it). */
   area: (subdistrict: string, community: string) => ({ PK: 'AREAS', SK: `${subdistrict}#${community}` }),
+  /** An email in the outbox, kept beside its case so a case's emails are one Query. */
+  mail: (caseId: string, mailId: string) => ({ PK: `CASE#${caseId}`, SK: `MAIL#${mailId}` }),
+  mailPrefix: 'MAIL#',
+  /** The list of emails not yet delivered, oldest first; an entry leaves it when its email is settled. */
+  pendingMail: (createdAt: string, mailId: string) => ({ PK: 'OUTBOX#PENDING', SK: `${createdAt}#${mailId}` }),
+  pendingMailPartition: 'OUTBOX#PENDING',
   statusIndex: (status: string, dueAt: string | undefined, id: string) => ({
     GSI1PK: `STATUS#${status}`,
     // Cases without a running deadline sort after every dated one.
