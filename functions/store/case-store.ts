@@ -78,6 +78,8 @@ function reasonCodes(error: TransactionCanceledException): (string | undefined)[
  * and counters. A case write and its event are always one transaction guarded by the case version.
  */
 export class CaseStore {
+  private readonly registeredAreas = new Set<string>();
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
@@ -102,7 +104,7 @@ export class CaseStore {
    * Creates a case: case item, first event and (when given) the idempotency record in one transaction.
    * Throws IdempotencyKeyTakenError when the key exists, AlreadyExistsError when the case id does.
    */
-  async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord): Promise<void> {
+  async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord, options: Pick<CommitOptions, 'extraItems'> = {}): Promise<void> {
     // Registered before the case, outside its transaction: concurrent reports from one community must
     // not conflict on a shared item, and an area registered without a case only reports zeros.
     await this.registerArea(record.location.subdistrict, record.location.community);
@@ -119,6 +121,7 @@ export class CaseStore {
         },
       });
     }
+    items.push(...(options.extraItems ?? []));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -307,6 +310,9 @@ export class CaseStore {
   }
 
   async registerArea(subdistrict: string, community: string): Promise<void> {
+    // Registry items are never removed, so one registration per area and store instance is enough.
+    const area = JSON.stringify([subdistrict, community]);
+    if (this.registeredAreas.has(area)) return;
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.area(subdistrict, community), entity: 'area', subdistrict, community } }));
   }
 
@@ -323,6 +329,20 @@ export class CaseStore {
       start = result.LastEvaluatedKey;
     } while (start);
     return areas;
+  }
+
+  /** The ids of the cases ever reported at an address (see `keys.addressCase`), oldest first. */
+  async caseIdsAtAddress(addressKey: string, limit = 25): Promise<string[]> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.addressCase(addressKey, '').PK },
+        ProjectionExpression: 'caseId',
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => z.object({ caseId: z.string() }).parse(item).caseId);
   }
 
   /** Marks a case as needing a person's attention (a failed task, an overdue step). */

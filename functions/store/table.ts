@@ -70,6 +70,8 @@ export const keys = {
   idempotency: (key: string) => ({ PK: `IDEMP#${key}`, SK: 'IDEMP' }),
   noticeCounter: (year: number) => ({ PK: `COUNTER#NOTICE#${year}`, SK: 'COUNTER' }),
   attention: (id: string) => ({ PK: 'ATTENTION', SK: `CASE#${id}` }),
+  /** One item per case reported at an address (a digest of sub-district, community and address): duplicate checks are one Query. */
+  addressCase: (addressKey: string, id: string) => ({ PK: `ADDRESS#${addressKey}`, SK: `CASE#${id}` }),
   /** The registry of sub-districts and communities that have cases (reports enumerate it). */
   area: (subdistrict: string, community: string) => ({ PK: 'AREAS', SK: `${subdistrict}#${community}` }),
   /** An email in the outbox, kept beside its case so a case's emails are one Query. */
