@@ -41,12 +41,31 @@ export interface MailRequest {
 
 export interface MailDelivery {
   id: string;
-  status: 'sent' | 'already-sent' | 'pending';
+  /**
+   * `pending`: recorded, not delivered yet (the mail service was unavailable); the sweep delivers it.
+   * `failed`: refused for good (e.g. an address SES rejects); the case records EMAIL_FAILED and an alert goes out.
+   * `unconfirmed`: the process stopped between sending and recording it; never resent automatically.
+   */
+  status: 'sent' | 'already-sent' | 'pending' | 'failed' | 'unconfirmed';
 }
 
 /** The mail port: record the email in the outbox, then deliver it at most once. */
 export interface Mailer {
   deliver(request: MailRequest): Promise<MailDelivery[]>;
+}
+
+/** What one pass over the pending emails did. */
+export interface SweepReport {
+  sent: number;
+  /** Still pending: the mail service is unavailable, or the email's next attempt is not due yet. */
+  pending: number;
+  failed: number;
+  unconfirmed: number;
+}
+
+/** Delivers every email recorded but not yet delivered (after an outage, after a restart). */
+export interface PendingMailSweeper {
+  deliverPending(options?: { budgetMs?: number }): Promise<SweepReport>;
 }
 
 /** `C-20261129-7K3M2Q#notice-RN-2026-000012#notice-copy` */

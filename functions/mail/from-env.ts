@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { documentClient, sesClient } from '../shared/aws-clients';
+import { envPieces, parseEnv } from '../shared/env';
+import { mailRecipientsFromEnv } from './recipients';
+import type { SesMailerDeps } from './ses-mailer';
+import { SesMailer } from './ses-mailer';
+
+/** The mail settings besides `MAIL_RECIPIENTS_JSON` (and `MAIL_FROM`) that a Lambda entry reads. */
+export const mailEnvSchema = envPieces.table.extend(envPieces.links.shape).extend({
+  /** The SES configuration set that reports bounces and complaints. */
+  MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
+});
+
+/**
+ * The mailer a Lambda entry builds at module scope from its environment: SES and DynamoDB clients with
+ * timeouts. A missing or invalid mail configuration throws here, failing the cold start with its name.
+ */
+export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SesMailerDeps> = {}): SesMailer {
+  const settings = parseEnv(mailEnvSchema, env);
+  return new SesMailer({
+    doc: documentClient(),
+    ses: sesClient(),
+    tableName: settings.TABLE_NAME,
+    caseLinkBaseUrl: settings.CASE_LINK_BASE_URL,
+    recipients: mailRecipientsFromEnv(env),
+    ...(settings.MAIL_CONFIGURATION_SET ? { configurationSetName: settings.MAIL_CONFIGURATION_SET } : {}),
+    ...overrides,
+  });
+}

@@ -1,0 +1,279 @@
+/**
+ * The mail outbox in the one table. Each email is an item beside its case (`CASE#<id>` / `MAIL#<mail id>`),
+ * written once with `attribute_not_exists` before anything is sent, so the second request for the same
+ * email finds it instead of sending it again. While an email is unsettled it is also listed under
+ * `OUTBOX#PENDING`; the entry leaves that list in the same transaction that settles the email.
+ *
+ * States: PENDING → SENDING (claimed by one sender for a lease) → SENT | back to PENDING (the mail service
+ * did not take it) | FAILED (refused for good) | UNCONFIRMED (the sender stopped between sending and
+ * recording, so it is unknown whether SES took it; see docs/mail.md).
+ */
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../store/cursor';
+import { keys } from '../store/table';
+import { MAIL_KINDS } from './mailer';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const MAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'UNCONFIRMED'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+export type SettledStatus = Extract<MailStatus, 'FAILED' | 'UNCONFIRMED'>;
+
+export const outboxMailSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  occasion: z.string(),
+  kind: z.enum(MAIL_KINDS),
+  recipientIndex: z.number().int().min(0),
+  to: z.string(),
+  from: z.string(),
+  replyTo: z.array(z.string()).optional(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  status: z.enum(MAIL_STATUSES),
+  /** When the email was recorded (UTC ISO); also orders the pending list. */
+  createdAt: z.string(),
+  /** Sending rounds so far (each claim is one round of a few quick attempts). */
+  attempts: z.number().int().min(0),
+  /** Epoch ms before which no sender may claim it (backoff after the mail service failed). */
+  nextAttemptAt: z.number(),
+  claimToken: z.string().optional(),
+  /** Epoch ms when the current claim lapses. */
+  claimUntil: z.number().optional(),
+  messageId: z.string().optional(),
+  sentAt: z.string().optional(),
+  settledAt: z.string().optional(),
+  lastError: z.string().optional(),
+});
+export type OutboxMail = z.infer<typeof outboxMailSchema>;
+export type NewOutboxMail = Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt' | 'claimToken' | 'claimUntil' | 'messageId' | 'sentAt' | 'settledAt' | 'lastError'>;
+
+const pendingEntrySchema = z.object({ SK: z.string(), caseId: z.string(), mailId: z.string(), createdAt: z.string() });
+export type PendingEntry = z.infer<typeof pendingEntrySchema>;
+
+const PENDING_KEY_ATTRIBUTES = ['PK', 'SK'] as const;
+
+function isConditionFailure(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return error instanceof ConditionalCheckFailedException || name === 'ConditionalCheckFailedException';
+}
+
+function isCancelledByCondition(error: unknown, index: number): boolean {
+  if (!(error instanceof TransactionCanceledException) && (error as { name?: string } | null)?.name !== 'TransactionCanceledException') return false;
+  return (error as TransactionCanceledException).CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+}
+
+function withoutKeys(item: Record<string, unknown>): OutboxMail {
+  const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
+  return outboxMailSchema.parse(rest);
+}
+
+/** Keeps stored error text short: it ends up in events and alerts. */
+export function shortError(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+export class Outbox {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /** The writes that record a new email and list it as pending; they fail if the email exists. */
+  recordItems(mail: NewOutboxMail, now: number): TransactItem[] {
+    const item: OutboxMail = { ...mail, status: 'PENDING', attempts: 0, nextAttemptAt: now };
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.mail(mail.caseId, mail.id), entity: 'mail', ...item },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.pendingMail(mail.createdAt, mail.id), entity: 'pending-mail', caseId: mail.caseId, mailId: mail.id, createdAt: mail.createdAt },
+        },
+      },
+    ];
+  }
+
+  /** Records an email unless it exists; either way answers with the stored email. */
+  async record(mail: NewOutboxMail, now: number): Promise<{ mail: OutboxMail; created: boolean }> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: this.recordItems(mail, now) }));
+      return { mail: { ...mail, status: 'PENDING', attempts: 0, nextAttemptAt: now }, created: true };
+    } catch (error) {
+      if (!isCancelledByCondition(error, 0)) throw error;
+    }
+    const existing = await this.get(mail.caseId, mail.id);
+    if (!existing) throw new Error(`email ${mail.id} was reported as existing but cannot be read`);
+    return { mail: existing, created: false };
+  }
+
+  async get(caseId: string, mailId: string): Promise<OutboxMail | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.mail(caseId, mailId), ConsistentRead: true }));
+    return result.Item ? withoutKeys(result.Item) : undefined;
+  }
+
+  /** Every email of a case, in id order. */
+  async listForCase(caseId: string): Promise<OutboxMail[]> {
+    const mails: OutboxMail[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':prefix': keys.mailPrefix },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      mails.push(...(page.Items ?? []).map(withoutKeys));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return mails;
+  }
+
+  /** One page of the pending list, oldest first. */
+  async pendingPage(options: { cursor?: string; limit?: number } = {}): Promise<{ items: PendingEntry[]; cursor?: string }> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.pendingMailPartition },
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: decodeCursor(options.cursor, PENDING_KEY_ATTRIBUTES),
+        ConsistentRead: true,
+      }),
+    );
+    return { items: (result.Items ?? []).map((i) => pendingEntrySchema.parse(i)), cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /** Removes a pending-list entry whose email is already settled (left over by nothing but a bug). */
+  async dropPendingEntry(entry: PendingEntry): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.pendingMail(entry.createdAt, entry.mailId) }));
+  }
+
+  /**
+   * Takes the email for sending if it is pending and due: only one sender can hold it, for `leaseMs`.
+   * Answers undefined when someone else holds it or it is settled or not due.
+   */
+  async claim(mail: OutboxMail, now: number, leaseMs: number): Promise<OutboxMail | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression: 'SET #status = :sending, claimToken = :token, claimUntil = :until, attempts = attempts + :one',
+          ConditionExpression: '#status = :pending AND nextAttemptAt <= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'SENDING', ':pending': 'PENDING', ':token': randomUUID(), ':until': now + leaseMs, ':one': 1, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? withoutKeys(result.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records that SES took the email; false when the claim was no longer ours. */
+  async markSent(mail: OutboxMail, messageId: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.mail(mail.caseId, mail.id),
+                UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :at, settledAt = :at REMOVE claimUntil, lastError',
+                ConditionExpression: '#status = :sending AND claimToken = :token',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':sent': 'SENT', ':sending': 'SENDING', ':token': mail.claimToken, ':messageId': messageId, ':at': at },
+              },
+            },
+            { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isCancelledByCondition(error, 0)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives the email back to the pending list after the mail service did not take it. */
+  async release(mail: OutboxMail, error: string, nextAttemptAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression: 'SET #status = :pending, lastError = :error, nextAttemptAt = :next REMOVE claimToken, claimUntil',
+          ConditionExpression: '#status = :sending AND claimToken = :token',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING', ':token': mail.claimToken, ':error': shortError(error), ':next': nextAttemptAt },
+        }),
+      );
+      return true;
+    } catch (caught) {
+      if (isConditionFailure(caught)) return false;
+      throw caught;
+    }
+  }
+
+  /**
+   * The writes that settle a claimed email as FAILED or UNCONFIRMED and take it off the pending list,
+   * for the transaction that also records the case event. With `lapsedBefore`, only a claim that lapsed
+   * before that instant may be settled (a sweep taking over from a sender that stopped).
+   */
+  settleItems(mail: OutboxMail, status: SettledStatus, error: string, at: string, lapsedBefore?: number): TransactItem[] {
+    const values: Record<string, unknown> = {
+      ':settled': status,
+      ':sending': 'SENDING',
+      ':token': mail.claimToken,
+      ':error': shortError(error),
+      ':at': at,
+    };
+    let condition = '#status = :sending AND claimToken = :token';
+    if (lapsedBefore !== undefined) {
+      condition += ' AND claimUntil < :lapsedBefore';
+      values[':lapsedBefore'] = lapsedBefore;
+    }
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression: 'SET #status = :settled, lastError = :error, settledAt = :at REMOVE claimUntil',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        },
+      },
+      { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
+    ];
+  }
+
+  /** Settles an email on its own (when its case cannot take the event). */
+  async settle(mail: OutboxMail, status: SettledStatus, error: string, at: string, lapsedBefore?: number): Promise<boolean> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: this.settleItems(mail, status, error, at, lapsedBefore) }));
+      return true;
+    } catch (caught) {
+      if (isCancelledByCondition(caught, 0)) return false;
+      throw caught;
+    }
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * The mailer: SES v2 behind the outbox. `deliver` records each email (deterministic id) before sending
+ * and marks it sent after, so a retried task or a re-run phase never sends it twice; `deliverPending`
+ * sends whatever an outage or a restart left behind. See docs/mail.md for the at-most-once choice.
+ */
+import { createHash } from 'node:crypto';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { applyEvent } from '../domain/case-history';
+import type { Clock } from '../domain/clock';
+import { systemClock } from '../domain/clock';
+import { decide } from '../domain/lifecycle';
+import type { CaseRecord } from '../domain/schemas';
+import { caseRecordSchema } from '../domain/schemas';
+import { CaseStore } from '../store/case-store';
+import { VersionConflictError } from '../store/errors';
+import { keys } from '../store/table';
+import type { MailDelivery, Mailer, MailRequest, PendingMailSweeper, SweepReport } from './mailer';
+import { MAIL_KINDS, mailId } from './mailer';
+import type { OutboxMail, PendingEntry, SettledStatus, TransactItem } from './outbox';
+import { Outbox } from './outbox';
+import type { MailRecipients } from './recipients';
+import { fromHeader, parseMailRecipients, recipientsFor } from './recipients';
+import { classifySendError, describeError } from './send-errors';
+import type { RenderedMail } from './templates';
+import { renderMail } from './templates';
+
+/** The header that carries an email's outbox id, so a mailbox (or a person) can tell emails apart. */
+export const MAIL_ID_HEADER = 'X-Rectify-Mail-Id';
+
+/** Occasions become part of keys and headers: plain ASCII, no `#`. */
+export const occasionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$/, 'must be 1–160 characters of letters, digits and . _ : - (starting with a letter or digit)');
+
+export const mailRequestSchema = z.object({
+  kind: z.enum(MAIL_KINDS),
+  occasion: occasionSchema,
+  caseRecord: caseRecordSchema,
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.undefined()])).optional(),
+});
+
+export class MailRequestError extends Error {
+  override readonly name = 'MailRequestError';
+}
+
+export interface RetryPolicy {
+  /** Quick attempts within one round (the task or sweep that holds the email). */
+  attemptsPerRound: number;
+  /** First pause between quick attempts, doubled each time, with jitter. */
+  quickDelayMs: number;
+  /** Pause before the next round after a round failed, doubled per round up to `maxRoundDelayMs`. */
+  roundDelayMs: number;
+  maxRoundDelayMs: number;
+  /** Rounds before a still-unavailable mail service counts as a permanent failure. */
+  maxRounds: number;
+  /** How long one sender holds an email; longer than any round can take. */
+  claimLeaseMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attemptsPerRound: 3,
+  quickDelayMs: 200,
+  roundDelayMs: 10_000,
+  maxRoundDelayMs: 15 * 60_000,
+  maxRounds: 16,
+  claimLeaseMs: 2 * 60_000,
+};
+
+export interface MailLogger {
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}
+
+const silentLogger: MailLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface SesMailerDeps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  ses: SESv2Client;
+  /** Validated again here: a bad configuration stops the start, it never drops an email. */
+  recipients: unknown;
+  caseLinkBaseUrl: string;
+  configurationSetName?: string;
+  /** Legal time, for the events the mailer records (accelerated in the local stack). */
+  clock?: Clock;
+  /** Wall-clock epoch ms, for claims and backoff. */
+  wallNow?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: Partial<RetryPolicy>;
+  logger?: MailLogger;
+  /** Emails sent at once by a sweep. */
+  sweepConcurrency?: number;
+}
+
+const MAILER_ACTOR = { sub: 'mailer', role: 'system' as const };
+
+/** The occasion of the alert raised when an email fails: derived from the email, so raised once. */
+function alertOccasion(mail: OutboxMail): string {
+  const digest = createHash('sha256').update(mail.id).digest('hex').slice(0, 16);
+  return `email-failed.${mail.kind}.${digest}`;
+}
+
+function emptyReport(): SweepReport {
+  return { sent: 0, pending: 0, failed: 0, unconfirmed: 0 };
+}
+
+export class SesMailer implements Mailer, PendingMailSweeper {
+  readonly outbox: Outbox;
+  private readonly store: CaseStore;
+  private readonly recipients: MailRecipients;
+  private readonly clock: Clock;
+  private readonly wallNow: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retry: RetryPolicy;
+  private readonly logger: MailLogger;
+
+  constructor(private readonly deps: SesMailerDeps) {
+    if (!deps.tableName) throw new Error('mailer: tableName is required');
+    if (!z.url().safeParse(deps.caseLinkBaseUrl).success) throw new Error(`mailer: caseLinkBaseUrl must be a URL, got ${JSON.stringify(deps.caseLinkBaseUrl)}`);
+    this.recipients = parseMailRecipients(deps.recipients);
+    this.outbox = new Outbox(deps.doc, deps.tableName);
+    this.store = new CaseStore(deps.doc, deps.tableName);
+    this.clock = deps.clock ?? systemClock;
+    this.wallNow = deps.wallNow ?? Date.now;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** The emails a request produces, rendered and addressed, without recording or sending anything. */
+  prepare(request: MailRequest): { mail: Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>; rendered: RenderedMail }[] {
+    const parsed = mailRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      throw new MailRequestError(`invalid mail request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+    }
+    const { kind, occasion, caseRecord, facts } = parsed.data;
+    const addresses = recipientsFor(this.recipients, kind, caseRecord);
+    if (addresses.length === 0) return [];
+    let rendered: RenderedMail;
+    try {
+      rendered = renderMail({ kind, caseRecord, facts }, { caseLinkBaseUrl: this.deps.caseLinkBaseUrl });
+    } catch (error) {
+      if (error instanceof z.ZodError) {
+        throw new MailRequestError(`invalid mail facts: ${error.issues.map((i) => `facts.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      throw error;
+    }
+    const createdAt = new Date(this.wallNow()).toISOString();
+    return addresses.map((to, recipientIndex) => ({
+      rendered,
+      mail: {
+        id: mailId(caseRecord.id, occasion, kind, recipientIndex),
+        caseId: caseRecord.id,
+        occasion,
+        kind,
+        recipientIndex,
+        to,
+        from: fromHeader(this.recipients),
+        ...(this.recipients.replyTo ? { replyTo: this.recipients.replyTo } : {}),
+        ...rendered,
+        createdAt,
+      },
+    }));
+  }
+
+  async deliver(request: MailRequest): Promise<MailDelivery[]> {
+    const deliveries: MailDelivery[] = [];
+    for (const { mail } of this.prepare(request)) {
+      const { mail: stored, created } = await this.outbox.record(mail, this.wallNow());
+      const status = await this.settle(stored);
+      deliveries.push({ id: mail.id, status: status === 'sent' && !created && stored.status === 'SENT' ? 'already-sent' : status });
+    }
+    return deliveries;
+  }
+
+  /** Sends every pending email that is due, oldest first, each at most once. */
+  async deliverPending(options: { budgetMs?: number } = {}): Promise<SweepReport> {
+    const started = this.wallNow();
+    const report = emptyReport();
+    const concurrency = Math.max(1, this.deps.sweepConcurrency ?? 4);
+    let cursor: string | undefined;
+    do {
+      const page = await this.outbox.pendingPage({ cursor, limit: 50 });
+      for (let i = 0; i < page.items.length; i += concurrency) {
+        if (options.budgetMs !== undefined && this.wallNow() - started > options.budgetMs) {
+          report.pending += page.items.length - i;
+          return report;
+        }
+        const statuses = await Promise.all(page.items.slice(i, i + concurrency).map((entry) => this.settleEntry(entry)));
+        for (const status of statuses) {
+          if (status === 'sent') report.sent += 1;
+          else if (status === 'pending') report.pending += 1;
+          else if (status === 'failed') report.failed += 1;
+          else if (status === 'unconfirmed') report.unconfirmed += 1;
+        }
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    if (report.sent + report.failed + report.unconfirmed > 0) this.logger.info('pending emails swept', { ...report });
+    return report;
+  }
+
+  private async settleEntry(entry: PendingEntry): Promise<MailDelivery['status'] | 'settled'> {
+    const mail = await this.outbox.get(entry.caseId, entry.mailId);
+    if (!mail || mail.status === 'SENT' || mail.status === 'FAILED' || mail.status === 'UNCONFIRMED') {
+      await this.outbox.dropPendingEntry(entry);
+      return 'settled';
+    }
+    return this.settle(mail);
+  }
+
+  /** Moves one stored email on as far as it can go now. */
+  private async settle(mail: OutboxMail): Promise<MailDelivery['status']> {
+    switch (mail.status) {
+      case 'SENT':
+        return 'already-sent';
+      case 'FAILED':
+        return 'failed';
+      case 'UNCONFIRMED':
+        return 'unconfirmed';
+      case 'SENDING': {
+        const now = this.wallNow();
+        if ((mail.claimUntil ?? 0) >= now) return 'pending';
+        // The sender that held it stopped between sending and recording: SES may or may not have it.
+        const settled = await this.settleFailure(mail, 'UNCONFIRMED', 'the sender stopped after sending began and before the result was recorded', now);
+        return settled ? 'unconfirmed' : this.statusOf(mail);
+      }
+      case 'PENDING':
+        if (mail.nextAttemptAt > this.wallNow()) return 'pending';
+        return this.attempt(mail);
+    }
+  }
+
+  private async statusOf(mail: OutboxMail): Promise<MailDelivery['status']> {
+    const current = await this.outbox.get(mail.caseId, mail.id);
+    if (!current) return 'pending';
+    if (current.status === 'SENT') return 'sent';
+    if (current.status === 'FAILED') return 'failed';
+    if (current.status === 'UNCONFIRMED') return 'unconfirmed';
+    return 'pending';
+  }
+
+  private async attempt(pending: OutboxMail): Promise<MailDelivery['status']> {
+    const mail = await this.outbox.claim(pending, this.wallNow(), this.retry.claimLeaseMs);
+    if (!mail) return this.statusOf(pending);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.retry.attemptsPerRound; attempt += 1) {
+      let messageId: string;
+      try {
+        messageId = await this.send(mail);
+      } catch (error) {
+        const verdict = classifySendError(error);
+        if (verdict === 'permanent') {
+          this.logger.error('email refused', { mailId: mail.id, error: describeError(error) });
+          await this.settleFailure(mail, 'FAILED', describeError(error));
+          return 'failed';
+        }
+        if (verdict === 'ambiguous') {
+          this.logger.error('email outcome unknown; not resending', { mailId: mail.id, error: describeError(error) });
+          await this.settleFailure(mail, 'UNCONFIRMED', describeError(error));
+          return 'unconfirmed';
+        }
+        lastError = error;
+        if (attempt < this.retry.attemptsPerRound) await this.sleep(this.retry.quickDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+        continue;
+      }
+      await this.recordSent(mail, messageId);
+      return 'sent';
+    }
+    const reason = describeError(lastError);
+    if (mail.attempts >= this.retry.maxRounds) {
+      this.logger.error('mail service unavailable for too long; giving up', { mailId: mail.id, rounds: mail.attempts, error: reason });
+      await this.settleFailure(mail, 'FAILED', `gave up after ${mail.attempts} rounds: ${reason}`);
+      return 'failed';
+    }
+    const delay = Math.min(this.retry.maxRoundDelayMs, this.retry.roundDelayMs * 2 ** (mail.attempts - 1));
+    this.logger.warn('mail service unavailable; email stays pending', { mailId: mail.id, retryInMs: delay, error: reason });
+    await this.outbox.release(mail, reason, this.wallNow() + delay);
+    return 'pending';
+  }
+
+  private async send(mail: OutboxMail): Promise<string> {
+    const result = await this.deps.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: mail.from,
+        Destination: { ToAddresses: [mail.to] },
+        ...(mail.replyTo ? { ReplyToAddresses: mail.replyTo } : {}),
+        Content: {
+          Simple: {
+            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+            Headers: [{ Name: MAIL_ID_HEADER, Value: mail.id }],
+          },
+        },
+        EmailTags: [
+          { Name: 'kind', Value: mail.kind },
+          { Name: 'case', Value: mail.caseId },
+        ],
+        ...(this.deps.configurationSetName ? { ConfigurationSetName: this.deps.configurationSetName } : {}),
+      }),
+    );
+    return result.MessageId ?? 'unknown';
+  }
+
+  /** SES took the email: record it, retrying the table briefly; an unrecorded send is never resent. */
+  private async recordSent(mail: OutboxMail, messageId: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const recorded = await this.outbox.markSent(mail, messageId, new Date(this.wallNow()).toISOString());
+        if (!recorded) this.logger.warn('email sent after its claim lapsed', { mailId: mail.id, messageId });
+        return;
+      } catch (error) {
+        if (attempt >= 5) {
+          // The claim lapses and the next sweep settles it as UNCONFIRMED: a false alarm, never a second copy.
+          this.logger.error('email sent but not recorded', { mailId: mail.id, messageId, error: describeError(error) });
+          throw error;
+        }
+        await this.sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  /**
+   * Settles a claimed email as FAILED or UNCONFIRMED, records EMAIL_FAILED on its case, flags the case
+   * for attention and lists the alert emails: all in one transaction, so none of it happens twice or
+   * half. Answers false when another sender settled it first.
+   */
+  private async settleFailure(mail: OutboxMail, status: SettledStatus, reason: string, lapsedBefore?: number): Promise<boolean> {
+    const settledAt = new Date(this.wallNow()).toISOString();
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const record = await this.store.getCase(mail.caseId);
+      if (!record) return this.outbox.settle(mail, status, reason, settledAt, lapsedBefore);
+      const decision = decide(record.status, 'record-email-failure', MAILER_ACTOR.role);
+      if (!decision.allowed) throw new Error(`cannot record an email failure: ${decision.reason}`);
+      const at = this.clock.now();
+      const outcome = status === 'FAILED' ? 'refused' : 'unconfirmed';
+      const { next, event } = applyEvent(
+        record,
+        {
+          type: decision.event,
+          actor: MAILER_ACTOR,
+          at,
+          data: { mailId: mail.id, kind: mail.kind, occasion: mail.occasion, to: mail.to, outcome, error: reason.slice(0, 500) },
+        },
+        decision.to,
+        { attention: { reason: `email ${mail.kind} to ${mail.to} ${outcome}`, at: at.toISOString() } },
+      );
+      const alerts = mail.kind === 'workflow-failure' ? [] : this.prepareAlert(mail, next, reason);
+      const extraItems: TransactItem[] = [
+        ...this.outbox.settleItems(mail, status, reason, settledAt, lapsedBefore),
+        {
+          Put: {
+            TableName: this.deps.tableName,
+            Item: { ...keys.attention(record.id), entity: 'attention', caseId: record.id, reason: `email ${mail.kind} ${outcome}`, at: at.toISOString() },
+          },
+        },
+        ...alerts.flatMap((alert) => this.outbox.recordItems(alert, this.wallNow())),
+      ];
+      try {
+        await this.store.commit(record, next, event, { extraItems });
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        const current = await this.outbox.get(mail.caseId, mail.id);
+        if (current?.status !== 'SENDING' || current.claimToken !== mail.claimToken) return false;
+        continue;
+      }
+      for (const alert of alerts) {
+        const stored = await this.outbox.get(alert.caseId, alert.id);
+        if (stored) await this.settle(stored);
+      }
+      return true;
+    }
+    throw new Error(`could not record the failure of email ${mail.id}: the case kept changing`);
+  }
+
+  private prepareAlert(mail: OutboxMail, record: CaseRecord, reason: string): Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>[] {
+    return this.prepare({
+      kind: 'workflow-failure',
+      occasion: alertOccasion(mail),
+      caseRecord: record,
+      facts: { step: 'email', cause: reason, failedMailId: mail.id, failedKind: mail.kind, failedRecipient: mail.to },
+    }).map((p) => p.mail);
+  }
+}
+
+/** Builds the mailer; throws at once on a missing or invalid configuration. */
+export function createSesMailer(deps: SesMailerDeps): SesMailer {
+  return new SesMailer(deps);
+}
+
+

@@ -1,0 +1,585 @@
+/**
+ * The emails Rectify sends, rendered from the case record and a few facts: subject, plain text and HTML,
+ * Chinese first with an English part. Pure functions (no AWS), so every message can be checked without
+ * sending it.
+ *
+ * Safety: every value that comes from a case (description, address, names, notes) is cleaned of control
+ * and bidirectional-override characters, clipped to a sane length and HTML-escaped; the HTML layout
+ * escapes everything it prints, fixed wording included, so no case text can become markup.
+ */
+import { z } from 'zod';
+import type { CaseRecord } from '../domain/schemas';
+import { isoDate, isoDateTime } from '../domain/schemas';
+import { formatShanghai } from '../domain/shanghai-time';
+import type { AppealKind, Category, InspectionResult, ServiceMethod, Severity } from '../domain/vocabulary';
+import { APPEAL_KINDS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '../domain/vocabulary';
+import type { MailKind, MailRequest } from './mailer';
+
+/** What a rendered email holds (addresses are added by the mailer). */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface RenderOptions {
+  /** `CASE_LINK_BASE_URL`: links point to `<base>/cases/<id>`. */
+  caseLinkBaseUrl: string;
+}
+
+/**
+ * Facts a workflow step passes with a mail request, for what is not on the case item. Every one is
+ * optional; unknown keys are ignored. Malformed values are refused (a bug in the caller, not in the case).
+ */
+export const mailFactsSchema = z
+  .object({
+    /** escalation: the inspection that found the structure still standing. */
+    inspectionResult: z.enum(INSPECTION_RESULTS).optional(),
+    inspectedAt: isoDateTime.optional(),
+    inspector: z.string().optional(),
+    inspectionNotes: z.string().optional(),
+    areaRemovedM2: z.number().min(0).optional(),
+    /** notice-copy: when the reminder before the deadline is due. */
+    reminderAt: isoDateTime.optional(),
+    /** inspection-overdue: when the inspection was due (defaults to the case's pending callback). */
+    inspectionDueAt: isoDateTime.optional(),
+    /** appeal-hold: the appeal that stopped the procedure. */
+    appealKind: z.enum(APPEAL_KINDS).optional(),
+    appealAuthority: z.string().optional(),
+    appealReference: z.string().optional(),
+    appealFiledOn: isoDate.optional(),
+    /** workflow-failure: the step that failed and why. */
+    step: z.string().optional(),
+    cause: z.string().optional(),
+    /** workflow-failure raised by an email that could not be delivered. */
+    failedMailId: z.string().optional(),
+    failedKind: z.string().optional(),
+    failedRecipient: z.string().optional(),
+  })
+  .loose();
+export type MailFacts = z.infer<typeof mailFactsSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// Text hygiene
+
+// C0/C1 controls except tab and newline, and the characters that reorder text (bidi embeddings,
+// overrides, isolates and marks): a case description must not be able to make a link or a deadline
+// read differently from what it is.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/** Longest stretch of case text quoted in an email; the case page has the rest. */
+export const MAX_QUOTED_CHARACTERS = 800;
+const MAX_SUBJECT_PLACE_CHARACTERS = 40;
+
+/** Case text made safe to quote: no control or reordering characters, normalised line ends. */
+export function cleanText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(UNSAFE_CHARACTERS, '').trim();
+}
+
+/** At most `max` characters (whole code points, so no surrogate pair is cut), with an ellipsis if cut. */
+export function clip(value: string, max: number): string {
+  const codePoints = Array.from(value);
+  return codePoints.length <= max ? value : `${codePoints.slice(0, max).join('')}…`;
+}
+
+function oneLine(value: string): string {
+  return cleanText(value).replace(/\s*\n\s*/g, ' ');
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Words
+
+/** A fixed phrase in both languages. */
+interface Bilingual {
+  zh: string;
+  en: string;
+}
+const both = (zh: string, en: string): Bilingual => ({ zh, en });
+const same = (value: string): Bilingual => ({ zh: value, en: value });
+
+const CATEGORY: Record<Category, Bilingual> = {
+  'unit-internal': both('单位内部', 'inside a work unit'),
+  'resident-built': both('居民自建', 'built by a resident'),
+  other: both('其他', 'other'),
+};
+const SEVERITY: Record<Severity, Bilingual> = {
+  minor: both('轻微', 'minor'),
+  moderate: both('一般', 'moderate'),
+  serious: both('严重', 'serious'),
+};
+const SERVICE_METHOD: Record<ServiceMethod, Bilingual> = {
+  direct: both('直接送达', 'handed over in person'),
+  'left-at-premises': both('留置送达', 'left at the premises'),
+  post: both('邮寄送达', 'by post'),
+  announcement: both('公告送达', 'by public announcement'),
+  electronic: both('电子送达', 'electronically'),
+};
+const INSPECTION_RESULT: Record<InspectionResult, Bilingual> = {
+  demolished: both('已全部拆除', 'demolished'),
+  'partially-demolished': both('部分拆除', 'partially demolished'),
+  'not-demolished': both('未拆除', 'not demolished'),
+};
+const APPEAL_KIND: Record<AppealKind, Bilingual> = {
+  reconsideration: both('行政复议', 'administrative reconsideration (复议)'),
+  litigation: both('行政诉讼', 'administrative litigation (诉讼)'),
+};
+
+interface DeadlineLike {
+  at: string;
+  provisional?: boolean;
+}
+
+/** `2026-12-10 23:59 (北京时间 UTC+8)` / `2026-12-10 23:59 (Beijing time, UTC+8)`, marked when provisional. */
+function when(deadline: DeadlineLike | string): Bilingual {
+  const at = typeof deadline === 'string' ? deadline : deadline.at;
+  const provisional = typeof deadline !== 'string' && deadline.provisional === true;
+  const zh = formatShanghai(at);
+  const en = `${zh.slice(0, 16)} (Beijing time, UTC+8)`;
+  return provisional ? both(`${zh}（暂定）`, `${en} (provisional)`) : both(zh, en);
+}
+
+/** A Shanghai calendar date as printed on documents. */
+function onDate(date: string): Bilingual {
+  return both(date, date);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The message model every kind fills in, and the two layouts that print it
+
+interface Fact {
+  label: Bilingual;
+  value: Bilingual;
+  /** Multi-line case text (a description, notes) rather than a one-line value. */
+  block?: boolean;
+}
+
+interface Message {
+  subject: Bilingual;
+  /** Whom the email addresses (case text, escaped). */
+  greeting: Bilingual;
+  intro: Bilingual;
+  facts: Fact[];
+  next?: Bilingual;
+  /** Extra paragraphs, e.g. the party's rights. */
+  notes?: Bilingual[];
+  /** Internal recipients get a link to the case; the responsible party cannot open it. */
+  link: boolean;
+}
+
+const PROVISIONAL_WARNING = both(
+  '注意：标有“暂定”的期限所在年度的法定节假日安排尚未公布，暂按周末计算工作日，公布后可能调整。',
+  'Note: deadlines marked provisional fall in a year whose statutory holiday schedule has not been published yet; working days were counted with weekends only and the date may change once the schedule is published.',
+);
+
+function caseLink(record: CaseRecord, options: RenderOptions): string {
+  return `${options.caseLinkBaseUrl.replace(/\/+$/, '')}/cases/${encodeURIComponent(record.id)}`;
+}
+
+function place(record: CaseRecord): string {
+  const { subdistrict, community, address } = record.location;
+  return oneLine(`${subdistrict} ${community} ${address}`);
+}
+
+function noticeNumber(record: CaseRecord): Bilingual {
+  return record.notice ? same(record.notice.number) : both('（尚未下达）', '(not issued yet)');
+}
+
+/** The facts every internal email starts with. */
+function caseFacts(record: CaseRecord): Fact[] {
+  return [
+    { label: both('案件编号', 'Case number'), value: same(record.id) },
+    { label: both('通知书编号', 'Notice number'), value: noticeNumber(record) },
+    { label: both('地址', 'Address'), value: same(clip(place(record), MAX_QUOTED_CHARACTERS)) },
+    {
+      label: both('类别', 'Category'),
+      value: both(`${CATEGORY[record.category].zh}，${SEVERITY[record.severity].zh}`, `${CATEGORY[record.category].en}, ${SEVERITY[record.severity].en}`),
+    },
+    { label: both('面积', 'Area'), value: same(`${record.areaM2} m²`) },
+    { label: both('违法建设情况', 'Description'), value: same(clip(cleanText(record.description), MAX_QUOTED_CHARACTERS)), block: true },
+    { label: both('当事人', 'Responsible party'), value: same(clip(oneLine(record.responsibleParty.name), 100)) },
+  ];
+}
+
+function noticeFacts(record: CaseRecord): Fact[] {
+  const notice = record.notice;
+  if (!notice) return [];
+  return [
+    { label: both('下达时间', 'Issued'), value: when(notice.issuedAt) },
+    {
+      label: both('送达', 'Served'),
+      value: both(`${SERVICE_METHOD[notice.service.method].zh}，${notice.service.servedOn}`, `${SERVICE_METHOD[notice.service.method].en}, ${notice.service.servedOn}`),
+    },
+    { label: both('整改期限', 'Deadline'), value: when(notice.deadline) },
+    ...(notice.extensionCount > 0
+      ? [{ label: both('延期', 'Extended'), value: both(`${notice.extensionCount} 次，共 ${notice.extendedDays} 日`, `${notice.extensionCount} time(s), ${notice.extendedDays} day(s) in all`) }]
+      : []),
+  ];
+}
+
+function subdistrictGreeting(record: CaseRecord): Bilingual {
+  const office = clip(oneLine(record.location.subdistrict), 64);
+  return both(`${office}办事处：`, `To the ${office} sub-district office,`);
+}
+
+function subjectPlace(record: CaseRecord): string {
+  return clip(place(record), MAX_SUBJECT_PLACE_CHARACTERS);
+}
+
+const ORDERED = both('限期自行拆除违法建设，恢复原状', 'demolish the illegal construction and restore the site by the deadline');
+
+function fact(label: Bilingual, value: Bilingual | undefined): Fact[] {
+  return value ? [{ label, value }] : [];
+}
+
+function quoted(value: string | undefined, max = MAX_QUOTED_CHARACTERS): Bilingual | undefined {
+  return value === undefined || cleanText(value) === '' ? undefined : same(clip(oneLine(value), max));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The kinds
+
+type Composer = (record: CaseRecord, facts: MailFacts) => Message;
+
+const COMPOSERS: Record<MailKind, Composer> = {
+  'notice-copy': (record, facts) => {
+    const deadline = record.notice?.deadline;
+    const number = record.notice?.number ?? record.id;
+    return {
+      subject: both(`【限期拆除通知书】${number} ${subjectPlace(record)}`, `Rectification notice ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '已对下列违法建设下达限期拆除通知书（《城乡规划法》第六十四条、第六十八条），现抄送贵办。',
+        'A rectification notice ordering demolition by a deadline (Urban and Rural Planning Law §64, §68) has been issued for the illegal construction below. This is your copy.',
+      ),
+      facts: [
+        ...caseFacts(record),
+        { label: both('责令事项', 'Ordered'), value: ORDERED },
+        ...noticeFacts(record),
+        ...fact(both('期限前提醒', 'Reminder'), facts.reminderAt ? when(facts.reminderAt) : undefined),
+      ],
+      next: deadline
+        ? both(
+            `期限届满（${when(deadline).zh}）后进行复查；逾期未拆除的，将上报贵办并依法催告。`,
+            `The site is inspected after the deadline (${when(deadline).en}). If the structure still stands, the case is escalated to your office and a formal demand (催告书) follows.`,
+          )
+        : undefined,
+      link: true,
+    };
+  },
+
+  'notice-to-party': (record) => {
+    const deadline = record.notice?.deadline;
+    const number = record.notice?.number ?? record.id;
+    const name = clip(oneLine(record.responsibleParty.name), 100);
+    return {
+      subject: both(`限期拆除通知书 ${number}`, `Notice to demolish ${number}`),
+      greeting: both(`${name}：`, `Dear ${name},`),
+      intro: both(
+        '经查，您的下列建设属违法建设。依据《中华人民共和国城乡规划法》第六十四条，责令您在下列期限前自行拆除，恢复原状。',
+        'The construction below has been found to be illegal. Under Article 64 of the Urban and Rural Planning Law of the PRC you are ordered to demolish it yourself and restore the site by the deadline below.',
+      ),
+      facts: [
+        { label: both('通知书编号', 'Notice number'), value: noticeNumber(record) },
+        { label: both('案件编号', 'Case number'), value: same(record.id) },
+        { label: both('地址', 'Address'), value: same(clip(place(record), MAX_QUOTED_CHARACTERS)) },
+        { label: both('违法建设情况', 'Description'), value: same(clip(cleanText(record.description), MAX_QUOTED_CHARACTERS)), block: true },
+        { label: both('面积', 'Area'), value: same(`${record.areaM2} m²`) },
+        ...(deadline ? [{ label: both('拆除期限', 'Deadline'), value: when(deadline) }] : []),
+      ],
+      next: both(
+        '期限届满后将进行复查；逾期未拆除的，将依法催告，并可依法强制拆除。',
+        'The site will be inspected after the deadline. If the structure has not been removed, a formal demand follows and it may be demolished by enforcement as the law provides.',
+      ),
+      notes: [
+        both(
+          '如对本通知不服，可以自收到之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。',
+          'If you disagree with this notice you may apply for administrative reconsideration within 60 days of receiving it, or bring an administrative lawsuit within 6 months.',
+        ),
+        both('本邮件为送达通知书的电子副本，以书面通知书为准。', 'This email is an electronic copy; the written notice served on you prevails.'),
+      ],
+      link: false,
+    };
+  },
+
+  reminder: (record) => {
+    const deadline = record.notice?.deadline;
+    const number = record.notice?.number ?? record.id;
+    return {
+      subject: both(
+        `【期限提醒】${number} 将于 ${deadline?.date ?? '—'} 到期 ${subjectPlace(record)}`,
+        `Deadline reminder: ${number} falls due on ${deadline?.date ?? '—'}`,
+      ),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '下列限期拆除通知书的期限即将届满，请督促当事人按期自行拆除。',
+        'The deadline of the rectification notice below is approaching. Please urge the responsible party to demolish the structure in time.',
+      ),
+      facts: [...caseFacts(record), { label: both('责令事项', 'Ordered'), value: ORDERED }, ...noticeFacts(record)],
+      next: deadline
+        ? both(
+            `期限届满（${when(deadline).zh}）后进行复查；逾期未拆除的，将上报贵办并依法催告。`,
+            `The site is inspected after the deadline (${when(deadline).en}); if the structure still stands, the case is escalated to your office.`,
+          )
+        : undefined,
+      link: true,
+    };
+  },
+
+  escalation: (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    const urge = record.deadlines.urge;
+    const result = facts.inspectionResult ? INSPECTION_RESULT[facts.inspectionResult] : both('未按时复查', 'no inspection was recorded in time');
+    return {
+      subject: both(`【逾期未拆除·上报】${number} ${subjectPlace(record)}`, `Escalation: ${number} not demolished by the deadline`),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '下列违法建设经责令限期拆除，期限届满后仍未拆除，现上报贵办。',
+        'The illegal construction below was ordered to be demolished by a deadline that has passed, and it still stands. The case is escalated to your office.',
+      ),
+      facts: [
+        ...caseFacts(record),
+        { label: both('责令事项', 'Ordered'), value: ORDERED },
+        ...noticeFacts(record),
+        { label: both('复查结果', 'Inspection result'), value: result },
+        ...fact(both('复查时间', 'Inspected'), facts.inspectedAt ? when(facts.inspectedAt) : undefined),
+        ...fact(both('复查人', 'Inspector'), quoted(facts.inspector, 100)),
+        ...fact(both('已拆除面积', 'Area removed'), facts.areaRemovedM2 !== undefined ? same(`${facts.areaRemovedM2} m²`) : undefined),
+        ...(quoted(facts.inspectionNotes) ? [{ label: both('复查说明', 'Inspection notes'), value: same(clip(cleanText(facts.inspectionNotes ?? ''), MAX_QUOTED_CHARACTERS)), block: true }] : []),
+        ...fact(both('催告期限', 'Demand period ends'), urge ? when(urge) : undefined),
+      ],
+      next: urge
+        ? both(
+            `依法向当事人送达催告书；当事人可在 ${when(urge).zh} 前进行陈述、申辩（《行政强制法》第三十五条、第三十六条）。期满仍不履行的，将依法作出强制执行决定。`,
+            `A formal demand (催告书) is served on the party, who may state their case and defend it (陈述申辩) until ${when(urge).en} (Administrative Coercion Law §35–36). If they still do not comply, an enforcement decision follows.`,
+          )
+        : both(
+            '依法向当事人送达催告书，当事人有权进行陈述、申辩（《行政强制法》第三十五条、第三十六条）；期满仍不履行的，将依法作出强制执行决定。',
+            'A formal demand (催告书) is served on the party, who may state their case and defend it (Administrative Coercion Law §35–36); if they still do not comply, an enforcement decision follows.',
+          ),
+      link: true,
+    };
+  },
+
+  'inspection-overdue': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    const due = facts.inspectionDueAt ?? record.pendingCallback?.dueAt ?? record.deadlines.inspection?.at;
+    return {
+      subject: both(`【复查逾期】${number} ${subjectPlace(record)}`, `Inspection overdue: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '下列案件的整改期限已届满，但复查结果未在规定时间内录入。',
+        'The deadline of the case below has passed, but no inspection result was recorded in the time allowed.',
+      ),
+      facts: [...caseFacts(record), ...noticeFacts(record), ...fact(both('应复查时间', 'Inspection was due'), due ? when(due) : undefined)],
+      next: both(
+        '请尽快安排复查并在系统中录入复查结果；案件已按逾期未复查上报。',
+        'Please inspect the site and record the result without delay; the case has been escalated as not inspected in time.',
+      ),
+      link: true,
+    };
+  },
+
+  'enforcement-decided': (record) => {
+    const number = record.notice?.number ?? record.id;
+    const { announcement, reconsideration, litigation } = record.deadlines;
+    const windowsEnd = [reconsideration, litigation].filter((d) => d !== undefined).sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+    return {
+      subject: both(`【强制执行决定】${number} ${subjectPlace(record)}`, `Enforcement decided: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '已对下列违法建设依法作出强制执行决定（《行政强制法》第三十七条），并发布强制拆除公告，限期当事人自行拆除（第四十四条）。',
+        'An enforcement decision has been made for the illegal construction below (Administrative Coercion Law §37), and a public announcement gives the party a last period to demolish it themselves (§44).',
+      ),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('公告自行拆除期限', 'Announcement period ends'), announcement ? when(announcement) : undefined),
+        ...fact(both('申请行政复议期限', 'Reconsideration window ends'), reconsideration ? when(reconsideration) : undefined),
+        ...fact(both('提起行政诉讼期限', 'Litigation window ends'), litigation ? when(litigation) : undefined),
+      ],
+      next: windowsEnd
+        ? both(
+            `公告期限届满，且当事人在 ${when(windowsEnd).zh} 前未申请行政复议或提起行政诉讼的，将在其后的工作日安排强制拆除。`,
+            `Once the announcement period has ended and no reconsideration or lawsuit has been filed by ${when(windowsEnd).en}, forced demolition is scheduled on a working day after that.`,
+          )
+        : both('复议、诉讼期限届满后，将在工作日安排强制拆除。', 'Forced demolition is scheduled on a working day once the appeal windows have passed.'),
+      link: true,
+    };
+  },
+
+  'enforcement-scheduled': (record) => {
+    const number = record.notice?.number ?? record.id;
+    const at = record.enforcementAt;
+    const due = record.deadlines.enforcement;
+    return {
+      subject: both(
+        `【强制拆除安排】${at ? formatShanghai(at).slice(0, 10) : ''} ${number} ${subjectPlace(record)}`.replace(/\s+/g, ' '),
+        `Forced demolition scheduled: ${number}${at ? ` on ${formatShanghai(at).slice(0, 10)}` : ''}`,
+      ),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '下列违法建设已安排强制拆除（工作日日间实施，《行政强制法》第四十三条）。',
+        'Forced demolition of the illegal construction below has been scheduled (on a working day, in daytime: Administrative Coercion Law §43).',
+      ),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('强制拆除时间', 'Demolition at'), at ? when(at) : undefined),
+        ...fact(both('完成登记期限', 'Completion to be recorded by'), due ? when(due) : undefined),
+      ],
+      next: both(
+        `执行完毕后由执行人员在系统中登记${due ? `（${when(due).zh} 前）` : ''}；当事人申请行政复议或提起行政诉讼的，案件中止。`,
+        `The enforcement team records the demolition once done${due ? ` (by ${when(due).en})` : ''}. If the party files an appeal, the case is put on hold.`,
+      ),
+      link: true,
+    };
+  },
+
+  'enforcement-overdue': (record) => {
+    const number = record.notice?.number ?? record.id;
+    const at = record.enforcementAt;
+    const due = record.deadlines.enforcement?.at ?? record.pendingCallback?.dueAt;
+    return {
+      subject: both(`【强制拆除未登记】${number} ${subjectPlace(record)}`, `Forced demolition not recorded: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both('下列案件已安排强制拆除，但未在规定时间内登记完成。', 'Forced demolition was scheduled for the case below, but its completion was not recorded in the time allowed.'),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('强制拆除时间', 'Demolition was scheduled for'), at ? when(at) : undefined),
+        ...fact(both('应登记时间', 'Completion was due'), due ? when(due) : undefined),
+      ],
+      next: both('请执行人员尽快在系统中登记强制拆除结果，或联系承办部门重新安排。', 'Please have the enforcement team record the result, or arrange a new date with the department in charge.'),
+      link: true,
+    };
+  },
+
+  'appeal-hold': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    return {
+      subject: both(`【复议/诉讼中止】${number} ${subjectPlace(record)}`, `Case on hold, appeal filed: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        '当事人对下列案件申请了行政复议或提起了行政诉讼，案件中止执行。',
+        'The party has appealed in the case below (reconsideration or lawsuit); enforcement is on hold.',
+      ),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('类型', 'Appeal'), facts.appealKind ? APPEAL_KIND[facts.appealKind] : undefined),
+        ...fact(both('受理机关', 'Authority'), quoted(facts.appealAuthority, 200)),
+        ...fact(both('文号', 'Reference'), quoted(facts.appealReference, 100)),
+        ...fact(both('申请日期', 'Filed on'), facts.appealFiledOn ? onDate(facts.appealFiledOn) : undefined),
+      ],
+      next: both(
+        '待复议或诉讼结果登记后继续：决定被维持的，重新安排强制执行；被撤销的，案件撤销。',
+        'The case resumes when the outcome is recorded: if the decision is upheld, enforcement is scheduled again; if it is revoked, the case is dismissed.',
+      ),
+      link: true,
+    };
+  },
+
+  'workflow-failure': (record, facts) => {
+    const failedEmail = facts.failedMailId !== undefined;
+    return {
+      subject: both(`【系统告警】案件 ${record.id} 需人工处理`, `Alert: case ${record.id} needs attention`),
+      greeting: subdistrictGreeting(record),
+      intro: failedEmail
+        ? both('下列案件的一封邮件未能确认送达，系统未自动重发（以免重复）。', 'An email of the case below could not be confirmed as delivered; it was not resent automatically, so as never to send it twice.')
+        : both('下列案件的流程步骤执行失败，案件已标记为需关注。', 'A workflow step of the case below failed; the case is flagged for attention.'),
+      facts: [
+        { label: both('案件编号', 'Case number'), value: same(record.id) },
+        { label: both('通知书编号', 'Notice number'), value: noticeNumber(record) },
+        { label: both('地址', 'Address'), value: same(clip(place(record), MAX_QUOTED_CHARACTERS)) },
+        { label: both('当前状态', 'Status'), value: both(`${STATUS_LABELS_ZH[record.status]}（${record.status}）`, record.status) },
+        ...fact(both('失败步骤', 'Failed step'), quoted(facts.step, 200)),
+        ...fact(both('原因', 'Cause'), quoted(facts.cause)),
+        ...fact(both('邮件', 'Email'), quoted(facts.failedKind, 100)),
+        ...fact(both('收件人', 'Recipient'), quoted(facts.failedRecipient, 254)),
+        ...fact(both('邮件编号', 'Email id'), quoted(facts.failedMailId, 300)),
+      ],
+      next: failedEmail
+        ? both('请与收件人核实是否收到；未收到的，请人工转发或补发。', 'Please check with the recipient whether it arrived, and forward or resend it by hand if it did not.')
+        : both('请检查案件并处理；处理完成前，流程不会自动继续。', 'Please review the case and resolve the failure; the workflow will not continue on its own until then.'),
+      link: true,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Layouts
+
+function hasProvisional(record: CaseRecord): boolean {
+  return Object.values(record.deadlines).some((d) => d?.provisional) || record.notice?.deadline.provisional === true;
+}
+
+function textPart(message: Message, lang: keyof Bilingual, link: string | undefined, provisional: boolean): string {
+  const lines: string[] = [message.greeting[lang], '', message.intro[lang], ''];
+  for (const f of message.facts) {
+    if (f.block) lines.push(`${f.label[lang]}${lang === 'zh' ? '：' : ':'}`, ...f.value[lang].split('\n').map((l) => `  ${l}`));
+    else lines.push(`${f.label[lang]}${lang === 'zh' ? '：' : ': '}${f.value[lang]}`);
+  }
+  if (message.next) lines.push('', `${lang === 'zh' ? '下一步：' : 'Next: '}${message.next[lang]}`);
+  for (const note of message.notes ?? []) lines.push('', note[lang]);
+  if (provisional) lines.push('', PROVISIONAL_WARNING[lang]);
+  if (link) lines.push('', `${lang === 'zh' ? '案件链接：' : 'Case: '}${link}`);
+  return lines.join('\n');
+}
+
+const STYLE = {
+  body: 'font-family: -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; font-size: 14px; line-height: 1.6; color: #1f2328; max-width: 720px;',
+  table: 'border-collapse: collapse; width: 100%; table-layout: fixed;',
+  label: 'text-align: left; vertical-align: top; padding: 4px 12px 4px 0; width: 28%; color: #57606a; font-weight: normal;',
+  // Long unbroken case text must wrap instead of stretching the message.
+  value: 'vertical-align: top; padding: 4px 0; overflow-wrap: anywhere; word-break: break-word; white-space: pre-wrap;',
+  next: 'background: #fff8c5; padding: 8px 12px;',
+  warning: 'color: #9a6700;',
+};
+
+function htmlPart(message: Message, lang: keyof Bilingual, link: string | undefined, provisional: boolean): string {
+  const e = escapeHtml;
+  const rows = message.facts
+    .map((f) => `<tr><th scope="row" style="${STYLE.label}">${e(f.label[lang])}</th><td style="${STYLE.value}">${e(f.value[lang])}</td></tr>`)
+    .join('\n');
+  const parts = [
+    `<p>${e(message.greeting[lang])}</p>`,
+    `<p>${e(message.intro[lang])}</p>`,
+    `<table style="${STYLE.table}">\n${rows}\n</table>`,
+    message.next ? `<p style="${STYLE.next}"><strong>${lang === 'zh' ? '下一步' : 'Next'}</strong>${lang === 'zh' ? '：' : ': '}${e(message.next[lang])}</p>` : '',
+    ...(message.notes ?? []).map((n) => `<p>${e(n[lang])}</p>`),
+    provisional ? `<p style="${STYLE.warning}">${e(PROVISIONAL_WARNING[lang])}</p>` : '',
+    link ? `<p>${lang === 'zh' ? '案件链接' : 'Case'}${lang === 'zh' ? '：' : ': '}<a href="${e(link)}">${e(link)}</a></p>` : '',
+  ];
+  return `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">\n${parts.filter(Boolean).join('\n')}\n</div>`;
+}
+
+const FOOTER = both('本邮件由违法建设案件管理系统（Rectify）自动发送，请勿直接回复。', 'Sent automatically by Rectify, the illegal-construction case system. Please do not reply to this email.');
+
+/** Renders one email of `kind` for the case; `facts` are validated here. */
+export function renderMail(request: Pick<MailRequest, 'kind' | 'caseRecord' | 'facts'>, options: RenderOptions): RenderedMail {
+  const facts = mailFactsSchema.parse(request.facts ?? {});
+  const record = request.caseRecord;
+  const message = COMPOSERS[request.kind](record, facts);
+  const link = message.link ? caseLink(record, options) : undefined;
+  const provisional = hasProvisional(record);
+  const subject = oneLine(`${message.subject.zh} / ${message.subject.en}`);
+  const text = [textPart(message, 'zh', link, provisional), '', '— English —', '', textPart(message, 'en', link, provisional), '', '--', FOOTER.zh, FOOTER.en, ''].join('\n');
+  const html = [
+    '<!DOCTYPE html>',
+    '<html lang="zh-CN">',
+    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>`,
+    `<body style="${STYLE.body}">`,
+    htmlPart(message, 'zh', link, provisional),
+    '<hr>',
+    htmlPart(message, 'en', link, provisional),
+    `<p style="color: #57606a; font-size: 12px;">${escapeHtml(FOOTER.zh)}<br>${escapeHtml(FOOTER.en)}</p>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+  return { subject, text, html };
+}

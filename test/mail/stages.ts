@@ -1,0 +1,96 @@
+import { applyEvent, formatNoticeNumber } from '../../functions/domain/case-history';
+import { chinaCalendar } from '../../functions/domain/china-calendar';
+import { deadlineAfter, enforcementSlot, latestOf } from '../../functions/domain/deadlines';
+import { noticePeriodFor, resolvePolicy } from '../../functions/domain/policy';
+import type { CaseRecord, CaseSubmission } from '../../functions/domain/schemas';
+import type { CaseStatus, EventType } from '../../functions/domain/vocabulary';
+import type { CaseStore } from '../../functions/store/case-store';
+import { reportedCase } from '../fixtures/cases';
+
+/** A case at every stage an email is sent from, each stage committed to the store with the real deadlines. */
+export interface CaseStages {
+  reported: CaseRecord;
+  noticed: CaseRecord;
+  awaitingInspection: CaseRecord;
+  escalated: CaseRecord;
+  decided: CaseRecord;
+  onHold: CaseRecord;
+  scheduled: CaseRecord;
+}
+
+const SYSTEM = { sub: 'workflow', role: 'system' as const };
+
+/** Without a store the stages are only built, not committed (rendering tests). */
+export async function caseThroughStages(
+  store: CaseStore | undefined,
+  options: { submission?: CaseSubmission; reportedAt?: Date; noticeSequence?: number } = {},
+): Promise<CaseStages> {
+  const calendar = chinaCalendar();
+  const policy = resolvePolicy();
+  const reportedAt = options.reportedAt ?? new Date('2026-11-25T02:00:00Z');
+  const opened = reportedCase(reportedAt, options.submission);
+  await store?.createCase(opened.record, opened.event);
+  let current = opened.record;
+  const step = async (type: EventType, to: CaseStatus, at: Date, patch: Partial<CaseRecord>, data: Record<string, unknown> = {}) => {
+    const { next, event } = applyEvent(current, { type, actor: SYSTEM, at, data }, to, patch);
+    await store?.commit(current, next, event);
+    current = next;
+    return next;
+  };
+
+  const issuedAt = new Date(reportedAt.getTime() + 24 * 3_600_000);
+  const noticeDeadline = deadlineAfter(calendar, issuedAt, noticePeriodFor(policy, current.category, current.severity));
+  const noticed = await step('NOTICE_ISSUED', 'NOTICE_ISSUED', issuedAt, {
+    notice: {
+      number: formatNoticeNumber(2026, options.noticeSequence ?? 12),
+      issuedAt: issuedAt.toISOString(),
+      deadline: noticeDeadline,
+      service: { method: 'direct', servedOn: issuedAt.toISOString().slice(0, 10) },
+      extensionCount: 0,
+      extendedDays: 0,
+    },
+    deadlines: { notice: noticeDeadline },
+    dueAt: noticeDeadline.at,
+  });
+
+  const openedAt = new Date(Date.parse(noticeDeadline.at) + 1);
+  const inspection = deadlineAfter(calendar, openedAt, policy.inspectionWindow);
+  const awaitingInspection = await step('INSPECTION_OPENED', 'AWAITING_INSPECTION', openedAt, {
+    deadlines: { ...current.deadlines, inspection },
+    dueAt: inspection.at,
+    pendingCallback: { token: 'token-inspection-1', kind: 'inspection', openedAt: openedAt.toISOString(), dueAt: inspection.at },
+  });
+
+  const inspectedAt = new Date(openedAt.getTime() + 26 * 3_600_000);
+  const urge = deadlineAfter(calendar, inspectedAt, policy.urgePeriod);
+  const escalated = await step(
+    'INSPECTION_RECORDED',
+    'ESCALATED',
+    inspectedAt,
+    { deadlines: { ...current.deadlines, urge }, dueAt: urge.at, pendingCallback: undefined },
+    { result: 'not-demolished' },
+  );
+
+  const decidedAt = new Date(Date.parse(urge.at) + 1);
+  const announcement = deadlineAfter(calendar, decidedAt, policy.announcementPeriod);
+  const reconsideration = deadlineAfter(calendar, decidedAt, policy.reconsiderationWindow);
+  const litigation = deadlineAfter(calendar, decidedAt, policy.litigationWindow);
+  const decided = await step('ENFORCEMENT_DECIDED', 'ENFORCEMENT_DECIDED', decidedAt, {
+    deadlines: { ...current.deadlines, announcement, reconsideration, litigation },
+    dueAt: latestOf(announcement, reconsideration, litigation).at,
+  });
+
+  const onHold = await step('APPEAL_FILED', 'ON_HOLD', new Date(decidedAt.getTime() + 5 * 24 * 3_600_000), {}, { kind: 'reconsideration' });
+  const resumed = await step('APPEAL_RESOLVED', 'ENFORCEMENT_DECIDED', new Date(decidedAt.getTime() + 40 * 24 * 3_600_000), {}, { outcome: 'upheld' });
+
+  const windowsEnd = latestOf(announcement, reconsideration, litigation);
+  const slot = enforcementSlot(calendar, policy, new Date(Date.parse(windowsEnd.at) + 1));
+  const enforcementDue = deadlineAfter(calendar, new Date(slot.at), policy.enforcementWindow);
+  const scheduled = await step('ENFORCEMENT_SCHEDULED', 'ENFORCEMENT_SCHEDULED', new Date(Date.parse(windowsEnd.at) + 1), {
+    enforcementAt: slot.at,
+    deadlines: { ...resumed.deadlines, enforcement: enforcementDue },
+    dueAt: enforcementDue.at,
+  });
+
+  return { reported: opened.record, noticed, awaitingInspection, escalated, decided, onHold, scheduled };
+}
