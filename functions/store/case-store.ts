@@ -177,6 +177,30 @@ export class CaseStore {
     }
   }
 
+  /**
+   * Records the token of the workflow step waiting for a person, if the case is still at
+   * `before.version`. Not an event: the step itself is already in the history (or is re-opened after a
+   * restart). The version moves, so an action prepared against the old token fails as a conflict and
+   * re-reads the case instead of answering a step that no longer waits.
+   */
+  async setPendingCallback(before: Pick<CaseRecord, 'id' | 'version'>, pendingCallback: NonNullable<CaseRecord['pendingCallback']>, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(before.id),
+          UpdateExpression: 'SET pendingCallback = :callback, #version = :next, updatedAt = :at',
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':callback': pendingCallback, ':next': before.version + 1, ':expected': before.version, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string } | null)?.name === 'ConditionalCheckFailedException') throw new VersionConflictError(before.id, before.version);
+      throw error;
+    }
+  }
+
   async getCase(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.case(id), ConsistentRead: options.consistent ?? true }));
     return result.Item ? caseRecordSchema.parse(stripKeys(result.Item)) : undefined;
