@@ -1,0 +1,205 @@
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Deadline } from '../domain/deadlines';
+import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '../domain/deadlines';
+import type { Period, Policy } from '../domain/policy';
+import { noticePeriodFor } from '../domain/policy';
+import type { ActorRef, CaseRecord } from '../domain/schemas';
+import { addDays, daysBetween, shanghaiDateOf, startOfShanghaiDay } from '../domain/shanghai-time';
+import type { ServiceMethod } from '../domain/vocabulary';
+import { CATEGORIES, SEVERITIES } from '../domain/vocabulary';
+
+/**
+ * The system steps of the procedure as plain computations: which deadline each step sets, counted in
+ * Asia/Shanghai working days and statutory periods. The workflow tasks call these; nothing here touches
+ * AWS, so every rule is testable on its own.
+ */
+
+/** The workflow acts as `system`; its events name it so. */
+export const WORKFLOW_ACTOR: ActorRef = { sub: 'rectify-workflow', role: 'system' };
+
+/** 送达: how a notice is served unless configured otherwise, and on which Shanghai date. */
+export function noticeService(issuedAt: Date, method: ServiceMethod = 'direct'): { method: ServiceMethod; servedOn: string } {
+  return { method, servedOn: shanghaiDateOf(issuedAt) };
+}
+
+/** 督促自行拆除: the end of the persuasion period that starts now. */
+export function persuasionDeadline(calendar: WorkingCalendar, policy: Policy, from: Date): Deadline {
+  return deadlineAfter(calendar, from, policy.persuasion);
+}
+
+/** 限期拆除: the notice deadline for the case's category and severity. */
+export function noticeDeadline(calendar: WorkingCalendar, policy: Policy, record: Pick<CaseRecord, 'category' | 'severity'>, issuedAt: Date): { period: Period; deadline: Deadline } {
+  const period = noticePeriodFor(policy, record.category, record.severity);
+  return { period, deadline: deadlineAfter(calendar, issuedAt, period) };
+}
+
+/** When the party is reminded of `deadline` (never before `now`). */
+export function reminderFor(calendar: WorkingCalendar, policy: Policy, deadline: Deadline, now: Date): { at: string; provisional: boolean } {
+  return reminderTime(calendar, policy, deadline, now);
+}
+
+/**
+ * The inspection window after a deadline: counted from the deadline's own date, so the window is the
+ * same however late the workflow wakes.
+ */
+export function inspectionDeadline(calendar: WorkingCalendar, policy: Policy, after: Deadline): Deadline {
+  return deadlineAfter(calendar, new Date(after.at), policy.inspectionWindow);
+}
+
+/** A missed step (inspection or demolition) is awaited again for one more inspection window. */
+export function overdueWindow(calendar: WorkingCalendar, policy: Policy, missed: Deadline): Deadline {
+  return deadlineAfter(calendar, new Date(missed.at), policy.inspectionWindow);
+}
+
+/** 催告书: the period for self-performance and 陈述申辩 (行政强制法 §35–§36). */
+export function urgeDeadline(calendar: WorkingCalendar, policy: Policy, from: Date): Deadline {
+  return deadlineAfter(calendar, from, policy.urgePeriod);
+}
+
+export interface EnforcementDecisionDeadlines {
+  /** 强制拆除公告: the announced self-demolition period (§44). */
+  announcement: Deadline;
+  /** 行政复议: the reconsideration window. */
+  reconsideration: Deadline;
+  /** 行政诉讼: the litigation window. */
+  litigation: Deadline;
+  /** Forced demolition may not start before all three have passed. */
+  earliestEnforcement: Deadline;
+}
+
+/** The periods an enforcement decision starts, all counted from the day of the decision. */
+export function enforcementDecisionDeadlines(calendar: WorkingCalendar, policy: Policy, decidedAt: Date): EnforcementDecisionDeadlines {
+  const announcement = deadlineAfter(calendar, decidedAt, policy.announcementPeriod);
+  const reconsideration = deadlineAfter(calendar, decidedAt, policy.reconsiderationWindow);
+  const litigation = deadlineAfter(calendar, decidedAt, policy.litigationWindow);
+  return { announcement, reconsideration, litigation, earliestEnforcement: latestOf(announcement, reconsideration, litigation) };
+}
+
+/** The windows that must pass before forced demolition, as recorded on the case. */
+export function recordedEnforcementWindows(record: CaseRecord): Deadline | undefined {
+  const { announcement, reconsideration, litigation } = record.deadlines;
+  const windows = [announcement, reconsideration, litigation].filter((d): d is Deadline => d !== undefined);
+  return windows.length ? latestOf(...windows) : undefined;
+}
+
+/**
+ * 强制拆除 scheduled on the first working-day, day-time slot from `now` (§43), and the time the
+ * enforcement team then has to record it.
+ */
+export function enforcementSchedule(calendar: WorkingCalendar, policy: Policy, now: Date): { slot: { at: string; date: string; provisional: boolean }; completeBy: Deadline } {
+  const slot = enforcementSlot(calendar, policy, now);
+  return { slot, completeBy: deadlineAfter(calendar, new Date(slot.at), policy.enforcementWindow) };
+}
+
+/** Whether a legal instant has come (a Wait that wakes early finds it has not and waits again). */
+export function hasPassed(instant: string, now: Date): boolean {
+  return Date.parse(instant) <= now.getTime();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bounds: no execution may approach Step Functions' limits (1 year, 25,000 history events).
+// ---------------------------------------------------------------------------------------------------
+
+/** Step Functions ends a Standard execution after one year; phases are kept well inside it. */
+export const MAX_PHASE_DAYS = 330;
+
+const spanCache = new WeakMap<WorkingCalendar, Map<string, number>>();
+
+/**
+ * The longest a period has lasted (in calendar days, start day not counted) for any start date in the
+ * calendar's published years: holidays and 调休 included, so the figure is what the law has actually
+ * produced, not a rough allowance.
+ */
+export function longestSpanDays(calendar: WorkingCalendar, period: Period): number {
+  let cache = spanCache.get(calendar);
+  if (!cache) {
+    cache = new Map();
+    spanCache.set(calendar, cache);
+  }
+  const key = `${period.amount}:${period.unit}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const years = calendar.publishedYears();
+  const first = years[0] ?? 2026;
+  const last = years[years.length - 1] ?? first;
+  let longest = 0;
+  for (let date = `${first}-01-01`; date <= `${last}-12-31`; date = addDays(date, 1)) {
+    const deadline = deadlineAfter(calendar, startOfShanghaiDay(date), period);
+    longest = Math.max(longest, daysBetween(date, deadline.date));
+  }
+  cache.set(key, longest);
+  return longest;
+}
+
+/** The longest run of consecutive rest days (weekends and holidays) in the published calendar. */
+export function longestRestRunDays(calendar: WorkingCalendar): number {
+  // A zero-day period ends on the next working day: its longest span is the longest rest run.
+  return longestSpanDays(calendar, { amount: 0, unit: 'calendar-days' });
+}
+
+export interface PhaseBound {
+  /** Longest legal time the phase's execution can run, in days. */
+  days: number;
+  /** Most states the execution can enter (each loop bounded by policy counts). */
+  stateEntries: number;
+  /** How the figure is made up, for people. */
+  formula: string;
+}
+
+/**
+ * The designed maximum of each phase's execution under a policy. Intake: persuasion + the longest notice
+ * period + every extension day + the inspection window and each overdue round + the 催告 period.
+ * Enforcement and after-appeal: the longest of the 公告/复议/诉讼 windows + the wait for a working-day
+ * slot + the enforcement window and each overdue round.
+ */
+export function phaseBounds(policy: Policy, calendar: WorkingCalendar): Record<'intake' | 'enforcement' | 'after-appeal', PhaseBound> {
+  const span = (period: Period) => longestSpanDays(calendar, period);
+  const rounds = policy.inspectionOverdueRounds;
+  const longestNotice = Math.max(...CATEGORIES.flatMap((c) => SEVERITIES.map((s) => span(noticePeriodFor(policy, c, s)))));
+  const inspection = span(policy.inspectionWindow);
+  const intakeDays = span(policy.persuasion) + longestNotice + policy.extensions.maxTotalDays + (rounds + 1) * inspection + span(policy.urgePeriod);
+  const windows = Math.max(span(policy.announcementPeriod), span(policy.reconsiderationWindow), span(policy.litigationWindow));
+  const slotWait = longestRestRunDays(calendar) + 1;
+  const enforcementDays = windows + slotWait + span(policy.enforcementWindow) + rounds * inspection;
+  // State entries along the longest path of the ASL: see docs/workflow.md for the count of each loop.
+  const intakeEntries = INTAKE_BASE_ENTRIES + EXTENSION_LOOP_ENTRIES * policy.extensions.maxCount + OVERDUE_ROUND_ENTRIES * (rounds + 1) + FAILURE_ENTRIES;
+  const enforcementEntries = ENFORCEMENT_BASE_ENTRIES + OVERDUE_ROUND_ENTRIES * (rounds + 1) + FAILURE_ENTRIES;
+  const enforcement: PhaseBound = {
+    days: enforcementDays,
+    stateEntries: enforcementEntries,
+    formula: `max(公告 ${span(policy.announcementPeriod)}, 复议 ${span(policy.reconsiderationWindow)}, 诉讼 ${span(policy.litigationWindow)}) + slot ${slotWait} + enforcement window ${span(policy.enforcementWindow)} + ${rounds} × overdue ${inspection}`,
+  };
+  return {
+    intake: {
+      days: intakeDays,
+      stateEntries: intakeEntries,
+      formula: `persuasion ${span(policy.persuasion)} + notice ${longestNotice} + extensions ${policy.extensions.maxTotalDays} + ${rounds + 1} × inspection ${inspection} + 催告 ${span(policy.urgePeriod)}`,
+    },
+    enforcement,
+    'after-appeal': enforcement,
+  };
+}
+
+/** Intake's longest straight path with persuasion, notice, reminder, inspection and hand-over. */
+export const INTAKE_BASE_ENTRIES = 18;
+/** An extension sends the case round the reminder and deadline loop once more. */
+export const EXTENSION_LOOP_ENTRIES = 9;
+/** Each callback timeout: record the overdue step, decide, wait again. */
+export const OVERDUE_ROUND_ENTRIES = 3;
+/** Windows, scheduling, the enforcer's callback and the close. */
+export const ENFORCEMENT_BASE_ENTRIES = 7;
+/** Record the failure, then fail. */
+export const FAILURE_ENTRIES = 2;
+
+/** Refuses a policy under which some phase could run longer than `MAX_PHASE_DAYS`. */
+export function assertPolicyFitsWorkflow(policy: Policy, calendar: WorkingCalendar): void {
+  const bounds = phaseBounds(policy, calendar);
+  const tooLong = Object.entries(bounds).filter(([, bound]) => bound.days > MAX_PHASE_DAYS);
+  if (tooLong.length) {
+    throw new Error(
+      `policy makes a workflow phase too long for one execution (limit ${MAX_PHASE_DAYS} days): ${tooLong
+        .map(([phase, bound]) => `${phase} ${bound.days} days = ${bound.formula}`)
+        .join('; ')}`,
+    );
+  }
+}
