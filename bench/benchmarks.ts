@@ -1,5 +1,6 @@
 import type { Benchmark } from './harness';
 import { storeAppendBenchmark } from './store.bench';
+import { historyScalingBenchmark } from './history.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark];

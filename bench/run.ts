@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import path from 'node:path';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local';
 import { BENCHMARKS } from './benchmarks';
@@ -9,6 +10,8 @@ import { makeFreshTable } from './harness';
  * `npm run bench [name-filter]`: runs the benchmarks against a fresh DynamoDB Local, prints a table and
  * writes bench/results.json as {"figures": {"<name>": {"value": n, "unit": "u"}}}.
  */
+const resultsSchema = z.object({ figures: z.record(z.string(), z.object({ value: z.number(), unit: z.string() })) });
+
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.AWS_REGION ??= 'ap-east-1';
@@ -41,7 +44,10 @@ async function main(): Promise<void> {
   console.log(`${'-'.repeat(width)}  ${'-'.repeat(12)}  ----`);
   for (const [name, { value, unit }] of Object.entries(figures)) console.log(`${name.padEnd(width)}  ${String(value).padStart(12)}  ${unit}`);
   const file = path.join(__dirname, 'results.json');
-  writeFileSync(file, `${JSON.stringify({ figures }, null, 2)}\n`);
+  // A filtered run updates its own figures and keeps the others from the last full run.
+  const previous = filter && existsSync(file) ? resultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+  const merged = { ...(previous?.success ? previous.data.figures : {}), ...figures };
+  writeFileSync(file, `${JSON.stringify({ figures: merged }, null, 2)}\n`);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
   if (failures.length) {
     console.error(`\n${failures.length} benchmark(s) failed:\n${failures.join('\n')}`);
