@@ -1,0 +1,93 @@
+import type { AppDeps } from '../app/context';
+import type { CaseRecord } from '../domain/schemas';
+import { makeCaseActions } from '../app/case-actions';
+import { makeCaseQueries } from '../app/case-queries';
+import { toCaseView } from '../app/case-view';
+import { makeCaseIntake } from '../app/report-case';
+import type { Operation, OperationInput } from './handler';
+import { requireViewer } from './handler';
+import type { ApiResult } from './http';
+import { invalidInput } from './problem';
+import { versionFromIfMatch } from './request-schemas';
+import type { AnyRoute } from './routes';
+import type * as routes from './routes';
+import { buildOpenApiDocument } from './openapi';
+import type { HealthChecks } from './health';
+import { checkHealth } from './health';
+
+export interface ApiDeps extends AppDeps {
+  /** The parts `GET /health` checks, by name. */
+  health: HealthChecks;
+}
+
+function caseResult(record: CaseRecord, statusCode = 200, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode, body: toCaseView(record), headers: { etag: `"${record.version}"`, ...headers } };
+}
+
+/** The version an action was decided on: `expectedVersion` in the body or `If-Match`; they must agree. */
+function pinnedVersion(input: OperationInput<AnyRoute> & { body: { expectedVersion?: number }; headers: { 'If-Match'?: string } }): number | undefined {
+  const fromHeader = versionFromIfMatch(input.headers['If-Match']);
+  const fromBody = input.body.expectedVersion;
+  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
+    throw invalidInput([{ field: 'If-Match', in: 'header', message: `names version ${fromHeader} but expectedVersion in the body is ${fromBody}` }]);
+  }
+  return fromBody ?? fromHeader;
+}
+
+type Operations = {
+  [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute ? Operation<(typeof routes)[K]> : never;
+};
+
+/** Every route's operation, bound to its dependencies. */
+export function makeOperations(deps: ApiDeps): Operations {
+  const intake = makeCaseIntake(deps);
+  const queries = makeCaseQueries(deps);
+  const actions = makeCaseActions(deps);
+  let openApi: unknown;
+
+  return {
+    createCase: async (input) => {
+      const viewer = requireViewer(input);
+      const result = await intake.submit({ actor: { sub: viewer.sub, role: viewer.role }, idempotencyKey: input.headers['Idempotency-Key'], submission: input.body });
+      return {
+        statusCode: result.statusCode,
+        body: result.body,
+        headers: {
+          location: `${input.requestPath.replace(/\/+$/, '')}/${result.body.id}`,
+          etag: `"${result.body.version}"`,
+          ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
+        },
+      };
+    },
+    getCase: async (input) => caseResult(await queries.getCase(requireViewer(input), input.params.id)),
+    listCases: async (input) => {
+      const { overdue, ...filter } = input.query;
+      const page = await queries.listCases(requireViewer(input), { ...filter, overdue: overdue === 'true' });
+      return { statusCode: 200, body: page };
+    },
+    getCaseHistory: async (input) => {
+      const page = await queries.history(requireViewer(input), input.params.id, { cursor: input.query.cursor, limit: input.query.limit, verify: input.query.verify === 'true' });
+      return { statusCode: 200, body: page };
+    },
+    recordInspection: async (input) =>
+      caseResult(await actions.recordInspection(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    grantExtension: async (input) =>
+      caseResult(await actions.grantExtension(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    recordRepresentation: async (input) =>
+      caseResult(await actions.recordRepresentation(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    recordAppeal: async (input) =>
+      caseResult(await actions.recordAppeal(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    recordEnforcement: async (input) =>
+      caseResult(await actions.recordEnforcement(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    dismissCase: async (input) =>
+      caseResult(await actions.dismiss(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    getOpenApi: async () => {
+      openApi ??= buildOpenApiDocument();
+      return { statusCode: 200, body: openApi, headers: { 'cache-control': 'public, max-age=300' } };
+    },
+    getHealth: async () => {
+      const report = await checkHealth(deps.health);
+      return report.status === 'ok' ? { statusCode: 200, body: report } : { statusCode: 503, body: report, headers: { 'retry-after': '5' } };
+    },
+  };
+}

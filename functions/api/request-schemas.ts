@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { caseId, isoDate } from '../domain/schemas';
+import { CASE_STATUSES } from '../domain/vocabulary';
+import { caseSummarySchema } from '../store/case-store';
+import { caseEventSchema } from '../domain/schemas';
+import { caseViewSchema } from '../app/case-view';
+
+/**
+ * Path, query and header schemas of the HTTP API. Query and header values arrive as strings; numbers
+ * are coerced and flags are the words `true`/`false`, so the OpenAPI document describes what a client
+ * actually sends.
+ */
+
+export const caseIdParams = z.strictObject({ id: caseId });
+
+const flag = z.enum(['true', 'false'], { message: 'must be true or false' });
+
+/** Idempotency keys: a UUID or any 8–128 URL-safe characters; the draft standard's quoted form is accepted. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
+
+export const idempotencyKey = z
+  .string({ message: 'is required' })
+  .transform((value) => value.trim().replace(/^"(.*)"$/, '$1'))
+  .pipe(z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 8–128 characters: letters, digits, ".", "_", ":" or "-" (a UUID works)'))
+  .meta({ description: 'A key the client generates once per intended case (a UUID works) and repeats on every retry of that submission.', example: '4f0d5b1e-6a43-4d1b-9a55-1e0a4f3c2b7d' });
+
+export const createCaseHeaders = z.object({ 'Idempotency-Key': idempotencyKey });
+
+/** `If-Match: "3"` (the ETag a read returned) pins the case version an action was decided on. */
+export const ifMatch = z
+  .string()
+  .regex(/^(W\/)?"?\d{1,9}"?$/, 'must be the ETag of the case as returned by GET /cases/{id}, e.g. "3"')
+  .meta({ description: 'The ETag of the case the action was decided on; a newer case answers 409.', example: '"3"' });
+
+export const actionHeaders = z.object({ 'If-Match': ifMatch.optional() });
+
+export function versionFromIfMatch(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return Number(value.replace(/^W\//, '').replaceAll('"', ''));
+}
+
+export const listCasesQuery = z
+  .strictObject({
+    status: z.enum(CASE_STATUSES).optional(),
+    subdistrict: z.string().trim().min(1).max(64).optional().meta({ description: 'Sub-district (街道), e.g. 小龙坎街道.' }),
+    community: z.string().trim().min(1).max(64).optional().meta({ description: 'Community (社区) within the sub-district; needs `subdistrict`.' }),
+    from: isoDate.optional().meta({ description: 'Reported on or after this date (Asia/Shanghai).' }),
+    to: isoDate.optional().meta({ description: 'Reported on or before this date (Asia/Shanghai).' }),
+    overdue: flag.optional().meta({ description: 'Only open cases whose running deadline has passed.' }),
+    cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
+    limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
+  })
+  .superRefine((q, ctx) => {
+    if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (!q.status && !q.subdistrict && q.overdue !== 'true') {
+      ctx.addIssue({ code: 'custom', path: ['subdistrict'], message: 'is required unless status or overdue=true is given: lists are read from an index' });
+    }
+  });
+
+export const historyQuery = z.strictObject({
+  cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  verify: flag.optional().meta({ description: 'Also verify the whole hash chain against the head recorded on the case.' }),
+});
+
+export const noQuery = z.strictObject({});
+export const noParams = z.strictObject({});
+export const noHeaders = z.object({});
+
+export const casePageSchema = z.object({
+  items: z.array(caseSummarySchema),
+  cursor: z.string().optional().meta({ description: 'Present when there may be more: pass it back as `cursor`. A page may hold fewer than `limit` items.' }),
+});
+
+const verdictSchema = z.union([
+  z.object({ ok: z.literal(true), count: z.number().int(), lastSeq: z.number().int(), lastHash: z.string() }),
+  z.object({ ok: z.literal(false), brokenAt: z.number().int(), reason: z.string(), checked: z.number().int() }),
+]);
+
+export const historyPageSchema = z.object({
+  items: z.array(caseEventSchema),
+  cursor: z.string().optional(),
+  verification: verdictSchema.optional().meta({ description: 'With verify=true: the verdict over every event of the case, not only this page.' }),
+});
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  parts: z.record(z.string(), z.object({ up: z.boolean(), detail: z.string().optional() })),
+});
+
+export { caseViewSchema };

@@ -1,0 +1,310 @@
+import { applyEvent } from '../domain/case-history';
+import type { Deadline } from '../domain/deadlines';
+import type { ActionName } from '../domain/lifecycle';
+import { decide } from '../domain/lifecycle';
+import type {
+  AppealAction,
+  CaseRecord,
+  DismissalAction,
+  EnforcementAction,
+  ExtensionAction,
+  InspectionAction,
+  RepresentationAction,
+} from '../domain/schemas';
+import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '../domain/shanghai-time';
+import type { CaseStatus, EventType } from '../domain/vocabulary';
+import { VersionConflictError } from '../store/errors';
+import { executionName } from '../workflow/engine';
+import type { AppDeps } from './context';
+import { silentLogger } from './context';
+import type { Viewer } from './case-view';
+import { maySee } from './case-view';
+import { callDependency, callEngine } from './dependency-errors';
+import { ActionInputError, CaseNotFoundError, DependencyUnavailableError, RoleRefusedError, StaleVersionError, TransitionRefusedError } from './errors';
+
+/** What an action changes besides the status: the event's facts and the case fields it sets. */
+interface ActionPlan {
+  data: Record<string, unknown>;
+  patch?: Partial<CaseRecord>;
+}
+
+/** What happens in the workflow once the action is stored. */
+type Aftermath =
+  | { kind: 'answer-callback'; outcome: string }
+  | { kind: 'stop-execution'; cause: string }
+  | { kind: 'start-after-appeal'; round: number }
+  | { kind: 'none' };
+
+interface ActionSpec {
+  action: ActionName;
+  outcome?: string;
+  plan(current: CaseRecord, now: Date, to: CaseStatus): ActionPlan | Promise<ActionPlan>;
+  aftermath(current: CaseRecord, to: CaseStatus): Aftermath;
+}
+
+/** An unversioned request is retried this often when the workflow changes the case at the same moment. */
+const UNVERSIONED_ATTEMPTS = 3;
+
+const AFTER_APPEAL_ROUND = /--after-appeal--(\d+)$/;
+
+/** Fields that stop meaning anything once the waiting step they belong to has been answered. */
+function endWaiting(current: CaseRecord, to: CaseStatus): Partial<CaseRecord> {
+  return {
+    pendingCallback: undefined,
+    // The running deadline belongs to the step that just ended; the workflow sets the next one.
+    ...(to !== current.status ? { dueAt: undefined } : {}),
+  };
+}
+
+function notAfterToday(field: string, date: string, now: Date): void {
+  if (date > shanghaiDateOf(now)) throw new ActionInputError(field, `must not be in the future (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`);
+}
+
+/**
+ * The officer's and enforcer's actions on a case (`POST /cases/{id}/…`): load the case, check the
+ * version the person saw, ask the lifecycle whether their role may do this now, store the action and
+ * the next case state as one version-guarded transaction, then tell the workflow.
+ */
+export function makeCaseActions(deps: AppDeps) {
+  const { store, engine, clock, policy } = deps;
+  const logger = deps.logger ?? silentLogger;
+
+  async function load(viewer: Viewer, caseId: string): Promise<CaseRecord> {
+    const record = await callDependency('database', () => store.getCase(caseId));
+    // A reporter learns nothing about cases that are not theirs, not even that they exist.
+    if (!record || !maySee(viewer, record)) throw new CaseNotFoundError(caseId);
+    return record;
+  }
+
+  async function flag(caseId: string, reason: string): Promise<void> {
+    try {
+      await store.flagForAttention(caseId, reason, clock.now().toISOString());
+    } catch (error) {
+      logger.error('could not flag case for attention', { caseId, reason, error: String(error) });
+    }
+  }
+
+  async function carryOut(next: CaseRecord, seq: number, before: CaseRecord, aftermath: Aftermath): Promise<void> {
+    switch (aftermath.kind) {
+      case 'none':
+        return;
+      case 'answer-callback': {
+        const callback = before.pendingCallback;
+        if (!callback) return;
+        try {
+          const delivery = await callEngine('answer the waiting step', () => engine.sendTaskSuccess(callback.token, { outcome: aftermath.outcome, eventSeq: seq }));
+          // A stale answer is normal: the step timed out and the workflow re-reads the case.
+          logger.info('answered waiting step', { caseId: next.id, kind: callback.kind, outcome: aftermath.outcome, delivery });
+        } catch (error) {
+          // The action is stored; the workflow re-reads the case when its step times out.
+          logger.error('could not answer the waiting step', { caseId: next.id, kind: callback.kind, error: String(error) });
+          await flag(next.id, `the workflow was not told of event ${seq}; it continues when its ${callback.kind} step times out`);
+        }
+        return;
+      }
+      case 'stop-execution': {
+        const execution = before.execution;
+        if (!execution) return;
+        try {
+          await callEngine('stop the execution', () => engine.stopExecution(execution, aftermath.cause));
+        } catch (error) {
+          // Every workflow task checks the case first and halts on a terminal or held case.
+          logger.error('could not stop the execution', { caseId: next.id, execution, error: String(error) });
+          await flag(next.id, `execution ${execution} could not be stopped after event ${seq}`);
+        }
+        return;
+      }
+      case 'start-after-appeal': {
+        try {
+          await callEngine('start the after-appeal phase', () => engine.startExecution({ caseId: next.id, phase: 'after-appeal', round: aftermath.round }));
+        } catch (error) {
+          await flag(next.id, `the after-appeal workflow (round ${aftermath.round}) did not start after event ${seq}`);
+          if (error instanceof DependencyUnavailableError) {
+            throw new DependencyUnavailableError(
+              'workflow-engine',
+              `the appeal resolution is recorded (event ${seq}, version ${next.version}) but the enforcement workflow could not be started; the case is flagged for attention`,
+              error.retryAfterSeconds,
+              { cause: error },
+            );
+          }
+          throw error;
+        }
+        return;
+      }
+    }
+  }
+
+  async function act(viewer: Viewer, caseId: string, expectedVersion: number | undefined, spec: ActionSpec): Promise<CaseRecord> {
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await load(viewer, caseId);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) throw new StaleVersionError(caseId, expectedVersion, current.version);
+      const decision = decide(current.status, spec.action, viewer.role, spec.outcome);
+      if (!decision.allowed) {
+        if (decision.kind === 'role') throw new RoleRefusedError(decision.reason);
+        throw new TransitionRefusedError(decision.reason, current.version);
+      }
+      const now = clock.now();
+      const plan = await spec.plan(current, now, decision.to);
+      const { next, event } = applyEvent(current, { type: decision.event as EventType, actor: { sub: viewer.sub, role: viewer.role }, at: now, data: plan.data }, decision.to, plan.patch);
+      try {
+        await callDependency('database', () => store.commit(current, next, event));
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        if (expectedVersion !== undefined) throw new StaleVersionError(caseId, expectedVersion, undefined);
+        if (attempt >= UNVERSIONED_ATTEMPTS) throw new StaleVersionError(caseId, current.version, undefined);
+        continue;
+      }
+      await carryOut(next, event.seq, current, spec.aftermath(current, decision.to));
+      return next;
+    }
+  }
+
+  return {
+    /** 复查: the result of an inspection, by an officer (or, during persuasion, the community). */
+    recordInspection(viewer: Viewer, caseId: string, input: InspectionAction): Promise<CaseRecord> {
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'record-inspection',
+        outcome: input.result,
+        plan: (current, _now, to) => {
+          if (input.result === 'not-demolished' && input.areaRemovedM2) {
+            throw new ActionInputError('areaRemovedM2', 'must be 0 or absent when the result is not-demolished');
+          }
+          return {
+            data: {
+              result: input.result,
+              inspectedAt: input.inspectedAt,
+              inspector: input.inspector,
+              notes: input.notes,
+              areaRemovedM2: input.areaRemovedM2,
+              photos: input.photos,
+            },
+            patch: { ...endWaiting(current, to), ...(input.areaRemovedM2 !== undefined ? { areaRemovedM2: input.areaRemovedM2 } : {}) },
+          };
+        },
+        aftermath: (current) =>
+          current.pendingCallback?.kind === 'inspection' || current.pendingCallback?.kind === 'persuasion-result'
+            ? { kind: 'answer-callback', outcome: input.result }
+            : { kind: 'none' },
+      });
+    },
+
+    /** 延期: moves the notice deadline to the end of a later day, within the policy's limits. */
+    grantExtension(viewer: Viewer, caseId: string, input: ExtensionAction): Promise<CaseRecord> {
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'grant-extension',
+        plan: (current, now, to) => {
+          const notice = current.notice;
+          if (!notice) throw new TransitionRefusedError('the case has no notice deadline to extend', current.version);
+          const { maxCount, maxTotalDays } = policy.extensions;
+          if (notice.extensionCount >= maxCount) {
+            throw new TransitionRefusedError(`the notice deadline was already extended ${notice.extensionCount} time(s); the policy allows ${maxCount}`, current.version);
+          }
+          const previous = notice.deadline;
+          if (input.newDeadline <= previous.date) throw new ActionInputError('newDeadline', `must be later than the current deadline ${previous.date}`);
+          if (input.newDeadline < shanghaiDateOf(now)) throw new ActionInputError('newDeadline', `must not be in the past (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`);
+          const extraDays = daysBetween(previous.date, input.newDeadline);
+          const remaining = maxTotalDays - notice.extendedDays;
+          if (extraDays > remaining) {
+            throw new ActionInputError('newDeadline', `extends the deadline by ${extraDays} days; the policy allows ${remaining} more day(s) in total (${maxTotalDays})`);
+          }
+          const deadline: Deadline = {
+            date: input.newDeadline,
+            at: endOfShanghaiDay(input.newDeadline).toISOString(),
+            provisional: !deps.calendar.hasPublishedYear(yearOf(input.newDeadline)),
+          };
+          return {
+            data: { previousDeadline: previous, deadline, extraDays, reason: input.reason, approver: input.approver },
+            patch: {
+              ...endWaiting(current, to),
+              notice: { ...notice, deadline, extensionCount: notice.extensionCount + 1, extendedDays: notice.extendedDays + extraDays },
+              deadlines: { ...current.deadlines, notice: deadline },
+              dueAt: deadline.at,
+            },
+          };
+        },
+        aftermath: (current) => (current.pendingCallback?.kind === 'inspection' ? { kind: 'answer-callback', outcome: 'extended' } : { kind: 'none' }),
+      });
+    },
+
+    /** 陈述申辩: the party's statement and the decision on it; accepting it ends the case. */
+    recordRepresentation(viewer: Viewer, caseId: string, input: RepresentationAction): Promise<CaseRecord> {
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'record-representation',
+        outcome: input.outcome,
+        plan: (current, now, to) => {
+          notAfterToday('receivedOn', input.receivedOn, now);
+          return {
+            data: { receivedOn: input.receivedOn, summary: input.summary, outcome: input.outcome, response: input.response },
+            patch: to === 'DISMISSED' ? endWaiting(current, to) : {},
+          };
+        },
+        aftermath: (_current, to) => (to === 'DISMISSED' ? { kind: 'stop-execution', cause: 'representation accepted; case dismissed' } : { kind: 'none' }),
+      });
+    },
+
+    /** 复议/诉讼: a filed appeal holds the case; its resolution resumes enforcement or ends the case. */
+    recordAppeal(viewer: Viewer, caseId: string, input: AppealAction): Promise<CaseRecord> {
+      if (input.action === 'filed') {
+        return act(viewer, caseId, input.expectedVersion, {
+          action: 'file-appeal',
+          plan: (current, now, to) => {
+            notAfterToday('filedOn', input.filedOn, now);
+            return {
+              data: { kind: input.kind, filedOn: input.filedOn, authority: input.authority, reference: input.reference },
+              patch: { ...endWaiting(current, to), dueAt: undefined },
+            };
+          },
+          aftermath: () => ({ kind: 'stop-execution', cause: `appeal filed (${input.kind}); case on hold` }),
+        });
+      }
+      let round = 1;
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'resolve-appeal',
+        outcome: input.outcome,
+        plan: (current, now, to) => {
+          notAfterToday('resolvedOn', input.resolvedOn, now);
+          const data = { outcome: input.outcome, resolvedOn: input.resolvedOn, reference: input.reference, summary: input.summary };
+          if (to !== 'ENFORCEMENT_DECIDED') return { data, patch: endWaiting(current, to) };
+          const previousRound = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
+          round = previousRound ? Number(previousRound[1]) + 1 : 1;
+          const execution = executionName({ caseId: current.id, phase: 'after-appeal', round });
+          return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution } };
+        },
+        aftermath: (_current, to) => (to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' }),
+      });
+    },
+
+    /** 强制拆除 done: recorded by the enforcement team. */
+    recordEnforcement(viewer: Viewer, caseId: string, input: EnforcementAction): Promise<CaseRecord> {
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'complete-enforcement',
+        plan: (current, _now, to) => ({
+          data: { completedAt: input.completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
+          // Area an earlier partial self-demolition removed stays counted.
+          patch: { ...endWaiting(current, to), areaRemovedM2: (current.areaRemovedM2 ?? 0) + input.areaRemovedM2 },
+        }),
+        aftermath: (current) => (current.pendingCallback?.kind === 'enforcement' ? { kind: 'answer-callback', outcome: 'completed' } : { kind: 'none' }),
+      });
+    },
+
+    /** 撤销: not a violation, a duplicate, withdrawn… from any open state. */
+    dismiss(viewer: Viewer, caseId: string, input: DismissalAction): Promise<CaseRecord> {
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'dismiss',
+        plan: async (current, _now, to) => {
+          if (input.duplicateOf !== undefined) {
+            if (input.duplicateOf === current.id) throw new ActionInputError('duplicateOf', 'must name another case');
+            const original = await callDependency('database', () => store.getCase(input.duplicateOf as string, { consistent: false }));
+            if (!original) throw new ActionInputError('duplicateOf', `case ${input.duplicateOf} does not exist`);
+          }
+          return {
+            data: { reason: input.reason, explanation: input.explanation, duplicateOf: input.duplicateOf },
+            patch: endWaiting(current, to),
+          };
+        },
+        aftermath: () => ({ kind: 'stop-execution', cause: `dismissed: ${input.reason}` }),
+      });
+    },
+  };
+}
+export type CaseActions = ReturnType<typeof makeCaseActions>;

@@ -1,0 +1,31 @@
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Clock } from '../domain/clock';
+import type { Policy } from '../domain/policy';
+import type { CaseStore } from '../store/case-store';
+import type { WorkflowEngine } from '../workflow/engine';
+
+/** The few logging calls the services make; Powertools' Logger satisfies it. */
+export interface AppLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export const silentLogger: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Everything the application services need, injected: AWS adapters in Lambda, local ones on a laptop. */
+export interface AppDeps {
+  store: CaseStore;
+  engine: WorkflowEngine;
+  /** Legal time: deadlines, event times, "not in the future" checks. Runs accelerated on a laptop. */
+  clock: Clock;
+  calendar: WorkingCalendar;
+  policy: Policy;
+  logger?: AppLogger;
+  /**
+   * Wall-clock milliseconds for technical timings that must not speed up with legal time: how long an
+   * idempotent request has been in flight, idempotency record expiry.
+   */
+  wallNow?: () => number;
+  randomBytes?: (size: number) => Uint8Array;
+}

@@ -1,0 +1,196 @@
+import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { canonicalJson } from '../domain/chain';
+import { newCaseId, openCase } from '../domain/case-history';
+import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '../domain/schemas';
+import { caseId as caseIdSchema, caseSubmissionSchema } from '../domain/schemas';
+import { shanghaiDateOf } from '../domain/shanghai-time';
+import { TERMINAL_STATUSES } from '../domain/vocabulary';
+import { AlreadyExistsError, IdempotencyKeyTakenError } from '../store/errors';
+import type { IdempotencyRecord } from '../store/case-store';
+import { keys } from '../store/table';
+import { executionName } from '../workflow/engine';
+import type { AppDeps } from './context';
+import { silentLogger } from './context';
+import type { CaseView } from './case-view';
+import { toCaseView } from './case-view';
+import { callDependency, callEngine } from './dependency-errors';
+import { IdempotencyMismatchError, RequestInFlightError } from './errors';
+
+/** How long an idempotency record is kept: replays within a day answer the original response. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * After this long an unfinished first request is presumed dead (its Lambda timed out or crashed) and a
+ * replay finishes its work instead of waiting for it.
+ */
+export const IN_FLIGHT_TAKEOVER_MS = 5_000;
+/** The intake phase is the first execution of every case. */
+export const INTAKE = { phase: 'intake', round: 1 } as const;
+
+export interface SubmitCaseInput {
+  actor: ActorRef;
+  idempotencyKey: string;
+  submission: CaseSubmission;
+}
+
+export interface SubmitCaseResult {
+  statusCode: number;
+  body: CaseView;
+  /** True when the answer is the stored response to an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/**
+ * One key per person: the same Idempotency-Key from two reporters is two requests. Keys never contain
+ * '/', so the scoped form cannot be forged by choosing a key.
+ */
+export function scopedIdempotencyKey(sub: string, key: string): string {
+  return `${sub}/${key}`;
+}
+
+export function requestHashOf(submission: CaseSubmission): string {
+  return createHash('sha256').update(canonicalJson(submission)).digest('hex');
+}
+
+/** Addresses written differently by different people (full-width digits, spaces, case) compare equal. */
+export function addressKeyOf(location: CaseSubmission['location']): string {
+  const normal = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  return createHash('sha256')
+    .update([location.subdistrict, location.community, location.address].map(normal).join('\u0000'))
+    .digest('base64url')
+    .slice(0, 32);
+}
+
+/**
+ * The case as first reported: a pure function of the first event's facts, so the response to a
+ * submission can be rebuilt exactly from the stored event when a replay finishes an interrupted request.
+ */
+export function reportedCaseOf(params: {
+  id: string;
+  at: Date;
+  actor: ActorRef;
+  submission: CaseSubmission;
+  possibleDuplicates: string[];
+}): { record: CaseRecord; event: CaseEvent } {
+  const { id, at, actor, submission, possibleDuplicates } = params;
+  return openCase(
+    {
+      id,
+      category: submission.category,
+      severity: submission.severity,
+      location: submission.location,
+      areaM2: submission.structure.areaM2,
+      description: submission.description,
+      responsibleParty: submission.responsibleParty,
+      reporterSub: actor.sub,
+      reportedAt: at.toISOString(),
+      discoveredOn: submission.discoveredOn,
+      deadlines: {},
+      possibleDuplicates,
+      execution: executionName({ caseId: id, ...INTAKE }),
+    },
+    { type: 'CASE_REPORTED', actor, at, data: { submission, possibleDuplicates } },
+  );
+}
+
+const reportedEventDataSchema = z.object({ submission: caseSubmissionSchema, possibleDuplicates: z.array(caseIdSchema) });
+
+function isTransactionConflict(error: unknown): boolean {
+  const cancelled = error instanceof TransactionCanceledException || (error as { name?: string } | null)?.name === 'TransactionCanceledException';
+  return cancelled && ((error as TransactionCanceledException).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+}
+
+/**
+ * Case intake: `POST /cases`. One submission makes one case and one intake execution, however often
+ * it is replayed: the case, its first event and the idempotency record are one transaction; the record
+ * is completed with the response once the workflow has started.
+ */
+export function makeCaseIntake(deps: AppDeps) {
+  const { store, engine, clock } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const wallNow = deps.wallNow ?? Date.now;
+  const random = deps.randomBytes ?? ((size: number) => nodeRandomBytes(size));
+
+  /** Open cases already reported at the same address; found with one Query on the address key. */
+  async function openCasesAt(addressKey: string): Promise<string[]> {
+    const ids = await store.caseIdsAtAddress(addressKey);
+    const open: string[] = [];
+    for (const id of ids) {
+      const existing = await store.getCase(id, { consistent: false });
+      if (existing && !TERMINAL_STATUSES.includes(existing.status)) open.push(id);
+    }
+    return open;
+  }
+
+  async function startAndComplete(key: string, caseId: string, body: CaseView): Promise<SubmitCaseResult> {
+    const started = await callEngine('start the intake workflow', () => engine.startExecution({ caseId, ...INTAKE }));
+    logger.info('intake workflow', { caseId, execution: started.name, started: started.started });
+    await callDependency('database', () => store.completeIdempotency(key, 201, body));
+    return { statusCode: 201, body, replayed: false };
+  }
+
+  /** The response a replay gets, or the work it finishes when the first request died half-way. */
+  async function replay(key: string, requestHash: string): Promise<SubmitCaseResult> {
+    const record = await callDependency('database', () => store.getIdempotency(key));
+    if (!record) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
+    if (record.requestHash !== requestHash) {
+      throw new IdempotencyMismatchError(`this Idempotency-Key was used for a different submission (case ${record.caseId}); use a new key for a new case`);
+    }
+    if (record.state === 'COMPLETED') {
+      return { statusCode: record.statusCode ?? 201, body: record.response as CaseView, replayed: true };
+    }
+    const age = wallNow() - Date.parse(record.createdAt);
+    if (age < IN_FLIGHT_TAKEOVER_MS) {
+      throw new RequestInFlightError('the first request with this Idempotency-Key is still being processed', Math.max(1, Math.ceil((IN_FLIGHT_TAKEOVER_MS - age) / 1000)));
+    }
+    logger.warn('taking over an unfinished submission', { caseId: record.caseId, ageMs: age });
+    return takeOver(record);
+  }
+
+  async function takeOver(record: IdempotencyRecord): Promise<SubmitCaseResult> {
+    const first = (await callDependency('database', () => store.history(record.caseId, { limit: 1 }))).items[0];
+    if (!first) throw new Error(`idempotency record ${record.key} names case ${record.caseId}, which has no history`);
+    const data = reportedEventDataSchema.parse(first.data);
+    const rebuilt = reportedCaseOf({ id: first.caseId, at: new Date(first.at), actor: first.actor, submission: data.submission, possibleDuplicates: data.possibleDuplicates });
+    if (rebuilt.event.hash !== first.hash) throw new Error(`case ${record.caseId}: the reported case cannot be rebuilt from its first event`);
+    const result = await startAndComplete(record.key, record.caseId, toCaseView(rebuilt.record));
+    return { ...result, replayed: true };
+  }
+
+  async function submit(input: SubmitCaseInput): Promise<SubmitCaseResult> {
+    const key = scopedIdempotencyKey(input.actor.sub, input.idempotencyKey);
+    const requestHash = requestHashOf(input.submission);
+    const addressKey = addressKeyOf(input.submission.location);
+    const possibleDuplicates = await callDependency('database', () => openCasesAt(addressKey));
+    for (let attempt = 1; ; attempt += 1) {
+      const now = clock.now();
+      const id = newCaseId(shanghaiDateOf(now), random(6));
+      const { record, event } = reportedCaseOf({ id, at: now, actor: input.actor, submission: input.submission, possibleDuplicates });
+      const wall = wallNow();
+      const idempotency: IdempotencyRecord = {
+        key,
+        requestHash,
+        state: 'IN_PROGRESS',
+        caseId: id,
+        createdAt: new Date(wall).toISOString(),
+        expiresAt: Math.floor(wall / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      };
+      const addressItem = { ...keys.addressCase(addressKey, id), entity: 'address-case', caseId: id, reportedAt: record.reportedAt };
+      try {
+        await callDependency('database', () => store.createCase(record, event, idempotency, { extraItems: [{ Put: { TableName: store.tableName, Item: addressItem } }] }));
+      } catch (error) {
+        if (error instanceof IdempotencyKeyTakenError) return replay(key, requestHash);
+        if (isTransactionConflict(error)) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
+        // Two reports on one day drew the same six random characters: draw again.
+        if (error instanceof AlreadyExistsError && attempt < 3) continue;
+        throw error;
+      }
+      if (possibleDuplicates.length) logger.info('possible duplicate reported', { caseId: id, possibleDuplicates });
+      return startAndComplete(key, id, toCaseView(record));
+    }
+  }
+
+  return { submit };
+}
+export type CaseIntake = ReturnType<typeof makeCaseIntake>;
