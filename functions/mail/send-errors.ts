@@ -42,6 +42,8 @@ export function classifySendError(error: unknown): SendErrorClass {
   const status = e.$metadata?.httpStatusCode;
   if (THROTTLING.has(name) || status === 429 || status === 503) return 'retry';
   if (e.code && NOT_CONNECTED.has(e.code)) return 'retry';
+  // The SDK may wrap a network error in a plain Error that keeps only its text.
+  if ([...NOT_CONNECTED].some((code) => new RegExp(`\\b${code}\\b`).test(e.message ?? ''))) return 'retry';
   // The connection timeout fires before any byte of the request is written.
   if (name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? '')) return 'retry';
   if (REFUSED.has(name)) return 'permanent';

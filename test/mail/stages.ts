@@ -5,6 +5,7 @@ import { noticePeriodFor, resolvePolicy } from '../../functions/domain/policy';
 import type { CaseRecord, CaseSubmission } from '../../functions/domain/schemas';
 import type { CaseStatus, EventType } from '../../functions/domain/vocabulary';
 import type { CaseStore } from '../../functions/store/case-store';
+import type { MailKind } from '../../functions/mail/mailer';
 import { reportedCase } from '../fixtures/cases';
 
 /** A case at every stage an email is sent from, each stage committed to the store with the real deadlines. */
@@ -94,3 +95,26 @@ export async function caseThroughStages(
 
   return { reported: opened.record, noticed, awaitingInspection, escalated, decided, onHold, scheduled };
 }
+
+/** The stage each kind is sent from. */
+export function recordFor(stages: CaseStages, kind: MailKind): CaseRecord {
+  switch (kind) {
+    case 'notice-copy':
+    case 'notice-to-party':
+    case 'reminder':
+      return stages.noticed;
+    case 'inspection-overdue':
+      return stages.awaitingInspection;
+    case 'escalation':
+      return stages.escalated;
+    case 'enforcement-decided':
+      return stages.decided;
+    case 'appeal-hold':
+      return stages.onHold;
+    case 'enforcement-scheduled':
+    case 'enforcement-overdue':
+    case 'workflow-failure':
+      return stages.scheduled;
+  }
+}
+

@@ -1,35 +1,12 @@
 import type { CaseRecord } from '../../functions/domain/schemas';
 import { formatShanghai } from '../../functions/domain/shanghai-time';
-import type { MailKind } from '../../functions/mail/mailer';
 import { MAIL_KINDS } from '../../functions/mail/mailer';
 import { MAX_QUOTED_CHARACTERS, cleanText, clip, escapeHtml, renderMail } from '../../functions/mail/templates';
 import { seedSubmission } from '../fixtures/submissions';
 import type { CaseStages } from './stages';
-import { caseThroughStages } from './stages';
+import { caseThroughStages, recordFor } from './stages';
 
 const OPTIONS = { caseLinkBaseUrl: 'https://rectify.example.gov.cn/' };
-
-/** The stage each kind is sent from. */
-function recordFor(stages: CaseStages, kind: MailKind): CaseRecord {
-  switch (kind) {
-    case 'notice-copy':
-    case 'notice-to-party':
-    case 'reminder':
-      return stages.noticed;
-    case 'inspection-overdue':
-      return stages.awaitingInspection;
-    case 'escalation':
-      return stages.escalated;
-    case 'enforcement-decided':
-      return stages.decided;
-    case 'appeal-hold':
-      return stages.onHold;
-    case 'enforcement-scheduled':
-    case 'enforcement-overdue':
-    case 'workflow-failure':
-      return stages.scheduled;
-  }
-}
 
 /** The text without its English part, and the English part alone. */
 function parts(text: string): { zh: string; en: string } {

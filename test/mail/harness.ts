@@ -1,0 +1,66 @@
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { LocalSes } from '../../functions/local/ses-local';
+import { startLocalSes } from '../../functions/local/ses-local';
+import type { MailRecipients } from '../../functions/mail/recipients';
+import type { SesMailerDeps } from '../../functions/mail/ses-mailer';
+import { SesMailer } from '../../functions/mail/ses-mailer';
+import { sesClient } from '../../functions/shared/aws-clients';
+import { readMailbox } from '../support/mailbox';
+import { freshTable } from '../support/table';
+
+export const RECIPIENTS: MailRecipients = {
+  from: 'rectify@example.gov.cn',
+  fromName: '违法建设治理办公室',
+  subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn', 'xlk-cgk@example.gov.cn'] },
+  fallback: ['weijian@example.gov.cn'],
+  alerts: ['ops@example.gov.cn'],
+};
+export const OFFICE = RECIPIENTS.subdistricts['小龙坎街道'] ?? [];
+export const CASE_LINK_BASE_URL = 'http://localhost:3000';
+
+/** A fresh table, a local SES on its own port, and mailers over them (a new mailer = a restarted process). */
+export async function mailHarness(label: string) {
+  const table = await freshTable(label);
+  let ses: LocalSes = await startLocalSes({ port: 0 });
+  const port = ses.port;
+  // Handler code finds the local SES the way it finds DynamoDB Local: through the endpoint variable.
+  process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+  const clients: SESv2Client[] = [];
+  const harness = {
+    table,
+    get endpoint() {
+      return ses.endpoint;
+    },
+    sesClient(): SESv2Client {
+      const client = sesClient();
+      clients.push(client);
+      return client;
+    },
+    mailer(overrides: Partial<SesMailerDeps> = {}): SesMailer {
+      return new SesMailer({
+        doc: table.doc,
+        tableName: table.tableName,
+        ses: overrides.ses ?? harness.sesClient(),
+        recipients: RECIPIENTS,
+        caseLinkBaseUrl: CASE_LINK_BASE_URL,
+        ...overrides,
+      });
+    },
+    mailbox: () => readMailbox(ses.endpoint),
+    /** The mail service goes away (connections are refused) … */
+    async stopSes() {
+      await ses.stop();
+    },
+    /** … and comes back on the same port. */
+    async startSes() {
+      ses = await startLocalSes({ port });
+    },
+    async close() {
+      for (const client of clients) client.destroy();
+      await ses.stop();
+      await table.drop();
+    },
+  };
+  return harness;
+}
+export type MailHarness = Awaited<ReturnType<typeof mailHarness>>;
