@@ -1,6 +1,7 @@
 import type { Benchmark } from './harness';
 import { storeAppendBenchmark } from './store.bench';
 import { historyScalingBenchmark } from './history.bench';
+import { mailOutboxBenchmark } from './mail.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark];

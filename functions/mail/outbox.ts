@@ -166,7 +166,7 @@ export class Outbox {
    * Takes the email for sending if it is pending and due: only one sender can hold it, for `leaseMs`.
    * Answers undefined when someone else holds it or it is settled or not due.
    */
-  async claim(mail: OutboxMail, now: number, leaseMs: number): Promise<OutboxMail | undefined> {
+  async claim(mail: Pick<OutboxMail, 'caseId' | 'id'>, now: number, leaseMs: number): Promise<OutboxMail | undefined> {
     try {
       const result = await this.doc.send(
         new UpdateCommand({

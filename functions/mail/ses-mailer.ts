@@ -205,6 +205,9 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   }
 
   private async settleEntry(entry: PendingEntry): Promise<MailDelivery['status'] | 'settled'> {
+    // Most listed emails are simply due: claiming first saves reading each one.
+    const claimed = await this.outbox.claim({ caseId: entry.caseId, id: entry.mailId }, this.wallNow(), this.retry.claimLeaseMs);
+    if (claimed) return this.sendClaimed(claimed);
     const mail = await this.outbox.get(entry.caseId, entry.mailId);
     if (!mail || mail.status === 'SENT' || mail.status === 'FAILED' || mail.status === 'UNCONFIRMED') {
       await this.outbox.dropPendingEntry(entry);
@@ -238,7 +241,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   private async statusOf(mail: OutboxMail): Promise<MailDelivery['status']> {
     const current = await this.outbox.get(mail.caseId, mail.id);
     if (!current) return 'pending';
-    if (current.status === 'SENT') return 'sent';
+    if (current.status === 'SENT') return 'already-sent';
     if (current.status === 'FAILED') return 'failed';
     if (current.status === 'UNCONFIRMED') return 'unconfirmed';
     return 'pending';
@@ -246,7 +249,11 @@ export class SesMailer implements Mailer, PendingMailSweeper {
 
   private async attempt(pending: OutboxMail): Promise<MailDelivery['status']> {
     const mail = await this.outbox.claim(pending, this.wallNow(), this.retry.claimLeaseMs);
-    if (!mail) return this.statusOf(pending);
+    return mail ? this.sendClaimed(mail) : this.statusOf(pending);
+  }
+
+  /** Sends an email this sender holds: a few quick attempts, then back to the pending list or settled. */
+  private async sendClaimed(mail: OutboxMail): Promise<MailDelivery['status']> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attemptsPerRound; attempt += 1) {
       let messageId: string;
