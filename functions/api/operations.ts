@@ -4,13 +4,14 @@ import { makeCaseActions } from '../app/case-actions';
 import { makeCaseQueries } from '../app/case-queries';
 import { toCaseView } from '../app/case-view';
 import { makeCaseIntake } from '../app/report-case';
-import type { Operation, OperationInput } from './handler';
-import { requireViewer } from './handler';
+import type { HandlerOptions, Operation, OperationInput, ProxyHandler } from './handler';
+import { makeRouteHandler, requireViewer } from './handler';
 import type { ApiResult } from './http';
 import { invalidInput } from './problem';
 import { versionFromIfMatch } from './request-schemas';
 import type { AnyRoute } from './routes';
 import type * as routes from './routes';
+import { ROUTES } from './routes';
 import { buildOpenApiDocument } from './openapi';
 import type { HealthChecks } from './health';
 import { checkHealth } from './health';
@@ -90,4 +91,14 @@ export function makeOperations(deps: ApiDeps): Operations {
       return report.status === 'ok' ? { statusCode: 200, body: report } : { statusCode: 503, body: report, headers: { 'retry-after': '5' } };
     },
   };
+}
+
+/** Every route bound to its operation and wrapped in the handler pipeline: what a server or Lambda runs. */
+export function bindRoutes(deps: ApiDeps, options: Omit<HandlerOptions, 'clock'> = {}): { route: AnyRoute; handler: ProxyHandler }[] {
+  const operations = makeOperations(deps) as unknown as Record<string, Operation<AnyRoute>>;
+  return ROUTES.map((route) => {
+    const operation = operations[route.operationId];
+    if (!operation) throw new Error(`route ${route.operationId} has no operation`);
+    return { route, handler: makeRouteHandler(route as AnyRoute, operation, { clock: deps.clock, logger: deps.logger, ...options }) };
+  });
 }

@@ -25,9 +25,12 @@ const UNAVAILABLE = new Set([
 ]);
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+/** The SDK sometimes keeps only the message of a socket error (it wraps values it cannot recognise as Errors). */
+const NETWORK_MESSAGE = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|EHOSTUNREACH|EAI_AGAIN|ECONNABORTED)\b|socket hang up/;
 
 interface SdkLikeError {
   name?: string;
+  message?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number };
   CancellationReasons?: { Code?: string }[];
@@ -46,8 +49,9 @@ export function asDependencyError(error: unknown, part: DependencyPart): Depende
   const status = e.$metadata?.httpStatusCode;
   const reasons = (e.CancellationReasons ?? []).map((r) => r.Code);
   if (THROTTLING.has(name) || status === 429 || reasons.includes('ThrottlingError')) return new ThrottledError(part, { cause: error });
-  if (UNAVAILABLE.has(name) || (status !== undefined && status >= 500) || (e.code !== undefined && NETWORK_CODES.has(e.code))) {
-    return new DependencyUnavailableError(part, `the ${part} did not answer (${name || e.code})`, 2, { cause: error });
+  const networkFailure = (e.code !== undefined && NETWORK_CODES.has(e.code)) || NETWORK_MESSAGE.test(e.message ?? '');
+  if (UNAVAILABLE.has(name) || (status !== undefined && status >= 500) || networkFailure) {
+    return new DependencyUnavailableError(part, `the ${part} did not answer (${e.code ?? NETWORK_MESSAGE.exec(e.message ?? '')?.[0] ?? name})`, 2, { cause: error });
   }
   if (e.cause && e.cause !== error) return asDependencyError(e.cause, part);
   return undefined;

@@ -16,7 +16,7 @@ import { silentLogger } from './context';
 import type { CaseView } from './case-view';
 import { toCaseView } from './case-view';
 import { callDependency, callEngine } from './dependency-errors';
-import { IdempotencyMismatchError, RequestInFlightError } from './errors';
+import { DependencyUnavailableError, IdempotencyMismatchError, RequestInFlightError } from './errors';
 
 /** How long an idempotency record is kept: replays within a day answer the original response. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -124,7 +124,16 @@ export function makeCaseIntake(deps: AppDeps) {
   }
 
   async function startAndComplete(key: string, caseId: string, body: CaseView): Promise<SubmitCaseResult> {
-    const started = await callEngine('start the intake workflow', () => engine.startExecution({ caseId, ...INTAKE }));
+    let started: { name: string; started: boolean };
+    try {
+      started = await callEngine('start the intake workflow', () => engine.startExecution({ caseId, ...INTAKE }));
+    } catch (error) {
+      // The case is stored with its key in progress: a replay after the takeover delay finishes it.
+      if (error instanceof DependencyUnavailableError) {
+        throw new DependencyUnavailableError(error.part, error.message, Math.ceil(IN_FLIGHT_TAKEOVER_MS / 1000), { cause: error.cause });
+      }
+      throw error;
+    }
     logger.info('intake workflow', { caseId, execution: started.name, started: started.started });
     await callDependency('database', () => store.completeIdempotency(key, 201, body));
     return { statusCode: 201, body, replayed: false };

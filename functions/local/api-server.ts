@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { AppLogger } from '../app/context';
+import { silentLogger } from '../app/context';
+import type { ProxyHandler } from '../api/handler';
+import { BODY_LIMIT_BYTES, problemResult } from '../api/http';
+import { HttpProblem } from '../api/problem';
+import type { AnyRoute } from '../api/routes';
+import type { LocalAuth } from './local-auth';
+
+/** One route served locally: its spec and the same handler a Lambda would run. */
+export interface LocalRoute {
+  route: AnyRoute;
+  handler: ProxyHandler;
+}
+
+export interface ApiServerOptions {
+  routes: readonly LocalRoute[];
+  auth: LocalAuth;
+  port?: number;
+  host?: string;
+  bodyLimitBytes?: number;
+  logger?: AppLogger;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+interface CompiledRoute extends LocalRoute {
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(entry: LocalRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = entry.route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(param[1] as string);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...entry, pattern: new RegExp(`^${source}$`), names };
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limit) return reject(new BodyTooLargeError());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, String(value));
+  response.statusCode = result.statusCode;
+  response.end(result.body);
+}
+
+function headerMaps(request: IncomingMessage): Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'> {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i] as string;
+    const value = request.rawHeaders[i + 1] as string;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  return { headers, multiValueHeaders };
+}
+
+/**
+ * The API on localhost: the same Lambda handlers behind an API-Gateway-shaped adapter. It does what API
+ * Gateway and its Cognito authorizer do in AWS: route by resource path, verify the bearer token and put
+ * its claims in `requestContext.authorizer.claims`, and build the REST proxy event.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const compiled = options.routes.map(compile);
+  const limit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
+  const logger = options.logger ?? silentLogger;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const answerProblem = (problem: HttpProblem) => send(response, problemResult(problem, path, requestId));
+
+    const matches = compiled.map((route) => ({ route, match: route.pattern.exec(path) })).filter((m) => m.match);
+    if (matches.length === 0) return answerProblem(new HttpProblem('not-found', `There is no route ${path}.`));
+    const found = matches.find((m) => m.route.route.method.toUpperCase() === method);
+    if (!found?.match) {
+      const allowed = [...new Set(matches.map((m) => m.route.route.method.toUpperCase()))].join(', ');
+      return answerProblem(new HttpProblem('method-not-allowed', `${method} is not supported on ${path}; use ${allowed}.`, {}, { allow: allowed }));
+    }
+    const { route, handler, names } = found.route;
+
+    let body: Buffer;
+    try {
+      body = await readBody(request, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        response.setHeader('connection', 'close');
+        return answerProblem(new HttpProblem('payload-too-large', `The body is larger than ${limit} bytes.`));
+      }
+      throw error;
+    }
+
+    let claims: Record<string, string> | undefined;
+    if (!route.access.public) {
+      const authorization = request.headers.authorization ?? '';
+      const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!bearer) {
+        return answerProblem(new HttpProblem('unauthenticated', 'Send a bearer token: Authorization: Bearer <token> (npm run token).', {}, { 'www-authenticate': 'Bearer realm="rectify"' }));
+      }
+      try {
+        claims = await options.auth.verify(bearer[1] as string);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : 'invalid token';
+        return answerProblem(new HttpProblem('unauthenticated', `The bearer token was refused: ${reason}.`, {}, { 'www-authenticate': 'Bearer realm="rectify", error="invalid_token"' }));
+      }
+    }
+
+    const pathParameters: Record<string, string> = {};
+    try {
+      names.forEach((name, i) => (pathParameters[name] = decodeURIComponent(found.match?.[i + 1] ?? '')));
+    } catch {
+      return answerProblem(new HttpProblem('invalid-input', 'The path is not valid.', { errors: [{ field: names[0] ?? 'path', in: 'path', message: 'is not validly percent-encoded' }] }));
+    }
+    const queryStringParameters: Record<string, string> = {};
+    const multiValueQueryStringParameters: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) {
+      queryStringParameters[name] = value;
+      (multiValueQueryStringParameters[name] ??= []).push(value);
+    }
+    const text = body.toString('utf8');
+    const isText = Buffer.from(text, 'utf8').equals(body);
+    const socket = request.socket;
+    const event: APIGatewayProxyEvent = {
+      resource: route.path,
+      path,
+      httpMethod: method,
+      ...headerMaps(request),
+      queryStringParameters: url.searchParams.size ? queryStringParameters : null,
+      multiValueQueryStringParameters: url.searchParams.size ? multiValueQueryStringParameters : null,
+      pathParameters: names.length ? pathParameters : null,
+      stageVariables: null,
+      body: body.length ? (isText ? text : body.toString('base64')) : null,
+      isBase64Encoded: body.length > 0 && !isText,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        authorizer: claims ? { claims } : undefined,
+        protocol: `HTTP/${request.httpVersion}`,
+        httpMethod: method,
+        identity: {
+          accessKey: null,
+          accountId: null,
+          apiKey: null,
+          apiKeyId: null,
+          caller: null,
+          clientCert: null,
+          cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          principalOrgId: null,
+          sourceIp: socket.remoteAddress ?? '127.0.0.1',
+          user: null,
+          userAgent: request.headers['user-agent'] ?? null,
+          userArn: null,
+        },
+        path,
+        stage: 'local',
+        requestId,
+        requestTimeEpoch: Date.now(),
+        resourceId: route.operationId,
+        resourcePath: route.path,
+      },
+    };
+    send(response, await handler(event));
+  }
+
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error('local API server failed a request', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      if (!response.headersSent) send(response, problemResult(new HttpProblem('internal', 'The local server failed.'), request.url, undefined));
+      else response.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open; requests in progress finish first.
+        server.closeIdleConnections();
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 2_000).unref();
+      }),
+  };
+}

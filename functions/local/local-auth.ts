@@ -1,0 +1,90 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { JWK, KeyLike } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { Role } from '../domain/vocabulary';
+
+/**
+ * Local sign-in: the laptop's stand-in for Cognito. Tokens carry the claims Cognito puts in an ID token
+ * (`sub`, `cognito:groups`, `token_use`), signed with a key pair generated once and kept under
+ * `DATA_DIR`, so `npm run token` and the running stack agree without talking to each other.
+ */
+export const LOCAL_ISSUER = 'urn:rectify:local';
+export const LOCAL_AUDIENCE = 'rectify-local';
+const ALGORITHM = 'ES256';
+const KEY_FILE = path.join('auth', 'local-signing-key.json');
+
+const keyFileSchema = z.object({ kid: z.string().min(1), privateJwk: z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), d: z.string() }) });
+
+export interface IssueOptions {
+  role: Role;
+  /** Defaults to `local-<role>`. */
+  sub?: string;
+  /** Defaults to 12 hours. */
+  ttlSeconds?: number;
+}
+
+export interface LocalAuth {
+  issue(options: IssueOptions): Promise<string>;
+  /**
+   * Verifies a bearer token and returns its claims as API Gateway's Cognito authorizer passes them to
+   * a Lambda: every value a string, `cognito:groups` comma-separated.
+   */
+  verify(token: string): Promise<Record<string, string>>;
+}
+
+async function createKeyFile(file: string): Promise<void> {
+  const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = `local-${Date.now().toString(36)}`;
+  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    // `wx`: when two processes start on a fresh data folder at once, the first key written wins.
+    writeFileSync(file, JSON.stringify({ kid, privateJwk }, null, 2), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** The API Gateway shape of a claim: strings only, lists joined with commas. */
+function asGatewayClaim(value: unknown): string {
+  if (Array.isArray(value)) return value.map(String).join(',');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+export async function localAuth(dataDir: string): Promise<LocalAuth> {
+  const file = path.join(dataDir, KEY_FILE);
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch {
+    await createKeyFile(file);
+    raw = readFileSync(file, 'utf8');
+  }
+  const { kid, privateJwk } = keyFileSchema.parse(JSON.parse(raw));
+  const { d: _secret, ...publicJwk } = privateJwk;
+  const privateKey = (await importJWK(privateJwk satisfies JWK, ALGORITHM)) as KeyLike;
+  const publicKey = (await importJWK(publicJwk satisfies JWK, ALGORITHM)) as KeyLike;
+
+  return {
+    async issue({ role, sub, ttlSeconds = 12 * 60 * 60 }) {
+      const subject = sub ?? `local-${role}`;
+      return new SignJWT({ 'cognito:groups': [role], 'cognito:username': subject, token_use: 'id' })
+        .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' })
+        .setSubject(subject)
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(privateKey);
+    },
+    async verify(token) {
+      const { payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALGORITHM] });
+      const claims: Record<string, string> = {};
+      for (const [name, value] of Object.entries(payload)) if (value !== undefined) claims[name] = asGatewayClaim(value);
+      return claims;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chinaCalendar } from '../../../functions/domain/china-calendar';
+import type { Clock } from '../../../functions/domain/clock';
+import { manualClock } from '../../../functions/domain/clock';
+import { resolvePolicy } from '../../../functions/domain/policy';
+import type { Role } from '../../../functions/domain/vocabulary';
+import type { ApiDeps } from '../../../functions/api/operations';
+import { bindRoutes } from '../../../functions/api/operations';
+import type { ApiServer } from '../../../functions/local/api-server';
+import { startApiServer } from '../../../functions/local/api-server';
+import type { LocalAuth } from '../../../functions/local/local-auth';
+import { localAuth } from '../../../functions/local/local-auth';
+import type { CaseStore } from '../../../functions/store/case-store';
+import { freshTable } from '../../support/table';
+import { RecordingEngine } from './recording-engine';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** A small HTTP client for tests: JSON in, JSON (or problem+json) out. */
+export function client(baseUrl: string, token?: string) {
+  async function call(method: string, pathAndQuery: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${pathAndQuery}`, { method, headers: { ...headers, ...options.headers }, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+  return {
+    get: (p: string, headers?: Record<string, string>) => call('GET', p, { headers }),
+    post: (p: string, body: unknown, headers?: Record<string, string>) => call('POST', p, { body, headers }),
+    postRaw: (p: string, raw: string, headers?: Record<string, string>) => call('POST', p, { raw, headers }),
+    call,
+  };
+}
+export type Client = ReturnType<typeof client>;
+
+export interface ApiHarness {
+  url: string;
+  store: CaseStore;
+  engine: RecordingEngine;
+  clock: Clock & { set(to: Date): void; advance(ms: number): void };
+  auth: LocalAuth;
+  /** Moves the wall clock the idempotency timings use. */
+  advanceWall(ms: number): void;
+  as(role: Role, sub?: string): Promise<Client>;
+  anonymous: Client;
+  deps: ApiDeps;
+  server: ApiServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The API handlers behind the local server, on a fresh table of the test run's DynamoDB Local, with a
+ * recording workflow engine and a manual legal clock.
+ */
+export async function startApiHarness(options: { now?: Date; deps?: Partial<ApiDeps> } = {}): Promise<ApiHarness> {
+  const table = await freshTable('api');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-api-'));
+  const auth = await localAuth(dataDir);
+  const engine = new RecordingEngine();
+  const clock = manualClock(options.now ?? new Date('2026-11-25T02:00:00Z'));
+  let wallOffset = 0;
+  const deps: ApiDeps = {
+    store: table.store,
+    engine,
+    clock,
+    calendar: chinaCalendar(),
+    policy: resolvePolicy(),
+    wallNow: () => Date.now() + wallOffset,
+    health: { database: async () => undefined },
+    ...options.deps,
+  };
+  const server = await startApiServer({ routes: bindRoutes(deps), auth });
+  return {
+    url: server.url,
+    store: deps.store,
+    engine,
+    clock,
+    auth,
+    advanceWall: (ms) => {
+      wallOffset += ms;
+    },
+    as: async (role, sub) => client(server.url, await auth.issue({ role, sub })),
+    anonymous: client(server.url),
+    deps,
+    server,
+    async close() {
+      await server.close();
+      await table.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
