@@ -1,0 +1,158 @@
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import { calendarFileSchema } from '../functions/domain/china-calendar';
+import { resolvePolicy } from '../functions/domain/policy';
+
+/**
+ * Everything a deployment may vary, read from CDK context (`cdk.json` or `-c key=value`) and validated
+ * once. A wrong value stops the synth with the key's name instead of deploying a stack that fails later.
+ */
+
+/** Context keys, each a top-level context value. Objects and arrays may be given as JSON text on the command line. */
+export const CONFIG_KEYS = [
+  'stage',
+  'senderAddress',
+  'senderIdentity',
+  'senderName',
+  'escalationRecipients',
+  'fallbackRecipients',
+  'alertRecipients',
+  'corsOrigins',
+  'deletionProtection',
+  'alarmEmail',
+  'policy',
+  'calendarYears',
+  'caseLinkBaseUrl',
+  'mfa',
+  'logRetentionDays',
+  'apiRateLimit',
+  'apiBurstLimit',
+  'logLevel',
+] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+const email = z.email();
+const domainName = z.string().regex(/^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name such as example.gov.cn');
+
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Lambda rejects a function whose environment variables exceed 4 KB in total. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+export const configSchema = z
+  .object({
+    /** Names the stack (`Rectify-<stage>`) and every named resource, so stages can share an account. */
+    stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 16'),
+    /** The From address of every email. */
+    senderAddress: email,
+    /** The SES identity that authorizes the sender: its domain (recommended, DKIM) or the address itself. */
+    senderIdentity: z.union([email, domainName]).optional(),
+    /** Display name of the sender, e.g. 违法建设治理办公室. */
+    senderName: z.string().trim().min(1).max(64).optional(),
+    /** Sub-district (街道) → the office mailboxes that receive notice copies, escalations and overdue alerts. */
+    escalationRecipients: z.record(z.string().min(1), z.array(email).min(1)).default({}),
+    /** Where mail for a sub-district without its own entry goes (the district office). */
+    fallbackRecipients: z.array(email).min(1),
+    /** Also receive every workflow-failure alert email (operations staff). */
+    alertRecipients: z.array(email).min(1).optional(),
+    /** Browser origins allowed to call the API; CORS stays off unless some are given. */
+    corsOrigins: z.array(z.url()).optional(),
+    /** DynamoDB deletion protection: on unless a throwaway stage turns it off. */
+    deletionProtection: z.boolean().default(true),
+    /** Subscribes this address to the alarm topic. */
+    alarmEmail: email.optional(),
+    /** The district's overrides of the procedure's periods (functions/domain/policy.ts). */
+    policy: z.record(z.string(), z.unknown()).default({}),
+    /** Holiday calendars for years the bundled data does not cover (functions/domain/china-calendar.ts). */
+    calendarYears: calendarFileSchema.default([]),
+    /** Where links in emails point; the API's own URL when not given. */
+    caseLinkBaseUrl: z.url().optional(),
+    /** TOTP MFA for every user (`required`), or left to each user (`optional`) on a throwaway stage. */
+    mfa: z.enum(['required', 'optional']).default('required'),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { message: `one of ${LOG_RETENTION_DAYS.join(', ')}` })
+      .default(180),
+    /** Stage-wide steady request rate (requests per second) and burst. */
+    apiRateLimit: z.number().int().min(1).max(10_000).default(50),
+    apiBurstLimit: z.number().int().min(1).max(5_000).default(100),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  })
+  .superRefine((config, context) => {
+    try {
+      resolvePolicy(config.policy);
+    } catch (error) {
+      const issues = error instanceof z.ZodError ? error.issues : [];
+      for (const issue of issues) context.addIssue({ code: 'custom', path: ['policy', ...issue.path], message: issue.message });
+      if (!issues.length) context.addIssue({ code: 'custom', path: ['policy'], message: String(error) });
+    }
+    const identity = config.senderIdentity;
+    if (identity && !identity.includes('@')) {
+      const domain = identity.toLowerCase();
+      const senderDomain = config.senderAddress.toLowerCase().split('@')[1] ?? '';
+      if (senderDomain !== domain && !senderDomain.endsWith(`.${domain}`)) {
+        context.addIssue({ code: 'custom', path: ['senderAddress'], message: `must be an address of the identity's domain ${domain}` });
+      }
+    } else if (identity && identity.toLowerCase() !== config.senderAddress.toLowerCase()) {
+      context.addIssue({ code: 'custom', path: ['senderIdentity'], message: 'an address identity must be the sender address itself' });
+    }
+    if (config.apiBurstLimit < config.apiRateLimit) {
+      context.addIssue({ code: 'custom', path: ['apiBurstLimit'], message: 'must be at least apiRateLimit' });
+    }
+  });
+
+export type RectifyConfig = z.infer<typeof configSchema>;
+
+/** Keys whose values are objects, arrays, booleans or numbers: given on the command line they arrive as text. */
+const NON_TEXT_KEYS: ReadonlySet<ConfigKey> = new Set([
+  'escalationRecipients',
+  'fallbackRecipients',
+  'alertRecipients',
+  'corsOrigins',
+  'deletionProtection',
+  'policy',
+  'calendarYears',
+  'logRetentionDays',
+  'apiRateLimit',
+  'apiBurstLimit',
+]);
+
+function fromContextText(key: ConfigKey, value: unknown): unknown {
+  if (typeof value !== 'string' || !NON_TEXT_KEYS.has(key)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    // A single address for a list key is accepted as written (`-c fallbackRecipients=office@example.com`).
+    return key === 'fallbackRecipients' || key === 'alertRecipients' || key === 'corsOrigins' ? [value] : value;
+  }
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates raw context values; throws a `ConfigError` naming every bad key. */
+export function parseConfig(raw: Partial<Record<ConfigKey, unknown>>): RectifyConfig {
+  const values: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = raw[key];
+    if (value !== undefined && value !== '') values[key] = fromContextText(key, value);
+  }
+  const result = configSchema.safeParse(values);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(context)'}: ${issue.message}`);
+    throw new ConfigError(`invalid Rectify context values:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function readConfig(node: Node): RectifyConfig {
+  return parseConfig(Object.fromEntries(CONFIG_KEYS.map((key) => [key, node.tryGetContext(key) as unknown])));
+}
+
+/** The SES identity the sender address is authorized by. */
+export function senderIdentityOf(config: RectifyConfig): string {
+  return config.senderIdentity ?? config.senderAddress;
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BUNDLING, LOCK_FILE, NODE_OPTIONS, PROJECT_ROOT } from '../bundling';
+import type { FunctionSpec } from '../manifest-types';
+
+const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
+  // API Gateway gives up after 29 s; a handler should answer (or 503) well before.
+  api: 10,
+  task: 30,
+  mail: 60,
+};
+
+export interface HandlerFunctionProps {
+  spec: FunctionSpec;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+}
+
+/**
+ * One Lambda entry: Node.js 22 on arm64, bundled by esbuild, with its own log group and its own role that
+ * starts with nothing but writing to that log group. Every other permission is granted from the manifest.
+ */
+export class HandlerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Rectify ${spec.id}: ${spec.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? 512,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[spec.kind]),
+      role: this.role,
+      logGroup: this.logGroup,
+      bundling: BUNDLING,
+      environment: { ...props.environment, NODE_OPTIONS },
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface OperationsProps {
+  stage: string;
+  alarmEmail?: string;
+}
+
+export interface AlarmSpec {
+  metric: IMetric;
+  /** The alarm fires at or above this value. */
+  threshold: number;
+  description: string;
+  evaluationPeriods?: number;
+}
+
+/**
+ * Where operators hear about trouble: an encrypted alarm topic (optionally mailed to an address) and an
+ * encrypted topic for SES bounce and complaint events.
+ */
+export class Operations extends Construct {
+  readonly alarmTopic: Topic;
+  readonly mailEventsTopic: Topic;
+  readonly key: Key;
+  private readonly alarmAction: SnsAction;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.key = new Key(this, 'TopicKey', {
+      description: `Rectify ${props.stage}: encrypts the alarm and mail-event topics`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch (alarms) and SES (events) publish to the encrypted topics, so they must use the key.
+    for (const service of ['cloudwatch.amazonaws.com', 'ses.amazonaws.com']) {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          principals: [new ServicePrincipal(service)],
+          resources: ['*'],
+        }),
+      );
+    }
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `Rectify ${props.stage} alarms`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.mailEventsTopic = new Topic(this, 'MailEventsTopic', {
+      displayName: `Rectify ${props.stage} mail bounces and complaints`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.alarmAction = new SnsAction(this.alarmTopic);
+  }
+
+  alarm(scope: Construct, id: string, spec: AlarmSpec): Alarm {
+    const alarm = new Alarm(scope, id, {
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: spec.evaluationPeriods ?? 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: spec.description,
+    });
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+    return alarm;
+  }
+}
+
+export const FIVE_MINUTES = Duration.minutes(5);
+export const ONE_HOUR = Duration.hours(1);

@@ -1,0 +1,93 @@
+/**
+ * The shape of the function manifest: each Lambda entry with what it serves and exactly what it may do.
+ * The stack derives every grant, environment variable, route and state-machine substitution from it.
+ */
+
+/** `read`: Get/BatchGet/Query only. `read-write`: plus Put/Update/Delete/ConditionCheck (transactions). */
+export type TableAccess = 'read' | 'read-write';
+
+/** Step Functions actions on the case workflow. */
+export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: HttpMethod;
+  /** API Gateway resource path, e.g. `/cases/{id}/inspections`. */
+  path: string;
+  /** No Cognito authorizer: only for routes that expose no case data (see docs/deploy.md). */
+  public?: boolean;
+  /** Headers API Gateway requires before the call reaches the function (e.g. `Idempotency-Key`). */
+  requiredHeaders?: readonly string[];
+}
+
+/**
+ * Configuration an entry reads at cold start, beyond `TABLE_NAME` and logging:
+ * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
+ * CASE_LINK_BASE_URL; `mail` → MAIL_RECIPIENTS_JSON + MAIL_FROM + MAIL_CONFIGURATION_SET.
+ */
+export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail';
+
+interface FunctionBase {
+  /** Construct id, PascalCase; also names the function's log group and alarms. */
+  id: string;
+  /** Path of the entry file from the project root. */
+  entry: string;
+  description: string;
+  table: TableAccess;
+  /** Sends email through SES (ses:SendEmail as the configured sender, through the configuration set). */
+  sendsMail?: boolean;
+  env?: readonly EnvGroup[];
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export interface ApiFunction extends FunctionBase {
+  kind: 'api';
+  routes: readonly Route[];
+  workflow?: readonly WorkflowAction[];
+}
+
+export interface TaskFunction extends FunctionBase {
+  kind: 'task';
+  /**
+   * The ASL definition substitution this function's ARN fills (`${<substitution>}` in the workflow file).
+   * The state machine may invoke exactly the task functions, nothing else.
+   */
+  substitution: string;
+  /** A task may only chain the next phase; answering callbacks and stopping belong to the API. */
+  workflow?: readonly 'StartExecution'[];
+}
+
+export interface MailFunction extends FunctionBase {
+  kind: 'mail';
+  sendsMail: true;
+  /** Runs on a fixed rate (minutes) to deliver what an earlier attempt left pending. */
+  everyMinutes?: number;
+}
+
+export type FunctionSpec = ApiFunction | TaskFunction | MailFunction;
+
+/** The Step Functions actions a function may take (none for mail senders). */
+export function workflowActionsOf(spec: FunctionSpec): readonly WorkflowAction[] {
+  return spec.kind === 'mail' ? [] : (spec.workflow ?? []);
+}
+
+export interface WorkflowSpec {
+  /** Construct id, PascalCase. */
+  id: string;
+  /** Path of the ASL file from the project root. */
+  definition: string;
+  /** The state machine's name after `rectify-<stage>-`; fixed so its ARN can be known without a reference. */
+  name: string;
+}
+
+export interface Manifest {
+  functions: readonly FunctionSpec[];
+  workflow: WorkflowSpec;
+}
+
+/** The folders whose `.ts` files are Lambda entries; every one must be in the manifest. */
+export const ENTRY_FOLDERS = ['functions/api/handlers', 'functions/tasks'] as const;
+/** Single entry files outside those folders. */
+export const ENTRY_FILES = ['functions/mail/deliver-pending.ts'] as const;

@@ -1,0 +1,263 @@
+import type { StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { RectifyConfig } from './config';
+import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, senderIdentityOf } from './config';
+import { API_STAGE_NAME, CaseApi } from './constructs/case-api';
+import { CaseTable } from './constructs/case-table';
+import { CaseWorkflow, executionArnPatternFor, stateMachineArnFor } from './constructs/case-workflow';
+import { HandlerFunction } from './constructs/handler-function';
+import { Mail } from './constructs/mail';
+import { FIVE_MINUTES, ONE_HOUR, Operations } from './constructs/operations';
+import type { FunctionSpec, Manifest, TableAccess, WorkflowAction } from './manifest-types';
+import { workflowActionsOf } from './manifest-types';
+import type { NagAcknowledgement } from './nag-suppressions';
+import { applyNagSuppressions } from './nag-suppressions';
+
+/** DynamoDB actions per access level. Scan is in neither: nothing in Rectify reads the whole table. */
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  'read-write': [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    // Transactions are authorized per item action; there is no TransactWriteItems permission.
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+};
+
+/** Environment variable names the mail senders read (see functions/mail/). */
+export const MAIL_ENV = {
+  recipients: 'MAIL_RECIPIENTS_JSON',
+  from: 'MAIL_FROM',
+  configurationSet: 'MAIL_CONFIGURATION_SET',
+} as const;
+
+/** Aborted executions are routine (a dismissal or an appeal stops the running phase); a flood of them is not. */
+export const ABORTED_EXECUTIONS_PER_HOUR_ALARM = 25;
+/** AWS reviews a sending account at a 5 % bounce rate and a 0.1 % complaint rate; the alarms fire earlier. */
+export const BOUNCE_RATE_ALARM = 0.04;
+export const COMPLAINT_RATE_ALARM = 0.0008;
+
+export interface RectifyStackProps extends StackProps {
+  config: RectifyConfig;
+  manifest: Manifest;
+  /** Acknowledge the accepted cdk-nag findings (infra/nag-suppressions.ts). Default: true. */
+  acknowledgeNagFindings?: boolean;
+}
+
+export class RectifyStack extends Stack {
+  readonly table: CaseTable;
+  readonly api: CaseApi;
+  readonly workflow: CaseWorkflow;
+  readonly mail: Mail;
+  readonly operations: Operations;
+  readonly functions = new Map<string, HandlerFunction>();
+  readonly nagAcknowledgements: NagAcknowledgement[];
+
+  constructor(scope: Construct, id: string, props: RectifyStackProps) {
+    super(scope, id, props);
+    const { config, manifest } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+
+    this.operations = new Operations(this, 'Operations', { stage: config.stage, alarmEmail: config.alarmEmail });
+    this.table = new CaseTable(this, 'Data', { deletionProtection: config.deletionProtection });
+    const allRecipients = [...Object.values(config.escalationRecipients).flat(), ...config.fallbackRecipients, ...(config.alertRecipients ?? [])];
+    this.mail = new Mail(this, 'Mail', {
+      stage: config.stage,
+      senderAddress: config.senderAddress,
+      senderIdentity: senderIdentityOf(config),
+      recipients: allRecipients,
+      eventsTopic: this.operations.mailEventsTopic,
+    });
+    this.api = new CaseApi(this, 'Api', {
+      stage: config.stage,
+      mfa: config.mfa,
+      deletionProtection: config.deletionProtection,
+      corsOrigins: config.corsOrigins,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+      logRetention,
+    });
+
+    const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);
+    const caseLinkBaseUrl =
+      config.caseLinkBaseUrl ?? `https://${this.api.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${API_STAGE_NAME}`;
+    const mailRecipientsJson = JSON.stringify({
+      ...(config.senderName ? { fromName: config.senderName } : {}),
+      subdistricts: config.escalationRecipients,
+      fallback: config.fallbackRecipients,
+      ...(config.alertRecipients ? { alerts: config.alertRecipients } : {}),
+    });
+
+    const tasks = new Map<string, IFunction>();
+    for (const spec of manifest.functions) {
+      const workflowActions = workflowActionsOf(spec);
+      assertConsistent(spec, workflowActions);
+      const wanted = new Set(spec.env ?? []);
+      const environment: Record<string, string> = {
+        TABLE_NAME: this.table.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'rectify',
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+      };
+      if (wanted.has('deadlines')) {
+        environment.POLICY_JSON = JSON.stringify(config.policy);
+        environment.CALENDAR_JSON = JSON.stringify(config.calendarYears);
+      }
+      if (wanted.has('stateMachine')) environment.STATE_MACHINE_ARN = stateMachineArn;
+      if (wanted.has('links')) environment.CASE_LINK_BASE_URL = caseLinkBaseUrl;
+      if (wanted.has('mail')) {
+        environment[MAIL_ENV.recipients] = mailRecipientsJson;
+        environment[MAIL_ENV.from] = config.senderAddress;
+        environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;
+      }
+      assertEnvironmentFits(spec, environment);
+
+      const handler = new HandlerFunction(this, spec.id, { spec, environment, logRetention });
+      this.functions.set(spec.id, handler);
+      this.grantTable(handler.role, spec.table);
+      if (workflowActions.length) this.grantWorkflow(handler.role, workflowActions, config.stage, manifest);
+      if (spec.sendsMail) this.mail.grantSend(handler.role);
+
+      if (spec.kind === 'api') for (const route of spec.routes) this.api.addRoute(route, handler.function);
+      if (spec.kind === 'task') {
+        if (tasks.has(spec.substitution)) throw new Error(`two task functions fill \${${spec.substitution}}`);
+        tasks.set(spec.substitution, handler.function);
+      }
+      if (spec.kind === 'mail' && spec.everyMinutes) {
+        new Rule(this, `${spec.id}Schedule`, {
+          description: `Rectify ${config.stage}: ${spec.description}`,
+          schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
+          targets: [new LambdaFunction(handler.function, { retryAttempts: 0 })],
+        });
+      }
+      this.operations.alarm(handler, 'ErrorsAlarm', {
+        metric: handler.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description: `${spec.id} (${spec.entry}) raised errors`,
+      });
+      this.operations.alarm(handler, 'ThrottlesAlarm', {
+        metric: handler.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description: `${spec.id} (${spec.entry}) was throttled`,
+      });
+    }
+
+    this.workflow = new CaseWorkflow(this, 'Workflow', { stage: config.stage, spec: manifest.workflow, tasks, logRetention });
+    this.addWorkflowAlarms();
+    this.addApiAndMailAlarms();
+    this.nagAcknowledgements = props.acknowledgeNagFindings === false ? [] : applyNagSuppressions(this, { config, manifest });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
+    new CfnOutput(this, 'MailEventsTopicArn', { value: this.operations.mailEventsTopic.topicArn });
+    new CfnOutput(this, 'SenderIdentity', { value: this.mail.identity.emailIdentityName });
+  }
+
+  private grantTable(grantee: IGrantable, access: TableAccess): void {
+    const table = this.table.table;
+    const [readOnItems, readOnIndexes] = [TABLE_ACTIONS[access], ['dynamodb:Query']];
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...readOnItems], resources: [table.tableArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: readOnIndexes, resources: this.table.indexArns() }));
+  }
+
+  private grantWorkflow(grantee: IGrantable, actions: readonly WorkflowAction[], stage: string, manifest: Manifest): void {
+    const onStateMachine = actions.filter((action) => action !== 'StopExecution');
+    if (onStateMachine.length) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: onStateMachine.map((action) => `states:${action}`),
+          resources: [stateMachineArnFor(this, stage, manifest.workflow)],
+        }),
+      );
+    }
+    if (actions.includes('StopExecution')) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['states:StopExecution'], resources: [executionArnPatternFor(this, stage, manifest.workflow)] }),
+      );
+    }
+  }
+
+  private addWorkflowAlarms(): void {
+    const stateMachine = this.workflow.stateMachine;
+    const scope = this.workflow;
+    this.operations.alarm(scope, 'FailedExecutionsAlarm', {
+      metric: stateMachine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      threshold: 1,
+      description: 'A case workflow execution failed',
+    });
+    this.operations.alarm(scope, 'TimedOutExecutionsAlarm', {
+      metric: stateMachine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      threshold: 1,
+      description: 'A case workflow execution timed out',
+    });
+    this.operations.alarm(scope, 'AbortedExecutionsAlarm', {
+      metric: stateMachine.metricAborted({ period: ONE_HOUR, statistic: 'Sum' }),
+      threshold: ABORTED_EXECUTIONS_PER_HOUR_ALARM,
+      description: `More than ${ABORTED_EXECUTIONS_PER_HOUR_ALARM - 1} case workflow executions were stopped within an hour (dismissals and appeals stop one each)`,
+    });
+    this.operations.alarm(scope, 'ThrottledExecutionsAlarm', {
+      metric: stateMachine.metricThrottled({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      threshold: 1,
+      description: 'Case workflow executions were throttled',
+    });
+  }
+
+  private addApiAndMailAlarms(): void {
+    this.operations.alarm(this.api, 'ServerErrorsAlarm', {
+      metric: this.api.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      threshold: 1,
+      description: 'The API answered with 5xx errors',
+    });
+    const sesMetric = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, period: ONE_HOUR, statistic: 'Maximum' });
+    this.operations.alarm(this.mail, 'BounceRateAlarm', {
+      metric: sesMetric('Reputation.BounceRate'),
+      threshold: BOUNCE_RATE_ALARM,
+      description: `SES bounce rate reached ${BOUNCE_RATE_ALARM * 100} % (AWS reviews the account at 5 %)`,
+    });
+    this.operations.alarm(this.mail, 'ComplaintRateAlarm', {
+      metric: sesMetric('Reputation.ComplaintRate'),
+      threshold: COMPLAINT_RATE_ALARM,
+      description: `SES complaint rate reached ${COMPLAINT_RATE_ALARM * 100} % (AWS reviews the account at 0.1 %)`,
+    });
+  }
+}
+
+/** A permission without the configuration to use it is a manifest mistake, caught at synth. */
+function assertConsistent(spec: FunctionSpec, workflowActions: readonly WorkflowAction[]): void {
+  const env = spec.env ?? [];
+  if (workflowActions.length && !env.includes('stateMachine')) throw new Error(`${spec.id}: workflow actions need env 'stateMachine'`);
+  if (spec.sendsMail && !env.includes('mail')) throw new Error(`${spec.id}: sending mail needs env 'mail'`);
+}
+
+/**
+ * Lambda refuses environments over 4 KB. Values that are deploy-time references count at their
+ * longest plausible length, so the check cannot pass at synth and fail at deploy.
+ */
+function assertEnvironmentFits(spec: FunctionSpec, environment: Record<string, string>): void {
+  const referenceLength = 200;
+  const size = Object.entries(environment).reduce(
+    (total, [key, value]) => total + key.length + (Token.isUnresolved(value) ? referenceLength : Buffer.byteLength(value, 'utf8')),
+    0,
+  );
+  if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES - 64) {
+    throw new Error(
+      `${spec.id}: its environment would be about ${size} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}; ` +
+        'shorten the policy, calendarYears or recipient context values',
+    );
+  }
+}

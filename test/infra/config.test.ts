@@ -1,0 +1,74 @@
+import { parseConfig } from '../../infra/config';
+import { cdkJsonContext } from '../../infra/rectify-app';
+
+const minimal = { stage: 'prod', senderAddress: 'rectify@example.gov.cn', fallbackRecipients: ['district@example.gov.cn'] };
+
+describe('the deployment configuration', () => {
+  it('fills every optional value with its documented default', () => {
+    expect(parseConfig(minimal)).toEqual({
+      ...minimal,
+      escalationRecipients: {},
+      deletionProtection: true,
+      policy: {},
+      calendarYears: [],
+      mfa: 'required',
+      logRetentionDays: 180,
+      apiRateLimit: 50,
+      apiBurstLimit: 100,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('reads objects, lists, numbers and booleans given as text on the command line', () => {
+    const config = parseConfig({
+      ...minimal,
+      escalationRecipients: '{"小龙坎街道":["office@xiaolongkan.example.gov.cn"]}',
+      fallbackRecipients: 'district@example.gov.cn',
+      corsOrigins: 'https://rectify.example.gov.cn',
+      deletionProtection: 'false',
+      policy: '{"persuasion":{"amount":10,"unit":"calendar-days"}}',
+      logRetentionDays: '365',
+      apiRateLimit: '20',
+      apiBurstLimit: '40',
+    });
+    expect(config).toEqual(
+      expect.objectContaining({
+        escalationRecipients: { 小龙坎街道: ['office@xiaolongkan.example.gov.cn'] },
+        fallbackRecipients: ['district@example.gov.cn'],
+        corsOrigins: ['https://rectify.example.gov.cn'],
+        deletionProtection: false,
+        policy: { persuasion: { amount: 10, unit: 'calendar-days' } },
+        logRetentionDays: 365,
+        apiRateLimit: 20,
+        apiBurstLimit: 40,
+      }),
+    );
+  });
+
+  it.each([
+    ['stage', { stage: 'Prod!' }, /stage: lower-case letters/],
+    ['senderAddress', { senderAddress: 'not-an-address' }, /senderAddress: /],
+    ['fallbackRecipients', { fallbackRecipients: [] }, /fallbackRecipients: /],
+    ['escalationRecipients', { escalationRecipients: { 小龙坎街道: ['nobody'] } }, /escalationRecipients\.小龙坎街道\.0: /],
+    ['policy', { policy: { persuasion: { amount: -1, unit: 'calendar-days' } } }, /policy\.persuasion\.amount: /],
+    ['policy keys', { policy: { deadline: 3 } }, /policy: .*deadline/],
+    ['calendarYears', { calendarYears: [{ year: 2027, holidays: { 'May Day': '劳动节' }, workdays: {} }] }, /calendarYears\.0\.holidays/],
+    ['logRetentionDays', { logRetentionDays: 100 }, /logRetentionDays: one of/],
+    ['apiBurstLimit', { apiRateLimit: 100, apiBurstLimit: 10 }, /apiBurstLimit: must be at least apiRateLimit/],
+    ['senderIdentity (domain)', { senderIdentity: 'other.example.gov.cn' }, /senderAddress: must be an address of the identity's domain other\.example\.gov\.cn/],
+    ['senderIdentity (address)', { senderIdentity: 'someone@example.gov.cn' }, /senderIdentity: an address identity must be the sender address itself/],
+  ])('names the bad key: %s', (_label, change, message) => {
+    expect(() => parseConfig({ ...minimal, ...change })).toThrow(message);
+  });
+
+  it('accepts a sender on the identity domain or a subdomain of it', () => {
+    expect(parseConfig({ ...minimal, senderIdentity: 'example.gov.cn' }).senderIdentity).toBe('example.gov.cn');
+    expect(parseConfig({ ...minimal, senderAddress: 'rectify@mail.example.gov.cn', senderIdentity: 'example.gov.cn' }).senderAddress).toBe(
+      'rectify@mail.example.gov.cn',
+    );
+  });
+
+  it('is complete in cdk.json, so `npm run synth` needs no arguments', () => {
+    expect(() => parseConfig(cdkJsonContext())).not.toThrow();
+  });
+});

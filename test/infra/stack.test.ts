@@ -1,0 +1,438 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import { createTableInput } from '../../functions/store/table';
+import { ROLES } from '../../functions/domain/vocabulary';
+import { PROJECT_ROOT } from '../../infra/bundling';
+import type { FunctionSpec, Manifest } from '../../infra/manifest-types';
+import { workflowActionsOf } from '../../infra/manifest-types';
+import type { RectifyStack } from '../../infra/stack';
+import { SAMPLE_MANIFEST } from './fixtures/sample-manifest';
+import type { Json, Permission, Synthesized } from './support';
+import { assertResource, assertResourceProperties, BASE_CONTEXT, formattedArn, getAtt, logicalId, permissionsOf, ref, resourcesOfType, sortPermissions, synthesize } from './support';
+
+type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => { isValid: boolean; errorsText(separator?: string): string };
+const validateAsl = jest.requireActual<AslValidator>('asl-validator');
+
+/** What each access level needs, written out here rather than taken from the stack under test. */
+const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+const WRITE_ACTIONS = ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const STATE_MACHINE_NAME = `rectify-${BASE_CONTEXT.stage}-case-lifecycle`;
+
+const cfnOf = (construct: { node: { defaultChild?: unknown } }) => construct.node.defaultChild as CfnResource;
+
+function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permission[] {
+  const handler = stack.functions.get(spec.id);
+  if (!handler) throw new Error(`no function ${spec.id}`);
+  const tableId = logicalId(cfnOf(stack.table.table));
+  const tableArn = getAtt(tableId);
+  const indexArns = createTableInput('x').GlobalSecondaryIndexes?.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.IndexName}`]] }) as Json) ?? [];
+  const permissions: Permission[] = [];
+  const allow = (actions: string[], resources: Json[], condition?: Json) => {
+    for (const action of actions) {
+      for (const resource of resources) {
+        permissions.push({ action, resource: JSON.stringify(resource), ...(condition ? { condition: JSON.stringify(condition) } : {}) });
+      }
+    }
+  };
+  allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [getAtt(logicalId(cfnOf(handler.logGroup)))]);
+  allow(spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS], [tableArn]);
+  allow(['dynamodb:Query'], indexArns);
+  const actions = workflowActionsOf(spec);
+  allow(
+    actions.filter((action) => action !== 'StopExecution').map((action) => `states:${action}`),
+    [formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`])],
+  );
+  if (actions.includes('StopExecution')) allow(['states:StopExecution'], [formattedArn('states', [`:execution:${STATE_MACHINE_NAME}:*`])]);
+  if (spec.sendsMail) {
+    const recipients = [...Object.values(BASE_CONTEXT.escalationRecipients).flat(), ...BASE_CONTEXT.fallbackRecipients];
+    allow(
+      ['ses:SendEmail'],
+      [
+        formattedArn('ses', [':identity/', ref(logicalId(cfnOf(stack.mail.identity)))]),
+        ...recipients.map((address) => formattedArn('ses', [`:identity/${address}`])),
+        formattedArn('ses', [':configuration-set/', ref(logicalId(cfnOf(stack.mail.configurationSet)))]),
+      ],
+      { StringEquals: { 'ses:FromAddress': BASE_CONTEXT.senderAddress } },
+    );
+  }
+  return sortPermissions(permissions);
+}
+
+function allIamActions(template: Template): string[] {
+  const actions: string[] = [];
+  const collect = (document: unknown) => {
+    for (const statement of (document as { Statement?: { Action?: string | string[] }[] } | undefined)?.Statement ?? []) {
+      actions.push(...[statement.Action ?? []].flat());
+    }
+  };
+  for (const [, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) collect(policy.Properties.PolicyDocument);
+  for (const [, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+    collect(role.Properties.AssumeRolePolicyDocument);
+    for (const inline of (role.Properties.Policies ?? []) as { PolicyDocument: unknown }[]) collect(inline.PolicyDocument);
+  }
+  return actions;
+}
+
+/** The manifests whose stacks must have every property below: the real one and a small sample of each kind. */
+const MANIFESTS: [string, Manifest][] = [['sample', SAMPLE_MANIFEST]];
+
+describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
+  let synth: Synthesized;
+  let stack: RectifyStack;
+  let template: Template;
+  beforeAll(() => {
+    synth = synthesize(manifest);
+    ({ stack, template } = synth);
+  });
+
+  const functionProps = (spec: FunctionSpec) => {
+    const handler = stack.functions.get(spec.id);
+    if (!handler) throw new Error(`no function ${spec.id}`);
+    const id = logicalId(cfnOf(handler.function));
+    return { id, handler, props: template.toJSON().Resources[id].Properties as Record<string, Json> };
+  };
+
+  it('has no cdk-nag AwsSolutions error left unacknowledged', () => {
+    expect(synth.nagErrors).toEqual([]);
+  });
+
+  it('acknowledges only findings that cdk-nag really reports there, each with a reason', () => {
+    const { nagFindings } = synthesize(manifest, {}, { acknowledgeNagFindings: false });
+    expect(stack.nagAcknowledgements.length).toBeGreaterThan(0);
+    const needless = stack.nagAcknowledgements.filter(
+      (acknowledgement) =>
+        !nagFindings.some((finding) => finding.rule === acknowledgement.id && (finding.path === acknowledgement.path || finding.path.startsWith(`${acknowledgement.path}/`))),
+    );
+    expect(needless).toEqual([]);
+    for (const acknowledgement of stack.nagAcknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(60);
+  });
+
+  it('builds the table from the shared definition: on demand, PITR, encrypted, TTL, protected and retained', () => {
+    const definition = createTableInput('x');
+    const [[, table]] = resourcesOfType(template, 'AWS::DynamoDB::Table') as [[string, { Properties: Record<string, Json> }]];
+    const props = table.Properties;
+    expect(props.KeySchema).toEqual(definition.KeySchema);
+    expect(new Set(props.AttributeDefinitions as Json[])).toEqual(new Set(definition.AttributeDefinitions as unknown as Json[]));
+    expect(props.GlobalSecondaryIndexes).toEqual(
+      expect.arrayContaining(
+        (definition.GlobalSecondaryIndexes ?? []).map((index) =>
+          expect.objectContaining({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: index.Projection?.NonKeyAttributes } }),
+        ),
+      ),
+    );
+    expect((props.GlobalSecondaryIndexes as Json[]).length).toBe(definition.GlobalSecondaryIndexes?.length);
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(props.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(props.DeletionProtectionEnabled).toBe(true);
+    assertResource(template, 'AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('runs every manifest entry as a Node.js 22 arm64 function with its own log group and source maps on', () => {
+    expect(resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(
+      manifest.functions.map((spec) => functionProps(spec).id).sort(),
+    );
+    for (const spec of manifest.functions) {
+      const { props, handler } = functionProps(spec);
+      expect(props).toEqual(
+        expect.objectContaining({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          LoggingConfig: { LogGroup: ref(logicalId(cfnOf(handler.logGroup))) },
+        }),
+      );
+      assertResourceProperties(template, 'AWS::Logs::LogGroup', { RetentionInDays: 180 });
+      const variables = (props.Environment as { Variables: Record<string, Json> }).Variables;
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('gives each function exactly the environment its manifest entry asks for', () => {
+    for (const spec of manifest.functions) {
+      const variables = (functionProps(spec).props.Environment as { Variables: Record<string, Json> }).Variables;
+      const expected = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
+      const env = spec.env ?? [];
+      if (env.includes('deadlines')) expected.push('CALENDAR_JSON', 'POLICY_JSON');
+      if (env.includes('stateMachine')) expected.push('STATE_MACHINE_ARN');
+      if (env.includes('links')) expected.push('CASE_LINK_BASE_URL');
+      if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_FROM', 'MAIL_RECIPIENTS_JSON');
+      expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
+      expect(variables.TABLE_NAME).toEqual(ref(logicalId(cfnOf(stack.table.table))));
+      expect(variables.STATE_MACHINE_ARN ?? null).toEqual(env.includes('stateMachine') ? formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`]) : null);
+    }
+  });
+
+  it("grants each function exactly what its manifest entry says it needs, and nothing else", () => {
+    for (const spec of manifest.functions) {
+      const { handler } = functionProps(spec);
+      const granted = sortPermissions(permissionsOf(template, logicalId(cfnOf(handler.role))));
+      expect({ [spec.id]: granted }).toEqual({ [spec.id]: expectedPermissions(stack, spec) });
+    }
+  });
+
+  it('allows no wildcard action and no DynamoDB Scan anywhere', () => {
+    const actions = allIamActions(template);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/dynamodb:Scan|dynamodb:\*/);
+  });
+
+  it('keeps read routes (what auditors call) free of any write, workflow or mail permission', () => {
+    const readers = manifest.functions.filter((spec) => spec.kind === 'api' && spec.routes.every((route) => route.method === 'GET'));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const spec of readers) {
+      const actions = permissionsOf(template, logicalId(cfnOf(functionProps(spec).handler.role))).map((p) => p.action);
+      expect({ [spec.id]: actions.filter((action) => !/^(logs:CreateLogStream|logs:PutLogEvents|dynamodb:(GetItem|BatchGetItem|Query))$/.test(action)) }).toEqual({
+        [spec.id]: [],
+      });
+    }
+  });
+
+  it('loads the state machine from the ASL file unchanged, its task ARNs as substitutions', () => {
+    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [[string, { Properties: Record<string, Json> }]];
+    const file = readFileSync(path.join(PROJECT_ROOT, manifest.workflow.definition), 'utf8');
+    expect(machine.Properties.DefinitionString).toBe(file);
+    const tasks = manifest.functions.filter((spec) => spec.kind === 'task');
+    expect(machine.Properties.DefinitionSubstitutions).toEqual(
+      Object.fromEntries(tasks.map((spec) => [spec.substitution, getAtt(functionProps(spec).id)])),
+    );
+  });
+
+  it('has a synthesized definition that asl-validator accepts once substituted', () => {
+    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [[string, { Properties: Record<string, Json> }]];
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, Json>;
+    let definition = machine.Properties.DefinitionString as string;
+    for (const [name, value] of Object.entries(substitutions)) {
+      const [functionId] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+      definition = definition.split(`\${${name}}`).join(`arn:aws:lambda:ap-east-1:123456789012:function:${functionId}`);
+    }
+    expect(definition).not.toMatch(/\$\{/);
+    const result = validateAsl(JSON.parse(definition), { checkArn: true, checkPaths: true });
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('runs the state machine as Standard, fixed name, logging every state without data, traced', () => {
+    const machine = stack.workflow.stateMachine;
+    assertResourceProperties(template, 'AWS::StepFunctions::StateMachine', {
+      StateMachineName: STATE_MACHINE_NAME,
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: getAtt(logicalId(cfnOf(stack.workflow.logGroup))) } }],
+      },
+    });
+    const permissions = permissionsOf(template, logicalId(cfnOf(machine.role)));
+    const invoked = permissions.filter((p) => p.action.startsWith('lambda:'));
+    const tasks = manifest.functions.filter((spec) => spec.kind === 'task');
+    expect(sortPermissions(invoked)).toEqual(
+      sortPermissions(tasks.map((spec) => ({ action: 'lambda:InvokeFunction', resource: JSON.stringify(getAtt(functionProps(spec).id)) }))),
+    );
+    const others = permissions.filter((p) => !p.action.startsWith('lambda:'));
+    for (const permission of others) {
+      expect(permission.action).toMatch(/^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(Create|Delete|Get|Update)LogDelivery|logs:ListLogDeliveries|logs:PutResourcePolicy|logs:DescribeResourcePolicies|logs:DescribeLogGroups)$/);
+      expect(permission.resource).toBe('"*"');
+    }
+  });
+
+  it('serves exactly the manifest routes, each from its function, every one but the public routes behind Cognito', () => {
+    const authorizerId = logicalId(stack.api.authorizer.node.defaultChild as CfnResource);
+    const served: string[] = [];
+    for (const method of stack.api.api.methods) {
+      if (method.httpMethod === 'OPTIONS') continue;
+      const props = template.toJSON().Resources[logicalId(cfnOf(method))].Properties as Record<string, Json>;
+      const route = manifest.functions
+        .flatMap((spec) => (spec.kind === 'api' ? spec.routes.map((r) => ({ ...r, spec })) : []))
+        .find((r) => r.method === method.httpMethod && r.path === method.resource.path);
+      expect({ route: `${method.httpMethod} ${method.resource.path}`, inManifest: Boolean(route) }).toEqual({ route: `${method.httpMethod} ${method.resource.path}`, inManifest: true });
+      if (!route) continue;
+      served.push(`${route.method} ${route.path}`);
+      expect(JSON.stringify(props.Integration)).toContain(JSON.stringify(getAtt(functionProps(route.spec).id)));
+      expect((props.Integration as Record<string, Json>).Type).toBe('AWS_PROXY');
+      expect({ route: route.path, auth: props.AuthorizationType, authorizer: props.AuthorizerId ?? null }).toEqual(
+        route.public
+          ? { route: route.path, auth: 'NONE', authorizer: null }
+          : { route: route.path, auth: 'COGNITO_USER_POOLS', authorizer: ref(authorizerId) },
+      );
+    }
+    const routes = manifest.functions.flatMap((spec) => (spec.kind === 'api' ? spec.routes.map((r) => `${r.method} ${r.path}`) : []));
+    expect(served.sort()).toEqual(routes.sort());
+    expect(manifest.functions.flatMap((spec) => (spec.kind === 'api' ? spec.routes : [])).filter((r) => r.public).map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/health']),
+    );
+  });
+
+  it('checks path parameters, required headers and JSON bodies before a handler runs', () => {
+    assertResourceProperties(template, 'AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    const validatorId = logicalId(stack.api.node.findChild('Validator').node.defaultChild as CfnResource);
+    for (const spec of manifest.functions) {
+      if (spec.kind !== 'api') continue;
+      for (const route of spec.routes) {
+        const method = stack.api.api.methods.find((m) => m.httpMethod === route.method && m.resource.path === route.path);
+        if (!method) throw new Error(`no method for ${route.method} ${route.path}`);
+        const props = template.toJSON().Resources[logicalId(cfnOf(method))].Properties as Record<string, Json>;
+        expect(props.RequestValidatorId).toEqual(ref(validatorId));
+        const expectedParameters = Object.fromEntries([
+          ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [`method.request.path.${m[1]}`, true]),
+          ...(route.requiredHeaders ?? []).map((h) => [`method.request.header.${h}`, true]),
+        ]);
+        expect({ route: route.path, parameters: props.RequestParameters }).toEqual({ route: route.path, parameters: expectedParameters });
+        expect({ route: route.path, models: props.RequestModels ?? null }).toEqual({
+          route: route.path,
+          models: route.method === 'GET' ? null : { 'application/json': ref(logicalId(stack.api.node.findChild('JsonObject').node.defaultChild as CfnResource)) },
+        });
+      }
+    }
+  });
+
+  it('logs API access with the caller, traces with X-Ray and throttles the stage', () => {
+    assertResourceProperties(template, 'AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: getAtt(logicalId(cfnOf(stack.api.accessLogs))), Format: Match.stringLikeRegexp('\\$context\\.authorizer\\.claims\\.sub') },
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })],
+    });
+  });
+
+  it('answers gateway-level errors as problem+json', () => {
+    const responses = resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    for (const type of ['BAD_REQUEST_BODY', 'BAD_REQUEST_PARAMETERS', 'UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
+      const response = responses.find((r) => r.ResponseType === type);
+      expect({ type, contentType: (response?.ResponseParameters as Record<string, string> | undefined)?.['gatewayresponse.header.Content-Type'] }).toEqual({
+        type,
+        contentType: "'application/problem+json'",
+      });
+      const body = (response?.ResponseTemplates as Record<string, string>)['application/json'] ?? '';
+      // The template is JSON once API Gateway fills its $context variables.
+      expect(() => JSON.parse(body.replace('$context.error.messageString', '"message"'))).not.toThrow();
+    }
+  });
+
+  it('has a user pool with one group per role, no self sign-up, TOTP MFA and threat protection', () => {
+    const groups = resourcesOfType(template, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect([...groups].sort()).toEqual([...ROLES].sort());
+    assertResourceProperties(template, 'AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has the SES identity and a configuration set that reports bounces and complaints to an encrypted topic', () => {
+    assertResourceProperties(template, 'AWS::SES::EmailIdentity', { EmailIdentity: BASE_CONTEXT.senderIdentity });
+    assertResourceProperties(template, 'AWS::SES::ConfigurationSet', { ReputationOptions: { ReputationMetricsEnabled: true } });
+    assertResourceProperties(template, 'AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: ref(logicalId(cfnOf(stack.operations.mailEventsTopic))) },
+      },
+    });
+    for (const [, topic] of resourcesOfType(template, 'AWS::SNS::Topic')) {
+      expect(topic.Properties.KmsMasterKeyId).toEqual(getAtt(logicalId(cfnOf(stack.operations.key))));
+    }
+  });
+
+  it('alarms on failed, timed-out and aborted executions, API 5xx, each function’s errors and throttles, and SES bounce and complaint rates', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const topic = ref(logicalId(cfnOf(stack.operations.alarmTopic)));
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
+    const find = (namespace: string, metric: string, dimension?: { Name: string; Value: Json }) =>
+      alarms.filter(
+        (a) => a.Namespace === namespace && a.MetricName === metric && (!dimension || JSON.stringify(a.Dimensions) === JSON.stringify([dimension])),
+      );
+    const machine = { Name: 'StateMachineArn', Value: ref(logicalId(cfnOf(stack.workflow.stateMachine))) };
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+      expect({ metric, alarms: find('AWS/States', metric, machine).length }).toEqual({ metric, alarms: 1 });
+    }
+    expect(find('AWS/ApiGateway', '5XXError', { Name: 'ApiName', Value: `rectify-${BASE_CONTEXT.stage}` })).toHaveLength(1);
+    for (const spec of manifest.functions) {
+      const dimension = { Name: 'FunctionName', Value: ref(functionProps(spec).id) };
+      expect({ function: spec.id, errors: find('AWS/Lambda', 'Errors', dimension).length, throttles: find('AWS/Lambda', 'Throttles', dimension).length }).toEqual({
+        function: spec.id,
+        errors: 1,
+        throttles: 1,
+      });
+    }
+    const bounce = find('AWS/SES', 'Reputation.BounceRate');
+    const complaint = find('AWS/SES', 'Reputation.ComplaintRate');
+    expect(bounce.map((a) => a.Threshold)).toEqual([0.04]);
+    expect(complaint.map((a) => a.Threshold)).toEqual([0.0008]);
+  });
+});
+
+describe('the stack under other context values', () => {
+  it('lets a throwaway stage turn deletion protection off', () => {
+    const { template } = synthesize(SAMPLE_MANIFEST, { deletionProtection: false });
+    assertResourceProperties(template, 'AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    assertResourceProperties(template, 'AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
+  });
+
+  it('has no CORS preflight unless origins are configured', () => {
+    const { template } = synthesize(SAMPLE_MANIFEST);
+    expect(Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => (m as { Properties: { HttpMethod: string } }).Properties.HttpMethod)).not.toContain(
+      'OPTIONS',
+    );
+  });
+
+  it('answers CORS preflights for configured origins, still cdk-nag clean', () => {
+    const origin = 'https://rectify.xiaolongkan.example.gov.cn';
+    const { template, nagErrors } = synthesize(SAMPLE_MANIFEST, { corsOrigins: JSON.stringify([origin]) });
+    assertResourceProperties(template, 'AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS', AuthorizationType: 'NONE' });
+    assertResourceProperties(template, 'AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': `'${origin}'` }),
+    });
+    expect(nagErrors).toEqual([]);
+  });
+
+  it('lets a stage make MFA optional, still cdk-nag clean', () => {
+    const { template, nagErrors } = synthesize(SAMPLE_MANIFEST, { mfa: 'optional' });
+    assertResourceProperties(template, 'AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL' });
+    expect(nagErrors).toEqual([]);
+  });
+
+  it('mails alarms to the configured address', () => {
+    const { stack, template } = synthesize(SAMPLE_MANIFEST, { alarmEmail: 'ops@example.gov.cn' });
+    assertResourceProperties(template, 'AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.gov.cn',
+      TopicArn: ref(logicalId(stack.operations.alarmTopic.node.defaultChild as CfnResource)),
+    });
+  });
+
+  it('points case links at the API unless another base URL is configured', () => {
+    const linkOf = (template: Template) => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+      return functions.map((f) => f.Properties.Environment.Variables.CASE_LINK_BASE_URL).find(Boolean);
+    };
+    const byDefault = synthesize(SAMPLE_MANIFEST);
+    expect(JSON.stringify(linkOf(byDefault.template))).toContain(JSON.stringify(ref(logicalId(byDefault.stack.api.api.node.defaultChild as CfnResource))));
+    expect(JSON.stringify(linkOf(byDefault.template))).toContain('/v1');
+    const configured = synthesize(SAMPLE_MANIFEST, { caseLinkBaseUrl: 'https://rectify.example.gov.cn' });
+    expect(linkOf(configured.template)).toBe('https://rectify.example.gov.cn');
+  });
+
+  it('refuses a workflow whose placeholders and task functions disagree, naming them', () => {
+    const manifest: Manifest = {
+      ...SAMPLE_MANIFEST,
+      functions: SAMPLE_MANIFEST.functions.map((spec) => (spec.id === 'AwaitInspection' ? { ...spec, substitution: 'OpenInspectionFunctionArn' } : spec)),
+    };
+    expect(() => synthesize(manifest)).toThrow(/no task function for \$\{AwaitInspectionFunctionArn\}.*not referenced by the workflow: OpenInspectionFunctionArn/);
+  });
+
+  it('refuses a configuration whose environment would exceed Lambda’s 4 KB', () => {
+    const manySubdistricts = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`街道${i}`, [`office${i}@example.gov.cn`]]));
+    expect(() => synthesize(SAMPLE_MANIFEST, { escalationRecipients: manySubdistricts })).toThrow(/RecordReport: its environment would be about \d+ bytes/);
+  });
+});
