@@ -1,0 +1,5 @@
+import { taskDepsFromEnv } from './deps-from-env';
+import { makeDecideEnforcementHandler } from './steps/enforcement';
+
+/** Workflow task: Decide on enforcement, announce it and start the enforcement phase. */
+export const handler = makeDecideEnforcementHandler(taskDepsFromEnv());

@@ -1,0 +1,5 @@
+import { taskDepsFromEnv } from './deps-from-env';
+import { makeRecordOverdueHandler } from './steps/callbacks';
+
+/** Workflow task: Record an overdue inspection or demolition. */
+export const handler = makeRecordOverdueHandler(taskDepsFromEnv());

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { executionName } from '../../workflow/engine';
+import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
+
+// ---------------------------------------------------------------------------------------------------
+// Close the case
+// ---------------------------------------------------------------------------------------------------
+
+export const closeCaseOutput = z.strictObject({ closed: z.boolean() });
+
+/** Self-demolished or enforced: the case is closed. Any other status is left as it is. */
+export const makeCloseCaseHandler = defineTask('close-case', taskInputSchema, closeCaseOutput, (deps, { execution }) =>
+  withCase(deps, execution.caseId, async (record) => {
+    if (record.status === 'CLOSED') return { closed: true };
+    if (record.status !== 'SELF_DEMOLISHED' && record.status !== 'ENFORCED') return { closed: false };
+    const now = deps.clock.now().toISOString();
+    await commitStep(deps, record, 'close', {
+      execution,
+      data: { outcome: record.status === 'ENFORCED' ? 'enforced' : 'self-demolished', areaRemovedM2: record.areaRemovedM2 },
+      patch: { closedAt: now, dueAt: undefined, pendingCallback: undefined, attention: undefined },
+    });
+    if (record.attention) await deps.store.clearAttention(record.id);
+    return { closed: true };
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Record the failure
+// ---------------------------------------------------------------------------------------------------
+
+/** The execution, and what Step Functions put at the Catch's ResultPath. */
+export const recordFailureInput = taskInputSchema.extend({
+  failure: z.object({ Error: z.string().min(1).max(256), Cause: z.string().optional() }),
+});
+
+export const recordFailureOutput = z.strictObject({ recorded: z.boolean() });
+
+const MAX_CAUSE = 1000;
+
+/**
+ * A step failed after its retries: the case gets a TASK_FAILED event, is flagged for attention, and the
+ * sub-district office gets a workflow-failure email. Recording the same failure of the same execution
+ * twice (a retried recording) adds nothing.
+ */
+export const makeRecordFailureHandler = defineTask('record-failure', recordFailureInput, recordFailureOutput, (deps, { execution, failure }) =>
+  withCase(deps, execution.caseId, async (record) => {
+    const running = executionName(execution);
+    const cause = (failure.Cause ?? '').slice(0, MAX_CAUSE);
+    const now = deps.clock.now().toISOString();
+    const reason = `workflow step failed: ${failure.Error}`;
+    const events = await historyOf(deps, record.id);
+    const last = events[events.length - 1];
+    const alreadyRecorded = last?.type === 'TASK_FAILED' && last.data.execution === running && last.data.error === failure.Error;
+    const current = alreadyRecorded
+      ? record
+      : (
+          await commitStep(deps, record, 'record-task-failure', {
+            execution,
+            data: { error: failure.Error, cause },
+            patch: { attention: { reason, at: now } },
+            carriedBy: record.execution,
+          })
+        ).record;
+    await deps.store.flagForAttention(record.id, reason, now);
+    await sendMail(deps, {
+      kind: 'workflow-failure',
+      occasion: `failure-${running}`,
+      caseRecord: current,
+      facts: { step: `${running}: ${failure.Error}`, cause },
+    });
+    return { recorded: !alreadyRecorded };
+  }),
+);

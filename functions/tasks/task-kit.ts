@@ -1,0 +1,183 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { WorkingCalendar } from '../domain/calendar';
+import { applyEvent } from '../domain/case-history';
+import type { Clock } from '../domain/clock';
+import type { ActionName } from '../domain/lifecycle';
+import { decide } from '../domain/lifecycle';
+import type { Policy } from '../domain/policy';
+import type { CaseEvent, CaseRecord } from '../domain/schemas';
+import { caseId as caseIdSchema } from '../domain/schemas';
+import type { EventType } from '../domain/vocabulary';
+import { TERMINAL_STATUSES } from '../domain/vocabulary';
+import { WORKFLOW_ACTOR } from '../app/procedure';
+import type { MailDelivery, MailRequest, Mailer } from '../mail/mailer';
+import type { CaseStore, CommitOptions } from '../store/case-store';
+import { VersionConflictError } from '../store/errors';
+import type { PhaseInput, WorkflowEngine } from '../workflow/engine';
+import { PHASES, executionName } from '../workflow/engine';
+
+/** What every workflow task works with; the Lambda entries build it from the environment. */
+export interface TaskDeps {
+  store: CaseStore;
+  mailer: Mailer;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  policy: Policy;
+  engine: WorkflowEngine;
+  logger?: TaskLogger;
+}
+
+/** The slice of a Powertools logger the tasks use. */
+export interface TaskLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** A task function: the Lambda handler body, also run in-process by the local engine. */
+export type TaskHandler = (event: unknown) => Promise<unknown>;
+
+export const phaseInputSchema = z.strictObject({
+  caseId: caseIdSchema,
+  phase: z.enum(PHASES),
+  round: z.number().int().min(1).max(1000),
+});
+
+/** Every task receives the execution's input under `execution` (`$$.Execution.Input` in the ASL). */
+export const taskInputSchema = z.object({ execution: phaseInputSchema });
+
+export class TaskInputError extends Error {
+  override readonly name = 'TaskInputError';
+}
+
+/** The case the execution names does not exist: nothing can be done for it. */
+export class CaseNotFoundError extends Error {
+  override readonly name = 'CaseNotFoundError';
+}
+
+/** The case is in a status this step can never meet; a bug or a hand-edited item, never retried into shape. */
+export class UnexpectedCaseStateError extends Error {
+  override readonly name = 'UnexpectedCaseStateError';
+}
+
+/**
+ * Builds a task factory: the input is parsed with zod (a malformed input names its field), the step runs,
+ * and its result is checked against the schema the ASL's Choice states rely on.
+ */
+export function defineTask<I extends z.ZodType, O extends z.ZodType>(name: string, input: I, output: O, run: (deps: TaskDeps, input: z.infer<I>) => Promise<z.infer<O>>) {
+  return (deps: TaskDeps): TaskHandler =>
+    async (event: unknown) => {
+      const parsed = input.safeParse(event);
+      if (!parsed.success) {
+        throw new TaskInputError(`${name}: invalid task input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
+      }
+      const result = output.parse(await run(deps, parsed.data));
+      deps.logger?.info(`${name} done`, { execution: (parsed.data as { execution?: PhaseInput }).execution, result });
+      return result;
+    };
+}
+
+/** Closed, dismissed or on hold: the workflow has nothing to do for the case. */
+export function isHalted(record: CaseRecord): boolean {
+  return TERMINAL_STATUSES.includes(record.status) || record.status === 'ON_HOLD';
+}
+
+const CONFLICT_ATTEMPTS = 8;
+
+/**
+ * Runs a step against the freshest case, again from a fresh read whenever someone else changed the case
+ * first (an officer's action, another case taking the same notice number). Steps are written so a
+ * re-run decides from what is stored, which is what makes this, Step Functions' retries and a phase
+ * re-run from its start all safe.
+ */
+export async function withCase<T>(deps: TaskDeps, caseId: string, step: (record: CaseRecord) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const record = await deps.store.getCase(caseId);
+    if (!record) throw new CaseNotFoundError(`case ${caseId} does not exist`);
+    try {
+      return await step(record);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      deps.logger?.warn('case changed while the step ran; deciding again', { caseId, attempt });
+      await sleep(Math.random() * 20 * attempt);
+    }
+  }
+}
+
+/**
+ * Commits one system action: the lifecycle decides the next status, the event is sealed onto the chain,
+ * and case and event are stored in one version-guarded transaction. The execution carrying the case is
+ * recorded on it, so an officer's dismissal or appeal can stop it.
+ */
+export async function commitStep(
+  deps: TaskDeps,
+  record: CaseRecord,
+  action: ActionName,
+  step: {
+    execution: PhaseInput;
+    data: Record<string, unknown>;
+    patch?: Parameters<typeof applyEvent>[3];
+    outcome?: string;
+    options?: CommitOptions;
+    /** The execution to record on the case, when not the running one (the hand-over to enforcement). */
+    carriedBy?: string;
+  },
+): Promise<{ record: CaseRecord; event: CaseEvent }> {
+  const decision = decide(record.status, action, 'system', step.outcome);
+  if (!decision.allowed) throw new UnexpectedCaseStateError(`case ${record.id}: ${decision.reason}`);
+  const running = executionName(step.execution);
+  const { next, event } = applyEvent(
+    record,
+    { type: decision.event, actor: WORKFLOW_ACTOR, at: deps.clock.now(), data: { execution: running, ...step.data } },
+    decision.to,
+    { ...step.patch, execution: step.carriedBy ?? running },
+  );
+  await deps.store.commit(record, next, event, step.options);
+  return { record: next, event };
+}
+
+/** The case's whole history (cases hold tens of events, read page by page). */
+export async function historyOf(deps: TaskDeps, caseId: string): Promise<CaseEvent[]> {
+  const events: CaseEvent[] = [];
+  for await (const event of deps.store.allEvents(caseId)) events.push(event);
+  return events;
+}
+
+/** The events after the last one of `type` (all of them when there is none). */
+export function eventsSince(events: readonly CaseEvent[], type: EventType): CaseEvent[] {
+  let last = -1;
+  events.forEach((event, index) => {
+    if (event.type === type) last = index;
+  });
+  return events.slice(last + 1);
+}
+
+/** The wall-clock instant the engine wakes for a legal instant (identity in AWS; accelerated locally). */
+export function engineTime(deps: Pick<TaskDeps, 'clock'>, legal: string | Date): string {
+  return deps.clock.toEngineTime(new Date(legal)).toISOString();
+}
+
+/** The engine seconds (≥ 1) a callback may wait until a legal instant. */
+export function engineSecondsUntil(deps: Pick<TaskDeps, 'clock'>, legal: string): number {
+  return deps.clock.toEngineSeconds(Math.max(0, (Date.parse(legal) - deps.clock.now().getTime()) / 1000));
+}
+
+/** Wake now: the state after the Wait decides (used when a step finds nothing to wait for). */
+export function wakeNow(deps: Pick<TaskDeps, 'clock'>): string {
+  return engineTime(deps, deps.clock.now());
+}
+
+/**
+ * Sends an email through the outbox. Its id is deterministic (case, occasion, kind), so a retried or
+ * re-run step asks again and the outbox sends it at most once.
+ */
+export async function sendMail(deps: TaskDeps, request: MailRequest): Promise<MailDelivery[]> {
+  const deliveries = await deps.mailer.deliver(request);
+  deps.logger?.info('mail requested', { caseId: request.caseRecord.id, kind: request.kind, occasion: request.occasion, deliveries });
+  return deliveries;
+}
+
+/** An outbox occasion is plain ASCII without `#`: `2026-12-07T15:59:59.999Z` → `20261207T155959Z`. */
+export function occasionStamp(iso: string): string {
+  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,78 @@
+import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { REQUEST_HANDLER } from '../shared/aws-clients';
+import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
+import { executionName } from './engine';
+
+/** A Step Functions client with the same connection and request timeouts as every other client. */
+export function sfnClient(options: { maxAttempts?: number } = {}): SFNClient {
+  return new SFNClient({ maxAttempts: options.maxAttempts ?? 3, requestHandler: REQUEST_HANDLER });
+}
+
+/** Errors that mean the waiting step is gone: it timed out, its execution ended, or the token is unknown. */
+const STALE_CALLBACK_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | null)?.name;
+}
+
+/**
+ * `arn:aws:states:<region>:<account>:stateMachine:<name>` → the ARN of execution `name` of it.
+ * Executions are addressed by the deterministic names the engine port gives them.
+ */
+export function executionArn(stateMachineArn: string, name: string): string {
+  const parts = stateMachineArn.split(':');
+  if (parts.length !== 7 || parts[0] !== 'arn' || parts[2] !== 'states' || parts[5] !== 'stateMachine') {
+    throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  }
+  return [...parts.slice(0, 5), 'execution', parts[6], name].join(':');
+}
+
+/** The workflow engine port on AWS Step Functions. */
+export class AwsWorkflowEngine implements WorkflowEngine {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {
+    executionArn(stateMachineArn, 'check');
+  }
+
+  async startExecution(input: PhaseInput): Promise<{ name: string; started: boolean }> {
+    const name = executionName(input);
+    try {
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      return { name, started: true };
+    } catch (error) {
+      // Names are unique per state machine: an execution of this phase was started before.
+      if (errorName(error) === 'ExecutionAlreadyExists') return { name, started: false };
+      throw error;
+    }
+  }
+
+  async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {
+    return this.answer(() => this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })));
+  }
+
+  async sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery> {
+    return this.answer(() => this.client.send(new SendTaskFailureCommand({ taskToken: token, error: error.slice(0, 256), cause: cause.slice(0, 32_768) })));
+  }
+
+  async stopExecution(name: string, cause: string): Promise<void> {
+    try {
+      await this.client.send(new StopExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name), cause: cause.slice(0, 32_768) }));
+    } catch (error) {
+      // Never started (or long gone): there is nothing to stop.
+      if (errorName(error) === 'ExecutionDoesNotExist') return;
+      throw error;
+    }
+  }
+
+  private async answer(send: () => Promise<unknown>): Promise<CallbackDelivery> {
+    try {
+      await send();
+      return 'delivered';
+    } catch (error) {
+      if (STALE_CALLBACK_ERRORS.has(errorName(error) ?? '')) return 'stale';
+      throw error;
+    }
+  }
+}

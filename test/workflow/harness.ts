@@ -1,0 +1,306 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applyEvent } from '../../functions/domain/case-history';
+import { verifyChain } from '../../functions/domain/chain';
+import { chinaCalendar } from '../../functions/domain/china-calendar';
+import type { Clock } from '../../functions/domain/clock';
+import { acceleratedClock } from '../../functions/domain/clock';
+import type { ActionName } from '../../functions/domain/lifecycle';
+import { decide } from '../../functions/domain/lifecycle';
+import type { Policy, PolicyOverrides } from '../../functions/domain/policy';
+import { resolvePolicy } from '../../functions/domain/policy';
+import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '../../functions/domain/schemas';
+import type { CaseStatus, EventType, InspectionResult } from '../../functions/domain/vocabulary';
+import type { MailDelivery, MailKind, MailRequest, Mailer } from '../../functions/mail/mailer';
+import { mailId } from '../../functions/mail/mailer';
+import type { CaseStore } from '../../functions/store/case-store';
+import { VersionConflictError } from '../../functions/store/errors';
+import type { LocalEngineOptions } from '../../functions/workflow/local-engine';
+import { LocalWorkflowEngine } from '../../functions/workflow/local-engine';
+import { reportedCase } from '../fixtures/cases';
+import { seedSubmission } from '../fixtures/submissions';
+import { freshTable } from '../support/table';
+
+/**
+ * The same mailer contract the outbox keeps: an email is identified by (case, occasion, kind) and sent at
+ * most once, however often a step asks. `sent` lists each email once; `requests` counts every ask.
+ */
+export class RecordingMailer implements Mailer {
+  readonly sent = new Map<string, MailRequest>();
+  requests = 0;
+
+  async deliver(request: MailRequest): Promise<MailDelivery[]> {
+    this.requests += 1;
+    const id = mailId(request.caseRecord.id, request.occasion, request.kind);
+    if (this.sent.has(id)) return [{ id, status: 'already-sent' }];
+    this.sent.set(id, request);
+    return [{ id, status: 'sent' }];
+  }
+
+  /** The kinds of the emails sent for a case, in the order they were first sent. */
+  kindsFor(caseId: string): MailKind[] {
+    return [...this.sent.values()].filter((r) => r.caseRecord.id === caseId).map((r) => r.kind);
+  }
+
+  idsFor(caseId: string): string[] {
+    return [...this.sent.keys()].filter((id) => id.startsWith(`${caseId}#`));
+  }
+}
+
+/**
+ * Short periods so a whole lifecycle passes in a few seconds of accelerated time; every rule (working
+ * days, holidays, windows) still applies. Counted from a Tuesday in March 2026, a published year.
+ */
+export const TEST_POLICY_OVERRIDES: PolicyOverrides = {
+  persuasion: { amount: 3, unit: 'calendar-days' },
+  noticeDeadline: Object.fromEntries(
+    (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
+      category,
+      { minor: { amount: 4, unit: 'calendar-days' }, moderate: { amount: 4, unit: 'calendar-days' }, serious: { amount: 4, unit: 'calendar-days' } },
+    ]),
+  ),
+  reminderLead: { amount: 1, unit: 'working-days' },
+  inspectionWindow: { amount: 2, unit: 'working-days' },
+  inspectionOverdueRounds: 2,
+  urgePeriod: { amount: 3, unit: 'calendar-days' },
+  announcementPeriod: { amount: 3, unit: 'calendar-days' },
+  reconsiderationWindow: { amount: 5, unit: 'calendar-days' },
+  litigationWindow: { amount: 7, unit: 'calendar-days' },
+  enforcementWindow: { amount: 3, unit: 'calendar-days' },
+};
+
+/** Tuesday 2026-03-03 09:30 in Asia/Shanghai. */
+export const LEGAL_START = new Date('2026-03-03T01:30:00Z');
+
+/** Legal seconds per wall-clock second: one engine second is about three legal days. */
+export const TEST_FACTOR = 250_000;
+
+/** An accelerated clock the tests can set back to the start of legal time between scenarios. */
+export interface TestClock extends Clock {
+  restartAt(legal: Date): void;
+}
+
+export function testClock(legal: Date, factor: number): TestClock {
+  let current = acceleratedClock({ wallMs: Date.now(), legalMs: legal.getTime(), factor });
+  return {
+    now: () => current.now(),
+    toEngineTime: (instant) => current.toEngineTime(instant),
+    toEngineSeconds: (seconds) => current.toEngineSeconds(seconds),
+    restartAt(to) {
+      current = acceleratedClock({ wallMs: Date.now(), legalMs: to.getTime(), factor });
+    },
+  };
+}
+
+export interface Harness {
+  store: CaseStore;
+  mailer: RecordingMailer;
+  clock: TestClock;
+  policy: Policy;
+  engine: LocalWorkflowEngine;
+  engineOptions: LocalEngineOptions;
+  /** A new engine over the same table, as after a restart. */
+  restartEngine(): Promise<LocalWorkflowEngine>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a scenario at LEGAL_START. Executions an earlier (failed) scenario left running are stopped
+ * first: they would see legal time jump back.
+ */
+export async function startScenario(harness: Harness): Promise<void> {
+  for (const name of harness.engine.runningExecutions()) await harness.engine.stopExecution(name, 'the next scenario starts');
+  harness.clock.restartAt(LEGAL_START);
+}
+
+/** The date `days` calendar days after an ISO date. */
+export function daysAfter(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function workflowHarness(options: { policy?: PolicyOverrides; factor?: number } = {}): Promise<Harness> {
+  const table = await freshTable('workflow');
+  const clock = testClock(LEGAL_START, options.factor ?? TEST_FACTOR);
+  const policy = resolvePolicy({ ...TEST_POLICY_OVERRIDES, ...options.policy });
+  const mailer = new RecordingMailer();
+  const engineOptions: LocalEngineOptions = {
+    taskDeps: { store: table.store, mailer, clock, calendar: chinaCalendar(), policy },
+    doc: table.doc,
+    tableName: table.tableName,
+    retryIntervalMs: 10,
+  };
+  const harness: Harness = {
+    store: table.store,
+    mailer,
+    clock,
+    policy,
+    engine: new LocalWorkflowEngine(engineOptions),
+    engineOptions,
+    async restartEngine() {
+      await harness.engine.close();
+      harness.engine = new LocalWorkflowEngine(engineOptions);
+      return harness.engine;
+    },
+    async close() {
+      await harness.engine.close();
+      await table.drop();
+    },
+  };
+  return harness;
+}
+
+/** A case as the API creates it, reported now (legal time), from the seed community. */
+export async function reportCase(harness: Harness, submission: Partial<CaseSubmission> = {}): Promise<CaseRecord> {
+  const { record, event } = reportedCase(harness.clock.now(), seedSubmission(submission));
+  await harness.store.createCase(record, event);
+  return record;
+}
+
+export async function caseOf(harness: Harness, caseId: string): Promise<CaseRecord> {
+  const record = await harness.store.getCase(caseId);
+  if (!record) throw new Error(`case ${caseId} is missing`);
+  return record;
+}
+
+export async function historyOf(harness: Harness, caseId: string): Promise<CaseEvent[]> {
+  const events: CaseEvent[] = [];
+  for await (const event of harness.store.allEvents(caseId)) events.push(event);
+  return events;
+}
+
+export async function eventTypes(harness: Harness, caseId: string): Promise<EventType[]> {
+  return (await historyOf(harness, caseId)).map((e) => e.type);
+}
+
+/** The stored history verifies against the head the case item records. */
+export async function assertChainVerifies(harness: Harness, caseId: string): Promise<void> {
+  const record = await caseOf(harness, caseId);
+  const verdict = verifyChain(await historyOf(harness, caseId), { lastSeq: record.lastSeq, lastHash: record.lastHash });
+  if (!verdict.ok) throw new Error(`history of ${caseId} does not verify: ${verdict.reason}`);
+}
+
+/** Polls the case until `ready` holds (the workflow runs in the background). */
+export async function waitForCase(harness: Harness, caseId: string, ready: (record: CaseRecord) => boolean, what: string, timeoutMs = 30_000): Promise<CaseRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await caseOf(harness, caseId);
+    if (ready(record)) return record;
+    if (Date.now() > deadline) throw new Error(`case ${caseId} never got ${what}; it is ${record.status} (version ${record.version})`);
+    await sleep(15);
+  }
+}
+
+export function waitForStatus(harness: Harness, caseId: string, status: CaseStatus, timeoutMs?: number): Promise<CaseRecord> {
+  return waitForCase(harness, caseId, (r) => r.status === status, `status ${status}`, timeoutMs);
+}
+
+/** Waits until the workflow keeps a callback of `kind` open on the case (the API could now answer it). */
+export function waitForCallback(harness: Harness, caseId: string, kind: NonNullable<CaseRecord['pendingCallback']>['kind'], notToken?: string): Promise<CaseRecord> {
+  return waitForCase(harness, caseId, (r) => r.pendingCallback?.kind === kind && r.pendingCallback.token !== notToken, `a pending ${kind} callback`);
+}
+
+const OFFICER: ActorRef = { sub: 'officer-1', role: 'officer' };
+const ENFORCER: ActorRef = { sub: 'enforcer-1', role: 'enforcer' };
+
+type Aftermath = { answer?: string; stop?: boolean; afterAppealRound?: number };
+
+/**
+ * A person's action as the API takes it: decide, seal, commit (clearing the pending callback), then
+ * answer the workflow per the callback contract. Retries when the workflow changed the case meanwhile.
+ */
+async function act(
+  harness: Harness,
+  caseId: string,
+  actor: ActorRef,
+  action: ActionName,
+  build: (record: CaseRecord) => { outcome?: string; data: Record<string, unknown>; patch?: Parameters<typeof applyEvent>[3]; aftermath: Aftermath },
+): Promise<{ record: CaseRecord; delivery?: string }> {
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const before = await caseOf(harness, caseId);
+    const plan = build(before);
+    const decision = decide(before.status, action, actor.role, plan.outcome);
+    if (!decision.allowed) throw new Error(`${action} refused: ${decision.reason}`);
+    const { next, event } = applyEvent(before, { type: decision.event, actor, at: harness.clock.now(), data: plan.data }, decision.to, {
+      ...plan.patch,
+      pendingCallback: undefined,
+    });
+    try {
+      await harness.store.commit(before, next, event);
+    } catch (error) {
+      if (error instanceof VersionConflictError) continue;
+      throw error;
+    }
+    let delivery: string | undefined;
+    if (plan.aftermath.answer && before.pendingCallback) {
+      delivery = await harness.engine.sendTaskSuccess(before.pendingCallback.token, { outcome: plan.aftermath.answer, eventSeq: event.seq });
+    }
+    if (plan.aftermath.stop && before.execution) await harness.engine.stopExecution(before.execution, `${event.type} at event ${event.seq}`);
+    if (plan.aftermath.afterAppealRound) await harness.engine.startExecution({ caseId, phase: 'after-appeal', round: plan.aftermath.afterAppealRound });
+    return { record: next, delivery };
+  }
+  throw new Error(`${action} kept conflicting with the workflow`);
+}
+
+export function recordInspection(harness: Harness, caseId: string, result: InspectionResult, actor: ActorRef = OFFICER) {
+  return act(harness, caseId, actor, 'record-inspection', (record) => ({
+    outcome: result,
+    data: { result, inspectedAt: harness.clock.now().toISOString(), inspector: '王复查', areaRemovedM2: result === 'demolished' ? record.areaM2 : undefined },
+    patch: result === 'demolished' ? { areaRemovedM2: record.areaM2 } : {},
+    aftermath: { answer: result },
+  }));
+}
+
+export function grantExtension(harness: Harness, caseId: string, extraDays: number) {
+  return act(harness, caseId, OFFICER, 'grant-extension', (record) => {
+    const notice = record.notice;
+    if (!notice) throw new Error('no notice to extend');
+    const date = daysAfter(notice.deadline.date, extraDays);
+    const deadline = { date, at: new Date(Date.parse(`${date}T23:59:59.999+08:00`)).toISOString(), provisional: false };
+    return {
+      data: { previousDeadline: notice.deadline, deadline, extraDays, reason: '当事人申请延期', approver: '李科长' },
+      patch: {
+        notice: { ...notice, deadline, extensionCount: notice.extensionCount + 1, extendedDays: notice.extendedDays + extraDays },
+        deadlines: { ...record.deadlines, notice: deadline },
+        dueAt: deadline.at,
+      },
+      aftermath: { answer: record.pendingCallback?.kind === 'inspection' ? 'extended' : undefined },
+    };
+  });
+}
+
+export function dismiss(harness: Harness, caseId: string, options: { stopExecution?: boolean } = {}) {
+  return act(harness, caseId, OFFICER, 'dismiss', () => ({
+    data: { reason: 'not-a-violation', explanation: '经核实为合法建设' },
+    patch: { dueAt: undefined },
+    aftermath: { stop: options.stopExecution ?? true },
+  }));
+}
+
+export function fileAppeal(harness: Harness, caseId: string) {
+  return act(harness, caseId, OFFICER, 'file-appeal', () => ({
+    data: { kind: 'reconsideration', filedOn: '2026-03-20', authority: '沙坪坝区人民政府', reference: '沙府复〔2026〕1号' },
+    patch: { dueAt: undefined },
+    aftermath: { stop: true },
+  }));
+}
+
+export function resolveAppealUpheld(harness: Harness, caseId: string, round: number) {
+  return act(harness, caseId, OFFICER, 'resolve-appeal', () => ({
+    outcome: 'upheld',
+    data: { outcome: 'upheld', resolvedOn: '2026-03-25', reference: '沙府复〔2026〕1号' },
+    patch: { execution: `${caseId}--after-appeal--${round}` },
+    aftermath: { afterAppealRound: round },
+  }));
+}
+
+export function completeEnforcement(harness: Harness, caseId: string) {
+  return act(harness, caseId, ENFORCER, 'complete-enforcement', (record) => ({
+    data: { completedAt: harness.clock.now().toISOString(), teamLead: '赵队长', areaRemovedM2: record.areaM2 },
+    patch: { areaRemovedM2: record.areaM2 },
+    aftermath: { answer: 'completed' },
+  }));
+}
+
+/** State entries of every execution of a case, in order. */
+export function statesEntered(engine: LocalWorkflowEngine, caseId: string): string[] {
+  return engine.events.filter((e) => e.type === 'StateEntered' && e.execution.startsWith(`${caseId}--`)).map((e) => e.state ?? '');
+}

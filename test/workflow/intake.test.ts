@@ -1,0 +1,233 @@
+import { executionName } from '../../functions/workflow/engine';
+import { startCaseWorkflow } from '../../functions/workflow/phases';
+import type { Harness } from './harness';
+import {
+  assertChainVerifies,
+  caseOf,
+  daysAfter,
+  dismiss,
+  eventTypes,
+  grantExtension,
+  historyOf,
+  recordInspection,
+  reportCase,
+  startScenario,
+  waitForCallback,
+  waitForCase,
+  waitForStatus,
+  workflowHarness,
+} from './harness';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await workflowHarness();
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+beforeEach(() => startScenario(harness));
+
+const intake = (caseId: string) => executionName({ caseId, phase: 'intake', round: 1 });
+
+describe('intake phase', () => {
+  it('closes a resident-built case the resident demolished during persuasion, with no notice and no email', async () => {
+    const reported = await reportCase(harness, { category: 'resident-built' });
+    await startCaseWorkflow(harness.engine, reported.id);
+
+    const persuading = await waitForCallback(harness, reported.id, 'persuasion-result');
+    expect(persuading.status).toBe('PERSUASION');
+    expect(persuading.pendingCallback?.dueAt).toBe(persuading.deadlines.persuasion?.at);
+    await recordInspection(harness, reported.id, 'demolished', { sub: 'grid-worker-1', role: 'reporter' });
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    const closed = await caseOf(harness, reported.id);
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.notice).toBeUndefined();
+    expect(await eventTypes(harness, reported.id)).toEqual(['CASE_REPORTED', 'PERSUASION_STARTED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
+    await assertChainVerifies(harness, reported.id);
+    expect(harness.mailer.idsFor(reported.id)).toEqual([]);
+  });
+
+  it('issues the notice, reminds, and closes the case once the inspection finds it demolished', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+
+    const inspecting = await waitForCallback(harness, reported.id, 'inspection');
+    expect(inspecting.status).toBe('AWAITING_INSPECTION');
+    expect(inspecting.notice?.number).toMatch(/^RN-2026-\d{6}$/);
+    expect(inspecting.notice?.service).toEqual({ method: 'direct', servedOn: inspecting.notice?.issuedAt.slice(0, 10) });
+    // The inspection opened only once the deadline had passed.
+    const opened = (await historyOf(harness, reported.id)).find((e) => e.type === 'INSPECTION_OPENED');
+    expect(Date.parse(opened?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));
+    expect(inspecting.pendingCallback?.dueAt).toBe(inspecting.deadlines.inspection?.at);
+    await recordInspection(harness, reported.id, 'demolished');
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await caseOf(harness, reported.id)).status).toBe('CLOSED');
+    expect(await eventTypes(harness, reported.id)).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'INSPECTION_RECORDED',
+      'CASE_CLOSED',
+    ]);
+    await assertChainVerifies(harness, reported.id);
+    const number = inspecting.notice?.number;
+    const deadlineDate = inspecting.notice?.deadline.date;
+    expect(harness.mailer.idsFor(reported.id).sort()).toEqual(
+      [`${reported.id}#notice-${number}#notice-copy`, `${reported.id}#notice-${number}#notice-to-party`, `${reported.id}#reminder-${deadlineDate}#reminder`].sort(),
+    );
+  });
+
+  it('waits again until an extended deadline, reminding of the new one, before inspecting', async () => {
+    const reported = await reportCase(harness, { category: 'unit-internal', responsibleParty: { name: '某单位', phone: '023-65301234' } });
+    await startCaseWorkflow(harness.engine, reported.id);
+
+    // Extended after the reminder went out (REPORTED, NOTICE_ISSUED, REMINDER_SENT).
+    const reminded = await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
+    await grantExtension(harness, reported.id, 5);
+    const inspecting = await waitForCallback(harness, reported.id, 'inspection');
+    expect(inspecting.notice?.deadline.date).toBe(daysAfter(reminded.notice?.deadline.date ?? '', 5));
+    const events = await historyOf(harness, reported.id);
+    const opened = events.find((e) => e.type === 'INSPECTION_OPENED');
+    expect(Date.parse(opened?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));
+    await recordInspection(harness, reported.id, 'demolished');
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await eventTypes(harness, reported.id)).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'REMINDER_SENT',
+      'DEADLINE_EXTENDED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'INSPECTION_RECORDED',
+      'CASE_CLOSED',
+    ]);
+    await assertChainVerifies(harness, reported.id);
+    // No email address for the party: the office gets the copy and one reminder per deadline.
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'reminder', 'reminder']);
+  });
+
+  it('goes back to waiting when the deadline is extended while the inspection is open', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+
+    const first = await waitForCallback(harness, reported.id, 'inspection');
+    const { delivery } = await grantExtension(harness, reported.id, 3);
+    expect(delivery).toBe('delivered');
+    const second = await waitForCallback(harness, reported.id, 'inspection', first.pendingCallback?.token);
+    expect(second.notice?.deadline.date).toBe(daysAfter(first.notice?.deadline.date ?? '', 3));
+    await recordInspection(harness, reported.id, 'demolished');
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await eventTypes(harness, reported.id)).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'DEADLINE_EXTENDED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'INSPECTION_RECORDED',
+      'CASE_CLOSED',
+    ]);
+    await assertChainVerifies(harness, reported.id);
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'reminder']);
+  });
+
+  it('escalates an overdue inspection by email, then escalates the case when the late inspection finds it standing', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+
+    const first = await waitForCallback(harness, reported.id, 'inspection');
+    // Nobody inspects in time: the window passes, the office is told, the inspection stays open.
+    const overdue = await waitForCallback(harness, reported.id, 'inspection', first.pendingCallback?.token);
+    expect(overdue.status).toBe('AWAITING_INSPECTION');
+    expect(overdue.deadlines.inspection?.date).not.toBe(first.deadlines.inspection?.date);
+    await recordInspection(harness, reported.id, 'not-demolished');
+
+    const decided = await waitForStatus(harness, reported.id, 'ENFORCEMENT_DECIDED');
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED', output: { Payload: { next: 'handed-over' } } });
+    expect(decided.execution).toBe(executionName({ caseId: reported.id, phase: 'enforcement', round: 1 }));
+    const events = await historyOf(harness, reported.id);
+    expect(events.map((e) => e.type)).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'INSPECTION_OVERDUE',
+      'INSPECTION_RECORDED',
+      'CASE_ESCALATED',
+      'ENFORCEMENT_DECIDED',
+    ]);
+    const escalated = events.find((e) => e.type === 'CASE_ESCALATED');
+    expect(escalated?.data).toMatchObject({ inspectionResult: 'not-demolished', demand: { document: '催告书', deadline: decided.deadlines.urge } });
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'inspection-overdue', 'escalation', 'enforcement-decided']);
+    const escalationMail = [...harness.mailer.sent.values()].find((r) => r.caseRecord.id === reported.id && r.kind === 'escalation');
+    expect(escalationMail?.facts).toMatchObject({ inspectionResult: 'not-demolished', inspector: '王复查' });
+
+    // The enforcement phase carries the case on; dismissing it stops that execution.
+    await dismiss(harness, reported.id);
+    expect(await harness.engine.waitForExecution(decided.execution ?? '')).toMatchObject({ status: 'ABORTED' });
+    await assertChainVerifies(harness, reported.id);
+  });
+
+  it('flags a case whose inspection is never recorded and stops waiting after the configured rounds', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    const record = await caseOf(harness, reported.id);
+    expect(record.status).toBe('AWAITING_INSPECTION');
+    expect(record.attention?.reason).toMatch(/stopped waiting/);
+    expect(record.pendingCallback).toBeUndefined();
+    const flagged = await harness.store.listFlagged();
+    expect(flagged.items.map((f) => f.caseId)).toContain(reported.id);
+    const overdue = (await historyOf(harness, reported.id)).filter((e) => e.type === 'INSPECTION_OVERDUE');
+    // Two rounds (the policy's), the second flagged, then the last window ends the waiting.
+    expect(overdue.map((e) => [e.data.round, e.data.flagged, e.data.workflowStopped ?? false])).toEqual([
+      [1, false, false],
+      [2, true, false],
+      [3, true, true],
+    ]);
+    expect(harness.mailer.kindsFor(reported.id).filter((k) => k === 'inspection-overdue')).toHaveLength(3);
+    await assertChainVerifies(harness, reported.id);
+  });
+
+  it('ends cleanly when an officer dismisses the case while the workflow waits for the deadline', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    await waitForStatus(harness, reported.id, 'NOTICE_ISSUED');
+    await dismiss(harness, reported.id);
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'ABORTED' });
+    const mailsAtDismissal = harness.mailer.idsFor(reported.id);
+    const eventsAtDismissal = await eventTypes(harness, reported.id);
+    expect(eventsAtDismissal[eventsAtDismissal.length - 1]).toBe('CASE_DISMISSED');
+    // Well past the deadline and any inspection window in legal time: nothing more happens.
+    await waitForCase(harness, reported.id, () => harness.clock.now() > new Date('2026-03-14T00:00:00Z'), 'legal time to pass the deadline and the inspection window');
+    expect(await eventTypes(harness, reported.id)).toEqual(eventsAtDismissal);
+    expect(harness.mailer.idsFor(reported.id)).toEqual(mailsAtDismissal);
+    expect((await caseOf(harness, reported.id)).status).toBe('DISMISSED');
+    await assertChainVerifies(harness, reported.id);
+  });
+
+  it('ends quietly, writing nothing, when the case was dismissed but its execution was not stopped', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    await waitForStatus(harness, reported.id, 'NOTICE_ISSUED');
+    await dismiss(harness, reported.id, { stopExecution: false });
+    const eventsAtDismissal = await eventTypes(harness, reported.id);
+    const mailsAtDismissal = harness.mailer.idsFor(reported.id);
+
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await eventTypes(harness, reported.id)).toEqual(eventsAtDismissal);
+    expect(harness.mailer.idsFor(reported.id)).toEqual(mailsAtDismissal);
+    await assertChainVerifies(harness, reported.id);
+  });
+});
