@@ -1,0 +1,287 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import type { AppLogger } from '../app/context';
+import { makeCaseIntake } from '../app/report-case';
+import type { HealthReport } from '../api/health';
+import { checkHealth } from '../api/health';
+import { bindRoutes } from '../api/operations';
+import { chinaCalendar } from '../domain/china-calendar';
+import type { Clock } from '../domain/clock';
+import { acceleratedClock } from '../domain/clock';
+import type { Policy } from '../domain/policy';
+import { resolvePolicy } from '../domain/policy';
+import type { MailRecipients } from '../mail/recipients';
+import { parseMailRecipients } from '../mail/recipients';
+import { SesMailer } from '../mail/ses-mailer';
+import type { SweepLoop } from '../mail/sweep-loop';
+import { startSweepLoop } from '../mail/sweep-loop';
+import { documentClient, dynamoDbClient, sesClient } from '../shared/aws-clients';
+import { CaseStore } from '../store/case-store';
+import { createTableInput } from '../store/table';
+import { LocalWorkflowEngine } from '../workflow/local-engine';
+import type { ApiServer } from './api-server';
+import { startApiServer } from './api-server';
+import type { DynamoDbLocal } from './dynamodb-local';
+import { freePort, startDynamoDbLocal } from './dynamodb-local';
+import { ensureDemoCases } from './demo-data';
+import type { LocalAuth } from './local-auth';
+import { localAuth } from './local-auth';
+import type { LocalSes } from './ses-local';
+import { DEFAULT_MAIL_PORT, startLocalSes } from './ses-local';
+
+/**
+ * The whole system on one laptop, in one process: DynamoDB Local (data under DATA_DIR), the local SES
+ * with its mailbox page, the local workflow engine running the real ASL with an accelerated legal clock,
+ * the mail outbox sweep, and the API — the same handlers as in AWS — on localhost.
+ */
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_TABLE_NAME = 'rectify-local';
+/** Legal seconds per wall second: one legal day passes in 5 s, a 15-day deadline in 75 s. */
+export const DEFAULT_CLOCK_FACTOR = 17_280;
+/** DynamoDB Local is the largest part of the idle stack; this cap keeps the whole stack under 700 MB. */
+export const DEFAULT_DYNAMO_HEAP_MB = 160;
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** API port; 0 picks a free one. */
+  port?: number;
+  /** Mailbox page port; 0 picks a free one. */
+  mailPort?: number;
+  host?: string;
+  clockFactor?: number;
+  dynamoHeapMb?: number;
+  tableName?: string;
+  /** Create the seed community's demo cases on the first start. */
+  demoData?: boolean;
+  policy?: Policy;
+  recipients?: MailRecipients;
+  mailSweepIntervalMs?: number;
+  /** Retry waits in the local engine (ms); Step Functions' back-off is for AWS. */
+  retryIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  mailboxUrl: string;
+  mailStoreUrl: string;
+  dataDir: string;
+  tableName: string;
+  clock: Clock;
+  store: CaseStore;
+  engine: LocalWorkflowEngine;
+  mailer: SesMailer;
+  auth: LocalAuth;
+  /** Every part the local stack runs, with its process where it has one of its own. */
+  dynamo: DynamoDbLocal;
+  demoCaseIds: string[];
+  /** Executions that were open when the stack last stopped and run again now. */
+  resumed: string[];
+  health(): Promise<HealthReport>;
+  stop(): Promise<void>;
+}
+
+/** Where mail goes on a laptop: everything lands in the local mailbox page, whatever the address. */
+export const LOCAL_RECIPIENTS: MailRecipients = {
+  from: 'rectify@rectify.local',
+  fromName: '违法建设治理办公室',
+  subdistricts: { 小龙坎街道: ['xiaolongkan-office@rectify.local'] },
+  fallback: ['subdistrict-office@rectify.local'],
+  alerts: ['operations@rectify.local'],
+};
+
+const clockFileSchema = z.object({ legalMs: z.number(), factor: z.number() });
+
+/**
+ * The legal clock resumes where it stood when the stack stopped: deadlines do not rush past while the
+ * laptop is off, and restarting keeps every pending Wait in the same legal future.
+ */
+function persistentClock(dataDir: string, factor: number): { clock: Clock; save(): void } {
+  const file = path.join(dataDir, 'clock.json');
+  let legalMs = Date.now();
+  try {
+    legalMs = clockFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).legalMs;
+  } catch {
+    // First start (or an unreadable file): legal time starts now.
+  }
+  const clock = acceleratedClock({ wallMs: Date.now(), legalMs, factor });
+  return {
+    clock,
+    save() {
+      const temporary = `${file}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ legalMs: clock.now().getTime(), factor, savedAt: new Date().toISOString() }));
+      renameSync(temporary, file);
+    },
+  };
+}
+
+async function ensureTable(client: ReturnType<typeof dynamoDbClient>, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return false;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException) && (error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+  }
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  return true;
+}
+
+function lineLogger(log: (line: string) => void): AppLogger {
+  const format = (level: string, message: string, extra: Record<string, unknown>[]) =>
+    `${level} ${message}${extra.length ? ` ${extra.map((e) => JSON.stringify(e)).join(' ')}` : ''}`;
+  return {
+    info: (message, ...extra) => log(format('info', message, extra)),
+    warn: (message, ...extra) => log(format('warn', message, extra)),
+    error: (message, ...extra) => log(format('error', message, extra)),
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const log = options.log ?? (() => undefined);
+  const logger = lineLogger(log);
+  const host = options.host ?? '127.0.0.1';
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.AWS_REGION ??= 'ap-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+
+  // Parts started so far, stopped in reverse order if a later one fails to start.
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const part of stops.splice(0).reverse()) {
+      try {
+        await part.stop();
+      } catch (error) {
+        log(`warn could not stop ${part.name}: ${String(error)}`);
+      }
+    }
+  };
+
+  try {
+    const dynamo = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb'), heapMb: options.dynamoHeapMb ?? DEFAULT_DYNAMO_HEAP_MB });
+    // If this process dies without stopping the stack, Java must not outlive it.
+    const killJava = () => dynamo.process.kill('SIGKILL');
+    process.once('exit', killJava);
+    stops.push({
+      name: 'DynamoDB Local',
+      stop: async () => {
+        process.off('exit', killJava);
+        await dynamo.stop();
+      },
+    });
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    const client = dynamoDbClient();
+    stops.push({ name: 'DynamoDB client', stop: async () => client.destroy() });
+    const doc = documentClient(client);
+    const created = await ensureTable(client, tableName);
+    log(`info table ${tableName} ${created ? 'created' : 'found'} in ${path.join(dataDir, 'dynamodb')}`);
+    const store = new CaseStore(doc, tableName);
+
+    const ses: LocalSes = await startLocalSes({ port: options.mailPort ?? DEFAULT_MAIL_PORT, host, dataDir });
+    stops.push({ name: 'local SES', stop: () => ses.stop() });
+    process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+
+    const { clock, save: saveClock } = persistentClock(dataDir, options.clockFactor ?? DEFAULT_CLOCK_FACTOR);
+    const clockTimer = setInterval(saveClock, 2_000);
+    clockTimer.unref();
+    stops.push({
+      name: 'legal clock',
+      stop: async () => {
+        clearInterval(clockTimer);
+        saveClock();
+      },
+    });
+
+    const policy = options.policy ?? resolvePolicy();
+    const calendar = chinaCalendar();
+    // The port is fixed before the mailer is built: its emails link to the API.
+    const port = options.port === 0 ? await freePort() : (options.port ?? DEFAULT_PORT);
+    const apiBase = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    const sesSdk = sesClient();
+    stops.push({ name: 'SES client', stop: async () => sesSdk.destroy() });
+    const mailer = new SesMailer({
+      doc,
+      tableName,
+      ses: sesSdk,
+      recipients: parseMailRecipients(options.recipients ?? LOCAL_RECIPIENTS),
+      caseLinkBaseUrl: apiBase,
+      clock,
+      logger,
+    });
+    const sweep: SweepLoop = startSweepLoop(mailer, {
+      intervalMs: options.mailSweepIntervalMs ?? 2_000,
+      onError: (error) => log(`warn mail sweep failed: ${String(error)}`),
+    });
+    stops.push({ name: 'mail sweep', stop: () => sweep.stop() });
+
+    const engine = new LocalWorkflowEngine({
+      taskDeps: { store, mailer, clock, calendar, policy, logger },
+      doc,
+      tableName,
+      retryIntervalMs: options.retryIntervalMs ?? 500,
+      log: (line) => log(`engine ${line}`),
+    });
+    stops.push({ name: 'workflow engine', stop: () => engine.close() });
+
+    let engineOpen = true;
+    const health = {
+      dynamodb: async () => {
+        if (dynamo.process.exitCode !== null) throw new Error(`DynamoDB Local exited (${dynamo.process.exitCode})`);
+        await client.send(new DescribeTableCommand({ TableName: tableName }));
+      },
+      mail: async () => {
+        const response = await fetch(ses.storeUrl, { signal: AbortSignal.timeout(1_500) });
+        if (!response.ok) throw new Error(`the local SES answered ${response.status}`);
+        await response.body?.cancel();
+      },
+      'workflow-engine': async () => {
+        if (!engineOpen) throw new Error('the local workflow engine is stopped');
+        engine.runningExecutions();
+      },
+    };
+    const deps = { store, engine, clock, calendar, policy, logger, health };
+    const auth = await localAuth(dataDir);
+    const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger });
+    stops.push({ name: 'API server', stop: () => api.close() });
+    // Stop taking requests before the engine closes, so no action lands on a closing engine.
+    const engineStop = stops.find((s) => s.name === 'workflow engine');
+    if (engineStop) {
+      const close = engineStop.stop;
+      engineStop.stop = async () => {
+        engineOpen = false;
+        await close();
+      };
+    }
+
+    const resumed = await engine.resumeOpenExecutions();
+    if (resumed.length) log(`info resumed ${resumed.length} open execution(s)`);
+    const demo = options.demoData === false ? { created: false, caseIds: [] } : await ensureDemoCases(makeCaseIntake(deps), dataDir, clock.now());
+
+    return {
+      apiUrl: api.url,
+      mailboxUrl: ses.mailboxUrl,
+      mailStoreUrl: ses.storeUrl,
+      dataDir,
+      tableName,
+      clock,
+      store,
+      engine,
+      mailer,
+      auth,
+      dynamo,
+      demoCaseIds: demo.caseIds,
+      resumed,
+      health: () => checkHealth(health),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

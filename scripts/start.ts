@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { Role } from '../functions/domain/vocabulary';
+import { ROLES } from '../functions/domain/vocabulary';
+import { shanghaiDateOf } from '../functions/domain/shanghai-time';
+import { DEMO_REPORTER_SUB } from '../functions/local/demo-data';
+import { DEFAULT_CLOCK_FACTOR, DEFAULT_PORT, startLocalStack } from '../functions/local/stack';
+import { DEFAULT_MAIL_PORT } from '../functions/local/ses-local';
+import { parseEnv } from '../functions/shared/env';
+
+/** `npm start`: the whole local stack in this process, until Ctrl-C. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  MAIL_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_MAIL_PORT),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CLOCK_FACTOR: z.coerce.number().min(1).max(10_000_000).default(DEFAULT_CLOCK_FACTOR),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  POWERTOOLS_LOG_LEVEL: z.string().optional(),
+  RECTIFY_VERBOSE: z.enum(['0', '1']).default('0'),
+});
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(envSchema);
+  const dataDir = path.resolve(env.DATA_DIR);
+  const verbose = env.RECTIFY_VERBOSE === '1';
+  const log = (line: string) => {
+    if (verbose || /^(warn|error)/.test(line)) console.error(line);
+  };
+  console.log(`Starting Rectify locally (data in ${dataDir}, legal time ×${env.CLOCK_FACTOR})…`);
+  const stack = await startLocalStack({ dataDir, port: env.PORT, mailPort: env.MAIL_PORT, clockFactor: env.CLOCK_FACTOR, host: env.HOST, log });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the API, the workflow engine, the mail sweep, the local SES and DynamoDB Local…`);
+    stack
+      .stop()
+      .then(() => {
+        console.log('Stopped. Every case is kept in', dataDir);
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const tokens = {} as Record<Role, string>;
+  for (const role of ROLES) tokens[role] = await stack.auth.issue({ role, sub: role === 'reporter' ? DEMO_REPORTER_SUB : `local-${role}` });
+  const health = await stack.health();
+  const api = stack.apiUrl;
+  const sample = stack.demoCaseIds[0] ?? '<case id>';
+  const lines = [
+    '',
+    `Rectify is running (${health.status === 'ok' ? 'all parts up' : `NOT ALL PARTS UP: ${JSON.stringify(health.parts)}`}).`,
+    '',
+    `  API            ${api}`,
+    `  OpenAPI        ${api}/openapi.json`,
+    `  Health         ${api}/health`,
+    `  Mailbox page   ${stack.mailboxUrl}`,
+    `  Data           ${dataDir}`,
+    `  Legal time     ${stack.clock.now().toISOString()} (×${env.CLOCK_FACTOR}: one legal day every ${(86_400 / env.CLOCK_FACTOR).toFixed(1)} s)`,
+    stack.resumed.length ? `  Resumed        ${stack.resumed.length} open workflow execution(s)` : '',
+    stack.demoCaseIds.length ? `  Demo cases     ${stack.demoCaseIds.join(', ')}` : '',
+    '',
+    'Tokens (12 h; more with `npm run token -- --role <role> [--sub <id>]`):',
+    ...ROLES.map((role) => `  export ${role.toUpperCase()}_TOKEN=${tokens[role]}`),
+    '',
+    'Try:',
+    `  curl -s ${api}/cases/${sample} -H "Authorization: Bearer $OFFICER_TOKEN"`,
+    `  curl -s "${api}/cases?subdistrict=%E5%B0%8F%E9%BE%99%E5%9D%8E%E8%A1%97%E9%81%93" -H "Authorization: Bearer $AUDITOR_TOKEN"`,
+    `  curl -s -X POST ${api}/cases -H "Authorization: Bearer $REPORTER_TOKEN" -H 'Content-Type: application/json' \\`,
+    `       -H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')" \\`,
+    `       -d ${shellQuote(JSON.stringify({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路9号 楼顶' }, category: 'unit-internal', severity: 'moderate', description: '楼顶加建活动板房一间', structure: { areaM2: 18, floors: 1, material: 'color-steel-sheet' }, responsibleParty: { name: '刘某', phone: '13700137000' }, reporter: { name: '李网格', unit: '解放坡社区居委会' }, discoveredOn: shanghaiDateOf(stack.clock.now()) }))}`,
+    `  curl -s ${api}/cases/${sample}/history?verify=true -H "Authorization: Bearer $AUDITOR_TOKEN"`,
+    `  open ${stack.mailboxUrl}   # the notice copies to the sub-district office arrive here`,
+    '',
+    'Ctrl-C stops everything; `npm start` again resumes where it stopped.',
+  ];
+  console.log(lines.join('\n').replace(/\n{3,}/g, '\n\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Rectify could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
