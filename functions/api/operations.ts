@@ -39,13 +39,19 @@ type Operations = {
   [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute ? Operation<(typeof routes)[K]> : never;
 };
 
+let openApiDocument: unknown;
+
+/** `GET /openapi.json`: generated once per process from the route table. */
+export const openApiOperation: Operation<typeof routes.getOpenApi> = async () => {
+  openApiDocument ??= buildOpenApiDocument();
+  return { statusCode: 200, body: openApiDocument, headers: { 'cache-control': 'public, max-age=300' } };
+};
+
 /** Every route's operation, bound to its dependencies. */
 export function makeOperations(deps: ApiDeps): Operations {
   const intake = makeCaseIntake(deps);
   const queries = makeCaseQueries(deps);
   const actions = makeCaseActions(deps);
-  let openApi: unknown;
-
   return {
     createCase: async (input) => {
       const viewer = requireViewer(input);
@@ -82,10 +88,7 @@ export function makeOperations(deps: ApiDeps): Operations {
       caseResult(await actions.recordEnforcement(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
     dismissCase: async (input) =>
       caseResult(await actions.dismiss(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
-    getOpenApi: async () => {
-      openApi ??= buildOpenApiDocument();
-      return { statusCode: 200, body: openApi, headers: { 'cache-control': 'public, max-age=300' } };
-    },
+    getOpenApi: openApiOperation,
     getHealth: async () => {
       const report = await checkHealth(deps.health);
       return report.status === 'ok' ? { statusCode: 200, body: report } : { statusCode: 503, body: report, headers: { 'retry-after': '5' } };

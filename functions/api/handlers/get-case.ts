@@ -1,0 +1,4 @@
+import { apiHandler } from '../lambda';
+
+/** GET /cases/{id}: one case. */
+export const handler = apiHandler('getCase');

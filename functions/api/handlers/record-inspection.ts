@@ -1,0 +1,4 @@
+import { apiHandler } from '../lambda';
+
+/** POST /cases/{id}/inspections: an inspection result (复查). */
+export const handler = apiHandler('recordInspection');
