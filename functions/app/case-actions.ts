@@ -15,6 +15,7 @@ import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '../domain
 import type { CaseStatus, EventType } from '../domain/vocabulary';
 import { VersionConflictError } from '../store/errors';
 import { executionName } from '../workflow/engine';
+import { resumeAfterAppeal } from '../workflow/phases';
 import type { AppDeps } from './context';
 import { silentLogger } from './context';
 import type { Viewer } from './case-view';
@@ -116,7 +117,7 @@ export function makeCaseActions(deps: AppDeps) {
       }
       case 'start-after-appeal': {
         try {
-          await callEngine('start the after-appeal phase', () => engine.startExecution({ caseId: next.id, phase: 'after-appeal', round: aftermath.round }));
+          await callEngine('start the after-appeal phase', () => resumeAfterAppeal(engine, next.id, aftermath.round));
         } catch (error) {
           await flag(next.id, `the after-appeal workflow (round ${aftermath.round}) did not start after event ${seq}`);
           if (error instanceof DependencyUnavailableError) {

@@ -11,6 +11,7 @@ import { AlreadyExistsError, IdempotencyKeyTakenError } from '../store/errors';
 import type { IdempotencyRecord } from '../store/case-store';
 import { keys } from '../store/table';
 import { executionName } from '../workflow/engine';
+import { startCaseWorkflow } from '../workflow/phases';
 import type { AppDeps } from './context';
 import { silentLogger } from './context';
 import type { CaseView } from './case-view';
@@ -126,7 +127,7 @@ export function makeCaseIntake(deps: AppDeps) {
   async function startAndComplete(key: string, caseId: string, body: CaseView): Promise<SubmitCaseResult> {
     let started: { name: string; started: boolean };
     try {
-      started = await callEngine('start the intake workflow', () => engine.startExecution({ caseId, ...INTAKE }));
+      started = await callEngine('start the intake workflow', () => startCaseWorkflow(engine, caseId));
     } catch (error) {
       // The case is stored with its key in progress: a replay after the takeover delay finishes it.
       if (error instanceof DependencyUnavailableError) {
