@@ -1,0 +1,117 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import aslValidator from 'asl-validator';
+import { TASK_FUNCTIONS } from '../../functions/tasks/registry';
+import type { AslDefinition, AslState } from '../../functions/workflow/asl';
+import { LAMBDA_INVOKE, LAMBDA_INVOKE_WAIT_FOR_TOKEN, STATE_PATHS, caseLifecycleDefinition, substitute, substitutionKeys, taskStates } from '../../functions/workflow/asl';
+
+const root = path.join(__dirname, '..', '..');
+const workflowFiles = readdirSync(path.join(root, 'workflows')).filter((name) => name.endsWith('.asl.json'));
+const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+
+const states = Object.entries(caseLifecycleDefinition.States);
+const byType = (type: string) => states.filter(([, state]) => state.Type === type);
+
+describe('the workflow definitions', () => {
+  it('has at least the case lifecycle', () => {
+    expect(workflowFiles).toContain('case-lifecycle.asl.json');
+  });
+
+  it.each(workflowFiles)('%s passes asl-validator, with ARN and path checks, before and after substitution', (file) => {
+    const definition = JSON.parse(readFileSync(path.join(root, 'workflows', file), 'utf8')) as AslDefinition;
+    const raw = aslValidator(definition, { checkArn: true, checkPaths: true });
+    expect(raw.errorsText('\n')).toBe('');
+    expect(raw.isValid).toBe(true);
+    const arns = Object.fromEntries(substitutionKeys(definition).map((key) => [key, `arn:aws:lambda:ap-east-1:123456789012:function:rectify-${key}`]));
+    expect(aslValidator(substitute(definition, arns), { checkArn: true, checkPaths: true }).isValid).toBe(true);
+  });
+
+  it.each(workflowFiles)('%s uses JSONPath only (no JSONata, no Assign)', (file) => {
+    const text = readFileSync(path.join(root, 'workflows', file), 'utf8');
+    expect(text).not.toMatch(/"QueryLanguage"|"Assign"|"Arguments"|"Output"\s*:|\{%/);
+  });
+});
+
+describe('the case lifecycle state machine', () => {
+  it('names its states as sentences', () => {
+    for (const [name] of states) expect(name).toMatch(/^[A-Z][a-z]+( [a-z-]+)+$/);
+  });
+
+  it('reaches every state from the start', () => {
+    const reached = new Set<string>();
+    const visit = (name: string) => {
+      if (reached.has(name)) return;
+      reached.add(name);
+      const state = caseLifecycleDefinition.States[name] as AslState;
+      const nexts = [
+        state.Next,
+        state.Default,
+        ...((state.Choices as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
+        ...((state.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
+      ].filter((n): n is string => typeof n === 'string');
+      nexts.forEach(visit);
+    };
+    visit(caseLifecycleDefinition.StartAt);
+    expect([...reached].sort()).toEqual(states.map(([name]) => name).sort());
+  });
+
+  it('gives every Task a timeout, retries for Lambda service errors and throttling, and a catch that records the failure', () => {
+    for (const [name, state] of byType('Task')) {
+      expect([name, state.TimeoutSeconds ?? state.TimeoutSecondsPath]).toEqual([name, expect.anything()]);
+      const retry = state.Retry as { ErrorEquals: string[] }[];
+      expect([name, retry.flatMap((r) => r.ErrorEquals)]).toEqual([name, expect.arrayContaining([...LAMBDA_SERVICE_ERRORS, 'States.TaskFailed'])]);
+      const catchAll = (state.Catch as { ErrorEquals: string[]; Next: string }[]).find((c) => c.ErrorEquals.includes('States.ALL'));
+      const expected = name === 'Record the failure' ? 'Fail after recording the failure' : 'Record the failure';
+      expect([name, catchAll?.Next]).toEqual([name, expected]);
+    }
+  });
+
+  it('invokes Lambda with the function as a definition substitution and keeps only its payload', () => {
+    for (const [name, state] of byType('Task')) {
+      expect([name, state.Resource]).toEqual([name, expect.stringMatching(new RegExp(`^(${LAMBDA_INVOKE}|${LAMBDA_INVOKE_WAIT_FOR_TOKEN.replace('.', '\\.')})$`))]);
+      const selector = state.ResultSelector as Record<string, string>;
+      expect([name, selector]).toEqual([name, { 'Payload.$': state.Resource === LAMBDA_INVOKE ? '$.Payload' : '$' }]);
+    }
+  });
+
+  it('waits for people with callbacks that pass the token and time out by a path the tasks computed', () => {
+    const callbacks = byType('Task').filter(([, state]) => state.Resource === LAMBDA_INVOKE_WAIT_FOR_TOKEN);
+    expect(callbacks.map(([name]) => name).sort()).toEqual(['Wait for the forced demolition to be recorded', 'Wait for the inspection result', 'Wait for the persuasion result']);
+    for (const [name, state] of callbacks) {
+      const payload = (state.Parameters as { Payload: Record<string, string> }).Payload;
+      expect([name, payload['token.$'], payload['engineTimeoutSeconds.$'], state.TimeoutSecondsPath, state.InputPath]).toEqual([
+        name,
+        '$$.Task.Token',
+        STATE_PATHS.engineTimeoutSeconds,
+        STATE_PATHS.engineTimeoutSeconds,
+        undefined,
+      ]);
+      const onTimeout = (state.Catch as { ErrorEquals: string[] }[])[0];
+      expect([name, onTimeout?.ErrorEquals]).toEqual([name, ['States.Timeout']]);
+    }
+  });
+
+  it('waits for deadlines with Wait states on a timestamp the tasks computed, never by polling', () => {
+    const waits = byType('Wait');
+    expect(waits.length).toBeGreaterThanOrEqual(4);
+    for (const [name, state] of waits) expect([name, state.TimestampPath, state.Seconds, state.SecondsPath]).toEqual([name, STATE_PATHS.wakeAt, undefined, undefined]);
+  });
+
+  it('routes on the paths the tasks write', () => {
+    const variables = byType('Choice').flatMap(([, state]) =>
+      (state.Choices as { Variable?: string; Or?: { Variable: string }[] }[]).flatMap((choice) => (choice.Or ? choice.Or.map((c) => c.Variable) : [choice.Variable])),
+    );
+    expect(new Set(variables)).toEqual(new Set(['$.phase', STATE_PATHS.next, STATE_PATHS.outcome]));
+  });
+
+  it('has a registered task function, with an entry file exporting `handler`, for every substitution — and no other', () => {
+    expect(substitutionKeys().sort()).toEqual(Object.keys(TASK_FUNCTIONS).sort());
+    for (const task of taskStates()) expect(Object.keys(TASK_FUNCTIONS)).toContain(task.functionKey);
+    for (const fn of Object.values(TASK_FUNCTIONS)) {
+      expect(existsSync(path.join(root, fn.entry))).toBe(true);
+      expect(readFileSync(path.join(root, fn.entry), 'utf8')).toMatch(/export const handler = make\w+Handler\(taskDepsFromEnv\(\)\)/);
+    }
+    const entries = readdirSync(path.join(root, 'functions', 'tasks')).filter((f) => f.endsWith('.ts') && !['registry.ts', 'task-kit.ts', 'deps-from-env.ts'].includes(f));
+    expect(entries.map((f) => `functions/tasks/${f}`).sort()).toEqual(Object.values(TASK_FUNCTIONS).map((fn) => fn.entry).sort());
+  });
+});

@@ -1,0 +1,142 @@
+import { applyEvent } from '../../functions/domain/case-history';
+import { chinaCalendar } from '../../functions/domain/china-calendar';
+import { manualClock } from '../../functions/domain/clock';
+import { decide } from '../../functions/domain/lifecycle';
+import { resolvePolicy } from '../../functions/domain/policy';
+import type { CaseRecord } from '../../functions/domain/schemas';
+import type { TaskDeps } from '../../functions/tasks/task-kit';
+import { TaskInputError } from '../../functions/tasks/task-kit';
+import { makeOpenCallbackHandler } from '../../functions/tasks/steps/callbacks';
+import { makeCloseCaseHandler, makeRecordFailureHandler } from '../../functions/tasks/steps/closing';
+import { makeIssueNoticeHandler } from '../../functions/tasks/steps/intake';
+import type { PhaseInput, WorkflowEngine } from '../../functions/workflow/engine';
+import { reportedCase } from '../fixtures/cases';
+import { seedSubmission } from '../fixtures/submissions';
+import { freshTable } from '../support/table';
+import { RecordingMailer, TEST_POLICY_OVERRIDES } from './harness';
+
+/** Records what the task functions ask of the engine (these tests run functions without one). */
+class RecordingEngine implements WorkflowEngine {
+  readonly answers: { token: string; output: Record<string, unknown> }[] = [];
+  readonly started: PhaseInput[] = [];
+  async startExecution(input: PhaseInput) {
+    this.started.push(input);
+    return { name: `${input.caseId}--${input.phase}--${input.round}`, started: true };
+  }
+  async sendTaskSuccess(token: string, output: Record<string, unknown>) {
+    this.answers.push({ token, output });
+    return 'delivered' as const;
+  }
+  async sendTaskFailure() {
+    return 'delivered' as const;
+  }
+  async stopExecution() {}
+}
+
+let table: Awaited<ReturnType<typeof freshTable>>;
+let deps: TaskDeps & { engine: RecordingEngine; mailer: RecordingMailer };
+
+beforeAll(async () => {
+  table = await freshTable('tasks');
+  deps = {
+    store: table.store,
+    mailer: new RecordingMailer(),
+    clock: manualClock(new Date('2026-03-03T01:30:00Z')),
+    calendar: chinaCalendar(),
+    policy: resolvePolicy(TEST_POLICY_OVERRIDES),
+    engine: new RecordingEngine(),
+  };
+});
+
+afterAll(async () => {
+  await table.drop();
+});
+
+async function newCase(category: CaseRecord['category'] = 'other'): Promise<CaseRecord> {
+  const { record, event } = reportedCase(deps.clock.now(), seedSubmission({ category }));
+  await deps.store.createCase(record, event);
+  return record;
+}
+
+const intakeOf = (caseId: string) => ({ execution: { caseId, phase: 'intake', round: 1 } });
+
+describe('task functions', () => {
+  it('refuses a malformed task input, naming the field', async () => {
+    const issue = makeIssueNoticeHandler(deps);
+    await expect(issue({ execution: { caseId: 'case-1', phase: 'intake', round: 1 } })).rejects.toThrow(TaskInputError);
+    await expect(issue({ execution: { caseId: 'case-1', phase: 'intake', round: 1 } })).rejects.toThrow(/execution\.caseId: must be a case id/);
+    await expect(issue({})).rejects.toThrow(/execution: /);
+  });
+
+  it('gives concurrently issued notices distinct, consecutive numbers', async () => {
+    const cases = await Promise.all([1, 2, 3, 4, 5, 6].map(() => newCase()));
+    const before = await deps.store.noticeCounter(2026);
+    const issue = makeIssueNoticeHandler(deps);
+    await Promise.all(cases.map((c) => issue(intakeOf(c.id))));
+    const numbers = await Promise.all(cases.map(async (c) => (await deps.store.getCase(c.id))?.notice?.number));
+    expect(new Set(numbers).size).toBe(cases.length);
+    expect(numbers.map((n) => Number(n?.slice(-6))).sort((a, b) => a - b)).toEqual(cases.map((_, i) => before + i + 1));
+    expect(await deps.store.noticeCounter(2026)).toBe(before + cases.length);
+  });
+
+  it('issues one notice however often the step runs, and asks for the same emails each time', async () => {
+    const reported = await newCase();
+    const issue = makeIssueNoticeHandler(deps);
+    const first = await issue(intakeOf(reported.id));
+    const requests = deps.mailer.requests;
+    const second = await issue(intakeOf(reported.id));
+    expect(second).toEqual(first);
+    const record = await deps.store.getCase(reported.id);
+    expect(record?.lastSeq).toBe(2);
+    expect(deps.mailer.requests).toBe(requests + 2);
+    expect(deps.mailer.idsFor(reported.id)).toHaveLength(2);
+  });
+
+  it('answers an inspection callback at once when the result is already on the case', async () => {
+    const reported = await newCase();
+    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
+    // The inspection was recorded (and the case moved on) while no callback was open.
+    const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
+    const opened = applyEvent(issued, { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} }, 'AWAITING_INSPECTION');
+    await deps.store.commit(issued, opened.next, opened.event);
+    const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
+    if (!decision.allowed) throw new Error(decision.reason);
+    const inspected = applyEvent(opened.next, { type: decision.event, actor: { sub: 'officer-1', role: 'officer' }, at: deps.clock.now(), data: { result: 'demolished' } }, decision.to);
+    await deps.store.commit(opened.next, inspected.next, inspected.event);
+
+    const result = await makeOpenCallbackHandler(deps)({ ...intakeOf(reported.id), kind: 'inspection', token: 'token-1' });
+    expect(result).toEqual({ waiting: false, outcome: 'demolished' });
+    expect(deps.engine.answers.at(-1)).toEqual({ token: 'token-1', output: { outcome: 'demolished', eventSeq: inspected.event.seq } });
+    expect((await deps.store.getCase(reported.id))?.pendingCallback).toBeUndefined();
+  });
+
+  it('keeps the token of a step that waits for a person on the case, moving its version', async () => {
+    const reported = await newCase('resident-built');
+    expect(await makeIssueNoticeHandler(deps)(intakeOf(reported.id))).toMatchObject({ next: 'persuade' });
+    const persuading = (await deps.store.getCase(reported.id)) as CaseRecord;
+    expect(await makeOpenCallbackHandler(deps)({ ...intakeOf(reported.id), kind: 'persuasion-result', token: 'token-2', engineTimeoutSeconds: 5 })).toEqual({ waiting: true });
+    const waiting = await deps.store.getCase(reported.id);
+    expect(waiting?.pendingCallback).toEqual({ token: 'token-2', kind: 'persuasion-result', openedAt: deps.clock.now().toISOString(), dueAt: persuading.deadlines.persuasion?.at });
+    expect(waiting?.version).toBe(persuading.version + 1);
+    expect(waiting?.lastSeq).toBe(persuading.lastSeq);
+  });
+
+  it('records a failure once however often the recording runs, flags the case and alerts once', async () => {
+    const reported = await newCase();
+    const record = makeRecordFailureHandler(deps);
+    const input = { ...intakeOf(reported.id), failure: { Error: 'Rectify.InjectedFault', Cause: 'x'.repeat(5000) } };
+    expect(await record(input)).toEqual({ recorded: true });
+    expect(await record(input)).toEqual({ recorded: false });
+    const events: string[] = [];
+    for await (const event of deps.store.allEvents(reported.id)) events.push(event.type);
+    expect(events).toEqual(['CASE_REPORTED', 'TASK_FAILED']);
+    expect((await deps.store.getCase(reported.id))?.attention?.reason).toBe('workflow step failed: Rectify.InjectedFault');
+    expect(deps.mailer.kindsFor(reported.id)).toEqual(['workflow-failure']);
+  });
+
+  it('closes only a case that was demolished', async () => {
+    const reported = await newCase();
+    expect(await makeCloseCaseHandler(deps)(intakeOf(reported.id))).toEqual({ closed: false });
+    expect((await deps.store.getCase(reported.id))?.lastSeq).toBe(1);
+  });
+});
