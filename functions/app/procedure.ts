@@ -4,7 +4,7 @@ import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '../domai
 import type { Period, Policy } from '../domain/policy';
 import { noticePeriodFor } from '../domain/policy';
 import type { ActorRef, CaseRecord } from '../domain/schemas';
-import { addDays, daysBetween, shanghaiDateOf, startOfShanghaiDay } from '../domain/shanghai-time';
+import { addDays, addMonths, daysBetween, shanghaiDateOf } from '../domain/shanghai-time';
 import type { ServiceMethod } from '../domain/vocabulary';
 import { CATEGORIES, SEVERITIES } from '../domain/vocabulary';
 
@@ -103,31 +103,69 @@ export function hasPassed(instant: string, now: Date): boolean {
 /** Step Functions ends a Standard execution after one year; phases are kept well inside it. */
 export const MAX_PHASE_DAYS = 330;
 
-const spanCache = new WeakMap<WorkingCalendar, Map<string, number>>();
+interface CalendarTable {
+  dates: string[];
+  /** Consecutive rest days starting at each index (0 on a working day). */
+  restRun: Int32Array;
+  /** Working days among the first i days. */
+  workingBefore: Int32Array;
+  spans: Map<string, number>;
+}
 
-/**
- * The longest a period has lasted (in calendar days, start day not counted) for any start date in the
- * calendar's published years: holidays and 调休 included, so the figure is what the law has actually
- * produced, not a rough allowance.
- */
-export function longestSpanDays(calendar: WorkingCalendar, period: Period): number {
-  let cache = spanCache.get(calendar);
-  if (!cache) {
-    cache = new Map();
-    spanCache.set(calendar, cache);
-  }
-  const key = `${period.amount}:${period.unit}`;
-  const cached = cache.get(key);
-  if (cached !== undefined) return cached;
+const tables = new WeakMap<WorkingCalendar, CalendarTable>();
+
+function tableOf(calendar: WorkingCalendar): CalendarTable {
+  const cached = tables.get(calendar);
+  if (cached) return cached;
   const years = calendar.publishedYears();
   const first = years[0] ?? 2026;
   const last = years[years.length - 1] ?? first;
+  const dates: string[] = [];
+  for (let date = `${first}-01-01`; date <= `${last}-12-31`; date = addDays(date, 1)) dates.push(date);
+  const working = dates.map((date) => calendar.isWorkingDay(date));
+  const restRun = new Int32Array(dates.length + 1);
+  for (let i = dates.length - 1; i >= 0; i -= 1) restRun[i] = working[i] ? 0 : (restRun[i + 1] ?? 0) + 1;
+  const workingBefore = new Int32Array(dates.length + 1);
+  working.forEach((isWorking, i) => {
+    workingBefore[i + 1] = (workingBefore[i] ?? 0) + (isWorking ? 1 : 0);
+  });
+  const table = { dates, restRun, workingBefore, spans: new Map<string, number>() };
+  tables.set(calendar, table);
+  return table;
+}
+
+/**
+ * The longest a period has lasted (in calendar days, start day not counted) for any start date in the
+ * calendar's published years, computed as `deadlineAfter` counts: holidays and 调休 included, so the
+ * figure is what the law has actually produced, not a rough allowance.
+ */
+export function longestSpanDays(calendar: WorkingCalendar, period: Period): number {
+  const table = tableOf(calendar);
+  const key = `${period.amount}:${period.unit}`;
+  const cached = table.spans.get(key);
+  if (cached !== undefined) return cached;
+  const { dates, restRun, workingBefore } = table;
+  const at = (array: Int32Array, i: number) => array[i] ?? 0;
   let longest = 0;
-  for (let date = `${first}-01-01`; date <= `${last}-12-31`; date = addDays(date, 1)) {
-    const deadline = deadlineAfter(calendar, startOfShanghaiDay(date), period);
-    longest = Math.max(longest, daysBetween(date, deadline.date));
+  let end = 0;
+  for (let start = 0; start < dates.length; start += 1) {
+    let span: number | undefined;
+    if (period.unit === 'working-days') {
+      // The n-th working day after the start day.
+      if (period.amount === 0) span = 0;
+      else {
+        end = Math.max(end, start + 1);
+        while (end < dates.length && at(workingBefore, end + 1) - at(workingBefore, start + 1) < period.amount) end += 1;
+        if (end < dates.length) span = end - start;
+      }
+    } else {
+      const nominal = period.unit === 'months' ? start + daysBetween(dates[start] as string, addMonths(dates[start] as string, period.amount)) : start + period.amount;
+      // A period ending on a rest day ends on the next working day.
+      if (nominal + at(restRun, nominal) < dates.length) span = nominal - start + at(restRun, nominal);
+    }
+    if (span !== undefined) longest = Math.max(longest, span);
   }
-  cache.set(key, longest);
+  table.spans.set(key, longest);
   return longest;
 }
 
