@@ -1,0 +1,238 @@
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { CaseRecord } from '../../functions/domain/schemas';
+import { formatShanghai } from '../../functions/domain/shanghai-time';
+import type { LocalSes } from '../../functions/local/ses-local';
+import { startLocalSes } from '../../functions/local/ses-local';
+import type { MailDelivery, MailKind } from '../../functions/mail/mailer';
+import { SesMailer } from '../../functions/mail/ses-mailer';
+import { sesClient } from '../../functions/shared/aws-clients';
+import { executionName } from '../../functions/workflow/engine';
+import { startCaseWorkflow } from '../../functions/workflow/phases';
+import type { MailboxEmail } from '../support/mailbox';
+import { arrivalsById, mailboxForCase } from '../support/mailbox';
+import type { Harness } from '../workflow/harness';
+import {
+  caseOf,
+  completeEnforcement,
+  fileAppeal,
+  recordInspection,
+  reportCase,
+  resolveAppealUpheld,
+  startScenario,
+  waitForCallback,
+  waitForCase,
+  waitForStatus,
+  workflowHarness,
+} from '../workflow/harness';
+import { CASE_LINK_BASE_URL, OFFICE, RECIPIENTS } from './harness';
+
+/**
+ * Lifecycle paths through the real ASL on the local engine, with the real mailer, the outbox in the
+ * case table and the local SES: exactly the expected emails, to the expected addresses, each once.
+ */
+
+const PARTY = 'zhang@example.cn';
+const OPS = RECIPIENTS.alerts ?? [];
+
+let harness: Harness;
+let ses: LocalSes;
+let sesV2: SESv2Client;
+const answers: MailDelivery[] = [];
+
+/** The ids the mailer answered `already-sent` for: emails a retried or re-run step asked for again. */
+function askedAgain(caseId: string): string[] {
+  return [...new Set(answers.filter((d) => d.id.startsWith(`${caseId}#`) && d.status === 'already-sent').map((d) => d.id.split('#')[2]))].sort();
+}
+
+beforeAll(async () => {
+  harness = await workflowHarness();
+  ses = await startLocalSes({ port: 0 });
+  process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+  sesV2 = sesClient();
+  const mailer = new SesMailer({
+    doc: harness.engineOptions.doc,
+    tableName: harness.engineOptions.tableName,
+    ses: sesV2,
+    recipients: RECIPIENTS,
+    caseLinkBaseUrl: CASE_LINK_BASE_URL,
+    clock: harness.clock,
+  });
+  // The real mailer, noting every answer it gives, so a test can tell a re-run asked again.
+  harness.engineOptions.taskDeps.mailer = {
+    async deliver(request) {
+      const deliveries = await mailer.deliver(request);
+      answers.push(...deliveries);
+      return deliveries;
+    },
+  };
+  await harness.restartEngine();
+});
+
+afterAll(async () => {
+  await harness.close();
+  sesV2.destroy();
+  await ses.stop();
+});
+
+beforeEach(async () => {
+  harness.engine.clearFaults();
+  await startScenario(harness);
+});
+
+const intake = (caseId: string) => executionName({ caseId, phase: 'intake', round: 1 });
+
+/** `kind → address` for every email of the case in the mailbox, sorted; and each email arrived once. */
+async function mailsOf(caseId: string): Promise<{ mails: MailboxEmail[]; routes: string[] }> {
+  const mails = await mailboxForCase(ses.endpoint, caseId);
+  expect(Object.values(arrivalsById(mails))).toEqual(mails.map(() => 1));
+  return { mails, routes: mails.map((m) => `${m.mailId?.split('#')[2]} → ${m.to.join(',')}`).sort() };
+}
+
+/** The workflow records a step, then asks for its emails: wait until `count` emails of the case arrived. */
+async function waitForMails(caseId: string, count: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await mailboxForCase(ses.endpoint, caseId)).length < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} emails arrived for ${caseId}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function routes(expected: Partial<Record<MailKind, string[]>>): string[] {
+  return Object.entries(expected)
+    .flatMap(([kind, addresses]) => (addresses ?? []).map((a) => `${kind} → ${a}`))
+    .sort();
+}
+
+function mailOf(mails: MailboxEmail[], kind: MailKind): MailboxEmail {
+  const mail = mails.find((m) => m.mailId?.split('#')[2] === kind);
+  if (!mail) throw new Error(`no ${kind} email`);
+  return mail;
+}
+
+function noticeOf(record: CaseRecord) {
+  if (!record.notice) throw new Error(`case ${record.id} has no notice`);
+  return record.notice;
+}
+
+describe('emails along the lifecycle', () => {
+  it('persuasion succeeds: no email at all', async () => {
+    const reported = await reportCase(harness, { category: 'resident-built' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    await waitForCallback(harness, reported.id, 'persuasion-result');
+    await recordInspection(harness, reported.id, 'demolished', { sub: 'grid-worker-1', role: 'reporter' });
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await mailsOf(reported.id)).routes).toEqual([]);
+  });
+
+  it('notice then self-demolition: the notice copy, the party notice and the reminder, none again when the phase re-runs after a restart', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    const waiting = await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
+    const expected = routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE });
+    await waitForMails(reported.id, expected.length);
+    expect((await mailsOf(reported.id)).routes).toEqual(expected);
+
+    // The engine restarts mid-wait and re-runs the phase from its start: every email is asked for again.
+    const restarted = await harness.restartEngine();
+    expect(await restarted.resumeOpenExecutions()).toEqual([intake(reported.id)]);
+    await waitForCallback(harness, reported.id, 'inspection');
+    await recordInspection(harness, reported.id, 'demolished');
+    expect(await restarted.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await caseOf(harness, reported.id)).status).toBe('CLOSED');
+
+    const { mails, routes: received } = await mailsOf(reported.id);
+    expect(received).toEqual(expected);
+    expect(askedAgain(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder']);
+    const notice = noticeOf(waiting);
+    const deadline = formatShanghai(notice.deadline.at);
+    const copy = mailOf(mails, 'notice-copy');
+    expect(copy.subject).toContain(notice.number);
+    expect(copy.text).toContain(`整改期限：${deadline}`);
+    expect(copy.text).toMatch(/下一步：期限届满（.+）后进行复查/);
+    expect(copy.text).toContain(`${CASE_LINK_BASE_URL}/cases/${reported.id}`);
+    const party = mailOf(mails, 'notice-to-party');
+    expect(party.text).toContain(`拆除期限：${deadline}`);
+    expect(party.text).not.toContain(`${CASE_LINK_BASE_URL}/cases/`);
+    expect(mailOf(mails, 'reminder').subject).toContain(`将于 ${notice.deadline.date} 到期`);
+  });
+
+  it('overdue inspection, not demolished, enforcement to the end: every step tells the office once, with its facts', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    const first = await waitForCallback(harness, reported.id, 'inspection');
+    await waitForCallback(harness, reported.id, 'inspection', first.pendingCallback?.token);
+    await recordInspection(harness, reported.id, 'not-demolished');
+    const decided = await waitForStatus(harness, reported.id, 'ENFORCEMENT_DECIDED');
+    const scheduled = await waitForCallback(harness, reported.id, 'enforcement');
+    await completeEnforcement(harness, reported.id);
+    expect(await harness.engine.waitForExecution(executionName({ caseId: reported.id, phase: 'enforcement', round: 1 }))).toMatchObject({ status: 'SUCCEEDED' });
+
+    const { mails, routes: received } = await mailsOf(reported.id);
+    expect(received).toEqual(
+      routes({
+        'notice-copy': OFFICE,
+        'notice-to-party': [PARTY],
+        reminder: OFFICE,
+        'inspection-overdue': OFFICE,
+        escalation: OFFICE,
+        'enforcement-decided': OFFICE,
+        'enforcement-scheduled': OFFICE,
+      }),
+    );
+    const notice = noticeOf(decided);
+    for (const m of mails) expect(m.text).toContain(notice.number);
+    expect(mailOf(mails, 'inspection-overdue').text).toContain(`应复查时间：${formatShanghai(first.deadlines.inspection?.at ?? '')}`);
+    const escalation = mailOf(mails, 'escalation');
+    expect(escalation.text).toContain('复查结果：未拆除');
+    expect(escalation.text).toContain('复查人：王复查');
+    expect(escalation.text).toContain(`催告期限：${formatShanghai(decided.deadlines.urge?.at ?? '')}`);
+    expect(escalation.text).toContain('陈述、申辩');
+    const decision = mailOf(mails, 'enforcement-decided');
+    expect(decision.text).toContain(`公告自行拆除期限：${formatShanghai(decided.deadlines.announcement?.at ?? '')}`);
+    expect(decision.text).toContain(`提起行政诉讼期限：${formatShanghai(decided.deadlines.litigation?.at ?? '')}`);
+    expect(mailOf(mails, 'enforcement-scheduled').text).toContain(`强制拆除时间：${formatShanghai(scheduled.enforcementAt ?? '')}`);
+  });
+
+  it('an appeal holds the case; after it is upheld, the demolition is scheduled and announced once', async () => {
+    const reported = await reportCase(harness, { category: 'other', responsibleParty: { name: '刘某', phone: '13900139000' } });
+    await startCaseWorkflow(harness.engine, reported.id);
+    await waitForCallback(harness, reported.id, 'inspection');
+    await recordInspection(harness, reported.id, 'not-demolished');
+    await waitForStatus(harness, reported.id, 'ENFORCEMENT_DECIDED');
+    await fileAppeal(harness, reported.id);
+    await resolveAppealUpheld(harness, reported.id, 1);
+    await waitForCallback(harness, reported.id, 'enforcement');
+    await completeEnforcement(harness, reported.id);
+    expect(await harness.engine.waitForExecution(executionName({ caseId: reported.id, phase: 'after-appeal', round: 1 }))).toMatchObject({ status: 'SUCCEEDED' });
+
+    // No party email is known: the party notice is not sent.
+    expect((await mailsOf(reported.id)).routes).toEqual(
+      routes({ 'notice-copy': OFFICE, reminder: OFFICE, escalation: OFFICE, 'enforcement-decided': OFFICE, 'enforcement-scheduled': OFFICE }),
+    );
+  });
+
+  it('a step that fails after sending, and is retried, sends nothing twice', async () => {
+    harness.engine.injectFault('Start persuasion or issue the rectification notice', { times: 2, when: 'after' });
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    await waitForCallback(harness, reported.id, 'inspection');
+    await recordInspection(harness, reported.id, 'demolished');
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await mailsOf(reported.id)).routes).toEqual(routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE }));
+    expect(askedAgain(reported.id)).toEqual(['notice-copy', 'notice-to-party']);
+  });
+
+  it('a step that always fails alerts the office and operations', async () => {
+    harness.engine.injectFault('Send the reminder', { times: 'always', error: 'Lambda.ServiceException' });
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'FAILED' });
+
+    const { mails, routes: received } = await mailsOf(reported.id);
+    expect(received).toEqual(routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], 'workflow-failure': [...OFFICE, ...OPS] }));
+    const alert = mailOf(mails, 'workflow-failure');
+    expect(alert.subject).toContain(reported.id);
+    expect(alert.text).toContain('Lambda.ServiceException');
+    expect(alert.text).toContain('当前状态：已下达限期拆除通知书（NOTICE_ISSUED）');
+  });
+});
