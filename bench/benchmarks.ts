@@ -2,6 +2,7 @@ import type { Benchmark } from './harness';
 import { storeAppendBenchmark } from './store.bench';
 import { historyScalingBenchmark } from './history.bench';
 import { mailOutboxBenchmark } from './mail.bench';
+import { workflowBenchmark } from './workflow.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark];
