@@ -41,7 +41,7 @@ const answers: MailDelivery[] = [];
 
 /** The ids the mailer answered `already-sent` for: emails a retried or re-run step asked for again. */
 function askedAgain(caseId: string): string[] {
-  return [...new Set(answers.filter((d) => d.id.startsWith(`${caseId}#`) && d.status === 'already-sent').map((d) => d.id.split('#')[2]))].sort();
+  return [...new Set(answers.filter((d) => d.id.startsWith(`${caseId}#`) && d.status === 'already-sent').map((d) => d.id.split('#')[2] ?? ''))].sort();
 }
 
 beforeAll(async () => {
