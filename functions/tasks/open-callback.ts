@@ -2,4 +2,4 @@ import { taskDepsFromEnv } from './deps-from-env';
 import { makeOpenCallbackHandler } from './steps/callbacks';
 
 /** Workflow task: Open a step that waits for a person (persuasion result, inspection, forced demolition). */
-export const handler = makeOpenCallbackHandler(taskDepsFromEnv());
+export const handler = makeOpenCallbackHandler(taskDepsFromEnv(['send-task-success']));

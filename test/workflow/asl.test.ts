@@ -109,7 +109,9 @@ describe('the case lifecycle state machine', () => {
     for (const task of taskStates()) expect(Object.keys(TASK_FUNCTIONS)).toContain(task.functionKey);
     for (const fn of Object.values(TASK_FUNCTIONS)) {
       expect(existsSync(path.join(root, fn.entry))).toBe(true);
-      expect(readFileSync(path.join(root, fn.entry), 'utf8')).toMatch(/export const handler = make\w+Handler\(taskDepsFromEnv\(\)\)/);
+      // Each entry builds exactly the dependencies its registered permissions allow.
+      const permissions = `[${fn.permissions.map((p) => `'${p}'`).join(', ')}]`;
+      expect(readFileSync(path.join(root, fn.entry), 'utf8')).toMatch(new RegExp(`export const handler = make\\w+Handler\\(taskDepsFromEnv\\(${permissions.replace(/[[\]]/g, '\\$&')}\\)\\);`));
     }
     const entries = readdirSync(path.join(root, 'functions', 'tasks')).filter((f) => f.endsWith('.ts') && !['registry.ts', 'task-kit.ts', 'deps-from-env.ts'].includes(f));
     expect(entries.map((f) => `functions/tasks/${f}`).sort()).toEqual(Object.values(TASK_FUNCTIONS).map((fn) => fn.entry).sort());
