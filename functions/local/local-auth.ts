@@ -19,6 +19,8 @@ const keyFileSchema = z.object({ kid: z.string().min(1), privateJwk: z.object({ 
 
 export interface IssueOptions {
   role: Role;
+  /** Every group the token carries; defaults to the role alone. */
+  groups?: string[];
   /** Defaults to `local-<role>`. */
   sub?: string;
   /** Defaults to 12 hours. */
@@ -69,9 +71,9 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
   const publicKey = (await importJWK(publicJwk satisfies JWK, ALGORITHM)) as KeyLike;
 
   return {
-    async issue({ role, sub, ttlSeconds = 12 * 60 * 60 }) {
+    async issue({ role, sub, groups, ttlSeconds = 12 * 60 * 60 }) {
       const subject = sub ?? `local-${role}`;
-      return new SignJWT({ 'cognito:groups': [role], 'cognito:username': subject, token_use: 'id' })
+      return new SignJWT({ 'cognito:groups': groups ?? [role], 'cognito:username': subject, token_use: 'id' })
         .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' })
         .setSubject(subject)
         .setIssuer(LOCAL_ISSUER)
