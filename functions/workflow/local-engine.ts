@@ -5,6 +5,7 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCo
 import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { z } from 'zod';
+import { assertPolicyFitsWorkflow } from '../app/procedure';
 import type { TaskDeps, TaskHandler } from '../tasks/task-kit';
 import { phaseInputSchema } from '../tasks/task-kit';
 import type { TaskFunctionKey } from '../tasks/registry';
@@ -150,6 +151,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   readonly invocations: TaskInvocation[] = [];
 
   constructor(private readonly options: LocalEngineOptions) {
+    assertPolicyFitsWorkflow(options.taskDeps.policy, options.taskDeps.calendar);
     this.definition = options.definition ?? caseLifecycleDefinition;
     const keys = substitutionKeys(this.definition);
     for (const key of keys) if (!(key in TASK_FUNCTIONS)) throw new Error(`the workflow names a task function no registry entry provides: ${key}`);
