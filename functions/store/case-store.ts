@@ -338,6 +338,7 @@ export class CaseStore {
     const area = JSON.stringify([subdistrict, community]);
     if (this.registeredAreas.has(area)) return;
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.area(subdistrict, community), entity: 'area', subdistrict, community } }));
+    this.registeredAreas.add(area);
   }
 
   /** Every sub-district and community that has reported cases. */
