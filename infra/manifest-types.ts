@@ -4,7 +4,7 @@
  */
 
 /** `read`: Get/BatchGet/Query only. `read-write`: plus Put/Update/Delete/ConditionCheck (transactions). */
-export type TableAccess = 'read' | 'read-write';
+export type TableAccess = 'none' | 'read' | 'read-write';
 
 /** Step Functions actions on the case workflow. */
 export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution';
@@ -22,7 +22,7 @@ export interface Route {
 }
 
 /**
- * Configuration an entry reads at cold start, beyond `TABLE_NAME` and logging:
+ * Configuration an entry reads at cold start, beyond `TABLE_NAME` (given with any table access) and logging:
  * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
  * CASE_LINK_BASE_URL; `mail` → MAIL_RECIPIENTS_JSON + MAIL_FROM + MAIL_CONFIGURATION_SET.
  */
@@ -55,8 +55,11 @@ export interface TaskFunction extends FunctionBase {
    * The state machine may invoke exactly the task functions, nothing else.
    */
   substitution: string;
-  /** A task may only chain the next phase; answering callbacks and stopping belong to the API. */
-  workflow?: readonly 'StartExecution'[];
+  /**
+   * A task may chain the next phase, and the step that opens a callback may answer its own token when
+   * the person's answer is already recorded. Failing callbacks and stopping executions belong to the API.
+   */
+  workflow?: readonly ('StartExecution' | 'SendTaskSuccess')[];
 }
 
 export interface MailFunction extends FunctionBase {

@@ -23,6 +23,7 @@ import { applyNagSuppressions } from './nag-suppressions';
 
 /** DynamoDB actions per access level. Scan is in neither: nothing in Rectify reads the whole table. */
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  none: [],
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   'read-write': [
     'dynamodb:GetItem',
@@ -106,7 +107,7 @@ export class RectifyStack extends Stack {
       assertConsistent(spec, workflowActions);
       const wanted = new Set(spec.env ?? []);
       const environment: Record<string, string> = {
-        TABLE_NAME: this.table.table.tableName,
+        ...(spec.table === 'none' ? {} : { TABLE_NAME: this.table.table.tableName }),
         POWERTOOLS_SERVICE_NAME: 'rectify',
         POWERTOOLS_LOG_LEVEL: config.logLevel,
       };
@@ -169,6 +170,7 @@ export class RectifyStack extends Stack {
   }
 
   private grantTable(grantee: IGrantable, access: TableAccess): void {
+    if (access === 'none') return;
     const table = this.table.table;
     const [readOnItems, readOnIndexes] = [TABLE_ACTIONS[access], ['dynamodb:Query']];
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...readOnItems], resources: [table.tableArn] }));

@@ -6,6 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { createTableInput } from '../../functions/store/table';
 import { ROLES } from '../../functions/domain/vocabulary';
 import { PROJECT_ROOT } from '../../infra/bundling';
+import { MANIFEST } from '../../infra/manifest';
 import type { FunctionSpec, Manifest } from '../../infra/manifest-types';
 import { workflowActionsOf } from '../../infra/manifest-types';
 import type { RectifyStack } from '../../infra/stack';
@@ -38,8 +39,10 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
     }
   };
   allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [getAtt(logicalId(cfnOf(handler.logGroup)))]);
-  allow(spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS], [tableArn]);
-  allow(['dynamodb:Query'], indexArns);
+  if (spec.table !== 'none') {
+    allow(spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS], [tableArn]);
+    allow(['dynamodb:Query'], indexArns);
+  }
   const actions = workflowActionsOf(spec);
   allow(
     actions.filter((action) => action !== 'StopExecution').map((action) => `states:${action}`),
@@ -77,7 +80,10 @@ function allIamActions(template: Template): string[] {
 }
 
 /** The manifests whose stacks must have every property below: the real one and a small sample of each kind. */
-const MANIFESTS: [string, Manifest][] = [['sample', SAMPLE_MANIFEST]];
+const MANIFESTS: [string, Manifest][] = [
+  ['Rectify', MANIFEST],
+  ['sample', SAMPLE_MANIFEST],
+];
 
 describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
   let synth: Synthesized;
@@ -155,14 +161,14 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
   it('gives each function exactly the environment its manifest entry asks for', () => {
     for (const spec of manifest.functions) {
       const variables = (functionProps(spec).props.Environment as { Variables: Record<string, Json> }).Variables;
-      const expected = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
+      const expected = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', ...(spec.table === 'none' ? [] : ['TABLE_NAME'])];
       const env = spec.env ?? [];
       if (env.includes('deadlines')) expected.push('CALENDAR_JSON', 'POLICY_JSON');
       if (env.includes('stateMachine')) expected.push('STATE_MACHINE_ARN');
       if (env.includes('links')) expected.push('CASE_LINK_BASE_URL');
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_FROM', 'MAIL_RECIPIENTS_JSON');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
-      expect(variables.TABLE_NAME).toEqual(ref(logicalId(cfnOf(stack.table.table))));
+      expect(variables.TABLE_NAME ?? null).toEqual(spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))));
       expect(variables.STATE_MACHINE_ARN ?? null).toEqual(env.includes('stateMachine') ? formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`]) : null);
     }
   });
