@@ -41,7 +41,7 @@ export const DEFAULT_TABLE_NAME = 'rectify-local';
 /** Legal seconds per wall second: one legal day passes in 5 s, a 15-day deadline in 75 s. */
 export const DEFAULT_CLOCK_FACTOR = 17_280;
 /** DynamoDB Local is the largest part of the idle stack; this cap keeps the whole stack under 700 MB. */
-export const DEFAULT_DYNAMO_HEAP_MB = 160;
+export const DEFAULT_DYNAMO_HEAP_MB = 256;
 
 export interface LocalStackOptions {
   dataDir: string;
