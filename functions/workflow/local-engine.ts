@@ -446,6 +446,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const timer = setTimeout(() => this.takeCallback(token), timeoutSeconds * 1000);
       this.callbacks.set(token, { execution, resolve, reject, timer });
     });
+    // The step can end (stopped, timed out) while its function still runs, before anything awaits the
+    // answer; marked handled here so that is not an unhandled rejection, which would end the process.
+    answered.catch(() => undefined);
     const withToken = { ...(payload as Record<string, unknown>), token };
     return this.invoke(execution, task, withToken).then(
       () => answered,
