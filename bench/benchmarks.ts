@@ -3,7 +3,8 @@ import { storeAppendBenchmark } from './store.bench';
 import { historyScalingBenchmark } from './history.bench';
 import { mailOutboxBenchmark } from './mail.bench';
 import { workflowBenchmark } from './workflow.bench';
+import { infraBenchmark } from './infra.bench';
 import { apiSubmitBenchmark, localRssBenchmark } from './api.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, apiSubmitBenchmark, localRssBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark];

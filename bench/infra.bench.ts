@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CfnResource } from 'aws-cdk-lib';
+import { offlineEnvironment } from '../infra/offline-environment';
+import { createRectifyApp } from '../infra/rectify-app';
+import type { Benchmark } from './harness';
+import { percentile, round } from './harness';
+
+/** Runs per handler and for the bare Node baseline, interleaved so drift hits both alike. */
+const RUNS = 9;
+const WARM_UPS = 2;
+
+interface Bundle {
+  id: string;
+  file: string;
+  bytes: number;
+  environment: Record<string, string>;
+}
+
+/** Synthesizes the real app with bundling on: the handler bundles are exactly the ones CDK would deploy. */
+function bundleEveryHandler(outdir: string): Bundle[] {
+  const { app, stack } = createRectifyApp({
+    outdir,
+    nag: false,
+    cloudFormationValidation: false,
+    // The CLI asks for this; without it the template does not say which asset folder is whose.
+    context: { 'aws:cdk:enable-asset-metadata': true },
+  });
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: Record<string, unknown> }>;
+  };
+  return [...stack.functions.entries()].map(([id, handler]) => {
+    const logicalId = stack.resolve((handler.function.node.defaultChild as CfnResource).logicalId) as string;
+    const assetPath = template.Resources[logicalId]?.Metadata?.['aws:asset:path'];
+    if (!assetPath) throw new Error(`${id}: no bundled asset in the template`);
+    const file = path.join(outdir, assetPath, 'index.js');
+    return { id, file, bytes: statSync(file).size, environment: offlineEnvironment(template, logicalId) };
+  });
+}
+
+/** Wall time of one Node process, in ms. */
+function timeProcess(args: string[], environment: Record<string, string>): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      // What Lambda always sets; the SDK resolves credentials lazily, on the first call.
+      AWS_REGION: 'ap-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...environment,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 15_000,
+  });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr.toString().slice(0, 2000)}`);
+  return elapsed;
+}
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+/**
+ * `bundle_kb.max`: the largest minified handler bundle. `init_ms_over_node.max`: for the handler whose
+ * load costs most, the time for Node to load its bundle (and so construct its SDK clients and parse its
+ * environment, with source maps enabled as deployed) minus the time of a bare `node -e 0`.
+ */
+export const infraBenchmark: Benchmark = {
+  name: 'bundle_kb.max + init_ms_over_node.max',
+  async run(context) {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bundles-'));
+    try {
+      const started = performance.now();
+      const bundles = bundleEveryHandler(outdir);
+      context.log(`${bundles.length} handlers bundled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const largest = bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+
+      const baseline: number[] = [];
+      const byHandler = new Map<string, number[]>(bundles.map((b) => [b.id, []]));
+      for (let run = 0; run < WARM_UPS + RUNS; run += 1) {
+        const bare = timeProcess(['-e', '0'], {});
+        if (run >= WARM_UPS) baseline.push(bare);
+        for (const bundle of bundles) {
+          const loaded = timeProcess([bundle.file], bundle.environment);
+          if (run >= WARM_UPS) byHandler.get(bundle.id)?.push(loaded);
+        }
+      }
+      const bareMs = median(baseline);
+      const overNode = bundles
+        .map((bundle) => ({ id: bundle.id, kb: bundle.bytes / 1024, ms: median(byHandler.get(bundle.id) ?? []) - bareMs }))
+        .sort((a, b) => b.ms - a.ms);
+      for (const row of overNode) context.log(`${row.id.padEnd(28)} ${row.kb.toFixed(1).padStart(7)} KB  +${row.ms.toFixed(1)} ms over node`);
+      const slowest = overNode[0];
+      if (!slowest) throw new Error('no handlers to measure');
+      context.log(`bare node -e 0: ${bareMs.toFixed(1)} ms; largest bundle ${largest.id}; slowest to load ${slowest.id}`);
+      return {
+        'bundle_kb.max': { value: round(largest.bytes / 1024, 1), unit: 'KB' },
+        'init_ms_over_node.max': { value: round(slowest.ms, 1), unit: 'ms' },
+      };
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  },
+};
