@@ -353,7 +353,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       }
       await logged;
       run.outcome = outcome;
-      if (run.stopped !== 'by-shutdown') await this.recordEnd(name, outcome);
+      if (run.stopped !== 'by-shutdown') {
+        try {
+          await this.recordEnd(name, outcome);
+        } catch (error) {
+          // The table is unreachable: the execution stays recorded as open, so the next resume runs it
+          // again (every task is idempotent). Nothing awaits this promise, so throwing would end the process.
+          this.log(`${name} ended ${outcome.status} but its end could not be recorded; it stays open: ${String(error)}`);
+        }
+      }
       this.log(`${name} ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
       return outcome;
     };
