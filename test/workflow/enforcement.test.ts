@@ -23,7 +23,7 @@ import {
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await workflowHarness();
+  harness = await workflowHarness({ factor: 500_000 });
 });
 
 afterAll(async () => {

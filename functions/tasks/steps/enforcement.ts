@@ -55,22 +55,24 @@ async function inspectionFacts(deps: TaskDeps, record: CaseRecord): Promise<NonN
  */
 export const makeEscalateHandler = defineTask('escalate', taskInputSchema, escalateOutput, (deps, { execution }) =>
   withCase(deps, execution.caseId, async (record) => {
-    if (isHalted(record) || record.status !== 'ESCALATED') return { wakeAt: wakeNow(deps) };
+    if (isHalted(record) || (record.status !== 'ESCALATED' && !record.deadlines.urge)) return { wakeAt: wakeNow(deps) };
     const facts = await inspectionFacts(deps, record);
-    let current = record;
-    let urge = record.deadlines.urge;
-    if (!urge) {
-      urge = urgeDeadline(deps.calendar, deps.policy, deps.clock.now());
-      ({ record: current } = await commitStep(deps, record, 'escalate', {
-        execution,
-        data: {
-          inspectionResult: facts.inspectionResult,
-          demand: { document: '催告书', period: deps.policy.urgePeriod, deadline: urge, rightOfRepresentation: RIGHT_OF_REPRESENTATION },
-        },
-        patch: { deadlines: { ...record.deadlines, urge }, dueAt: urge.at },
-      }));
+    const escalationMail = (caseRecord: CaseRecord) => sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord, facts });
+    if (record.deadlines.urge) {
+      // Escalated by an earlier run of the phase: ask for the email again, the outbox sends it once.
+      await escalationMail(record);
+      return { wakeAt: record.status === 'ESCALATED' ? engineTime(deps, record.deadlines.urge.at) : wakeNow(deps) };
     }
-    await sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord: current, facts });
+    const urge = urgeDeadline(deps.calendar, deps.policy, deps.clock.now());
+    const { record: escalated } = await commitStep(deps, record, 'escalate', {
+      execution,
+      data: {
+        inspectionResult: facts.inspectionResult,
+        demand: { document: '催告书', period: deps.policy.urgePeriod, deadline: urge, rightOfRepresentation: RIGHT_OF_REPRESENTATION },
+      },
+      patch: { deadlines: { ...record.deadlines, urge }, dueAt: urge.at },
+    });
+    await escalationMail(escalated);
     return { wakeAt: engineTime(deps, urge.at) };
   }),
 );
@@ -127,7 +129,11 @@ export const makeDecideEnforcementHandler = defineTask('decide-enforcement', tas
       await deps.engine.startExecution(enforcementPhase);
       return { next: 'handed-over', enforcementExecution };
     }
-    if (record.deadlines.announcement) return { next: 'handed-over', enforcementExecution };
+    if (record.deadlines.announcement) {
+      // Decided long ago; the enforcement (or after-appeal) phase carries the case.
+      await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
+      return { next: 'handed-over', enforcementExecution };
+    }
     throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no enforcement to decide`);
   }),
 );
@@ -192,6 +198,7 @@ export const makeScheduleEnforcementHandler = defineTask('schedule-enforcement',
         return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
       }
       case 'ENFORCED':
+        if (record.enforcementAt) await sendMail(deps, scheduledMail(record));
         return { next: 'await', engineTimeoutSeconds: 1 };
       default:
         throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: nothing to schedule`);

@@ -106,8 +106,9 @@ export const makeIssueNoticeHandler = defineTask('issue-notice', taskInputSchema
         // The notice was issued by an earlier run of this step.
         const deadline = record.notice?.deadline;
         if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
+        // Asked for again: the outbox sends each email at most once.
         const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
-        if (record.status === 'NOTICE_ISSUED') await deliverNoticeMails(deps, record, reminder.at);
+        await deliverNoticeMails(deps, record, reminder.at);
         return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
       }
     }
@@ -130,16 +131,21 @@ export const makeSendReminderHandler = defineTask('send-reminder', taskInputSche
     const now = deps.clock.now();
     const deadline = record.notice?.deadline;
     // Nothing to remind of: the deadline check that follows the Wait decides what comes next.
-    if (isHalted(record) || record.status !== 'NOTICE_ISSUED' || !deadline) return { wakeAt: wakeNow(deps) };
+    if (isHalted(record) || !deadline) return { wakeAt: wakeNow(deps) };
+    const waiting = record.status === 'NOTICE_ISSUED';
+    const reminderMail = (caseRecord: CaseRecord) => sendMail(deps, { kind: 'reminder', occasion: `reminder-${deadline.date}`, caseRecord });
+    if (remindedOf(await historyOf(deps, record.id), deadline.date)) {
+      // Reminded by an earlier run of the phase: ask again, the outbox sends it at most once.
+      await reminderMail(record);
+      return { wakeAt: waiting ? engineTime(deps, deadline.at) : wakeNow(deps) };
+    }
+    if (!waiting) return { wakeAt: wakeNow(deps) };
     if (hasPassed(deadline.at, now)) return { wakeAt: engineTime(deps, deadline.at) };
     const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
     // Woken before the reminder is due: wait on; the deadline check sends the case back here.
     if (!hasPassed(reminder.at, now)) return { wakeAt: engineTime(deps, reminder.at) };
-    const events = await historyOf(deps, record.id);
-    const current = remindedOf(events, deadline.date)
-      ? record
-      : (await commitStep(deps, record, 'send-reminder', { execution, data: { deadlineDate: deadline.date, deadline } })).record;
-    await sendMail(deps, { kind: 'reminder', occasion: `reminder-${deadline.date}`, caseRecord: current });
+    const { record: reminded } = await commitStep(deps, record, 'send-reminder', { execution, data: { deadlineDate: deadline.date, deadline } });
+    await reminderMail(reminded);
     return { wakeAt: engineTime(deps, deadline.at) };
   }),
 );
