@@ -51,6 +51,30 @@ describe('intake phase', () => {
     expect(harness.mailer.idsFor(reported.id)).toEqual([]);
   });
 
+  it('issues the notice when the resident refuses during persuasion, and when persuasion expires unanswered', async () => {
+    const refused = await reportCase(harness, { category: 'resident-built' });
+    const expired = await reportCase(harness, { category: 'resident-built' });
+    await startCaseWorkflow(harness.engine, refused.id);
+    await startCaseWorkflow(harness.engine, expired.id);
+    await waitForCallback(harness, refused.id, 'persuasion-result');
+    await recordInspection(harness, refused.id, 'not-demolished', { sub: 'grid-worker-1', role: 'reporter' });
+
+    const refusedNotice = await waitForStatus(harness, refused.id, 'NOTICE_ISSUED');
+    await dismiss(harness, refused.id);
+    expect((await eventTypes(harness, refused.id)).slice(0, 4)).toEqual(['CASE_REPORTED', 'PERSUASION_STARTED', 'INSPECTION_RECORDED', 'NOTICE_ISSUED']);
+    const expiredNotice = await waitForStatus(harness, expired.id, 'NOTICE_ISSUED');
+    await dismiss(harness, expired.id);
+    const expiredEvents = await historyOf(harness, expired.id);
+    expect(expiredEvents.slice(0, 4).map((e) => e.type)).toEqual(['CASE_REPORTED', 'PERSUASION_STARTED', 'PERSUASION_EXPIRED', 'NOTICE_ISSUED']);
+    // Expired only once its period had passed.
+    expect(Date.parse(expiredEvents[2]?.at ?? '')).toBeGreaterThan(Date.parse(expiredNotice.deadlines.persuasion?.at ?? ''));
+    expect(refusedNotice.notice?.number).not.toBe(expiredNotice.notice?.number);
+    for (const c of [refused, expired]) {
+      await assertChainVerifies(harness, c.id);
+      expect(harness.mailer.kindsFor(c.id).slice(0, 2)).toEqual(['notice-copy', 'notice-to-party']);
+    }
+  });
+
   it('issues the notice, reminds, and closes the case once the inspection finds it demolished', async () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
