@@ -9,6 +9,12 @@ import { Construct } from 'constructs';
 import { BUNDLING, LOCK_FILE, NODE_OPTIONS, PROJECT_ROOT } from '../bundling';
 import type { FunctionSpec } from '../manifest-types';
 
+/**
+ * Lambda gives CPU in proportion to memory. API functions answer people, so they get twice the CPU
+ * (a cold start mostly parses the bundle); workflow tasks and the mail sweep run unattended.
+ */
+const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512 };
+
 const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
   // API Gateway gives up after 29 s; a handler should answer (or 503) well before.
   api: 10,
@@ -37,7 +43,8 @@ export class HandlerFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Rectify ${spec.id}: ${spec.description}`.slice(0, 1000),
+      // IAM descriptions accept Latin-1 only; the function's own description carries the Chinese terms.
+      description: `Rectify ${spec.id} function (${spec.entry})`,
     });
     this.logGroup.grantWrite(this.role);
     this.function = new NodejsFunction(this, 'Function', {
@@ -48,7 +55,7 @@ export class HandlerFunction extends Construct {
       description: spec.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: spec.memoryMb ?? 512,
+      memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB[spec.kind],
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[spec.kind]),
       role: this.role,
       logGroup: this.logGroup,
