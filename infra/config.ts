@@ -19,6 +19,7 @@ export const CONFIG_KEYS = [
   'alertRecipients',
   'corsOrigins',
   'deletionProtection',
+  'retainData',
   'alarmEmail',
   'policy',
   'calendarYears',
@@ -58,8 +59,13 @@ export const configSchema = z
     alertRecipients: z.array(email).min(1).optional(),
     /** Browser origins allowed to call the API; CORS stays off unless some are given. */
     corsOrigins: z.array(z.url()).optional(),
-    /** DynamoDB deletion protection: on unless a throwaway stage turns it off. */
+    /** DynamoDB and Cognito deletion protection: on unless a throwaway stage turns it off. */
     deletionProtection: z.boolean().default(true),
+    /**
+     * Keep the table, the user pool, the log groups and the topics' key when the stack is deleted (case
+     * histories are evidence). A throwaway stage may let them go with the stack.
+     */
+    retainData: z.boolean().default(true),
     /** Subscribes this address to the alarm topic. */
     alarmEmail: email.optional(),
     /** The district's overrides of the procedure's periods (functions/domain/policy.ts). */
@@ -112,6 +118,7 @@ const NON_TEXT_KEYS: ReadonlySet<ConfigKey> = new Set([
   'alertRecipients',
   'corsOrigins',
   'deletionProtection',
+  'retainData',
   'policy',
   'calendarYears',
   'logRetentionDays',

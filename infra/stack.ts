@@ -1,5 +1,5 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { Aws, CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicies, Stack, Token } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -155,6 +155,8 @@ export class RectifyStack extends Stack {
     }
 
     this.workflow = new CaseWorkflow(this, 'Workflow', { stage: config.stage, spec: manifest.workflow, tasks, logRetention });
+    // Everything that holds data is kept by default (each construct says RETAIN); a throwaway stage lets it go.
+    if (!config.retainData) RemovalPolicies.of(this).destroy();
     this.addWorkflowAlarms();
     this.addApiAndMailAlarms();
     this.nagAcknowledgements = props.acknowledgeNagFindings === false ? [] : applyNagSuppressions(this, { config, manifest });

@@ -9,6 +9,7 @@ describe('the deployment configuration', () => {
       ...minimal,
       escalationRecipients: {},
       deletionProtection: true,
+      retainData: true,
       policy: {},
       calendarYears: [],
       mfa: 'required',

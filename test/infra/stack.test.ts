@@ -135,7 +135,9 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     expect(props.SSESpecification).toEqual({ SSEEnabled: true });
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(props.DeletionProtectionEnabled).toBe(true);
-    assertResource(template, 'AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+      for (const [, resource] of Object.entries(template.findResources(type))) expect({ type, policy: (resource as { DeletionPolicy?: string }).DeletionPolicy }).toEqual({ type, policy: 'Retain' });
+    }
   });
 
   it('runs every manifest entry as a Node.js 22 arm64 function with its own log group and source maps on', () => {
@@ -378,10 +380,13 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
 });
 
 describe('the stack under other context values', () => {
-  it('lets a throwaway stage turn deletion protection off', () => {
-    const { template } = synthesize(SAMPLE_MANIFEST, { deletionProtection: false });
+  it('lets a throwaway stage turn deletion protection off and its data go with the stack', () => {
+    const { template } = synthesize(SAMPLE_MANIFEST, { deletionProtection: false, retainData: false });
     assertResourceProperties(template, 'AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
     assertResourceProperties(template, 'AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+      assertResource(template, type, { DeletionPolicy: 'Delete' });
+    }
   });
 
   it('has no CORS preflight unless origins are configured', () => {
