@@ -160,6 +160,37 @@ export function makeCaseActions(deps: AppDeps) {
     }
   }
 
+  /**
+   * An upheld resolution resumes enforcement in a new after-appeal phase. Repeating it once recorded
+   * (after a 503 because the phase could not start) writes nothing and makes sure the phase runs: the
+   * case can only be ENFORCEMENT_DECIDED under an after-appeal execution if that resolution was recorded.
+   */
+  async function resolveAppeal(viewer: Viewer, caseId: string, input: Extract<AppealAction, { action: 'resolved' }>): Promise<CaseRecord> {
+    if (input.outcome === 'upheld') {
+      const current = await load(viewer, caseId);
+      const recorded = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
+      if (current.status === 'ENFORCEMENT_DECIDED' && recorded && decide('ON_HOLD', 'resolve-appeal', viewer.role, 'upheld').allowed) {
+        await carryOut(current, current.lastSeq, current, { kind: 'start-after-appeal', round: Number(recorded[1]) });
+        return current;
+      }
+    }
+    let round = 1;
+    return act(viewer, caseId, input.expectedVersion, {
+      action: 'resolve-appeal',
+      outcome: input.outcome,
+      plan: (current, now, to) => {
+        notAfterToday('resolvedOn', input.resolvedOn, now);
+        const data = { outcome: input.outcome, resolvedOn: input.resolvedOn, reference: input.reference, summary: input.summary };
+        if (to !== 'ENFORCEMENT_DECIDED') return { data, patch: endWaiting(current, to) };
+        const previousRound = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
+        round = previousRound ? Number(previousRound[1]) + 1 : 1;
+        const execution = executionName({ caseId: current.id, phase: 'after-appeal', round });
+        return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution } };
+      },
+      aftermath: (_current, to) => (to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' }),
+    });
+  }
+
   return {
     /** 复查: the result of an inspection, by an officer (or, during persuasion, the community). */
     recordInspection(viewer: Viewer, caseId: string, input: InspectionAction): Promise<CaseRecord> {
@@ -258,21 +289,7 @@ export function makeCaseActions(deps: AppDeps) {
           aftermath: () => ({ kind: 'stop-execution', cause: `appeal filed (${input.kind}); case on hold` }),
         });
       }
-      let round = 1;
-      return act(viewer, caseId, input.expectedVersion, {
-        action: 'resolve-appeal',
-        outcome: input.outcome,
-        plan: (current, now, to) => {
-          notAfterToday('resolvedOn', input.resolvedOn, now);
-          const data = { outcome: input.outcome, resolvedOn: input.resolvedOn, reference: input.reference, summary: input.summary };
-          if (to !== 'ENFORCEMENT_DECIDED') return { data, patch: endWaiting(current, to) };
-          const previousRound = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
-          round = previousRound ? Number(previousRound[1]) + 1 : 1;
-          const execution = executionName({ caseId: current.id, phase: 'after-appeal', round });
-          return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution } };
-        },
-        aftermath: (_current, to) => (to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' }),
-      });
+      return resolveAppeal(viewer, caseId, input);
     },
 
     /** 强制拆除 done: recorded by the enforcement team. */

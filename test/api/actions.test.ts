@@ -191,7 +191,7 @@ describe('representations, appeals, enforcement and dismissal', () => {
     expect(revoked.body.status).toBe('DISMISSED');
   });
 
-  it('answers 503 when the after-appeal phase cannot start, keeps the resolution and flags the case', async () => {
+  it('answers 503 when the after-appeal phase cannot start, keeps the resolution, flags the case, and a retry starts it', async () => {
     const record = await states.enforcementDecided();
     await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'litigation', filedOn: '2026-12-08', authority: '法院', reference: 'R-2' });
     api.engine.fail.start = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -203,8 +203,18 @@ describe('representations, appeals, enforcement and dismissal', () => {
     } finally {
       api.engine.fail.start = undefined;
     }
-    expect((await api.store.getCase(record.id))?.status).toBe('ENFORCEMENT_DECIDED');
+    const resolved = await api.store.getCase(record.id);
+    expect(resolved?.status).toBe('ENFORCEMENT_DECIDED');
     expect((await api.store.listFlagged({ limit: 100 })).items.map((f) => f.caseId)).toContain(record.id);
+    expect(api.engine.executions).not.toContain(`${record.id}--after-appeal--1`);
+
+    // Repeating the same request once the engine is back starts the phase and records nothing new.
+    const retried = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: 'R-2' });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'ENFORCEMENT_DECIDED', version: resolved?.version });
+    expect(api.engine.executions).toContain(`${record.id}--after-appeal--1`);
+    const revoked = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'revoked', resolvedOn: '2026-12-09', reference: 'R-2' });
+    expect(revoked.status).toBe(409);
   });
 
   it('lets only the enforcer record the forced demolition, answering the waiting step', async () => {
