@@ -124,18 +124,4 @@ describe('enforcement phase', () => {
     await assertChainVerifies(harness, caseId);
     expect(harness.mailer.kindsFor(caseId)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'escalation', 'enforcement-decided', 'enforcement-scheduled']);
   });
-
-  it('escalates a forced demolition that is not recorded in time and keeps waiting for it', async () => {
-    const caseId = await caseWithEnforcementDecided();
-    const first = await waitForCallback(harness, caseId, 'enforcement');
-    const again = await waitForCallback(harness, caseId, 'enforcement', first.pendingCallback?.token);
-    expect(again.deadlines.enforcement?.at).not.toBe(first.deadlines.enforcement?.at);
-    await completeEnforcement(harness, caseId);
-
-    expect(await harness.engine.waitForExecution(executionName({ caseId, phase: 'enforcement', round: 1 }))).toMatchObject({ status: 'SUCCEEDED' });
-    const types = await eventTypes(harness, caseId);
-    expect(types.slice(-4)).toEqual(['ENFORCEMENT_SCHEDULED', 'ENFORCEMENT_OVERDUE', 'ENFORCEMENT_COMPLETED', 'CASE_CLOSED']);
-    expect(harness.mailer.kindsFor(caseId).slice(-2)).toEqual(['enforcement-scheduled', 'enforcement-overdue']);
-    await assertChainVerifies(harness, caseId);
-  });
 });

@@ -48,7 +48,8 @@ export class RecordingMailer implements Mailer {
 
 /**
  * Short periods so a whole lifecycle passes in a few seconds of accelerated time; every rule (working
- * days, holidays, windows) still applies. Counted from a Tuesday in March 2026, a published year.
+ * days, holidays, windows) still applies. Counted from a Tuesday in March 2026, a published year. The
+ * windows people act in stay long enough (a few engine seconds) for a busy test to answer in time.
  */
 export const TEST_POLICY_OVERRIDES: PolicyOverrides = {
   persuasion: { amount: 3, unit: 'calendar-days' },
@@ -59,12 +60,18 @@ export const TEST_POLICY_OVERRIDES: PolicyOverrides = {
     ]),
   ),
   reminderLead: { amount: 1, unit: 'working-days' },
-  inspectionWindow: { amount: 2, unit: 'working-days' },
+  inspectionWindow: { amount: 5, unit: 'working-days' },
   inspectionOverdueRounds: 2,
   urgePeriod: { amount: 3, unit: 'calendar-days' },
   announcementPeriod: { amount: 3, unit: 'calendar-days' },
   reconsiderationWindow: { amount: 5, unit: 'calendar-days' },
   litigationWindow: { amount: 7, unit: 'calendar-days' },
+  enforcementWindow: { amount: 15, unit: 'calendar-days' },
+};
+
+/** Windows that pass quickly, for the scenarios where nobody answers in time. */
+export const SHORT_WINDOWS: PolicyOverrides = {
+  inspectionWindow: { amount: 2, unit: 'working-days' },
   enforcementWindow: { amount: 3, unit: 'calendar-days' },
 };
 
