@@ -78,7 +78,8 @@ export function makeCaseQueries(deps: AppDeps) {
     const cursor = decodeListCursor(filter.cursor, plan.kind);
     const now = clock.now().toISOString();
     const fromIso = filter.from ? startOfShanghaiDay(filter.from).toISOString() : undefined;
-    const toIso = filter.to ? startOfShanghaiDay(addDays(filter.to, 1)).toISOString() : undefined;
+    // The day after 9999-12-31 has no four-digit year: a range to the last day there is has no end.
+    const toIso = filter.to && filter.to < '9999-12-31' ? startOfShanghaiDay(addDays(filter.to, 1)).toISOString() : undefined;
     const keep = (c: CaseSummary) =>
       maySee(viewer, c) &&
       (!filter.status || c.status === filter.status) &&

@@ -82,8 +82,9 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
 }
 
 function headerMaps(request: IncomingMessage): Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'> {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Without a prototype: a header named `constructor` or `__proto__` is a name like any other.
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i] as string;
     const value = request.rawHeaders[i + 1] as string;
@@ -151,8 +152,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     } catch {
       return answerProblem(new HttpProblem('invalid-input', 'The path is not valid.', { errors: [{ field: names[0] ?? 'path', in: 'path', message: 'is not validly percent-encoded' }] }));
     }
-    const queryStringParameters: Record<string, string> = {};
-    const multiValueQueryStringParameters: Record<string, string[]> = {};
+    // Without a prototype, as for headers: `?toString=1` must not find Object.prototype.toString.
+    const queryStringParameters: Record<string, string> = Object.create(null);
+    const multiValueQueryStringParameters: Record<string, string[]> = Object.create(null);
     for (const [name, value] of url.searchParams) {
       queryStringParameters[name] = value;
       (multiValueQueryStringParameters[name] ??= []).push(value);

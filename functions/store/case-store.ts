@@ -268,6 +268,9 @@ export class CaseStore {
     const index = TABLE.indexes.byAreaReported;
     const from = options.from ?? '0000';
     const to = options.to ?? '9999';
+    // A range that starts after its end (a start in year 9999) holds nothing; DynamoDB refuses a
+    // BETWEEN whose bounds are reversed.
+    if (from > `${to}#`) return { items: [] };
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -152,6 +152,12 @@ function actionFor(path: LifecyclePath, status: CaseStatus, now: Date, clients: 
 
 const TERMINAL: readonly CaseStatus[] = ['CLOSED', 'DISMISSED'];
 
+function countsOf(cases: DrivenCase[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of cases) counts[`${c.path}:${c.status}`] = (counts[`${c.path}:${c.status}`] ?? 0) + 1;
+  return counts;
+}
+
 /** Submits one case per path and answers every person's step until each case has ended. */
 export async function driveLifecycles(options: DriveOptions): Promise<DriveResult> {
   const { clients, subdistrict, legalNow } = options;
@@ -196,10 +202,9 @@ export async function driveLifecycles(options: DriveOptions): Promise<DriveResul
     }
     const open = cases.filter((c) => !c.status || !TERMINAL.includes(c.status));
     if (open.length === 0) break;
+    if (rounds % 20 === 0) log(`round ${rounds}: ${open.length} open ${JSON.stringify(countsOf(open))}`);
     if (Date.now() > deadline) {
-      const counts: Record<string, number> = {};
-      for (const c of open) counts[`${c.path}:${c.status}`] = (counts[`${c.path}:${c.status}`] ?? 0) + 1;
-      throw new Error(`${open.length} case(s) did not end within ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+      throw new Error(`${open.length} case(s) did not end within ${timeoutMs} ms: ${JSON.stringify(countsOf(open))}`);
     }
     await inPool(todo, concurrency, async ({ driven, version, status }) => {
       const action = actionFor(driven.path, status, legalNow(), clients);
