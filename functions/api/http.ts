@@ -11,6 +11,8 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export interface ApiResult {
   statusCode: number;
   body?: unknown;
+  /** A body that is already text (CSV exports); sent as is with its own content-type header. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -58,6 +60,7 @@ export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase6
 
 export function proxyResult(result: ApiResult): APIGatewayProxyResult {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
+  if (result.text !== undefined) return { statusCode: result.statusCode, headers, body: result.text };
   if (result.body === undefined) return { statusCode: result.statusCode, headers, body: '' };
   headers['content-type'] ??= JSON_CONTENT_TYPE;
   return { statusCode: result.statusCode, headers, body: JSON.stringify(result.body) };

@@ -2,6 +2,7 @@ import type { AppDeps } from '../app/context';
 import type { CaseRecord } from '../domain/schemas';
 import { makeCaseActions } from '../app/case-actions';
 import { makeCaseQueries } from '../app/case-queries';
+import { makeCaseExports } from '../app/case-exports';
 import { toCaseView } from '../app/case-view';
 import { makeCaseIntake } from '../app/report-case';
 import type { HandlerOptions, Operation, OperationInput, ProxyHandler } from './handler';
@@ -52,6 +53,7 @@ export function makeOperations(deps: ApiDeps): Operations {
   const intake = makeCaseIntake(deps);
   const queries = makeCaseQueries(deps);
   const actions = makeCaseActions(deps);
+  const audit = makeCaseExports(deps);
   return {
     createCase: async (input) => {
       const viewer = requireViewer(input);
@@ -88,6 +90,32 @@ export function makeOperations(deps: ApiDeps): Operations {
       caseResult(await actions.recordEnforcement(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
     dismissCase: async (input) =>
       caseResult(await actions.dismiss(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    exportCases: async (input) => {
+      const { overdue, format, ...filter } = input.query;
+      const chunk = await audit.exportList(requireViewer(input), { ...filter, overdue: overdue === 'true' }, format);
+      return {
+        statusCode: 200,
+        text: chunk.text,
+        headers: {
+          'content-type': chunk.contentType,
+          'content-disposition': `attachment; filename="cases.${format}"`,
+          'x-row-count': String(chunk.rows),
+          ...(chunk.cursor ? { 'x-next-cursor': chunk.cursor } : {}),
+        },
+      };
+    },
+    exportCaseHistory: async (input) => {
+      const chunk = await audit.exportChronology(requireViewer(input), input.params.id, input.query.format);
+      return {
+        statusCode: 200,
+        text: chunk.text,
+        headers: { 'content-type': chunk.contentType, 'content-disposition': `attachment; filename="${input.params.id}-history.${input.query.format}"`, 'x-row-count': String(chunk.rows) },
+      };
+    },
+    getSummaryReport: async (input) => {
+      requireViewer(input);
+      return { statusCode: 200, body: await audit.summary(input.query) };
+    },
     getOpenApi: openApiOperation,
     getHealth: async () => {
       const report = await checkHealth(deps.health);

@@ -39,8 +39,7 @@ export function versionFromIfMatch(value: string | undefined): number | undefine
   return Number(value.replace(/^W\//, '').replaceAll('"', ''));
 }
 
-export const listCasesQuery = z
-  .strictObject({
+const listCasesFields = z.strictObject({
     status: z.enum(CASE_STATUSES).optional(),
     subdistrict: z.string().trim().min(1).max(64).optional().meta({ description: 'Sub-district (街道), e.g. 小龙坎街道.' }),
     community: z.string().trim().min(1).max(64).optional().meta({ description: 'Community (社区) within the sub-district; needs `subdistrict`.' }),
@@ -49,14 +48,20 @@ export const listCasesQuery = z
     overdue: flag.optional().meta({ description: 'Only open cases whose running deadline has passed.' }),
     cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
     limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
-  })
-  .superRefine((q, ctx) => {
-    if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    if (!q.status && !q.subdistrict && q.overdue !== 'true') {
-      ctx.addIssue({ code: 'custom', path: ['subdistrict'], message: 'is required unless status or overdue=true is given: lists are read from an index' });
-    }
   });
+
+type ListFilterInput = { status?: string; subdistrict?: string; community?: string; from?: string; to?: string; overdue?: string };
+
+/** The rules that make a list answerable from an index, shared by the list and its export. */
+const refineListFilter = (q: ListFilterInput, ctx: z.RefinementCtx) => {
+  if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
+  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  if (!q.status && !q.subdistrict && q.overdue !== 'true') {
+    ctx.addIssue({ code: 'custom', path: ['subdistrict'], message: 'is required unless status or overdue=true is given: lists are read from an index' });
+  }
+};
+
+export const listCasesQuery = listCasesFields.superRefine(refineListFilter);
 
 export const historyQuery = z.strictObject({
   cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
@@ -90,3 +95,42 @@ export const healthSchema = z.object({
 });
 
 export { caseViewSchema };
+
+const exportFormat = z.enum(['csv', 'json'], { message: 'must be csv or json' }).default('csv').meta({ description: 'csv (UTF-8 with BOM, opens in spreadsheet programs) or json.' });
+
+/** The list filters of GET /cases, plus the export format; the page size is the export's own. */
+export const exportCasesQuery = listCasesFields.omit({ limit: true }).extend({ format: exportFormat }).superRefine(refineListFilter);
+
+export const exportHistoryQuery = z.strictObject({ format: exportFormat });
+
+export const summaryQuery = z
+  .strictObject({
+    from: isoDate.optional().meta({ description: 'Cases reported on or after this date (Asia/Shanghai).' }),
+    to: isoDate.optional().meta({ description: 'Cases reported on or before this date (Asia/Shanghai).' }),
+    subdistrict: z.string().trim().min(1).max(64).optional().meta({ description: 'One sub-district; all with cases when absent.' }),
+    community: z.string().trim().min(1).max(64).optional().meta({ description: 'One community; needs `subdistrict`.' }),
+  })
+  .superRefine((q, ctx) => {
+    if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  });
+
+const summaryFigures = z.object({
+  reported: z.number().int(),
+  noticesIssued: z.number().int(),
+  selfDemolished: z.number().int(),
+  enforced: z.number().int(),
+  dismissed: z.number().int(),
+  open: z.number().int(),
+  overdue: z.number().int(),
+  areaRemovedM2: z.number(),
+  medianDaysToClose: z.number().nullable(),
+});
+
+export const summarySchema = z.object({
+  period: z.object({ from: isoDate.nullable(), to: isoDate.nullable(), timeZone: z.literal('Asia/Shanghai') }),
+  generatedAt: z.string(),
+  rows: z.array(summaryFigures.extend({ subdistrict: z.string(), community: z.string().optional() })),
+  total: summaryFigures,
+  casesRead: z.number().int(),
+});

@@ -18,6 +18,10 @@ import {
   casePageSchema,
   caseViewSchema,
   createCaseHeaders,
+  exportCasesQuery,
+  exportHistoryQuery,
+  summaryQuery,
+  summarySchema,
   healthSchema,
   historyPageSchema,
   historyQuery,
@@ -258,6 +262,54 @@ export const dismissCase = defineRoute({
   responses: [caseResponse(200, 'The dismissed case.')],
 });
 
+const AUDIT_ROLES = ['officer', 'auditor'] as const;
+
+export const exportCases = defineRoute({
+  operationId: 'exportCases',
+  method: 'get',
+  path: '/cases/export',
+  entry: 'export-cases',
+  summary: 'Export a filtered case list as CSV or JSON',
+  description: `The same filters as GET /cases. Up to ${5000} rows per response; when there are more, the \`X-Next-Cursor\` header carries the cursor for the next response. CSV is UTF-8 with a byte-order mark so spreadsheet programs show Chinese correctly.`,
+  tags: ['audit'],
+  access: { roles: AUDIT_ROLES, writes: false },
+  params: noParams,
+  query: exportCasesQuery,
+  headers: noHeaders,
+  responses: [{ status: 200, description: 'The export.', headers: { 'X-Next-Cursor': 'Present when more rows remain.', 'X-Row-Count': 'Rows in this response.' } }],
+});
+
+export const exportCaseHistory = defineRoute({
+  operationId: 'exportCaseHistory',
+  method: 'get',
+  path: '/cases/{id}/history/export',
+  entry: 'export-case-history',
+  summary: "Export a case's chronology as CSV or JSON",
+  description: 'Every event of the case in order, with its hashes, so the chronology can be checked outside Rectify.',
+  tags: ['audit'],
+  access: { roles: AUDIT_ROLES, writes: false },
+  params: caseIdParams,
+  query: exportHistoryQuery,
+  headers: noHeaders,
+  responses: [{ status: 200, description: 'The chronology.' }],
+});
+
+export const getSummaryReport = defineRoute({
+  operationId: 'getSummaryReport',
+  method: 'get',
+  path: '/reports/summary',
+  entry: 'get-summary-report',
+  summary: 'The work-summary figures by sub-district and community',
+  description:
+    'For the cases reported in the period (dates inclusive, Asia/Shanghai): reported, notices issued, self-demolished, enforced, dismissed, open, overdue, area removed (m²) and median days from report to close — per community, per sub-district and in total. Only the period\'s cases of the asked sub-districts are read.',
+  tags: ['audit'],
+  access: { roles: AUDIT_ROLES, writes: false },
+  params: noParams,
+  query: summaryQuery,
+  headers: noHeaders,
+  responses: [{ status: 200, description: 'The figures.', schema: summarySchema }],
+});
+
 export const getOpenApi = defineRoute({
   operationId: 'getOpenApi',
   method: 'get',
@@ -305,6 +357,9 @@ export const ROUTES = [
   recordAppeal,
   recordEnforcement,
   dismissCase,
+  exportCases,
+  exportCaseHistory,
+  getSummaryReport,
   getOpenApi,
   getHealth,
 ] as const satisfies readonly RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>[];

@@ -100,7 +100,8 @@ function headerMaps(request: IncomingMessage): Pick<APIGatewayProxyEvent, 'heade
  * its claims in `requestContext.authorizer.claims`, and build the REST proxy event.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const compiled = options.routes.map(compile);
+  // Like API Gateway, a literal path segment wins over a variable one: /cases/export is not /cases/{id}.
+  const compiled = options.routes.map(compile).sort((a, b) => a.names.length - b.names.length);
   const limit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
   const logger = options.logger ?? silentLogger;
 
