@@ -63,7 +63,8 @@ function parsePart<S extends z.ZodType>(schema: S, value: unknown, location: Fie
 }
 
 function queryOf(event: APIGatewayProxyEvent, errors: FieldError[]): Record<string, string> {
-  const query: Record<string, string> = {};
+  // Without a prototype: `?__proto__=` is an unknown parameter like any other, not a no-op assignment.
+  const query: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
     if (values && values.length > 1) errors.push({ field: name, in: 'query', message: 'must be given once' });
@@ -75,7 +76,7 @@ function queryOf(event: APIGatewayProxyEvent, errors: FieldError[]): Record<stri
 function headersOf(schema: z.ZodType, event: APIGatewayProxyEvent): Record<string, string> {
   if (!(schema instanceof z.ZodObject)) return {};
   const all = lowerCaseHeaders(event);
-  const picked: Record<string, string> = {};
+  const picked: Record<string, string> = Object.create(null);
   for (const name of Object.keys(schema.shape)) {
     const value = all[name.toLowerCase()];
     if (value !== undefined) picked[name] = value;

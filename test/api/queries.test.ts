@@ -77,6 +77,9 @@ describe('GET /cases', () => {
     const forged = await auditor.get(`/cases?status=REPORTED&cursor=${Buffer.from('{"k":"status","c":"eyJQSyI6MX0"}').toString('base64url')}`);
     expect(forged.status).toBe(400);
     expect(forged.body.errors[0].field).toBe('cursor');
+    const prototypeKey = await auditor.get('/cases?status=REPORTED&__proto__=x');
+    expect(prototypeKey.status).toBe(400);
+    expect(prototypeKey.body.errors).toEqual([expect.objectContaining({ field: '__proto__', in: 'query' })]);
     const otherList = (await auditor.get(`/cases?subdistrict=${encodeURIComponent(subdistrict)}&limit=1`)).body.cursor as string;
     const mixed = await auditor.get(`/cases?status=REPORTED&cursor=${encodeURIComponent(otherList)}`);
     expect(mixed.status).toBe(400);
