@@ -14,6 +14,7 @@ import type { Policy } from '../domain/policy';
 import { resolvePolicy } from '../domain/policy';
 import type { MailRecipients } from '../mail/recipients';
 import { parseMailRecipients } from '../mail/recipients';
+import type { RetryPolicy } from '../mail/ses-mailer';
 import { SesMailer } from '../mail/ses-mailer';
 import type { SweepLoop } from '../mail/sweep-loop';
 import { startSweepLoop } from '../mail/sweep-loop';
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   policy?: Policy;
   recipients?: MailRecipients;
   mailSweepIntervalMs?: number;
+  /** The outbox's retry timings (tests shorten the backoff after an outage of the mail service). */
+  mailRetry?: Partial<RetryPolicy>;
   /** Retry waits in the local engine (ms); Step Functions' back-off is for AWS. */
   retryIntervalMs?: number;
   log?: (line: string) => void;
@@ -76,6 +79,8 @@ export interface LocalStack {
   auth: LocalAuth;
   /** Every part the local stack runs, with its process where it has one of its own. */
   dynamo: DynamoDbLocal;
+  /** The local SES (tests stop and start it again to simulate an outage of the mail service). */
+  ses: LocalSes;
   demoCaseIds: string[];
   /** Executions that were open when the stack last stopped and run again now. */
   resumed: string[];
@@ -213,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       caseLinkBaseUrl: apiBase,
       clock,
       logger,
+      retry: options.mailRetry,
     });
     const sweep: SweepLoop = startSweepLoop(mailer, {
       intervalMs: options.mailSweepIntervalMs ?? 2_000,
@@ -275,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       mailer,
       auth,
       dynamo,
+      ses,
       demoCaseIds: demo.caseIds,
       resumed,
       health: () => checkHealth(health),
