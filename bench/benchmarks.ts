@@ -5,6 +5,7 @@ import { mailOutboxBenchmark } from './mail.bench';
 import { workflowBenchmark } from './workflow.bench';
 import { infraBenchmark } from './infra.bench';
 import { apiSubmitBenchmark, localRssBenchmark } from './api.bench';
+import { importBenchmark } from './import.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark, importBenchmark];

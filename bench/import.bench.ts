@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { RectifyApi } from '../cli/api-client';
+import { importRows } from '../cli/import-survey';
+import type { SurveyRow } from '../cli/survey-file';
+import { readSurvey } from '../cli/survey-file';
+import { bindRoutes } from '../functions/api/operations';
+import { IDEMPOTENCY_TTL_SECONDS, addressKeyOf, reportedCaseOf, requestHashOf, scopedIdempotencyKey } from '../functions/app/report-case';
+import { newCaseId } from '../functions/domain/case-history';
+import { chinaCalendar } from '../functions/domain/china-calendar';
+import { systemClock } from '../functions/domain/clock';
+import { resolvePolicy } from '../functions/domain/policy';
+import { shanghaiDateOf } from '../functions/domain/shanghai-time';
+import { startApiServer } from '../functions/local/api-server';
+import { localAuth } from '../functions/local/local-auth';
+import { CaseStore } from '../functions/store/case-store';
+import { keys } from '../functions/store/table';
+import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../functions/workflow/engine';
+import { executionName } from '../functions/workflow/engine';
+import type { Benchmark, BenchContext } from './harness';
+import { round } from './harness';
+
+const ROWS = 400;
+const CONCURRENCY = 8;
+
+/** A survey file of `count` distinct rows in the seed community, as the CLI reads it. */
+function surveyRows(count: number, label: string): SurveyRow[] {
+  const header = '街道,社区,地址,类别,严重程度,情况描述,面积(㎡),层数,结构,当事人,联系电话,上报人,发现日期';
+  const lines = Array.from({ length: count }, (_, i) => `小龙坎街道,解放坡社区,${label}石小路${i}号,居民自建,一般,普查发现的阳台外扩,${6 + (i % 20)},1,彩钢板,住户${i},13800138000,陈普查,2026-11-20`);
+  const parsed = readSurvey(Buffer.from([header, ...lines].join('\n')), new Date());
+  if (parsed.errors.length) throw new Error(`survey rows invalid: ${JSON.stringify(parsed.errors[0])}`);
+  return parsed.rows;
+}
+
+/** Starting an execution is one Step Functions call; here it is counted, not run. */
+class CountingEngine implements WorkflowEngine {
+  readonly started = new Set<string>();
+  async startExecution(input: PhaseInput) {
+    const name = executionName(input);
+    const started = !this.started.has(name);
+    this.started.add(name);
+    return { name, started };
+  }
+  async sendTaskSuccess(): Promise<CallbackDelivery> {
+    return 'stale';
+  }
+  async sendTaskFailure(): Promise<CallbackDelivery> {
+    return 'stale';
+  }
+  async stopExecution(): Promise<void> {}
+}
+
+/** The items an import of `rows` stores, written with BatchWriteItem (25 a call, CONCURRENCY calls in flight). */
+async function rawBatchRound(context: BenchContext, rows: SurveyRow[]): Promise<number> {
+  const { doc, tableName } = await context.freshTable('import-raw');
+  const items = rows.flatMap((row) => {
+    const at = new Date();
+    const id = newCaseId(shanghaiDateOf(at), randomBytes(6));
+    const { record, event } = reportedCaseOf({ id, at, actor: { sub: 'bench-importer', role: 'reporter' }, submission: row.submission, possibleDuplicates: [] });
+    return [
+      { ...keys.case(id), ...keys.statusIndex(record.status, record.dueAt, id), ...keys.areaIndex(record.location.subdistrict, record.reportedAt, id), entity: 'case', ...record },
+      { ...keys.event(id, 1), entity: 'event', ...event },
+      {
+        ...keys.idempotency(scopedIdempotencyKey('bench-importer', row.idempotencyKey)),
+        entity: 'idempotency',
+        requestHash: requestHashOf(row.submission),
+        state: 'COMPLETED',
+        caseId: id,
+        createdAt: at.toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      },
+      { ...keys.addressCase(addressKeyOf(row.submission.location), id), entity: 'address-case', caseId: id, reportedAt: record.reportedAt },
+    ];
+  });
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let b = next++; b < batches.length; b = next++) {
+        let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [tableName]: batches[b]!.map((Item) => ({ PutRequest: { Item } })) };
+        while (request && Object.keys(request).length) {
+          const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
+          request = result.UnprocessedItems as typeof request;
+        }
+      }
+    }),
+  );
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+/** `rectify import` of the same rows through the local API server over HTTP. */
+async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<number> {
+  const { doc, tableName } = await context.freshTable('import-api');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bench-import-'));
+  const auth = await localAuth(dataDir);
+  const engine = new CountingEngine();
+  const deps = { store: new CaseStore(doc, tableName), engine, clock: systemClock, calendar: chinaCalendar(), policy: resolvePolicy(), health: {} };
+  const server = await startApiServer({ routes: bindRoutes(deps), auth });
+  try {
+    const api = new RectifyApi(server.url, await auth.issue({ role: 'reporter', sub: 'bench-importer' }));
+    await importRows(api, surveyRows(40, 'warm'), { concurrency: CONCURRENCY });
+    const started = performance.now();
+    const outcome = await importRows(api, rows, { concurrency: CONCURRENCY });
+    const perSecond = rows.length / ((performance.now() - started) / 1000);
+    if (outcome.created.length !== rows.length) throw new Error(`import created ${outcome.created.length} of ${rows.length}: ${JSON.stringify(outcome.failed[0])}`);
+    return perSecond;
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Survey import throughput against the floor of writing the same items with BatchWriteItem, on the same
+ * DynamoDB Local in one run. The import pays for what the floor skips: HTTP, token check, validation,
+ * the duplicate lookup, a transaction per case (so a bad or repeated row never half-writes) and the
+ * workflow start.
+ */
+export const importBenchmark: Benchmark = {
+  name: 'import.ratio_vs_raw_batch',
+  async run(context) {
+    const rows = surveyRows(ROWS, 'bench');
+    await rawBatchRound(context, surveyRows(40, 'warm')); // warm the JVM for both sides
+    const raw = await rawBatchRound(context, rows);
+    const imported = await importRound(context, rows);
+    context.log(`raw BatchWriteItem ${raw.toFixed(1)} rows/s, rectify import ${imported.toFixed(1)} rows/s (${ROWS} rows, ${CONCURRENCY} in flight)`);
+    return {
+      'import.rows_per_s': { value: round(imported, 1), unit: 'rows/s' },
+      'import.raw_batch_rows_per_s': { value: round(raw, 1), unit: 'rows/s' },
+      'import.ratio_vs_raw_batch': { value: round(imported / raw, 2), unit: 'ratio' },
+    };
+  },
+};
