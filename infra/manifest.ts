@@ -103,7 +103,8 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/appeals' }],
       table: 'read-write',
       workflow: ['StopExecution', 'StartExecution'],
-      env: ['deadlines', 'stateMachine'],
+      sendsMail: true,
+      env: ['deadlines', 'stateMachine', 'links', 'mail'],
     },
     {
       kind: 'api',

@@ -7,6 +7,7 @@ import { resolvePolicy } from '../domain/policy';
 import { documentClient } from '../shared/aws-clients';
 import { envPieces, parseEnv, parseJsonEnv } from '../shared/env';
 import { CaseStore } from '../store/case-store';
+import { mailerFromEnv } from '../mail/from-env';
 import { keys } from '../store/table';
 import type { WorkflowEngine } from '../workflow/engine';
 import { AwsWorkflowEngine, sfnClient } from '../workflow/aws-engine';
@@ -34,7 +35,7 @@ const noEngine: WorkflowEngine = {
  * district's policy and calendar, the real clock. A missing or malformed variable fails the cold start
  * with its name.
  */
-export function apiDepsFromEnv(options: { writes: boolean }, env: NodeJS.ProcessEnv = process.env): ApiDeps {
+export function apiDepsFromEnv(options: { writes: boolean; sendsMail?: boolean }, env: NodeJS.ProcessEnv = process.env): ApiDeps {
   const settings = parseEnv(apiReadEnvSchema, env);
   const policy = (() => {
     try {
@@ -54,6 +55,7 @@ export function apiDepsFromEnv(options: { writes: boolean }, env: NodeJS.Process
     calendar,
     policy,
     logger: new Logger({ serviceName: 'rectify-api' }),
+    ...(options.sendsMail ? { mailer: mailerFromEnv(env) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
     health: { dynamodb: async () => void (await doc.send(new GetCommand({ TableName: settings.TABLE_NAME, Key: keys.case('health-check') }))) },
   };
@@ -63,7 +65,7 @@ export function apiDepsFromEnv(options: { writes: boolean }, env: NodeJS.Process
 export function apiHandler(operationId: AnyRoute['operationId']): ProxyHandler {
   const route = ROUTES.find((r) => r.operationId === operationId) as AnyRoute | undefined;
   if (!route) throw new Error(`no route ${operationId}`);
-  const deps = apiDepsFromEnv({ writes: !route.access.public && route.access.writes });
+  const deps = apiDepsFromEnv({ writes: !route.access.public && route.access.writes, sendsMail: route.sendsMail === true });
   const operation = (makeOperations(deps) as unknown as Record<string, Parameters<typeof makeRouteHandler>[1]>)[operationId];
   if (!operation) throw new Error(`route ${operationId} has no operation`);
   return makeRouteHandler(route, operation, { clock: deps.clock, logger: deps.logger });

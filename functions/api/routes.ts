@@ -59,6 +59,8 @@ export interface RouteSpec<
   description?: string;
   tags: string[];
   access: Access;
+  /** The route's function sends email itself (its function gets the mail configuration and SES). */
+  sendsMail?: boolean;
   params: P;
   query: Q;
   headers: H;
@@ -223,6 +225,8 @@ export const recordAppeal = defineRoute({
   ),
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
+  // The hold stops the workflow, so the appeal-hold email to the sub-district office is sent from here.
+  sendsMail: true,
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -17,6 +17,7 @@ import { VersionConflictError } from '../store/errors';
 import { executionName } from '../workflow/engine';
 import { resumeAfterAppeal } from '../workflow/phases';
 import type { AppDeps } from './context';
+import type { MailRequest } from '../mail/mailer';
 import { silentLogger } from './context';
 import type { Viewer } from './case-view';
 import { maySee } from './case-view';
@@ -29,10 +30,16 @@ interface ActionPlan {
   patch?: Partial<CaseRecord>;
 }
 
+/** An email the action itself sends, because the workflow that would have sent it is stopped. */
+interface ActionMail {
+  kind: 'appeal-hold';
+  facts: MailRequest['facts'];
+}
+
 /** What happens in the workflow once the action is stored. */
 type Aftermath =
   | { kind: 'answer-callback'; outcome: string }
-  | { kind: 'stop-execution'; cause: string }
+  | { kind: 'stop-execution'; cause: string; thenMail?: ActionMail }
   | { kind: 'start-after-appeal'; round: number }
   | { kind: 'none' };
 
@@ -85,6 +92,17 @@ export function makeCaseActions(deps: AppDeps) {
     }
   }
 
+  /** The outbox sends each email once, so a repeated request re-asks safely; a failure only flags the case. */
+  async function mail(next: CaseRecord, seq: number, request: ActionMail): Promise<void> {
+    if (!deps.mailer) return;
+    try {
+      await deps.mailer.deliver({ kind: request.kind, occasion: `${request.kind}-${seq}`, caseRecord: next, facts: request.facts });
+    } catch (error) {
+      logger.error('could not queue the email', { caseId: next.id, kind: request.kind, error: String(error) });
+      await flag(next.id, `the ${request.kind} email for event ${seq} could not be queued`);
+    }
+  }
+
   async function carryOut(next: CaseRecord, seq: number, before: CaseRecord, aftermath: Aftermath): Promise<void> {
     switch (aftermath.kind) {
       case 'none':
@@ -113,6 +131,7 @@ export function makeCaseActions(deps: AppDeps) {
           logger.error('could not stop the execution', { caseId: next.id, execution, error: String(error) });
           await flag(next.id, `execution ${execution} could not be stopped after event ${seq}`);
         }
+        if (aftermath.thenMail) await mail(next, seq, aftermath.thenMail);
         return;
       }
       case 'start-after-appeal': {
@@ -286,7 +305,7 @@ export function makeCaseActions(deps: AppDeps) {
               patch: { ...endWaiting(current, to), dueAt: undefined },
             };
           },
-          aftermath: () => ({ kind: 'stop-execution', cause: `appeal filed (${input.kind}); case on hold` }),
+          aftermath: () => ({ kind: 'stop-execution', cause: `appeal filed (${input.kind}); case on hold`, thenMail: { kind: 'appeal-hold', facts: { appealKind: input.kind, appealFiledOn: input.filedOn, appealAuthority: input.authority, appealReference: input.reference } } }),
         });
       }
       return resolveAppeal(viewer, caseId, input);

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock';
 import type { Policy } from '../domain/policy';
 import type { CaseStore } from '../store/case-store';
 import type { WorkflowEngine } from '../workflow/engine';
+import type { Mailer } from '../mail/mailer';
 
 /** The few logging calls the services make; Powertools' Logger satisfies it. */
 export interface AppLogger {
@@ -28,4 +29,9 @@ export interface AppDeps {
    */
   wallNow?: () => number;
   randomBytes?: (size: number) => Uint8Array;
+  /**
+   * Emails the API sends itself: only the appeal hold (the workflow is stopped, so no task can). Functions
+   * without it send nothing.
+   */
+  mailer?: Mailer;
 }

@@ -251,7 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         engine.runningExecutions();
       },
     };
-    const deps = { store, engine, clock, calendar, policy, logger, health };
+    const deps = { store, engine, clock, calendar, policy, logger, health, mailer };
     const auth = await localAuth(dataDir);
     const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger });
     stops.push({ name: 'API server', stop: () => api.close() });
