@@ -8,6 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { parseMailRecipients } from '../functions/mail/recipients';
 import type { RectifyConfig } from './config';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, senderIdentityOf } from './config';
 import { API_STAGE_NAME, CaseApi } from './constructs/case-api';
@@ -37,10 +38,9 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   ],
 };
 
-/** Environment variable names the mail senders read (see functions/mail/). */
+/** Environment variable names the mail senders read (see docs/mail.md). */
 export const MAIL_ENV = {
   recipients: 'MAIL_RECIPIENTS_JSON',
-  from: 'MAIL_FROM',
   configurationSet: 'MAIL_CONFIGURATION_SET',
 } as const;
 
@@ -94,12 +94,16 @@ export class RectifyStack extends Stack {
     const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);
     const caseLinkBaseUrl =
       config.caseLinkBaseUrl ?? `https://${this.api.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${API_STAGE_NAME}`;
-    const mailRecipientsJson = JSON.stringify({
-      ...(config.senderName ? { fromName: config.senderName } : {}),
-      subdistricts: config.escalationRecipients,
-      fallback: config.fallbackRecipients,
-      ...(config.alertRecipients ? { alerts: config.alertRecipients } : {}),
-    });
+    // Checked with the mail senders' own schema, so a configuration they would refuse at cold start fails the synth.
+    const mailRecipientsJson = JSON.stringify(
+      parseMailRecipients({
+        from: config.senderAddress,
+        ...(config.senderName ? { fromName: config.senderName } : {}),
+        subdistricts: config.escalationRecipients,
+        fallback: config.fallbackRecipients,
+        ...(config.alertRecipients ? { alerts: config.alertRecipients } : {}),
+      }),
+    );
 
     const tasks = new Map<string, IFunction>();
     for (const spec of manifest.functions) {
@@ -119,7 +123,6 @@ export class RectifyStack extends Stack {
       if (wanted.has('links')) environment.CASE_LINK_BASE_URL = caseLinkBaseUrl;
       if (wanted.has('mail')) {
         environment[MAIL_ENV.recipients] = mailRecipientsJson;
-        environment[MAIL_ENV.from] = config.senderAddress;
         environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;
       }
       assertEnvironmentFits(spec, environment);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
+import { parseMailRecipients } from '../../functions/mail/recipients';
 import { createTableInput } from '../../functions/store/table';
 import { ROLES } from '../../functions/domain/vocabulary';
 import { PROJECT_ROOT } from '../../infra/bundling';
@@ -168,10 +169,23 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       if (env.includes('deadlines')) expected.push('CALENDAR_JSON', 'POLICY_JSON');
       if (env.includes('stateMachine')) expected.push('STATE_MACHINE_ARN');
       if (env.includes('links')) expected.push('CASE_LINK_BASE_URL');
-      if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_FROM', 'MAIL_RECIPIENTS_JSON');
+      if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))));
       expect(variables.STATE_MACHINE_ARN ?? null).toEqual(env.includes('stateMachine') ? formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`]) : null);
+    }
+  });
+
+  it('hands every mail sender the sender and the recipients per sub-district, in the shape the mail senders parse', () => {
+    const senders = manifest.functions.filter((spec) => (spec.env ?? []).includes('mail'));
+    expect(senders.length).toBeGreaterThan(0);
+    for (const spec of senders) {
+      const variables = (functionProps(spec).props.Environment as { Variables: Record<string, Json> }).Variables;
+      const recipients = parseMailRecipients(JSON.parse(String(variables.MAIL_RECIPIENTS_JSON)));
+      expect({ [spec.id]: recipients }).toEqual({
+        [spec.id]: { from: BASE_CONTEXT.senderAddress, subdistricts: BASE_CONTEXT.escalationRecipients, fallback: BASE_CONTEXT.fallbackRecipients },
+      });
+      expect(variables.MAIL_CONFIGURATION_SET).toEqual(ref(logicalId(cfnOf(stack.mail.configurationSet))));
     }
   });
 
