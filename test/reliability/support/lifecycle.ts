@@ -162,8 +162,6 @@ function countsOf(cases: DrivenCase[]): Record<string, number> {
 export async function driveLifecycles(options: DriveOptions): Promise<DriveResult> {
   const { clients, subdistrict, legalNow } = options;
   const concurrency = options.concurrency ?? 16;
-  const roundMs = options.roundMs ?? 250;
-  const timeoutMs = options.timeoutMs ?? 120_000;
   const log = options.log ?? (() => undefined);
   const unexpected: DriveResult['unexpected'] = [];
   const note = (request: string, answer: HttpAnswer) => unexpected.push({ request, status: answer.status, body: answer.body });
@@ -185,7 +183,20 @@ export async function driveLifecycles(options: DriveOptions): Promise<DriveResul
     }
   });
   log(`submitted ${cases.length} cases in ${Date.now() - started} ms`);
+  const driven = await driveToEnd(options, cases);
+  return { ...driven, elapsedMs: Date.now() - started, unexpected: [...unexpected, ...driven.unexpected] };
+}
 
+/** Answers every person's step of cases already submitted until each has ended. */
+export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: DrivenCase[]): Promise<DriveResult> {
+  const { clients, subdistrict, legalNow } = options;
+  const concurrency = options.concurrency ?? 16;
+  const roundMs = options.roundMs ?? 250;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const log = options.log ?? (() => undefined);
+  const unexpected: DriveResult['unexpected'] = [];
+  const note = (request: string, answer: HttpAnswer) => unexpected.push({ request, status: answer.status, body: answer.body });
+  const started = Date.now();
   const byId = new Map(cases.map((c) => [c.id, c]));
   let actions = 0;
   let rounds = 0;
