@@ -20,11 +20,10 @@ import { freePort } from '../functions/local/dynamodb-local';
 import { localAuth } from '../functions/local/local-auth';
 import { CaseStore } from '../functions/store/case-store';
 import { keys } from '../functions/store/table';
-import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../functions/workflow/engine';
-import { executionName } from '../functions/workflow/engine';
 import { seedSubmission } from '../test/fixtures/submissions';
 import type { Benchmark, BenchContext } from './harness';
 import { percentile, round } from './harness';
+import { CountingEngine } from './counting-engine';
 
 /** Requests in flight at once, from both the API's clients and the raw writer. */
 const CONCURRENCY = 8;
@@ -56,24 +55,6 @@ function meterWrites(client: DynamoDBClient) {
       return taken;
     },
   };
-}
-
-/** The API's engine in this benchmark: starting an execution is one call (Step Functions' StartExecution). */
-class CountingEngine implements WorkflowEngine {
-  readonly started = new Set<string>();
-  async startExecution(input: PhaseInput) {
-    const name = executionName(input);
-    const started = !this.started.has(name);
-    this.started.add(name);
-    return { name, started };
-  }
-  async sendTaskSuccess(): Promise<CallbackDelivery> {
-    return 'stale';
-  }
-  async sendTaskFailure(): Promise<CallbackDelivery> {
-    return 'stale';
-  }
-  async stopExecution(): Promise<void> {}
 }
 
 function submissionNumber(i: number, label: string): CaseSubmission {

@@ -18,10 +18,9 @@ import { startApiServer } from '../functions/local/api-server';
 import { localAuth } from '../functions/local/local-auth';
 import { CaseStore } from '../functions/store/case-store';
 import { keys } from '../functions/store/table';
-import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../functions/workflow/engine';
-import { executionName } from '../functions/workflow/engine';
 import type { Benchmark, BenchContext } from './harness';
 import { round } from './harness';
+import { CountingEngine } from './counting-engine';
 
 const ROWS = 400;
 const CONCURRENCY = 8;
@@ -33,24 +32,6 @@ function surveyRows(count: number, label: string): SurveyRow[] {
   const parsed = readSurvey(Buffer.from([header, ...lines].join('\n')), new Date());
   if (parsed.errors.length) throw new Error(`survey rows invalid: ${JSON.stringify(parsed.errors[0])}`);
   return parsed.rows;
-}
-
-/** Starting an execution is one Step Functions call; here it is counted, not run. */
-class CountingEngine implements WorkflowEngine {
-  readonly started = new Set<string>();
-  async startExecution(input: PhaseInput) {
-    const name = executionName(input);
-    const started = !this.started.has(name);
-    this.started.add(name);
-    return { name, started };
-  }
-  async sendTaskSuccess(): Promise<CallbackDelivery> {
-    return 'stale';
-  }
-  async sendTaskFailure(): Promise<CallbackDelivery> {
-    return 'stale';
-  }
-  async stopExecution(): Promise<void> {}
 }
 
 /** The items an import of `rows` stores, written with BatchWriteItem (25 a call, CONCURRENCY calls in flight). */

@@ -1,0 +1,20 @@
+import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../functions/workflow/engine';
+import { executionName } from '../functions/workflow/engine';
+
+/** The API's engine in this benchmark: starting an execution is one call (Step Functions' StartExecution). */
+export class CountingEngine implements WorkflowEngine {
+  readonly started = new Set<string>();
+  async startExecution(input: PhaseInput) {
+    const name = executionName(input);
+    const started = !this.started.has(name);
+    this.started.add(name);
+    return { name, started };
+  }
+  async sendTaskSuccess(): Promise<CallbackDelivery> {
+    return 'stale';
+  }
+  async sendTaskFailure(): Promise<CallbackDelivery> {
+    return 'stale';
+  }
+  async stopExecution(): Promise<void> {}
+}
