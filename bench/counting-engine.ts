@@ -1,7 +1,7 @@
 import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../functions/workflow/engine';
 import { executionName } from '../functions/workflow/engine';
 
-/** The API's engine in this benchmark: starting an execution is one call (Step Functions' StartExecution). */
+/** The workflow engine of the API and import benchmarks: starting an execution is one Step Functions call, counted here, not run. */
 export class CountingEngine implements WorkflowEngine {
   readonly started = new Set<string>();
   async startExecution(input: PhaseInput) {
