@@ -109,15 +109,21 @@ describe('the function manifest beside the API route table', () => {
     expect(declared).toEqual(routes.map((route) => `${route.method.toUpperCase()} ${route.path} functions/api/handlers/${route.entry}.ts`).sort());
   });
 
-  it('makes public exactly the public routes, and lets only writing routes write', () => {
+  it('makes public exactly the public routes, lets only writing routes write and only mailing routes mail', () => {
     for (const route of routes) {
       const spec = apiFunctions.find((s) => s.entry === `functions/api/handlers/${route.entry}.ts`);
       const declared = spec?.routes.find((r) => r.path === route.path);
       const writes = !route.access.public && route.access.writes;
-      expect({ route: route.operationId, public: Boolean(declared?.public), writesTable: spec?.table === 'read-write' }).toEqual({
+      expect({
+        route: route.operationId,
+        public: Boolean(declared?.public),
+        writesTable: spec?.table === 'read-write',
+        sendsMail: Boolean(spec?.sendsMail),
+      }).toEqual({
         route: route.operationId,
         public: Boolean(route.access.public),
         writesTable: writes,
+        sendsMail: route.sendsMail === true,
       });
     }
   });
