@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import path from 'node:path';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local';
 import { BENCHMARKS } from './benchmarks';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An RFC 9457 problem returned by the API. */
 export class ApiProblem extends Error {

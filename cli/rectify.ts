@@ -1,7 +1,7 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiProblem, RectifyApi, query } from './api-client';
 import { importRows } from './import-survey';
 import { readSurvey } from './survey-file';

@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarFileSchema } from '../functions/domain/china-calendar';
 import { resolvePolicy } from '../functions/domain/policy';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '../functions/domain/vocabulary';
 import { ROLES } from '../functions/domain/vocabulary';
 import { shanghaiDateOf } from '../functions/domain/shanghai-time';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '../domain/vocabulary';
 import { ROLES } from '../domain/vocabulary';
 import type { Viewer } from '../app/case-view';

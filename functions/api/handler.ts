@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../domain/clock';
 import type { Viewer } from '../app/case-view';
 import type { AppLogger } from '../app/context';

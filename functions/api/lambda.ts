@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarFileSchema, chinaCalendar } from '../domain/china-calendar';
 import { systemClock } from '../domain/clock';
 import { resolvePolicy } from '../domain/policy';

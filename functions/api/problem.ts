@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * RFC 9457 problem details. Every error the API answers is one of these, with `errors` naming each bad

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseId, isoDate } from '../domain/schemas';
 import { CASE_STATUSES } from '../domain/vocabulary';
 import { caseSummarySchema } from '../store/case-store';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChainVerdict } from '../domain/chain';
 import { chainVerifier } from '../domain/chain';
 import type { CaseEvent, CaseRecord } from '../domain/schemas';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '../domain/chain';
 import { newCaseId, openCase } from '../domain/case-history';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import chineseDays from 'chinese-days/dist/chinese-days.json';
 import type { PublishedYear } from './calendar';
 import { WorkingCalendar } from './calendar';

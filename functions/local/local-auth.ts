@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK, KeyLike } from 'jose';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '../domain/vocabulary';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient, sesClient } from '../shared/aws-clients';
 import { envPieces, parseEnv } from '../shared/env';
 import { mailRecipientsFromEnv } from './recipients';

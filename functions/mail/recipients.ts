@@ -2,7 +2,7 @@
  * Who receives which email: the sub-district office (街道办) of the case's area, from configuration, with
  * a fallback for areas not configured; the responsible party for the notice when their email is known.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord } from '../domain/schemas';
 import { parseJsonEnv } from '../shared/env';
 import type { MailKind } from './mailer';

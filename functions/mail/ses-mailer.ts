@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyEvent } from '../domain/case-history';
 import type { Clock } from '../domain/clock';
 import { systemClock } from '../domain/clock';

@@ -7,7 +7,7 @@
  * and bidirectional-override characters, clipped to a sane length and HTML-escaped; the HTML layout
  * escapes everything it prints, fixed wording included, so no case text can become markup.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord } from '../domain/schemas';
 import { isoDate, isoDateTime } from '../domain/schemas';
 import { formatShanghai } from '../domain/shanghai-time';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Environment variables, parsed once per Lambda entry module. Each entry picks the pieces it needs, so a

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
 import type { CaseStatus } from '../domain/vocabulary';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from './errors';
 
 const keySchema = z.record(z.string().max(64), z.string().max(2048)).refine((k) => Object.keys(k).length <= 6, 'too many keys');

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { chinaCalendar, calendarFileSchema } from '../domain/china-calendar';
 import { systemClock } from '../domain/clock';
 import { resolvePolicy } from '../domain/policy';

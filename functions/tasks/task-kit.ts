@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkingCalendar } from '../domain/calendar';
 import { applyEvent } from '../domain/case-history';
 import type { Clock } from '../domain/clock';
@@ -82,7 +82,14 @@ export function isHalted(record: CaseRecord): boolean {
   return TERMINAL_STATUSES.includes(record.status) || record.status === 'ON_HOLD';
 }
 
-const CONFLICT_ATTEMPTS = 8;
+const CONFLICT_ATTEMPTS = 16;
+/**
+ * Backoff between attempts: exponential with full jitter, capped. Notices issued at the same moment all
+ * take the next number of one counter, so dozens of steps can race for one item; a short, linear pause
+ * kept them colliding until their attempts ran out and their workflows failed.
+ */
+const CONFLICT_BACKOFF_BASE_MS = 10;
+const CONFLICT_BACKOFF_CAP_MS = 1_000;
 
 /**
  * Runs a step against the freshest case, again from a fresh read whenever someone else changed the case
@@ -99,7 +106,7 @@ export async function withCase<T>(deps: TaskDeps, caseId: string, step: (record:
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
       deps.logger?.warn('case changed while the step ran; deciding again', { caseId, attempt });
-      await sleep(Math.random() * 20 * attempt);
+      await sleep(Math.random() * Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_BASE_MS * 2 ** attempt));
     }
   }
 }

@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertPolicyFitsWorkflow } from '../app/procedure';
 import type { TaskDeps, TaskHandler } from '../tasks/task-kit';
 import { phaseInputSchema } from '../tasks/task-kit';

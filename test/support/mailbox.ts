@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Reads what the local SES received, through its JSON store (`GET /store`). */
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deadline } from '../../domain/deadlines';
 import type { CaseEvent, CaseRecord } from '../../domain/schemas';
 import { pendingCallbackSchema } from '../../domain/schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { executionName } from '../../workflow/engine';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
 

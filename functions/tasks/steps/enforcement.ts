@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailRequest } from '../../mail/mailer';
 import { mailFactsSchema } from '../../mail/templates';
 import type { CaseRecord } from '../../domain/schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatNoticeNumber } from '../../domain/case-history';
 import type { CaseEvent, CaseRecord } from '../../domain/schemas';
 import { isoDateTime } from '../../domain/schemas';
