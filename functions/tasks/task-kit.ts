@@ -82,14 +82,15 @@ export function isHalted(record: CaseRecord): boolean {
   return TERMINAL_STATUSES.includes(record.status) || record.status === 'ON_HOLD';
 }
 
-const CONFLICT_ATTEMPTS = 16;
+const CONFLICT_ATTEMPTS = 24;
 /**
  * Backoff between attempts: exponential with full jitter, capped. Notices issued at the same moment all
  * take the next number of one counter, so dozens of steps can race for one item; a short, linear pause
- * kept them colliding until their attempts ran out and their workflows failed.
+ * kept them colliding until their attempts ran out and their workflows failed. At most about 35 s of
+ * pauses in all, within the task's 60 s timeout.
  */
 const CONFLICT_BACKOFF_BASE_MS = 10;
-const CONFLICT_BACKOFF_CAP_MS = 1_000;
+const CONFLICT_BACKOFF_CAP_MS = 2_000;
 
 /**
  * Runs a step against the freshest case, again from a fresh read whenever someone else changed the case

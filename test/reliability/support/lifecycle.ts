@@ -132,7 +132,8 @@ export function submissionFor(path: LifecyclePath, subdistrict: string, index: n
 /** The action a person takes on a case of this path in this status, if any. */
 function actionFor(path: LifecyclePath, status: CaseStatus, now: Date, clients: LifecycleClients): { who: Client; path: string; body: unknown } | undefined {
   const at = now.toISOString();
-  if (path === 'persuasion' && status === 'PERSUASION') {
+  // A busy driver can come late: a persuasion that expired became a notice; inspected, the case closes all the same.
+  if (path === 'persuasion' && (status === 'PERSUASION' || status === 'AWAITING_INSPECTION')) {
     return { who: clients.officer, path: 'inspections', body: { result: 'demolished', inspectedAt: at, inspector: '李网格', areaRemovedM2: 24 } };
   }
   if (path === 'self-demolition' && status === 'AWAITING_INSPECTION') {
@@ -144,7 +145,7 @@ function actionFor(path: LifecyclePath, status: CaseStatus, now: Date, clients: 
   if (path === 'enforcement' && status === 'ENFORCEMENT_SCHEDULED') {
     return { who: clients.enforcer, path: 'enforcement', body: { completedAt: at, teamLead: '赵队长', areaRemovedM2: 24 } };
   }
-  if (path === 'dismissal' && status === 'NOTICE_ISSUED') {
+  if (path === 'dismissal' && (status === 'NOTICE_ISSUED' || status === 'AWAITING_INSPECTION')) {
     return { who: clients.officer, path: 'dismissal', body: { reason: 'withdrawn', explanation: '当事人已补办手续，举报人撤回' } };
   }
   return undefined;
