@@ -6,6 +6,7 @@ import { workflowBenchmark } from './workflow.bench';
 import { infraBenchmark } from './infra.bench';
 import { apiSubmitBenchmark, localRssBenchmark } from './api.bench';
 import { importBenchmark } from './import.bench';
+import { lifecycleBenchmark } from './lifecycle.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark, importBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark, importBenchmark, lifecycleBenchmark];
