@@ -45,6 +45,14 @@ export const MAX_ENGINE_WAIT_MS = 20 * 24 * 60 * 60 * 1000;
  */
 export const WAKE_MARGIN_MS = 10;
 
+/**
+ * Task functions running at once, as a Lambda concurrency limit would allow. Every in-process function
+ * shares one DynamoDB client: with a thousand executions at once, its requests queued for a connection
+ * until they timed out, the steps failed, and so did recording their failure — cases stopped silently.
+ * Further invocations wait here for a slot instead, inside the task's own timeout.
+ */
+export const DEFAULT_TASK_CONCURRENCY = 16;
+
 const EXECUTION_PK = 'LOCALENGINE#EXECUTION';
 const OPEN_PK = 'LOCALENGINE#OPEN';
 
@@ -97,6 +105,8 @@ export interface LocalEngineOptions {
   maxEngineWaitMs?: number;
   /** Event log entries kept in memory (oldest dropped first). */
   eventLogLimit?: number;
+  /** Task functions running at once (default DEFAULT_TASK_CONCURRENCY). */
+  taskConcurrency?: number;
   log?: (message: string) => void;
 }
 
@@ -142,6 +152,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly callbacks = new Map<string, WaitingCallback>();
   private readonly faults = new Map<string, TaskFault>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly taskConcurrency: number;
+  private tasksRunning = 0;
+  private readonly waitingForSlot: (() => void)[] = [];
   private readonly maxEngineWaitMs: number;
   private readonly log: (message: string) => void;
   private closed = false;
@@ -164,6 +177,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const deps: TaskDeps = { ...options.taskDeps, engine: this };
     this.handlers = new Map(Object.entries(TASK_FUNCTIONS).map(([key, fn]) => [key as TaskFunctionKey, fn.make(deps)]));
     this.maxEngineWaitMs = options.maxEngineWaitMs ?? MAX_ENGINE_WAIT_MS;
+    this.taskConcurrency = options.taskConcurrency ?? DEFAULT_TASK_CONCURRENCY;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -406,12 +420,18 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const handler = this.handlers.get(task.functionKey as TaskFunctionKey);
     if (!handler) return Promise.reject(new Error(`no handler for ${task.functionKey}`));
     const fault = this.takeFault(task.name);
-    const started = performance.now();
+    let started = performance.now();
     const invocation = (async () => {
-      if (fault?.when !== 'after' && fault) throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected before ${task.name}`);
-      const result = await handler(payload);
-      if (fault) throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected after ${task.name}`);
-      return result;
+      const release = await this.taskSlot();
+      started = performance.now();
+      try {
+        if (fault?.when !== 'after' && fault) throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected before ${task.name}`);
+        const result = await handler(payload);
+        if (fault) throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected after ${task.name}`);
+        return result;
+      } finally {
+        release();
+      }
     })();
     const record = (ok: boolean) => {
       this.invocations.push({ execution, state: task.name, functionKey: task.functionKey as TaskFunctionKey, durationMs: performance.now() - started, ok });
@@ -429,6 +449,21 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.inFlight.add(tracked);
     void tracked.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
     return tracked;
+  }
+
+  /** Waits for one of the task slots; the function returned gives it back. */
+  private async taskSlot(): Promise<() => void> {
+    if (this.tasksRunning >= this.taskConcurrency) await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
+    else this.tasksRunning += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // The slot passes straight to the next waiting invocation, or is freed.
+      const next = this.waitingForSlot.shift();
+      if (next) next();
+      else this.tasksRunning -= 1;
+    };
   }
 
   private takeFault(stateName: string): TaskFault | undefined {

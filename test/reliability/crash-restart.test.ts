@@ -78,7 +78,7 @@ describe('the local stack killed mid-lifecycle and started again', () => {
     );
     // The mailbox page keeps what it received in its data folder every second: let it, then kill.
     await sleep(1_500);
-    const mailedBefore = (await readMailbox(stack.mailStoreUrl.replace(/\/store$/, ''))).filter((m) => cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mailedBefore = (await readMailbox(stack.mailEndpoint)).filter((m) => cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
     expect(mailedBefore.length).toBeGreaterThanOrEqual(3);
     await stack.kill();
     const first = stack.output();
@@ -114,7 +114,7 @@ describe('the local stack killed mid-lifecycle and started again', () => {
     expect(repeated(numbers)).toEqual({});
 
     // Every email once: the mailbox from before the kill and the one after, by outbox id.
-    const mailedAfter = (await readMailbox(stack.mailStoreUrl.replace(/\/store$/, ''))).filter((m) => cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mailedAfter = (await readMailbox(stack.mailEndpoint)).filter((m) => cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
     const byMessage = new Map([...mailedBefore, ...mailedAfter].map((m) => [m.messageId, m]));
     const ids = [...byMessage.values()].map((m) => m.mailId ?? '(no id)');
     expect(repeated(ids)).toEqual({});

@@ -52,7 +52,7 @@ describe('many cases at once through the whole stack', () => {
     expect((await e2e.stack.store.listFlagged()).items.filter((f) => driven.cases.some((c) => c.id === f.caseId))).toEqual([]);
 
     // Every email reached the mailbox once: one per outbox id, and every case that got a notice has its copy.
-    const mails = (await readMailbox(e2e.stack.mailStoreUrl.replace(/\/store$/, ''))).filter((m) => driven.cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mails = (await readMailbox(e2e.stack.ses.endpoint)).filter((m) => driven.cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
     expect(repeated(mails.map((m) => m.mailId ?? '(no id)'))).toEqual({});
     const noticed = driven.cases.filter((c) => c.path !== 'persuasion');
     for (const c of noticed) expect(mails.filter((m) => m.mailId?.startsWith(`${c.id}#notice-`) && m.mailId.includes('#notice-copy'))).toHaveLength(1);

@@ -19,7 +19,8 @@ export interface ChildStackOptions {
  */
 export interface ChildStack {
   apiUrl: string;
-  mailStoreUrl: string;
+  /** The local SES (its mailbox as JSON at `/store`). */
+  mailEndpoint: string;
   process: ChildProcess;
   output(): string;
   /** SIGKILL to the whole process group: no shutdown code runs. */
@@ -75,7 +76,7 @@ export async function startChildStack(options: ChildStackOptions, timeoutMs = 90
   }
   return {
     apiUrl,
-    mailStoreUrl: `http://127.0.0.1:${options.mailPort}/store`,
+    mailEndpoint: `http://127.0.0.1:${options.mailPort}`,
     process: child,
     output: () => output,
     async kill() {
