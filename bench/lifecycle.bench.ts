@@ -46,6 +46,8 @@ export const lifecycleBenchmark: Benchmark = {
       if (broken.length) throw new Error(`${broken.length} history(ies) do not verify: ${JSON.stringify(broken.slice(0, 3).map((b) => b.detail))}`);
       const failures = verdicts.filter((v) => v.types.includes('TASK_FAILED') || v.types.includes('EMAIL_FAILED'));
       context.log(`${CASES} cases in ${driven.elapsedMs} ms (${driven.rounds} rounds, ${driven.actions} actions); ${failures.length} with a failed step or email`);
+      // Not a failed run (each such case is recorded, flagged and alerted), but worth seeing.
+      for (const v of failures.slice(0, 5)) context.log(`  ${v.id}: ${JSON.stringify(v.events.filter((e) => e.type === 'TASK_FAILED' || e.type === 'EMAIL_FAILED').map((e) => e.data))}`);
       return {
         'lifecycle.cases_per_s': { value: round(CASES / (driven.elapsedMs / 1000)), unit: 'cases/s' },
       };

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
@@ -66,6 +66,42 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
   }
 }
 
+/** Where a DynamoDB Local with a data folder notes its process id. */
+const PID_FILE = 'dynamodb-local.pid';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A DynamoDB Local left running on this data folder by a process that was killed outright (SIGKILL runs
+ * no exit handler, so the Java child outlives it) is stopped first: two would share the folder's files.
+ */
+async function stopLeftOver(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(dataDir, PID_FILE), 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  let command = '';
+  try {
+    command = execFileSync('ps', ['-p', String(pid), '-o', 'args='], { encoding: 'utf8' });
+  } catch {
+    return;
+  }
+  // Only the DynamoDB Local of this folder: the id may have been reused by another program since.
+  if (!command.includes('DynamoDBLocal.jar') || !command.includes(dataDir)) return;
+  process.kill(pid, 'SIGKILL');
+  for (const until = Date.now() + 5_000; isAlive(pid) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** Starts DynamoDB Local (Java) and resolves once it answers requests. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
@@ -83,6 +119,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   ];
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
+    await stopLeftOver(options.dataDir);
     args.push('-dbPath', options.dataDir);
   } else {
     args.push('-inMemory');
@@ -92,6 +129,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')));
   const endpoint = `http://127.0.0.1:${port}`;
+  const pidFile = options.dataDir ? path.join(options.dataDir, PID_FILE) : undefined;
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+  child.once('exit', () => {
+    if (!pidFile) return;
+    try {
+      // Unless a DynamoDB Local started on the folder since has noted itself there.
+      if (readFileSync(pidFile, 'utf8').trim() === String(child.pid)) rmSync(pidFile, { force: true });
+    } catch {
+      // Already gone.
+    }
+  });
   try {
     await waitUntilReady(endpoint, child, 30_000);
   } catch (error) {

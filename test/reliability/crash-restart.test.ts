@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -124,4 +125,44 @@ describe('the local stack killed mid-lifecycle and started again', () => {
     await stack.stop();
     stack = undefined;
   }, 240_000);
+});
+
+/** Process ids of the DynamoDB Local JVMs running on a data folder. */
+function dynamoDbLocalsOn(folder: string): number[] {
+  const lines = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  return lines.filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(folder)).map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+describe('the stack’s Node process killed alone', () => {
+  it('leaves a DynamoDB Local behind that the next start stops, so one runs on the data folder', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'rectify-orphan-'));
+    const ports = { port: await freePort(), mailPort: await freePort() };
+    let running: ChildStack | undefined;
+    try {
+      running = await startChildStack({ dataDir: folder, clockFactor: CLOCK_FACTOR, ...ports });
+      const [java] = dynamoDbLocalsOn(folder);
+      expect(java).toBeGreaterThan(0);
+      // kill -9 of the Node processes only (not the process group): no exit handler runs.
+      const group = execFileSync('ps', ['-A', '-o', 'pid=,pgid=,args='], { encoding: 'utf8' })
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter(([, pgid, command]) => Number(pgid) === running?.process.pid && !command?.includes('java'))
+        .map(([pid]) => Number(pid));
+      for (const pid of group) process.kill(pid, 'SIGKILL');
+      await eventually('the stack to be gone', async () => (running?.process.exitCode !== null || running?.process.signalCode !== null ? true : undefined));
+      expect(dynamoDbLocalsOn(folder)).toEqual([java]);
+
+      running = await startChildStack({ dataDir: folder, clockFactor: CLOCK_FACTOR, ...ports });
+      const after = dynamoDbLocalsOn(folder);
+      expect(after).toHaveLength(1);
+      expect(after).not.toContain(java);
+      await running.stop();
+      running = undefined;
+      expect(dynamoDbLocalsOn(folder)).toEqual([]);
+    } finally {
+      await running?.kill();
+      for (const pid of dynamoDbLocalsOn(folder)) process.kill(pid, 'SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
