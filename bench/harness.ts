@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDbLocal } from '../functions/local/dynamodb-local';
 import { dynamoDbClient, documentClient } from '../functions/shared/aws-clients';
 import { createTableInput } from '../functions/store/table';
@@ -39,4 +41,24 @@ export function percentile(sortedAscending: number[], p: number): number {
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+type PutRequests = Record<string, { PutRequest: { Item: Record<string, unknown> } }[]>;
+
+/** Writes items with BatchWriteItem, 25 a call and `inFlight` calls at once, until none is left unprocessed. */
+export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], inFlight: number): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let b = next++; b < batches.length; b = next++) {
+        let request: PutRequests | undefined = { [tableName]: batches[b]!.map((Item) => ({ PutRequest: { Item } })) };
+        while (request && Object.keys(request).length) {
+          const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
+          request = result.UnprocessedItems as PutRequests | undefined;
+        }
+      }
+    }),
+  );
 }

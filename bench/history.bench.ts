@@ -1,11 +1,10 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { applyEvent } from '../functions/domain/case-history';
 import { CaseStore } from '../functions/store/case-store';
 import { keys } from '../functions/store/table';
 import { reportedCase } from '../test/fixtures/cases';
 import type { Benchmark } from './harness';
-import { percentile, round } from './harness';
+import { batchWriteAll, percentile, round } from './harness';
 
 const HISTORY_EVENTS = 12;
 const QUERIES = 400;
@@ -15,15 +14,6 @@ async function fill(doc: ConstructorParameters<typeof CaseStore>[0], tableName: 
   const base = reportedCase();
   const items: Record<string, unknown>[] = [];
   let written = 0;
-  const flush = async (batch: Record<string, unknown>[]) => {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-      [tableName]: batch.map((Item) => ({ PutRequest: { Item } })),
-    };
-    while (request && Object.keys(request).length) {
-      const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-      request = result.UnprocessedItems as typeof request;
-    }
-  };
   const started = Date.now();
   for (let i = 0; i < count; i += 1) {
     const id = `C-20261101-${randomBytes(4).toString('hex').toUpperCase().slice(0, 6).replace(/[ILOU]/g, 'X')}${i}`;
@@ -32,12 +22,12 @@ async function fill(doc: ConstructorParameters<typeof CaseStore>[0], tableName: 
     items.push({ ...keys.event(id, 1), entity: 'event', ...base.event, caseId: id });
     if (items.length >= 100) {
       const chunk = items.splice(0, items.length);
-      await Promise.all([0, 25, 50, 75].map((offset) => flush(chunk.slice(offset, offset + 25))));
+      await batchWriteAll(doc, tableName, chunk, 4);
       written += chunk.length / 2;
       if (written % 20_000 === 0) log(`  ${written} cases written (${Math.round(written / ((Date.now() - started) / 1000))} cases/s)`);
     }
   }
-  for (let offset = 0; offset < items.length; offset += 25) await flush(items.slice(offset, offset + 25));
+  await batchWriteAll(doc, tableName, items, 4);
 }
 
 async function historyP50(store: CaseStore, caseId: string): Promise<number> {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { RectifyApi } from '../cli/api-client';
 import { importRows } from '../cli/import-survey';
 import type { SurveyRow } from '../cli/survey-file';
@@ -19,7 +18,7 @@ import { localAuth } from '../functions/local/local-auth';
 import { CaseStore } from '../functions/store/case-store';
 import { keys } from '../functions/store/table';
 import type { Benchmark, BenchContext } from './harness';
-import { round } from './harness';
+import { batchWriteAll, round } from './harness';
 import { CountingEngine } from './counting-engine';
 
 const ROWS = 400;
@@ -56,21 +55,8 @@ async function rawBatchRound(context: BenchContext, rows: SurveyRow[]): Promise<
       { ...keys.addressCase(addressKeyOf(row.submission.location), id), entity: 'address-case', caseId: id, reportedAt: record.reportedAt },
     ];
   });
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let b = next++; b < batches.length; b = next++) {
-        let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [tableName]: batches[b]!.map((Item) => ({ PutRequest: { Item } })) };
-        while (request && Object.keys(request).length) {
-          const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-          request = result.UnprocessedItems as typeof request;
-        }
-      }
-    }),
-  );
+  await batchWriteAll(doc, tableName, items, CONCURRENCY);
   return rows.length / ((performance.now() - started) / 1000);
 }
 
