@@ -27,6 +27,7 @@ let table: Awaited<ReturnType<typeof freshTable>>;
 let meter: ReturnType<typeof meteredStore>;
 let clients: Record<Role | 'anonymous', Client>;
 let targets: { id: string; status: CaseStatus }[];
+let states: CaseStates;
 
 beforeAll(async () => {
   table = await freshTable('hostile');
@@ -39,7 +40,7 @@ beforeAll(async () => {
     enforcer: await api.as('enforcer'),
     auditor: await api.as('auditor'),
   };
-  const states = new CaseStates(meter.store, () => api.clock.now());
+  states = new CaseStates(meter.store, () => api.clock.now());
   const statuses: CaseStatus[] = ['REPORTED', 'PERSUASION', 'NOTICE_ISSUED', 'AWAITING_INSPECTION', 'ESCALATED', 'ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED', 'CLOSED'];
   targets = [];
   for (const status of statuses) {
@@ -243,9 +244,13 @@ describe('bodies no generator is likely to find', () => {
       expectSafe(sent);
       expect(sent.answer.status).toBe(400);
     }
-    // Dates the schema accepts but the procedure cannot: a deadline ages away, a filing long past.
+    // Dates the schema accepts but the procedure cannot: a deadline ages away, a filing long past. The
+    // generated requests above may have extended or dismissed the shared NOTICE_ISSUED target, so this
+    // asks a case no other request has touched.
+    const untouched = await states.in('NOTICE_ISSUED');
+    targets.push({ id: untouched.id, status: untouched.status });
     for (const newDeadline of ['9999-12-31', '2100-01-01', '1900-01-01']) {
-      const sent = await send('officer', 'POST', `/cases/${targets.find((t) => t.status === 'NOTICE_ISSUED')?.id}/extensions`, { body: { newDeadline, reason: '申请延期', approver: '陈主任' } });
+      const sent = await send('officer', 'POST', `/cases/${untouched.id}/extensions`, { body: { newDeadline, reason: '申请延期', approver: '陈主任' } });
       expectSafe(sent);
       expect(sent.answer.status).toBe(400);
     }
