@@ -15,9 +15,12 @@ import { resolvePolicy } from '../domain/policy';
 import type { MailRecipients } from '../mail/recipients';
 import { parseMailRecipients } from '../mail/recipients';
 import type { RetryPolicy } from '../mail/ses-mailer';
+import type { SweepReport } from '../mail/mailer';
+import type { IntakeCheckReport } from '../app/unstarted-intakes';
+import { makeUnstartedIntakeCheck } from '../app/unstarted-intakes';
 import { SesMailer } from '../mail/ses-mailer';
-import type { SweepLoop } from '../mail/sweep-loop';
-import { startSweepLoop } from '../mail/sweep-loop';
+import type { SweepLoop } from './sweep-loop';
+import { startSweepLoop } from './sweep-loop';
 import { documentClient, dynamoDbClient, sesClient } from '../shared/aws-clients';
 import { CaseStore } from '../store/case-store';
 import { createTableInput } from '../store/table';
@@ -59,6 +62,8 @@ export interface LocalStackOptions {
   policy?: Policy;
   recipients?: MailRecipients;
   mailSweepIntervalMs?: number;
+  /** How often the stack looks for cases whose intake workflow never started (ms). */
+  intakeCheckIntervalMs?: number;
   /** The outbox's retry timings (tests shorten the backoff after an outage of the mail service). */
   mailRetry?: Partial<RetryPolicy>;
   /** Retry waits in the local engine (ms); Step Functions' back-off is for AWS. */
@@ -84,6 +89,8 @@ export interface LocalStack {
   demoCaseIds: string[];
   /** Executions that were open when the stack last stopped and run again now. */
   resumed: string[];
+  /** The periodic check that starts the intake of cases stored without a workflow. */
+  intakeCheck: SweepLoop<IntakeCheckReport>;
   health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
@@ -220,7 +227,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger,
       retry: options.mailRetry,
     });
-    const sweep: SweepLoop = startSweepLoop(mailer, {
+    const sweep: SweepLoop<SweepReport> = startSweepLoop(() => mailer.deliverPending(), {
       intervalMs: options.mailSweepIntervalMs ?? 2_000,
       onError: (error) => log(`warn mail sweep failed: ${String(error)}`),
     });
@@ -267,6 +274,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const resumed = await engine.resumeOpenExecutions();
     if (resumed.length) log(`info resumed ${resumed.length} open execution(s)`);
+    // After the resume, so only cases with no execution at all are started by the check.
+    const intakeCheck: SweepLoop<IntakeCheckReport> = startSweepLoop(makeUnstartedIntakeCheck(deps).startUnstarted, {
+      intervalMs: options.intakeCheckIntervalMs ?? 30_000,
+      onReport: (report) => {
+        if (report.started.length) log(`warn started the intake of ${report.started.length} case(s) left unstarted: ${report.started.join(', ')}`);
+      },
+      onError: (error) => log(`warn intake check failed: ${String(error)}`),
+    });
+    stops.push({ name: 'intake check', stop: () => intakeCheck.stop() });
     const demo = options.demoData === false ? { created: false, caseIds: [] } : await ensureDemoCases(makeCaseIntake(deps), dataDir, clock.now());
 
     return {
@@ -284,6 +300,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ses,
       demoCaseIds: demo.caseIds,
       resumed,
+      intakeCheck,
       health: () => checkHealth(health),
       stop: stopAll,
     };

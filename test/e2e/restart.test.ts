@@ -4,6 +4,7 @@ import path from 'node:path';
 import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
 import { DEMO_REPORTER_SUB } from '../../functions/local/demo-data';
 import { seedSubmission } from '../fixtures/submissions';
+import { CaseStates } from '../api/support/case-states';
 import type { E2eStack } from './support';
 import { eventually, mailbox, startE2eStack } from './support';
 
@@ -35,6 +36,12 @@ describe('stopping and starting the local stack again', () => {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await eventually('persuasion to start', async () => ((await reporter.get(`/cases/${id}`)).body.status === 'PERSUASION' ? true : undefined));
+
+    // A submission that died between storing its case and starting its workflow, never replayed.
+    const orphan = await new CaseStates(first.stack.store, () => first.stack.clock.now()).reported({
+      reporterSub: 'reporter-restart',
+      submission: { discoveredOn: shanghaiDateOf(first.stack.clock.now()), location: { subdistrict: '重启街道', community: '解放坡社区', address: '隆庆楼19号' } },
+    });
 
     await first.stop();
     const stoppedAt = JSON.parse(readFileSync(path.join(first.dataDir, 'clock.json'), 'utf8')) as { legalMs: number };
@@ -68,5 +75,13 @@ describe('stopping and starting the local stack again', () => {
       return answer.body.status === 'NOTICE_ISSUED' ? answer : undefined;
     });
     expect(noticed.body.notice.number).toMatch(/^RN-/);
+
+    // The new stack's intake check started the case its submission never started, and only that one.
+    const rescued = await eventually('the unstarted case to reach persuasion', async () => {
+      const answer = await sameReporter.get(`/cases/${orphan.id}`);
+      return answer.body.status === 'PERSUASION' ? answer : undefined;
+    });
+    expect(rescued.body.execution).toBe(`${orphan.id}--intake--1`);
+    expect((await second.stack.intakeCheck.runNow())?.started).toEqual([]);
   }, 120_000);
 });

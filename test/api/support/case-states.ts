@@ -47,6 +47,12 @@ export class CaseStates {
     return next;
   }
 
+  /** A case whose intake workflow failed at its first step: still REPORTED, flagged for a person. */
+  async failedAtIntake(): Promise<CaseRecord> {
+    const at = this.now().toISOString();
+    return this.step(await this.reported(), 'record-task-failure', SYSTEM, { attention: { reason: 'workflow step failed: States.Timeout', at } }, undefined, { error: 'States.Timeout', cause: '' });
+  }
+
   /** A step of the workflow waiting for a person, with its callback token on the case. */
   private async waitFor(record: CaseRecord, kind: 'persuasion-result' | 'inspection' | 'enforcement', token: string): Promise<CaseRecord> {
     const now = this.now().toISOString();

@@ -1,5 +1,5 @@
 import type { PendingMailSweeper, SweepReport } from '../../functions/mail/mailer';
-import { startSweepLoop } from '../../functions/mail/sweep-loop';
+import { startSweepLoop } from '../../functions/local/sweep-loop';
 
 const REPORT: SweepReport = { sent: 1, pending: 0, failed: 0, unconfirmed: 0 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +31,7 @@ describe('the local sweep loop', () => {
     fake.state.failNext = true;
     const reports: SweepReport[] = [];
     const errors: unknown[] = [];
-    const loop = startSweepLoop(fake.sweeper, { intervalMs: 10, onReport: (r) => reports.push(r), onError: (e) => errors.push(e) });
+    const loop = startSweepLoop(() => fake.sweeper.deliverPending(), { intervalMs: 10, onReport: (r) => reports.push(r), onError: (e) => errors.push(e) });
     expect(fake.state.calls).toBe(1);
     await pause(200);
     await loop.stop();
@@ -46,7 +46,7 @@ describe('the local sweep loop', () => {
 
   it('runNow joins a sweep in progress instead of starting a second one', async () => {
     const fake = fakeSweeper(40);
-    const loop = startSweepLoop(fake.sweeper, { intervalMs: 10_000 });
+    const loop = startSweepLoop(() => fake.sweeper.deliverPending(), { intervalMs: 10_000 });
     const [a, b] = await Promise.all([loop.runNow(), loop.runNow()]);
     expect([a, b]).toEqual([REPORT, REPORT]);
     expect(fake.state.calls).toBe(1);

@@ -1,26 +1,24 @@
-import type { PendingMailSweeper, SweepReport } from './mailer';
-
-export interface SweepLoop {
+export interface SweepLoop<R> {
   /** Runs a sweep now (or joins the one in progress) and resolves with its report. */
-  runNow(): Promise<SweepReport | undefined>;
+  runNow(): Promise<R | undefined>;
   /** Stops the loop; resolves once a sweep in progress has finished. */
   stop(): Promise<void>;
 }
 
 /**
- * The local stack's stand-in for the scheduled sweep: one sweep at start (emails a previous run left
- * pending), then one every `intervalMs`, never two at once. A failed sweep is reported and the loop goes on.
+ * The local stack's stand-in for a scheduled Lambda (the mail outbox sweep, the intake check): one sweep
+ * at start (what a previous run left behind), then one every `intervalMs`, never two at once. A failed
+ * sweep is reported and the loop goes on.
  */
-export function startSweepLoop(
-  sweeper: PendingMailSweeper,
-  options: { intervalMs: number; onReport?: (report: SweepReport) => void; onError?: (error: unknown) => void },
-): SweepLoop {
-  let running: Promise<SweepReport | undefined> | undefined;
+export function startSweepLoop<R>(
+  sweepOnce: () => Promise<R>,
+  options: { intervalMs: number; onReport?: (report: R) => void; onError?: (error: unknown) => void },
+): SweepLoop<R> {
+  let running: Promise<R | undefined> | undefined;
   let stopped = false;
-  const sweep = (): Promise<SweepReport | undefined> => {
+  const sweep = (): Promise<R | undefined> => {
     if (running) return running;
-    running = sweeper
-      .deliverPending()
+    running = sweepOnce()
       .then(
         (report) => {
           options.onReport?.(report);

@@ -1,0 +1,32 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import * as z from 'zod';
+import type { IntakeCheckReport } from '../app/unstarted-intakes';
+import { makeUnstartedIntakeCheck } from '../app/unstarted-intakes';
+import { systemClock } from '../domain/clock';
+import { documentClient } from '../shared/aws-clients';
+import { envPieces, parseEnv } from '../shared/env';
+import { CaseStore } from '../store/case-store';
+import { AwsWorkflowEngine, sfnClient } from '../workflow/aws-engine';
+
+const env = parseEnv(envPieces.table.extend(envPieces.stateMachine.shape));
+const logger = new Logger({ serviceName: 'rectify-intake-check' });
+const check = makeUnstartedIntakeCheck({
+  store: new CaseStore(documentClient(), env.TABLE_NAME),
+  engine: new AwsWorkflowEngine(sfnClient(), env.STATE_MACHINE_ARN),
+  clock: systemClock,
+  logger,
+});
+
+/** What the scheduler passes carries nothing the check needs, so any event (an EventBridge one) is accepted. */
+const scheduleEventSchema = z.unknown();
+
+/**
+ * Runs on a schedule: starts the intake workflow of every case a submission stored but could not start
+ * (its function died, or Step Functions was down, and the reporter never replayed the request).
+ */
+export async function handler(event: unknown): Promise<IntakeCheckReport> {
+  scheduleEventSchema.parse(event);
+  const report = await check.startUnstarted();
+  logger.info('intake check finished', { examined: report.examined, started: report.started.length, flagged: report.flagged });
+  return report;
+}

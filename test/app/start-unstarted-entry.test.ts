@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as z from 'zod';
+import { INTAKE_GRACE_MS } from '../../functions/app/unstarted-intakes';
+import { CaseStates } from '../api/support/case-states';
+import { freshTable } from '../support/table';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:rectify-test-case-lifecycle';
+const startExecutionSchema = z.object({ stateMachineArn: z.string(), name: z.string(), input: z.string() });
+
+/** An HTTP endpoint that answers StartExecution as Step Functions does, and records each call. */
+async function recordingStepFunctions() {
+  const calls: z.infer<typeof startExecutionSchema>[] = [];
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      if (request.headers['x-amz-target'] !== 'AWSStepFunctions.StartExecution') {
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnknownOperationException' }));
+        return;
+      }
+      const call = startExecutionSchema.parse(JSON.parse(body));
+      calls.push(call);
+      response
+        .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(JSON.stringify({ executionArn: `${call.stateMachineArn.replace(':stateMachine:', ':execution:')}:${call.name}`, startDate: Date.now() / 1000 }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+let table: Awaited<ReturnType<typeof freshTable>>;
+let stepFunctions: Awaited<ReturnType<typeof recordingStepFunctions>>;
+const environmentBefore = { STATE_MACHINE_ARN: process.env.STATE_MACHINE_ARN, AWS_ENDPOINT_URL_SFN: process.env.AWS_ENDPOINT_URL_SFN };
+
+beforeAll(async () => {
+  table = await freshTable('intake-check-entry');
+  stepFunctions = await recordingStepFunctions();
+  process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
+  process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.url;
+});
+
+afterAll(async () => {
+  for (const [name, value] of Object.entries(environmentBefore)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  await stepFunctions?.close();
+  await table?.drop();
+});
+
+describe('the scheduled intake check (Lambda entry)', () => {
+  it('starts the intake execution, by its deterministic name, of a case stored without one', async () => {
+    const lost = await new CaseStates(table.store, () => new Date(Date.now() - INTAKE_GRACE_MS - 60_000)).reported();
+    const justReported = await new CaseStates(table.store, () => new Date()).reported();
+    const { handler } = (await import('../../functions/intake/start-unstarted')) as { handler: (event: unknown) => Promise<{ started: string[] }> };
+
+    const report = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+
+    expect(report.started).toEqual([lost.id]);
+    expect(stepFunctions.calls).toEqual([{ stateMachineArn: STATE_MACHINE_ARN, name: `${lost.id}--intake--1`, input: JSON.stringify({ caseId: lost.id, phase: 'intake', round: 1 }) }]);
+    expect(stepFunctions.calls.map((c) => c.name)).not.toContain(`${justReported.id}--intake--1`);
+  });
+});
