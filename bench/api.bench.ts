@@ -105,7 +105,7 @@ async function rawRound(context: BenchContext, label: string): Promise<{ perSeco
           { Put: { TableName: tableName, Item: caseItem, ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName, Item: { ...keys.event(id, 1), entity: 'event', ...event }, ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName, Item: idempotency, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: tableName, Item: { ...keys.addressCase(addressKeyOf(submission.location), id), entity: 'address-case', caseId: id, reportedAt: record.reportedAt } } },
+          { Put: { TableName: tableName, Item: { ...keys.addressCases(addressKeyOf(submission.location)), entity: 'address-cases', count: 1, caseIds: [id] }, ConditionExpression: 'attribute_not_exists(PK)' } },
         ],
       }),
     );

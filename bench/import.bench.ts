@@ -52,7 +52,7 @@ async function rawBatchRound(context: BenchContext, rows: SurveyRow[]): Promise<
         createdAt: at.toISOString(),
         expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
       },
-      { ...keys.addressCase(addressKeyOf(row.submission.location), id), entity: 'address-case', caseId: id, reportedAt: record.reportedAt },
+      { ...keys.addressCases(addressKeyOf(row.submission.location)), entity: 'address-cases', count: 1, caseIds: [id] },
     ];
   });
   const started = performance.now();

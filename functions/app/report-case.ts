@@ -7,9 +7,8 @@ import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '../domain/
 import { caseId as caseIdSchema, caseSubmissionSchema } from '../domain/schemas';
 import { shanghaiDateOf } from '../domain/shanghai-time';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
-import { AlreadyExistsError, IdempotencyKeyTakenError } from '../store/errors';
-import type { IdempotencyRecord } from '../store/case-store';
-import { keys } from '../store/table';
+import { AddressCasesChangedError, AlreadyExistsError, IdempotencyKeyTakenError } from '../store/errors';
+import type { AddressCases, IdempotencyRecord } from '../store/case-store';
 import { executionName } from '../workflow/engine';
 import { startCaseWorkflow } from '../workflow/phases';
 import type { AppDeps } from './context';
@@ -26,6 +25,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
  * replay finishes its work instead of waiting for it.
  */
 export const IN_FLIGHT_TAKEOVER_MS = 5_000;
+/** Attempts at storing a case: a redrawn id, or the address's list read again after another report there. */
+const MAX_INTAKE_ATTEMPTS = 5;
 /** The intake phase is the first execution of every case. */
 export const INTAKE = { phase: 'intake', round: 1 } as const;
 
@@ -113,11 +114,10 @@ export function makeCaseIntake(deps: AppDeps) {
   const wallNow = deps.wallNow ?? Date.now;
   const random = deps.randomBytes ?? ((size: number) => nodeRandomBytes(size));
 
-  /** Open cases already reported at the same address; found with one Query on the address key. */
-  async function openCasesAt(addressKey: string): Promise<string[]> {
-    const ids = await store.caseIdsAtAddress(addressKey);
+  /** The cases on the address's list that are still open: possible duplicates of a new report there. */
+  async function openCasesAmong(known: AddressCases | undefined): Promise<string[]> {
     const open: string[] = [];
-    for (const id of ids) {
+    for (const id of known?.caseIds ?? []) {
       const existing = await store.getCase(id, { consistent: false });
       if (existing && !TERMINAL_STATUSES.includes(existing.status)) open.push(id);
     }
@@ -172,7 +172,10 @@ export function makeCaseIntake(deps: AppDeps) {
     const key = scopedIdempotencyKey(input.actor.sub, input.idempotencyKey);
     const requestHash = requestHashOf(input.submission);
     const addressKey = addressKeyOf(input.submission.location);
-    const possibleDuplicates = await callDependency('database', () => openCasesAt(addressKey));
+    // Most reports are the first at their address: presume so, and let the transaction check it. Only
+    // when it finds the address taken is its list read and each listed case's status looked at.
+    let known: AddressCases | undefined;
+    let possibleDuplicates: string[] = [];
     for (let attempt = 1; ; attempt += 1) {
       const now = clock.now();
       const id = newCaseId(shanghaiDateOf(now), random(6));
@@ -186,14 +189,18 @@ export function makeCaseIntake(deps: AppDeps) {
         createdAt: new Date(wall).toISOString(),
         expiresAt: Math.floor(wall / 1000) + IDEMPOTENCY_TTL_SECONDS,
       };
-      const addressItem = { ...keys.addressCase(addressKey, id), entity: 'address-case', caseId: id, reportedAt: record.reportedAt };
       try {
-        await callDependency('database', () => store.createCase(record, event, idempotency, { extraItems: [{ Put: { TableName: store.tableName, Item: addressItem } }] }));
+        await callDependency('database', () => store.createCase(record, event, idempotency, { address: { addressKey, known } }));
       } catch (error) {
         if (error instanceof IdempotencyKeyTakenError) return replay(key, requestHash);
         if (isTransactionConflict(error)) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
+        if (error instanceof AddressCasesChangedError && attempt < MAX_INTAKE_ATTEMPTS) {
+          known = await callDependency('database', () => store.addressCases(addressKey));
+          possibleDuplicates = await callDependency('database', () => openCasesAmong(known));
+          continue;
+        }
         // Two reports on one day drew the same six random characters: draw again.
-        if (error instanceof AlreadyExistsError && attempt < 3) continue;
+        if (error instanceof AlreadyExistsError && attempt < MAX_INTAKE_ATTEMPTS) continue;
         throw error;
       }
       if (possibleDuplicates.length) logger.info('possible duplicate reported', { caseId: id, possibleDuplicates });

@@ -6,7 +6,7 @@ import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
 import type { CaseStatus } from '../domain/vocabulary';
 import { TABLE, keys } from './table';
-import { AlreadyExistsError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
+import { AddressCasesChangedError, AlreadyExistsError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
 import { decodeCursor, encodeCursor } from './cursor';
 
 type Item = Record<string, unknown>;
@@ -50,6 +50,26 @@ export interface Page<T> {
 }
 
 /** Extra writes that must commit atomically with a case change (e.g. the notice counter). */
+/** How many of the cases reported at one address its item remembers (the most recent). */
+export const ADDRESS_CASES_KEPT = 25;
+
+export const addressCasesSchema = z.object({
+  /** Every case ever reported at the address; the item's version. */
+  count: z.number().int().min(1),
+  /** The most recent `ADDRESS_CASES_KEPT` of them, oldest first. */
+  caseIds: z.array(z.string()),
+});
+export type AddressCases = z.infer<typeof addressCasesSchema>;
+
+/**
+ * The address a new case is reported at, as the intake last read it: `known` undefined when it presumes
+ * no case was reported there before (the common case, checked by the transaction itself).
+ */
+export interface NewCaseAddress {
+  addressKey: string;
+  known?: AddressCases;
+}
+
 export interface CommitOptions {
   /** Take notice number `expected + 1` for `year`; fails as a conflict if someone took it first. */
   noticeCounter?: { year: number; expected: number };
@@ -101,10 +121,12 @@ export class CaseStore {
   }
 
   /**
-   * Creates a case: case item, first event and (when given) the idempotency record in one transaction.
-   * Throws IdempotencyKeyTakenError when the key exists, AlreadyExistsError when the case id does.
+   * Creates a case: case item, first event, (when given) the idempotency record and (when given) the
+   * address's list of cases, in one transaction. Throws IdempotencyKeyTakenError when the key exists,
+   * AddressCasesChangedError when the address's list is not as `address.known` says, AlreadyExistsError
+   * when the case id exists.
    */
-  async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord, options: Pick<CommitOptions, 'extraItems'> = {}): Promise<void> {
+  async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord, options: { address?: NewCaseAddress } = {}): Promise<void> {
     // Registered before the case, outside its transaction: concurrent reports from one community must
     // not conflict on a shared item, and an area registered without a case only reports zeros.
     await this.registerArea(record.location.subdistrict, record.location.community);
@@ -121,17 +143,38 @@ export class CaseStore {
         },
       });
     }
-    items.push(...(options.extraItems ?? []));
+    const addressAt = items.length;
+    if (options.address) items.push(this.addressCasesPut(options.address, record.id));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (isConditionFailure(error)) {
         const codes = reasonCodes(error);
         if (idempotency && codes[2] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError(idempotency.key);
+        // A report at the same address committing at the same moment shows as a conflict on its item.
+        const addressCode = options.address ? codes[addressAt] : undefined;
+        const keyInFlight = idempotency !== undefined && codes[2] === 'TransactionConflict';
+        if (options.address && (addressCode === 'ConditionalCheckFailed' || (addressCode === 'TransactionConflict' && !keyInFlight))) {
+          throw new AddressCasesChangedError(options.address.addressKey);
+        }
         if (codes.includes('ConditionalCheckFailed')) throw new AlreadyExistsError(`case ${record.id} already exists`);
       }
       throw error;
     }
+  }
+
+  /** The address's list with the new case added, if the list is still the one the intake read. */
+  private addressCasesPut({ addressKey, known }: NewCaseAddress, caseId: string): TransactItem {
+    const next: AddressCases = { count: (known?.count ?? 0) + 1, caseIds: [...(known?.caseIds ?? []), caseId].slice(-ADDRESS_CASES_KEPT) };
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.addressCases(addressKey), entity: 'address-cases', ...next },
+        ...(known
+          ? { ConditionExpression: '#count = :known', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':known': known.count } }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    };
   }
 
   /**
@@ -359,18 +402,10 @@ export class CaseStore {
     return areas;
   }
 
-  /** The ids of the cases ever reported at an address (see `keys.addressCase`), oldest first. */
-  async caseIdsAtAddress(addressKey: string, limit = 25): Promise<string[]> {
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.addressCase(addressKey, '').PK },
-        ProjectionExpression: 'caseId',
-        Limit: limit,
-      }),
-    );
-    return (result.Items ?? []).map((item) => z.object({ caseId: z.string() }).parse(item).caseId);
+  /** The cases reported at an address, or undefined when none was. */
+  async addressCases(addressKey: string): Promise<AddressCases | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.addressCases(addressKey), ConsistentRead: true }));
+    return result.Item ? addressCasesSchema.parse(stripKeys(result.Item)) : undefined;
   }
 
   /** Marks a case as needing a person's attention (a failed task, an overdue step). */

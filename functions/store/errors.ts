@@ -26,3 +26,11 @@ export class IdempotencyKeyTakenError extends Error {
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
+
+/** The address's list of cases changed since it was read (or exists when it was presumed new): read it again. */
+export class AddressCasesChangedError extends Error {
+  override readonly name = 'AddressCasesChangedError';
+  constructor(readonly addressKey: string) {
+    super(`the cases reported at address ${addressKey} changed while this case was being stored`);
+  }
+}

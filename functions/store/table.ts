@@ -70,8 +70,11 @@ export const keys = {
   idempotency: (key: string) => ({ PK: `IDEMP#${key}`, SK: 'IDEMP' }),
   noticeCounter: (year: number) => ({ PK: `COUNTER#NOTICE#${year}`, SK: 'COUNTER' }),
   attention: (id: string) => ({ PK: 'ATTENTION', SK: `CASE#${id}` }),
-  /** One item per case reported at an address (a digest of sub-district, community and address): duplicate checks are one Query. */
-  addressCase: (addressKey: string, id: string) => ({ PK: `ADDRESS#${addressKey}`, SK: `CASE#${id}` }),
+  /**
+   * The cases reported at an address (a digest of sub-district, community and address), written in the
+   * case's own transaction: the first report at an address checks for duplicates by that write alone.
+   */
+  addressCases: (addressKey: string) => ({ PK: `ADDRESS#${addressKey}`, SK: 'CASES' }),
   /** The registry of sub-districts and communities that have cases (reports enumerate it). */
   area: (subdistrict: string, community: string) => ({ PK: 'AREAS', SK: `${subdistrict}#${community}` }),
   /** An email in the outbox, kept beside its case so a case's emails are one Query. */

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CaseStore } from '../../functions/store/case-store';
 import { seedSubmission } from '../fixtures/submissions';
@@ -64,6 +64,36 @@ describe('dependency faults', () => {
       expect(answer.status).toBe(429);
       expect(answer.body).toMatchObject({ type: 'urn:rectify:problem:throttled', part: 'database' });
       expect(answer.headers.get('retry-after')).toBe('1');
+    } finally {
+      mock.restore();
+      await api.close();
+    }
+  });
+
+  it('stores a case again after a conflict on its address (another report there at the same moment), but answers a conflict on its key with 409', async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const mock = mockClient(doc);
+    const conflictAt = (index: number) =>
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [0, 1, 2, 3].map((i) => ({ Code: i === index ? 'TransactionConflict' : 'None' })),
+      });
+    mock.on(PutCommand).resolves({});
+    mock.on(GetCommand).resolves({});
+    mock.on(TransactWriteCommand).rejectsOnce(conflictAt(3)).resolves({});
+    const api = await startApiHarness({ deps: { store: new CaseStore(doc, 'rectify-conflicts') } });
+    try {
+      const reporter = await api.as('reporter', 'reporter-conflicts');
+      const stored = await reporter.post('/cases', seedSubmission(), { 'idempotency-key': randomUUID() });
+      expect(stored.status).toBe(201);
+      expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
+      expect(api.engine.executions).toEqual([`${stored.body.id}--intake--1`]);
+
+      mock.on(TransactWriteCommand).rejects(conflictAt(2));
+      const inFlight = await reporter.post('/cases', seedSubmission(), { 'idempotency-key': randomUUID() });
+      expect(inFlight.status).toBe(409);
+      expect(inFlight.body).toMatchObject({ type: 'urn:rectify:problem:request-in-flight' });
     } finally {
       mock.restore();
       await api.close();

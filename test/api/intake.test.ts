@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CaseStore } from '../../functions/store/case-store';
-import { IN_FLIGHT_TAKEOVER_MS, scopedIdempotencyKey } from '../../functions/app/report-case';
+import { IN_FLIGHT_TAKEOVER_MS, addressKeyOf, scopedIdempotencyKey } from '../../functions/app/report-case';
 import { seedSubmission } from '../fixtures/submissions';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';
@@ -146,6 +146,17 @@ describe('POST /cases', () => {
     await officer.post(`/cases/${second.body.id}/dismissal`, { reason: 'duplicate', explanation: '重复登记', duplicateOf: first.body.id });
     const third = await submit(reporter, randomUUID(), seedSubmission({ location: address }));
     expect(third.body.possibleDuplicates).toEqual([]);
+  });
+
+  it('lists as possible duplicates, of each of several concurrent reports at one new address, exactly the cases stored before it', async () => {
+    const location = { subdistrict: '小龙坎街道', community: '解放坡社区', address: `石小路${randomUUID().slice(0, 8)}号` };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => submit(reporter, randomUUID(), seedSubmission({ location }))));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    const stored = answers.map((a) => ({ id: a.body.id as string, duplicates: a.body.possibleDuplicates as string[] })).sort((a, b) => a.duplicates.length - b.duplicates.length);
+    // Each transaction stored its case only if the address's list was still the one it read, so the
+    // cases form one order in which each lists all that came before it.
+    stored.forEach((entry, i) => expect([...entry.duplicates].sort()).toEqual(stored.slice(0, i).map((e) => e.id).sort()));
+    expect((await api.store.addressCases(addressKeyOf(location)))?.caseIds.sort()).toEqual(stored.map((e) => e.id).sort());
   });
 
   it('answers 503 with Retry-After and writes nothing when DynamoDB cannot be reached', async () => {
