@@ -76,7 +76,7 @@ const median = (values: number[]) => percentile([...values].sort((a, b) => a - b
  * runs interleaved in one benchmark run.
  */
 export const infraBenchmark: Benchmark = {
-  name: 'bundle_kb.max + init_ms_over_node.max',
+  name: 'infra: bundle_kb.max + init_ms_over_node.max',
   async run(context) {
     const outdir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bundles-'));
     try {

@@ -1,6 +1,8 @@
 import type { Node } from 'constructs';
 import * as z from 'zod';
-import { calendarFileSchema } from '../functions/domain/china-calendar';
+import { assertPolicyFitsWorkflow } from '../functions/app/procedure';
+import { calendarFileSchema, chinaCalendar } from '../functions/domain/china-calendar';
+import type { Policy } from '../functions/domain/policy';
 import { resolvePolicy } from '../functions/domain/policy';
 
 /**
@@ -87,12 +89,23 @@ export const configSchema = z
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
   .superRefine((config, context) => {
+    let policy: Policy | undefined;
     try {
-      resolvePolicy(config.policy);
+      policy = resolvePolicy(config.policy);
     } catch (error) {
       const issues = error instanceof z.ZodError ? error.issues : [];
       for (const issue of issues) context.addIssue({ code: 'custom', path: ['policy', ...issue.path], message: issue.message });
       if (!issues.length) context.addIssue({ code: 'custom', path: ['policy'], message: String(error) });
+    }
+    // The functions receive exactly this policy and these calendar years, so a policy under which a
+    // phase could outlive one Step Functions execution is refused here, before anything is deployed,
+    // rather than by every task function's cold start.
+    if (policy) {
+      try {
+        assertPolicyFitsWorkflow(policy, chinaCalendar(config.calendarYears));
+      } catch (error) {
+        context.addIssue({ code: 'custom', path: ['policy'], message: error instanceof Error ? error.message : String(error) });
+      }
     }
     const identity = config.senderIdentity;
     if (identity && !identity.includes('@')) {

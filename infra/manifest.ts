@@ -1,7 +1,12 @@
 import type { EnvGroup, Manifest } from './manifest-types';
 
-/** Every task builds the same dependencies at cold start (functions/tasks/deps-from-env.ts). */
-const TASK_ENV: readonly EnvGroup[] = ['deadlines', 'stateMachine', 'links', 'mail'];
+/**
+ * What a task reads at cold start (functions/tasks/deps-from-env.ts): every task the policy and calendar;
+ * a task that sends mail the mail configuration; a task that starts executions or answers its callback
+ * the state machine.
+ */
+const TASK_ENV: readonly EnvGroup[] = ['deadlines'];
+const MAILING_TASK_ENV: readonly EnvGroup[] = ['deadlines', 'links', 'mail'];
 
 /**
  * Every Lambda entry of Rectify with what it serves and exactly what it may do. A template test fails
@@ -18,7 +23,6 @@ export const MANIFEST: Manifest = {
       description: 'GET /health: whether the table answers',
       routes: [{ method: 'GET', path: '/health', public: true }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'api',
@@ -36,7 +40,7 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases', requiredHeaders: ['Idempotency-Key'] }],
       table: 'read-write',
       workflow: ['StartExecution'],
-      env: ['deadlines', 'stateMachine'],
+      env: ['stateMachine'],
     },
     {
       kind: 'api',
@@ -45,7 +49,6 @@ export const MANIFEST: Manifest = {
       description: 'GET /cases: cases by sub-district, status or overdue deadline',
       routes: [{ method: 'GET', path: '/cases' }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'api',
@@ -54,7 +57,6 @@ export const MANIFEST: Manifest = {
       description: 'GET /cases/{id}: one case',
       routes: [{ method: 'GET', path: '/cases/{id}' }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'api',
@@ -63,7 +65,6 @@ export const MANIFEST: Manifest = {
       description: "GET /cases/{id}/history: a case's hash-chained history",
       routes: [{ method: 'GET', path: '/cases/{id}/history' }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'api',
@@ -133,7 +134,6 @@ export const MANIFEST: Manifest = {
       description: 'GET /cases/export: a filtered case list as CSV or JSON (read-only)',
       routes: [{ method: 'GET', path: '/cases/export' }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'api',
@@ -142,7 +142,6 @@ export const MANIFEST: Manifest = {
       description: 'GET /cases/{id}/history/export: a case chronology as CSV or JSON (read-only)',
       routes: [{ method: 'GET', path: '/cases/{id}/history/export' }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'api',
@@ -151,7 +150,6 @@ export const MANIFEST: Manifest = {
       description: 'GET /reports/summary: the work-summary figures (read-only)',
       routes: [{ method: 'GET', path: '/reports/summary' }],
       table: 'read',
-      env: ['deadlines'],
     },
     {
       kind: 'task',
@@ -161,7 +159,7 @@ export const MANIFEST: Manifest = {
       substitution: 'IssueNoticeFunctionArn',
       table: 'read-write',
       sendsMail: true,
-      env: TASK_ENV,
+      env: MAILING_TASK_ENV,
     },
     {
       kind: 'task',
@@ -171,7 +169,7 @@ export const MANIFEST: Manifest = {
       substitution: 'SendReminderFunctionArn',
       table: 'read-write',
       sendsMail: true,
-      env: TASK_ENV,
+      env: MAILING_TASK_ENV,
     },
     {
       kind: 'task',
@@ -190,7 +188,7 @@ export const MANIFEST: Manifest = {
       substitution: 'OpenCallbackFunctionArn',
       table: 'read-write',
       workflow: ['SendTaskSuccess'],
-      env: TASK_ENV,
+      env: ['deadlines', 'stateMachine'],
     },
     {
       kind: 'task',
@@ -200,7 +198,7 @@ export const MANIFEST: Manifest = {
       substitution: 'RecordOverdueFunctionArn',
       table: 'read-write',
       sendsMail: true,
-      env: TASK_ENV,
+      env: MAILING_TASK_ENV,
     },
     {
       kind: 'task',
@@ -210,7 +208,7 @@ export const MANIFEST: Manifest = {
       substitution: 'EscalateFunctionArn',
       table: 'read-write',
       sendsMail: true,
-      env: TASK_ENV,
+      env: MAILING_TASK_ENV,
     },
     {
       kind: 'task',
@@ -221,7 +219,7 @@ export const MANIFEST: Manifest = {
       table: 'read-write',
       sendsMail: true,
       workflow: ['StartExecution'],
-      env: TASK_ENV,
+      env: ['deadlines', 'stateMachine', 'links', 'mail'],
     },
     {
       kind: 'task',
@@ -240,7 +238,7 @@ export const MANIFEST: Manifest = {
       substitution: 'ScheduleEnforcementFunctionArn',
       table: 'read-write',
       sendsMail: true,
-      env: TASK_ENV,
+      env: MAILING_TASK_ENV,
     },
     {
       kind: 'task',
@@ -259,7 +257,7 @@ export const MANIFEST: Manifest = {
       substitution: 'RecordFailureFunctionArn',
       table: 'read-write',
       sendsMail: true,
-      env: TASK_ENV,
+      env: MAILING_TASK_ENV,
     },
     {
       kind: 'mail',

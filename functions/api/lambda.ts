@@ -1,28 +1,38 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { calendarFileSchema, chinaCalendar } from '../domain/china-calendar';
+import type { WorkingCalendar } from '../domain/calendar';
 import { systemClock } from '../domain/clock';
-import { resolvePolicy } from '../domain/policy';
+import type { Policy } from '../domain/policy';
+import type { Mailer } from '../mail/mailer';
 import { documentClient } from '../shared/aws-clients';
-import { envPieces, parseEnv, parseJsonEnv } from '../shared/env';
+import type { Deadlines } from '../shared/deadlines';
+import { envPieces, parseEnv } from '../shared/env';
+import { refusing } from '../shared/refusing';
 import { CaseStore } from '../store/case-store';
-import { mailerFromEnv } from '../mail/from-env';
 import { keys } from '../store/table';
 import type { WorkflowEngine } from '../workflow/engine';
-import { AwsWorkflowEngine, sfnClient } from '../workflow/aws-engine';
-import type { ProxyHandler } from './handler';
+import type { Operation, ProxyHandler } from './handler';
 import { makeRouteHandler } from './handler';
 import type { ApiDeps } from './operations';
-import { makeOperations, openApiOperation } from './operations';
 import type { AnyRoute } from './routes';
-import { ROUTES, getOpenApi } from './routes';
 
-/** What every API function reads at cold start; write routes also need the state machine. */
-export const apiReadEnvSchema = envPieces.table.extend(envPieces.policy.shape).extend(envPieces.calendar.shape);
-export const apiWriteEnvSchema = apiReadEnvSchema.extend(envPieces.stateMachine.shape);
+/**
+ * What an API function builds beyond the case table, each from its own environment. A handler names
+ * only the ones its route uses, so its bundle carries only those clients and libraries — and its
+ * manifest entry gives it only that configuration and those permissions (test/infra/entry-ports.test.ts
+ * holds the two together).
+ */
+export interface ApiPorts {
+  /** Routes that start, answer or stop workflow executions (`workflowEngineFromEnv`: STATE_MACHINE_ARN). */
+  engine?: (env: NodeJS.ProcessEnv) => WorkflowEngine;
+  /** Routes whose services compute deadlines (`deadlinesFromEnv`: POLICY_JSON, CALENDAR_JSON). */
+  deadlines?: (env: NodeJS.ProcessEnv) => Deadlines;
+  /** Routes that send email themselves (`mailerFromEnv`: the mail configuration and SES). */
+  mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
+}
 
-/** Read routes never touch the workflow; their functions have no Step Functions permission either. */
+/** Routes without an engine port never touch the workflow; their functions have no Step Functions permission either. */
 const noEngine: WorkflowEngine = {
   startExecution: () => Promise.reject(new Error('this function has no workflow engine')),
   sendTaskSuccess: () => Promise.reject(new Error('this function has no workflow engine')),
@@ -30,48 +40,33 @@ const noEngine: WorkflowEngine = {
   stopExecution: () => Promise.reject(new Error('this function has no workflow engine')),
 };
 
+const NO_DEADLINES = 'this function computes no deadlines: it was given no policy or calendar (add the deadlines port to its handler and env "deadlines" to its manifest entry)';
+
 /**
  * The dependencies an API function builds once, at module scope: SDK clients with timeouts, the
- * district's policy and calendar, the real clock. A missing or malformed variable fails the cold start
- * with its name.
+ * district's policy and calendar where the route computes deadlines, the real clock. A missing or
+ * malformed variable fails the cold start with its name.
  */
-export function apiDepsFromEnv(options: { writes: boolean; sendsMail?: boolean }, env: NodeJS.ProcessEnv = process.env): ApiDeps {
-  const settings = parseEnv(apiReadEnvSchema, env);
-  const policy = (() => {
-    try {
-      return resolvePolicy(parseJsonEnv('POLICY_JSON', settings.POLICY_JSON, z.record(z.string(), z.unknown())));
-    } catch (error) {
-      throw new Error(`invalid environment: POLICY_JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  })();
-  const calendar = chinaCalendar(parseJsonEnv('CALENDAR_JSON', settings.CALENDAR_JSON, calendarFileSchema));
-  const engine = options.writes ? new AwsWorkflowEngine(sfnClient(), parseEnv(apiWriteEnvSchema, env).STATE_MACHINE_ARN) : noEngine;
+export function apiDepsFromEnv(ports: ApiPorts, env: NodeJS.ProcessEnv = process.env): ApiDeps {
+  const settings = parseEnv(envPieces.table, env);
+  const deadlines = ports.deadlines?.(env);
+  const engine = ports.engine?.(env) ?? noEngine;
   const doc = documentClient();
-  const store = new CaseStore(doc, settings.TABLE_NAME);
   return {
-    store,
+    store: new CaseStore(doc, settings.TABLE_NAME),
     engine,
     clock: systemClock,
-    calendar,
-    policy,
+    calendar: deadlines?.calendar ?? refusing<WorkingCalendar>(NO_DEADLINES),
+    policy: deadlines?.policy ?? refusing<Policy>(NO_DEADLINES),
     logger: new Logger({ serviceName: 'rectify-api' }),
-    ...(options.sendsMail ? { mailer: mailerFromEnv(env) } : {}),
+    ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
     health: { dynamodb: async () => void (await doc.send(new GetCommand({ TableName: settings.TABLE_NAME, Key: keys.case('health-check') }))) },
   };
 }
 
-/** The Lambda handler of one route, with its dependencies from the environment. */
-export function apiHandler(operationId: AnyRoute['operationId']): ProxyHandler {
-  const route = ROUTES.find((r) => r.operationId === operationId) as AnyRoute | undefined;
-  if (!route) throw new Error(`no route ${operationId}`);
-  const deps = apiDepsFromEnv({ writes: !route.access.public && route.access.writes, sendsMail: route.sendsMail === true });
-  const operation = (makeOperations(deps) as unknown as Record<string, Parameters<typeof makeRouteHandler>[1]>)[operationId];
-  if (!operation) throw new Error(`route ${operationId} has no operation`);
-  return makeRouteHandler(route, operation, { clock: deps.clock, logger: deps.logger });
-}
-
-/** `GET /openapi.json` needs no table, no engine and no configuration. */
-export function openApiHandler(): ProxyHandler {
-  return makeRouteHandler(getOpenApi, openApiOperation, { clock: systemClock });
+/** The Lambda handler of one route: its operation, with the dependencies its ports build from the environment. */
+export function apiHandler<R extends AnyRoute>(route: R, makeOperation: (deps: ApiDeps) => Operation<R>, ports: ApiPorts = {}): ProxyHandler {
+  const deps = apiDepsFromEnv(ports);
+  return makeRouteHandler(route, makeOperation(deps), { clock: deps.clock, logger: deps.logger });
 }

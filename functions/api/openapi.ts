@@ -14,7 +14,8 @@ import {
 } from '../domain/schemas';
 import { caseSummarySchema } from '../store/case-store';
 import { problemSchema } from './problem';
-import type { AnyRoute } from './routes';
+import type { Operation } from './handler';
+import type { AnyRoute, getOpenApi } from './routes';
 import { ROUTES } from './routes';
 
 const ERROR_RESPONSES = {
@@ -146,3 +147,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES, optio
     ],
   });
 }
+
+let openApiDocument: unknown;
+
+/** `GET /openapi.json`: generated once per process from the route table. */
+export const openApiOperation: Operation<typeof getOpenApi> = async () => {
+  openApiDocument ??= buildOpenApiDocument();
+  return { statusCode: 200, body: openApiDocument, headers: { 'cache-control': 'public, max-age=300' } };
+};

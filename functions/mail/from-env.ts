@@ -14,16 +14,19 @@ export const mailEnvSchema = envPieces.table.extend(envPieces.links.shape).exten
 /**
  * The mailer a Lambda entry builds at module scope from its environment: SES and DynamoDB clients with
  * timeouts. A missing or invalid mail configuration throws here, failing the cold start with its name.
+ * A function that already has a DynamoDB document client passes it as `overrides.doc`, so one client
+ * serves the case store and the outbox.
  */
 export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SesMailerDeps> = {}): SesMailer {
   const settings = parseEnv(mailEnvSchema, env);
+  const recipients = mailRecipientsFromEnv(env);
   return new SesMailer({
-    doc: documentClient(),
-    ses: sesClient(),
     tableName: settings.TABLE_NAME,
     caseLinkBaseUrl: settings.CASE_LINK_BASE_URL,
-    recipients: mailRecipientsFromEnv(env),
+    recipients,
     ...(settings.MAIL_CONFIGURATION_SET ? { configurationSetName: settings.MAIL_CONFIGURATION_SET } : {}),
     ...overrides,
+    doc: overrides.doc ?? documentClient(),
+    ses: overrides.ses ?? sesClient(),
   });
 }

@@ -1,20 +1,32 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
-import { chinaCalendar, calendarFileSchema } from '../domain/china-calendar';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../domain/clock';
-import { resolvePolicy } from '../domain/policy';
-import { assertPolicyFitsWorkflow } from '../app/procedure';
-import { mailerFromEnv } from '../mail/from-env';
 import type { Mailer } from '../mail/mailer';
 import { documentClient } from '../shared/aws-clients';
-import { envPieces, parseEnv, parseJsonEnv } from '../shared/env';
+import { deadlinesEnvSchema, deadlinesFromEnv } from '../shared/deadlines';
+import { envPieces, parseEnv } from '../shared/env';
 import { CaseStore } from '../store/case-store';
-import { AwsWorkflowEngine, sfnClient } from '../workflow/aws-engine';
 import type { WorkflowEngine } from '../workflow/engine';
 import type { TaskPermission } from './registry';
 import type { TaskDeps } from './task-kit';
 
-export const taskEnvSchema = envPieces.table.extend(envPieces.policy.shape).extend(envPieces.calendar.shape);
+export const taskEnvSchema = envPieces.table.extend(deadlinesEnvSchema.shape);
+
+/**
+ * What a task function may build beyond the case table, policy and calendar, each from its own
+ * environment: the mailer (`mailerFromEnv`) for `send-mail`, the Step Functions engine
+ * (`workflowEngineFromEnv`) for `start-execution` and `send-task-success`. An entry names only the ports
+ * its permissions need, so its bundle carries only those clients.
+ */
+export interface TaskPorts {
+  mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
+  engine?: (env: NodeJS.ProcessEnv) => WorkflowEngine;
+}
+
+/** The permissions the given ports can serve: asking for another is a type error in the entry. */
+export type PermissionsServedBy<P extends TaskPorts> =
+  | (P extends { mailer: NonNullable<TaskPorts['mailer']> } ? 'send-mail' : never)
+  | (P extends { engine: NonNullable<TaskPorts['engine']> } ? 'start-execution' | 'send-task-success' : never);
 
 function refusing(what: string): never {
   throw new Error(`this task function was not given ${what}; add it to its permissions in functions/tasks/registry.ts`);
@@ -30,30 +42,28 @@ const noEngine: WorkflowEngine = {
 };
 
 /**
- * The dependencies a task's Lambda entry builds once, at module scope, from its environment, given what
- * the function may do (its permissions in the registry). A missing or malformed variable — or a policy
- * whose periods would make a phase outlive one execution — fails the cold start with its name.
+ * `taskDepsWith(ports)(permissions)`: the dependencies a task's Lambda entry builds once, at module
+ * scope, from its environment, given what the function may do (its permissions in the registry). A
+ * missing or malformed variable fails the cold start with its name. Whether the policy's periods fit one
+ * workflow execution is checked before deployment, when the stack is synthesized (infra/config.ts), and
+ * by the local engine when it starts.
  */
-export function taskDepsFromEnv(permissions: readonly TaskPermission[], env: NodeJS.ProcessEnv = process.env): TaskDeps {
-  const settings = parseEnv(taskEnvSchema, env);
-  const overrides = parseJsonEnv('POLICY_JSON', settings.POLICY_JSON, z.record(z.string(), z.unknown()));
-  const policy = (() => {
-    try {
-      return resolvePolicy(overrides);
-    } catch (error) {
-      throw new Error(`invalid environment: POLICY_JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  })();
-  const calendar = chinaCalendar(parseJsonEnv('CALENDAR_JSON', settings.CALENDAR_JSON, calendarFileSchema));
-  assertPolicyFitsWorkflow(policy, calendar);
-  const usesEngine = permissions.includes('start-execution') || permissions.includes('send-task-success');
-  return {
-    store: new CaseStore(documentClient(), settings.TABLE_NAME),
-    mailer: permissions.includes('send-mail') ? mailerFromEnv(env) : noMailer,
-    clock: systemClock,
-    calendar,
-    policy,
-    engine: usesEngine ? new AwsWorkflowEngine(sfnClient(), parseEnv(envPieces.stateMachine, env).STATE_MACHINE_ARN) : noEngine,
-    logger: new Logger({ serviceName: 'rectify-workflow' }),
+export function taskDepsWith<P extends TaskPorts>(ports: P) {
+  return (permissions: readonly PermissionsServedBy<P>[], env: NodeJS.ProcessEnv = process.env): TaskDeps => {
+    const granted: readonly TaskPermission[] = permissions;
+    const settings = parseEnv(taskEnvSchema, env);
+    const { policy, calendar } = deadlinesFromEnv(env);
+    const usesEngine = granted.includes('start-execution') || granted.includes('send-task-success');
+    const doc = documentClient();
+    const engine = usesEngine ? (ports.engine ?? (() => refusing('the workflow engine')))(env) : noEngine;
+    return {
+      store: new CaseStore(doc, settings.TABLE_NAME),
+      mailer: granted.includes('send-mail') ? (ports.mailer ?? (() => refusing('mail')))(env, { doc }) : noMailer,
+      clock: systemClock,
+      calendar,
+      policy,
+      engine,
+      logger: new Logger({ serviceName: 'rectify-workflow' }),
+    };
   };
 }

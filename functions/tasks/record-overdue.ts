@@ -1,5 +1,8 @@
-import { taskDepsFromEnv } from './deps-from-env';
+import { mailerFromEnv } from '../mail/from-env';
+import { taskDepsWith } from './deps-from-env';
 import { makeRecordOverdueHandler } from './steps/callbacks';
+
+const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv });
 
 /** Workflow task: Record an overdue inspection or demolition. */
 export const handler = makeRecordOverdueHandler(taskDepsFromEnv(['send-mail']));

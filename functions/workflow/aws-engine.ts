@@ -1,11 +1,20 @@
 import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { REQUEST_HANDLER } from '../shared/aws-clients';
+import { envPieces, parseEnv } from '../shared/env';
 import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
 import { executionName } from './engine';
 
 /** A Step Functions client with the same connection and request timeouts as every other client. */
 export function sfnClient(options: { maxAttempts?: number } = {}): SFNClient {
   return new SFNClient({ maxAttempts: options.maxAttempts ?? 3, requestHandler: REQUEST_HANDLER });
+}
+
+/**
+ * The engine a function that starts, answers or stops executions builds at cold start: its client and
+ * `STATE_MACHINE_ARN`, whose absence (or a malformed ARN) fails the cold start with its name.
+ */
+export function workflowEngineFromEnv(env: NodeJS.ProcessEnv = process.env): AwsWorkflowEngine {
+  return new AwsWorkflowEngine(sfnClient(), parseEnv(envPieces.stateMachine, env).STATE_MACHINE_ARN);
 }
 
 /** Errors that mean the waiting step is gone: it timed out, its execution ended, or the token is unknown. */

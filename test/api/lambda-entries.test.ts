@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ROUTES } from '../../functions/api/routes';
 import { apiDepsFromEnv } from '../../functions/api/lambda';
+import { deadlinesFromEnv } from '../../functions/shared/deadlines';
+import { workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
 import { freshTable } from '../support/table';
 import { seedSubmission } from '../fixtures/submissions';
 import { CaseStates } from './support/case-states';
@@ -87,8 +89,8 @@ describe('Lambda entries', () => {
   });
 
   it('fail the cold start naming a missing variable', () => {
-    expect(() => apiDepsFromEnv({ writes: true }, { TABLE_NAME: 'rectify' })).toThrow(/STATE_MACHINE_ARN/);
-    expect(() => apiDepsFromEnv({ writes: false }, {})).toThrow(/TABLE_NAME/);
-    expect(() => apiDepsFromEnv({ writes: false }, { TABLE_NAME: 'rectify', POLICY_JSON: '{"extensions":{"maxCount":99}}' })).toThrow(/POLICY_JSON/);
+    expect(() => apiDepsFromEnv({ engine: workflowEngineFromEnv }, { TABLE_NAME: 'rectify' })).toThrow(/STATE_MACHINE_ARN/);
+    expect(() => apiDepsFromEnv({}, {})).toThrow(/TABLE_NAME/);
+    expect(() => apiDepsFromEnv({ deadlines: deadlinesFromEnv }, { TABLE_NAME: 'rectify', POLICY_JSON: '{"extensions":{"maxCount":99}}' })).toThrow(/POLICY_JSON/);
   });
 });

@@ -1,5 +1,5 @@
 import { parseConfig } from '../../infra/config';
-import { cdkJsonContext } from '../../infra/rectify-app';
+import { cdkJsonContext, createRectifyApp } from '../../infra/rectify-app';
 
 const minimal = { stage: 'prod', senderAddress: 'rectify@example.gov.cn', fallbackRecipients: ['district@example.gov.cn'] };
 
@@ -60,6 +60,13 @@ describe('the deployment configuration', () => {
     ['senderIdentity (address)', { senderIdentity: 'someone@example.gov.cn' }, /senderIdentity: an address identity must be the sender address itself/],
   ])('names the bad key: %s', (_label, change, message) => {
     expect(() => parseConfig({ ...minimal, ...change })).toThrow(message);
+  });
+
+  it('refuses, before anything is deployed, a policy under which a phase could outlive one workflow execution', () => {
+    const tooLong = { litigationWindow: { amount: 12, unit: 'months' } };
+    expect(() => parseConfig({ ...minimal, policy: tooLong })).toThrow(/policy: policy makes a workflow phase too long for one execution .*enforcement \d+ days/);
+    // The synth reads the same configuration: the app is never built with such a policy.
+    expect(() => createRectifyApp({ nag: false, cloudFormationValidation: false, context: { ...cdkJsonContext(), policy: tooLong } })).toThrow(/too long for one execution/);
   });
 
   it('accepts a sender on the identity domain or a subdomain of it', () => {

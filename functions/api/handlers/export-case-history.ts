@@ -1,4 +1,6 @@
 import { apiHandler } from '../lambda';
+import { auditOperations } from '../operations/audit';
+import { exportCaseHistory } from '../routes';
 
 /** GET /cases/{id}/history/export: a case chronology as CSV or JSON */
-export const handler = apiHandler('exportCaseHistory');
+export const handler = apiHandler(exportCaseHistory, (deps) => auditOperations(deps).exportCaseHistory);

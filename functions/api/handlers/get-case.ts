@@ -1,4 +1,6 @@
 import { apiHandler } from '../lambda';
+import { queryOperations } from '../operations/queries';
+import { getCase } from '../routes';
 
 /** GET /cases/{id}: one case. */
-export const handler = apiHandler('getCase');
+export const handler = apiHandler(getCase, (deps) => queryOperations(deps).getCase);

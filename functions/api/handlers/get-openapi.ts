@@ -1,4 +1,7 @@
-import { openApiHandler } from '../lambda';
+import { systemClock } from '../../domain/clock';
+import { makeRouteHandler } from '../handler';
+import { openApiOperation } from '../openapi';
+import { getOpenApi } from '../routes';
 
-/** GET /openapi.json: the API described in OpenAPI 3.1. */
-export const handler = openApiHandler();
+/** GET /openapi.json: the API described in OpenAPI 3.1; it needs no table, no engine and no configuration. */
+export const handler = makeRouteHandler(getOpenApi, openApiOperation, { clock: systemClock });

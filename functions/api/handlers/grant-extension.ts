@@ -1,4 +1,8 @@
+import { deadlinesFromEnv } from '../../shared/deadlines';
+import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
+import { actionOperations } from '../operations/actions';
+import { grantExtension } from '../routes';
 
 /** POST /cases/{id}/extensions: a later notice deadline (延期). */
-export const handler = apiHandler('grantExtension');
+export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });

@@ -1,4 +1,6 @@
 import { apiHandler } from '../lambda';
+import { healthOperation } from '../operations/health';
+import { getHealth } from '../routes';
 
 /** GET /health: whether the table answers. */
-export const handler = apiHandler('getHealth');
+export const handler = apiHandler(getHealth, healthOperation);

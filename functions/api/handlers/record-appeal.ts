@@ -1,4 +1,9 @@
+import { mailerFromEnv } from '../../mail/from-env';
+import { deadlinesFromEnv } from '../../shared/deadlines';
+import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
+import { actionOperations } from '../operations/actions';
+import { recordAppeal } from '../routes';
 
 /** POST /cases/{id}/appeals: an appeal filed or resolved (复议/诉讼). */
-export const handler = apiHandler('recordAppeal');
+export const handler = apiHandler(recordAppeal, (deps) => actionOperations(deps).recordAppeal, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv, mailer: mailerFromEnv });

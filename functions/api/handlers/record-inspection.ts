@@ -1,4 +1,8 @@
+import { deadlinesFromEnv } from '../../shared/deadlines';
+import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
+import { actionOperations } from '../operations/actions';
+import { recordInspection } from '../routes';
 
 /** POST /cases/{id}/inspections: an inspection result (复查). */
-export const handler = apiHandler('recordInspection');
+export const handler = apiHandler(recordInspection, (deps) => actionOperations(deps).recordInspection, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });

@@ -1,0 +1,27 @@
+import { makeCaseQueries } from '../../app/case-queries';
+import type { Operation } from '../handler';
+import { requireViewer } from '../handler';
+import type * as routes from '../routes';
+import { caseResult } from './case-result';
+import type { ApiDeps } from './index';
+
+/** `GET /cases/{id}`, `GET /cases` and `GET /cases/{id}/history`. */
+export function queryOperations(deps: ApiDeps): {
+  getCase: Operation<typeof routes.getCase>;
+  listCases: Operation<typeof routes.listCases>;
+  getCaseHistory: Operation<typeof routes.getCaseHistory>;
+} {
+  const queries = makeCaseQueries(deps);
+  return {
+    getCase: async (input) => caseResult(await queries.getCase(requireViewer(input), input.params.id)),
+    listCases: async (input) => {
+      const { overdue, ...filter } = input.query;
+      const page = await queries.listCases(requireViewer(input), { ...filter, overdue: overdue === 'true' });
+      return { statusCode: 200, body: page };
+    },
+    getCaseHistory: async (input) => {
+      const page = await queries.history(requireViewer(input), input.params.id, { cursor: input.query.cursor, limit: input.query.limit, verify: input.query.verify === 'true' });
+      return { statusCode: 200, body: page };
+    },
+  };
+}
