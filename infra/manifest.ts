@@ -74,7 +74,7 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/inspections' }],
       table: 'read-write',
       workflow: ['SendTaskSuccess'],
-      env: ['deadlines', 'stateMachine'],
+      env: ['stateMachine'],
     },
     {
       kind: 'api',
@@ -94,7 +94,7 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/representations' }],
       table: 'read-write',
       workflow: ['StopExecution'],
-      env: ['deadlines', 'stateMachine'],
+      env: ['stateMachine'],
     },
     {
       kind: 'api',
@@ -105,7 +105,7 @@ export const MANIFEST: Manifest = {
       table: 'read-write',
       workflow: ['StopExecution', 'StartExecution'],
       sendsMail: true,
-      env: ['deadlines', 'stateMachine', 'links', 'mail'],
+      env: ['stateMachine', 'links', 'mail'],
     },
     {
       kind: 'api',
@@ -115,7 +115,7 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/enforcement' }],
       table: 'read-write',
       workflow: ['SendTaskSuccess'],
-      env: ['deadlines', 'stateMachine'],
+      env: ['stateMachine'],
     },
     {
       kind: 'api',
@@ -125,7 +125,7 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/dismissal' }],
       table: 'read-write',
       workflow: ['StopExecution'],
-      env: ['deadlines', 'stateMachine'],
+      env: ['stateMachine'],
     },
     {
       kind: 'api',

@@ -1,8 +1,7 @@
-import { deadlinesFromEnv } from '../../shared/deadlines';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
-import { dismissCase } from '../routes';
+import { dismissCase } from '../routes/dismiss-case';
 
 /** POST /cases/{id}/dismissal: a case dismissed (撤销). */
-export const handler = apiHandler(dismissCase, (deps) => actionOperations(deps).dismissCase, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });
+export const handler = apiHandler(dismissCase, (deps) => actionOperations(deps).dismissCase, { engine: workflowEngineFromEnv });

@@ -1,6 +1,6 @@
 import { apiHandler } from '../lambda';
 import { auditOperations } from '../operations/audit';
-import { exportCases } from '../routes';
+import { exportCases } from '../routes/export-cases';
 
 /** GET /cases/export: a filtered case list as CSV or JSON */
 export const handler = apiHandler(exportCases, (deps) => auditOperations(deps).exportCases);

@@ -1,6 +1,6 @@
 import { apiHandler } from '../lambda';
 import { queryOperations } from '../operations/queries';
-import { getCase } from '../routes';
+import { getCase } from '../routes/get-case';
 
 /** GET /cases/{id}: one case. */
 export const handler = apiHandler(getCase, (deps) => queryOperations(deps).getCase);

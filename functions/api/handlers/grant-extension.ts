@@ -2,7 +2,7 @@ import { deadlinesFromEnv } from '../../shared/deadlines';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
-import { grantExtension } from '../routes';
+import { grantExtension } from '../routes/grant-extension';
 
 /** POST /cases/{id}/extensions: a later notice deadline (延期). */
 export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });

@@ -1,6 +1,6 @@
 import { apiHandler } from '../lambda';
 import { healthOperation } from '../operations/health';
-import { getHealth } from '../routes';
+import { getHealth } from '../routes/health';
 
 /** GET /health: whether the table answers. */
 export const handler = apiHandler(getHealth, healthOperation);

@@ -1,6 +1,6 @@
 import { apiHandler } from '../lambda';
 import { queryOperations } from '../operations/queries';
-import { listCases } from '../routes';
+import { listCases } from '../routes/list-cases';
 
 /** GET /cases: cases by sub-district, status or overdue deadline. */
 export const handler = apiHandler(listCases, (deps) => queryOperations(deps).listCases);

@@ -1,9 +1,8 @@
 import { mailerFromEnv } from '../../mail/from-env';
-import { deadlinesFromEnv } from '../../shared/deadlines';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
-import { recordAppeal } from '../routes';
+import { recordAppeal } from '../routes/record-appeal';
 
 /** POST /cases/{id}/appeals: an appeal filed or resolved (复议/诉讼). */
-export const handler = apiHandler(recordAppeal, (deps) => actionOperations(deps).recordAppeal, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv, mailer: mailerFromEnv });
+export const handler = apiHandler(recordAppeal, (deps) => actionOperations(deps).recordAppeal, { engine: workflowEngineFromEnv, mailer: mailerFromEnv });

@@ -1,8 +1,7 @@
-import { deadlinesFromEnv } from '../../shared/deadlines';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
-import { recordEnforcement } from '../routes';
+import { recordEnforcement } from '../routes/record-enforcement';
 
 /** POST /cases/{id}/enforcement: the forced demolition done (强制拆除). */
-export const handler = apiHandler(recordEnforcement, (deps) => actionOperations(deps).recordEnforcement, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });
+export const handler = apiHandler(recordEnforcement, (deps) => actionOperations(deps).recordEnforcement, { engine: workflowEngineFromEnv });

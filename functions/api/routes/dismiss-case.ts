@@ -1,0 +1,20 @@
+import { dismissalActionSchema } from '../../domain/schemas';
+import { EXAMPLES } from '../examples';
+import { actionHeaders, caseIdParams, noQuery } from '../request-schemas';
+import { actionDescription, caseResponse, defineRoute } from './define';
+
+export const dismissCase = defineRoute({
+  operationId: 'dismissCase',
+  method: 'post',
+  path: '/cases/{id}/dismissal',
+  entry: 'dismiss-case',
+  summary: 'Dismiss a case (not a violation, duplicate, withdrawn…)',
+  description: actionDescription('Possible from any open status; stops the workflow.'),
+  tags: ['actions'],
+  access: { roles: ['officer'], writes: true },
+  params: caseIdParams,
+  query: noQuery,
+  headers: actionHeaders,
+  body: { schema: dismissalActionSchema, example: EXAMPLES.dismissal },
+  responses: [caseResponse(200, 'The dismissed case.')],
+});

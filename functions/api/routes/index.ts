@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { RouteSpec } from './define';
+import { createCase } from './create-case';
+import { getCase } from './get-case';
+import { listCases } from './list-cases';
+import { getCaseHistory } from './get-case-history';
+import { recordInspection } from './record-inspection';
+import { grantExtension } from './grant-extension';
+import { recordRepresentation } from './record-representation';
+import { recordAppeal } from './record-appeal';
+import { recordEnforcement } from './record-enforcement';
+import { dismissCase } from './dismiss-case';
+import { exportCases } from './export-cases';
+import { exportCaseHistory } from './export-case-history';
+import { getSummaryReport } from './get-summary-report';
+import { getOpenApi } from './get-openapi';
+import { getHealth } from './health';
+
+export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec } from './define';
+export { defineRoute } from './define';
+export { createCase, getCase, listCases, getCaseHistory, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
+
+/**
+ * The route table: the local server routes with it, the OpenAPI document is generated from it and the
+ * CDK stack makes one API Gateway method and one Lambda per entry. A new route is a file beside this
+ * one, one more entry here, an operation in functions/api/operations and a tiny handler file, which
+ * imports its route's own file so that its bundle carries no other route.
+ */
+export const ROUTES = [
+  createCase,
+  listCases,
+  getCase,
+  getCaseHistory,
+  recordInspection,
+  grantExtension,
+  recordRepresentation,
+  recordAppeal,
+  recordEnforcement,
+  dismissCase,
+  exportCases,
+  exportCaseHistory,
+  getSummaryReport,
+  getOpenApi,
+  getHealth,
+] as const satisfies readonly RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>[];

@@ -1,0 +1,20 @@
+import { representationActionSchema } from '../../domain/schemas';
+import { EXAMPLES } from '../examples';
+import { actionHeaders, caseIdParams, noQuery } from '../request-schemas';
+import { actionDescription, caseResponse, defineRoute } from './define';
+
+export const recordRepresentation = defineRoute({
+  operationId: 'recordRepresentation',
+  method: 'post',
+  path: '/cases/{id}/representations',
+  entry: 'record-representation',
+  summary: "Record the party's statement and defence (陈述申辩)",
+  description: actionDescription('Accepting the representation dismisses the case; rejecting it leaves the case where it is.'),
+  tags: ['actions'],
+  access: { roles: ['officer'], writes: true },
+  params: caseIdParams,
+  query: noQuery,
+  headers: actionHeaders,
+  body: { schema: representationActionSchema, example: EXAMPLES.representation },
+  responses: [caseResponse(200, 'The case after the representation.')],
+});
