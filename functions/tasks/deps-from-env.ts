@@ -3,14 +3,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../domain/clock';
 import type { Mailer } from '../mail/mailer';
 import { documentClient } from '../shared/aws-clients';
-import { deadlinesEnvSchema, deadlinesFromEnv } from '../shared/deadlines';
+import { deadlinesFromEnv } from '../shared/deadlines';
 import { envPieces, parseEnv } from '../shared/env';
 import { CaseStore } from '../store/case-store';
 import type { WorkflowEngine } from '../workflow/engine';
 import type { TaskPermission } from './registry';
 import type { TaskDeps } from './task-kit';
-
-export const taskEnvSchema = envPieces.table.extend(deadlinesEnvSchema.shape);
 
 /**
  * What a task function may build beyond the case table, policy and calendar, each from its own
@@ -51,7 +49,7 @@ const noEngine: WorkflowEngine = {
 export function taskDepsWith<P extends TaskPorts>(ports: P) {
   return (permissions: readonly PermissionsServedBy<P>[], env: NodeJS.ProcessEnv = process.env): TaskDeps => {
     const granted: readonly TaskPermission[] = permissions;
-    const settings = parseEnv(taskEnvSchema, env);
+    const settings = parseEnv(envPieces.table, env);
     const { policy, calendar } = deadlinesFromEnv(env);
     const usesEngine = granted.includes('start-execution') || granted.includes('send-task-success');
     const doc = documentClient();
