@@ -94,7 +94,6 @@ async function rawRound(context: BenchContext, label: string): Promise<{ perSeco
       ...keys.idempotency(scopedIdempotencyKey('bench-reporter', randomUUID())),
       entity: 'idempotency',
       requestHash: requestHashOf(submission),
-      state: 'IN_PROGRESS',
       caseId: id,
       createdAt: at.toISOString(),
       expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,

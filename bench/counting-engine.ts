@@ -10,6 +10,9 @@ export class CountingEngine implements WorkflowEngine {
     this.started.add(name);
     return { name, started };
   }
+  async executionExists(input: PhaseInput): Promise<boolean> {
+    return this.started.has(executionName(input));
+  }
   async sendTaskSuccess(): Promise<CallbackDelivery> {
     return 'stale';
   }

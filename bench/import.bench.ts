@@ -47,7 +47,6 @@ async function rawBatchRound(context: BenchContext, rows: SurveyRow[]): Promise<
         ...keys.idempotency(scopedIdempotencyKey('bench-importer', row.idempotencyKey)),
         entity: 'idempotency',
         requestHash: requestHashOf(row.submission),
-        state: 'COMPLETED',
         caseId: id,
         createdAt: at.toISOString(),
         expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,

@@ -35,6 +35,7 @@ export interface ApiPorts {
 /** Routes without an engine port never touch the workflow; their functions have no Step Functions permission either. */
 const noEngine: WorkflowEngine = {
   startExecution: () => Promise.reject(new Error('this function has no workflow engine')),
+  executionExists: () => Promise.reject(new Error('this function has no workflow engine')),
   sendTaskSuccess: () => Promise.reject(new Error('this function has no workflow engine')),
   sendTaskFailure: () => Promise.reject(new Error('this function has no workflow engine')),
   stopExecution: () => Promise.reject(new Error('this function has no workflow engine')),

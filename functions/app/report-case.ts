@@ -124,48 +124,52 @@ export function makeCaseIntake(deps: AppDeps) {
     return open;
   }
 
-  async function startAndComplete(key: string, caseId: string, body: CaseView): Promise<SubmitCaseResult> {
+  /** Starts the case's intake (by name: a second start starts nothing) and answers with the case as reported. */
+  async function startIntake(caseId: string, body: CaseView, replayed: boolean): Promise<SubmitCaseResult> {
     let started: { name: string; started: boolean };
     try {
       started = await callEngine('start the intake workflow', () => startCaseWorkflow(engine, caseId));
     } catch (error) {
-      // The case is stored with its key in progress: a replay after the takeover delay finishes it.
+      // The case is stored and its key taken: a replay after the takeover delay, or the intake check, starts it.
       if (error instanceof DependencyUnavailableError) {
         throw new DependencyUnavailableError(error.part, error.message, Math.ceil(IN_FLIGHT_TAKEOVER_MS / 1000), { cause: error.cause });
       }
       throw error;
     }
     logger.info('intake workflow', { caseId, execution: started.name, started: started.started });
-    await callDependency('database', () => store.completeIdempotency(key, 201, body));
-    return { statusCode: 201, body, replayed: false };
+    return { statusCode: 201, body, replayed };
   }
 
-  /** The response a replay gets, or the work it finishes when the first request died half-way. */
+  /**
+   * A request whose key is taken. The case was stored with the key in one transaction, and the request
+   * is done once the intake execution exists: then the replay gets the original answer, rebuilt from the
+   * case's first event. Until then the first request is in flight (409) — or, after the takeover delay,
+   * presumed dead, and the replay finishes its work.
+   */
   async function replay(key: string, requestHash: string): Promise<SubmitCaseResult> {
     const record = await callDependency('database', () => store.getIdempotency(key));
     if (!record) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
     if (record.requestHash !== requestHash) {
       throw new IdempotencyMismatchError(`this Idempotency-Key was used for a different submission (case ${record.caseId}); use a new key for a new case`);
     }
-    if (record.state === 'COMPLETED') {
-      return { statusCode: record.statusCode ?? 201, body: record.response as CaseView, replayed: true };
-    }
+    const done = await callEngine('look up the intake workflow', () => engine.executionExists({ caseId: record.caseId, ...INTAKE }));
+    if (done) return { statusCode: 201, body: await reportedView(record), replayed: true };
     const age = wallNow() - Date.parse(record.createdAt);
     if (age < IN_FLIGHT_TAKEOVER_MS) {
       throw new RequestInFlightError('the first request with this Idempotency-Key is still being processed', Math.max(1, Math.ceil((IN_FLIGHT_TAKEOVER_MS - age) / 1000)));
     }
     logger.warn('taking over an unfinished submission', { caseId: record.caseId, ageMs: age });
-    return takeOver(record);
+    return startIntake(record.caseId, await reportedView(record), true);
   }
 
-  async function takeOver(record: IdempotencyRecord): Promise<SubmitCaseResult> {
+  /** The case as the first request answered it: rebuilt from its first event, which the hash confirms. */
+  async function reportedView(record: IdempotencyRecord): Promise<CaseView> {
     const first = (await callDependency('database', () => store.history(record.caseId, { limit: 1 }))).items[0];
     if (!first) throw new Error(`idempotency record ${record.key} names case ${record.caseId}, which has no history`);
     const data = reportedEventDataSchema.parse(first.data);
     const rebuilt = reportedCaseOf({ id: first.caseId, at: new Date(first.at), actor: first.actor, submission: data.submission, possibleDuplicates: data.possibleDuplicates });
     if (rebuilt.event.hash !== first.hash) throw new Error(`case ${record.caseId}: the reported case cannot be rebuilt from its first event`);
-    const result = await startAndComplete(record.key, record.caseId, toCaseView(rebuilt.record));
-    return { ...result, replayed: true };
+    return toCaseView(rebuilt.record);
   }
 
   async function submit(input: SubmitCaseInput): Promise<SubmitCaseResult> {
@@ -184,7 +188,6 @@ export function makeCaseIntake(deps: AppDeps) {
       const idempotency: IdempotencyRecord = {
         key,
         requestHash,
-        state: 'IN_PROGRESS',
         caseId: id,
         createdAt: new Date(wall).toISOString(),
         expiresAt: Math.floor(wall / 1000) + IDEMPOTENCY_TTL_SECONDS,
@@ -204,7 +207,7 @@ export function makeCaseIntake(deps: AppDeps) {
         throw error;
       }
       if (possibleDuplicates.length) logger.info('possible duplicate reported', { caseId: id, possibleDuplicates });
-      return startAndComplete(key, id, toCaseView(record));
+      return startIntake(id, toCaseView(record), false);
     }
   }
 

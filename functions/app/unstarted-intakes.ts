@@ -1,4 +1,5 @@
 import { startCaseWorkflow } from '../workflow/phases';
+import { INTAKE } from './report-case';
 import type { AppDeps } from './context';
 import { silentLogger } from './context';
 
@@ -43,6 +44,8 @@ export function makeUnstartedIntakeCheck(deps: Pick<AppDeps, 'store' | 'engine' 
           continue;
         }
         if (Date.parse(summary.reportedAt) > reportedBefore) continue;
+        // Asked first: Step Functions answers a start of a running execution with the same input as a success.
+        if (await deps.engine.executionExists({ caseId: summary.id, ...INTAKE })) continue;
         const { name, started } = await startCaseWorkflow(deps.engine, summary.id);
         if (started) {
           report.started.push(summary.id);

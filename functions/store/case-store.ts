@@ -15,11 +15,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 export const idempotencyRecordSchema = z.object({
   key: z.string(),
   requestHash: z.string(),
-  state: z.enum(['IN_PROGRESS', 'COMPLETED']),
   caseId: z.string(),
   createdAt: z.string(),
-  statusCode: z.number().int().optional(),
-  response: z.unknown().optional(),
   expiresAt: z.number().int(),
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
@@ -342,19 +339,6 @@ export class CaseStore {
   async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }));
     return result.Item ? idempotencyRecordSchema.parse(stripKeys(result.Item)) : undefined;
-  }
-
-  async completeIdempotency(key: string, statusCode: number, response: unknown): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.idempotency(key),
-        UpdateExpression: 'SET #state = :completed, statusCode = :code, #response = :response',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':code': statusCode, ':response': response },
-      }),
-    );
   }
 
   /** The last notice number taken in `year` (0 when none). */

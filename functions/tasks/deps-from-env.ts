@@ -34,6 +34,7 @@ function refusing(what: string): never {
 const noMailer: Mailer = { deliver: async () => refusing('mail') };
 const noEngine: WorkflowEngine = {
   startExecution: async () => refusing('the workflow engine'),
+  executionExists: async () => refusing('the workflow engine'),
   sendTaskSuccess: async () => refusing('the workflow engine'),
   sendTaskFailure: async () => refusing('the workflow engine'),
   stopExecution: async () => refusing('the workflow engine'),

@@ -1,4 +1,4 @@
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { REQUEST_HANDLER } from '../shared/aws-clients';
 import { envPieces, parseEnv } from '../shared/env';
 import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
@@ -53,6 +53,16 @@ export class AwsWorkflowEngine implements WorkflowEngine {
     } catch (error) {
       // Names are unique per state machine: an execution of this phase was started before.
       if (errorName(error) === 'ExecutionAlreadyExists') return { name, started: false };
+      throw error;
+    }
+  }
+
+  async executionExists(input: PhaseInput): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, executionName(input)) }));
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ExecutionDoesNotExist') return false;
       throw error;
     }
   }

@@ -24,6 +24,11 @@ export type CallbackDelivery = 'delivered' | 'stale';
 export interface WorkflowEngine {
   /** Starts the phase's execution unless one with the same name exists; never starts it twice. */
   startExecution(input: PhaseInput): Promise<{ name: string; started: boolean }>;
+  /**
+   * Whether the phase's execution was ever started, running or ended (Step Functions keeps an ended
+   * execution's name for 90 days; the callers ask about executions hours old).
+   */
+  executionExists(input: PhaseInput): Promise<boolean>;
   /** Answers a pending `.waitForTaskToken` step. `stale` when the step already ended (timed out, stopped). */
   sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery>;
   sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery>;

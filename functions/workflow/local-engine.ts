@@ -212,6 +212,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return { name, started: true };
   }
 
+  async executionExists(input: PhaseInput): Promise<boolean> {
+    return (await this.executionItem(executionName(input))) !== undefined;
+  }
+
   async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {
     const waiting = this.takeCallback(token);
     if (!waiting) return 'stale';

@@ -9,22 +9,29 @@ import { freshTable } from '../support/table';
 const STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:rectify-test-case-lifecycle';
 const startExecutionSchema = z.object({ stateMachineArn: z.string(), name: z.string(), input: z.string() });
 
-/** An HTTP endpoint that answers StartExecution as Step Functions does, and records each call. */
+const describeExecutionSchema = z.object({ executionArn: z.string() });
+const AWS_JSON = { 'content-type': 'application/x-amz-json-1.0' };
+
+/** An HTTP endpoint that answers StartExecution and DescribeExecution as Step Functions does, and records each start. */
 async function recordingStepFunctions() {
   const calls: z.infer<typeof startExecutionSchema>[] = [];
+  const arnOf = (call: z.infer<typeof startExecutionSchema>) => `${call.stateMachineArn.replace(':stateMachine:', ':execution:')}:${call.name}`;
   const server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
-      if (request.headers['x-amz-target'] !== 'AWSStepFunctions.StartExecution') {
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnknownOperationException' }));
-        return;
+      const target = request.headers['x-amz-target'];
+      if (target === 'AWSStepFunctions.StartExecution') {
+        const call = startExecutionSchema.parse(JSON.parse(body));
+        calls.push(call);
+        response.writeHead(200, AWS_JSON).end(JSON.stringify({ executionArn: arnOf(call), startDate: Date.now() / 1000 }));
+      } else if (target === 'AWSStepFunctions.DescribeExecution') {
+        const { executionArn } = describeExecutionSchema.parse(JSON.parse(body));
+        if (calls.some((c) => arnOf(c) === executionArn)) response.writeHead(200, AWS_JSON).end(JSON.stringify({ executionArn, status: 'RUNNING', startDate: Date.now() / 1000 }));
+        else response.writeHead(400, AWS_JSON).end(JSON.stringify({ __type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${executionArn}'` }));
+      } else {
+        response.writeHead(400, AWS_JSON).end(JSON.stringify({ __type: 'UnknownOperationException' }));
       }
-      const call = startExecutionSchema.parse(JSON.parse(body));
-      calls.push(call);
-      response
-        .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
-        .end(JSON.stringify({ executionArn: `${call.stateMachineArn.replace(':stateMachine:', ':execution:')}:${call.name}`, startDate: Date.now() / 1000 }));
     });
   });
   server.listen(0, '127.0.0.1');
@@ -63,5 +70,8 @@ describe('the scheduled intake check (Lambda entry)', () => {
     expect(report.started).toEqual([lost.id]);
     expect(stepFunctions.calls).toEqual([{ stateMachineArn: STATE_MACHINE_ARN, name: `${lost.id}--intake--1`, input: JSON.stringify({ caseId: lost.id, phase: 'intake', round: 1 }) }]);
     expect(stepFunctions.calls.map((c) => c.name)).not.toContain(`${justReported.id}--intake--1`);
+    // Run again, it finds the execution it started and starts nothing.
+    expect((await handler({})).started).toEqual([]);
+    expect(stepFunctions.calls).toHaveLength(1);
   });
 });

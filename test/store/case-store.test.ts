@@ -37,7 +37,7 @@ async function allEvents(id: string): Promise<CaseEvent[]> {
 describe('the case store on DynamoDB Local', () => {
   it('creates a case with its first event and idempotency record in one transaction', async () => {
     const { record, event } = reportedCase();
-    const idem = { key: 'k-create', requestHash: 'h', state: 'IN_PROGRESS' as const, caseId: record.id, createdAt: record.reportedAt, expiresAt: 2_000_000_000 };
+    const idem = { key: 'k-create', requestHash: 'h', caseId: record.id, createdAt: record.reportedAt, expiresAt: 2_000_000_000 };
     await table.store.createCase(record, event, idem);
     expect(await table.store.getCase(record.id)).toEqual(record);
     expect((await table.store.history(record.id)).items).toEqual([event]);

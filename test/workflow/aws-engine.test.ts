@@ -1,4 +1,5 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
@@ -38,6 +39,15 @@ describe('the Step Functions engine adapter', () => {
   it('treats an existing execution of that name as started before', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', ...metadata }));
     expect(await engine().startExecution({ caseId: 'C-20261129-7K3M2Q', phase: 'enforcement', round: 1 })).toEqual({ name: 'C-20261129-7K3M2Q--enforcement--1', started: false });
+  });
+
+  it('looks an execution up by its deterministic ARN: found, never started, or an error passed on', async () => {
+    sfn.on(DescribeExecutionCommand).resolvesOnce({}).rejectsOnce(new ExecutionDoesNotExist({ message: 'none', ...metadata })).rejects(new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'slow down', ...metadata }));
+    const intake = { caseId: 'C-20261129-7K3M2Q', phase: 'intake', round: 1 } as const;
+    expect(await engine().executionExists(intake)).toBe(true);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: executionArn(STATE_MACHINE, 'C-20261129-7K3M2Q--intake--1') });
+    expect(await engine().executionExists(intake)).toBe(false);
+    await expect(engine().executionExists(intake)).rejects.toThrow('slow down');
   });
 
   it.each([

@@ -23,6 +23,9 @@ class RecordingEngine implements WorkflowEngine {
     this.started.push(input);
     return { name: `${input.caseId}--${input.phase}--${input.round}`, started: true };
   }
+  async executionExists(input: PhaseInput) {
+    return this.started.some((s) => s.caseId === input.caseId && s.phase === input.phase && s.round === input.round);
+  }
   async sendTaskSuccess(token: string, output: Record<string, unknown>) {
     this.answers.push({ token, output });
     return 'delivered' as const;

@@ -30,6 +30,11 @@ export class RecordingEngine implements WorkflowEngine {
     return { name, started: true };
   }
 
+  async executionExists(input: PhaseInput): Promise<boolean> {
+    if (this.fail.start) throw this.fail.start;
+    return this.executions.includes(executionName(input));
+  }
+
   async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {
     if (this.fail.callback) throw this.fail.callback;
     if (!this.waiting.delete(token)) return 'stale';
