@@ -7,8 +7,8 @@ import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '../domain/
 import { caseId as caseIdSchema, caseSubmissionSchema } from '../domain/schemas';
 import { shanghaiDateOf } from '../domain/shanghai-time';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
-import { AddressCasesChangedError, AlreadyExistsError, IdempotencyKeyTakenError } from '../store/errors';
-import type { AddressCases, IdempotencyRecord } from '../store/case-store';
+import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError } from '../store/errors';
+import type { AddressCases, IdempotencyRecord, NewCase } from '../store/case-store';
 import { executionName } from '../workflow/engine';
 import { startCaseWorkflow } from '../workflow/phases';
 import type { AppDeps } from './context';
@@ -27,6 +27,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 export const IN_FLIGHT_TAKEOVER_MS = 5_000;
 /** Attempts at storing a case: a redrawn id, or the address's list read again after another report there. */
 const MAX_INTAKE_ATTEMPTS = 5;
+/** Intake executions a batch starts at once. */
+const BATCH_STARTS_IN_FLIGHT = 8;
 /** The intake phase is the first execution of every case. */
 export const INTAKE = { phase: 'intake', round: 1 } as const;
 
@@ -35,6 +37,14 @@ export interface SubmitCaseInput {
   idempotencyKey: string;
   submission: CaseSubmission;
 }
+
+export interface BatchItem {
+  idempotencyKey: string;
+  submission: CaseSubmission;
+}
+
+/** A batch item's answer: what `submit` would have returned for it alone, or what it would have thrown. */
+export type BatchItemOutcome = { idempotencyKey: string; result: SubmitCaseResult } | { idempotencyKey: string; error: unknown };
 
 export interface SubmitCaseResult {
   statusCode: number;
@@ -172,6 +182,22 @@ export function makeCaseIntake(deps: AppDeps) {
     return toCaseView(rebuilt.record);
   }
 
+  /** A new case for a submission, as first reported: its record, first event and idempotency record. */
+  function newCase(input: SubmitCaseInput, key: string, requestHash: string, possibleDuplicates: string[]) {
+    const now = clock.now();
+    const id = newCaseId(shanghaiDateOf(now), random(6));
+    const { record, event } = reportedCaseOf({ id, at: now, actor: input.actor, submission: input.submission, possibleDuplicates });
+    const wall = wallNow();
+    const idempotency: IdempotencyRecord = {
+      key,
+      requestHash,
+      caseId: id,
+      createdAt: new Date(wall).toISOString(),
+      expiresAt: Math.floor(wall / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    };
+    return { id, record, event, idempotency };
+  }
+
   async function submit(input: SubmitCaseInput): Promise<SubmitCaseResult> {
     const key = scopedIdempotencyKey(input.actor.sub, input.idempotencyKey);
     const requestHash = requestHashOf(input.submission);
@@ -181,17 +207,7 @@ export function makeCaseIntake(deps: AppDeps) {
     let known: AddressCases | undefined;
     let possibleDuplicates: string[] = [];
     for (let attempt = 1; ; attempt += 1) {
-      const now = clock.now();
-      const id = newCaseId(shanghaiDateOf(now), random(6));
-      const { record, event } = reportedCaseOf({ id, at: now, actor: input.actor, submission: input.submission, possibleDuplicates });
-      const wall = wallNow();
-      const idempotency: IdempotencyRecord = {
-        key,
-        requestHash,
-        caseId: id,
-        createdAt: new Date(wall).toISOString(),
-        expiresAt: Math.floor(wall / 1000) + IDEMPOTENCY_TTL_SECONDS,
-      };
+      const { id, record, event, idempotency } = newCase(input, key, requestHash, possibleDuplicates);
       try {
         await callDependency('database', () => store.createCase(record, event, idempotency, { address: { addressKey, known } }));
       } catch (error) {
@@ -211,6 +227,76 @@ export function makeCaseIntake(deps: AppDeps) {
     }
   }
 
-  return { submit };
+  /**
+   * Several submissions of one person (a survey's rows), each with its own Idempotency-Key and answered
+   * as `submit` would answer it alone. Those that are the first at their address and new under their
+   * key — nearly all rows of a survey — are stored together in one transaction; the transaction is all
+   * or nothing, so when some entries are refused (a key already used, an address with cases) the rest
+   * are stored again without them, and the refused ones go through `submit` one by one, as do repeats
+   * of an address or a key within the batch. Then each stored case's intake is started.
+   */
+  async function submitBatch(actor: ActorRef, items: readonly BatchItem[]): Promise<BatchItemOutcome[]> {
+    const outcomes: BatchItemOutcome[] = items.map((item) => ({ idempotencyKey: item.idempotencyKey, error: new Error('not processed') }));
+    const one = async (i: number) => {
+      const item = items[i] as BatchItem;
+      try {
+        outcomes[i] = { idempotencyKey: item.idempotencyKey, result: await submit({ actor, ...item }) };
+      } catch (error) {
+        outcomes[i] = { idempotencyKey: item.idempotencyKey, error };
+      }
+    };
+    const seenAddresses = new Set<string>();
+    const seenKeys = new Set<string>();
+    const alone: number[] = [];
+    let together: (NewCase & { index: number })[] = [];
+    items.forEach((item, index) => {
+      const key = scopedIdempotencyKey(actor.sub, item.idempotencyKey);
+      const addressKey = addressKeyOf(item.submission.location);
+      if (seenAddresses.has(addressKey) || seenKeys.has(key)) return void alone.push(index);
+      seenAddresses.add(addressKey);
+      seenKeys.add(key);
+      const { record, event, idempotency } = newCase({ actor, ...item }, key, requestHashOf(item.submission), []);
+      together.push({ index, record, firstEvent: event, idempotency, addressKey });
+    });
+    for (let attempt = 1; together.length; attempt += 1) {
+      try {
+        const entries = together;
+        await callDependency('database', () => store.createCases(entries));
+        break;
+      } catch (error) {
+        if (error instanceof BatchEntriesRefusedError && attempt < MAX_INTAKE_ATTEMPTS) {
+          const refused = new Set(error.entries);
+          alone.push(...together.filter((_, i) => refused.has(i)).map((entry) => entry.index));
+          together = together.filter((_, i) => !refused.has(i));
+          continue;
+        }
+        for (const entry of together) outcomes[entry.index] = { idempotencyKey: (items[entry.index] as BatchItem).idempotencyKey, error };
+        together = [];
+      }
+    }
+    await forEachLimited(together, BATCH_STARTS_IN_FLIGHT, async (entry) => {
+      const idempotencyKey = (items[entry.index] as BatchItem).idempotencyKey;
+      try {
+        outcomes[entry.index] = { idempotencyKey, result: await startIntake(entry.record.id, toCaseView(entry.record), false) };
+      } catch (error) {
+        outcomes[entry.index] = { idempotencyKey, error };
+      }
+    });
+    // In order: a later row at the same address lists the earlier one as a possible duplicate.
+    for (const index of alone.sort((a, b) => a - b)) await one(index);
+    return outcomes;
+  }
+
+  return { submit, submitBatch };
 }
 export type CaseIntake = ReturnType<typeof makeCaseIntake>;
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+    }),
+  );
+}

@@ -6,7 +6,7 @@ import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
 import type { CaseStatus } from '../domain/vocabulary';
 import { TABLE, keys } from './table';
-import { AddressCasesChangedError, AlreadyExistsError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
+import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
 import { decodeCursor, encodeCursor } from './cursor';
 
 type Item = Record<string, unknown>;
@@ -47,6 +47,17 @@ export interface Page<T> {
 }
 
 /** Extra writes that must commit atomically with a case change (e.g. the notice counter). */
+/** A case created in a batch: its record, first event, idempotency record, and the digest of its address. */
+export interface NewCase {
+  record: CaseRecord;
+  firstEvent: CaseEvent;
+  idempotency: IdempotencyRecord;
+  addressKey: string;
+}
+const ITEMS_PER_NEW_CASE = 4;
+/** DynamoDB takes at most 100 items in one transaction. */
+export const MAX_CASES_PER_TRANSACTION = 25;
+
 /** How many of the cases reported at one address its item remembers (the most recent). */
 export const ADDRESS_CASES_KEPT = 25;
 
@@ -155,6 +166,41 @@ export class CaseStore {
           throw new AddressCasesChangedError(options.address.addressKey);
         }
         if (codes.includes('ConditionalCheckFailed')) throw new AlreadyExistsError(`case ${record.id} already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Creates several cases in one transaction (up to 25: four items each), each with its idempotency
+   * record and as the first case at its address. All are stored or none: when any entry's condition
+   * fails (its key or its address taken, its id drawn twice) or another request races one of its items,
+   * the transaction is refused as a whole and BatchEntriesRefusedError names the entries that caused it.
+   */
+  async createCases(entries: readonly NewCase[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (entries.length > MAX_CASES_PER_TRANSACTION) throw new RangeError(`at most ${MAX_CASES_PER_TRANSACTION} cases per transaction, not ${entries.length}`);
+    // One write per area not yet registered by this store (registerArea remembers the rest).
+    for (const { record } of entries) await this.registerArea(record.location.subdistrict, record.location.community);
+    const items = entries.flatMap((entry): TransactItem[] => [
+      { Put: { TableName: this.tableName, Item: this.caseItem(entry.record), ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: this.tableName, Item: this.eventItem(entry.firstEvent), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.idempotency(entry.idempotency.key), entity: 'idempotency', ...entry.idempotency },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      this.addressCasesPut({ addressKey: entry.addressKey }, entry.record.id),
+    ]);
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        const codes = reasonCodes(error);
+        const refused = entries.map((_, i) => i).filter((i) => codes.slice(i * ITEMS_PER_NEW_CASE, (i + 1) * ITEMS_PER_NEW_CASE).some((code) => code !== undefined && code !== 'None'));
+        if (refused.length) throw new BatchEntriesRefusedError(refused);
       }
       throw error;
     }

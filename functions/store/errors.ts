@@ -34,3 +34,11 @@ export class AddressCasesChangedError extends Error {
     super(`the cases reported at address ${addressKey} changed while this case was being stored`);
   }
 }
+
+/** A transaction of several new cases was refused because of these entries (indexes into the batch). */
+export class BatchEntriesRefusedError extends Error {
+  override readonly name = 'BatchEntriesRefusedError';
+  constructor(readonly entries: readonly number[]) {
+    super(`the transaction was refused because of batch entries ${entries.join(', ')}`);
+  }
+}
