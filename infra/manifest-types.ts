@@ -7,7 +7,10 @@
 export type TableAccess = 'none' | 'read' | 'read-write';
 
 /** Step Functions actions on the case workflow. */
-export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution';
+export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
+
+/** Actions granted on the case workflow's executions (`…:execution:<machine>:*`); the others on the state machine. */
+export const EXECUTION_ACTIONS: readonly WorkflowAction[] = ['StopExecution', 'DescribeExecution'];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -69,7 +72,14 @@ export interface MailFunction extends FunctionBase {
   everyMinutes?: number;
 }
 
-export type FunctionSpec = ApiFunction | TaskFunction | MailFunction;
+/** A function run on a fixed rate by an EventBridge rule, e.g. the check for cases whose intake never started. */
+export interface ScheduledFunction extends FunctionBase {
+  kind: 'scheduled';
+  everyMinutes: number;
+  workflow?: readonly WorkflowAction[];
+}
+
+export type FunctionSpec = ApiFunction | TaskFunction | MailFunction | ScheduledFunction;
 
 /** The Step Functions actions a function may take (none for mail senders). */
 export function workflowActionsOf(spec: FunctionSpec): readonly WorkflowAction[] {
@@ -93,4 +103,4 @@ export interface Manifest {
 /** The folders whose `.ts` files are Lambda entries; every one must be in the manifest. */
 export const ENTRY_FOLDERS = ['functions/api/handlers', 'functions/tasks'] as const;
 /** Single entry files outside those folders. */
-export const ENTRY_FILES = ['functions/mail/deliver-pending.ts'] as const;
+export const ENTRY_FILES = ['functions/mail/deliver-pending.ts', 'functions/intake/start-unstarted.ts'] as const;

@@ -39,7 +39,18 @@ export const MANIFEST: Manifest = {
       description: 'POST /cases: reports a suspected illegal construction and starts its workflow',
       routes: [{ method: 'POST', path: '/cases', requiredHeaders: ['Idempotency-Key'] }],
       table: 'read-write',
-      workflow: ['StartExecution'],
+      // A replay asks whether the intake execution exists to tell "done" from "in flight".
+      workflow: ['StartExecution', 'DescribeExecution'],
+      env: ['stateMachine'],
+    },
+    {
+      kind: 'api',
+      id: 'CreateCaseBatch',
+      entry: 'functions/api/handlers/create-case-batch.ts',
+      description: 'POST /case-batches: several reports at once (a survey), each answered as POST /cases would',
+      routes: [{ method: 'POST', path: '/case-batches' }],
+      table: 'read-write',
+      workflow: ['StartExecution', 'DescribeExecution'],
       env: ['stateMachine'],
     },
     {
@@ -270,6 +281,17 @@ export const MANIFEST: Manifest = {
       // Retries back off from 10 s; a sweep every 2 minutes that ends within 100 s never overlaps the next.
       everyMinutes: 2,
       timeoutSeconds: 100,
+    },
+    {
+      kind: 'scheduled',
+      id: 'StartUnstartedIntakes',
+      entry: 'functions/intake/start-unstarted.ts',
+      description: 'Starts the intake workflow of cases a submission stored but never started',
+      table: 'read',
+      workflow: ['StartExecution', 'DescribeExecution'],
+      env: ['stateMachine'],
+      everyMinutes: 5,
+      timeoutSeconds: 60,
     },
   ],
 };

@@ -5,7 +5,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { RectifyConfig } from './config';
 import { executionArnPatternFor, stateMachineName } from './constructs/case-workflow';
 import type { Manifest } from './manifest-types';
-import { workflowActionsOf } from './manifest-types';
+import { EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
 import type { RectifyStack } from './stack';
 
 /**
@@ -38,13 +38,14 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
   const executionPattern = Stack.of(stack).resolve(executionArnPatternFor(stack, config.stage, manifest.workflow)) as unknown;
   const executionFinding = `AwsSolutions-IAM5[Resource::${flattenCfnReference(executionPattern)}]`;
   for (const spec of manifest.functions) {
-    if (spec.kind === 'api' && workflowActionsOf(spec).includes('StopExecution')) {
+    const onExecutions = workflowActionsOf(spec).filter((action) => EXECUTION_ACTIONS.includes(action));
+    if (onExecutions.length) {
       const handler = stack.functions.get(spec.id);
       if (handler)
         acknowledge(
           handler.role,
           executionFinding,
-          `StopExecution acts on executions, whose names are per case and phase; the wildcard is limited to executions of ${stateMachineName(config.stage, manifest.workflow)}.`,
+          `${onExecutions.join(' and ')} act${onExecutions.length === 1 ? 's' : ''} on executions, whose names are per case and phase; the wildcard is limited to executions of ${stateMachineName(config.stage, manifest.workflow)}.`,
         );
     }
   }

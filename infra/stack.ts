@@ -18,7 +18,7 @@ import { HandlerFunction } from './constructs/handler-function';
 import { Mail } from './constructs/mail';
 import { FIVE_MINUTES, ONE_HOUR, Operations } from './constructs/operations';
 import type { FunctionSpec, Manifest, TableAccess, WorkflowAction } from './manifest-types';
-import { workflowActionsOf } from './manifest-types';
+import { EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
 import type { NagAcknowledgement } from './nag-suppressions';
 import { applyNagSuppressions } from './nag-suppressions';
 
@@ -138,7 +138,7 @@ export class RectifyStack extends Stack {
         if (tasks.has(spec.substitution)) throw new Error(`two task functions fill \${${spec.substitution}}`);
         tasks.set(spec.substitution, handler.function);
       }
-      if (spec.kind === 'mail' && spec.everyMinutes) {
+      if ((spec.kind === 'mail' || spec.kind === 'scheduled') && spec.everyMinutes) {
         new Rule(this, `${spec.id}Schedule`, {
           description: `Rectify ${config.stage}: ${spec.description}`,
           schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
@@ -183,7 +183,8 @@ export class RectifyStack extends Stack {
   }
 
   private grantWorkflow(grantee: IGrantable, actions: readonly WorkflowAction[], stage: string, manifest: Manifest): void {
-    const onStateMachine = actions.filter((action) => action !== 'StopExecution');
+    const onStateMachine = actions.filter((action) => !EXECUTION_ACTIONS.includes(action));
+    const onExecutions = actions.filter((action) => EXECUTION_ACTIONS.includes(action));
     if (onStateMachine.length) {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({
@@ -192,9 +193,9 @@ export class RectifyStack extends Stack {
         }),
       );
     }
-    if (actions.includes('StopExecution')) {
+    if (onExecutions.length) {
       grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['states:StopExecution'], resources: [executionArnPatternFor(this, stage, manifest.workflow)] }),
+        new PolicyStatement({ actions: onExecutions.map((action) => `states:${action}`), resources: [executionArnPatternFor(this, stage, manifest.workflow)] }),
       );
     }
   }

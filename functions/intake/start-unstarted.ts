@@ -6,13 +6,13 @@ import { systemClock } from '../domain/clock';
 import { documentClient } from '../shared/aws-clients';
 import { envPieces, parseEnv } from '../shared/env';
 import { CaseStore } from '../store/case-store';
-import { AwsWorkflowEngine, sfnClient } from '../workflow/aws-engine';
+import { workflowEngineFromEnv } from '../workflow/aws-engine';
 
-const env = parseEnv(envPieces.table.extend(envPieces.stateMachine.shape));
+const env = parseEnv(envPieces.table);
 const logger = new Logger({ serviceName: 'rectify-intake-check' });
 const check = makeUnstartedIntakeCheck({
   store: new CaseStore(documentClient(), env.TABLE_NAME),
-  engine: new AwsWorkflowEngine(sfnClient(), env.STATE_MACHINE_ARN),
+  engine: workflowEngineFromEnv(),
   clock: systemClock,
   logger,
 });

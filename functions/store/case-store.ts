@@ -5,7 +5,7 @@ import * as z from 'zod';
 import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
 import type { CaseStatus } from '../domain/vocabulary';
-import { TABLE, keys } from './table';
+import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
 import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -55,8 +55,6 @@ export interface NewCase {
   addressKey: string;
 }
 const ITEMS_PER_NEW_CASE = 4;
-/** DynamoDB takes at most 100 items in one transaction. */
-export const MAX_CASES_PER_TRANSACTION = 25;
 
 /** How many of the cases reported at one address its item remembers (the most recent). */
 export const ADDRESS_CASES_KEPT = 25;

@@ -62,6 +62,9 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
+/** DynamoDB takes at most 100 items in one transaction; a new case is four. */
+export const MAX_CASES_PER_TRANSACTION = 25;
+
 /** Key builders: the only place key formats are spelled. */
 export const keys = {
   case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),

@@ -11,15 +11,16 @@ import type { FunctionSpec } from '../manifest-types';
 
 /**
  * Lambda gives CPU in proportion to memory. API functions answer people, so they get twice the CPU
- * (a cold start mostly parses the bundle); workflow tasks and the mail sweep run unattended.
+ * (a cold start mostly parses the bundle); workflow tasks and scheduled sweeps run unattended.
  */
-const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512 };
+const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512, scheduled: 512 };
 
 const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
   // API Gateway gives up after 29 s; a handler should answer (or 503) well before.
   api: 10,
   task: 30,
   mail: 60,
+  scheduled: 60,
 };
 
 export interface HandlerFunctionProps {

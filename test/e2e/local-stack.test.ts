@@ -116,6 +116,13 @@ describe('the route × role matrix', () => {
    */
   const MATRIX: { route: string; method: 'GET' | 'POST'; path: string; body?: () => unknown; expected: Record<Column, number> }[] = [
     { route: 'POST /cases', method: 'POST', path: '/cases', body: () => seedSubmission({ discoveredOn: today() }), expected: { anonymous: 401, reporterOwn: 201, reporterOther: 201, officer: 201, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 } },
+    {
+      route: 'POST /case-batches',
+      method: 'POST',
+      path: '/case-batches',
+      body: () => ({ items: [{ idempotencyKey: randomUUID(), submission: seedSubmission({ discoveredOn: today() }) }] }),
+      expected: { anonymous: 401, reporterOwn: 200, reporterOther: 200, officer: 200, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+    },
     { route: 'GET /cases', method: 'GET', path: `/cases?subdistrict=${encodeURIComponent('矩阵街道')}`, expected: { anonymous: 401, reporterOwn: 200, reporterOther: 200, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 403 } },
     { route: 'GET /cases/{id}', method: 'GET', path: '/cases/{id}', expected: { anonymous: 401, reporterOwn: 200, reporterOther: 404, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 403 } },
     { route: 'GET /cases/{id}/history', method: 'GET', path: '/cases/{id}/history', expected: { anonymous: 401, reporterOwn: 200, reporterOther: 404, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 403 } },

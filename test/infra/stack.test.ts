@@ -9,7 +9,7 @@ import { ROLES } from '../../functions/domain/vocabulary';
 import { PROJECT_ROOT } from '../../infra/bundling';
 import { MANIFEST } from '../../infra/manifest';
 import type { FunctionSpec, Manifest } from '../../infra/manifest-types';
-import { workflowActionsOf } from '../../infra/manifest-types';
+import { EXECUTION_ACTIONS, workflowActionsOf } from '../../infra/manifest-types';
 import type { RectifyStack } from '../../infra/stack';
 import { SAMPLE_MANIFEST } from './fixtures/sample-manifest';
 import type { Json, Permission, Synthesized } from './support';
@@ -46,10 +46,13 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
   }
   const actions = workflowActionsOf(spec);
   allow(
-    actions.filter((action) => action !== 'StopExecution').map((action) => `states:${action}`),
+    actions.filter((action) => !EXECUTION_ACTIONS.includes(action)).map((action) => `states:${action}`),
     [formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`])],
   );
-  if (actions.includes('StopExecution')) allow(['states:StopExecution'], [formattedArn('states', [`:execution:${STATE_MACHINE_NAME}:*`])]);
+  allow(
+    actions.filter((action) => EXECUTION_ACTIONS.includes(action)).map((action) => `states:${action}`),
+    [formattedArn('states', [`:execution:${STATE_MACHINE_NAME}:*`])],
+  );
   if (spec.sendsMail) {
     const recipients = [...Object.values(BASE_CONTEXT.escalationRecipients).flat(), ...BASE_CONTEXT.fallbackRecipients];
     allow(

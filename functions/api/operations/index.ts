@@ -9,7 +9,7 @@ import { ROUTES } from '../routes';
 import { actionOperations } from './actions';
 import { auditOperations } from './audit';
 import { healthOperation } from './health';
-import { createCaseOperation } from './intake';
+import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
 
 export interface ApiDeps extends AppDeps {
@@ -31,6 +31,7 @@ export { openApiOperation };
 export function makeOperations(deps: ApiDeps): Operations {
   return {
     createCase: createCaseOperation(deps),
+    createCaseBatch: createCaseBatchOperation(deps),
     ...queryOperations(deps),
     ...actionOperations(deps),
     ...auditOperations(deps),

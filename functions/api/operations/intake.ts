@@ -1,6 +1,8 @@
 import { makeCaseIntake } from '../../app/report-case';
+import { silentLogger } from '../../app/context';
+import { asDependencyError } from '../../app/dependency-errors';
 import type { Operation } from '../handler';
-import { requireViewer } from '../handler';
+import { problemFor, requireViewer } from '../handler';
 import type * as routes from '../routes';
 import type { ApiDeps } from './index';
 
@@ -19,5 +21,24 @@ export function createCaseOperation(deps: ApiDeps): Operation<typeof routes.crea
         ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
       },
     };
+  };
+}
+
+/** `POST /case-batches`: each submission answered in order as `POST /cases` would answer it alone. */
+export function createCaseBatchOperation(deps: ApiDeps): Operation<typeof routes.createCaseBatch> {
+  const intake = makeCaseIntake(deps);
+  const logger = deps.logger ?? silentLogger;
+  return async (input) => {
+    const viewer = requireViewer(input);
+    const outcomes = await intake.submitBatch({ sub: viewer.sub, role: viewer.role }, input.body.items);
+    // Nothing stored and a service down: the whole request answers 503 with Retry-After, as one submission would.
+    const firstError = outcomes.find((o) => 'error' in o);
+    if (firstError && 'error' in firstError && outcomes.every((o) => 'error' in o) && asDependencyError(firstError.error, 'database')) throw firstError.error;
+    const results = outcomes.map((outcome) => {
+      if ('result' in outcome) return { idempotencyKey: outcome.idempotencyKey, status: outcome.result.statusCode, replayed: outcome.result.replayed, case: outcome.result.body };
+      const problem = problemFor(outcome.error, logger, input.requestId).toProblem(input.requestPath, input.requestId);
+      return { idempotencyKey: outcome.idempotencyKey, status: problem.status, problem };
+    });
+    return { statusCode: 200, body: { results } };
   };
 }

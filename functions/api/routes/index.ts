@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RouteSpec } from './define';
 import { createCase } from './create-case';
+import { createCaseBatch } from './create-case-batch';
 import { getCase } from './get-case';
 import { listCases } from './list-cases';
 import { getCaseHistory } from './get-case-history';
@@ -18,7 +19,7 @@ import { getHealth } from './health';
 
 export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec } from './define';
 export { defineRoute } from './define';
-export { createCase, getCase, listCases, getCaseHistory, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
+export { createCase, createCaseBatch, getCase, listCases, getCaseHistory, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
 
 /**
  * The route table: the local server routes with it, the OpenAPI document is generated from it and the
@@ -28,6 +29,7 @@ export { createCase, getCase, listCases, getCaseHistory, recordInspection, grant
  */
 export const ROUTES = [
   createCase,
+  createCaseBatch,
   listCases,
   getCase,
   getCaseHistory,
