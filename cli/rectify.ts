@@ -152,7 +152,7 @@ program
   .command('import')
   .description('import a survey (违法建设普查) CSV: good rows become cases, bad rows are reported; re-importing adds nothing')
   .argument('<survey.csv>')
-  .option('--concurrency <n>', 'requests in flight at once', positiveInt, 4)
+  .option('--concurrency <n>', 'requests (of up to 25 rows each) in flight at once', positiveInt, 4)
   .option('--errors <file>', 'also write the per-row error report to this CSV file')
   .option('--dry-run', 'check the file and report bad rows without submitting')
   .action(async (file: string, options: { concurrency: number; errors?: string; dryRun?: boolean }) => {

@@ -11,6 +11,7 @@ import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError,
 import type { AddressCases, IdempotencyRecord, NewCase } from '../store/case-store';
 import { executionName } from '../workflow/engine';
 import { startCaseWorkflow } from '../workflow/phases';
+import { forEachLimited } from '../shared/concurrency';
 import type { AppDeps } from './context';
 import { silentLogger } from './context';
 import type { CaseView } from './case-view';
@@ -290,13 +291,3 @@ export function makeCaseIntake(deps: AppDeps) {
   return { submit, submitBatch };
 }
 export type CaseIntake = ReturnType<typeof makeCaseIntake>;
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
-    }),
-  );
-}

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** A sub-district of its own per test, so counting its cases counts only what the test wrote. */
 const area = () => `批量街道-${randomUUID().slice(0, 6)}`;
-const row = (subdistrict: string, n: number, key = randomUUID()) => ({
+const row = (subdistrict: string, n: number, key: string = randomUUID()) => ({
   idempotencyKey: key,
   submission: seedSubmission({ location: { subdistrict, community: '解放坡社区', address: `石小路${n}号` } }),
 });
