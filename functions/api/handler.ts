@@ -139,7 +139,7 @@ export function makeRouteHandler<R extends AnyRoute>(route: R, operation: Operat
       const headers = parsePart(route.headers, headersOf(route.headers, event), 'header', errors);
       let body: unknown;
       if (route.body) {
-        const raw = readJsonBody(event, options.bodyLimitBytes ?? BODY_LIMIT_BYTES);
+        const raw = readJsonBody(event, options.bodyLimitBytes ?? route.bodyLimitBytes ?? BODY_LIMIT_BYTES);
         const schema = route.body.at ? route.body.at(options.clock.now()) : route.body.schema;
         body = parsePart(schema, raw, 'body', errors);
       }

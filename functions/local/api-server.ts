@@ -102,7 +102,7 @@ function headerMaps(request: IncomingMessage): Pick<APIGatewayProxyEvent, 'heade
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   // Like API Gateway, a literal path segment wins over a variable one: /cases/export is not /cases/{id}.
   const compiled = options.routes.map(compile).sort((a, b) => a.names.length - b.names.length);
-  const limit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
+  const limitOf = (route: AnyRoute) => options.bodyLimitBytes ?? route.bodyLimitBytes ?? BODY_LIMIT_BYTES;
   const logger = options.logger ?? silentLogger;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -122,6 +122,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const { route, handler, names } = found.route;
 
     let body: Buffer;
+    const limit = limitOf(route);
     try {
       body = await readBody(request, limit);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BODY_LIMIT_BYTES } from '../../functions/api/http';
 import { seedSubmission } from '../fixtures/submissions';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';
@@ -50,6 +51,16 @@ describe('POST /case-batches', () => {
     expect(answer.body.results.map((r: { status: number }) => r.status)).toEqual([201, 422]);
     expect(answer.body.results[1].problem).toMatchObject({ type: 'urn:rectify:problem:idempotency-key-reused', status: 422 });
     expect(await casesIn(subdistrict)).toHaveLength(2);
+  });
+
+  it('takes 25 submissions of the largest size one POST /cases takes, beyond that route\'s body limit', async () => {
+    const subdistrict = area();
+    const items = Array.from({ length: 25 }, (_, i) => ({ ...row(subdistrict, i), submission: { ...row(subdistrict, i).submission, description: '违'.repeat(2000) } }));
+    expect(Buffer.byteLength(JSON.stringify({ items }))).toBeGreaterThan(BODY_LIMIT_BYTES);
+    const answer = await reporter.post('/case-batches', { items });
+    expect(answer.status).toBe(200);
+    expect(answer.body.results.map((r: { status: number }) => r.status)).toEqual(items.map(() => 201));
+    expect(await casesIn(subdistrict)).toHaveLength(25);
   });
 
   it.each([

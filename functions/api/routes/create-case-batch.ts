@@ -3,6 +3,7 @@ import { caseViewSchema } from '../../app/case-view';
 import { caseSubmissionSchema, caseSubmissionSchemaAt } from '../../domain/schemas';
 import { MAX_CASES_PER_TRANSACTION } from '../../store/table';
 import { EXAMPLES } from '../examples';
+import { BODY_LIMIT_BYTES } from '../http';
 import { problemSchema } from '../problem';
 import { idempotencyKey, noHeaders, noParams, noQuery } from '../request-schemas';
 import { defineRoute } from './define';
@@ -50,6 +51,8 @@ export const createCaseBatch = defineRoute({
   params: noParams,
   query: noQuery,
   headers: noHeaders,
+  // Each submission may be as large as one POST /cases takes.
+  bodyLimitBytes: MAX_CASES_PER_TRANSACTION * BODY_LIMIT_BYTES,
   body: { schema: caseBatchSchema, at: (now: Date) => batchOf(caseSubmissionSchemaAt(now)), example: { items: [{ idempotencyKey: 'survey-2026-11-row-2', submission: EXAMPLES.submission }] } },
   responses: [{ status: 200, description: 'Each submission answered in order.', schema: caseBatchResultSchema }],
 });

@@ -40,6 +40,8 @@ export interface RouteSpec<
     at?: (now: Date) => z.ZodType<z.output<B>>;
     example: unknown;
   };
+  /** Largest body accepted, in bytes, when not the API's usual limit (a batch holds many submissions). */
+  bodyLimitBytes?: number;
   /** Success responses; error responses follow from `access`, `body` and `params`. */
   responses: ResponseSpec[];
 }
