@@ -265,8 +265,9 @@ export function makeCaseIntake(deps: AppDeps) {
         await callDependency('database', () => store.createCases(entries));
         break;
       } catch (error) {
-        if (error instanceof BatchEntriesRefusedError && attempt < MAX_INTAKE_ATTEMPTS) {
-          const refused = new Set(error.entries);
+        if (error instanceof BatchEntriesRefusedError) {
+          // Refused again and again (other requests racing these rows): the rest go one by one too.
+          const refused = attempt < MAX_INTAKE_ATTEMPTS ? new Set(error.entries) : new Set(together.keys());
           alone.push(...together.filter((_, i) => refused.has(i)).map((entry) => entry.index));
           together = together.filter((_, i) => !refused.has(i));
           continue;

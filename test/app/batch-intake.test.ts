@@ -5,7 +5,7 @@ import { resolvePolicy } from '../../functions/domain/policy';
 import type { CaseSubmission } from '../../functions/domain/schemas';
 import type { BatchItemOutcome } from '../../functions/app/report-case';
 import { makeCaseIntake } from '../../functions/app/report-case';
-import { IdempotencyMismatchError } from '../../functions/app/errors';
+import { IdempotencyMismatchError, RequestInFlightError } from '../../functions/app/errors';
 import { RecordingEngine } from '../api/support/recording-engine';
 import { seedSubmission } from '../fixtures/submissions';
 import { freshTable } from '../support/table';
@@ -48,6 +48,32 @@ describe('a batch of submissions (a survey)', () => {
     const again = created(await intake.submitBatch(actor, items));
     expect(again).toEqual(first.map((r) => ({ ...r, replayed: true })));
     expect(engine.executions).toHaveLength(25);
+  });
+
+  it('makes one case per row when the same batch is sent three times at once', async () => {
+    const { engine, intake } = setUp();
+    const t = tag();
+    const items = Array.from({ length: 10 }, (_, i) => ({ idempotencyKey: `${t}-${i}`, submission: at(`${t} 石小路${i}号`) }));
+    const answers = await Promise.all([1, 2, 3].map(() => intake.submitBatch(actor, items)));
+    const idsByKey = new Map<string, Set<string>>();
+    const refusals: unknown[] = [];
+    for (const outcome of answers.flat()) {
+      if ('result' in outcome) idsByKey.set(outcome.idempotencyKey, (idsByKey.get(outcome.idempotencyKey) ?? new Set()).add(outcome.result.body.id));
+      else refusals.push(outcome.error);
+    }
+    // The only refusal a racing copy may get: the first request with that key is still in flight.
+    expect(refusals.filter((error) => !(error instanceof RequestInFlightError))).toEqual([]);
+    expect([...idsByKey.values()].map((ids) => ids.size)).toEqual(items.map(() => 1));
+    const ids = [...idsByKey.values()].map((set) => [...set][0]);
+    expect(engine.executions.filter((name) => ids.some((id) => name.startsWith(`${id}--`))).sort()).toEqual(ids.map((id) => `${id}--intake--1`).sort());
+    const stored: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await table.store.listByArea('小龙坎街道', { limit: 100, cursor });
+      stored.push(...page.items.filter((c) => c.location.address.startsWith(t)).map((c) => c.id));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(stored.sort()).toEqual([...ids].sort());
   });
 
   it('answers a row whose key was used for another submission with its own error, and stores the others', async () => {
