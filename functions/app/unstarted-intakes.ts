@@ -19,6 +19,8 @@ export interface IntakeCheckReport {
   started: string[];
   /** REPORTED cases left alone because a failure already flagged them for a person. */
   flagged: number;
+  /** False when the time budget ran out first; the next run goes over the list again. */
+  complete: boolean;
 }
 
 /**
@@ -27,17 +29,24 @@ export interface IntakeCheckReport {
  * that is not flagged. Starting is by the execution's deterministic name, so a case whose workflow is
  * already running is started once, not twice.
  */
-export function makeUnstartedIntakeCheck(deps: Pick<AppDeps, 'store' | 'engine' | 'clock' | 'logger'>, options: { graceMs?: number } = {}) {
+export function makeUnstartedIntakeCheck(deps: Pick<AppDeps, 'store' | 'engine' | 'clock' | 'logger' | 'wallNow'>, options: { graceMs?: number } = {}) {
   const logger = deps.logger ?? silentLogger;
   const graceMs = options.graceMs ?? INTAKE_GRACE_MS;
+  const wallNow = deps.wallNow ?? Date.now;
 
-  async function startUnstarted(): Promise<IntakeCheckReport> {
-    const report: IntakeCheckReport = { examined: 0, started: [], flagged: 0 };
+  /** `budgetMs`: wall-clock time to stop taking further cases (a Lambda's remaining time, less a margin). */
+  async function startUnstarted(options: { budgetMs?: number } = {}): Promise<IntakeCheckReport> {
+    const report: IntakeCheckReport = { examined: 0, started: [], flagged: 0, complete: true };
     const reportedBefore = deps.clock.now().getTime() - graceMs;
+    const stopAt = options.budgetMs === undefined ? Number.POSITIVE_INFINITY : wallNow() + options.budgetMs;
     let cursor: string | undefined;
     do {
       const page = await deps.store.listByStatus('REPORTED', { limit: PAGE_SIZE, cursor });
       for (const summary of page.items) {
+        if (wallNow() >= stopAt) {
+          report.complete = false;
+          return report;
+        }
         report.examined += 1;
         if (summary.attention) {
           report.flagged += 1;

@@ -45,17 +45,27 @@ describe('the check for cases whose intake never started', () => {
     const check = makeUnstartedIntakeCheck(deps);
     // Within the grace period the submission may still be starting its own workflow.
     clock.advance(INTAKE_GRACE_MS - 1_000);
-    expect(await check.startUnstarted()).toEqual({ examined: 3, started: [], flagged: 1 });
+    expect(await check.startUnstarted()).toEqual({ examined: 3, started: [], flagged: 1, complete: true });
     expect(engine.executions).toEqual([intakeOf(started.body.id)]);
 
     clock.advance(2_000);
     const first = await check.startUnstarted();
-    expect(first).toEqual({ examined: 3, started: [lost?.id], flagged: 1 });
+    expect(first).toEqual({ examined: 3, started: [lost?.id], flagged: 1, complete: true });
     expect(engine.executions.sort()).toEqual([intakeOf(started.body.id), intakeOf(lost?.id ?? '')].sort());
     expect(engine.executions).not.toContain(intakeOf(flagged.id));
 
     // Checking again starts nothing new: every start is by the execution's name.
-    expect(await check.startUnstarted()).toEqual({ examined: 3, started: [], flagged: 1 });
+    expect(await check.startUnstarted()).toEqual({ examined: 3, started: [], flagged: 1, complete: true });
     expect(engine.executions).toHaveLength(2);
+  });
+
+  it('stops taking cases when its time budget is spent, and says so', async () => {
+    const clock = manualClock(new Date('2026-11-27T02:00:00Z'));
+    await new CaseStates(table.store, () => clock.now()).reported();
+    clock.advance(INTAKE_GRACE_MS + 1_000);
+    const engine = new RecordingEngine();
+    const check = makeUnstartedIntakeCheck({ store: table.store, engine, clock });
+    expect(await check.startUnstarted({ budgetMs: 0 })).toEqual({ examined: 0, started: [], flagged: 0, complete: false });
+    expect(engine.executions).toEqual([]);
   });
 });
