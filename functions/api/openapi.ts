@@ -12,7 +12,7 @@ import {
   inspectionActionSchema,
   representationActionSchema,
 } from '../domain/schemas';
-import { caseSummarySchema } from '../store/case-store';
+import { caseSummarySchema } from '../store/case-summary';
 import { problemSchema } from './problem';
 import type { Operation } from './handler';
 import type { AnyRoute, getOpenApi } from './routes';

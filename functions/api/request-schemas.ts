@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { caseId, isoDate } from '../domain/schemas';
 import { CASE_STATUSES } from '../domain/vocabulary';
-import { caseSummarySchema } from '../store/case-store';
+import { caseSummarySchema } from '../store/case-summary';
 import { caseEventSchema } from '../domain/schemas';
 import { caseViewSchema } from '../app/case-view';
 

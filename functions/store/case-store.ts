@@ -4,6 +4,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
+import type { CaseSummary } from './case-summary';
+import { caseSummarySchema } from './case-summary';
 import type { CaseStatus } from '../domain/vocabulary';
 import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
 import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
@@ -21,32 +23,14 @@ export const idempotencyRecordSchema = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
 
-export const caseSummarySchema = caseRecordSchema.pick({
-  id: true,
-  status: true,
-  version: true,
-  category: true,
-  severity: true,
-  location: true,
-  areaM2: true,
-  reportedAt: true,
-  discoveredOn: true,
-  updatedAt: true,
-  dueAt: true,
-  attention: true,
-  closedAt: true,
-  reporterSub: true,
-  milestones: true,
-  areaRemovedM2: true,
-}).extend({ noticeNumber: z.string().optional() });
-export type CaseSummary = z.infer<typeof caseSummarySchema>;
+export { caseSummarySchema } from './case-summary';
+export type { CaseSummary } from './case-summary';
 
 export interface Page<T> {
   items: T[];
   cursor?: string;
 }
 
-/** Extra writes that must commit atomically with a case change (e.g. the notice counter). */
 /** A case created in a batch: its record, first event, idempotency record, and the digest of its address. */
 export interface NewCase {
   record: CaseRecord;
@@ -76,6 +60,7 @@ export interface NewCaseAddress {
   known?: AddressCases;
 }
 
+/** Extra writes that must commit atomically with a case change (e.g. the notice counter). */
 export interface CommitOptions {
   /** Take notice number `expected + 1` for `year`; fails as a conflict if someone took it first. */
   noticeCounter?: { year: number; expected: number };
