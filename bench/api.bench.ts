@@ -24,6 +24,7 @@ import { seedSubmission } from '../test/fixtures/submissions';
 import type { Benchmark, BenchContext } from './harness';
 import { percentile, round } from './harness';
 import { CountingEngine } from './counting-engine';
+import { mapLimited } from '../functions/shared/concurrency';
 
 /** Requests in flight at once, from both the API's clients and the raw writer. */
 const CONCURRENCY = 8;
@@ -64,14 +65,10 @@ function submissionNumber(i: number, label: string): CaseSubmission {
   });
 }
 
+/** Runs `work(0 … count-1)`, CONCURRENCY at a time; the seconds it took. */
 async function runConcurrently(count: number, work: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < count; i = next++) await work(i);
-    }),
-  );
+  await mapLimited(Array.from({ length: count }, (_, i) => i), CONCURRENCY, work);
   return (performance.now() - started) / 1000;
 }
 

@@ -5,6 +5,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDbLocal } from '../functions/local/dynamodb-local';
 import { dynamoDbClient, documentClient } from '../functions/shared/aws-clients';
 import { createTableInput } from '../functions/store/table';
+import { mapLimited } from '../functions/shared/concurrency';
 
 export interface Figure {
   value: number;
@@ -49,16 +50,11 @@ type PutRequests = Record<string, { PutRequest: { Item: Record<string, unknown> 
 export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], inFlight: number): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let b = next++; b < batches.length; b = next++) {
-        let request: PutRequests | undefined = { [tableName]: batches[b]!.map((Item) => ({ PutRequest: { Item } })) };
-        while (request && Object.keys(request).length) {
-          const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-          request = result.UnprocessedItems as PutRequests | undefined;
-        }
-      }
-    }),
-  );
+  await mapLimited(batches, inFlight, async (batch) => {
+    let request: PutRequests | undefined = { [tableName]: batch.map((Item) => ({ PutRequest: { Item } })) };
+    while (request && Object.keys(request).length) {
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
+      request = result.UnprocessedItems as PutRequests | undefined;
+    }
+  });
 }

@@ -19,7 +19,7 @@ import { CaseStore } from '../functions/store/case-store';
 import { keys } from '../functions/store/table';
 import type { Benchmark, BenchContext } from './harness';
 import { batchWriteAll, round } from './harness';
-import { forEachLimited } from '../functions/shared/concurrency';
+import { mapLimited } from '../functions/shared/concurrency';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CountingEngine } from './counting-engine';
 
@@ -75,7 +75,7 @@ async function rawTransactionRound(context: BenchContext, rows: SurveyRow[]): Pr
   const items = itemsOf(rows);
   const transactions = Array.from({ length: Math.ceil(items.length / 100) }, (_, i) => items.slice(i * 100, (i + 1) * 100));
   const started = performance.now();
-  await forEachLimited(transactions, CONCURRENCY, async (transaction) => {
+  await mapLimited(transactions, CONCURRENCY, async (transaction) => {
     await doc.send(new TransactWriteCommand({ TransactItems: transaction.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })) }));
   });
   return rows.length / ((performance.now() - started) / 1000);

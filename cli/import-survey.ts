@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { forEachLimited } from '../functions/shared/concurrency';
+import { mapLimited } from '../functions/shared/concurrency';
 import type { RectifyApi } from './api-client';
 import { ApiProblem } from './api-client';
 import type { RowError, SurveyRow } from './survey-file';
@@ -99,7 +99,7 @@ export async function importRows(
       for (const row of batch) settle(row, { field: '(row)', reason });
     };
 
-    await forEachLimited(batchesOf(pending), options.concurrency, sendBatch);
+    await mapLimited(batchesOf(pending), options.concurrency, sendBatch);
     pending = again;
     if (pending.length && waitSeconds) await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000 * round));
   }

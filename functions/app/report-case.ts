@@ -11,7 +11,7 @@ import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError,
 import type { AddressCases, IdempotencyRecord, NewCase } from '../store/case-store';
 import { executionName } from '../workflow/engine';
 import { startCaseWorkflow } from '../workflow/phases';
-import { forEachLimited } from '../shared/concurrency';
+import { mapLimited } from '../shared/concurrency';
 import type { AppDeps } from './context';
 import { silentLogger } from './context';
 import type { CaseView } from './case-view';
@@ -276,7 +276,7 @@ export function makeCaseIntake(deps: AppDeps) {
         together = [];
       }
     }
-    await forEachLimited(together, BATCH_STARTS_IN_FLIGHT, async (entry) => {
+    await mapLimited(together, BATCH_STARTS_IN_FLIGHT, async (entry) => {
       const idempotencyKey = (items[entry.index] as BatchItem).idempotencyKey;
       try {
         outcomes[entry.index] = { idempotencyKey, result: await startIntake(entry.record.id, toCaseView(entry.record), false) };

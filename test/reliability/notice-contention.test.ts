@@ -2,7 +2,8 @@ import { executionName } from '../../functions/workflow/engine';
 import { startCaseWorkflow } from '../../functions/workflow/phases';
 import type { Harness } from '../workflow/harness';
 import { caseOf, eventTypes, reportCase, startScenario, workflowHarness } from '../workflow/harness';
-import { inPool, repeated } from './support/lifecycle';
+import { mapLimited } from '../../functions/shared/concurrency';
+import { repeated } from './support/lifecycle';
 
 /**
  * Every notice takes the next number of one counter in the same transaction as its case, so notices
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 describe('notices issued at the same moment', () => {
   it(`gives each of ${CASES} cases started at once its own number, with no workflow failing on the race`, async () => {
-    const reported = await inPool(Array.from({ length: CASES }, (_, i) => i), 8, (i) => reportCase(harness, { category: 'other', location: { subdistrict: '普查街道', community: '解放坡社区', address: `上土湾${i + 1}号` } }));
+    const reported = await mapLimited(Array.from({ length: CASES }, (_, i) => i), 8, (i) => reportCase(harness, { category: 'other', location: { subdistrict: '普查街道', community: '解放坡社区', address: `上土湾${i + 1}号` } }));
     const counterBefore = await harness.store.noticeCounter(2026);
     await Promise.all(reported.map((record) => startCaseWorkflow(harness.engine, record.id)));
 

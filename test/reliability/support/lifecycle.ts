@@ -5,6 +5,7 @@ import { shanghaiDateOf } from '../../../functions/domain/shanghai-time';
 import type { CaseStatus } from '../../../functions/domain/vocabulary';
 import type { Client, HttpAnswer } from '../../api/support/harness';
 import { seedSubmission } from '../../fixtures/submissions';
+import { mapLimited } from '../../../functions/shared/concurrency';
 
 /**
  * Drives many cases through their whole lifecycle over the HTTP API, as the people in it would: a
@@ -93,20 +94,6 @@ export interface DriveResult {
   rounds: number;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Every summary of the sub-district's cases, page by page. */
 export async function listArea(client: Client, subdistrict: string): Promise<{ id: string; status: CaseStatus; version: number; attention?: unknown }[]> {
   const items: { id: string; status: CaseStatus; version: number }[] = [];
@@ -169,7 +156,7 @@ export async function driveLifecycles(options: DriveOptions): Promise<DriveResul
 
   const started = Date.now();
   const discoveredOn = shanghaiDateOf(legalNow());
-  const cases = await inPool(options.paths, concurrency, async (path, index): Promise<DrivenCase> => {
+  const cases = await mapLimited(options.paths, concurrency, async (path, index): Promise<DrivenCase> => {
     const idempotencyKey = randomUUID();
     const body = submissionFor(path, subdistrict, index, discoveredOn);
     for (;;) {
@@ -218,7 +205,7 @@ export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: Dr
     if (Date.now() > deadline) {
       throw new Error(`${open.length} case(s) did not end within ${timeoutMs} ms: ${JSON.stringify(countsOf(open))}`);
     }
-    await inPool(todo, concurrency, async ({ driven, version, status }) => {
+    await mapLimited(todo, concurrency, async ({ driven, version, status }) => {
       const action = actionFor(driven.path, status, legalNow(), clients);
       if (!action) return;
       const answer = await action.who.post(`/cases/${driven.id}/${action.path}`, action.body, { 'if-match': `"${version}"` });
@@ -243,7 +230,7 @@ export interface HistoryVerdict {
 
 /** Each case's whole history, with the API's own chain verification. */
 export async function verifyHistories(client: Client, ids: readonly string[], concurrency = 8): Promise<HistoryVerdict[]> {
-  return inPool(ids, concurrency, async (id) => {
+  return mapLimited(ids, concurrency, async (id) => {
     const events: HistoryVerdict['events'] = [];
     let cursor: string | undefined;
     let verdict: { ok?: boolean } | undefined;
