@@ -121,21 +121,8 @@ export class CaseStore {
     // Registered before the case, outside its transaction: concurrent reports from one community must
     // not conflict on a shared item, and an area registered without a case only reports zeros.
     await this.registerArea(record.location.subdistrict, record.location.community);
-    const items: TransactItem[] = [
-      { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
-      { Put: { TableName: this.tableName, Item: this.eventItem(firstEvent), ConditionExpression: 'attribute_not_exists(PK)' } },
-    ];
-    if (idempotency) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.idempotency(idempotency.key), entity: 'idempotency', ...idempotency },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      });
-    }
-    const addressAt = items.length;
-    if (options.address) items.push(this.addressCasesPut(options.address, record.id));
+    const items = this.newCaseItems(record, firstEvent, idempotency, options.address);
+    const addressAt = idempotency ? 3 : 2;
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -165,18 +152,7 @@ export class CaseStore {
     if (entries.length > MAX_CASES_PER_TRANSACTION) throw new RangeError(`at most ${MAX_CASES_PER_TRANSACTION} cases per transaction, not ${entries.length}`);
     // One write per area not yet registered by this store (registerArea remembers the rest).
     for (const { record } of entries) await this.registerArea(record.location.subdistrict, record.location.community);
-    const items = entries.flatMap((entry): TransactItem[] => [
-      { Put: { TableName: this.tableName, Item: this.caseItem(entry.record), ConditionExpression: 'attribute_not_exists(PK)' } },
-      { Put: { TableName: this.tableName, Item: this.eventItem(entry.firstEvent), ConditionExpression: 'attribute_not_exists(PK)' } },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.idempotency(entry.idempotency.key), entity: 'idempotency', ...entry.idempotency },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      this.addressCasesPut({ addressKey: entry.addressKey }, entry.record.id),
-    ]);
+    const items = entries.flatMap((entry) => this.newCaseItems(entry.record, entry.firstEvent, entry.idempotency, { addressKey: entry.addressKey }));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -187,6 +163,20 @@ export class CaseStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * The writes that create a case, each on condition it is new: the case, its first event, the
+   * idempotency record (when given) and the address's list with the case added (when given), in that order.
+   */
+  private newCaseItems(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord, address?: NewCaseAddress): TransactItem[] {
+    const isNew = 'attribute_not_exists(PK)';
+    return [
+      { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: isNew } },
+      { Put: { TableName: this.tableName, Item: this.eventItem(firstEvent), ConditionExpression: isNew } },
+      ...(idempotency ? [{ Put: { TableName: this.tableName, Item: { ...keys.idempotency(idempotency.key), entity: 'idempotency', ...idempotency }, ConditionExpression: isNew } }] : []),
+      ...(address ? [this.addressCasesPut(address, record.id)] : []),
+    ];
   }
 
   /** The address's list with the new case added, if the list is still the one the intake read. */
