@@ -5,6 +5,8 @@ import { makeUnstartedIntakeCheck } from '../app/unstarted-intakes';
 import { systemClock } from '../domain/clock';
 import { documentClient } from '../shared/aws-clients';
 import { envPieces, parseEnv } from '../shared/env';
+import type { InvocationContext } from '../shared/time-budget';
+import { sweepBudget } from '../shared/time-budget';
 import { CaseStore } from '../store/case-store';
 import { workflowEngineFromEnv } from '../workflow/aws-engine';
 
@@ -27,10 +29,9 @@ const scheduleEventSchema = z.unknown();
  * Runs on a schedule: starts the intake workflow of every case a submission stored but could not start
  * (its function died, or Step Functions was down, and the reporter never replayed the request).
  */
-export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<IntakeCheckReport> {
+export async function handler(event: unknown, context?: InvocationContext): Promise<IntakeCheckReport> {
   scheduleEventSchema.parse(event);
-  const remaining = context?.getRemainingTimeInMillis?.();
-  const report = await check.startUnstarted(remaining === undefined ? {} : { budgetMs: Math.max(1_000, remaining - SAFETY_MARGIN_MS) });
+  const report = await check.startUnstarted(sweepBudget(context, SAFETY_MARGIN_MS));
   logger.info('intake check finished', { examined: report.examined, started: report.started.length, flagged: report.flagged, complete: report.complete });
   return report;
 }

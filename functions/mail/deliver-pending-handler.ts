@@ -1,13 +1,11 @@
 import * as z from 'zod';
+import type { InvocationContext } from '../shared/time-budget';
+import { sweepBudget } from '../shared/time-budget';
 import type { MailLogger } from './ses-mailer';
 import type { PendingMailSweeper, SweepReport } from './mailer';
 
 /** What the scheduler passes: nothing the sweep needs, so anything (an EventBridge event) is accepted. */
 const scheduleEventSchema = z.unknown();
-
-interface InvocationContext {
-  getRemainingTimeInMillis?: () => number;
-}
 
 /** Time kept back from the Lambda's remaining time, so the sweep ends before the function is stopped. */
 const SAFETY_MARGIN_MS = 20_000;
@@ -19,8 +17,7 @@ const SAFETY_MARGIN_MS = 20_000;
 export function makeDeliverPendingHandler(deps: { sweeper: PendingMailSweeper; logger?: MailLogger }) {
   return async (event: unknown, context?: InvocationContext): Promise<SweepReport> => {
     scheduleEventSchema.parse(event);
-    const remaining = context?.getRemainingTimeInMillis?.();
-    const report = await deps.sweeper.deliverPending(remaining === undefined ? {} : { budgetMs: Math.max(1_000, remaining - SAFETY_MARGIN_MS) });
+    const report = await deps.sweeper.deliverPending(sweepBudget(context, SAFETY_MARGIN_MS));
     deps.logger?.info('mail sweep finished', { ...report });
     return report;
   };
