@@ -32,8 +32,8 @@ export function createCaseBatchOperation(deps: ApiDeps): Operation<typeof routes
     const viewer = requireViewer(input);
     const outcomes = await intake.submitBatch({ sub: viewer.sub, role: viewer.role }, input.body.items);
     // Nothing stored and a service down: the whole request answers 503 with Retry-After, as one submission would.
-    const firstError = outcomes.find((o) => 'error' in o);
-    if (firstError && 'error' in firstError && outcomes.every((o) => 'error' in o) && asDependencyError(firstError.error, 'database')) throw firstError.error;
+    const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
+    if (errors.length === outcomes.length && asDependencyError(errors[0], 'database')) throw errors[0];
     const results = outcomes.map((outcome) => {
       if ('result' in outcome) return { idempotencyKey: outcome.idempotencyKey, status: outcome.result.statusCode, replayed: outcome.result.replayed, case: outcome.result.body };
       const problem = problemFor(outcome.error, logger, input.requestId).toProblem(input.requestPath, input.requestId);
