@@ -25,6 +25,19 @@ export const MAIL_KINDS = [
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
+/**
+ * Kinds sent at most once: a send whose outcome is unknown is never repeated. Only the party's notice:
+ * two copies of a legal notice to a member of the public read as two notices, and the written notice
+ * served on them is what counts. Every other kind goes to the office (and operations) and is delivered
+ * at least once: a send whose outcome is unknown is repeated, marked as a possible repeat.
+ */
+export const AT_MOST_ONCE_KINDS: readonly MailKind[] = ['notice-to-party'];
+
+/** Whether an email of `kind` is sent again when an attempt's outcome is unknown (see docs/mail.md). */
+export function deliveredAtLeastOnce(kind: MailKind): boolean {
+  return !AT_MOST_ONCE_KINDS.includes(kind);
+}
+
 export interface MailRequest {
   kind: MailKind;
   /**
@@ -44,12 +57,14 @@ export interface MailDelivery {
   /**
    * `pending`: recorded, not delivered yet (the mail service was unavailable); the sweep delivers it.
    * `failed`: refused for good (e.g. an address SES rejects); the case records EMAIL_FAILED and an alert goes out.
-   * `unconfirmed`: the process stopped between sending and recording it; never resent automatically.
+   * `unconfirmed`: it is unknown whether SES took it (no answer, or the sender stopped before recording
+   * it): the party's notice after one such send, an office email after `maxUnconfirmedSends` of them.
+   * The case records EMAIL_FAILED and an alert goes out.
    */
   status: 'sent' | 'already-sent' | 'pending' | 'failed' | 'unconfirmed';
 }
 
-/** The mail port: record the email in the outbox, then deliver it at most once. */
+/** The mail port: record the email in the outbox, then deliver it (at least once to the office, at most once to the party). */
 export interface Mailer {
   deliver(request: MailRequest): Promise<MailDelivery[]>;
 }

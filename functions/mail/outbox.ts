@@ -5,8 +5,9 @@
  * `OUTBOX#PENDING`; the entry leaves that list in the same transaction that settles the email.
  *
  * States: PENDING → SENDING (claimed by one sender for a lease) → SENT | back to PENDING (the mail service
- * did not take it) | FAILED (refused for good) | UNCONFIRMED (the sender stopped between sending and
- * recording, so it is unknown whether SES took it; see docs/mail.md).
+ * did not take it) | FAILED (refused for good) | UNCONFIRMED (it is unknown whether SES took it and the
+ * email may not be sent again; see docs/mail.md). An office email whose send ended without an answer is
+ * sent again, flagged `possibleRepeat`, until `unconfirmedSends` reaches the mailer's bound.
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -49,9 +50,13 @@ export const outboxMailSchema = z.object({
   sentAt: z.string().optional(),
   settledAt: z.string().optional(),
   lastError: z.string().optional(),
+  /** An earlier send may have reached SES: later sends are marked as a possible repeat. */
+  possibleRepeat: z.boolean().optional(),
+  /** Sends whose outcome is unknown (no answer, or the sender stopped before recording the result). */
+  unconfirmedSends: z.number().int().min(0).optional(),
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
-export type NewOutboxMail = Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt' | 'claimToken' | 'claimUntil' | 'messageId' | 'sentAt' | 'settledAt' | 'lastError'>;
+export type NewOutboxMail = Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt' | 'claimToken' | 'claimUntil' | 'messageId' | 'sentAt' | 'settledAt' | 'lastError' | 'possibleRepeat' | 'unconfirmedSends'>;
 
 const pendingEntrySchema = z.object({ SK: z.string(), caseId: z.string(), mailId: z.string(), createdAt: z.string() });
 export type PendingEntry = z.infer<typeof pendingEntrySchema>;
@@ -210,6 +215,65 @@ export class Outbox {
     } catch (error) {
       if (isCancelledByCondition(error, 0)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Records that a send by this claim ended without an answer, so the next send is a possible repeat.
+   * Answers the email as stored now, or undefined when the claim was no longer ours.
+   */
+  async recordUnconfirmedSend(mail: OutboxMail, error: string): Promise<OutboxMail | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression: 'SET possibleRepeat = :true, unconfirmedSends = if_not_exists(unconfirmedSends, :zero) + :one, lastError = :error',
+          ConditionExpression: '#status = :sending AND claimToken = :token',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':true': true, ':zero': 0, ':one': 1, ':sending': 'SENDING', ':token': mail.claimToken, ':error': shortError(error) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? withoutKeys(result.Attributes) : undefined;
+    } catch (caught) {
+      if (isConditionFailure(caught)) return undefined;
+      throw caught;
+    }
+  }
+
+  /**
+   * Takes over an email whose sender stopped mid-send (its claim lapsed before `now`) to send it again:
+   * the stopped send counts as one whose outcome is unknown. Answers undefined when someone else moved it.
+   */
+  async takeOverLapsed(mail: OutboxMail, now: number, leaseMs: number, error: string): Promise<OutboxMail | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression:
+            'SET claimToken = :token, claimUntil = :until, attempts = attempts + :one, possibleRepeat = :true, unconfirmedSends = if_not_exists(unconfirmedSends, :zero) + :one, lastError = :error',
+          ConditionExpression: '#status = :sending AND claimToken = :previous AND claimUntil < :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':token': randomUUID(),
+            ':until': now + leaseMs,
+            ':one': 1,
+            ':zero': 0,
+            ':true': true,
+            ':sending': 'SENDING',
+            ':previous': mail.claimToken,
+            ':now': now,
+            ':error': shortError(error),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? withoutKeys(result.Attributes) : undefined;
+    } catch (caught) {
+      if (isConditionFailure(caught)) return undefined;
+      throw caught;
     }
   }
 

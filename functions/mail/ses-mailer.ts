@@ -1,7 +1,8 @@
 /**
  * The mailer: SES v2 behind the outbox. `deliver` records each email (deterministic id) before sending
  * and marks it sent after, so a retried task or a re-run phase never sends it twice; `deliverPending`
- * sends whatever an outage or a restart left behind. See docs/mail.md for the at-most-once choice.
+ * sends whatever an outage or a restart left behind. See docs/mail.md for at least once (the office's
+ * emails) and at most once (the party's notice).
  */
 import { createHash } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -18,17 +19,23 @@ import { CaseStore } from '../store/case-store';
 import { VersionConflictError } from '../store/errors';
 import { keys } from '../store/table';
 import type { MailDelivery, Mailer, MailRequest, PendingMailSweeper, SweepReport } from './mailer';
-import { MAIL_KINDS, mailId } from './mailer';
+import { MAIL_KINDS, deliveredAtLeastOnce, mailId } from './mailer';
 import type { OutboxMail, PendingEntry, SettledStatus, TransactItem } from './outbox';
 import { Outbox } from './outbox';
 import type { MailRecipients } from './recipients';
 import { fromHeader, parseMailRecipients, recipientsFor } from './recipients';
 import { classifySendError, describeError } from './send-errors';
 import type { RenderedMail } from './templates';
-import { renderMail } from './templates';
+import { markPossibleRepeat, renderMail } from './templates';
 
-/** The header that carries an email's outbox id, so a mailbox (or a person) can tell emails apart. */
+/**
+ * The header that carries an email's outbox id, the same on every send of one email, so a mailbox (or a
+ * person) can tell emails apart and a repeat from a new email. (SES replaces any Message-ID it is given
+ * with its own, so that header cannot serve.)
+ */
 export const MAIL_ID_HEADER = 'X-Rectify-Mail-Id';
+/** Present (`yes`) on a send after one whose outcome is unknown: the recipient may already have the email. */
+export const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
 
 /** Occasions become part of keys and headers: plain ASCII, no `#`. */
 export const occasionSchema = z
@@ -58,6 +65,12 @@ export interface RetryPolicy {
   maxRounds: number;
   /** How long one sender holds an email; longer than any round can take. */
   claimLeaseMs: number;
+  /**
+   * Sends of an office email whose outcome may be unknown (no answer, or a sender that stopped before
+   * recording the result) before it is settled UNCONFIRMED and the case flagged. Each one after the
+   * first is marked as a possible repeat.
+   */
+  maxUnconfirmedSends: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -67,6 +80,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRoundDelayMs: 15 * 60_000,
   maxRounds: 16,
   claimLeaseMs: 2 * 60_000,
+  maxUnconfirmedSends: 3,
 };
 
 export interface MailLogger {
@@ -229,7 +243,12 @@ export class SesMailer implements Mailer, PendingMailSweeper {
         const now = this.wallNow();
         if ((mail.claimUntil ?? 0) >= now) return 'pending';
         // The sender that held it stopped between sending and recording: SES may or may not have it.
-        const settled = await this.settleFailure(mail, 'UNCONFIRMED', 'the sender stopped after sending began and before the result was recorded', now);
+        const reason = 'the sender stopped after sending began and before the result was recorded';
+        if (this.mayResend(mail)) {
+          const taken = await this.outbox.takeOverLapsed(mail, now, this.retry.claimLeaseMs, reason);
+          return taken ? this.sendClaimed(taken) : this.statusOf(mail);
+        }
+        const settled = await this.settleFailure(mail, 'UNCONFIRMED', this.unconfirmedReason(mail, reason), now);
         return settled ? 'unconfirmed' : this.statusOf(mail);
       }
       case 'PENDING':
@@ -253,7 +272,8 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   }
 
   /** Sends an email this sender holds: a few quick attempts, then back to the pending list or settled. */
-  private async sendClaimed(mail: OutboxMail): Promise<MailDelivery['status']> {
+  private async sendClaimed(claimed: OutboxMail): Promise<MailDelivery['status']> {
+    let mail = claimed;
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attemptsPerRound; attempt += 1) {
       let messageId: string;
@@ -267,9 +287,15 @@ export class SesMailer implements Mailer, PendingMailSweeper {
           return 'failed';
         }
         if (verdict === 'ambiguous') {
-          this.logger.error('email outcome unknown; not resending', { mailId: mail.id, error: describeError(error) });
-          await this.settleFailure(mail, 'UNCONFIRMED', describeError(error));
-          return 'unconfirmed';
+          if (!this.mayResend(mail)) {
+            this.logger.error('email outcome unknown; not resending', { mailId: mail.id, error: describeError(error) });
+            await this.settleFailure(mail, 'UNCONFIRMED', this.unconfirmedReason(mail, describeError(error)));
+            return 'unconfirmed';
+          }
+          this.logger.warn('email outcome unknown; sending it again as a possible repeat', { mailId: mail.id, error: describeError(error) });
+          const marked = await this.outbox.recordUnconfirmedSend(mail, describeError(error));
+          if (!marked) return this.statusOf(mail);
+          mail = marked;
         }
         lastError = error;
         if (attempt < this.retry.attemptsPerRound) await this.sleep(this.retry.quickDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
@@ -290,7 +316,22 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     return 'pending';
   }
 
+  /**
+   * Whether one more send of this email may go out although an earlier one may have reached SES: an
+   * office email, within the bound (the send about to be judged counts as one more unknown outcome).
+   */
+  private mayResend(mail: OutboxMail): boolean {
+    return deliveredAtLeastOnce(mail.kind) && (mail.unconfirmedSends ?? 0) + 1 < this.retry.maxUnconfirmedSends;
+  }
+
+  private unconfirmedReason(mail: OutboxMail, reason: string): string {
+    const sends = (mail.unconfirmedSends ?? 0) + 1;
+    return deliveredAtLeastOnce(mail.kind) ? `outcome unknown after ${sends} send(s): ${reason}` : reason;
+  }
+
   private async send(mail: OutboxMail): Promise<string> {
+    const content = mail.possibleRepeat ? markPossibleRepeat(mail, mail.id) : mail;
+    const headers = [{ Name: MAIL_ID_HEADER, Value: mail.id }, ...(mail.possibleRepeat ? [{ Name: POSSIBLE_REPEAT_HEADER, Value: 'yes' }] : [])];
     const result = await this.deps.ses.send(
       new SendEmailCommand({
         FromEmailAddress: mail.from,
@@ -298,9 +339,9 @@ export class SesMailer implements Mailer, PendingMailSweeper {
         ...(mail.replyTo ? { ReplyToAddresses: mail.replyTo } : {}),
         Content: {
           Simple: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
-            Headers: [{ Name: MAIL_ID_HEADER, Value: mail.id }],
+            Subject: { Data: content.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: content.text, Charset: 'UTF-8' }, Html: { Data: content.html, Charset: 'UTF-8' } },
+            Headers: headers,
           },
         },
         EmailTags: [
@@ -313,7 +354,10 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     return result.MessageId ?? 'unknown';
   }
 
-  /** SES took the email: record it, retrying the table briefly; an unrecorded send is never resent. */
+  /**
+   * SES took the email: record it, retrying the table briefly. Unrecorded, its claim lapses and the sweep
+   * sends an office email again as a possible repeat, or settles the party's notice UNCONFIRMED.
+   */
   private async recordSent(mail: OutboxMail, messageId: string): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -322,7 +366,6 @@ export class SesMailer implements Mailer, PendingMailSweeper {
         return;
       } catch (error) {
         if (attempt >= 5) {
-          // The claim lapses and the next sweep settles it as UNCONFIRMED: a false alarm, never a second copy.
           this.logger.error('email sent but not recorded', { mailId: mail.id, messageId, error: describeError(error) });
           throw error;
         }

@@ -490,7 +490,10 @@ const COMPOSERS: Record<MailKind, Composer> = {
       subject: both(`【系统告警】案件 ${record.id} 需人工处理`, `Alert: case ${record.id} needs attention`),
       greeting: subdistrictGreeting(record),
       intro: failedEmail
-        ? both('下列案件的一封邮件未能确认送达，系统未自动重发（以免重复）。', 'An email of the case below could not be confirmed as delivered; it was not resent automatically, so as never to send it twice.')
+        ? both(
+            '下列案件的一封邮件未能确认送达（发送结果未知，或被拒收）。',
+            'An email of the case below could not be confirmed as delivered (the result of sending it is unknown, or it was refused).',
+          )
         : both('下列案件的流程步骤执行失败，案件已标记为需关注。', 'A workflow step of the case below failed; the case is flagged for attention.'),
       facts: [
         { label: both('案件编号', 'Case number'), value: same(record.id) },
@@ -556,6 +559,29 @@ function htmlPart(message: Message, lang: keyof Bilingual, link: string | undefi
     link ? `<p>${lang === 'zh' ? '案件链接' : 'Case'}${lang === 'zh' ? '：' : ': '}<a href="${e(link)}">${e(link)}</a></p>` : '',
   ];
   return `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">\n${parts.filter(Boolean).join('\n')}\n</div>`;
+}
+
+const POSSIBLE_REPEAT_SUBJECT = '【可能重复 Possible repeat】';
+
+function possibleRepeatNotice(mailId: string): Bilingual {
+  return both(
+    `【可能重复】本邮件上一次发送的结果未能确认，系统再次发送以确保送达。如已收到邮件编号相同（${mailId}）的邮件，两封内容相同，请以先收到的为准。`,
+    `[Possible repeat] This email may be a repeat: the result of an earlier attempt to send it is unknown, so it was sent again to make sure it arrives. If you already have an email with the same email id (${mailId}), both say the same; keep the first.`,
+  );
+}
+
+/**
+ * The email as sent again after an attempt whose outcome is unknown: the subject and the first lines
+ * say it may be a repeat and name the email id the two copies share.
+ */
+export function markPossibleRepeat(mail: RenderedMail, mailId: string): RenderedMail {
+  const notice = possibleRepeatNotice(mailId);
+  const paragraph = `<p style="${STYLE.warning}">${escapeHtml(notice.zh)}<br>${escapeHtml(notice.en)}</p>`;
+  return {
+    subject: `${POSSIBLE_REPEAT_SUBJECT}${mail.subject}`,
+    text: `${notice.zh}\n${notice.en}\n\n${mail.text}`,
+    html: mail.html.replace(/<body([^>]*)>/, (open) => `${open}\n${paragraph}`),
+  };
 }
 
 const FOOTER = both('本邮件由违法建设案件管理系统（Rectify）自动发送，请勿直接回复。', 'Sent automatically by Rectify, the illegal-construction case system. Please do not reply to this email.');

@@ -177,7 +177,7 @@ export function wakeNow(deps: Pick<TaskDeps, 'clock'>): string {
 
 /**
  * Sends an email through the outbox. Its id is deterministic (case, occasion, kind), so a retried or
- * re-run step asks again and the outbox sends it at most once.
+ * re-run step asks again and the outbox does not send it again.
  */
 export async function sendMail(deps: TaskDeps, request: MailRequest): Promise<MailDelivery[]> {
   const deliveries = await deps.mailer.deliver(request);

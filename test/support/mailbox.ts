@@ -23,6 +23,8 @@ export interface MailboxEmail {
   html: string;
   /** The outbox id the mailer put in the `X-Rectify-Mail-Id` header. */
   mailId: string | undefined;
+  /** Sent again after an attempt whose outcome was unknown (the `X-Rectify-Possible-Repeat` header). */
+  possibleRepeat: boolean;
   /** Epoch seconds. */
   at: number;
 }
@@ -40,6 +42,7 @@ export async function readMailbox(endpoint: string): Promise<MailboxEmail[]> {
     text: e.body.text ?? '',
     html: e.body.html ?? '',
     mailId: e.headers?.find((h) => h.name.toLowerCase() === 'x-rectify-mail-id')?.value,
+    possibleRepeat: e.headers?.some((h) => h.name.toLowerCase() === 'x-rectify-possible-repeat') ?? false,
     at: e.at,
   }));
 }

@@ -106,7 +106,7 @@ export const makeIssueNoticeHandler = defineTask('issue-notice', taskInputSchema
         // The notice was issued by an earlier run of this step.
         const deadline = record.notice?.deadline;
         if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
-        // Asked for again: the outbox sends each email at most once.
+        // Asked for again: the outbox does not send an email it has sent.
         const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
         await deliverNoticeMails(deps, record, reminder.at);
         return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
@@ -135,7 +135,7 @@ export const makeSendReminderHandler = defineTask('send-reminder', taskInputSche
     const waiting = record.status === 'NOTICE_ISSUED';
     const reminderMail = (caseRecord: CaseRecord) => sendMail(deps, { kind: 'reminder', occasion: `reminder-${deadline.date}`, caseRecord });
     if (remindedOf(await historyOf(deps, record.id), deadline.date)) {
-      // Reminded by an earlier run of the phase: ask again, the outbox sends it at most once.
+      // Reminded by an earlier run of the phase: ask again, the outbox does not send it twice.
       await reminderMail(record);
       return { wakeAt: waiting ? engineTime(deps, deadline.at) : wakeNow(deps) };
     }
