@@ -76,6 +76,12 @@ function stripKeys(item: Item): Item {
   return rest;
 }
 
+/** A list item as the indexes project it: the notice number is copied out of `notice` for lists and exports. */
+function summaryOf(item: Item): CaseSummary {
+  const { noticeNumber } = item;
+  return caseSummarySchema.parse({ ...stripKeys(item), ...(typeof noticeNumber === 'string' ? { noticeNumber } : {}) });
+}
+
 function isConditionFailure(error: unknown): error is TransactionCanceledException {
   return error instanceof TransactionCanceledException || (error as { name?: string } | null)?.name === 'TransactionCanceledException';
 }
@@ -312,7 +318,7 @@ export class CaseStore {
         ExclusiveStartKey: decodeCursor(options.cursor, STATUS_INDEX_KEY_ATTRIBUTES),
       }),
     );
-    return { items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   /**
@@ -352,7 +358,7 @@ export class CaseStore {
         ExclusiveStartKey: decodeCursor(options.cursor, AREA_INDEX_KEY_ATTRIBUTES),
       }),
     );
-    return { items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {

@@ -46,6 +46,21 @@ describe('exports', () => {
     expect(rows.slice(1).map((r) => r[5])).toEqual(['隆庆楼16号', '上土湾66号', '石小路9号']);
   });
 
+  it('fills the notice-number column of a case that has a notice, in CSV and JSON', async () => {
+    const area = `${subdistrict}-通知`;
+    const noticed = await states.noticeIssued({ submission: { location: { subdistrict: area, community: '解放坡社区', address: '隆庆楼16号' } } });
+    const number = noticed.notice?.number;
+    expect(number).toMatch(/^RN-/);
+    const rows = parse((await rawBytes(`/cases/export?subdistrict=${encodeURIComponent(area)}`)).subarray(3).toString('utf8')) as string[][];
+    const column = rows[0]!.indexOf('通知书编号 notice');
+    expect(column).toBeGreaterThan(-1);
+    expect(rows.slice(1).map((r) => [r[0], r[column]])).toEqual([[noticed.id, number]]);
+    const json = await auditor.get(`/cases/export?subdistrict=${encodeURIComponent(area)}&format=json`);
+    expect(json.body).toEqual([expect.objectContaining({ id: noticed.id, noticeNumber: number })]);
+    const list = await auditor.get(`/cases?subdistrict=${encodeURIComponent(area)}`);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: noticed.id, noticeNumber: number })]);
+  });
+
   it('exports the list as JSON, with no cursor when every row fits', async () => {
     const json = await auditor.get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}&format=json`);
     expect(json.status).toBe(200);

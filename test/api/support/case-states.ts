@@ -66,7 +66,7 @@ export class CaseStates {
     return this.waitFor(record, 'persuasion-result', token);
   }
 
-  async noticeIssued(options: { reporterSub?: string; deadlineDate?: string } = {}): Promise<CaseRecord> {
+  async noticeIssued(options: { reporterSub?: string; deadlineDate?: string; submission?: Partial<CaseSubmission> } = {}): Promise<CaseRecord> {
     const noticeDeadline = deadline(options.deadlineDate ?? '2026-12-07');
     return this.step(await this.reported(options), 'issue-notice', SYSTEM, {
       notice: { number: `RN-2026-${String(Math.floor(Math.random() * 900_000) + 100_000)}`, issuedAt: this.now().toISOString(), deadline: noticeDeadline, service: { method: 'direct', servedOn: shanghaiDateOf(this.now()) }, extensionCount: 0, extendedDays: 0 },
