@@ -31,6 +31,17 @@ const batchAnswerSchema = z.object({
   ),
 });
 
+/**
+ * The API refused the import itself (401/403: the token or its role may not submit cases): no row is
+ * worth trying, so the import stops at the first such answer.
+ */
+export class ImportRefusedError extends Error {
+  override readonly name = 'ImportRefusedError';
+  constructor(readonly problem: ApiProblem) {
+    super(`the API refused the import: ${problem.message}`);
+  }
+}
+
 /** `items[3].submission.location.address` → the batch index and the submission's field. */
 const ITEM_FIELD = /^items\[(\d+)\](?:\.submission\.?)?(.*)$/;
 
@@ -56,10 +67,12 @@ export async function importRows(
   };
 
   let pending = [...rows];
+  let refusal: ApiProblem | undefined;
   for (let round = 1; pending.length; round += 1) {
     const again: SurveyRow[] = [];
     let waitSeconds = 0;
     const sendBatch = async (batch: SurveyRow[]): Promise<void> => {
+      if (refusal) return;
       try {
         const answer = await api.post('case-batches', { items: batch.map((row) => ({ idempotencyKey: row.idempotencyKey, submission: row.submission })) });
         const { results } = batchAnswerSchema.parse(answer.body);
@@ -75,6 +88,10 @@ export async function importRows(
           settle(row, field ? { field: field.field, reason: field.message } : { field: '(row)', reason: `${result.status} ${result.problem?.detail ?? result.problem?.title ?? ''}`.trim() });
         });
       } catch (error) {
+        if (error instanceof ApiProblem && (error.status === 401 || error.status === 403)) {
+          refusal ??= error;
+          return;
+        }
         refuseBatch(batch, error, again);
       }
     };
@@ -100,6 +117,7 @@ export async function importRows(
     };
 
     await mapLimited(batchesOf(pending), options.concurrency, sendBatch);
+    if (refusal) throw new ImportRefusedError(refusal);
     pending = again;
     if (pending.length && waitSeconds) await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000 * round));
   }

@@ -1,9 +1,13 @@
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import * as z from 'zod';
-import { ApiProblem, RectifyApi, query } from './api-client';
-import { importRows } from './import-survey';
+import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS } from '../functions/domain/vocabulary';
+import { ApiProblem, ApiUnreachable, RectifyApi, query } from './api-client';
+import { ActionConflict, performAction } from './case-actions';
+import { ImportRefusedError, importRows } from './import-survey';
+import type { ListedCase, ReportRow } from './render';
+import { ATTENTION_COLUMNS, CASE_COLUMNS, REPORT_COLUMNS, describeProblem, table } from './render';
 import { readSurvey } from './survey-file';
 
 /**
@@ -11,18 +15,30 @@ import { readSurvey } from './survey-file';
  * can read and export but never write.
  */
 
+const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+
+// No default values on these two: commander prints defaults in --help, and a token must never be shown.
 const program = new Command()
   .name('rectify')
   .description('Illegal-construction cases (违法建设) from the command line')
-  .option('--api <url>', 'API base URL (env RECTIFY_API_URL)', process.env.RECTIFY_API_URL ?? 'http://localhost:3000')
-  .option('--token <jwt>', 'bearer token (env RECTIFY_TOKEN)', process.env.RECTIFY_TOKEN);
+  .option('--api <url>', `API base URL (default: $RECTIFY_API_URL, else ${DEFAULT_API_URL})`)
+  .option('--token <jwt>', 'bearer token (default: $RECTIFY_TOKEN; locally: npm run -s token -- --role officer)')
+  .showHelpAfterError();
+
+/** Where the API address came from, so a wrong one can be traced to its setting. */
+function apiAddress(): { url: string; source: string } {
+  const { api: flag } = program.opts<{ api?: string }>();
+  if (flag) return { url: flag, source: '--api' };
+  if (process.env.RECTIFY_API_URL) return { url: process.env.RECTIFY_API_URL, source: 'RECTIFY_API_URL' };
+  return { url: DEFAULT_API_URL, source: 'the default (neither --api nor RECTIFY_API_URL is set)' };
+}
 
 function api(): RectifyApi {
-  const { api: baseUrl, token } = program.opts<{ api: string; token?: string }>();
+  const token = program.opts<{ token?: string }>().token ?? process.env.RECTIFY_TOKEN;
   if (!token) {
-    throw new InvalidArgumentError('a token is required: pass --token or set RECTIFY_TOKEN (locally: npm run token -- --role officer)');
+    throw new InvalidArgumentError('a token is required: pass --token or set RECTIFY_TOKEN (locally: export RECTIFY_TOKEN=$(npm run -s token -- --role officer))');
   }
-  return new RectifyApi(baseUrl, token);
+  return new RectifyApi(apiAddress().url, token);
 }
 
 const print = (value: unknown): void => {
@@ -35,18 +51,50 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function number(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
+  return n;
+}
+
 const listOptions = (command: Command) =>
   command
     .option('--status <status>', 'case status, e.g. NOTICE_ISSUED')
     .option('--subdistrict <name>', 'sub-district (街道)')
     .option('--community <name>', 'community (社区)')
     .option('--from <date>', 'reported on or after (YYYY-MM-DD, Asia/Shanghai)')
-    .option('--to <date>', 'reported before (YYYY-MM-DD, Asia/Shanghai)')
+    .option('--to <date>', 'reported on or before (YYYY-MM-DD, Asia/Shanghai)')
     .option('--overdue', 'only cases whose running deadline has passed');
 
 type ListOptions = { status?: string; subdistrict?: string; community?: string; from?: string; to?: string; overdue?: boolean };
-const listQuery = (o: ListOptions, extra: Record<string, string | number | undefined> = {}) =>
-  query({ status: o.status, subdistrict: o.subdistrict, community: o.community, from: o.from, to: o.to, overdue: o.overdue ? 'true' : undefined, ...extra });
+const listParams = (o: ListOptions) => ({ status: o.status, subdistrict: o.subdistrict, community: o.community, from: o.from, to: o.to, overdue: o.overdue ? 'true' : undefined });
+
+const pageSchema = z.object({ items: z.array(z.unknown()), cursor: z.string().nullish() }).loose();
+const listedCaseSchema = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    location: z.object({ subdistrict: z.string(), community: z.string(), address: z.string() }).loose(),
+    reportedAt: z.string(),
+    dueAt: z.string().optional(),
+    noticeNumber: z.string().optional(),
+    attention: z.object({ reason: z.string(), at: z.string() }).loose().optional(),
+  })
+  .loose();
+
+/** Reads a list page by page (all of them with `all`), telling on stderr how to go on when there is more. */
+async function readList(path: string, params: Record<string, string | number | undefined>, all: boolean | undefined): Promise<unknown[]> {
+  const client = api();
+  const items: unknown[] = [];
+  let cursor = params.cursor === undefined ? undefined : String(params.cursor);
+  do {
+    const page = pageSchema.parse((await client.get(`${path}${query({ ...params, cursor })}`)).body);
+    items.push(...page.items);
+    cursor = all ? (page.cursor ?? undefined) : undefined;
+    if (!all && page.cursor) process.stderr.write(`more cases: add --all, or --cursor ${page.cursor}\n`);
+  } while (cursor);
+  return items;
+}
 
 program
   .command('submit')
@@ -68,13 +116,13 @@ program
 
 program
   .command('show')
-  .description('show one case')
+  .description('show one case (JSON)')
   .argument('<id>')
   .action(async (id: string) => print((await api().get(`cases/${encodeURIComponent(id)}`)).body));
 
 program
   .command('history')
-  .description("a case's history, every page; --verify checks the hash chain")
+  .description("a case's history, every page (JSON); --verify checks the hash chain")
   .argument('<id>')
   .option('--verify', 'verify the SHA-256 chain on the server')
   .action(async (id: string, options: { verify?: boolean }) => {
@@ -94,23 +142,27 @@ program
     print(options.verify ? { events, verification } : events);
   });
 
-listOptions(program.command('list').description('list cases'))
+listOptions(program.command('list').description('list cases as a table (--json for scripts)'))
+  .option('--limit <n>', 'page size', positiveInt)
+  .option('--cursor <cursor>', 'continue from where the previous page stopped')
+  .option('--all', 'follow the cursor through every page')
+  .option('--json', 'print the cases as JSON')
+  .action(async (options: ListOptions & { limit?: number; cursor?: string; all?: boolean; json?: boolean }) => {
+    const items = await readList('cases', { ...listParams(options), limit: options.limit, cursor: options.cursor }, options.all);
+    if (options.json) return print(items);
+    process.stdout.write(table(CASE_COLUMNS, items.map((i) => listedCaseSchema.parse(i) as ListedCase), '(no cases)'));
+  });
+
+program
+  .command('attention')
+  .description('the cases flagged for a person: a step that failed for good, a workflow that stopped (GET /cases?attention=true)')
   .option('--limit <n>', 'page size', positiveInt)
   .option('--all', 'follow the cursor through every page')
-  .action(async (options: ListOptions & { limit?: number; all?: boolean }) => {
-    const client = api();
-    const items: unknown[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = z
-        .object({ items: z.array(z.unknown()), cursor: z.string().nullish() })
-        .loose()
-        .parse((await client.get(`cases${listQuery(options, { limit: options.limit, cursor })}`)).body);
-      items.push(...page.items);
-      cursor = options.all ? (page.cursor ?? undefined) : undefined;
-      if (!options.all && page.cursor) process.stderr.write(`more: --all, or cursor ${page.cursor}\n`);
-    } while (cursor);
-    print(items);
+  .option('--json', 'print the cases as JSON')
+  .action(async (options: { limit?: number; all?: boolean; json?: boolean }) => {
+    const items = await readList('cases', { attention: 'true', limit: options.limit }, options.all);
+    if (options.json) return print(items);
+    process.stdout.write(table(ATTENTION_COLUMNS, items.map((i) => listedCaseSchema.parse(i) as ListedCase), '(no case needs attention)'));
   });
 
 listOptions(program.command('export').description('export a filtered list, or one case chronology with --case, as CSV (UTF-8 with BOM) or JSON'))
@@ -122,31 +174,143 @@ listOptions(program.command('export').description('export a filtered list, or on
     const client = api();
     const path = options.case ? `cases/${encodeURIComponent(options.case)}/history/export` : 'cases/export';
     const accept = options.format === 'csv' ? 'text/csv' : 'application/json';
-    const response = await client.get(`${path}${options.case ? query({ format: options.format }) : listQuery(options, { format: options.format })}`, accept);
+    const response = await client.get(`${path}${query(options.case ? { format: options.format } : { ...listParams(options), format: options.format })}`, accept);
+    // The bytes as the API sent them: the CSV's byte-order mark is what makes Excel and WPS read UTF-8.
     if (options.out) {
-      const out = createWriteStream(options.out);
-      out.end(response.text);
-      await new Promise<void>((resolve, reject) => out.on('finish', () => resolve()).on('error', reject));
-      process.stderr.write(`written to ${options.out}\n`);
+      writeFileSync(options.out, response.bytes);
+      process.stderr.write(`written to ${options.out} (${response.headers.get('x-row-count') ?? '?'} rows)\n`);
     } else {
-      process.stdout.write(response.text);
+      process.stdout.write(response.bytes);
     }
+    const next = response.headers.get('x-next-cursor');
+    if (next) process.stderr.write(`the export stopped at its row limit; continue with the API's cursor ${next}\n`);
   });
 
 program
   .command('report')
   .description('the work-summary figures by sub-district and community')
   .option('--from <date>', 'reported on or after (YYYY-MM-DD)')
-  .option('--to <date>', 'reported before (YYYY-MM-DD)')
+  .option('--to <date>', 'reported on or before (YYYY-MM-DD)')
   .option('--subdistrict <name>')
   .option('--community <name>')
   .option('--json', 'print JSON instead of a table')
   .action(async (options: { from?: string; to?: string; subdistrict?: string; community?: string; json?: boolean }) => {
     const body = (await api().get(`reports/summary${query({ from: options.from, to: options.to, subdistrict: options.subdistrict, community: options.community })}`)).body;
     if (options.json) return print(body);
-    const rows = z.object({ rows: z.array(z.record(z.string(), z.unknown())) }).loose().parse(body).rows;
-    console.table(rows);
+    const report = z.object({ rows: z.array(z.record(z.string(), z.unknown())), total: z.record(z.string(), z.unknown()) }).loose().parse(body);
+    const rows = report.rows as unknown as ReportRow[];
+    const total = { ...(report.total as unknown as ReportRow), subdistrict: '(total)', community: '' };
+    process.stdout.write(table(REPORT_COLUMNS, rows.length ? [...rows, total] : [], '(no cases in this period)'));
   });
+
+/** For each action command, the option that fills each field of the request body. */
+const bodyFieldOptions = new WeakMap<Command, Map<string, string>>();
+
+/** The command being run, to name its options in an error about the API field they fill. */
+let running: Command | undefined;
+program.hook('preAction', (_program, command) => {
+  running = command;
+});
+
+/** The option of the running command that sets an API field: its own for a body field, `--<name>` for a query parameter. */
+function optionFor(apiField: string, location: string | undefined): string | undefined {
+  if (!running) return undefined;
+  if (location === undefined || location === 'body') return bodyFieldOptions.get(running)?.get(apiField);
+  if (location === 'query') return running.options.find((o) => o.long === `--${apiField}`)?.long;
+  return undefined;
+}
+
+/** One option of an action command and the API field it fills. */
+interface ActionField {
+  option: Option;
+  field: string;
+}
+
+const field = (flags: string, description: string, apiField: string, setup: (o: Option) => Option = (o) => o): ActionField => ({
+  option: setup(new Option(flags, description)),
+  field: apiField,
+});
+const required = (o: Option) => o.makeOptionMandatory();
+
+/**
+ * An action on a case (`POST /cases/{id}/<path>`): reads the case, acts on the version read (If-Match)
+ * and prints how the case moved. A refused field is named by its option and by its API field.
+ */
+function actionCommand(parent: Command, name: string, description: string, path: string, fields: ActionField[], fixed: Record<string, unknown> = {}): Command {
+  const command = parent.command(name).description(description).argument('<id>', 'case id');
+  for (const f of fields) command.addOption(f.option);
+  command
+    .option('--if-match <version>', 'act only if the case is still at this version (default: the version just read)', positiveInt)
+    .option('--json', 'print the case after the action as JSON');
+  bodyFieldOptions.set(command, new Map(fields.map((f) => [f.field, f.option.long ?? f.option.flags])));
+  command.action(async (id: string, options: Record<string, unknown> & { ifMatch?: number; json?: boolean }) => {
+    const body: Record<string, unknown> = { ...fixed };
+    for (const f of fields) {
+      const value = options[f.option.attributeName()];
+      if (value !== undefined) body[f.field] = value;
+    }
+    const outcome = await performAction(api(), id, { path, body, ifMatch: options.ifMatch });
+    if (options.json) return print(outcome.after);
+    const { before, after } = outcome;
+    const moved = !before ? `now ${after.status}` : before.status === after.status ? `${after.status} (unchanged)` : `${before.status} → ${after.status}`;
+    print(`${after.id}: ${moved}, version ${after.version}`);
+  });
+  return command;
+}
+
+const at = (apiField: string) => field('--at <time>', "when it was done, ISO 8601 (default: the server's legal time now)", apiField);
+
+actionCommand(program, 'inspect', '复查: record an inspection (an officer; during persuasion, the community)', 'inspections', [
+  field('--result <result>', 'what the inspection found', 'result', (o) => required(o.choices(INSPECTION_RESULTS))),
+  field('--inspector <name>', 'who inspected', 'inspector', required),
+  field('--area-removed <m2>', 'm² demolished (demolished or partially-demolished)', 'areaRemovedM2', (o) => o.argParser(number)),
+  field('--notes <text>', 'notes', 'notes'),
+  at('inspectedAt'),
+]);
+
+actionCommand(program, 'extend', '延期: move the notice deadline to a later day (an officer)', 'extensions', [
+  field('--until <date>', 'the new deadline, YYYY-MM-DD (Asia/Shanghai)', 'newDeadline', required),
+  field('--reason <text>', 'why the deadline moves', 'reason', required),
+  field('--approver <name>', 'who approved it', 'approver', required),
+]);
+
+actionCommand(program, 'represent', "陈述申辩: record the party's statement and the decision on it (an officer)", 'representations', [
+  field('--received <date>', 'the day the statement was received, YYYY-MM-DD', 'receivedOn', required),
+  field('--summary <text>', 'what the party said', 'summary', required),
+  field('--outcome <outcome>', 'accepted ends the case; rejected lets enforcement go on', 'outcome', (o) => required(o.choices(['accepted', 'rejected']))),
+  field('--response <text>', 'the answer given to the party', 'response', required),
+]);
+
+const appeal = program.command('appeal').description('复议/诉讼: a filed appeal holds the case; its resolution resumes or ends it (an officer)');
+actionCommand(appeal, 'file', 'record a filed appeal: the case goes on hold', 'appeals', [
+  field('--kind <kind>', 'reconsideration (复议) or litigation (诉讼)', 'kind', (o) => required(o.choices(APPEAL_KINDS))),
+  field('--filed <date>', 'the day it was filed, YYYY-MM-DD', 'filedOn', required),
+  field('--authority <name>', 'the authority or court it was filed with', 'authority', required),
+  field('--reference <text>', 'its reference number', 'reference', required),
+], { action: 'filed' });
+actionCommand(appeal, 'resolve', 'record the appeal decision: upheld resumes enforcement, revoked dismisses the case', 'appeals', [
+  field('--outcome <outcome>', 'upheld or revoked', 'outcome', (o) => required(o.choices(['upheld', 'revoked']))),
+  field('--resolved <date>', 'the day it was decided, YYYY-MM-DD', 'resolvedOn', required),
+  field('--reference <text>', 'its reference number', 'reference', required),
+  field('--summary <text>', 'the decision in brief', 'summary'),
+], { action: 'resolved' });
+
+actionCommand(program, 'dismiss', '撤销: dismiss a case from any open status, with a reason (an officer)', 'dismissal', [
+  field('--reason <reason>', 'why', 'reason', (o) => required(o.choices(DISMISSAL_REASONS))),
+  field('--explanation <text>', 'the explanation recorded', 'explanation', required),
+  field('--duplicate-of <id>', 'the case this one duplicates (with --reason duplicate)', 'duplicateOf'),
+]);
+
+actionCommand(program, 'enforce', '强制拆除: record the forced demolition as done (an enforcer)', 'enforcement', [
+  field('--team-lead <name>', 'who led the team', 'teamLead', required),
+  field('--area-removed <m2>', 'm² demolished', 'areaRemovedM2', (o) => required(o.argParser(number))),
+  field('--notes <text>', 'notes', 'notes'),
+  at('completedAt'),
+]);
+
+actionCommand(program, 'resume', "restart a flagged or stopped case's workflow from its current status, once the cause is fixed (an officer)", 'resume', [
+  field('--reason <text>', 'what was fixed, recorded in the history', 'reason', required),
+]);
 
 program
   .command('import')
@@ -162,13 +326,17 @@ program
     let created = 0;
     let already = 0;
     if (!options.dryRun && parsed.rows.length) {
+      const client = api();
       const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} rows', stream: process.stderr }, Presets.shades_classic);
       bar.start(parsed.rows.length, 0);
-      const outcome = await importRows(api(), parsed.rows, { concurrency: options.concurrency, onProgress: (done) => bar.update(done) });
-      bar.stop();
-      created = outcome.created.length;
-      already = outcome.alreadyImported.length;
-      failed = [...failed, ...outcome.failed].sort((a, b) => a.row - b.row);
+      try {
+        const outcome = await importRows(client, parsed.rows, { concurrency: options.concurrency, onProgress: (done) => bar.update(done) });
+        created = outcome.created.length;
+        already = outcome.alreadyImported.length;
+        failed = [...failed, ...outcome.failed].sort((a, b) => a.row - b.row);
+      } finally {
+        bar.stop();
+      }
     }
     for (const error of failed) process.stderr.write(`row ${error.row}: ${error.field}: ${error.reason}\n`);
     if (options.errors) {
@@ -179,12 +347,20 @@ program
     if (failed.length) process.exitCode = 2;
   });
 
-program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ApiProblem) {
-    process.stderr.write(`error: ${error.message}\n`);
-    for (const e of error.problem.errors ?? []) process.stderr.write(`  ${e.field}: ${e.message}\n`);
-  } else {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+/** An error as lines for a person: what was tried, what answered, and what to change. */
+function explain(error: unknown): string[] {
+  if (error instanceof ApiUnreachable) {
+    const { url, source } = apiAddress();
+    return [error.message, `  the API address ${url} came from ${source}; set it with --api <url> or RECTIFY_API_URL (npm start prints it)`];
   }
+  if (error instanceof ApiProblem) return describeProblem(error, optionFor);
+  if (error instanceof ActionConflict) return [error.message];
+  if (error instanceof ImportRefusedError) return ['the import was refused; nothing was submitted', ...describeProblem(error.problem)];
+  return [error instanceof Error ? error.message : String(error)];
+}
+
+program.parseAsync().catch((error: unknown) => {
+  const [first, ...rest] = explain(error);
+  process.stderr.write(`error: ${first}\n${rest.map((line) => `${line}\n`).join('')}`);
   process.exitCode = 1;
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { RectifyApi } from '../../cli/api-client';
-import { ROWS_PER_BATCH, importRows } from '../../cli/import-survey';
+import { ImportRefusedError, ROWS_PER_BATCH, importRows } from '../../cli/import-survey';
 import type { SurveyRow } from '../../cli/survey-file';
 import { seedSubmission } from '../fixtures/submissions';
 
@@ -61,5 +61,13 @@ describe('importing rows in batches', () => {
     expect(calls).toEqual([['survey-row-2', 'survey-row-3', 'survey-row-4'], ['survey-row-2', 'survey-row-4']]);
     expect(outcome.failed).toEqual([{ row: 3, field: 'location.address', reason: 'is required' }]);
     expect(outcome.created.map((c) => c.row)).toEqual([2, 4]);
+  });
+
+  it('stops at the first request the API refuses for the role (403): no further batch, one refusal, no row reported', async () => {
+    const { api, calls } = batchApi(() => json(403, { type: 'urn:rectify:problem:forbidden', title: 'Your role may not do this', status: 403, detail: 'auditors may not submit cases' }));
+    const attempt = importRows(api, rows(100), { concurrency: 2 });
+    await expect(attempt).rejects.toBeInstanceOf(ImportRefusedError);
+    await expect(attempt).rejects.toMatchObject({ problem: { status: 403, problem: { detail: 'auditors may not submit cases' } } });
+    expect(calls.length).toBeLessThanOrEqual(2);
   });
 });

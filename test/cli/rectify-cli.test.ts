@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { ApiHarness } from '../api/support/harness';
 import { startApiHarness } from '../api/support/harness';
+import { runRectify } from './run-rectify';
 
-const run = promisify(execFile);
-const BIN = path.join(__dirname, '../../bin/rectify.js');
 const sample = readFileSync(path.join(__dirname, '../../samples/survey-sample.csv'), 'utf8').trim().split('\n');
 
 let api: ApiHarness;
@@ -20,15 +17,8 @@ afterAll(async () => {
   await api.close();
 });
 
-async function rectify(role: 'reporter' | 'officer' | 'auditor', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const token = await api.auth.issue({ role, sub: `${role}-cli` });
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, RECTIFY_API_URL: api.url, RECTIFY_TOKEN: token }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+async function rectify(role: 'reporter' | 'officer' | 'auditor', args: string[]) {
+  return runRectify({ RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-cli` }) }, args);
 }
 
 async function casesIn(subdistrict: string): Promise<string[]> {
@@ -80,8 +70,10 @@ describe('rectify import', () => {
 
   it('lets an auditor read but never write', async () => {
     const refused = await rectify('auditor', ['import', file()]);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ created: 0 });
-    expect(refused.stderr).toMatch(/403/);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^error: the import was refused; nothing was submitted\n.*answered 403 Your role may not do this\n/);
+    expect(refused.stderr).not.toMatch(/^row \d+:/m);
     expect(await casesIn(subdistrict)).toHaveLength(2);
 
     const [id] = await casesIn(subdistrict);

@@ -75,7 +75,7 @@ export class CaseStates {
     });
   }
 
-  async awaitingInspection(token: string, options: { reporterSub?: string } = {}): Promise<CaseRecord> {
+  async awaitingInspection(token: string, options: { reporterSub?: string; submission?: Partial<CaseSubmission> } = {}): Promise<CaseRecord> {
     const record = await this.step(await this.noticeIssued(options), 'open-inspection', SYSTEM, { dueAt: deadline('2026-12-14').at, deadlines: { notice: deadline('2026-12-07'), inspection: deadline('2026-12-14') } });
     return this.waitFor(record, 'inspection', token);
   }
