@@ -4,6 +4,7 @@ import { assertPolicyFitsWorkflow } from '../functions/app/procedure';
 import { calendarFileSchema, chinaCalendar } from '../functions/domain/china-calendar';
 import type { Policy } from '../functions/domain/policy';
 import { resolvePolicy } from '../functions/domain/policy';
+import { isSupportedRegion, unsupportedRegionMessage } from './regions';
 
 /**
  * Everything a deployment may vary, read from CDK context (`cdk.json` or `-c key=value`) and validated
@@ -13,9 +14,12 @@ import { resolvePolicy } from '../functions/domain/policy';
 /** Context keys, each a top-level context value. Objects and arrays may be given as JSON text on the command line. */
 export const CONFIG_KEYS = [
   'stage',
+  'region',
   'senderAddress',
   'senderIdentity',
   'senderName',
+  'importSenderIdentity',
+  'configurationSetName',
   'escalationRecipients',
   'fallbackRecipients',
   'alertRecipients',
@@ -47,12 +51,27 @@ export const configSchema = z
   .object({
     /** Names the stack (`Rectify-<stage>`) and every named resource, so stages can share an account. */
     stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 16'),
+    /**
+     * The region the stack deploys to, whatever the shell's AWS settings say. Only regions that offer
+     * every service the stack uses are accepted (infra/regions.ts).
+     */
+    region: z.string().refine(isSupportedRegion, { error: (issue) => unsupportedRegionMessage(String(issue.input)) }),
     /** The From address of every email. */
     senderAddress: email,
     /** The SES identity that authorizes the sender: its domain (recommended, DKIM) or the address itself. */
     senderIdentity: z.union([email, domainName]).optional(),
     /** Display name of the sender, e.g. 违法建设治理办公室. */
     senderName: z.string().trim().min(1).max(64).optional(),
+    /**
+     * The sender identity already exists in this account and region (verified for another stage or
+     * system): use it by name instead of creating it, which would fail the deploy.
+     */
+    importSenderIdentity: z.boolean().default(false),
+    /**
+     * Use this existing SES configuration set instead of creating `rectify-<stage>`; the stack only adds
+     * its event destination for bounces and complaints to it.
+     */
+    configurationSetName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64').optional(),
     /** Sub-district (街道) → the office mailboxes that receive notice copies, escalations and overdue alerts. */
     escalationRecipients: z.record(z.string().min(1), z.array(email).min(1)).default({}),
     /** Where mail for a sub-district without its own entry goes (the district office). */
@@ -126,6 +145,7 @@ export type RectifyConfig = z.infer<typeof configSchema>;
 
 /** Keys whose values are objects, arrays, booleans or numbers: given on the command line they arrive as text. */
 const NON_TEXT_KEYS: ReadonlySet<ConfigKey> = new Set([
+  'importSenderIdentity',
   'escalationRecipients',
   'fallbackRecipients',
   'alertRecipients',

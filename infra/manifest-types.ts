@@ -3,7 +3,11 @@
  * The stack derives every grant, environment variable, route and state-machine substitution from it.
  */
 
-/** `read`: Get/BatchGet/Query only. `read-write`: plus Put/Update/Delete/ConditionCheck (transactions). */
+/**
+ * `read`: Get/BatchGet/Query only. `read-write`: plus Put/Update/ConditionCheck (transactions). Deleting is
+ * granted apart (`deletesItems`, and every mail sender for its outbox), and only in the partitions whose
+ * items are meant to go away: case items and their history are never deleted.
+ */
 export type TableAccess = 'none' | 'read' | 'read-write';
 
 /** Step Functions actions on the case workflow. */
@@ -38,8 +42,13 @@ interface FunctionBase {
   entry: string;
   description: string;
   table: TableAccess;
-  /** Sends email through SES (ses:SendEmail as the configured sender, through the configuration set). */
+  /**
+   * Sends email through SES (ses:SendEmail as the configured sender, through the configuration set); its
+   * outbox removes the pending entries it delivered, so it may also delete in that partition.
+   */
   sendsMail?: boolean;
+  /** Clears a case's attention flag (DeleteItem in the attention partition). */
+  deletesItems?: boolean;
   env?: readonly EnvGroup[];
   timeoutSeconds?: number;
   memoryMb?: number;

@@ -258,6 +258,8 @@ export const MANIFEST: Manifest = {
       description: 'Closes a self-demolished or enforced case',
       substitution: 'CloseCaseFunctionArn',
       table: 'read-write',
+      // Closing clears the case's attention flag.
+      deletesItems: true,
       env: TASK_ENV,
     },
     {

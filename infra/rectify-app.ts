@@ -52,7 +52,8 @@ export function createRectifyApp(options: RectifyAppOptions = {}): { app: App; s
     manifest: options.manifest ?? MANIFEST,
     acknowledgeNagFindings: options.acknowledgeNagFindings,
     description: `Rectify (${config.stage}): illegal-construction cases from report to close`,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    // The region is the configuration's, never the shell's: a deploy cannot land where SES or Cognito is missing.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
     tags: { application: 'rectify', stage: config.stage },
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -9,6 +9,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseMailRecipients } from '../functions/mail/recipients';
+import { keys } from '../functions/store/table';
 import type { RectifyConfig } from './config';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, senderIdentityOf } from './config';
 import { API_STAGE_NAME, CaseApi } from './constructs/case-api';
@@ -33,10 +34,21 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
     // Transactions are authorized per item action; there is no TransactWriteItems permission.
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
     'dynamodb:ConditionCheckItem',
   ],
 };
+
+/**
+ * The only partitions whose items a function deletes: attention flags (cleared when a case closes or
+ * resumes) and the outbox's pending entries (removed once delivered). Everything else, above all the
+ * cases and their hash-chained history, is never deleted by anyone.
+ */
+export const DELETABLE_PARTITIONS = [keys.attention('-').PK, keys.pendingMailPartition] as const;
+
+/** Whether a function may delete: it says so, or it sends mail through the outbox. */
+export function deletesItems(spec: FunctionSpec): boolean {
+  return spec.table === 'read-write' && (spec.deletesItems === true || spec.sendsMail === true);
+}
 
 /** Environment variable names the mail senders read (see docs/mail.md). */
 export const MAIL_ENV = {
@@ -80,6 +92,8 @@ export class RectifyStack extends Stack {
       senderIdentity: senderIdentityOf(config),
       recipients: allRecipients,
       eventsTopic: this.operations.mailEventsTopic,
+      importIdentity: config.importSenderIdentity,
+      configurationSetName: config.configurationSetName,
     });
     this.api = new CaseApi(this, 'Api', {
       stage: config.stage,
@@ -129,7 +143,7 @@ export class RectifyStack extends Stack {
 
       const handler = new HandlerFunction(this, spec.id, { spec, environment, logRetention });
       this.functions.set(spec.id, handler);
-      this.grantTable(handler.role, spec.table);
+      this.grantTable(handler.role, spec.table, deletesItems(spec));
       if (workflowActions.length) this.grantWorkflow(handler.role, workflowActions, config.stage, manifest);
       if (spec.sendsMail) this.mail.grantSend(handler.role);
 
@@ -174,12 +188,21 @@ export class RectifyStack extends Stack {
     new CfnOutput(this, 'SenderIdentity', { value: this.mail.identity.emailIdentityName });
   }
 
-  private grantTable(grantee: IGrantable, access: TableAccess): void {
+  private grantTable(grantee: IGrantable, access: TableAccess, deletes: boolean): void {
     if (access === 'none') return;
     const table = this.table.table;
     const [readOnItems, readOnIndexes] = [TABLE_ACTIONS[access], ['dynamodb:Query']];
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...readOnItems], resources: [table.tableArn] }));
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: readOnIndexes, resources: this.table.indexArns() }));
+    if (deletes) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:DeleteItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...DELETABLE_PARTITIONS] } },
+        }),
+      );
+    }
   }
 
   private grantWorkflow(grantee: IGrantable, actions: readonly WorkflowAction[], stage: string, manifest: Manifest): void {

@@ -31,8 +31,15 @@ export const STATE_PATHS = {
   outcome: `$.Payload.${RESULT_FIELDS.outcome}`,
 } as const;
 
-export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-export const LAMBDA_INVOKE_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+/**
+ * The definition substitution that holds the partition (`aws`, `aws-us-gov`, …), so the service
+ * integrations' ARNs are right wherever the stack deploys. A laptop runs in `aws`.
+ */
+export const PARTITION_SUBSTITUTION = 'Partition';
+export const LOCAL_PARTITION = 'aws';
+
+export const LAMBDA_INVOKE = 'arn:${Partition}:states:::lambda:invoke';
+export const LAMBDA_INVOKE_WAIT_FOR_TOKEN = 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken';
 
 export type AslState = Record<string, unknown> & { Type: string };
 export interface AslDefinition {
@@ -45,15 +52,19 @@ export const caseLifecycleDefinition: AslDefinition = definitionFile as AslDefin
 
 const SUBSTITUTION = /\$\{(\w+)\}/g;
 
-/** The substitution names the definition uses, e.g. `IssueNoticeFunctionArn`. */
+/** The task function substitutions the definition uses, e.g. `IssueNoticeFunctionArn` (not the partition). */
 export function substitutionKeys(definition: AslDefinition = caseLifecycleDefinition): string[] {
-  return [...new Set([...JSON.stringify(definition).matchAll(SUBSTITUTION)].map((m) => m[1] as string))].sort();
+  return [...new Set([...JSON.stringify(definition).matchAll(SUBSTITUTION)].map((m) => m[1] as string))].filter((key) => key !== PARTITION_SUBSTITUTION).sort();
 }
 
-/** The definition with every `${Name}` replaced, as CDK's `definitionSubstitutions` does. */
+/**
+ * The definition with every `${Name}` replaced, as CDK's `definitionSubstitutions` does; the partition is
+ * `aws` unless `values` names another.
+ */
 export function substitute(definition: AslDefinition, values: Record<string, string>): AslDefinition {
+  const withPartition: Record<string, string> = { [PARTITION_SUBSTITUTION]: LOCAL_PARTITION, ...values };
   const text = JSON.stringify(definition).replace(SUBSTITUTION, (_whole, key: string) => {
-    const value = values[key];
+    const value = Object.hasOwn(withPartition, key) ? withPartition[key] : undefined;
     if (value === undefined) throw new Error(`no value for definition substitution \${${key}}`);
     // The value lands inside a JSON string.
     return JSON.stringify(value).slice(1, -1);

@@ -138,6 +138,9 @@ export class CaseApi extends Construct {
       userPoolClientName: `rectify-${props.stage}-api`,
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: true },
+      // Sign-in is SRP or password through the API client; CDK's default OAuth (implicit and code grants
+      // to https://example.com) would hand tokens to a site nobody controls.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -235,7 +238,7 @@ export class CaseApi extends Construct {
     resource.addMethod(route.method, new LambdaIntegration(handler, { proxy: true, allowTestInvoke: false }), options);
   }
 
-  /** The stage's base URL, e.g. `https://abc123.execute-api.ap-east-1.amazonaws.com/v1/`. */
+  /** The stage's base URL, e.g. `https://abc123.execute-api.ap-southeast-1.amazonaws.com/v1/`. */
   get url(): string {
     return this.api.url;
   }

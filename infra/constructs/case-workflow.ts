@@ -1,22 +1,29 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { PARTITION_SUBSTITUTION } from '../../functions/workflow/asl';
 import { PROJECT_ROOT } from '../bundling';
 import type { WorkflowSpec } from '../manifest-types';
 
-/** `${Name}` placeholders of an ASL file: the definition substitutions it expects. */
+/** `${Name}` placeholders of an ASL file for task functions (the partition is filled by the stack itself). */
 export function substitutionNames(definition: string): string[] {
-  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string))].sort();
+  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string))]
+    .filter((name) => name !== PARTITION_SUBSTITUTION)
+    .sort();
 }
 
 export function stateMachineName(stage: string, spec: WorkflowSpec): string {
   return `rectify-${stage}-${spec.name}`;
+}
+
+export function stateMachineLogGroupName(stage: string, spec: WorkflowSpec): string {
+  return `/aws/vendedlogs/states/${stateMachineName(stage, spec)}`;
 }
 
 /**
@@ -75,12 +82,21 @@ export class CaseWorkflow extends Construct {
             .join('; '),
       );
     }
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    // Log delivery adds each log group to one account-wide resource policy of limited size, unless the
+    // group's name starts with /aws/vendedlogs/, which that policy covers with one entry.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: stateMachineLogGroupName(props.stage, props.spec),
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: stateMachineName(props.stage, props.spec),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(this.definition),
-      definitionSubstitutions: Object.fromEntries([...props.tasks].map(([name, fn]) => [name, fn.functionArn])),
+      definitionSubstitutions: {
+        ...Object.fromEntries([...props.tasks].map(([name, fn]) => [name, fn.functionArn])),
+        [PARTITION_SUBSTITUTION]: Aws.PARTITION,
+      },
       // Every state transition is logged for operators to follow a case, but never the input and output:
       // they carry the responsible party's name, phone and address.
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },

@@ -2,8 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import {
   ConfigurationSet,
+  ConfigurationSetEventDestination,
   ConfigurationSetTlsPolicy,
   EmailIdentity,
   EmailSendingEvent,
@@ -22,6 +24,10 @@ export interface MailProps {
   recipients: readonly string[];
   /** Where bounces, complaints, rejects and delays are published. */
   eventsTopic: ITopic;
+  /** The identity exists already in this account and region: refer to it by name instead of creating it. */
+  importIdentity?: boolean;
+  /** An existing configuration set to send through instead of creating `rectify-<stage>`. */
+  configurationSetName?: string;
 }
 
 /** Events the configuration set reports: the ones an operator must act on, not every delivery. */
@@ -39,23 +45,30 @@ export const REPORTED_MAIL_EVENTS = [
  * mail sender use them.
  */
 export class Mail extends Construct {
-  readonly identity: EmailIdentity;
-  readonly configurationSet: ConfigurationSet;
+  readonly identity: IEmailIdentity;
+  readonly configurationSet: IConfigurationSet;
 
   constructor(scope: Construct, id: string, private readonly props: MailProps) {
     super(scope, id);
     const isDomain = !props.senderIdentity.includes('@');
-    this.identity = new EmailIdentity(this, 'Identity', {
-      identity: isDomain ? Identity.domain(props.senderIdentity) : Identity.email(props.senderIdentity),
-    });
-    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
-      configurationSetName: `rectify-${props.stage}`,
-      reputationMetrics: true,
-      sendingEnabled: true,
-      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
-      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
-    this.configurationSet.addEventDestination('OperatorEvents', {
+    // An identity is unique per account and region: a second stage, or a domain the district verified
+    // for another system, must use the existing one or the deploy fails.
+    this.identity = props.importIdentity
+      ? EmailIdentity.fromEmailIdentityName(this, 'Identity', props.senderIdentity)
+      : new EmailIdentity(this, 'Identity', { identity: isDomain ? Identity.domain(props.senderIdentity) : Identity.email(props.senderIdentity) });
+    this.configurationSet = props.configurationSetName
+      ? ConfigurationSet.fromConfigurationSetName(this, 'ConfigurationSet', props.configurationSetName)
+      : new ConfigurationSet(this, 'ConfigurationSet', {
+          configurationSetName: `rectify-${props.stage}`,
+          reputationMetrics: true,
+          sendingEnabled: true,
+          tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+          suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+        });
+    // Added to an existing set too, under a name of this stage's own: the bounce handler needs the events.
+    new ConfigurationSetEventDestination(this, 'OperatorEvents', {
+      configurationSet: this.configurationSet,
+      configurationSetEventDestinationName: `rectify-${props.stage}-operator-events`,
       destination: EventDestination.snsTopic(props.eventsTopic),
       events: [...REPORTED_MAIL_EVENTS],
     });

@@ -100,13 +100,19 @@ describe('dependency faults', () => {
     }
   });
 
-  it('answers health 503 with Retry-After naming the part that is down', async () => {
-    const api = await startApiHarness({ deps: { health: { dynamodb: async () => undefined, mail: async () => Promise.reject(new Error('connect ECONNREFUSED')) } } });
+  it('answers health 503 with Retry-After naming the part that is down, never the error the SDK gave', async () => {
+    // What the SDK says to a role without access: the account, the role and the table's ARN.
+    const sdkError = Object.assign(
+      new Error('User: arn:aws:sts::123456789012:assumed-role/Rectify-prod-Health/x is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:ap-southeast-1:123456789012:table/Rectify-prod-Table'),
+      { name: 'AccessDeniedException' },
+    );
+    const api = await startApiHarness({ deps: { health: { dynamodb: async () => undefined, mail: async () => Promise.reject(sdkError) } } });
     try {
       const answer = await api.anonymous.get('/health');
       expect(answer.status).toBe(503);
       expect(answer.headers.get('retry-after')).not.toBeNull();
-      expect(answer.body).toEqual({ status: 'unavailable', parts: { dynamodb: { up: true }, mail: { up: false, detail: 'connect ECONNREFUSED' } } });
+      expect(answer.body).toEqual({ status: 'unavailable', parts: { dynamodb: { up: true }, mail: { up: false, detail: 'answered with an error' } } });
+      expect(JSON.stringify(answer.body)).not.toMatch(/123456789012|arn:|AccessDenied/);
     } finally {
       await api.close();
     }

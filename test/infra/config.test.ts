@@ -1,12 +1,13 @@
 import { parseConfig } from '../../infra/config';
 import { cdkJsonContext, createRectifyApp } from '../../infra/rectify-app';
 
-const minimal = { stage: 'prod', senderAddress: 'rectify@example.gov.cn', fallbackRecipients: ['district@example.gov.cn'] };
+const minimal = { stage: 'prod', region: 'ap-southeast-1', senderAddress: 'rectify@example.gov.cn', fallbackRecipients: ['district@example.gov.cn'] };
 
 describe('the deployment configuration', () => {
   it('fills every optional value with its documented default', () => {
     expect(parseConfig(minimal)).toEqual({
       ...minimal,
+      importSenderIdentity: false,
       escalationRecipients: {},
       deletionProtection: true,
       retainData: true,
@@ -74,6 +75,21 @@ describe('the deployment configuration', () => {
     expect(parseConfig({ ...minimal, senderAddress: 'rectify@mail.example.gov.cn', senderIdentity: 'example.gov.cn' }).senderAddress).toBe(
       'rectify@mail.example.gov.cn',
     );
+  });
+
+  it.each([
+    ['ap-east-1', /region: ap-east-1 cannot host Rectify: SES .* is not offered there\. Regions that can: .*ap-southeast-1/],
+    ['cn-north-1', /region: cn-north-1 cannot host Rectify: Cognito user pools and SES/],
+    ['mars-north-1', /region: mars-north-1 cannot host Rectify: it is not one where the stack was checked\. Regions that can: af-south-1, /],
+  ])('refuses region %s, saying what it lacks and which regions work', (region, message) => {
+    expect(() => parseConfig({ ...minimal, region })).toThrow(message);
+  });
+
+  it('needs the region in the configuration, not from the shell', () => {
+    const { region: _omitted, ...withoutRegion } = minimal;
+    expect(() => parseConfig(withoutRegion)).toThrow(/region: /);
+    const { stack } = createRectifyApp({ nag: false, cloudFormationValidation: false, bundle: false, context: { ...cdkJsonContext(), region: 'eu-central-1' } });
+    expect(stack.region).toBe('eu-central-1');
   });
 
   it('is complete in cdk.json, so `npm run synth` needs no arguments', () => {

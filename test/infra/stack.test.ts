@@ -20,7 +20,9 @@ const validateAsl = jest.requireActual<AslValidator>('asl-validator');
 
 /** What each access level needs, written out here rather than taken from the stack under test. */
 const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
-const WRITE_ACTIONS = ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const WRITE_ACTIONS = ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** Deleting only where items are meant to go: attention flags and delivered outbox entries. */
+const DELETE_CONDITION = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['ATTENTION', 'OUTBOX#PENDING'] } };
 const STATE_MACHINE_NAME = `rectify-${BASE_CONTEXT.stage}-case-lifecycle`;
 
 const cfnOf = (construct: { node: { defaultChild?: unknown } }) => construct.node.defaultChild as CfnResource;
@@ -43,6 +45,7 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
   if (spec.table !== 'none') {
     allow(spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS], [tableArn]);
     allow(['dynamodb:Query'], indexArns);
+    if (spec.table === 'read-write' && (spec.sendsMail || spec.deletesItems)) allow(['dynamodb:DeleteItem'], [tableArn], DELETE_CONDITION);
   }
   const actions = workflowActionsOf(spec);
   allow(
@@ -223,9 +226,10 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     const file = readFileSync(path.join(PROJECT_ROOT, manifest.workflow.definition), 'utf8');
     expect(machine.Properties.DefinitionString).toBe(file);
     const tasks = manifest.functions.filter((spec) => spec.kind === 'task');
-    expect(machine.Properties.DefinitionSubstitutions).toEqual(
-      Object.fromEntries(tasks.map((spec) => [spec.substitution, getAtt(functionProps(spec).id)])),
-    );
+    expect(machine.Properties.DefinitionSubstitutions).toEqual({
+      ...Object.fromEntries(tasks.map((spec) => [spec.substitution, getAtt(functionProps(spec).id)])),
+      Partition: ref('AWS::Partition'),
+    });
   });
 
   it('has a synthesized definition that asl-validator accepts once substituted', () => {
@@ -233,8 +237,12 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, Json>;
     let definition = machine.Properties.DefinitionString as string;
     for (const [name, value] of Object.entries(substitutions)) {
+      if (name === 'Partition') {
+        definition = definition.split('${Partition}').join('aws');
+        continue;
+      }
       const [functionId] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-      definition = definition.split(`\${${name}}`).join(`arn:aws:lambda:ap-east-1:123456789012:function:${functionId}`);
+      definition = definition.split(`\${${name}}`).join(`arn:aws:lambda:${BASE_CONTEXT.region}:123456789012:function:${functionId}`);
     }
     expect(definition).not.toMatch(/\$\{/);
     const result = validateAsl(JSON.parse(definition), { checkArn: true, checkPaths: true });
@@ -368,6 +376,54 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     }
   });
 
+  it('lets CloudWatch alarms of this account (and nobody else) publish to the alarm topic, and SES to the mail-event topic', () => {
+    const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy').map(([, p]) => p.Properties);
+    const statementsFor = (topic: CfnResource) =>
+      policies
+        .filter((p) => JSON.stringify(p.Topics) === JSON.stringify([ref(logicalId(topic))]))
+        .flatMap((p) => (p.PolicyDocument as { Statement: Record<string, Json>[] }).Statement);
+    const alarmStatements = statementsFor(cfnOf(stack.operations.alarmTopic));
+    expect(alarmStatements.filter((st) => st.Effect === 'Allow')).toEqual([
+      expect.objectContaining({
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: ref(logicalId(cfnOf(stack.operations.alarmTopic))),
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+          ArnLike: { 'aws:SourceArn': formattedArn('cloudwatch', [':alarm:*']) },
+        },
+      }),
+    ]);
+    // The enforce-SSL deny stays.
+    expect(alarmStatements.filter((st) => st.Effect === 'Deny').map((st) => st.Condition)).toEqual([{ Bool: { 'aws:SecureTransport': 'false' } }]);
+    const mailStatements = statementsFor(cfnOf(stack.operations.mailEventsTopic)).filter((st) => st.Effect === 'Allow');
+    expect(mailStatements).toEqual([expect.objectContaining({ Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' } })]);
+  });
+
+  it('names the state machine’s log group under /aws/vendedlogs/states/, so log delivery’s resource policy does not grow per group', () => {
+    expect(cfnOf(stack.workflow.logGroup)).toBeDefined();
+    assertResourceProperties(template, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/vendedlogs/states/${STATE_MACHINE_NAME}` });
+    const machine = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]?.[1];
+    expect(JSON.stringify(machine?.Properties.LoggingConfiguration)).toContain(logicalId(cfnOf(stack.workflow.logGroup)));
+  });
+
+  it('gives the API’s app client SRP and password sign-in and no OAuth flow or callback URL', () => {
+    const clients = resourcesOfType(template, 'AWS::Cognito::UserPoolClient').map(([, c]) => c.Properties);
+    const apiClient = clients.find((c) => c.ClientName === `rectify-${BASE_CONTEXT.stage}-api`);
+    expect(apiClient).toBeDefined();
+    expect(apiClient?.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']));
+    expect({ flows: apiClient?.AllowedOAuthFlows ?? null, callbacks: apiClient?.CallbackURLs ?? null, oauth: apiClient?.AllowedOAuthFlowsUserPoolClient ?? false }).toEqual({
+      flows: null,
+      callbacks: null,
+      oauth: false,
+    });
+    expect(JSON.stringify(clients)).not.toContain('example.com');
+  });
+
+  it('deploys to the configured region, whatever the shell says', () => {
+    expect(stack.region).toBe(BASE_CONTEXT.region);
+  });
+
   it('alarms on failed, timed-out and aborted executions, API 5xx, each function’s errors and throttles, and SES bounce and complaint rates', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const topic = ref(logicalId(cfnOf(stack.operations.alarmTopic)));
@@ -427,6 +483,26 @@ describe('the stack under other context values', () => {
   it('lets a stage make MFA optional, still cdk-nag clean', () => {
     const { template, nagErrors } = synthesize(SAMPLE_MANIFEST, { mfa: 'optional' });
     assertResourceProperties(template, 'AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL' });
+    expect(nagErrors).toEqual([]);
+  });
+
+  it('uses an existing SES identity and configuration set by name, still adding its own event destination', () => {
+    const { stack, template, nagErrors } = synthesize(SAMPLE_MANIFEST, { importSenderIdentity: true, configurationSetName: 'district-mail' });
+    expect(Object.keys(template.findResources('AWS::SES::EmailIdentity'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::SES::ConfigurationSet'))).toEqual([]);
+    assertResourceProperties(template, 'AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: 'district-mail',
+      EventDestination: Match.objectLike({ Name: 'rectify-test-operator-events', MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
+    });
+    const sender = SAMPLE_MANIFEST.functions.find((spec) => spec.sendsMail);
+    const role = sender && stack.functions.get(sender.id)?.role;
+    if (!role) throw new Error('the sample manifest has no mail sender');
+    const sendResources = permissionsOf(template, logicalId(cfnOf(role)))
+      .filter((p) => p.action === 'ses:SendEmail')
+      .map((p) => JSON.parse(p.resource) as Json);
+    expect(sendResources).toEqual(
+      expect.arrayContaining([formattedArn('ses', [`:identity/${BASE_CONTEXT.senderIdentity}`]), formattedArn('ses', [':configuration-set/district-mail'])]),
+    );
     expect(nagErrors).toEqual([]);
   });
 

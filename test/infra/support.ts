@@ -13,6 +13,7 @@ import type { RectifyStack } from '../../infra/stack';
 /** Context a deployment must give; everything else takes its default. */
 export const BASE_CONTEXT = {
   stage: 'test',
+  region: 'ap-southeast-1',
   senderAddress: 'rectify@xiaolongkan.example.gov.cn',
   senderIdentity: 'xiaolongkan.example.gov.cn',
   escalationRecipients: { 小龙坎街道: ['office@xiaolongkan.example.gov.cn'] },
@@ -115,12 +116,12 @@ export function sortPermissions(permissions: Permission[]): Permission[] {
 export const getAtt = (id: string, attribute = 'Arn'): Json => ({ 'Fn::GetAtt': [id, attribute] });
 export const ref = (id: string): Json => ({ Ref: id });
 
-/** `arn:<partition>:<service>:<region>:<account>:<rest>` as CDK's formatArn renders it. */
+/** `arn:<partition>:<service>:<region>:<account>:<rest>` as CDK's formatArn renders it: the region is the configured one. */
 export function formattedArn(service: string, rest: Json[]): Json {
   return {
     'Fn::Join': [
       '',
-      ['arn:', ref('AWS::Partition'), `:${service}:`, ref('AWS::Region'), ':', ref('AWS::AccountId'), ...rest],
+      ['arn:', ref('AWS::Partition'), `:${service}:${BASE_CONTEXT.region}:`, ref('AWS::AccountId'), ...rest],
     ],
   };
 }
