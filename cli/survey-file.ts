@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { canonicalJson } from '../functions/domain/chain';
 import type { CaseSubmission } from '../functions/domain/schemas';
 import { caseSubmissionSchemaAt } from '../functions/domain/schemas';
+import { ownValue } from '../functions/shared/own';
 
 /**
  * Survey (违法建设普查) CSV files: the column mapping from the headers survey teams use to the case
@@ -65,7 +66,7 @@ const MATERIAL_WORDS: Record<string, string> = {
   其他: 'other',
 };
 
-const word = (table: Record<string, string>) => (raw: string) => table[raw] ?? raw;
+const word = (table: Record<string, string>) => (raw: string) => ownValue(table, raw) ?? raw;
 
 /** A number cell; anything not a plain number stays text so the schema reports it as the wrong type. */
 function numberCell(raw: string): unknown {

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Problem } from './problem';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
+import { emptyRecord } from '../shared/own';
 
 /** Case submissions and actions are small: a few kB of text and photo references. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -18,7 +19,7 @@ export interface ApiResult {
 
 /** Header names are case-insensitive; API Gateway passes them as the client wrote them. */
 export function lowerCaseHeaders(event: Pick<APIGatewayProxyEvent, 'headers'>): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = emptyRecord<string>();
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
   return headers;
 }

@@ -78,11 +78,13 @@ function merge<T>(base: T, override: unknown): T {
   if (typeof base !== 'object' || base === null || typeof override !== 'object' || override === null) {
     return override as T;
   }
-  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  // Keys come from configuration: only the defaults' own entries merge, and `__proto__` stays a plain
+  // key (refused by the schema) instead of replacing the result's prototype.
+  const result: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, base);
   for (const [key, value] of Object.entries(override)) {
-    result[key] = merge((base as Record<string, unknown>)[key], value);
+    result[key] = merge(Object.hasOwn(base, key) ? (base as Record<string, unknown>)[key] : undefined, value);
   }
-  return result as T;
+  return { ...result } as T;
 }
 
 /** The statutory defaults with a district's overrides applied, validated as a whole. */

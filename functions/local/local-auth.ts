@@ -4,6 +4,7 @@ import type { JWK, KeyLike } from 'jose';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
 import * as z from 'zod';
 import type { Role } from '../domain/vocabulary';
+import { emptyRecord } from '../shared/own';
 
 /**
  * Local sign-in: the laptop's stand-in for Cognito. Tokens carry the claims Cognito puts in an ID token
@@ -84,7 +85,7 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
     },
     async verify(token) {
       const { payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALGORITHM] });
-      const claims: Record<string, string> = {};
+      const claims = emptyRecord<string>();
       for (const [name, value] of Object.entries(payload)) if (value !== undefined) claims[name] = asGatewayClaim(value);
       return claims;
     },

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { CaseRecord } from '../domain/schemas';
 import { parseJsonEnv } from '../shared/env';
 import type { MailKind } from './mailer';
+import { ownValue } from '../shared/own';
 
 const address = z.email('must be an email address').max(254);
 const addressList = z.array(address).min(1, 'must list at least one address');
@@ -66,7 +67,7 @@ function unique(addresses: string[]): string[] {
 
 /** The sub-district office's addresses for a case, or the fallback when its area is not configured. */
 export function officeAddresses(config: MailRecipients, record: Pick<CaseRecord, 'location'>): string[] {
-  return config.subdistricts[record.location.subdistrict.trim()] ?? config.fallback;
+  return ownValue(config.subdistricts, record.location.subdistrict.trim()) ?? config.fallback;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   waitForStatus,
   workflowHarness,
 } from '../workflow/harness';
+import { seedSubmission } from '../fixtures/submissions';
 import { CASE_LINK_BASE_URL, OFFICE, RECIPIENTS } from './harness';
 
 /**
@@ -154,6 +155,16 @@ describe('emails along the lifecycle', () => {
     expect(party.text).toContain(`拆除期限：${deadline}`);
     expect(party.text).not.toContain(`${CASE_LINK_BASE_URL}/cases/`);
     expect(mailOf(mails, 'reminder').subject).toContain(`将于 ${notice.deadline.date} 到期`);
+  });
+
+  it('a sub-district named like an inherited property (constructor) is an unconfigured one: its emails go to the fallback office and the workflow goes on', async () => {
+    const reported = await reportCase(harness, { category: 'other', location: { ...seedSubmission().location, subdistrict: 'constructor' } });
+    await startCaseWorkflow(harness.engine, reported.id);
+    await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
+    const expected = routes({ 'notice-copy': RECIPIENTS.fallback, 'notice-to-party': [PARTY], reminder: RECIPIENTS.fallback });
+    await waitForMails(reported.id, expected.length);
+    expect((await mailsOf(reported.id)).routes).toEqual(expected);
+    expect((await caseOf(harness, reported.id)).attention).toBeUndefined();
   });
 
   it('overdue inspection, not demolished, enforcement to the end: every step tells the office once, with its facts', async () => {
