@@ -14,7 +14,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { decodeCursor, encodeCursor } from '../store/cursor';
+import { decodeCursor, encodeCursor, fromCursor } from '../store/cursor';
 import { keys } from '../store/table';
 import { MAIL_KINDS } from './mailer';
 
@@ -149,15 +149,17 @@ export class Outbox {
 
   /** One page of the pending list, oldest first. */
   async pendingPage(options: { cursor?: string; limit?: number } = {}): Promise<{ items: PendingEntry[]; cursor?: string }> {
-    const result = await this.doc.send(
+    const result = await fromCursor(options.cursor, () =>
+      this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.pendingMailPartition },
         Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, PENDING_KEY_ATTRIBUTES),
+        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: PENDING_KEY_ATTRIBUTES, partition: { PK: keys.pendingMailPartition } }),
         ConsistentRead: true,
       }),
+    ),
     );
     return { items: (result.Items ?? []).map((i) => pendingEntrySchema.parse(i)), cursor: encodeCursor(result.LastEvaluatedKey) };
   }

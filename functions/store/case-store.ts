@@ -9,7 +9,7 @@ import { caseSummarySchema } from './case-summary';
 import type { CaseStatus } from '../domain/vocabulary';
 import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
 import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, fromCursor } from './cursor';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -67,7 +67,7 @@ export interface CommitOptions {
   extraItems?: TransactItem[];
 }
 
-const EVENT_KEY_ATTRIBUTES = ['PK', 'SK'] as const;
+const TABLE_KEY_ATTRIBUTES = ['PK', 'SK'] as const;
 const STATUS_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK'] as const;
 const AREA_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI2PK', 'GSI2SK'] as const;
 
@@ -273,15 +273,17 @@ export class CaseStore {
 
   /** One page of a case's history in sequence order. */
   async history(id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<CaseEvent>> {
-    const result = await this.doc.send(
+    const result = await fromCursor(options.cursor, () =>
+      this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.case(id).PK, ':prefix': keys.eventPrefix },
         Limit: options.limit ?? 100,
-        ExclusiveStartKey: decodeCursor(options.cursor, EVENT_KEY_ATTRIBUTES),
+        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: TABLE_KEY_ATTRIBUTES, partition: { PK: keys.case(id).PK } }),
         ConsistentRead: true,
       }),
+    ),
     );
     return {
       items: (result.Items ?? []).map((item) => caseEventSchema.parse(stripKeys(item))),
@@ -308,15 +310,17 @@ export class CaseStore {
       condition += ` AND ${index.sortKey} < :due`;
       values[':due'] = options.dueBefore;
     }
-    const result = await this.doc.send(
+    const result = await fromCursor(options.cursor, () =>
+      this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: index.name,
         KeyConditionExpression: condition,
         ExpressionAttributeValues: values,
         Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, STATUS_INDEX_KEY_ATTRIBUTES),
+        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: STATUS_INDEX_KEY_ATTRIBUTES, partition: { GSI1PK: `STATUS#${status}` } }),
       }),
+    ),
     );
     return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
@@ -336,7 +340,8 @@ export class CaseStore {
     // A range that starts after its end (a start in year 9999) holds nothing; DynamoDB refuses a
     // BETWEEN whose bounds are reversed.
     if (from > `${to}#`) return { items: [] };
-    const result = await this.doc.send(
+    const result = await fromCursor(options.cursor, () =>
+      this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: index.name,
@@ -355,8 +360,9 @@ export class CaseStore {
           ...(options.community ? { ':community': options.community } : {}),
         },
         Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, AREA_INDEX_KEY_ATTRIBUTES),
+        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: AREA_INDEX_KEY_ATTRIBUTES, partition: { GSI2PK: `AREA#${subdistrict}` } }),
       }),
+    ),
     );
     return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
@@ -428,14 +434,16 @@ export class CaseStore {
 
   /** Cases flagged for attention. */
   async listFlagged(options: { limit?: number; cursor?: string } = {}): Promise<Page<{ caseId: string; reason: string; at: string }>> {
-    const result = await this.doc.send(
+    const result = await fromCursor(options.cursor, () =>
+      this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': 'ATTENTION' },
         Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, EVENT_KEY_ATTRIBUTES),
+        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: TABLE_KEY_ATTRIBUTES, partition: { PK: 'ATTENTION' } }),
       }),
+    ),
     );
     const itemSchema = z.object({ caseId: z.string(), reason: z.string(), at: z.string() });
     return { items: (result.Items ?? []).map((i) => itemSchema.parse(i)), cursor: encodeCursor(result.LastEvaluatedKey) };
