@@ -22,6 +22,7 @@ import { silentLogger } from './context';
 import type { Viewer } from './case-view';
 import { maySee } from './case-view';
 import { callDependency, callEngine } from './dependency-errors';
+import { notBeforeReport, removedAreaFits } from './action-checks';
 import { ActionInputError, CaseNotFoundError, DependencyUnavailableError, RoleRefusedError, StaleVersionError, TransitionRefusedError } from './errors';
 
 /** What an action changes besides the status: the event's facts and the case fields it sets. */
@@ -220,6 +221,8 @@ export function makeCaseActions(deps: AppDeps) {
           if (input.result === 'not-demolished' && input.areaRemovedM2) {
             throw new ActionInputError('areaRemovedM2', 'must be 0 or absent when the result is not-demolished');
           }
+          notBeforeReport('inspectedAt', input.inspectedAt, current);
+          removedAreaFits('areaRemovedM2', input.areaRemovedM2, current);
           return {
             data: {
               result: input.result,
@@ -315,11 +318,15 @@ export function makeCaseActions(deps: AppDeps) {
     recordEnforcement(viewer: Viewer, caseId: string, input: EnforcementAction): Promise<CaseRecord> {
       return act(viewer, caseId, input.expectedVersion, {
         action: 'complete-enforcement',
-        plan: (current, _now, to) => ({
+        plan: (current, _now, to) => {
+          notBeforeReport('completedAt', input.completedAt, current);
+          removedAreaFits('areaRemovedM2', input.areaRemovedM2, current, current.areaRemovedM2);
+          return {
           data: { completedAt: input.completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
           // Area an earlier partial self-demolition removed stays counted.
           patch: { ...endWaiting(current, to), areaRemovedM2: (current.areaRemovedM2 ?? 0) + input.areaRemovedM2 },
-        }),
+          };
+        },
         aftermath: (current) => (current.pendingCallback?.kind === 'enforcement' ? { kind: 'answer-callback', outcome: 'completed' } : { kind: 'none' }),
       });
     },

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { CaseEvent } from '../domain/schemas';
+import { BIDI_CONTROLS } from '../domain/schemas';
 import { formatShanghai } from '../domain/shanghai-time';
 import { STATUS_LABELS_ZH } from '../domain/vocabulary';
 import type { CaseSummary } from '../store/case-store';
@@ -54,11 +55,14 @@ export function csvRows<T>(columns: { header: string; value: (row: T) => string 
 
 /**
  * A cell starting with =, +, - or @ is run as a formula by spreadsheet programs; user-supplied text must
- * never be (CSV injection). Numbers pass through unchanged.
+ * never be (CSV injection). Bidirectional controls would show a cell in another order than it holds, and
+ * a line break splits what is one line: text stored before the API refused them still leaves as one
+ * plainly readable line, each control shown as U+FFFD. Numbers pass through unchanged.
  */
 function neutraliseFormula(value: string | number): string | number {
   if (typeof value === 'number') return value;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const plain = value.replace(new RegExp(BIDI_CONTROLS.source, 'g'), '\uFFFD').replace(/\r\n|[\r\n\u2028\u2029\u0085]/g, ' ');
+  return /^[=+\-@\t\r]/.test(plain) ? `'${plain}` : plain;
 }
 
 /** Streams CSV text (header first) from an async source of pages. */

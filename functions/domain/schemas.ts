@@ -17,14 +17,26 @@ import { shanghaiDateOf } from './shanghai-time';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-/** Trimmed text of bounded length without control characters. */
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): invisible, they
+ * make text display in another order than it is stored (an address, a name or a CSV cell that reads
+ * differently from what it says).
+ */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+const LINE_BREAKS = /[\r\n\u2028\u2029\u0085]/;
+
+/** Trimmed text of bounded length without control characters; it may hold line breaks. */
 export const text = (max: number, min = 1) =>
   z
     .string()
     .trim()
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters');
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters')
+    .refine((s) => !BIDI_CONTROLS.test(s), 'must not contain bidirectional text controls (U+202A–U+202E, U+2066–U+2069)');
+
+/** Text of one line: a name, an address, a reference. */
+export const line = (max: number, min = 1) => text(max, min).refine((s) => !LINE_BREAKS.test(s), 'must be a single line (no line breaks)');
 
 export const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
@@ -38,9 +50,9 @@ export const phone = z
 export const caseId = z.string().regex(/^C-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/, 'must be a case id like C-20261129-7K3M2Q');
 
 export const locationSchema = z.strictObject({
-  subdistrict: text(64),
-  community: text(64),
-  address: text(200),
+  subdistrict: line(64),
+  community: line(64),
+  address: line(200),
   lat: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90').optional(),
   lon: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180').optional(),
 });
@@ -52,21 +64,21 @@ export const structureSchema = z.strictObject({
 });
 
 export const partySchema = z.strictObject({
-  name: text(100),
-  unit: text(200).optional(),
+  name: line(100),
+  unit: line(200).optional(),
   phone,
   email: z.email('must be an email address').max(254).optional(),
 });
 
 export const reporterSchema = z.strictObject({
-  name: text(100),
-  unit: text(200).optional(),
+  name: line(100),
+  unit: line(200).optional(),
   phone: phone.optional(),
 });
 
 export const photoRefSchema = z.strictObject({
-  ref: text(500),
-  caption: text(200).optional(),
+  ref: line(500),
+  caption: line(200).optional(),
 });
 
 /** What community staff submit when they report a suspected illegal construction. */
@@ -112,7 +124,7 @@ function notInFuture(now: Date, field: string) {
 export const inspectionActionSchema = z.strictObject({
   result: z.enum(INSPECTION_RESULTS),
   inspectedAt: isoDateTime,
-  inspector: text(100),
+  inspector: line(100),
   notes: text(2000).optional(),
   areaRemovedM2: z.number().min(0).max(100_000).optional(),
   photos: z.array(photoRefSchema).max(20).default([]),
@@ -123,7 +135,7 @@ export type InspectionAction = z.infer<typeof inspectionActionSchema>;
 export const extensionActionSchema = z.strictObject({
   newDeadline: isoDate,
   reason: text(1000),
-  approver: text(100),
+  approver: line(100),
   expectedVersion,
 });
 export type ExtensionAction = z.infer<typeof extensionActionSchema>;
@@ -142,15 +154,15 @@ export const appealFiledSchema = z.strictObject({
   action: z.literal('filed'),
   kind: z.enum(APPEAL_KINDS),
   filedOn: isoDate,
-  authority: text(200),
-  reference: text(100),
+  authority: line(200),
+  reference: line(100),
   expectedVersion,
 });
 export const appealResolvedSchema = z.strictObject({
   action: z.literal('resolved'),
   outcome: z.enum(['upheld', 'revoked']),
   resolvedOn: isoDate,
-  reference: text(100),
+  reference: line(100),
   summary: text(2000).optional(),
   expectedVersion,
 });
@@ -159,7 +171,7 @@ export type AppealAction = z.infer<typeof appealActionSchema>;
 
 export const enforcementActionSchema = z.strictObject({
   completedAt: isoDateTime,
-  teamLead: text(100),
+  teamLead: line(100),
   areaRemovedM2: z.number().positive('must be greater than 0').max(100_000),
   notes: text(2000).optional(),
   expectedVersion,
@@ -217,6 +229,13 @@ export const pendingCallbackSchema = z.strictObject({
   dueAt: isoDateTime,
 });
 
+/**
+ * Text as stored: read back as it was written. The input schemas above decide what may be written; a
+ * rule they gain later must not make a case stored before it unreadable.
+ */
+const storedLocationSchema = locationSchema.extend({ subdistrict: z.string(), community: z.string(), address: z.string() });
+const storedPartySchema = partySchema.extend({ name: z.string(), unit: z.string().optional(), phone: z.string(), email: z.string().optional() });
+
 /** The case item: the current state of one case. Its history is in its events. */
 export const caseRecordSchema = z.strictObject({
   id: caseId,
@@ -224,10 +243,10 @@ export const caseRecordSchema = z.strictObject({
   version: z.number().int().min(1),
   category: z.enum(CATEGORIES),
   severity: z.enum(SEVERITIES),
-  location: locationSchema,
+  location: storedLocationSchema,
   areaM2: z.number().positive(),
   description: z.string(),
-  responsibleParty: partySchema,
+  responsibleParty: storedPartySchema,
   reporterSub: z.string(),
   reportedAt: isoDateTime,
   discoveredOn: isoDate,
