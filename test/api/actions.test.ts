@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const inspection = (overrides: Record<string, unknown> = {}) => ({
   result: 'demolished',
-  inspectedAt: '2026-12-09T01:30:00Z',
+  inspectedAt: '2026-12-09T02:03:00Z',
   inspector: '王科员',
   notes: '已自行拆除',
   ...overrides,
@@ -221,7 +221,7 @@ describe('representations, appeals, enforcement and dismissal', () => {
     const token = randomUUID();
     const record = await states.enforcementScheduled(token);
     api.engine.openStep(token);
-    const body = { completedAt: '2026-12-09T01:00:00Z', teamLead: '赵队长', areaRemovedM2: 24 };
+    const body = { completedAt: '2026-12-09T02:03:00Z', teamLead: '赵队长', areaRemovedM2: 24 };
     expect((await officer.post(`/cases/${record.id}/enforcement`, body)).status).toBe(403);
     const done = await enforcer.post(`/cases/${record.id}/enforcement`, body);
     expect(done.status).toBe(200);
