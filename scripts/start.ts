@@ -7,6 +7,7 @@ import { DEMO_REPORTER_SUB } from '../functions/local/demo-data';
 import { DEFAULT_CLOCK_FACTOR, DEFAULT_PORT, startLocalStack } from '../functions/local/stack';
 import { DEFAULT_MAIL_PORT } from '../functions/local/ses-local';
 import { parseEnv } from '../functions/shared/env';
+import { ensureConsoleBuilt } from './console-build';
 
 /** `npm start`: the whole local stack in this process, until Ctrl-C. */
 const envSchema = z.object({
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
   const log = (line: string) => {
     if (verbose || /^(warn|error)/.test(line)) console.error(line);
   };
+  const consoleDir = await ensureConsoleBuilt((line) => console.log(line));
   console.log(`Starting Rectify locally (data in ${dataDir}, legal time ×${env.CLOCK_FACTOR})…`);
-  const stack = await startLocalStack({ dataDir, port: env.PORT, mailPort: env.MAIL_PORT, clockFactor: env.CLOCK_FACTOR, host: env.HOST, log });
+  const stack = await startLocalStack({ dataDir, port: env.PORT, mailPort: env.MAIL_PORT, clockFactor: env.CLOCK_FACTOR, host: env.HOST, log, consoleDir });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     '',
     `Rectify is running (${health.status === 'ok' ? 'all parts up' : `NOT ALL PARTS UP: ${JSON.stringify(health.parts)}`}).`,
     '',
+    `  Console        ${stack.consoleUrl ?? ''}   (sign in as any role: the local stack issues the token)`,
     `  API            ${api}`,
     `  OpenAPI        ${api}/openapi.json`,
     `  Health         ${api}/health`,

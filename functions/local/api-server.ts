@@ -24,6 +24,11 @@ export interface ApiServerOptions {
   host?: string;
   bodyLimitBytes?: number;
   logger?: AppLogger;
+  /**
+   * Answers a path no API route matches (the console's files, the local sign-in); returns false to
+   * leave it to the usual 404. API routes always win.
+   */
+  fallback?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
 }
 
 export interface ApiServer {
@@ -113,6 +118,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const answerProblem = (problem: HttpProblem) => send(response, problemResult(problem, path, requestId));
 
     const matches = compiled.map((route) => ({ route, match: route.pattern.exec(path) })).filter((m) => m.match);
+    if (matches.length === 0 && options.fallback && (await options.fallback(request, response, path))) return;
     if (matches.length === 0) return answerProblem(new HttpProblem('not-found', `There is no route ${path}.`));
     const found = matches.find((m) => m.route.route.method.toUpperCase() === method);
     if (!found?.match) {

@@ -27,6 +27,7 @@ import { createTableInput } from '../store/table';
 import { LocalWorkflowEngine } from '../workflow/local-engine';
 import type { ApiServer } from './api-server';
 import { startApiServer } from './api-server';
+import { CONSOLE_BASE_PATH, consoleSite } from './console-site';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { freePort, startDynamoDbLocal } from './dynamodb-local';
 import { ensureDemoCases } from './demo-data';
@@ -69,10 +70,14 @@ export interface LocalStackOptions {
   /** Retry waits in the local engine (ms); Step Functions' back-off is for AWS. */
   retryIntervalMs?: number;
   log?: (line: string) => void;
+  /** The built console (console/dist) to serve under /console on the API's origin; none when absent. */
+  consoleDir?: string;
 }
 
 export interface LocalStack {
   apiUrl: string;
+  /** The console's address, when the stack serves one. */
+  consoleUrl?: string;
   mailboxUrl: string;
   mailStoreUrl: string;
   dataDir: string;
@@ -260,7 +265,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const deps = { store, engine, clock, calendar, policy, logger, health, mailer };
     const auth = await localAuth(dataDir);
-    const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger });
+    const fallback = options.consoleDir ? consoleSite({ dir: options.consoleDir, auth, clock, clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR }) : undefined;
+    const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger, fallback });
     stops.push({ name: 'API server', stop: () => api.close() });
     // Stop taking requests before the engine closes, so no action lands on a closing engine.
     const engineStop = stops.find((s) => s.name === 'workflow engine');
@@ -287,6 +293,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     return {
       apiUrl: api.url,
+      ...(options.consoleDir ? { consoleUrl: `${api.url}${CONSOLE_BASE_PATH}/` } : {}),
       mailboxUrl: ses.mailboxUrl,
       mailStoreUrl: ses.storeUrl,
       dataDir,

@@ -1,0 +1,265 @@
+import { useState } from 'preact/hooks';
+import type { ActionName } from '../../../functions/domain/lifecycle';
+import { isTerminal } from '../../../functions/domain/lifecycle';
+import type { CaseStatus } from '../../../functions/domain/vocabulary';
+import { CASE_STATUSES } from '../../../functions/domain/vocabulary';
+import type { ActionForm } from '../actions';
+import { actionForm, allowedActions } from '../actions';
+import type { CaseEvent, CaseView } from '../api';
+import { fieldErrors } from '../api';
+import { useApp, useSession } from '../app-context';
+import type { Translator } from '../i18n';
+import { useT } from '../i18n';
+import { formatDate, formatTime } from '../time';
+import { Alert, Countdown, Field, Loading, StatusBadge, formValues, problemText, useLoad } from '../ui';
+
+interface Loaded {
+  view: CaseView;
+  etag: string;
+  events: CaseEvent[];
+  verification: { ok: true; count: number } | { ok: false; brokenAt: number; reason: string } | undefined;
+}
+
+/** The case: facts, where it stands in the procedure, its deadlines and history, and what this person may do. */
+export function CasePage({ id }: { id: string }) {
+  const { api } = useApp();
+  const tr = useT();
+  const [loaded, reload] = useLoad<Loaded>(async () => {
+    const got = await api.GET('/cases/{id}', { params: { path: { id } } });
+    if (!got.data) throw new Error(problemText(got.error) || `HTTP ${got.response.status}`);
+    const events: CaseEvent[] = [];
+    let cursor: string | undefined;
+    let verification: Loaded['verification'];
+    do {
+      const page = await api.GET('/cases/{id}/history', { params: { path: { id }, query: { verify: 'true', ...(cursor ? { cursor } : {}) } } });
+      if (!page.data) throw new Error(problemText(page.error) || `HTTP ${page.response.status}`);
+      events.push(...page.data.items);
+      verification ??= page.data.verification;
+      cursor = page.data.cursor;
+    } while (cursor);
+    return { view: got.data, etag: got.response.headers.get('etag') ?? `"${got.data.version}"`, events, verification };
+  }, [id]);
+
+  return (
+    <Loading loaded={loaded}>
+      {({ view, etag, events, verification }) => (
+        <article class="case">
+          <header class="case-head">
+            <h1>
+              {tr.t('id')} {view.id}
+            </h1>
+            <StatusBadge status={view.status} />
+            <ChainBadge verification={verification} events={events} />
+            <button type="button" class="secondary" onClick={reload}>
+              {tr.t('reload')}
+            </button>
+          </header>
+          <div class="case-grid">
+            <Facts view={view} />
+            <Deadlines view={view} />
+          </div>
+          <Lifecycle view={view} />
+          <Actions view={view} etag={etag} reload={reload} />
+          <Timeline events={events} />
+        </article>
+      )}
+    </Loading>
+  );
+}
+
+function ChainBadge({ verification, events }: { verification: Loaded['verification']; events: CaseEvent[] }) {
+  const tr = useT();
+  if (!verification) return null;
+  if (verification.ok) return <span class="badge badge-ok" data-testid="chain">✓ {tr.t('chainOk')}</span>;
+  const broken = events.find((e) => e.seq === verification.brokenAt);
+  return (
+    <span class="badge badge-bad" data-testid="chain" title={verification.reason}>
+      ✗ {tr.t('chainBroken', { seq: verification.brokenAt })}
+      {broken ? ` · ${tr.event(broken.type)}` : ''}
+    </span>
+  );
+}
+
+function Facts({ view }: { view: CaseView }) {
+  const tr = useT();
+  const rows: [string, string][] = [
+    [tr.t('address'), `${view.location.subdistrict} ${view.location.community} ${view.location.address}`],
+    [tr.t('category'), tr.term(view.category)],
+    [tr.t('severity'), tr.term(view.severity)],
+    [tr.t('area'), String(view.areaM2)],
+    [tr.t('description'), view.description],
+    [tr.t('responsibleParty'), `${view.responsibleParty.name}${view.responsibleParty.unit ? `（${view.responsibleParty.unit}）` : ''} ${view.responsibleParty.phone}`],
+    [tr.t('reportedAt'), formatTime(view.reportedAt, tr.lang)],
+  ];
+  if (view.notice) rows.push([tr.t('noticeNumber'), view.notice.number]);
+  if (view.attention) rows.push([tr.t('attention'), `${view.attention.reason} (${formatTime(view.attention.at, tr.lang)})`]);
+  return (
+    <section class="card" aria-labelledby="facts-h">
+      <h2 id="facts-h">{tr.t('facts')}</h2>
+      <dl class="facts">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+const DEADLINE_NAMES: Record<string, [string, string]> = {
+  persuasion: ['督促自行拆除期限', 'Persuasion'],
+  notice: ['限期拆除期限', 'Notice deadline'],
+  inspection: ['复查期限', 'Inspection'],
+  urge: ['催告期限', 'Urge period'],
+  announcement: ['公告期限', 'Announcement'],
+  reconsideration: ['行政复议期限', 'Reconsideration window'],
+  litigation: ['行政诉讼期限', 'Litigation window'],
+  enforcement: ['强制拆除日期', 'Enforcement date'],
+};
+
+function Deadlines({ view }: { view: CaseView }) {
+  const tr = useT();
+  const entries = Object.entries(view.deadlines).filter((entry): entry is [string, { date: string; at: string; provisional: boolean }] => entry[1] !== undefined);
+  return (
+    <section class="card" aria-labelledby="deadlines-h">
+      <h2 id="deadlines-h">{tr.t('deadlines')}</h2>
+      {entries.length === 0 ? (
+        <p>{tr.t('nothing')}</p>
+      ) : (
+        <ul class="deadlines">
+          {entries.map(([name, d]) => (
+            <li key={name}>
+              <span>{Object.hasOwn(DEADLINE_NAMES, name) ? (DEADLINE_NAMES[name] as [string, string])[tr.lang === 'zh' ? 0 : 1] : name}</span>{' '}
+              <time dateTime={d.at}>{formatDate(d.date, tr.lang)}</time>{' '}
+              {!isTerminal(view.status) && view.dueAt === d.at ? <Countdown at={d.at} provisional={d.provisional} /> : d.provisional ? <em>({tr.t('provisional')})</em> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The procedure's main line, with the side states shown where the case went through them. */
+function Lifecycle({ view }: { view: CaseView }) {
+  const tr = useT();
+  const visited = new Set(Object.keys(view.milestones));
+  const main: CaseStatus[] = ['REPORTED', 'NOTICE_ISSUED', 'AWAITING_INSPECTION', 'ESCALATED', 'ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED', 'ENFORCED', 'CLOSED'];
+  const shown = CASE_STATUSES.filter((s) => main.includes(s) || visited.has(s) || s === view.status);
+  return (
+    <section class="card" aria-labelledby="lifecycle-h">
+      <h2 id="lifecycle-h">{tr.t('lifecycle')}</h2>
+      <ol class="lifecycle">
+        {shown.map((s) => (
+          <li key={s} class={s === view.status ? 'current' : visited.has(s) ? 'visited' : ''} aria-current={s === view.status ? 'step' : undefined}>
+            {tr.status(s)}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function Actions({ view, etag, reload }: { view: CaseView; etag: string; reload: () => void }) {
+  const session = useSession();
+  const tr = useT();
+  const forms = [...allowedActions(view.status, session.role)].map(([action, outcomes]) => actionForm(action, outcomes, tr)).filter((f): f is ActionForm => f !== undefined);
+  return (
+    <section class="card" aria-labelledby="actions-h">
+      <h2 id="actions-h">{tr.t('actions')}</h2>
+      {forms.length === 0 ? <p data-testid="no-actions">{tr.t('noActions')}</p> : forms.map((form) => <ActionPanel key={form.action} form={form} view={view} etag={etag} reload={reload} />)}
+    </section>
+  );
+}
+
+function ActionPanel({ form, view, etag, reload }: { form: ActionForm; view: CaseView; etag: string; reload: () => void }) {
+  const { api } = useApp();
+  const tr = useT();
+  const [errors, setErrors] = useState(new Map<string, string>());
+  const [message, setMessage] = useState<{ kind: 'error' | 'conflict'; text: string }>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const result = await form.send(api, view.id, etag, formValues(event.currentTarget as HTMLFormElement, form.fields)).finally(() => setBusy(false));
+    if (result.data) return reload();
+    const problem = result.error;
+    setErrors(fieldErrors(problem));
+    if (problem?.type.endsWith('version-conflict')) setMessage({ kind: 'conflict', text: tr.t('conflict') });
+    else setMessage({ kind: 'error', text: problem?.errors?.length ? tr.t('fixFields') : problemText(problem) || `HTTP ${result.response.status}` });
+  };
+  const title = form.title[tr.lang === 'zh' ? 0 : 1];
+  return (
+    <details class="action" open={message !== undefined || undefined}>
+      <summary>{title}</summary>
+      <form onSubmit={(e) => void submit(e)} noValidate aria-label={title} data-action={form.action as ActionName}>
+        {message && (
+          <Alert>
+            {message.text}{' '}
+            {message.kind === 'conflict' && (
+              <button type="button" onClick={reload}>
+                {tr.t('reload')}
+              </button>
+            )}
+          </Alert>
+        )}
+        {form.fields.map((spec) => (
+          <Field key={spec.name} spec={spec} error={errors.get(spec.name)} idPrefix={form.action} />
+        ))}
+        <button type="submit" disabled={busy}>
+          {tr.t('submit')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function readable(value: unknown, tr: Translator): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return formatTime(value, tr.lang);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, tr.lang);
+    return tr.term(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => readable(v, tr)).join('、') || '—';
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${tr.key(k)}: ${readable(v, tr)}`)
+      .join('；');
+  }
+  if (typeof value === 'boolean') return value ? (tr.lang === 'zh' ? '是' : 'yes') : tr.lang === 'zh' ? '否' : 'no';
+  return String(value);
+}
+
+function Timeline({ events }: { events: CaseEvent[] }) {
+  const tr = useT();
+  return (
+    <section class="card" aria-labelledby="timeline-h" data-testid="timeline">
+      <h2 id="timeline-h">{tr.t('timeline')}</h2>
+      <ol class="timeline">
+        {[...events].reverse().map((e) => (
+          <li key={e.seq}>
+            <div class="timeline-head">
+              <strong>{tr.event(e.type)}</strong> <StatusBadge status={e.status} />
+            </div>
+            <div class="timeline-meta">
+              <time dateTime={e.at}>{formatTime(e.at, tr.lang)}</time> · {e.actor.role === 'system' ? tr.t('system') : `${tr.term(e.actor.role)} ${e.actor.sub}`} · #{e.seq}
+            </div>
+            {Object.keys(e.data).length > 0 && (
+              <dl class="event-data">
+                {Object.entries(e.data).map(([k, v]) => (
+                  <div key={k}>
+                    <dt>{tr.key(k)}</dt>
+                    <dd>{readable(v, tr)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

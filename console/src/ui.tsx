@@ -1,0 +1,140 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { CaseStatus } from '../../functions/domain/vocabulary';
+import { isTerminal } from '../../functions/domain/lifecycle';
+import type { Problem } from './api';
+import { useT } from './i18n';
+import { countdown } from './time';
+
+export type Loaded<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'failed'; message: string };
+
+/** Runs `load` when `deps` change; `reload` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
+  const [result, setResult] = useState<Loaded<T>>({ state: 'loading' });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    load().then(
+      (value) => current && setResult({ state: 'done', value }),
+      (error: unknown) => current && setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [...deps, round]);
+  return [result, useCallback(() => setRound((r) => r + 1), [])];
+}
+
+/** A problem (or any failure) in words, for the top of a form or page. */
+export function problemText(problem: Problem | undefined): string {
+  if (!problem) return '';
+  return [problem.title, problem.detail, problem.reason].filter(Boolean).join(' — ');
+}
+
+export function Alert({ children, kind = 'error' }: { children: ComponentChildren; kind?: 'error' | 'info' | 'ok' }) {
+  return (
+    <div class={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function Loading<T>({ loaded, children }: { loaded: Loaded<T>; children: (value: T) => ComponentChildren }) {
+  const { t } = useT();
+  if (loaded.state === 'loading') return <p aria-busy="true">{t('loading')}</p>;
+  if (loaded.state === 'failed') return <Alert>{`${t('error')}: ${loaded.message}`}</Alert>;
+  return <>{children(loaded.value)}</>;
+}
+
+export function StatusBadge({ status }: { status: CaseStatus }) {
+  const { status: label } = useT();
+  return <span class={`badge ${isTerminal(status) ? 'badge-done' : 'badge-open'}`}>{label(status)}</span>;
+}
+
+export function Countdown({ at, provisional }: { at: string; provisional?: boolean }) {
+  const { t } = useT();
+  const left = countdown(at);
+  const amount = `${left.days}${t('days')} ${left.hours}${t('hours')}`;
+  return (
+    <span class={left.overdue ? 'countdown overdue' : 'countdown'}>
+      {left.overdue ? `${t('overdueBy')} ${amount}` : `${t('remaining')} ${amount}`}
+      {provisional && (
+        <abbr class="provisional" title={t('provisionalNote')}>
+          {' '}
+          ({t('provisional')})
+        </abbr>
+      )}
+    </span>
+  );
+}
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind: 'text' | 'textarea' | 'number' | 'date' | 'datetime' | 'select' | 'email' | 'tel';
+  options?: readonly { value: string; label: string }[];
+  optional?: boolean;
+  value?: string;
+}
+
+/** One labelled input with the API's message for it right below, tied by aria-describedby. */
+export function Field({ spec, error, idPrefix }: { spec: FieldSpec; error: string | undefined; idPrefix: string }) {
+  const id = `${idPrefix}-${spec.name.replace(/\W/g, '-')}`;
+  const errorId = `${id}-error`;
+  const common = {
+    id,
+    name: spec.name,
+    required: !spec.optional,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? errorId : undefined,
+  };
+  let input;
+  if (spec.kind === 'textarea') input = <textarea {...common} rows={3} value={spec.value} />;
+  else if (spec.kind === 'select')
+    input = (
+      <select {...common} value={spec.value}>
+        {spec.optional && <option value="">—</option>}
+        {spec.options?.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    );
+  else {
+    const type = spec.kind === 'datetime' ? 'datetime-local' : spec.kind;
+    input = <input {...common} type={type as 'text'} step={spec.kind === 'number' ? 'any' : undefined} value={spec.value} />;
+  }
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={id}>
+        {spec.label}
+        {spec.optional ? '' : ' *'}
+      </label>
+      {input}
+      {error && (
+        <p class="field-message" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A form's values as the API's JSON: numbers as numbers, Beijing wall times as UTC instants, blanks left out. */
+export function formValues(form: HTMLFormElement, fields: readonly FieldSpec[]): Record<string, unknown> {
+  const data = new FormData(form);
+  const body: Record<string, unknown> = {};
+  for (const spec of fields) {
+    const raw = String(data.get(spec.name) ?? '').trim();
+    if (raw === '') continue;
+    let value: unknown = raw;
+    if (spec.kind === 'number') value = Number(raw);
+    if (spec.kind === 'datetime') value = new Date(`${raw}:00+08:00`).toISOString();
+    const path = spec.name.split('.');
+    let target = body;
+    for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[path[path.length - 1] as string] = value;
+  }
+  return body;
+}

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type * as Vite from 'vite/dist/node/index.js';
+
+/** Builds the web console (console/ → console/dist) with Vite, unless its sources are unchanged. */
+const root = path.resolve(__dirname, '..');
+export const CONSOLE_SOURCE_DIR = path.join(root, 'console');
+export const CONSOLE_DIST_DIR = path.join(CONSOLE_SOURCE_DIR, 'dist');
+const STAMP = path.join(CONSOLE_DIST_DIR, '.sources.sha256');
+
+/** Everything the build reads: the console's sources, the domain modules it imports, the lockfile. */
+function sourceFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? walk(full) : [full];
+    });
+  return [
+    path.join(CONSOLE_SOURCE_DIR, 'index.html'),
+    ...walk(path.join(CONSOLE_SOURCE_DIR, 'src')),
+    ...walk(path.join(root, 'functions', 'domain')),
+    path.join(root, 'package-lock.json'),
+    __filename,
+  ].sort();
+}
+
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  for (const file of sourceFiles()) hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+/** Vite's build, in this process (Vite is an ES module: test runners with CommonJS call it through a child). */
+async function viteBuild(): Promise<void> {
+  // The package name in a variable: this file compiles to CommonJS, whose module resolution cannot see
+  // Vite's export map; its types come from the file that map points to.
+  const vite = 'vite';
+  const { build } = (await import(vite)) as typeof Vite;
+  await build({
+    root: CONSOLE_SOURCE_DIR,
+    base: '/console/',
+    configFile: false,
+    logLevel: 'warn',
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    build: { outDir: CONSOLE_DIST_DIR, emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+  });
+}
+
+/** Builds the console in a child process, so any caller can (Jest cannot load Vite's ES modules). */
+export async function buildConsole(): Promise<void> {
+  await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), [__filename, '--vite-build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Builds when the sources changed since the last build; returns the folder to serve. */
+export async function ensureConsoleBuilt(log: (line: string) => void = () => undefined): Promise<string> {
+  const hash = sourcesHash();
+  const built = existsSync(STAMP) && statSync(path.join(CONSOLE_DIST_DIR, 'index.html'), { throwIfNoEntry: false }) && readFileSync(STAMP, 'utf8') === hash;
+  if (!built) {
+    log('Building the web console…');
+    await buildConsole();
+    writeFileSync(STAMP, hash);
+  }
+  return CONSOLE_DIST_DIR;
+}
+
+if (require.main === module && process.argv.includes('--vite-build')) {
+  viteBuild().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else if (require.main === module) {
+  ensureConsoleBuilt(console.log)
+    .then((dir) => console.log(`Console ready in ${path.relative(process.cwd(), dir)}`))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
+import type { Role } from '../../functions/domain/vocabulary';
+import { ensureConsoleBuilt } from '../../scripts/console-build';
+import type { Client, HttpAnswer } from '../api/support/harness';
+import { seedSubmission } from '../fixtures/submissions';
+import type { E2eStack } from '../e2e/support';
+import { eventually, startE2eStack } from '../e2e/support';
+import { launchBrowser, screenshot, seriousViolations } from './browser';
+
+let e2e: E2eStack;
+let browser: Browser;
+let consoleUrl: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  // Slower than the API's end-to-end tests: a person in a browser needs a few seconds to answer a step
+  // before the workflow marks it overdue (a 7-day deadline passes in about 12 s).
+  e2e = await startE2eStack({ consoleDir: await ensureConsoleBuilt(), clockFactor: 50_000 });
+  consoleUrl = e2e.stack.consoleUrl as string;
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await e2e?.dispose();
+}, 30_000);
+
+const today = () => shanghaiDateOf(e2e.stack.clock.now());
+
+async function signedIn(role: Role, sub = `console-${role}`, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  await page.goto(consoleUrl);
+  await page.getByLabel('角色').selectOption(role);
+  await page.getByLabel('人员标识').fill(sub);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '工作台' }).waitFor();
+  return page;
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+async function caseIn(officer: Client, id: string, statuses: string[]): Promise<HttpAnswer> {
+  return eventually(`case ${id} to reach ${statuses.join(' or ')}`, async () => {
+    const answer = await officer.get(`/cases/${id}`);
+    return statuses.includes(answer.body.status) ? answer : undefined;
+  });
+}
+
+async function submittedByApi(address: string): Promise<string> {
+  const reporter = await e2e.as('reporter', 'console-api-reporter');
+  const answer = await reporter.post('/cases', seedSubmission({ discoveredOn: today(), category: 'unit-internal', severity: 'serious', location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } }), { 'idempotency-key': randomUUID() });
+  expect(answer.status).toBe(201);
+  return answer.body.id as string;
+}
+
+/** Reloads the case page until its status badge reads `label`. */
+async function untilStatus(page: Page, label: string): Promise<void> {
+  // A failure leaves the page as it was last seen beside the other screenshots.
+  await eventually(`the case page to show ${label}`, async () => {
+    await page.getByRole('button', { name: '重新加载' }).first().click();
+    await page.getByTestId('timeline').waitFor();
+    return (await page.locator('.case-head .badge-open, .case-head .badge-done').first().textContent()) === label ? true : undefined;
+  }, 60_000, 500).catch(async (error: unknown) => {
+    await screenshot(page, `failed-waiting-for-${label}`);
+    throw error;
+  });
+}
+
+describe('the web console in Chromium against the local stack', () => {
+  it.each(['reporter', 'officer', 'enforcer', 'auditor'] as const)('lets a %s sign in and shows their work queue', async (role) => {
+    const page = await signedIn(role);
+    await expect(page.locator('.who').textContent()).resolves.toContain(`console-${role}`);
+    await page.getByRole('heading', { level: 2 }).first().waitFor();
+    await screenshot(page, `queue-${role}`);
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  it('shows the local sign-in, marked as the local stack, accessibly', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(consoleUrl);
+    await expect(page.locator('.local-flag').textContent()).resolves.toContain('本地环境');
+    await screenshot(page, 'sign-in');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  it('lets a reporter submit a case through the form and see it reach the notice', async () => {
+    const page = await signedIn('reporter', 'console-reporter-form');
+    await page.getByRole('link', { name: '登记案件' }).click();
+    const form = page.getByRole('form', { name: '登记案件' });
+    await form.getByLabel('街道').fill('小龙坎街道');
+    await form.getByLabel('社区').fill('解放坡社区');
+    await form.getByLabel('地址').fill(`隆庆楼${Math.floor(Math.random() * 1000)}号 屋顶`);
+    await form.getByLabel('类别').selectOption('unit-internal');
+    await form.getByLabel('严重程度').selectOption('serious');
+    await form.getByLabel('情况描述').fill('屋顶加建彩钢板房一间');
+    await form.getByLabel('面积（㎡）').fill('24');
+    await form.getByLabel('结构材料').selectOption('color-steel-sheet');
+    await form.getByLabel('当事人姓名').fill('张某');
+    await form.getByLabel('当事人电话').fill('13800138000');
+    await form.getByLabel('登记人').fill('李网格');
+    await screenshot(page, 'new-case');
+    await expectAccessible(page);
+    await form.getByRole('button', { name: '提交' }).click();
+    const link = page.locator('.alert-ok a').first();
+    const id = (await link.textContent()) as string;
+    expect(id).toMatch(/^C-\d{8}-/);
+    await link.click();
+    await eventually('the notice in the case timeline', async () => {
+      await page.getByRole('button', { name: '重新加载' }).first().click();
+      await page.getByTestId('timeline').waitFor();
+      return (await page.getByTestId('timeline').textContent())?.includes('下达限期拆除通知书') ? true : undefined;
+    }, 60_000, 500);
+    await expect(page.locator('.lifecycle li.visited, .lifecycle li.current').allTextContents()).resolves.toContain('已下达限期拆除通知书');
+    await page.context().close();
+  }, 90_000);
+
+  it('lets an officer record an inspection from the case page and see the case close with its chain verified', async () => {
+    const id = await submittedByApi(`上土湾${Math.floor(Math.random() * 1000)}号 单位院内`);
+    const page = await signedIn('officer', 'console-officer');
+    await caseIn(await e2e.as('officer'), id, ['AWAITING_INSPECTION']);
+    await page.goto(`${consoleUrl}cases/${id}`);
+    await page.getByTestId('timeline').waitFor();
+    await screenshot(page, 'case-awaiting-inspection');
+    await page.getByText('记录复查结果').first().click();
+    const form = page.getByRole('form', { name: '记录复查结果' });
+    await form.getByLabel('复查结果').selectOption('demolished');
+    await form.getByLabel('复查人').fill('王科员');
+    await form.getByRole('button', { name: '提交' }).click();
+    await untilStatus(page, '已结案');
+    await expect(page.getByTestId('chain').textContent()).resolves.toContain('记录链校验通过');
+    await expect(page.getByTestId('timeline').textContent()).resolves.toContain('记录复查结果');
+    await screenshot(page, 'case-closed');
+    await expectAccessible(page);
+    await page.context().close();
+  }, 90_000);
+
+  it('offers an auditor no action, and the API refuses an auditor’s write', async () => {
+    const id = await submittedByApi(`石小路${Math.floor(Math.random() * 1000)}号`);
+    const page = await signedIn('auditor', 'console-auditor');
+    await page.goto(`${consoleUrl}cases/${id}`);
+    await page.getByTestId('timeline').waitFor();
+    await expect(page.getByTestId('no-actions').isVisible()).resolves.toBe(true);
+    await expect(page.locator('form[data-action]').count()).resolves.toBe(0);
+    const token = await page.evaluate<string>("sessionStorage.getItem('rectify.token')");
+    const write = await fetch(`${e2e.stack.apiUrl}/cases/${id}/dismissal`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'other', explanation: '审计不应能撤销' }),
+    });
+    expect(write.status).toBe(403);
+    await page.context().close();
+  });
+
+  it('shows the API’s field errors next to the fields of a bad form', async () => {
+    const page = await signedIn('reporter', 'console-reporter-bad');
+    await page.getByRole('link', { name: '登记案件' }).click();
+    const form = page.getByRole('form', { name: '登记案件' });
+    await form.getByLabel('街道').fill('小龙坎街道');
+    await form.getByLabel('当事人电话').fill('12345');
+    await form.getByLabel('面积（㎡）').fill('-3');
+    await form.getByRole('button', { name: '提交' }).click();
+    const phone = form.getByLabel('当事人电话');
+    await expect(phone.getAttribute('aria-invalid')).resolves.toBe('true');
+    const describedBy = (await phone.getAttribute('aria-describedby')) as string;
+    await expect(page.locator(`#${describedBy}`).textContent()).resolves.toMatch(/\S/);
+    await expect(form.getByLabel('面积（㎡）').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(form.getByLabel('地址').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(page, 'new-case-errors');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  it('tells an officer acting on a stale case that someone else changed it', async () => {
+    const id = await submittedByApi(`解放坡${Math.floor(Math.random() * 1000)}号`);
+    const officerApi = await e2e.as('officer', 'console-officer-other');
+    const read = await caseIn(officerApi, id, ['NOTICE_ISSUED', 'AWAITING_INSPECTION']);
+    const page = await signedIn('officer', 'console-officer-stale');
+    await page.goto(`${consoleUrl}cases/${id}`);
+    await page.getByTestId('timeline').waitFor();
+    const before = await officerApi.get(`/cases/${id}`);
+    const extended = await officerApi.post(
+      `/cases/${id}/extensions`,
+      { newDeadline: shanghaiDateOf(new Date(e2e.stack.clock.now().getTime() + 40 * 86_400_000)), reason: '当事人申请延期', approver: '赵主任' },
+      { 'if-match': before.headers.get('etag') as string },
+    );
+    expect([read.status, extended.status]).toEqual([200, 200]);
+    await page.getByText('撤销案件').first().click();
+    const form = page.getByRole('form', { name: '撤销案件' });
+    await form.getByLabel('撤销原因').selectOption('other');
+    await form.getByLabel('说明').fill('测试');
+    await form.getByRole('button', { name: '提交' }).click();
+    await expect(form.getByRole('alert').textContent()).resolves.toContain('其他人已修改此案件');
+    await screenshot(page, 'case-conflict');
+    await page.context().close();
+  });
+});
