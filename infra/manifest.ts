@@ -95,7 +95,8 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/extensions' }],
       table: 'read-write',
       workflow: ['SendTaskSuccess'],
-      env: ['deadlines', 'stateMachine'],
+      sendsMail: true,
+      env: ['deadlines', 'stateMachine', 'links', 'mail'],
     },
     {
       kind: 'api',
@@ -105,7 +106,8 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/representations' }],
       table: 'read-write',
       workflow: ['StopExecution'],
-      env: ['stateMachine'],
+      sendsMail: true,
+      env: ['stateMachine', 'links', 'mail'],
     },
     {
       kind: 'api',
@@ -126,7 +128,8 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/enforcement' }],
       table: 'read-write',
       workflow: ['SendTaskSuccess'],
-      env: ['stateMachine'],
+      sendsMail: true,
+      env: ['stateMachine', 'links', 'mail'],
     },
     {
       kind: 'api',
@@ -136,7 +139,8 @@ export const MANIFEST: Manifest = {
       routes: [{ method: 'POST', path: '/cases/{id}/dismissal' }],
       table: 'read-write',
       workflow: ['StopExecution'],
-      env: ['stateMachine'],
+      sendsMail: true,
+      env: ['stateMachine', 'links', 'mail'],
     },
     {
       kind: 'api',

@@ -17,7 +17,7 @@ import { VersionConflictError } from '../store/errors';
 import { executionName } from '../workflow/engine';
 import { resumeAfterAppeal } from '../workflow/phases';
 import type { AppDeps } from './context';
-import type { MailRequest } from '../mail/mailer';
+import type { MailKind, MailRequest } from '../mail/mailer';
 import { silentLogger } from './context';
 import type { Viewer } from './case-view';
 import { maySee } from './case-view';
@@ -31,9 +31,12 @@ interface ActionPlan {
   patch?: Partial<CaseRecord>;
 }
 
-/** An email the action itself sends, because the workflow that would have sent it is stopped. */
+/**
+ * An email the action itself sends: the appeal hold (the workflow that would send it is stopped) and
+ * what became of a case the office was told about (dismissed, extended, appeal resolved, demolished).
+ */
 interface ActionMail {
-  kind: 'appeal-hold';
+  kind: Extract<MailKind, 'appeal-hold' | 'case-dismissed' | 'deadline-extended' | 'appeal-resolved' | 'enforcement-completed'>;
   facts: MailRequest['facts'];
 }
 
@@ -49,6 +52,8 @@ interface ActionSpec {
   outcome?: string;
   plan(current: CaseRecord, now: Date, to: CaseStatus): ActionPlan | Promise<ActionPlan>;
   aftermath(current: CaseRecord, to: CaseStatus): Aftermath;
+  /** The email telling the office of the stored action, if any; sent before the workflow is told. */
+  mail?(next: CaseRecord, current: CaseRecord, data: Record<string, unknown>): ActionMail | undefined;
 }
 
 /** An unversioned request is retried this often when the workflow changes the case at the same moment. */
@@ -95,7 +100,8 @@ export function makeCaseActions(deps: AppDeps) {
 
   /** The outbox sends each email once, so a repeated request re-asks safely; a failure only flags the case. */
   async function mail(next: CaseRecord, seq: number, request: ActionMail): Promise<void> {
-    if (!deps.mailer) return;
+    // The office follows a case from its notice on; of a case without one it was told nothing.
+    if (!deps.mailer || !next.notice) return;
     try {
       await deps.mailer.deliver({ kind: request.kind, occasion: `${request.kind}-${seq}`, caseRecord: next, facts: request.facts });
     } catch (error) {
@@ -175,6 +181,8 @@ export function makeCaseActions(deps: AppDeps) {
         if (attempt >= UNVERSIONED_ATTEMPTS) throw new StaleVersionError(caseId, current.version, undefined);
         continue;
       }
+      const actionMail = spec.mail?.(next, current, plan.data);
+      if (actionMail) await mail(next, event.seq, actionMail);
       await carryOut(next, event.seq, current, spec.aftermath(current, decision.to));
       return next;
     }
@@ -208,6 +216,10 @@ export function makeCaseActions(deps: AppDeps) {
         return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution } };
       },
       aftermath: (_current, to) => (to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' }),
+      mail: () => ({
+        kind: 'appeal-resolved',
+        facts: { appealOutcome: input.outcome, appealResolvedOn: input.resolvedOn, appealReference: input.reference, appealSummary: input.summary },
+      }),
     });
   }
 
@@ -277,6 +289,15 @@ export function makeCaseActions(deps: AppDeps) {
           };
         },
         aftermath: (current) => (current.pendingCallback?.kind === 'inspection' ? { kind: 'answer-callback', outcome: 'extended' } : { kind: 'none' }),
+        mail: (next, current) => ({
+          kind: 'deadline-extended',
+          facts: {
+            previousDeadlineAt: current.notice?.deadline.at,
+            extraDays: current.notice && next.notice ? daysBetween(current.notice.deadline.date, next.notice.deadline.date) : undefined,
+            extensionReason: input.reason,
+            approver: input.approver,
+          },
+        }),
       });
     },
 
@@ -293,6 +314,8 @@ export function makeCaseActions(deps: AppDeps) {
           };
         },
         aftermath: (_current, to) => (to === 'DISMISSED' ? { kind: 'stop-execution', cause: 'representation accepted; case dismissed' } : { kind: 'none' }),
+        mail: (next) =>
+          next.status === 'DISMISSED' ? { kind: 'case-dismissed', facts: { dismissalReason: 'representation-accepted', dismissalExplanation: input.response } } : undefined,
       });
     },
 
@@ -328,6 +351,15 @@ export function makeCaseActions(deps: AppDeps) {
           };
         },
         aftermath: (current) => (current.pendingCallback?.kind === 'enforcement' ? { kind: 'answer-callback', outcome: 'completed' } : { kind: 'none' }),
+        mail: (_next, _current, data) => ({
+          kind: 'enforcement-completed',
+          facts: {
+            completedAt: typeof data.completedAt === 'string' ? data.completedAt : undefined,
+            teamLead: input.teamLead,
+            areaRemovedM2: input.areaRemovedM2,
+            enforcementNotes: input.notes,
+          },
+        }),
       });
     },
 
@@ -347,6 +379,7 @@ export function makeCaseActions(deps: AppDeps) {
           };
         },
         aftermath: () => ({ kind: 'stop-execution', cause: `dismissed: ${input.reason}` }),
+        mail: () => ({ kind: 'case-dismissed', facts: { dismissalReason: input.reason, dismissalExplanation: input.explanation, duplicateOf: input.duplicateOf } }),
       });
     },
   };

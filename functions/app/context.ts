@@ -30,8 +30,9 @@ export interface AppDeps {
   wallNow?: () => number;
   randomBytes?: (size: number) => Uint8Array;
   /**
-   * Emails the API sends itself: only the appeal hold (the workflow is stopped, so no task can). Functions
-   * without it send nothing.
+   * Emails the API sends itself: the appeal hold (the workflow is stopped, so no task can) and what became
+   * of a case the office was told about (dismissed, extended, appeal resolved, demolished by enforcement).
+   * Functions without it send nothing.
    */
   mailer?: Mailer;
 }

@@ -22,6 +22,16 @@ export const MAIL_KINDS = [
   'appeal-hold',
   /** a workflow step failed and the case needs attention */
   'workflow-failure',
+  /** the notice deadline was extended (延期) */
+  'deadline-extended',
+  /** the case was dismissed (撤销), by an officer or by an accepted 陈述申辩 */
+  'case-dismissed',
+  /** the case was closed after the party demolished the structure themselves */
+  'case-closed',
+  /** the appeal was resolved: enforcement resumes, or the case ends */
+  'appeal-resolved',
+  /** the forced demolition was recorded as done */
+  'enforcement-completed',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -11,8 +11,8 @@ import * as z from 'zod';
 import type { CaseRecord } from '../domain/schemas';
 import { isoDate, isoDateTime } from '../domain/schemas';
 import { formatShanghai } from '../domain/shanghai-time';
-import type { AppealKind, Category, InspectionResult, ServiceMethod, Severity } from '../domain/vocabulary';
-import { APPEAL_KINDS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '../domain/vocabulary';
+import type { AppealKind, Category, DismissalReason, InspectionResult, ServiceMethod, Severity } from '../domain/vocabulary';
+import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '../domain/vocabulary';
 import type { MailKind, MailRequest } from './mailer';
 
 /** What a rendered email holds (addresses are added by the mailer). */
@@ -55,6 +55,23 @@ export const mailFactsSchema = z
     failedMailId: z.string().optional(),
     failedKind: z.string().optional(),
     failedRecipient: z.string().optional(),
+    /** case-dismissed: why, in the officer's words, and the case it duplicates. */
+    dismissalReason: z.enum(DISMISSAL_REASONS).optional(),
+    dismissalExplanation: z.string().optional(),
+    duplicateOf: z.string().optional(),
+    /** deadline-extended: the deadline before the extension, the days added, why and who approved it. */
+    previousDeadlineAt: isoDateTime.optional(),
+    extraDays: z.number().int().min(0).optional(),
+    extensionReason: z.string().optional(),
+    approver: z.string().optional(),
+    /** appeal-resolved: the outcome of the 复议/诉讼. */
+    appealOutcome: z.enum(['upheld', 'revoked']).optional(),
+    appealResolvedOn: isoDate.optional(),
+    appealSummary: z.string().optional(),
+    /** enforcement-completed: the enforcement team's record. */
+    completedAt: isoDateTime.optional(),
+    teamLead: z.string().optional(),
+    enforcementNotes: z.string().optional(),
   })
   .loose();
 export type MailFacts = z.infer<typeof mailFactsSchema>;
@@ -128,6 +145,21 @@ const APPEAL_KIND: Record<AppealKind, Bilingual> = {
   reconsideration: both('行政复议', 'administrative reconsideration (复议)'),
   litigation: both('行政诉讼', 'administrative litigation (诉讼)'),
 };
+
+const DISMISSAL_REASON: Record<DismissalReason, Bilingual> = {
+  'not-a-violation': both('不属于违法建设', 'not an illegal construction'),
+  duplicate: both('重复登记', 'a duplicate of another case'),
+  withdrawn: both('撤回', 'withdrawn'),
+  'representation-accepted': both('当事人陈述申辩成立', "the party's representation (陈述申辩) was accepted"),
+  'appeal-revoked': both('复议/诉讼撤销原决定', 'the decision was revoked on appeal'),
+  other: both('其他', 'other'),
+};
+const APPEAL_OUTCOME = {
+  upheld: both('维持原决定', 'the decision was upheld'),
+  revoked: both('原决定被撤销', 'the decision was revoked'),
+} as const;
+
+const NOTHING_MORE = both('无需再采取行动。', 'No further action is needed.');
 
 interface DeadlineLike {
   at: string;
@@ -228,6 +260,11 @@ function subdistrictGreeting(record: CaseRecord): Bilingual {
 
 function subjectPlace(record: CaseRecord): string {
   return clip(place(record), MAX_SUBJECT_PLACE_CHARACTERS);
+}
+
+/** The party's phone, for the office that has to reach them (internal emails only). */
+function partyPhone(record: CaseRecord): Fact[] {
+  return fact(both('当事人电话', "Party's phone"), quoted(record.responsibleParty.phone, 40));
 }
 
 const ORDERED = both('限期自行拆除违法建设，恢复原状', 'demolish the illegal construction and restore the site by the deadline');
@@ -345,6 +382,7 @@ const COMPOSERS: Record<MailKind, Composer> = {
         ...caseFacts(record),
         { label: both('责令事项', 'Ordered'), value: ORDERED },
         ...noticeFacts(record),
+        ...partyPhone(record),
         { label: both('复查结果', 'Inspection result'), value: result },
         ...fact(both('复查时间', 'Inspected'), facts.inspectedAt ? when(facts.inspectedAt) : undefined),
         ...fact(both('复查人', 'Inspector'), quoted(facts.inspector, 100)),
@@ -480,6 +518,125 @@ const COMPOSERS: Record<MailKind, Composer> = {
         '待复议或诉讼结果登记后继续：决定被维持的，重新安排强制执行；被撤销的，案件撤销。',
         'The case resumes when the outcome is recorded: if the decision is upheld, enforcement is scheduled again; if it is revoked, the case is dismissed.',
       ),
+      link: true,
+    };
+  },
+
+  'deadline-extended': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    const deadline = record.notice?.deadline;
+    return {
+      subject: both(`【延期】${number} 新期限 ${deadline?.date ?? '—'} ${subjectPlace(record)}`, `Deadline extended: ${number} now falls due on ${deadline?.date ?? '—'}`),
+      greeting: subdistrictGreeting(record),
+      intro: both('下列限期拆除通知书的期限已经批准延长。', 'The deadline of the rectification notice below has been extended.'),
+      facts: [
+        ...caseFacts(record),
+        { label: both('责令事项', 'Ordered'), value: ORDERED },
+        ...noticeFacts(record),
+        ...fact(both('原期限', 'Previous deadline'), facts.previousDeadlineAt ? when(facts.previousDeadlineAt) : undefined),
+        ...fact(both('延长', 'Extended by'), facts.extraDays !== undefined ? both(`${facts.extraDays} 日`, `${facts.extraDays} day(s)`) : undefined),
+        ...fact(both('延期理由', 'Reason'), quoted(facts.extensionReason)),
+        ...fact(both('批准人', 'Approved by'), quoted(facts.approver, 100)),
+      ],
+      next: deadline
+        ? both(
+            `新期限届满（${when(deadline).zh}）后进行复查；逾期未拆除的，将上报贵办并依法催告。`,
+            `The site is inspected after the new deadline (${when(deadline).en}); if the structure still stands, the case is escalated to your office.`,
+          )
+        : undefined,
+      link: true,
+    };
+  },
+
+  'case-dismissed': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    return {
+      subject: both(`【案件撤销】${number} ${subjectPlace(record)}`, `Case dismissed: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both('下列案件已撤销，处理程序终止。', 'The case below has been dismissed; its procedure has ended.'),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('撤销理由', 'Reason'), facts.dismissalReason ? DISMISSAL_REASON[facts.dismissalReason] : undefined),
+        ...(quoted(facts.dismissalExplanation) ? [{ label: both('说明', 'Explanation'), value: same(clip(cleanText(facts.dismissalExplanation ?? ''), MAX_QUOTED_CHARACTERS)), block: true }] : []),
+        ...fact(both('重复案件', 'Duplicate of'), quoted(facts.duplicateOf, 60)),
+        { label: both('撤销时间', 'Dismissed'), value: when(record.updatedAt) },
+      ],
+      next: both(
+        '此前就本案发给贵办的通知、上报不再执行，无需再采取行动。',
+        'What earlier emails told your office about this case no longer applies; no further action is needed.',
+      ),
+      link: true,
+    };
+  },
+
+  'case-closed': (record) => {
+    const number = record.notice?.number ?? record.id;
+    const enforced = record.milestones.ENFORCED !== undefined;
+    return {
+      subject: enforced
+        ? both(`【结案·已强制拆除】${number} ${subjectPlace(record)}`, `Case closed, demolished by enforcement: ${number}`)
+        : both(`【结案·已自行拆除】${number} ${subjectPlace(record)}`, `Case closed, demolished by the party: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: enforced
+        ? both('下列违法建设已强制拆除，案件已结案。', 'The illegal construction below was demolished by enforcement; the case is closed.')
+        : both('经复查，下列违法建设已由当事人自行拆除，案件已结案。', 'The inspection found the illegal construction below demolished by the party; the case is closed.'),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('已拆除面积', 'Area removed'), record.areaRemovedM2 !== undefined ? same(`${record.areaRemovedM2} m²`) : undefined),
+        ...fact(both('结案时间', 'Closed'), record.closedAt ? when(record.closedAt) : undefined),
+      ],
+      next: NOTHING_MORE,
+      link: true,
+    };
+  },
+
+  'appeal-resolved': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    const revoked = facts.appealOutcome === 'revoked';
+    return {
+      subject: revoked
+        ? both(`【复议/诉讼结果·撤销】${number} ${subjectPlace(record)}`, `Appeal resolved, decision revoked: ${number}`)
+        : both(`【复议/诉讼结果·恢复执行】${number} ${subjectPlace(record)}`, `Appeal resolved, enforcement resumes: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: revoked
+        ? both('下列案件的行政复议或行政诉讼已有结果：原决定被撤销，案件撤销，不再执行。', 'The appeal in the case below has been decided: the decision was revoked, and the case is dismissed.')
+        : both('下列案件的行政复议或行政诉讼已有结果：原决定被维持，中止解除，案件恢复执行。', 'The appeal in the case below has been decided: the decision was upheld, the hold is released and enforcement resumes.'),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('结果', 'Outcome'), facts.appealOutcome ? APPEAL_OUTCOME[facts.appealOutcome] : undefined),
+        ...fact(both('决定日期', 'Decided on'), facts.appealResolvedOn ? onDate(facts.appealResolvedOn) : undefined),
+        ...fact(both('文号', 'Reference'), quoted(facts.appealReference, 100)),
+        ...fact(both('摘要', 'Summary'), quoted(facts.appealSummary)),
+      ],
+      next: revoked
+        ? NOTHING_MORE
+        : both(
+            '公告及复议、诉讼期限届满后，将在工作日安排强制拆除，届时另行通知贵办。',
+            'Forced demolition is scheduled on a working day once the announcement and appeal windows have passed; your office is told the date then.',
+          ),
+      link: true,
+    };
+  },
+
+  'enforcement-completed': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    return {
+      subject: both(`【强制拆除完成】${number} ${subjectPlace(record)}`, `Forced demolition done: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both('下列违法建设已依法强制拆除，执行人员已登记完成。', 'The illegal construction below has been demolished by enforcement, as recorded by the enforcement team.'),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('强制拆除时间', 'Scheduled for'), record.enforcementAt ? when(record.enforcementAt) : undefined),
+        ...fact(both('完成时间', 'Completed'), facts.completedAt ? when(facts.completedAt) : undefined),
+        ...fact(both('带队负责人', 'Team lead'), quoted(facts.teamLead, 100)),
+        ...fact(both('拆除面积', 'Area removed'), facts.areaRemovedM2 !== undefined ? same(`${facts.areaRemovedM2} m²`) : undefined),
+        ...(quoted(facts.enforcementNotes) ? [{ label: both('说明', 'Notes'), value: same(clip(cleanText(facts.enforcementNotes ?? ''), MAX_QUOTED_CHARACTERS)), block: true }] : []),
+      ],
+      next: both('案件随即结案，无需再采取行动。', 'The case is closed next; no further action is needed.'),
       link: true,
     };
   },

@@ -63,8 +63,10 @@ describe('delivering every kind of email through the local SES', () => {
       if (!m) return true;
       const needsNotice = kind !== 'workflow-failure';
       const hasLink = m.text.includes(`${CASE_LINK_BASE_URL}/cases/${stages.reported.id}`);
+      // The extension's email gives the deadline as extended.
+      const due = kind === 'deadline-extended' ? formatShanghai(stages.extended.notice?.deadline.at ?? '') : deadline;
       return (
-        (needsNotice && !(m.subject.includes(notice.number) && m.text.includes(deadline) && m.html.includes(deadline))) ||
+        (needsNotice && !(m.subject.includes(notice.number) && m.text.includes(due) && m.html.includes(due))) ||
         !m.text.includes('下一步：') ||
         !m.text.includes('Next: ') ||
         hasLink === (kind === 'notice-to-party')

@@ -141,9 +141,12 @@ describe('emails along the lifecycle', () => {
     expect(await restarted.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
     expect((await caseOf(harness, reported.id)).status).toBe('CLOSED');
 
+    // Closed after self-demolition: the office, told of the notice, is told how it ended.
+    await waitForMails(reported.id, expected.length + OFFICE.length);
     const { mails, routes: received } = await mailsOf(reported.id);
-    expect(received).toEqual(expected);
+    expect(received).toEqual([...expected, ...routes({ 'case-closed': OFFICE })].sort());
     expect(askedAgain(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder']);
+    expect(mailOf(mails, 'case-closed').text).toContain('已由当事人自行拆除，案件已结案');
     const notice = noticeOf(waiting);
     const deadline = formatShanghai(notice.deadline.at);
     const copy = mailOf(mails, 'notice-copy');
@@ -229,7 +232,7 @@ describe('emails along the lifecycle', () => {
     await waitForCallback(harness, reported.id, 'inspection');
     await recordInspection(harness, reported.id, 'demolished');
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
-    expect((await mailsOf(reported.id)).routes).toEqual(routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE }));
+    expect((await mailsOf(reported.id)).routes).toEqual(routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE, 'case-closed': OFFICE }));
     expect(askedAgain(reported.id)).toEqual(['notice-copy', 'notice-to-party']);
   });
 

@@ -17,6 +17,12 @@ export interface CaseStages {
   decided: CaseRecord;
   onHold: CaseRecord;
   scheduled: CaseRecord;
+  /** Branches off the path above, built but not committed (each ends or leaves the path). */
+  extended: CaseRecord;
+  dismissed: CaseRecord;
+  closed: CaseRecord;
+  resolved: CaseRecord;
+  enforced: CaseRecord;
 }
 
 const SYSTEM = { sub: 'workflow', role: 'system' as const };
@@ -93,7 +99,23 @@ export async function caseThroughStages(
     dueAt: enforcementDue.at,
   });
 
-  return { reported: opened.record, noticed, awaitingInspection, escalated, decided, onHold, scheduled };
+  const branch = (from: CaseRecord, type: EventType, to: CaseStatus, at: Date, patch: Partial<CaseRecord>) => applyEvent(from, { type, actor: SYSTEM, at, data: {} }, to, patch).next;
+  const notice = noticed.notice;
+  if (!notice) throw new Error('the noticed stage has no notice');
+  const extendedDeadline = deadlineAfter(calendar, new Date(noticeDeadline.at), { amount: 10, unit: 'calendar-days' });
+  const extended = branch(noticed, 'DEADLINE_EXTENDED', 'NOTICE_ISSUED', new Date(issuedAt.getTime() + 3 * 24 * 3_600_000), {
+    notice: { ...notice, deadline: extendedDeadline, extensionCount: 1, extendedDays: 10 },
+    deadlines: { ...noticed.deadlines, notice: extendedDeadline },
+    dueAt: extendedDeadline.at,
+  });
+  const dismissed = branch(escalated, 'CASE_DISMISSED', 'DISMISSED', new Date(inspectedAt.getTime() + 2 * 24 * 3_600_000), { dueAt: undefined });
+  const demolishedAt = new Date(openedAt.getTime() + 20 * 3_600_000);
+  const selfDemolished = branch(awaitingInspection, 'INSPECTION_RECORDED', 'SELF_DEMOLISHED', demolishedAt, { pendingCallback: undefined, dueAt: undefined, areaRemovedM2: awaitingInspection.areaM2 });
+  const closed = branch(selfDemolished, 'CASE_CLOSED', 'CLOSED', new Date(demolishedAt.getTime() + 60_000), { closedAt: new Date(demolishedAt.getTime() + 60_000).toISOString() });
+  const enforcedAt = new Date(Date.parse(slot.at) + 5 * 3_600_000);
+  const enforced = branch(scheduled, 'ENFORCEMENT_COMPLETED', 'ENFORCED', enforcedAt, { dueAt: undefined, areaRemovedM2: scheduled.areaM2 });
+
+  return { reported: opened.record, noticed, awaitingInspection, escalated, decided, onHold, scheduled, extended, dismissed, closed, resolved: resumed, enforced };
 }
 
 /** The stage each kind is sent from. */
@@ -111,6 +133,16 @@ export function recordFor(stages: CaseStages, kind: MailKind): CaseRecord {
       return stages.decided;
     case 'appeal-hold':
       return stages.onHold;
+    case 'deadline-extended':
+      return stages.extended;
+    case 'case-dismissed':
+      return stages.dismissed;
+    case 'case-closed':
+      return stages.closed;
+    case 'appeal-resolved':
+      return stages.resolved;
+    case 'enforcement-completed':
+      return stages.enforced;
     case 'enforcement-scheduled':
     case 'enforcement-overdue':
     case 'workflow-failure':

@@ -116,6 +116,84 @@ describe('email rendering', () => {
     expect(mail.text).toContain('申请日期：2027-01-05');
   });
 
+  it('the escalation gives the party’s phone, so the office can reach them', () => {
+    const mail = renderMail({ kind: 'escalation', caseRecord: stages.escalated }, OPTIONS);
+    expect(mail.text).toContain('当事人电话：13800138000');
+    expect(mail.text).toContain("Party's phone: 13800138000");
+  });
+
+  it('the dismissal tells the office the case ended, why, and that nothing more is needed', () => {
+    const mail = renderMail(
+      { kind: 'case-dismissed', caseRecord: stages.dismissed, facts: { dismissalReason: 'duplicate', dismissalExplanation: '与另一案件为同一处建设', duplicateOf: 'C-20261120-ABCDEF' } },
+      OPTIONS,
+    );
+    expect(mail.subject).toMatch(/^【案件撤销】RN-2026-000012 .* \/ Case dismissed: RN-2026-000012$/);
+    expect(mail.text).toContain('撤销理由：重复登记');
+    expect(mail.text).toContain('Reason: a duplicate of another case');
+    expect(mail.text).toContain('说明：\n  与另一案件为同一处建设');
+    expect(mail.text).toContain('重复案件：C-20261120-ABCDEF');
+    expect(mail.text).toContain('下一步：此前就本案发给贵办的通知、上报不再执行，无需再采取行动。');
+    expect(mail.text).toContain('Next: What earlier emails told your office about this case no longer applies; no further action is needed.');
+  });
+
+  it('the extension gives the new deadline, the old one, the reason and who approved it', () => {
+    const record = stages.extended;
+    const mail = renderMail(
+      { kind: 'deadline-extended', caseRecord: record, facts: { previousDeadlineAt: stages.noticed.notice?.deadline.at, extraDays: 10, extensionReason: '当事人申请，需调运拆除机械', approver: '李科长' } },
+      OPTIONS,
+    );
+    const deadline = record.notice?.deadline;
+    if (!deadline) throw new Error('fixture has no notice');
+    expect(mail.subject).toContain(`【延期】RN-2026-000012 新期限 ${deadline.date}`);
+    expect(mail.text).toContain(`整改期限：${formatShanghai(deadline.at)}`);
+    expect(mail.text).toContain(`原期限：${formatShanghai(stages.noticed.notice?.deadline.at ?? '')}`);
+    expect(mail.text).toContain('延长：10 日');
+    expect(mail.text).toContain('延期理由：当事人申请，需调运拆除机械');
+    expect(mail.text).toContain('批准人：李科长');
+    expect(mail.text).toContain(`下一步：新期限届满（${formatShanghai(deadline.at)}）后进行复查`);
+  });
+
+  it('the close after self-demolition says the structure is gone, how much, and when the case closed', () => {
+    const record = stages.closed;
+    const mail = renderMail({ kind: 'case-closed', caseRecord: record }, OPTIONS);
+    expect(mail.subject).toMatch(/^【结案·已自行拆除】RN-2026-000012/);
+    expect(mail.text).toContain('经复查，下列违法建设已由当事人自行拆除，案件已结案。');
+    expect(mail.text).toContain(`已拆除面积：${record.areaRemovedM2} m²`);
+    expect(mail.text).toContain(`结案时间：${formatShanghai(record.closedAt ?? '')}`);
+    expect(mail.text).toContain('Next: No further action is needed.');
+  });
+
+  it('the appeal resolution says whether enforcement resumes or the case ends', () => {
+    const upheld = renderMail(
+      { kind: 'appeal-resolved', caseRecord: stages.resolved, facts: { appealOutcome: 'upheld', appealResolvedOn: '2027-02-10', appealReference: '沙府复〔2027〕3号', appealSummary: '维持原强制执行决定' } },
+      OPTIONS,
+    );
+    expect(upheld.subject).toMatch(/^【复议\/诉讼结果·恢复执行】RN-2026-000012/);
+    expect(upheld.text).toContain('结果：维持原决定');
+    expect(upheld.text).toContain('Outcome: the decision was upheld');
+    expect(upheld.text).toContain('决定日期：2027-02-10');
+    expect(upheld.text).toContain('文号：沙府复〔2027〕3号');
+    expect(upheld.text).toContain('案件恢复执行');
+    const revoked = renderMail({ kind: 'appeal-resolved', caseRecord: { ...stages.resolved, status: 'DISMISSED' }, facts: { appealOutcome: 'revoked', appealResolvedOn: '2027-02-10' } }, OPTIONS);
+    expect(revoked.subject).toMatch(/^【复议\/诉讼结果·撤销】/);
+    expect(revoked.text).toContain('结果：原决定被撤销');
+    expect(revoked.text).toContain('案件撤销，不再执行');
+  });
+
+  it('the completed enforcement says when, who led it and how much was removed', () => {
+    const record = stages.enforced;
+    const mail = renderMail(
+      { kind: 'enforcement-completed', caseRecord: record, facts: { completedAt: '2027-06-08T06:30:00Z', teamLead: '赵队长', areaRemovedM2: 24, enforcementNotes: '现场已清理' } },
+      OPTIONS,
+    );
+    expect(mail.subject).toMatch(/^【强制拆除完成】RN-2026-000012/);
+    expect(mail.text).toContain('完成时间：2027-06-08 14:30 (北京时间 UTC+8)');
+    expect(mail.text).toContain('带队负责人：赵队长');
+    expect(mail.text).toContain('拆除面积：24 m²');
+    expect(mail.text).toContain('说明：\n  现场已清理');
+    expect(mail.text).toContain(`强制拆除时间：${formatShanghai(record.enforcementAt ?? '')}`);
+  });
+
   it('the failure alert names the step and the cause', () => {
     const mail = renderMail({ kind: 'workflow-failure', caseRecord: stages.scheduled, facts: { step: 'Issue the notice', cause: 'Lambda.Unknown: boom' } }, OPTIONS);
     expect(mail.text).toContain('失败步骤：Issue the notice');

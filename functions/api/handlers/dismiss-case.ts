@@ -1,7 +1,8 @@
+import { mailerFromEnv } from '../../mail/from-env';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
 import { dismissCase } from '../routes/dismiss-case';
 
 /** POST /cases/{id}/dismissal: a case dismissed (撤销). */
-export const handler = apiHandler(dismissCase, (deps) => actionOperations(deps).dismissCase, { engine: workflowEngineFromEnv });
+export const handler = apiHandler(dismissCase, (deps) => actionOperations(deps).dismissCase, { engine: workflowEngineFromEnv, mailer: mailerFromEnv });

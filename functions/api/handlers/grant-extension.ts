@@ -1,3 +1,4 @@
+import { mailerFromEnv } from '../../mail/from-env';
 import { deadlinesFromEnv } from '../../shared/deadlines';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
@@ -5,4 +6,4 @@ import { actionOperations } from '../operations/actions';
 import { grantExtension } from '../routes/grant-extension';
 
 /** POST /cases/{id}/extensions: a later notice deadline (延期). */
-export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });
+export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv, mailer: mailerFromEnv });

@@ -1,7 +1,8 @@
+import { mailerFromEnv } from '../../mail/from-env';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
 import { recordRepresentation } from '../routes/record-representation';
 
 /** POST /cases/{id}/representations: the party's statement and defence (陈述申辩). */
-export const handler = apiHandler(recordRepresentation, (deps) => actionOperations(deps).recordRepresentation, { engine: workflowEngineFromEnv });
+export const handler = apiHandler(recordRepresentation, (deps) => actionOperations(deps).recordRepresentation, { engine: workflowEngineFromEnv, mailer: mailerFromEnv });

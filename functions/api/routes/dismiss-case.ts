@@ -12,6 +12,8 @@ export const dismissCase = defineRoute({
   description: actionDescription('Possible from any open status; stops the workflow.'),
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
+  // The sub-district office, told of the notice, is told of the dismissal (case-dismissed).
+  sendsMail: true,
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -14,6 +14,8 @@ export const grantExtension = defineRoute({
   ),
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
+  // The sub-district office is told the new deadline (the deadline-extended email).
+  sendsMail: true,
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -14,7 +14,8 @@ export const recordAppeal = defineRoute({
   ),
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
-  // The hold stops the workflow, so the appeal-hold email to the sub-district office is sent from here.
+  // The hold stops the workflow, so the appeal-hold email to the sub-district office is sent from here;
+  // so is the resolution's (appeal-resolved).
   sendsMail: true,
   params: caseIdParams,
   query: noQuery,

@@ -12,6 +12,8 @@ export const recordEnforcement = defineRoute({
   description: actionDescription('Recorded by the enforcement team once the scheduled demolition is carried out.'),
   tags: ['actions'],
   access: { roles: ['enforcer'], writes: true },
+  // The sub-district office is told the demolition is done (the enforcement-completed email).
+  sendsMail: true,
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -12,6 +12,8 @@ export const recordRepresentation = defineRoute({
   description: actionDescription('Accepting the representation dismisses the case; rejecting it leaves the case where it is.'),
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
+  // An accepted representation dismisses the case: the sub-district office is told (case-dismissed).
+  sendsMail: true,
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import type { CaseRecord } from '../../domain/schemas';
 import { executionName } from '../../workflow/engine';
+import type { TaskDeps } from '../task-kit';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
 
 // ---------------------------------------------------------------------------------------------------
@@ -8,18 +10,32 @@ import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase 
 
 export const closeCaseOutput = z.strictObject({ closed: z.boolean() });
 
+/**
+ * The office, told of the notice, hears that the structure is gone. Only after self-demolition: a forced
+ * demolition was already reported to it when the enforcement team recorded it (enforcement-completed).
+ */
+async function closedMail(deps: TaskDeps, record: CaseRecord): Promise<void> {
+  if (record.status !== 'CLOSED' || !record.notice || record.milestones.ENFORCED !== undefined) return;
+  await sendMail(deps, { kind: 'case-closed', occasion: 'case-closed', caseRecord: record });
+}
+
 /** Self-demolished or enforced: the case is closed. Any other status is left as it is. */
 export const makeCloseCaseHandler = defineTask('close-case', taskInputSchema, closeCaseOutput, (deps, { execution }) =>
   withCase(deps, execution.caseId, async (record) => {
-    if (record.status === 'CLOSED') return { closed: true };
+    if (record.status === 'CLOSED') {
+      // Closed by an earlier run that may have stopped before the email: ask again, it is sent once.
+      await closedMail(deps, record);
+      return { closed: true };
+    }
     if (record.status !== 'SELF_DEMOLISHED' && record.status !== 'ENFORCED') return { closed: false };
     const now = deps.clock.now().toISOString();
-    await commitStep(deps, record, 'close', {
+    const { record: closed } = await commitStep(deps, record, 'close', {
       execution,
       data: { outcome: record.status === 'ENFORCED' ? 'enforced' : 'self-demolished', areaRemovedM2: record.areaRemovedM2 },
       patch: { closedAt: now, dueAt: undefined, pendingCallback: undefined, attention: undefined },
     });
     if (record.attention) await deps.store.clearAttention(record.id);
+    await closedMail(deps, closed);
     return { closed: true };
   }),
 );
