@@ -129,14 +129,15 @@ describe('what happened to what the office was told', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.enforcementScheduled('token-enforcement-mail');
     const enforcer = await api.as('enforcer');
-    const done = await enforcer.post(`/cases/${record.id}/enforcement`, { completedAt: '2026-12-09T01:30:00Z', teamLead: '赵队长', areaRemovedM2: 24, notes: '现场已清理' });
+    const completedAt = api.clock.now().toISOString();
+    const done = await enforcer.post(`/cases/${record.id}/enforcement`, { completedAt, teamLead: '赵队长', areaRemovedM2: 24, notes: '现场已清理' });
     expect(done.status).toBe(200);
     expect(requestsFor(record.id)).toEqual([
       expect.objectContaining({
         kind: 'enforcement-completed',
         occasion: `enforcement-completed-${done.body.lastSeq}`,
         caseRecord: expect.objectContaining({ status: 'ENFORCED' }),
-        facts: { completedAt: '2026-12-09T01:30:00Z', teamLead: '赵队长', areaRemovedM2: 24, enforcementNotes: '现场已清理' },
+        facts: { completedAt, teamLead: '赵队长', areaRemovedM2: 24, enforcementNotes: '现场已清理' },
       }),
     ]);
   });
