@@ -52,6 +52,11 @@ interface FunctionBase {
   env?: readonly EnvGroup[];
   timeoutSeconds?: number;
   memoryMb?: number;
+  /**
+   * Reserved concurrency: at most this many invocations at once, for a function whose invocations
+   * contend for one item (more would only collide and back off until their attempts run out).
+   */
+  reservedConcurrency?: number;
 }
 
 export interface ApiFunction extends FunctionBase {

@@ -1,3 +1,4 @@
+import { CONTENDED_TASK_CONCURRENCY } from '../functions/shared/time-limits';
 import type { EnvGroup, Manifest } from './manifest-types';
 
 /**
@@ -175,6 +176,8 @@ export const MANIFEST: Manifest = {
       table: 'read-write',
       sendsMail: true,
       env: MAILING_TASK_ENV,
+      // Every notice takes the next number of one counter item: as many at once as the local engine runs.
+      reservedConcurrency: CONTENDED_TASK_CONCURRENCY,
     },
     {
       kind: 'task',

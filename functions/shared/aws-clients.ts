@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SDK_CONNECTION_TIMEOUT_MS, SDK_MAX_ATTEMPTS, SDK_REQUEST_TIMEOUT_MS } from './time-limits';
 
 /**
  * Every SDK client gets connection and request timeouts: a dependency that hangs must surface as an
  * error the API can answer with 503, never as a request that waits forever. (`throwOnRequestTimeout`: without
  * it the HTTP handler only logs a warning when `requestTimeout` passes and keeps waiting.)
  */
-export const REQUEST_HANDLER = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true } as const;
+export const REQUEST_HANDLER = { connectionTimeout: SDK_CONNECTION_TIMEOUT_MS, requestTimeout: SDK_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true } as const;
 
 export class ScanForbiddenError extends Error {
   override readonly name = 'ScanForbiddenError';
@@ -18,7 +19,7 @@ export class ScanForbiddenError extends Error {
  * Scan can only be a bug — and one that would read every case ever stored.
  */
 export function dynamoDbClient(options: { maxAttempts?: number } = {}): DynamoDBClient {
-  const client = new DynamoDBClient({ maxAttempts: options.maxAttempts ?? 3, requestHandler: REQUEST_HANDLER });
+  const client = new DynamoDBClient({ maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS, requestHandler: REQUEST_HANDLER });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'ScanCommand') throw new ScanForbiddenError('DynamoDB Scan is not allowed in Rectify');

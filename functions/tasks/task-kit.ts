@@ -16,6 +16,7 @@ import type { CaseStore, CommitOptions } from '../store/case-store';
 import { VersionConflictError } from '../store/errors';
 import type { PhaseInput, WorkflowEngine } from '../workflow/engine';
 import { PHASES, executionName } from '../workflow/engine';
+import { CONFLICT_ATTEMPTS, CONFLICT_BACKOFF_BASE_MS, CONFLICT_BACKOFF_CAP_MS } from '../shared/time-limits';
 
 /** What every workflow task works with; the Lambda entries build it from the environment. */
 export interface TaskDeps {
@@ -82,15 +83,12 @@ export function isHalted(record: CaseRecord): boolean {
   return TERMINAL_STATUSES.includes(record.status) || record.status === 'ON_HOLD';
 }
 
-const CONFLICT_ATTEMPTS = 24;
-/**
+/*
  * Backoff between attempts: exponential with full jitter, capped. Notices issued at the same moment all
  * take the next number of one counter, so dozens of steps can race for one item; a short, linear pause
- * kept them colliding until their attempts ran out and their workflows failed. At most about 35 s of
- * pauses in all, within the task's 60 s timeout.
+ * kept them colliding until their attempts ran out and their workflows failed. The attempts, their
+ * pauses and the task function's timeout are set together in functions/shared/time-limits.ts.
  */
-const CONFLICT_BACKOFF_BASE_MS = 10;
-const CONFLICT_BACKOFF_CAP_MS = 2_000;
 
 /**
  * Runs a step against the freshest case, again from a fresh read whenever someone else changed the case
@@ -160,9 +158,15 @@ export function eventsSince(events: readonly CaseEvent[], type: EventType): Case
   return events.slice(last + 1);
 }
 
-/** The wall-clock instant the engine wakes for a legal instant (identity in AWS; accelerated locally). */
+/**
+ * The wall-clock instant the engine wakes for a legal instant (identity in AWS; accelerated locally),
+ * never before it. Step Functions drops the fraction of a second of a Wait state's timestamp, so a
+ * deadline at 23:59:59.999 would wake 999 ms early, find the moment not come and go round
+ * Task→Choice→Wait until it has: the legal instant is rounded up to the whole second first.
+ */
 export function engineTime(deps: Pick<TaskDeps, 'clock'>, legal: string | Date): string {
-  return deps.clock.toEngineTime(new Date(legal)).toISOString();
+  const wholeSecond = Math.ceil(new Date(legal).getTime() / 1000) * 1000;
+  return new Date(Math.ceil(deps.clock.toEngineTime(new Date(wholeSecond)).getTime())).toISOString();
 }
 
 /** The engine seconds (≥ 1) a callback may wait until a legal instant. */

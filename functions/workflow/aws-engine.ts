@@ -1,12 +1,13 @@
 import { DescribeExecutionCommand, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { REQUEST_HANDLER } from '../shared/aws-clients';
+import { SDK_MAX_ATTEMPTS } from '../shared/time-limits';
 import { envPieces, parseEnv } from '../shared/env';
 import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
 import { executionName } from './engine';
 
 /** A Step Functions client with the same connection and request timeouts as every other client. */
 export function sfnClient(options: { maxAttempts?: number } = {}): SFNClient {
-  return new SFNClient({ maxAttempts: options.maxAttempts ?? 3, requestHandler: REQUEST_HANDLER });
+  return new SFNClient({ maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS, requestHandler: REQUEST_HANDLER });
 }
 
 /**

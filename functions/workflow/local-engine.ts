@@ -11,6 +11,7 @@ import { phaseInputSchema } from '../tasks/task-kit';
 import type { TaskFunctionKey } from '../tasks/registry';
 import { TASK_FUNCTIONS } from '../tasks/registry';
 import type { AslDefinition, TaskStateInfo } from './asl';
+import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
 import { RESULT_FIELDS, caseLifecycleDefinition, substitute, substitutionKeys, taskStates, valueAtPath } from './asl';
 import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
 import { executionName } from './engine';
@@ -45,13 +46,16 @@ export const MAX_ENGINE_WAIT_MS = 20 * 24 * 60 * 60 * 1000;
  */
 export const WAKE_MARGIN_MS = 10;
 
+/** Step Functions reads a Wait state's timestamp to the whole second, dropping the rest. */
+export const STEP_FUNCTIONS_WAIT_RESOLUTION_MS = 1_000;
+
 /**
  * Task functions running at once, as a Lambda concurrency limit would allow. Every in-process function
  * shares one DynamoDB client: with a thousand executions at once, its requests queued for a connection
  * until they timed out, the steps failed, and so did recording their failure — cases stopped silently.
  * Further invocations wait here for a slot instead, inside the task's own timeout.
  */
-export const DEFAULT_TASK_CONCURRENCY = 16;
+export const DEFAULT_TASK_CONCURRENCY = CONTENDED_TASK_CONCURRENCY;
 
 const EXECUTION_PK = 'LOCALENGINE#EXECUTION';
 const OPEN_PK = 'LOCALENGINE#OPEN';
@@ -103,6 +107,13 @@ export interface LocalEngineOptions {
   /** Every retry waits this long instead of the ASL's interval (Step Functions' back-off is for AWS). */
   retryIntervalMs?: number;
   maxEngineWaitMs?: number;
+  /**
+   * A Wait state's timestamp is cut to this many milliseconds, as Step Functions cuts it to whole seconds
+   * (`STEP_FUNCTIONS_WAIT_RESOLUTION_MS`): a task that asked for 23:59:59.999 wakes at 23:59:59.000. The
+   * default keeps milliseconds, because under acceleration one engine second is days of legal time; a
+   * test that runs in real time sets 1000 to see what AWS would do.
+   */
+  waitTimestampResolutionMs?: number;
   /** Event log entries kept in memory (oldest dropped first). */
   eventLogLimit?: number;
   /** Task functions running at once (default DEFAULT_TASK_CONCURRENCY). */
@@ -520,7 +531,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const latest = Date.now() + this.maxEngineWaitMs;
     const wakeAt = limited[RESULT_FIELDS.wakeAt];
     if (typeof wakeAt === 'string') {
-      const wake = Date.parse(wakeAt) + WAKE_MARGIN_MS;
+      const resolution = this.options.waitTimestampResolutionMs ?? 1;
+      const wake = Math.floor(Date.parse(wakeAt) / resolution) * resolution + WAKE_MARGIN_MS;
       limited[RESULT_FIELDS.wakeAt] = new Date(Math.min(wake, latest)).toISOString();
       if (wake > latest) this.log(`${execution}: ${state} asked to sleep until ${wakeAt}; waking earlier to look again`);
     }

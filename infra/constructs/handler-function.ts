@@ -7,6 +7,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLING, LOCK_FILE, NODE_OPTIONS, PROJECT_ROOT } from '../bundling';
+import { API_FUNCTION_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/time-limits';
 import type { FunctionSpec } from '../manifest-types';
 
 /**
@@ -15,10 +16,10 @@ import type { FunctionSpec } from '../manifest-types';
  */
 const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512, scheduled: 512 };
 
-const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
-  // API Gateway gives up after 29 s; a handler should answer (or 503) well before.
-  api: 10,
-  task: 30,
+/** The API's and the tasks' limits nest inside their callers' (functions/shared/time-limits.ts). */
+export const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
+  api: API_FUNCTION_TIMEOUT_SECONDS,
+  task: TASK_FUNCTION_TIMEOUT_SECONDS,
   mail: 60,
   scheduled: 60,
 };
@@ -58,6 +59,7 @@ export class HandlerFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB[spec.kind],
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[spec.kind]),
+      reservedConcurrentExecutions: spec.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       bundling: BUNDLING,

@@ -6,9 +6,11 @@ import { resolvePolicy } from '../../functions/domain/policy';
 import type { CaseRecord } from '../../functions/domain/schemas';
 import type { TaskDeps } from '../../functions/tasks/task-kit';
 import { TaskInputError } from '../../functions/tasks/task-kit';
-import { makeOpenCallbackHandler } from '../../functions/tasks/steps/callbacks';
+import { MAX_FAILURE_MESSAGE, describeFailure } from '../../functions/tasks/steps/failure-cause';
+import { makeOpenCallbackHandler, makeRecordOverdueHandler } from '../../functions/tasks/steps/callbacks';
 import { makeCloseCaseHandler, makeRecordFailureHandler } from '../../functions/tasks/steps/closing';
-import { makeIssueNoticeHandler } from '../../functions/tasks/steps/intake';
+import { makeCheckDeadlineHandler, makeIssueNoticeHandler } from '../../functions/tasks/steps/intake';
+import { COLD_START_ALLOWANCE_SECONDS, SELF_ANSWER_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/time-limits';
 import type { PhaseInput, WorkflowEngine } from '../../functions/workflow/engine';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
@@ -113,6 +115,23 @@ describe('task functions', () => {
     expect((await deps.store.getCase(reported.id))?.pendingCallback).toBeUndefined();
   });
 
+  it('gives a callback it will answer itself a timeout a cold start and the whole task fit in, not one second', async () => {
+    const reported = await newCase();
+    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
+    const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
+    const opened = applyEvent(issued, { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} }, 'AWAITING_INSPECTION');
+    await deps.store.commit(issued, opened.next, opened.event);
+    const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
+    if (!decision.allowed) throw new Error(decision.reason);
+    const inspected = applyEvent(opened.next, { type: decision.event, actor: { sub: 'officer-1', role: 'officer' }, at: deps.clock.now(), data: { result: 'demolished' } }, decision.to);
+    await deps.store.commit(opened.next, inspected.next, inspected.event);
+
+    // The result is recorded: the inspection callback opens and its own step answers it at once.
+    expect(await makeCheckDeadlineHandler(deps)(intakeOf(reported.id))).toEqual({ next: 'inspect', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS });
+    expect(await makeRecordOverdueHandler(deps)({ ...intakeOf(reported.id), kind: 'inspection' })).toEqual({ next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS });
+    expect(SELF_ANSWER_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(TASK_FUNCTION_TIMEOUT_SECONDS + COLD_START_ALLOWANCE_SECONDS);
+  });
+
   it('keeps the token of a step that waits for a person on the case, moving its version', async () => {
     const reported = await newCase('resident-built');
     expect(await makeIssueNoticeHandler(deps)(intakeOf(reported.id))).toMatchObject({ next: 'persuade' });
@@ -135,6 +154,35 @@ describe('task functions', () => {
     expect(events).toEqual(['CASE_REPORTED', 'TASK_FAILED']);
     expect((await deps.store.getCase(reported.id))?.attention?.reason).toBe('workflow step failed: Rectify.InjectedFault');
     expect(deps.mailer.kindsFor(reported.id)).toEqual(['workflow-failure']);
+  });
+
+  it('records a Lambda error as its name and message, never its stack trace, in the history and the alert', async () => {
+    const reported = await newCase();
+    // What Step Functions hands the Catch when a task function throws in AWS.
+    const cause = JSON.stringify({
+      errorType: 'UnexpectedCaseStateError',
+      errorMessage: `case ${reported.id} is ESCALATED: nothing to schedule`,
+      trace: [
+        `UnexpectedCaseStateError: case ${reported.id} is ESCALATED: nothing to schedule`,
+        '    at /var/task/index.js:1:52810',
+        '    at withCase (/var/task/index.js:1:49113)',
+        '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+      ],
+    });
+    await makeRecordFailureHandler(deps)({ ...intakeOf(reported.id), failure: { Error: 'UnexpectedCaseStateError', Cause: cause } });
+    const failed = [];
+    for await (const event of deps.store.allEvents(reported.id)) if (event.type === 'TASK_FAILED') failed.push(event.data);
+    expect(failed).toEqual([expect.objectContaining({ error: 'UnexpectedCaseStateError', cause: `case ${reported.id} is ESCALATED: nothing to schedule` })]);
+    const alert = [...deps.mailer.sent.values()].find((r) => r.caseRecord.id === reported.id && r.kind === 'workflow-failure');
+    expect(alert?.facts).toEqual(expect.objectContaining({ cause: `case ${reported.id} is ESCALATED: nothing to schedule` }));
+    expect(JSON.stringify([failed, alert?.facts])).not.toMatch(/\/var\/task|index\.js|processTicksAndRejections/);
+  });
+
+  it('keeps a plain cause to its first line, without stack frames, and bounded', () => {
+    expect(describeFailure({ Error: 'States.Timeout', Cause: 'Task timed out after 60.00 seconds' })).toEqual({ error: 'States.Timeout', message: 'Task timed out after 60.00 seconds' });
+    expect(describeFailure({ Error: 'Error', Cause: 'Error: boom\n    at f (/var/task/index.js:1:2)' })).toEqual({ error: 'Error', message: 'Error: boom' });
+    expect(describeFailure({ Error: 'Rectify.InjectedFault', Cause: 'x'.repeat(5000) }).message).toHaveLength(MAX_FAILURE_MESSAGE);
+    expect(describeFailure({ Error: 'States.TaskFailed' })).toEqual({ error: 'States.TaskFailed', message: '' });
   });
 
   it('closes only a case that was demolished', async () => {

@@ -21,6 +21,7 @@ import {
   taskInputSchema,
   withCase,
 } from '../task-kit';
+import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
 
 export type CallbackKind = z.infer<typeof pendingCallbackSchema>['kind'];
 const callbackKind = pendingCallbackSchema.shape.kind;
@@ -176,7 +177,7 @@ export const makeRecordOverdueHandler = defineTask('record-overdue', recordOverd
   withCase(deps, execution.caseId, async (record): Promise<RecordOverdueOutput> => {
     if (isHalted(record)) return { next: 'halt' };
     const spec = OVERDUE[kind];
-    if (spec.done.includes(record.status)) return { next: 'await', engineTimeoutSeconds: 1 };
+    if (spec.done.includes(record.status)) return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
     if (kind === 'inspection' && record.status === 'NOTICE_ISSUED') return { next: 'recheck' };
     if (record.status !== spec.waiting) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no ${kind} is awaited`);
     const now = deps.clock.now();

@@ -3,6 +3,7 @@ import type { CaseRecord } from '../../domain/schemas';
 import { executionName } from '../../workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
+import { describeFailure } from './failure-cause';
 
 // ---------------------------------------------------------------------------------------------------
 // Close the case
@@ -51,8 +52,6 @@ export const recordFailureInput = taskInputSchema.extend({
 
 export const recordFailureOutput = z.strictObject({ recorded: z.boolean() });
 
-const MAX_CAUSE = 1000;
-
 /**
  * A step failed after its retries: the case gets a TASK_FAILED event, is flagged for attention, and the
  * sub-district office gets a workflow-failure email. Recording the same failure of the same execution
@@ -61,7 +60,9 @@ const MAX_CAUSE = 1000;
 export const makeRecordFailureHandler = defineTask('record-failure', recordFailureInput, recordFailureOutput, (deps, { execution, failure }) =>
   withCase(deps, execution.caseId, async (record) => {
     const running = executionName(execution);
-    const cause = (failure.Cause ?? '').slice(0, MAX_CAUSE);
+    // The record and the email get the error and its message; the full cause (a stack trace in AWS) is logged.
+    const cause = describeFailure(failure).message;
+    deps.logger?.warn('workflow step failed', { caseId: record.id, execution: running, error: failure.Error, cause: failure.Cause });
     const now = deps.clock.now().toISOString();
     const reason = `workflow step failed: ${failure.Error}`;
     const events = await historyOf(deps, record.id);

@@ -22,6 +22,7 @@ import {
   wakeNow,
   withCase,
 } from '../task-kit';
+import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
 
 /** 陈述申辩: what the 催告书 tells the party (行政强制法 §35–§36). */
 const RIGHT_OF_REPRESENTATION = '当事人有权进行陈述和申辩（《行政强制法》第三十五条、第三十六条）';
@@ -199,7 +200,7 @@ export const makeScheduleEnforcementHandler = defineTask('schedule-enforcement',
       }
       case 'ENFORCED':
         if (record.enforcementAt) await sendMail(deps, scheduledMail(record));
-        return { next: 'await', engineTimeoutSeconds: 1 };
+        return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
       default:
         throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: nothing to schedule`);
     }

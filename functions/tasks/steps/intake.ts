@@ -20,6 +20,7 @@ import {
   wakeNow,
   withCase,
 } from '../task-kit';
+import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
 
 const engineSeconds = z.number().int().min(1);
 
@@ -194,7 +195,7 @@ export const makeCheckDeadlineHandler = defineTask('check-deadline', taskInputSc
         throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no notice deadline to check`);
       default:
         // The inspection result is already recorded: the callback completes at once with it.
-        return { next: 'inspect', engineTimeoutSeconds: 1 };
+        return { next: 'inspect', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
     }
   }),
 );
