@@ -17,47 +17,63 @@ export type Access = { public: true } | { public?: false; roles: readonly Role[]
 const claimsSchema = z
   .object({
     sub: z.string().min(1).max(128),
-    'cognito:groups': z.union([z.string(), z.array(z.string())]).optional(),
+    token_use: z.literal('id'),
   })
   .loose();
 
+const tokenPayloadSchema = z.object({ sub: z.string(), 'cognito:groups': z.array(z.string()).optional() }).loose();
+
 /**
- * Cognito groups as the claim arrives: API Gateway's REST Cognito authorizer turns every claim into a
- * string ("officer" or "officer,auditor"), HTTP APIs write arrays as "[officer auditor]", and a decoded
- * JWT holds a real array.
+ * The groups of the token the request carries, exactly as Cognito wrote them: a JSON array. API
+ * Gateway's REST Cognito authorizer hands the Lambda every claim as a string and joins `cognito:groups`
+ * with commas ("officer,auditor"); a Cognito group name may itself hold a comma, so that string cannot
+ * tell the group "x,officer" from the groups "x" and "officer". The token itself, which the authorizer
+ * has verified and passes on in the Authorization header, can: its payload is read, and used only when
+ * its subject is the one the authorizer vouched for.
  */
-export function parseGroups(raw: string | string[] | undefined): string[] {
-  if (raw === undefined) return [];
-  if (Array.isArray(raw)) return raw.map((g) => g.trim()).filter(Boolean);
-  const inner = raw.trim().replace(/^\[(.*)\]$/s, '$1');
-  return inner
-    .split(/[,\s]+/)
-    .map((g) => g.trim())
-    .filter(Boolean);
+function tokenGroups(event: Pick<APIGatewayProxyEvent, 'headers'>, sub: string): string[] {
+  const authorization = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+  const payload = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*$/i.exec(authorization.trim())?.[1];
+  if (!payload) return [];
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return [];
+  }
+  const parsed = tokenPayloadSchema.safeParse(decoded);
+  if (!parsed.success || parsed.data.sub !== sub) return [];
+  return parsed.data['cognito:groups'] ?? [];
 }
 
 /**
- * The principal from `requestContext.authorizer.claims`, exactly where API Gateway's Cognito authorizer
- * (and the local server, which verifies its own tokens) puts them. Undefined when there are none.
+ * The principal from `requestContext.authorizer.claims`, where API Gateway's Cognito authorizer (and the
+ * local server, which verifies its own tokens) puts them: an ID token's subject, with the roles its
+ * groups name exactly. Undefined when there are no claims or they are not an ID token's.
  */
-export function principalOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Principal | undefined {
+export function principalOf(event: Pick<APIGatewayProxyEvent, 'requestContext' | 'headers'>): Principal | undefined {
   const claims: unknown = event.requestContext?.authorizer?.claims;
   const parsed = claimsSchema.safeParse(claims);
   if (!parsed.success) return undefined;
-  const groups = parseGroups(parsed.data['cognito:groups']);
+  const raw: unknown = parsed.data['cognito:groups'];
+  // A claim that is already a list (a decoded token) is exact; the gateway's string never is.
+  const groups = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : tokenGroups(event, parsed.data.sub);
   const roles = ROLES.filter((role) => groups.includes(role));
   return { sub: parsed.data.sub, roles };
 }
 
+/** When a principal holds several roles a route takes, the one they act in (docs/api.md, Roles). */
+export const ROLE_PREFERENCE: readonly Role[] = ['officer', 'enforcer', 'reporter', 'auditor'];
+
 /**
- * The role the principal acts in on this route: the first of the route's roles they hold, in the route's
- * order of preference. A refusal is a 403 that names what the route needs.
+ * The role the principal acts in on this route: of the route's roles they hold, the first in
+ * ROLE_PREFERENCE. A refusal is a 403 that names what the route needs.
  */
 export function actingViewer(principal: Principal, access: Exclude<Access, { public: true }>): Viewer {
   if (access.writes && principal.roles.includes('auditor')) {
     throw new HttpProblem('forbidden', 'Auditors read cases and their histories; they never change them.');
   }
-  const role = access.roles.find((r) => principal.roles.includes(r));
+  const role = ROLE_PREFERENCE.find((r) => access.roles.includes(r) && principal.roles.includes(r));
   if (!role) {
     const held = principal.roles.length ? `you act as ${principal.roles.join(', ')}` : 'your token carries no Rectify group';
     throw new HttpProblem('forbidden', `This route is for ${access.roles.join(', ')}; ${held}.`);

@@ -127,6 +127,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const { route, handler, names } = found.route;
 
+    // As API Gateway's authorizer: the token is checked before a byte of the body is read.
+    let claims: Record<string, string> | undefined;
+    if (!route.access.public) {
+      const authorization = request.headers.authorization ?? '';
+      const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!bearer) {
+        response.setHeader('connection', 'close');
+        return answerProblem(new HttpProblem('unauthenticated', 'Send a bearer token: Authorization: Bearer <token> (npm run token).', {}, { 'www-authenticate': 'Bearer realm="rectify"' }));
+      }
+      try {
+        claims = await options.auth.verify(bearer[1] as string);
+      } catch (error) {
+        // The reason stays in the log: telling a caller why a token failed helps only someone forging one.
+        logger.info('bearer token refused', { requestId, reason: error instanceof Error ? error.message : String(error) });
+        response.setHeader('connection', 'close');
+        return answerProblem(new HttpProblem('unauthenticated', 'The bearer token was refused: sign in again (npm run token).', {}, { 'www-authenticate': 'Bearer realm="rectify", error="invalid_token"' }));
+      }
+    }
+
     let body: Buffer;
     const limit = limitOf(route);
     try {
@@ -137,21 +156,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return answerProblem(new HttpProblem('payload-too-large', `The body is larger than ${limit} bytes.`));
       }
       throw error;
-    }
-
-    let claims: Record<string, string> | undefined;
-    if (!route.access.public) {
-      const authorization = request.headers.authorization ?? '';
-      const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
-      if (!bearer) {
-        return answerProblem(new HttpProblem('unauthenticated', 'Send a bearer token: Authorization: Bearer <token> (npm run token).', {}, { 'www-authenticate': 'Bearer realm="rectify"' }));
-      }
-      try {
-        claims = await options.auth.verify(bearer[1] as string);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : 'invalid token';
-        return answerProblem(new HttpProblem('unauthenticated', `The bearer token was refused: ${reason}.`, {}, { 'www-authenticate': 'Bearer realm="rectify", error="invalid_token"' }));
-      }
     }
 
     const pathParameters: Record<string, string> = {};

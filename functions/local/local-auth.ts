@@ -84,7 +84,16 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
         .sign(privateKey);
     },
     async verify(token) {
-      const { payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALGORITHM] });
+      // As Cognito's tokens: signed by this key (named by its kid), with an expiry, an ID token.
+      const { payload } = await jwtVerify(
+        token,
+        (header) => {
+          if (header.kid !== kid) throw new Error('the token names another signing key');
+          return publicKey;
+        },
+        { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALGORITHM], requiredClaims: ['exp', 'sub', 'token_use'] },
+      );
+      if (payload.token_use !== 'id') throw new Error('the token is not an ID token');
       const claims = emptyRecord<string>();
       for (const [name, value] of Object.entries(payload)) if (value !== undefined) claims[name] = asGatewayClaim(value);
       return claims;

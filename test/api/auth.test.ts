@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT, generateKeyPair } from 'jose';
-import { parseGroups, principalOf } from '../../functions/api/auth';
+import { principalOf } from '../../functions/api/auth';
+import { gatewayAuth } from '../support/gateway';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localAuth } from '../../functions/local/local-auth';
 import type { ApiHarness } from './support/harness';
 import { client, startApiHarness } from './support/harness';
@@ -13,17 +14,10 @@ const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
 describe('Cognito claims', () => {
-  it('reads cognito:groups in every shape API Gateway and JWTs deliver it', () => {
-    expect(parseGroups('officer')).toEqual(['officer']);
-    expect(parseGroups('officer,auditor')).toEqual(['officer', 'auditor']);
-    expect(parseGroups('[officer auditor]')).toEqual(['officer', 'auditor']);
-    expect(parseGroups(['enforcer'])).toEqual(['enforcer']);
-    expect(parseGroups(undefined)).toEqual([]);
-  });
-
-  it('takes the principal from requestContext.authorizer.claims and ignores unknown groups', () => {
-    const event = { requestContext: { authorizer: { claims: { sub: 'u-1', 'cognito:groups': 'admins,officer' } } } };
-    expect(principalOf(event as never)).toEqual({ sub: 'u-1', roles: ['officer'] });
+  it('takes the principal from requestContext.authorizer.claims, its roles from the token the authorizer verified, and ignores unknown groups', () => {
+    const { claims, authorization } = gatewayAuth('u-1', ['admins', 'officer']);
+    expect(principalOf({ requestContext: { authorizer: { claims } }, headers: { Authorization: authorization } } as never)).toEqual({ sub: 'u-1', roles: ['officer'] });
+    expect(principalOf({ requestContext: { authorizer: { claims: { sub: 'u-2', token_use: 'id', 'cognito:groups': ['enforcer'] } } }, headers: {} } as never)).toEqual({ sub: 'u-2', roles: ['enforcer'] });
     expect(principalOf({ requestContext: {} } as never)).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { apiDepsFromEnv } from '../../functions/api/lambda';
 import { deadlinesFromEnv } from '../../functions/shared/deadlines';
 import { workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
 import { freshTable } from '../support/table';
+import { gatewayAuth } from '../support/gateway';
 import { seedSubmission } from '../fixtures/submissions';
 import { CaseStates } from './support/case-states';
 
@@ -27,12 +28,13 @@ afterAll(async () => {
 /** An API Gateway REST proxy event as the Cognito authorizer delivers it: claims as strings. */
 function gatewayEvent(method: string, resource: string, options: { pathParameters?: Record<string, string>; groups?: string; body?: unknown; headers?: Record<string, string> } = {}): APIGatewayProxyEvent {
   const pathParameters = options.pathParameters ?? null;
+  const auth = options.groups === undefined ? undefined : gatewayAuth('cognito-user-1', options.groups.split(','));
   const pathValue = pathParameters ? resource.replace('{id}', pathParameters.id ?? '') : resource;
   return {
     resource,
     path: pathValue,
     httpMethod: method,
-    headers: { 'Content-Type': 'application/json', ...options.headers },
+    headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth.authorization } : {}), ...options.headers },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -44,7 +46,7 @@ function gatewayEvent(method: string, resource: string, options: { pathParameter
       requestId: 'req-1',
       path: `/prod${pathValue}`,
       stage: 'prod',
-      authorizer: options.groups === undefined ? undefined : { claims: { sub: 'cognito-user-1', 'cognito:groups': options.groups, token_use: 'id', exp: 'Fri Jul 29 18:52:53 UTC 2027' } },
+      authorizer: auth ? { claims: auth.claims } : undefined,
     } as APIGatewayProxyEvent['requestContext'],
   };
 }

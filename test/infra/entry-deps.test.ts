@@ -5,6 +5,7 @@ import { addDays, shanghaiDateOf } from '../../functions/domain/shanghai-time';
 import { PROJECT_ROOT } from '../../infra/bundling';
 import { MANIFEST } from '../../infra/manifest';
 import { CaseStates } from '../api/support/case-states';
+import { gatewayAuth } from '../support/gateway';
 import { freshTable } from '../support/table';
 
 type Entry = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
@@ -31,7 +32,7 @@ function post(resource: string, id: string, body: unknown): APIGatewayProxyEvent
     resource,
     path: pathValue,
     httpMethod: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: officerAuth.authorization },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -42,11 +43,12 @@ function post(resource: string, id: string, body: unknown): APIGatewayProxyEvent
     requestContext: {
       requestId: 'req-entry-deps',
       path: `/v1${pathValue}`,
-      authorizer: { claims: { sub: 'cognito-officer-1', 'cognito:groups': 'officer,enforcer', token_use: 'id' } },
+      authorizer: { claims: officerAuth.claims },
     } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }
 
+const officerAuth = gatewayAuth('cognito-officer-1', ['officer', 'enforcer']);
 const today = () => shanghaiDateOf(new Date());
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
@@ -56,7 +58,7 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
     id: 'RecordInspection',
     resource: '/cases/{id}/inspections',
     prepare: () => states.awaitingInspection('token-inspection'),
-    body: () => ({ result: 'demolished', inspectedAt: minutesAgo(5), inspector: '王科员', areaRemovedM2: 24 }),
+    body: () => ({ result: 'demolished', inspectedAt: minutesAgo(0), inspector: '王科员', areaRemovedM2: 24 }),
   },
   {
     id: 'GrantExtension',
@@ -80,7 +82,7 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
     id: 'RecordEnforcement',
     resource: '/cases/{id}/enforcement',
     prepare: () => states.enforcementScheduled('token-enforcement'),
-    body: () => ({ completedAt: minutesAgo(5), teamLead: '赵队长', areaRemovedM2: 24 }),
+    body: () => ({ completedAt: minutesAgo(0), teamLead: '赵队长', areaRemovedM2: 24 }),
   },
   { id: 'DismissCase', resource: '/cases/{id}/dismissal', prepare: () => states.reported(), body: () => ({ reason: 'not-a-violation', explanation: '经核查已取得规划许可' }) },
 ];

@@ -75,7 +75,7 @@ describe('groups and headers', () => {
     fc.assert(
       fc.property(fc.array(keyText, { maxLength: 5 }), (groups) => {
         fc.pre(!groups.some((g) => (ROLES as readonly string[]).includes(g.trim())));
-        const principal = principalOf({ requestContext: { authorizer: { claims: { sub: 'someone', 'cognito:groups': groups } } } } as never);
+        const principal = principalOf({ requestContext: { authorizer: { claims: { sub: 'someone', token_use: 'id', 'cognito:groups': groups } } }, headers: {} } as never);
         expect(principal?.roles).toEqual([]);
       }),
     );

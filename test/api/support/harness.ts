@@ -67,9 +67,9 @@ export interface ApiHarness {
  * The API handlers behind the local server, on a fresh table of the test run's DynamoDB Local, with a
  * recording workflow engine and a manual legal clock.
  */
-export async function startApiHarness(options: { now?: Date; deps?: Partial<ApiDeps> } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: { now?: Date; deps?: Partial<ApiDeps>; dataDir?: string } = {}): Promise<ApiHarness> {
   const table = await freshTable('api');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-api-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rectify-api-'));
   const auth = await localAuth(dataDir);
   const engine = new RecordingEngine();
   const clock = manualClock(options.now ?? new Date('2026-11-25T02:00:00Z'));
@@ -101,7 +101,7 @@ export async function startApiHarness(options: { now?: Date; deps?: Partial<ApiD
     async close() {
       await server.close();
       await table.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
