@@ -13,6 +13,9 @@ export class CountingEngine implements WorkflowEngine {
   async executionExists(input: PhaseInput): Promise<boolean> {
     return this.started.has(executionName(input));
   }
+  async executionStatus(name: string): Promise<'RUNNING' | undefined> {
+    return this.started.has(name) ? 'RUNNING' : undefined;
+  }
   async sendTaskSuccess(): Promise<CallbackDelivery> {
     return 'stale';
   }

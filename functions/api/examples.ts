@@ -25,5 +25,6 @@ export const EXAMPLES = {
   representation: { receivedOn: '2026-12-10', summary: '当事人称该建筑为临时堆放用。', outcome: 'rejected', response: '经核实为永久性加建，不予采纳。', expectedVersion: 7 },
   appealFiled: { action: 'filed', kind: 'reconsideration', filedOn: '2026-12-15', authority: '沙坪坝区人民政府', reference: '沙府复〔2026〕12号', expectedVersion: 8 },
   enforcement: { completedAt: '2027-03-02T03:00:00Z', teamLead: '赵队长', areaRemovedM2: 24, notes: '依法强制拆除，现场拍照留存。', expectedVersion: 11 },
+  resume: { reason: '通知书送达地址已更正，重新启动流程。', expectedVersion: 7 },
   dismissal: { reason: 'not-a-violation', explanation: '经核查该建筑已取得规划许可。', expectedVersion: 2 },
 } as const;

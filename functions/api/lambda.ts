@@ -36,6 +36,7 @@ export interface ApiPorts {
 const noEngine: WorkflowEngine = {
   startExecution: () => Promise.reject(new Error('this function has no workflow engine')),
   executionExists: () => Promise.reject(new Error('this function has no workflow engine')),
+  executionStatus: () => Promise.reject(new Error('this function has no workflow engine')),
   sendTaskSuccess: () => Promise.reject(new Error('this function has no workflow engine')),
   sendTaskFailure: () => Promise.reject(new Error('this function has no workflow engine')),
   stopExecution: () => Promise.reject(new Error('this function has no workflow engine')),

@@ -46,18 +46,19 @@ const listCasesFields = z.strictObject({
     from: isoDate.optional().meta({ description: 'Reported on or after this date (Asia/Shanghai).' }),
     to: isoDate.optional().meta({ description: 'Reported on or before this date (Asia/Shanghai).' }),
     overdue: flag.optional().meta({ description: 'Only open cases whose running deadline has passed.' }),
+    attention: flag.optional().meta({ description: 'Only open cases flagged for a person\'s attention (a failed step, a step the workflow stopped waiting for, an email that failed).' }),
     cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
     limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
   });
 
-type ListFilterInput = { status?: string; subdistrict?: string; community?: string; from?: string; to?: string; overdue?: string };
+type ListFilterInput = { status?: string; subdistrict?: string; community?: string; from?: string; to?: string; overdue?: string; attention?: string };
 
 /** The rules that make a list answerable from an index, shared by the list and its export. */
 const refineListFilter = (q: ListFilterInput, ctx: z.RefinementCtx) => {
   if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
   if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  if (!q.status && !q.subdistrict && q.overdue !== 'true') {
-    ctx.addIssue({ code: 'custom', path: ['subdistrict'], message: 'is required unless status or overdue=true is given: lists are read from an index' });
+  if (!q.status && !q.subdistrict && q.overdue !== 'true' && q.attention !== 'true') {
+    ctx.addIssue({ code: 'custom', path: ['subdistrict'], message: 'is required unless status, overdue=true or attention=true is given: lists are read from an index' });
   }
 };
 

@@ -10,12 +10,15 @@ import type {
   ExtensionAction,
   InspectionAction,
   RepresentationAction,
+  ResumeAction,
 } from '../domain/schemas';
 import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '../domain/shanghai-time';
 import type { CaseStatus, EventType } from '../domain/vocabulary';
+import { WORKFLOW_STATUSES } from '../domain/vocabulary';
 import { VersionConflictError } from '../store/errors';
 import { executionName } from '../workflow/engine';
 import { resumeAfterAppeal } from '../workflow/phases';
+import { recordedEnforcementWindows } from './procedure';
 import type { AppDeps } from './context';
 import type { MailKind, MailRequest } from '../mail/mailer';
 import { silentLogger } from './context';
@@ -23,6 +26,8 @@ import type { Viewer } from './case-view';
 import { maySee } from './case-view';
 import { callDependency, callEngine } from './dependency-errors';
 import { notBeforeReport, removedAreaFits } from './action-checks';
+import type { ResumePlan } from './workflow-resume';
+import { carryingExecutionStatus, resumePlan } from './workflow-resume';
 import { ActionInputError, CaseNotFoundError, DependencyUnavailableError, RoleRefusedError, StaleVersionError, TransitionRefusedError } from './errors';
 
 /** What an action changes besides the status: the event's facts and the case fields it sets. */
@@ -45,6 +50,7 @@ type Aftermath =
   | { kind: 'answer-callback'; outcome: string }
   | { kind: 'stop-execution'; cause: string; thenMail?: ActionMail }
   | { kind: 'start-after-appeal'; round: number }
+  | { kind: 'start-resume'; plan: ResumePlan }
   | { kind: 'none' };
 
 interface ActionSpec {
@@ -54,6 +60,11 @@ interface ActionSpec {
   aftermath(current: CaseRecord, to: CaseStatus): Aftermath;
   /** The email telling the office of the stored action, if any; sent before the workflow is told. */
   mail?(next: CaseRecord, current: CaseRecord, data: Record<string, unknown>): ActionMail | undefined;
+  /**
+   * The action moves on a step the workflow waits for. If the workflow no longer runs (it stopped waiting,
+   * failed, or was stopped), the action resumes it from the case's new status in the same transaction.
+   */
+  carriesOnWorkflow?: boolean;
 }
 
 /** An unversioned request is retried this often when the workflow changes the case at the same moment. */
@@ -96,6 +107,28 @@ export function makeCaseActions(deps: AppDeps) {
     } catch (error) {
       logger.error('could not flag case for attention', { caseId, reason, error: String(error) });
     }
+  }
+
+  async function unflag(caseId: string): Promise<void> {
+    try {
+      await store.clearAttention(caseId);
+    } catch (error) {
+      // The attention list reads each case's own flag, so a leftover entry lists nothing.
+      logger.warn('could not clear the attention entry', { caseId, error: String(error) });
+    }
+  }
+
+  /** The resume an action folds in when the workflow that waited for it no longer runs. */
+  async function restartFor(current: CaseRecord, to: CaseStatus, spec: ActionSpec): Promise<ResumePlan | undefined> {
+    if (!spec.carriesOnWorkflow || current.pendingCallback || !WORKFLOW_STATUSES.includes(to)) return undefined;
+    try {
+      if ((await carryingExecutionStatus(engine, current)) === 'RUNNING') return undefined;
+    } catch (error) {
+      // The action does not wait for the engine: if the workflow did stop, the periodic check resumes it.
+      logger.warn('could not tell whether the workflow runs; recording the action without resuming it', { caseId: current.id, error: String(error) });
+      return undefined;
+    }
+    return resumePlan(current, clock.now(), { reason: `${spec.action} recorded after the workflow stopped` });
   }
 
   /** The outbox sends each email once, so a repeated request re-asks safely; a failure only flags the case. */
@@ -141,6 +174,17 @@ export function makeCaseActions(deps: AppDeps) {
         if (aftermath.thenMail) await mail(next, seq, aftermath.thenMail);
         return;
       }
+      case 'start-resume': {
+        try {
+          await callEngine('resume the workflow', () => engine.startExecution(aftermath.plan.execution));
+          logger.info('resumed the workflow', { caseId: next.id, execution: aftermath.plan.name });
+        } catch (error) {
+          // Recorded on the case; the periodic workflow check starts it when the engine answers again.
+          logger.error('could not start the resumed workflow', { caseId: next.id, execution: aftermath.plan.name, error: String(error) });
+        }
+        if (before.attention) await unflag(next.id);
+        return;
+      }
       case 'start-after-appeal': {
         try {
           await callEngine('start the after-appeal phase', () => resumeAfterAppeal(engine, next.id, aftermath.round));
@@ -172,7 +216,10 @@ export function makeCaseActions(deps: AppDeps) {
       }
       const now = clock.now();
       const plan = await spec.plan(current, now, decision.to);
-      const { next, event } = applyEvent(current, { type: decision.event as EventType, actor: { sub: viewer.sub, role: viewer.role }, at: now, data: plan.data }, decision.to, plan.patch);
+      const restart = await restartFor(current, decision.to, spec);
+      const data = restart ? { ...plan.data, resumedWorkflow: restart.name } : plan.data;
+      const patch = restart ? { ...plan.patch, ...restart.patch } : plan.patch;
+      const { next, event } = applyEvent(current, { type: decision.event as EventType, actor: { sub: viewer.sub, role: viewer.role }, at: now, data }, decision.to, patch);
       try {
         await callDependency('database', () => store.commit(current, next, event));
       } catch (error) {
@@ -183,7 +230,7 @@ export function makeCaseActions(deps: AppDeps) {
       }
       const actionMail = spec.mail?.(next, current, plan.data);
       if (actionMail) await mail(next, event.seq, actionMail);
-      await carryOut(next, event.seq, current, spec.aftermath(current, decision.to));
+      await carryOut(next, event.seq, current, restart ? { kind: 'start-resume', plan: restart } : spec.aftermath(current, decision.to));
       return next;
     }
   }
@@ -213,7 +260,9 @@ export function makeCaseActions(deps: AppDeps) {
         const previousRound = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
         round = previousRound ? Number(previousRound[1]) + 1 : 1;
         const execution = executionName({ caseId: current.id, phase: 'after-appeal', round });
-        return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution } };
+        // The windows recorded at the decision still run: the case is due when the last one ends.
+        const windows = recordedEnforcementWindows(current);
+        return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution, ...(windows ? { dueAt: windows.at } : {}) } };
       },
       aftermath: (_current, to) => (to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' }),
       mail: () => ({
@@ -229,7 +278,8 @@ export function makeCaseActions(deps: AppDeps) {
       return act(viewer, caseId, input.expectedVersion, {
         action: 'record-inspection',
         outcome: input.result,
-        plan: (current, _now, to) => {
+        carriesOnWorkflow: true,
+        plan: (current, now, to) => {
           if (input.result === 'not-demolished' && input.areaRemovedM2) {
             throw new ActionInputError('areaRemovedM2', 'must be 0 or absent when the result is not-demolished');
           }
@@ -238,7 +288,7 @@ export function makeCaseActions(deps: AppDeps) {
           return {
             data: {
               result: input.result,
-              inspectedAt: input.inspectedAt,
+              inspectedAt: input.inspectedAt ?? now.toISOString(),
               inspector: input.inspector,
               notes: input.notes,
               areaRemovedM2: input.areaRemovedM2,
@@ -258,6 +308,7 @@ export function makeCaseActions(deps: AppDeps) {
     grantExtension(viewer: Viewer, caseId: string, input: ExtensionAction): Promise<CaseRecord> {
       return act(viewer, caseId, input.expectedVersion, {
         action: 'grant-extension',
+        carriesOnWorkflow: true,
         plan: (current, now, to) => {
           const notice = current.notice;
           if (!notice) throw new TransitionRefusedError('the case has no notice deadline to extend', current.version);
@@ -273,6 +324,9 @@ export function makeCaseActions(deps: AppDeps) {
           if (extraDays > remaining) {
             throw new ActionInputError('newDeadline', `extends the deadline by ${extraDays} days; the policy allows ${remaining} more day(s) in total (${maxTotalDays})`);
           }
+          if (!deps.calendar.isWorkingDay(input.newDeadline)) {
+            throw new ActionInputError('newDeadline', `must be a working day (notice deadlines fall on working days); ${input.newDeadline} is a rest day, the next working day is ${deps.calendar.addWorkingDays(input.newDeadline, 1).date}`);
+          }
           const deadline: Deadline = {
             date: input.newDeadline,
             at: endOfShanghaiDay(input.newDeadline).toISOString(),
@@ -283,7 +337,8 @@ export function makeCaseActions(deps: AppDeps) {
             patch: {
               ...endWaiting(current, to),
               notice: { ...notice, deadline, extensionCount: notice.extensionCount + 1, extendedDays: notice.extendedDays + extraDays },
-              deadlines: { ...current.deadlines, notice: deadline },
+              // The inspection window is counted again from the new deadline when it passes.
+              deadlines: { ...current.deadlines, notice: deadline, inspection: undefined },
               dueAt: deadline.at,
             },
           };
@@ -341,11 +396,13 @@ export function makeCaseActions(deps: AppDeps) {
     recordEnforcement(viewer: Viewer, caseId: string, input: EnforcementAction): Promise<CaseRecord> {
       return act(viewer, caseId, input.expectedVersion, {
         action: 'complete-enforcement',
-        plan: (current, _now, to) => {
-          notBeforeReport('completedAt', input.completedAt, current);
+        carriesOnWorkflow: true,
+        plan: (current, now, to) => {
+          const completedAt = input.completedAt ?? now.toISOString();
+          notBeforeReport('completedAt', completedAt, current);
           removedAreaFits('areaRemovedM2', input.areaRemovedM2, current, current.areaRemovedM2);
           return {
-          data: { completedAt: input.completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
+          data: { completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
           // Area an earlier partial self-demolition removed stays counted.
           patch: { ...endWaiting(current, to), areaRemovedM2: (current.areaRemovedM2 ?? 0) + input.areaRemovedM2 },
           };
@@ -360,6 +417,26 @@ export function makeCaseActions(deps: AppDeps) {
             enforcementNotes: input.notes,
           },
         }),
+      });
+    },
+
+    /**
+     * Starts a stopped or failed workflow again from the case's status, once the cause is fixed; a case
+     * whose workflow is running needs no resume. The attention flag is cleared: the workflow carries it.
+     */
+    resume(viewer: Viewer, caseId: string, input: ResumeAction): Promise<CaseRecord> {
+      let resumed: ResumePlan | undefined;
+      return act(viewer, caseId, input.expectedVersion, {
+        action: 'resume-workflow',
+        plan: async (current, now) => {
+          const status = await carryingExecutionStatus(engine, current);
+          if (status === 'RUNNING') {
+            throw new TransitionRefusedError(`the case's workflow is running (execution ${current.execution}); it needs no resume — act on its pending step instead`, current.version);
+          }
+          resumed = resumePlan(current, now, { reason: input.reason, renew: { calendar: deps.calendar, policy } });
+          return { data: { ...resumed.data, previousExecutionStatus: status ?? 'none' }, patch: resumed.patch };
+        },
+        aftermath: () => (resumed ? { kind: 'start-resume', plan: resumed } : { kind: 'none' }),
       });
     },
 

@@ -6,6 +6,7 @@ import { addDays, startOfShanghaiDay } from '../domain/shanghai-time';
 import type { CaseStatus } from '../domain/vocabulary';
 import { OPEN_STATUSES, TERMINAL_STATUSES } from '../domain/vocabulary';
 import type { CaseSummary, Page } from '../store/case-store';
+import { summaryOf } from '../store/case-summary';
 import { InvalidCursorError } from '../store/errors';
 import type { AppDeps } from './context';
 import type { Viewer } from './case-view';
@@ -23,6 +24,8 @@ export interface CaseListFilter {
   to?: string;
   /** Only open cases whose running deadline has passed. */
   overdue?: boolean;
+  /** Only open cases flagged for a person's attention. */
+  attention?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -35,10 +38,10 @@ export interface HistoryPage extends Page<CaseEvent> {
  * Which index answers a list: the area index when a sub-district is named, the status index when a
  * status is, and for overdue cases of any status the status index of each open status in turn.
  */
-type ListPlan = { kind: 'area' } | { kind: 'status'; status: CaseStatus } | { kind: 'overdue' };
+type ListPlan = { kind: 'attention' } | { kind: 'area' } | { kind: 'status'; status: CaseStatus } | { kind: 'overdue' };
 
 const listCursorSchema = z.strictObject({
-  k: z.enum(['area', 'status', 'overdue']),
+  k: z.enum(['attention', 'area', 'status', 'overdue']),
   /** Position in OPEN_STATUSES for the overdue list. */
   s: z.number().int().min(0).max(OPEN_STATUSES.length).optional(),
   c: z.string().max(4096).optional(),
@@ -74,7 +77,13 @@ export function makeCaseQueries(deps: AppDeps) {
   }
 
   async function listCases(viewer: Viewer, filter: CaseListFilter): Promise<Page<CaseSummary>> {
-    const plan: ListPlan = filter.subdistrict ? { kind: 'area' } : filter.status ? { kind: 'status', status: filter.status } : { kind: 'overdue' };
+    const plan: ListPlan = filter.attention
+      ? { kind: 'attention' }
+      : filter.subdistrict
+        ? { kind: 'area' }
+        : filter.status
+          ? { kind: 'status', status: filter.status }
+          : { kind: 'overdue' };
     const cursor = decodeListCursor(filter.cursor, plan.kind);
     const now = clock.now().toISOString();
     const fromIso = filter.from ? startOfShanghaiDay(filter.from).toISOString() : undefined;
@@ -83,11 +92,20 @@ export function makeCaseQueries(deps: AppDeps) {
     const keep = (c: CaseSummary) =>
       maySee(viewer, c) &&
       (!filter.status || c.status === filter.status) &&
+      (!filter.subdistrict || c.location.subdistrict === filter.subdistrict) &&
       (!filter.community || c.location.community === filter.community) &&
+      (!filter.attention || (c.attention !== undefined && !TERMINAL_STATUSES.includes(c.status))) &&
       (!filter.overdue || (!TERMINAL_STATUSES.includes(c.status) && c.dueAt !== undefined && c.dueAt < now)) &&
       (!fromIso || c.reportedAt >= fromIso) &&
       (!toIso || c.reportedAt < toIso);
 
+    if (plan.kind === 'attention') {
+      // The attention list names the flagged cases; each case item says whether it is still flagged.
+      const page = await callDependency('database', () => store.listFlagged({ limit: filter.limit, cursor: cursor?.c }));
+      const records = await callDependency('database', () => Promise.all(page.items.map((flag) => store.getCase(flag.caseId, { consistent: false }))));
+      const items = records.filter((r): r is CaseRecord => r !== undefined).map(summaryOf).filter(keep);
+      return { items, cursor: page.cursor ? encodeListCursor({ k: 'attention', c: page.cursor }) : undefined };
+    }
     if (plan.kind === 'area') {
       const page = await callDependency('database', () =>
         store.listByArea(filter.subdistrict as string, { community: filter.community, from: fromIso, to: toIso, limit: filter.limit, cursor: cursor?.c }),

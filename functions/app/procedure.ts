@@ -190,7 +190,7 @@ export interface PhaseBound {
  * Enforcement and after-appeal: the longest of the 公告/复议/诉讼 windows + the wait for a working-day
  * slot + the enforcement window and each overdue round.
  */
-export function phaseBounds(policy: Policy, calendar: WorkingCalendar): Record<'intake' | 'enforcement' | 'after-appeal', PhaseBound> {
+export function phaseBounds(policy: Policy, calendar: WorkingCalendar): Record<'intake' | 'enforcement' | 'after-appeal' | 'resume', PhaseBound> {
   const span = (period: Period) => longestSpanDays(calendar, period);
   const rounds = policy.inspectionOverdueRounds;
   const longestNotice = Math.max(...CATEGORIES.flatMap((c) => SEVERITIES.map((s) => span(noticePeriodFor(policy, c, s)))));
@@ -207,15 +207,19 @@ export function phaseBounds(policy: Policy, calendar: WorkingCalendar): Record<'
     stateEntries: enforcementEntries,
     formula: `max(公告 ${span(policy.announcementPeriod)}, 复议 ${span(policy.reconsiderationWindow)}, 诉讼 ${span(policy.litigationWindow)}) + slot ${slotWait} + enforcement window ${span(policy.enforcementWindow)} + ${rounds} × overdue ${inspection}`,
   };
-  return {
-    intake: {
-      days: intakeDays,
-      stateEntries: intakeEntries,
-      formula: `persuasion ${span(policy.persuasion)} + notice ${longestNotice} + extensions ${policy.extensions.maxTotalDays} + ${rounds + 1} × inspection ${inspection} + 催告 ${span(policy.urgePeriod)}`,
-    },
-    enforcement,
-    'after-appeal': enforcement,
+  const intake: PhaseBound = {
+    days: intakeDays,
+    stateEntries: intakeEntries,
+    formula: `persuasion ${span(policy.persuasion)} + notice ${longestNotice} + extensions ${policy.extensions.maxTotalDays} + ${rounds + 1} × inspection ${inspection} + 催告 ${span(policy.urgePeriod)}`,
   };
+  // A resumed workflow carries on one of the other phases from wherever the case stands.
+  const longer = intake.days >= enforcement.days ? intake : enforcement;
+  const resume: PhaseBound = {
+    days: longer.days,
+    stateEntries: Math.max(intake.stateEntries, enforcement.stateEntries) + RESUME_ENTRIES,
+    formula: `the longer of intake and enforcement: ${longer.formula}`,
+  };
+  return { intake, enforcement, 'after-appeal': enforcement, resume };
 }
 
 /** Intake's longest straight path with persuasion, notice, reminder, inspection and hand-over. */
@@ -226,6 +230,8 @@ export const EXTENSION_LOOP_ENTRIES = 9;
 export const OVERDUE_ROUND_ENTRIES = 3;
 /** Windows, scheduling, the enforcer's callback and the close. */
 export const ENFORCEMENT_BASE_ENTRIES = 7;
+/** Finding where the case stands and routing there. */
+export const RESUME_ENTRIES = 2;
 /** Record the failure, then fail. */
 export const FAILURE_ENTRIES = 2;
 

@@ -1,5 +1,5 @@
 import type { Actor, CaseStatus, EventType } from './vocabulary';
-import { CASE_STATUSES, OPEN_STATUSES } from './vocabulary';
+import { CASE_STATUSES, OPEN_STATUSES, WORKFLOW_STATUSES } from './vocabulary';
 
 export const ACTION_NAMES = [
   'report',
@@ -23,6 +23,7 @@ export const ACTION_NAMES = [
   'dismiss',
   'record-task-failure',
   'record-email-failure',
+  'resume-workflow',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -76,6 +77,9 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'dismiss', from: OPEN_STATUSES, to: 'DISMISSED', roles: ['officer'], event: 'CASE_DISMISSED' },
   { action: 'record-task-failure', from: ALL, to: 'unchanged', roles: ['system'], event: 'TASK_FAILED' },
   { action: 'record-email-failure', from: ALL, to: 'unchanged', roles: ['system'], event: 'EMAIL_FAILED' },
+  // A stopped or failed workflow starts again from the case's status: by an officer once the cause is
+  // fixed, or by the periodic check when nobody was told.
+  { action: 'resume-workflow', from: WORKFLOW_STATUSES, to: 'unchanged', roles: ['officer', 'system'], event: 'WORKFLOW_RESUMED' },
 ];
 
 export type Decision =

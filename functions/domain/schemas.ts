@@ -123,7 +123,8 @@ function notInFuture(now: Date, field: string) {
 
 export const inspectionActionSchema = z.strictObject({
   result: z.enum(INSPECTION_RESULTS),
-  inspectedAt: isoDateTime,
+  /** When the inspection took place; the time it is recorded when absent. */
+  inspectedAt: isoDateTime.optional(),
   inspector: line(100),
   notes: text(2000).optional(),
   areaRemovedM2: z.number().min(0).max(100_000).optional(),
@@ -170,7 +171,8 @@ export const appealActionSchema = z.discriminatedUnion('action', [appealFiledSch
 export type AppealAction = z.infer<typeof appealActionSchema>;
 
 export const enforcementActionSchema = z.strictObject({
-  completedAt: isoDateTime,
+  /** When the demolition was completed; the time it is recorded when absent. */
+  completedAt: isoDateTime.optional(),
   teamLead: line(100),
   areaRemovedM2: z.number().positive('must be greater than 0').max(100_000),
   notes: text(2000).optional(),
@@ -191,6 +193,13 @@ export const dismissalActionSchema = z
     }
   });
 export type DismissalAction = z.infer<typeof dismissalActionSchema>;
+
+/** Starts a stopped or failed workflow again from the case's status, once its cause is fixed. */
+export const resumeActionSchema = z.strictObject({
+  reason: text(1000),
+  expectedVersion,
+});
+export type ResumeAction = z.infer<typeof resumeActionSchema>;
 
 /** Action schemas whose timestamps must not lie in the future, bound to the current time. */
 export function inspectionActionSchemaAt(now: Date) {
@@ -270,6 +279,8 @@ export const caseRecordSchema = z.strictObject({
   pendingCallback: pendingCallbackSchema.optional(),
   /** The name of the workflow execution carrying the case now (to stop it on dismissal or appeal). */
   execution: z.string().max(80).optional(),
+  /** How many times the workflow was resumed after it stopped (names each resumed execution). */
+  resumeRound: z.number().int().min(1).optional(),
   possibleDuplicates: z.array(caseId).default([]),
   attention: z.strictObject({ reason: z.string(), at: isoDateTime }).optional(),
   areaRemovedM2: z.number().min(0).optional(),

@@ -82,5 +82,12 @@ export const EVENT_TYPES = [
   'CASE_DISMISSED',
   'TASK_FAILED',
   'EMAIL_FAILED',
+  'WORKFLOW_RESUMED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Open statuses in which the workflow carries the case (an execution runs or should run). ON_HOLD waits
+ * for the appeal authority instead: the person's step there is resolving the appeal.
+ */
+export const WORKFLOW_STATUSES: readonly CaseStatus[] = OPEN_STATUSES.filter((s) => s !== 'ON_HOLD');

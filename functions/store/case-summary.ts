@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { CaseRecord } from '../domain/schemas';
 import { caseRecordSchema } from '../domain/schemas';
 
 /**
@@ -24,3 +25,10 @@ export const caseSummarySchema = caseRecordSchema.pick({
   areaRemovedM2: true,
 }).extend({ noticeNumber: z.string().optional() });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+/** The list item of a case read whole (the attention list reads cases, not an index). */
+export function summaryOf(record: CaseRecord): CaseSummary {
+  const shape = caseSummarySchema.shape;
+  const picked = Object.fromEntries(Object.entries(record).filter(([key]) => Object.hasOwn(shape, key)));
+  return caseSummarySchema.parse({ ...picked, ...(record.notice ? { noticeNumber: record.notice.number } : {}) });
+}

@@ -35,6 +35,7 @@ const noMailer: Mailer = { deliver: async () => refusing('mail') };
 const noEngine: WorkflowEngine = {
   startExecution: async () => refusing('the workflow engine'),
   executionExists: async () => refusing('the workflow engine'),
+  executionStatus: async () => refusing('the workflow engine'),
   sendTaskSuccess: async () => refusing('the workflow engine'),
   sendTaskFailure: async () => refusing('the workflow engine'),
   stopExecution: async () => refusing('the workflow engine'),

@@ -3,6 +3,7 @@ import { makeCloseCaseHandler, makeRecordFailureHandler } from './steps/closing'
 import { makeOpenCallbackHandler, makeRecordOverdueHandler } from './steps/callbacks';
 import { makeCheckWindowsHandler, makeDecideEnforcementHandler, makeEscalateHandler, makeScheduleEnforcementHandler } from './steps/enforcement';
 import { makeCheckDeadlineHandler, makeIssueNoticeHandler, makeSendReminderHandler } from './steps/intake';
+import { makeFindResumePointHandler } from './steps/resume';
 
 /**
  * What a task function needs beyond reading and writing the case table: sending email (through the
@@ -33,6 +34,7 @@ export const TASK_FUNCTIONS = {
   CheckWindowsFunctionArn: { entry: 'functions/tasks/check-windows.ts', make: makeCheckWindowsHandler, permissions: [] },
   ScheduleEnforcementFunctionArn: { entry: 'functions/tasks/schedule-enforcement.ts', make: makeScheduleEnforcementHandler, permissions: ['send-mail'] },
   CloseCaseFunctionArn: { entry: 'functions/tasks/close-case.ts', make: makeCloseCaseHandler, permissions: [] },
+  FindResumePointFunctionArn: { entry: 'functions/tasks/find-resume-point.ts', make: makeFindResumePointHandler, permissions: [] },
   RecordFailureFunctionArn: { entry: 'functions/tasks/record-failure.ts', make: makeRecordFailureHandler, permissions: ['send-mail'] },
 } as const satisfies Record<string, TaskFunction>;
 

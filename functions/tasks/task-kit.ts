@@ -149,11 +149,11 @@ export async function historyOf(deps: TaskDeps, caseId: string): Promise<CaseEve
   return events;
 }
 
-/** The events after the last one of `type` (all of them when there is none). */
-export function eventsSince(events: readonly CaseEvent[], type: EventType): CaseEvent[] {
+/** The events after the last one of any of `types` (all of them when there is none). */
+export function eventsSince(events: readonly CaseEvent[], ...types: EventType[]): CaseEvent[] {
   let last = -1;
   events.forEach((event, index) => {
-    if (event.type === type) last = index;
+    if (types.includes(event.type)) last = index;
   });
   return events.slice(last + 1);
 }

@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, SFNClient, SendTaskFailureCommand, SendTaskSu
 import { REQUEST_HANDLER } from '../shared/aws-clients';
 import { SDK_MAX_ATTEMPTS } from '../shared/time-limits';
 import { envPieces, parseEnv } from '../shared/env';
-import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
+import type { CallbackDelivery, ExecutionStatus, PhaseInput, WorkflowEngine } from './engine';
 import { executionName } from './engine';
 
 /** A Step Functions client with the same connection and request timeouts as every other client. */
@@ -64,6 +64,16 @@ export class AwsWorkflowEngine implements WorkflowEngine {
       return true;
     } catch (error) {
       if (errorName(error) === 'ExecutionDoesNotExist') return false;
+      throw error;
+    }
+  }
+
+  async executionStatus(name: string): Promise<ExecutionStatus | undefined> {
+    try {
+      const described = await this.client.send(new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }));
+      return described.status;
+    } catch (error) {
+      if (errorName(error) === 'ExecutionDoesNotExist') return undefined;
       throw error;
     }
   }

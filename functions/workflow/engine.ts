@@ -4,7 +4,7 @@
  */
 
 /** A case runs one execution per phase, so no execution approaches a year or 25,000 events. */
-export const PHASES = ['intake', 'enforcement', 'after-appeal'] as const;
+export const PHASES = ['intake', 'enforcement', 'after-appeal', 'resume'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface PhaseInput {
@@ -21,6 +21,9 @@ export function executionName(input: PhaseInput): string {
 
 export type CallbackDelivery = 'delivered' | 'stale';
 
+/** Step Functions' execution statuses; `undefined` when no execution of that name exists. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
 export interface WorkflowEngine {
   /** Starts the phase's execution unless one with the same name exists; never starts it twice. */
   startExecution(input: PhaseInput): Promise<{ name: string; started: boolean }>;
@@ -29,6 +32,8 @@ export interface WorkflowEngine {
    * execution's name for 90 days; the callers ask about executions hours old).
    */
   executionExists(input: PhaseInput): Promise<boolean>;
+  /** The status of the execution named `name`, or undefined when there is none. */
+  executionStatus(name: string): Promise<ExecutionStatus | undefined>;
   /** Answers a pending `.waitForTaskToken` step. `stale` when the step already ended (timed out, stopped). */
   sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery>;
   sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery>;

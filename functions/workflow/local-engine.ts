@@ -13,7 +13,7 @@ import { TASK_FUNCTIONS } from '../tasks/registry';
 import type { AslDefinition, TaskStateInfo } from './asl';
 import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
 import { RESULT_FIELDS, caseLifecycleDefinition, substitute, substitutionKeys, taskStates, valueAtPath } from './asl';
-import type { CallbackDelivery, PhaseInput, WorkflowEngine } from './engine';
+import type { CallbackDelivery, ExecutionStatus as EngineExecutionStatus, PhaseInput, WorkflowEngine } from './engine';
 import { executionName } from './engine';
 
 /**
@@ -225,6 +225,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   async executionExists(input: PhaseInput): Promise<boolean> {
     return (await this.executionItem(executionName(input))) !== undefined;
+  }
+
+  async executionStatus(name: string): Promise<EngineExecutionStatus | undefined> {
+    return (await this.describeExecution(name))?.status;
   }
 
   async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {

@@ -124,11 +124,24 @@ describe('extensions', () => {
     const token = randomUUID();
     const record = await states.awaitingInspection(token);
     api.engine.openStep(token);
-    const answer = await officer.post(`/cases/${record.id}/extensions`, extension('2026-12-20'));
+    const answer = await officer.post(`/cases/${record.id}/extensions`, extension('2026-12-22'));
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('NOTICE_ISSUED');
     expect(answer.body.pendingCallback).toBeUndefined();
     expect(api.engine.answered).toContainEqual({ token, output: { outcome: 'extended', eventSeq: record.lastSeq + 1 } });
+    // The inspection window of the old deadline no longer shows: it is counted again from the new one.
+    expect(record.deadlines.inspection).toBeDefined();
+    expect(answer.body.deadlines.inspection).toBeUndefined();
+    expect(answer.body.dueAt).toBe(answer.body.notice.deadline.at);
+  });
+
+  it('refuses a new deadline on a rest day, naming the next working day', async () => {
+    const record = await states.noticeIssued({ deadlineDate: '2026-12-11' });
+    // 2026-12-19 is a Saturday.
+    const saturday = await officer.post(`/cases/${record.id}/extensions`, extension('2026-12-19'));
+    expect(saturday.status).toBe(400);
+    expect(saturday.body.errors).toEqual([{ field: 'newDeadline', in: 'body', message: expect.stringContaining('2026-12-21') }]);
+    expect((await api.store.getCase(record.id))?.version).toBe(record.version);
   });
 
   it('refuses a deadline that is not later, one beyond the policy total, and a third extension', async () => {
@@ -176,6 +189,9 @@ describe('representations, appeals, enforcement and dismissal', () => {
     const upheld = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: '沙府复〔2026〕12号' });
     expect(upheld.status).toBe(200);
     expect(upheld.body).toMatchObject({ status: 'ENFORCEMENT_DECIDED', execution: `${record.id}--after-appeal--1` });
+    // Due when the last of the recorded 公告/复议/诉讼 windows ends, so it shows in the due column and lists.
+    const windows = [record.deadlines.announcement, record.deadlines.reconsideration, record.deadlines.litigation].map((d) => d?.at ?? '').sort();
+    expect(upheld.body.dueAt).toBe(windows.at(-1));
     expect(api.engine.executions).toContain(`${record.id}--after-appeal--1`);
     const again = await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'litigation', filedOn: '2026-12-09', authority: '沙坪坝区人民法院', reference: '(2026)渝0106行初1号' });
     expect(again.body.status).toBe('ON_HOLD');

@@ -4,6 +4,7 @@ import type { CaseRecord } from '../../functions/domain/schemas';
 import { addDays, shanghaiDateOf } from '../../functions/domain/shanghai-time';
 import { PROJECT_ROOT } from '../../infra/bundling';
 import { MANIFEST } from '../../infra/manifest';
+import { chinaCalendar } from '../../functions/domain/china-calendar';
 import { CaseStates } from '../api/support/case-states';
 import { gatewayAuth } from '../support/gateway';
 import { freshTable } from '../support/table';
@@ -64,7 +65,7 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
     id: 'GrantExtension',
     resource: '/cases/{id}/extensions',
     prepare: () => states.noticeIssued({ deadlineDate: addDays(today(), 7) }),
-    body: () => ({ newDeadline: addDays(today(), 17), reason: '当事人申请延期', approver: '陈主任' }),
+    body: () => ({ newDeadline: chinaCalendar().addWorkingDays(addDays(today(), 16), 1).date, reason: '当事人申请延期', approver: '陈主任' }),
   },
   {
     id: 'RecordRepresentation',

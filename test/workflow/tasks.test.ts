@@ -28,6 +28,9 @@ class RecordingEngine implements WorkflowEngine {
   async executionExists(input: PhaseInput) {
     return this.started.some((s) => s.caseId === input.caseId && s.phase === input.phase && s.round === input.round);
   }
+  async executionStatus(name: string) {
+    return this.started.some((s) => `${s.caseId}--${s.phase}--${s.round}` === name) ? ('RUNNING' as const) : undefined;
+  }
   async sendTaskSuccess(token: string, output: Record<string, unknown>) {
     this.answers.push({ token, output });
     return 'delivered' as const;

@@ -26,6 +26,7 @@ export function actionOperations(deps: ApiDeps): {
   recordAppeal: Operation<typeof routes.recordAppeal>;
   recordEnforcement: Operation<typeof routes.recordEnforcement>;
   dismissCase: Operation<typeof routes.dismissCase>;
+  resumeCase: Operation<typeof routes.resumeCase>;
 } {
   const actions = makeCaseActions(deps);
   return {
@@ -41,5 +42,7 @@ export function actionOperations(deps: ApiDeps): {
       caseResult(await actions.recordEnforcement(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
     dismissCase: async (input) =>
       caseResult(await actions.dismiss(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+    resumeCase: async (input) =>
+      caseResult(await actions.resume(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
   };
 }

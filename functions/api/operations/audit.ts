@@ -13,8 +13,8 @@ export function auditOperations(deps: ApiDeps): {
   const audit = makeCaseExports(deps);
   return {
     exportCases: async (input) => {
-      const { overdue, format, ...filter } = input.query;
-      const chunk = await audit.exportList(requireViewer(input), { ...filter, overdue: overdue === 'true' }, format);
+      const { overdue, attention, format, ...filter } = input.query;
+      const chunk = await audit.exportList(requireViewer(input), { ...filter, overdue: overdue === 'true', attention: attention === 'true' }, format);
       return {
         statusCode: 200,
         text: chunk.text,

@@ -15,8 +15,8 @@ export function queryOperations(deps: ApiDeps): {
   return {
     getCase: async (input) => caseResult(await queries.getCase(requireViewer(input), input.params.id)),
     listCases: async (input) => {
-      const { overdue, ...filter } = input.query;
-      const page = await queries.listCases(requireViewer(input), { ...filter, overdue: overdue === 'true' });
+      const { overdue, attention, ...filter } = input.query;
+      const page = await queries.listCases(requireViewer(input), { ...filter, overdue: overdue === 'true', attention: attention === 'true' });
       return { statusCode: 200, body: page };
     },
     getCaseHistory: async (input) => {

@@ -11,6 +11,7 @@ import { recordRepresentation } from './record-representation';
 import { recordAppeal } from './record-appeal';
 import { recordEnforcement } from './record-enforcement';
 import { dismissCase } from './dismiss-case';
+import { resumeCase } from './resume-case';
 import { exportCases } from './export-cases';
 import { exportCaseHistory } from './export-case-history';
 import { getSummaryReport } from './get-summary-report';
@@ -19,7 +20,7 @@ import { getHealth } from './health';
 
 export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec } from './define';
 export { defineRoute } from './define';
-export { createCase, createCaseBatch, getCase, listCases, getCaseHistory, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
+export { createCase, createCaseBatch, getCase, listCases, getCaseHistory, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, resumeCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
 
 /**
  * The route table: the local server routes with it, the OpenAPI document is generated from it and the
@@ -39,6 +40,7 @@ export const ROUTES = [
   recordAppeal,
   recordEnforcement,
   dismissCase,
+  resumeCase,
   exportCases,
   exportCaseHistory,
   getSummaryReport,

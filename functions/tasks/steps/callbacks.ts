@@ -184,7 +184,8 @@ export const makeRecordOverdueHandler = defineTask('record-overdue', recordOverd
     const due = record.deadlines[spec.deadline];
     if (!due) throw new UnexpectedCaseStateError(`case ${record.id} awaits ${kind} without its deadline`);
     const events = await historyOf(deps, record.id);
-    const rounds = eventsSince(events, spec.opened).filter((e) => e.type === spec.overdue);
+    // A resumed workflow waits afresh: the rounds it stopped after belong to the run before.
+    const rounds = eventsSince(events, spec.opened, 'WORKFLOW_RESUMED').filter((e) => e.type === spec.overdue);
     const last = rounds.length ? overdueEventData.parse(rounds[rounds.length - 1]?.data) : undefined;
     if (last?.workflowStopped) return { next: 'stop' };
     if (!hasPassed(due.at, now)) {

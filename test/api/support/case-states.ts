@@ -86,7 +86,10 @@ export class CaseStates {
   }
 
   async enforcementDecided(): Promise<CaseRecord> {
-    return this.step(await this.escalated(), 'decide-enforcement', SYSTEM, { dueAt: deadline('2027-06-01').at });
+    const escalated = await this.escalated();
+    // The 公告, 复议 and 诉讼 windows as the decision records them; the last one ends the wait.
+    const windows = { announcement: deadline('2026-12-31'), reconsideration: deadline('2027-02-08'), litigation: deadline('2027-06-01') };
+    return this.step(escalated, 'decide-enforcement', SYSTEM, { deadlines: { ...escalated.deadlines, ...windows }, dueAt: windows.litigation.at });
   }
 
   async enforcementScheduled(token: string): Promise<CaseRecord> {

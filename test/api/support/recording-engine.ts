@@ -1,4 +1,4 @@
-import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../../../functions/workflow/engine';
+import type { CallbackDelivery, ExecutionStatus, PhaseInput, WorkflowEngine } from '../../../functions/workflow/engine';
 import { executionName } from '../../../functions/workflow/engine';
 
 /**
@@ -33,6 +33,14 @@ export class RecordingEngine implements WorkflowEngine {
   async executionExists(input: PhaseInput): Promise<boolean> {
     if (this.fail.start) throw this.fail.start;
     return this.executions.includes(executionName(input));
+  }
+
+  /** Executions that stopped (ended, failed) by name; every other started one is running. */
+  readonly ended = new Map<string, ExecutionStatus>();
+
+  async executionStatus(name: string): Promise<ExecutionStatus | undefined> {
+    if (!this.executions.includes(name)) return undefined;
+    return this.ended.get(name) ?? 'RUNNING';
   }
 
   async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {

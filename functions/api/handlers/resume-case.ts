@@ -1,0 +1,8 @@
+import { deadlinesFromEnv } from '../../shared/deadlines';
+import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { apiHandler } from '../lambda';
+import { actionOperations } from '../operations/actions';
+import { resumeCase } from '../routes/resume-case';
+
+/** POST /cases/{id}/resume: a stopped or failed workflow started again. */
+export const handler = apiHandler(resumeCase, (deps) => actionOperations(deps).resumeCase, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });

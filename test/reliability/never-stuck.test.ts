@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { resolvePolicy } from '../../functions/domain/policy';
+import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
+import type { Client } from '../api/support/harness';
+import type { E2eStack } from '../e2e/support';
+import { eventually, startE2eStack } from '../e2e/support';
+import { seedSubmission } from '../fixtures/submissions';
+
+/**
+ * Never stuck, never silent: a case whose workflow stopped waiting for a person moves on when the
+ * person acts late, and every open case is either waited on by a running execution or flagged with a
+ * visible pending step.
+ */
+let e2e: E2eStack;
+let reporter: Client;
+let officer: Client;
+let enforcer: Client;
+let auditor: Client;
+
+/** Short periods and one overdue round, so a step the workflow stops waiting for is reached in seconds. */
+const POLICY = resolvePolicy({
+  noticeDeadline: Object.fromEntries(
+    (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
+      category,
+      { minor: { amount: 2, unit: 'calendar-days' }, moderate: { amount: 2, unit: 'calendar-days' }, serious: { amount: 2, unit: 'calendar-days' } },
+    ]),
+  ),
+  reminderLead: { amount: 1, unit: 'working-days' },
+  inspectionWindow: { amount: 2, unit: 'working-days' },
+  inspectionOverdueRounds: 1,
+  urgePeriod: { amount: 2, unit: 'calendar-days' },
+  announcementPeriod: { amount: 2, unit: 'calendar-days' },
+  reconsiderationWindow: { amount: 3, unit: 'calendar-days' },
+  litigationWindow: { amount: 3, unit: 'calendar-days' },
+  enforcementWindow: { amount: 3, unit: 'calendar-days' },
+});
+
+beforeAll(async () => {
+  e2e = await startE2eStack({ clockFactor: 172_800, policy: POLICY, retryIntervalMs: 20, intakeCheckIntervalMs: 60 * 60_000 });
+  reporter = await e2e.as('reporter', 'reporter-never-stuck');
+  officer = await e2e.as('officer');
+  enforcer = await e2e.as('enforcer');
+  auditor = await e2e.as('auditor');
+}, 60_000);
+
+afterAll(async () => {
+  await e2e?.dispose();
+}, 30_000);
+
+let address = 0;
+async function submit(category: 'unit-internal' | 'resident-built' | 'other' = 'unit-internal'): Promise<string> {
+  address += 1;
+  const created = await reporter.post(
+    '/cases',
+    seedSubmission({ category, discoveredOn: shanghaiDateOf(e2e.stack.clock.now()), location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: `上土湾${address}号 never-stuck` } }),
+    { 'idempotency-key': randomUUID() },
+  );
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
+type HistoryEvent = { type: string; data: Record<string, unknown> };
+async function history(id: string): Promise<{ ok: boolean; events: HistoryEvent[] }> {
+  const answer = await auditor.get(`/cases/${id}/history?verify=true&limit=200`);
+  expect(answer.status).toBe(200);
+  return { ok: answer.body.verification?.ok === true, events: answer.body.items };
+}
+
+async function caseOf(id: string) {
+  const answer = await officer.get(`/cases/${id}`);
+  expect(answer.status).toBe(200);
+  return answer;
+}
+
+/** Waits until the workflow has given up waiting for the person's step `type` and stopped. */
+async function untilWorkflowStopped(id: string, overdueType: 'INSPECTION_OVERDUE' | 'ENFORCEMENT_OVERDUE') {
+  await eventually(
+    `${id}: the workflow to stop waiting (${overdueType})`,
+    async () => ((await history(id)).events.some((e) => e.type === overdueType && e.data.workflowStopped === true) ? true : undefined),
+    60_000,
+    200,
+  );
+  const execution = (await e2e.stack.store.getCase(id))?.execution ?? '';
+  await eventually(`${id}: ${execution} to end`, async () => ((await e2e.stack.engine.describeExecution(execution))?.status === 'RUNNING' ? undefined : true), 30_000);
+}
+
+async function untilStatus(id: string, status: string, timeoutMs = 60_000) {
+  return eventually(`${id} to reach ${status}`, async () => ((await caseOf(id)).body.status === status ? true : undefined), timeoutMs, 200);
+}
+
+describe('a person acting after the workflow stopped waiting for them', () => {
+  it('closes a case whose late inspection found it demolished', async () => {
+    const id = await submit();
+    await untilWorkflowStopped(id, 'INSPECTION_OVERDUE');
+    const current = await caseOf(id);
+    expect(current.body).toMatchObject({ status: 'AWAITING_INSPECTION', attention: { reason: expect.stringContaining('stopped waiting') } });
+    expect(current.body.dueAt).toBeDefined();
+
+    const inspected = await officer.post(`/cases/${id}/inspections`, { result: 'demolished', inspector: '王科长', areaRemovedM2: 24 }, { 'if-match': current.headers.get('etag') as string });
+    expect(inspected.status).toBe(200);
+    await untilStatus(id, 'CLOSED');
+    const { ok, events } = await history(id);
+    expect(ok).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['INSPECTION_RECORDED', 'CASE_CLOSED']));
+    expect((await caseOf(id)).body.attention).toBeUndefined();
+  }, 90_000);
+
+  it('escalates, serves the 催告 and decides enforcement after a late inspection found it standing', async () => {
+    const id = await submit();
+    await untilWorkflowStopped(id, 'INSPECTION_OVERDUE');
+    const current = await caseOf(id);
+    const inspected = await officer.post(`/cases/${id}/inspections`, { result: 'not-demolished', inspector: '王科长' }, { 'if-match': current.headers.get('etag') as string });
+    expect(inspected.status).toBe(200);
+    await untilStatus(id, 'ENFORCEMENT_DECIDED');
+    const decided = await caseOf(id);
+    expect(decided.body.deadlines.urge).toBeDefined();
+    expect(decided.body.dueAt).toBeDefined();
+    const { ok, events } = await history(id);
+    expect(ok).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['INSPECTION_RECORDED', 'CASE_ESCALATED', 'ENFORCEMENT_DECIDED']));
+    await officer.post(`/cases/${id}/dismissal`, { reason: 'withdrawn', explanation: '测试结束' });
+  }, 90_000);
+
+  it('closes a case whose forced demolition was recorded after the workflow stopped waiting', async () => {
+    const id = await submit();
+    const awaiting = await eventually('the inspection to be awaited', async () => {
+      const answer = await caseOf(id);
+      return answer.body.status === 'AWAITING_INSPECTION' ? answer : undefined;
+    });
+    expect((await officer.post(`/cases/${id}/inspections`, { result: 'not-demolished', inspector: '王科长' }, { 'if-match': awaiting.headers.get('etag') as string })).status).toBe(200);
+    await untilStatus(id, 'ENFORCEMENT_SCHEDULED');
+    await untilWorkflowStopped(id, 'ENFORCEMENT_OVERDUE');
+    const scheduled = await caseOf(id);
+    const enforced = await enforcer.post(`/cases/${id}/enforcement`, { teamLead: '赵队长', areaRemovedM2: 24 }, { 'if-match': scheduled.headers.get('etag') as string });
+    expect(enforced.status).toBe(200);
+    await untilStatus(id, 'CLOSED');
+    expect((await history(id)).ok).toBe(true);
+  }, 120_000);
+});
+
+describe('the attention list and resuming a flagged case', () => {
+  it('lists flagged cases, and an officer resumes a case whose workflow failed; it then finishes its path', async () => {
+    e2e.stack.engine.injectFault('Check whether the deadline was extended', { times: 'always', error: 'Lambda.ServiceException' });
+    const id = await submit();
+    await eventually('the failure to be recorded', async () => ((await history(id)).events.some((e) => e.type === 'TASK_FAILED') ? true : undefined), 60_000, 200);
+
+    const flagged = await officer.get('/cases?attention=true');
+    expect(flagged.status).toBe(200);
+    expect(flagged.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ attention: { reason: expect.stringContaining('workflow step failed') } });
+    expect((await reporter.post(`/cases/${id}/resume`, { reason: '故障已排除' })).status).toBe(403);
+    expect((await auditor.post(`/cases/${id}/resume`, { reason: '故障已排除' })).status).toBe(403);
+
+    e2e.stack.engine.clearFaults();
+    const before = await caseOf(id);
+    const resumed = await officer.post(`/cases/${id}/resume`, { reason: '故障已排除' }, { 'if-match': before.headers.get('etag') as string });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.attention).toBeUndefined();
+    expect(resumed.body.execution).toBe(`${id}--resume--1`);
+    expect((await officer.get('/cases?attention=true')).body.items.map((c: { id: string }) => c.id)).not.toContain(id);
+
+    const awaiting = await eventually('the inspection to be awaited', async () => {
+      const answer = await caseOf(id);
+      return answer.body.pendingCallback?.kind === 'inspection' ? answer : undefined;
+    });
+    expect((await officer.post(`/cases/${id}/inspections`, { result: 'demolished', inspector: '王科长', areaRemovedM2: 24 }, { 'if-match': awaiting.headers.get('etag') as string })).status).toBe(200);
+    await untilStatus(id, 'CLOSED');
+    const { ok, events } = await history(id);
+    expect(ok).toBe(true);
+    expect(events.filter((e) => e.type === 'WORKFLOW_RESUMED').map((e) => e.data)).toEqual([expect.objectContaining({ execution: `${id}--resume--1`, reason: '故障已排除' })]);
+  }, 120_000);
+
+  it('refuses to resume a case whose workflow is running', async () => {
+    const id = await submit();
+    const running = await eventually('the notice', async () => {
+      const answer = await caseOf(id);
+      return answer.body.status === 'NOTICE_ISSUED' ? answer : undefined;
+    });
+    const refused = await officer.post(`/cases/${id}/resume`, { reason: '无需' }, { 'if-match': running.headers.get('etag') as string });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/running/);
+    await officer.post(`/cases/${id}/dismissal`, { reason: 'withdrawn', explanation: '测试结束' });
+  }, 60_000);
+});
