@@ -117,4 +117,4 @@ export interface Manifest {
 /** The folders whose `.ts` files are Lambda entries; every one must be in the manifest. */
 export const ENTRY_FOLDERS = ['functions/api/handlers', 'functions/tasks'] as const;
 /** Single entry files outside those folders. */
-export const ENTRY_FILES = ['functions/mail/deliver-pending.ts', 'functions/intake/start-unstarted.ts'] as const;
+export const ENTRY_FILES = ['functions/mail/deliver-pending.ts', 'functions/checks/check-workflows.ts'] as const;

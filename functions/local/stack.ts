@@ -16,8 +16,8 @@ import type { MailRecipients } from '../mail/recipients';
 import { parseMailRecipients } from '../mail/recipients';
 import type { RetryPolicy } from '../mail/ses-mailer';
 import type { SweepReport } from '../mail/mailer';
-import type { IntakeCheckReport } from '../app/unstarted-intakes';
-import { makeUnstartedIntakeCheck } from '../app/unstarted-intakes';
+import type { WorkflowCheckReport } from '../app/workflow-check';
+import { makeWorkflowCheck } from '../app/workflow-check';
 import { SesMailer } from '../mail/ses-mailer';
 import type { SweepLoop } from './sweep-loop';
 import { startSweepLoop } from './sweep-loop';
@@ -64,7 +64,12 @@ export interface LocalStackOptions {
   recipients?: MailRecipients;
   mailSweepIntervalMs?: number;
   /** How often the stack looks for cases whose intake workflow never started (ms). */
-  intakeCheckIntervalMs?: number;
+  workflowCheckIntervalMs?: number;
+  /**
+   * Wall-clock time a case's deadline may have passed, with the case unmoved, before the check looks at
+   * its workflow (legal time runs faster here, so the check's grace is converted).
+   */
+  workflowCheckGraceWallMs?: number;
   /** The outbox's retry timings (tests shorten the backoff after an outage of the mail service). */
   mailRetry?: Partial<RetryPolicy>;
   /** Retry waits in the local engine (ms); Step Functions' back-off is for AWS. */
@@ -95,7 +100,7 @@ export interface LocalStack {
   /** Executions that were open when the stack last stopped and run again now. */
   resumed: string[];
   /** The periodic check that starts the intake of cases stored without a workflow. */
-  intakeCheck: SweepLoop<IntakeCheckReport>;
+  workflowCheck: SweepLoop<WorkflowCheckReport>;
   health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
@@ -281,14 +286,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const resumed = await engine.resumeOpenExecutions();
     if (resumed.length) log(`info resumed ${resumed.length} open execution(s)`);
     // After the resume, so only cases with no execution at all are started by the check.
-    const intakeCheck: SweepLoop<IntakeCheckReport> = startSweepLoop(makeUnstartedIntakeCheck(deps).startUnstarted, {
-      intervalMs: options.intakeCheckIntervalMs ?? 30_000,
-      onReport: (report) => {
-        if (report.started.length) log(`warn started the intake of ${report.started.length} case(s) left unstarted: ${report.started.join(', ')}`);
+    const clockFactor = options.clockFactor ?? DEFAULT_CLOCK_FACTOR;
+    const workflowCheck: SweepLoop<WorkflowCheckReport> = startSweepLoop(
+      makeWorkflowCheck(deps, { stallGraceMs: (options.workflowCheckGraceWallMs ?? 60_000) * clockFactor }).check,
+      {
+        intervalMs: options.workflowCheckIntervalMs ?? 30_000,
+        onReport: (report) => {
+          if (report.started.length) log(`warn started the intake of ${report.started.length} case(s) left unstarted: ${report.started.join(', ')}`);
+          if (report.resumed.length) log(`warn resumed the stopped workflow of ${report.resumed.length} case(s): ${report.resumed.join(', ')}`);
+          if (report.gaveUp.length) log(`error flagged ${report.gaveUp.length} case(s) whose workflow keeps stopping: ${report.gaveUp.join(', ')}`);
+        },
+        onError: (error) => log(`warn workflow check failed: ${String(error)}`),
       },
-      onError: (error) => log(`warn intake check failed: ${String(error)}`),
-    });
-    stops.push({ name: 'intake check', stop: () => intakeCheck.stop() });
+    );
+    stops.push({ name: 'workflow check', stop: () => workflowCheck.stop() });
     const demo = options.demoData === false ? { created: false, caseIds: [] } : await ensureDemoCases(makeCaseIntake(deps), dataDir, clock.now());
 
     return {
@@ -307,7 +318,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ses,
       demoCaseIds: demo.caseIds,
       resumed,
-      intakeCheck,
+      workflowCheck,
       health: () => checkHealth(health),
       stop: stopAll,
     };

@@ -302,13 +302,16 @@ export class CaseStore {
   }
 
   /** Cases in a status, earliest running deadline first; `dueBefore` narrows to those already due. */
-  async listByStatus(status: CaseStatus, options: { dueBefore?: string; limit?: number; cursor?: string } = {}): Promise<Page<CaseSummary>> {
+  async listByStatus(status: CaseStatus, options: { dueBefore?: string; withoutDeadline?: boolean; limit?: number; cursor?: string } = {}): Promise<Page<CaseSummary>> {
     const index = TABLE.indexes.byStatusDue;
     const values: Item = { ':pk': `STATUS#${status}` };
     let condition = `${index.partitionKey} = :pk`;
     if (options.dueBefore) {
       condition += ` AND ${index.sortKey} < :due`;
       values[':due'] = options.dueBefore;
+    } else if (options.withoutDeadline) {
+      condition += ` AND begins_with(${index.sortKey}, :none)`;
+      values[':none'] = `${keys.noDeadline}#`;
     }
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(

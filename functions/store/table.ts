@@ -86,10 +86,11 @@ export const keys = {
   /** The list of emails not yet delivered, oldest first; an entry leaves it when its email is settled. */
   pendingMail: (createdAt: string, mailId: string) => ({ PK: 'OUTBOX#PENDING', SK: `${createdAt}#${mailId}` }),
   pendingMailPartition: 'OUTBOX#PENDING',
+  /** Where a case without a running deadline sorts in the status index: after every dated one. */
+  noDeadline: '9999-12-31T23:59:59.999Z',
   statusIndex: (status: string, dueAt: string | undefined, id: string) => ({
     GSI1PK: `STATUS#${status}`,
-    // Cases without a running deadline sort after every dated one.
-    GSI1SK: `${dueAt ?? '9999-12-31T23:59:59.999Z'}#${id}`,
+    GSI1SK: `${dueAt ?? keys.noDeadline}#${id}`,
   }),
   areaIndex: (subdistrict: string, reportedAt: string, id: string) => ({
     GSI2PK: `AREA#${subdistrict}`,

@@ -36,7 +36,7 @@ const POLICY = resolvePolicy({
 });
 
 beforeAll(async () => {
-  e2e = await startE2eStack({ clockFactor: 172_800, policy: POLICY, retryIntervalMs: 20, intakeCheckIntervalMs: 60 * 60_000 });
+  e2e = await startE2eStack({ clockFactor: 172_800, policy: POLICY, retryIntervalMs: 20, workflowCheckIntervalMs: 60 * 60_000 });
   reporter = await e2e.as('reporter', 'reporter-never-stuck');
   officer = await e2e.as('officer');
   enforcer = await e2e.as('enforcer');

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { INTAKE_GRACE_MS } from '../../functions/app/unstarted-intakes';
+import { INTAKE_GRACE_MS } from '../../functions/app/workflow-check';
 import { CaseStates } from '../api/support/case-states';
 import { freshTable } from '../support/table';
 
@@ -41,13 +41,15 @@ async function recordingStepFunctions() {
 
 let table: Awaited<ReturnType<typeof freshTable>>;
 let stepFunctions: Awaited<ReturnType<typeof recordingStepFunctions>>;
-const environmentBefore = { STATE_MACHINE_ARN: process.env.STATE_MACHINE_ARN, AWS_ENDPOINT_URL_SFN: process.env.AWS_ENDPOINT_URL_SFN };
+const environmentBefore = { STATE_MACHINE_ARN: process.env.STATE_MACHINE_ARN, AWS_ENDPOINT_URL_SFN: process.env.AWS_ENDPOINT_URL_SFN, POLICY_JSON: process.env.POLICY_JSON, CALENDAR_JSON: process.env.CALENDAR_JSON };
 
 beforeAll(async () => {
   table = await freshTable('intake-check-entry');
   stepFunctions = await recordingStepFunctions();
   process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
   process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.url;
+  process.env.POLICY_JSON = '{}';
+  process.env.CALENDAR_JSON = '[]';
 });
 
 afterAll(async () => {
@@ -59,11 +61,11 @@ afterAll(async () => {
   await table?.drop();
 });
 
-describe('the scheduled intake check (Lambda entry)', () => {
+describe('the scheduled workflow check (Lambda entry)', () => {
   it('starts the intake execution, by its deterministic name, of a case stored without one', async () => {
     const lost = await new CaseStates(table.store, () => new Date(Date.now() - INTAKE_GRACE_MS - 60_000)).reported();
     const justReported = await new CaseStates(table.store, () => new Date()).reported();
-    const { handler } = (await import('../../functions/intake/start-unstarted')) as { handler: (event: unknown) => Promise<{ started: string[] }> };
+    const { handler } = (await import('../../functions/checks/check-workflows')) as { handler: (event: unknown) => Promise<{ started: string[] }> };
 
     const report = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
 
