@@ -85,6 +85,8 @@ export const MANIFEST: Manifest = {
       description: 'POST /cases/{id}/inspections: an inspection result, answering the waiting step',
       routes: [{ method: 'POST', path: '/cases/{id}/inspections' }],
       table: 'read-write',
+      // A resumed workflow takes over from the attention flag: the action clears it.
+      deletesItems: true,
       workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
       env: ['stateMachine'],
     },
@@ -95,6 +97,8 @@ export const MANIFEST: Manifest = {
       description: 'POST /cases/{id}/extensions: a later notice deadline, answering the waiting inspection',
       routes: [{ method: 'POST', path: '/cases/{id}/extensions' }],
       table: 'read-write',
+      // A resumed workflow takes over from the attention flag: the action clears it.
+      deletesItems: true,
       workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
       sendsMail: true,
       env: ['deadlines', 'stateMachine', 'links', 'mail'],
@@ -128,6 +132,8 @@ export const MANIFEST: Manifest = {
       description: 'POST /cases/{id}/enforcement: the forced demolition done, answering the waiting step',
       routes: [{ method: 'POST', path: '/cases/{id}/enforcement' }],
       table: 'read-write',
+      // A resumed workflow takes over from the attention flag: the action clears it.
+      deletesItems: true,
       workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
       sendsMail: true,
       env: ['stateMachine', 'links', 'mail'],
@@ -150,6 +156,8 @@ export const MANIFEST: Manifest = {
       description: "POST /cases/{id}/resume: a stopped or failed workflow started again from the case's status",
       routes: [{ method: 'POST', path: '/cases/{id}/resume' }],
       table: 'read-write',
+      // A resumed workflow takes over from the attention flag: the action clears it.
+      deletesItems: true,
       workflow: ['DescribeExecution', 'StartExecution'],
       env: ['deadlines', 'stateMachine'],
     },
