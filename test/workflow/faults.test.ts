@@ -49,7 +49,7 @@ describe('faults and restarts', () => {
     expect(await harness.store.noticeCounter(2026)).toBe(counterBefore + 1);
     expect(await eventTypes(harness, reported.id)).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
     await assertChainVerifies(harness, reported.id);
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder']);
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'case-closed']);
   });
 
   it('catches a task that always fails: the failure is recorded, the case flagged and the office alerted', async () => {
@@ -92,7 +92,7 @@ describe('faults and restarts', () => {
     const types = await eventTypes(harness, reported.id);
     expect(types).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
     await assertChainVerifies(harness, reported.id);
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder']);
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'case-closed']);
     // The resumed run re-ran the phase from its start.
     const resumedStates = restarted.events.filter((e) => e.execution === intake(reported.id) && e.type === 'StateEntered').map((e) => e.state);
     expect(resumedStates.slice(0, 2)).toEqual(['Route by phase', 'Start persuasion or issue the rectification notice']);

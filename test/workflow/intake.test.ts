@@ -103,7 +103,7 @@ describe('intake phase', () => {
     const number = inspecting.notice?.number;
     const deadlineDate = inspecting.notice?.deadline.date;
     expect(harness.mailer.idsFor(reported.id).sort()).toEqual(
-      [`${reported.id}#notice-${number}#notice-copy`, `${reported.id}#notice-${number}#notice-to-party`, `${reported.id}#reminder-${deadlineDate}#reminder`].sort(),
+      [`${reported.id}#notice-${number}#notice-copy`, `${reported.id}#notice-${number}#notice-to-party`, `${reported.id}#reminder-${deadlineDate}#reminder`, `${reported.id}#case-closed#case-closed`].sort(),
     );
   });
 
@@ -134,7 +134,7 @@ describe('intake phase', () => {
     ]);
     await assertChainVerifies(harness, reported.id);
     // No email address for the party: the office gets the copy and one reminder per deadline.
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'reminder', 'reminder']);
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'reminder', 'reminder', 'case-closed']);
   });
 
   it('goes back to waiting when the deadline is extended while the inspection is open', async () => {
@@ -161,7 +161,7 @@ describe('intake phase', () => {
       'CASE_CLOSED',
     ]);
     await assertChainVerifies(harness, reported.id);
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'reminder']);
+    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'reminder', 'case-closed']);
   });
 
   it('ends cleanly when an officer dismisses the case while the workflow waits for the deadline', async () => {
