@@ -156,11 +156,12 @@ listOptions(program.command('list').description('list cases as a table (--json f
 program
   .command('attention')
   .description('the cases flagged for a person: a step that failed for good, a workflow that stopped (GET /cases?attention=true)')
+  .option('--subdistrict <name>', 'only this sub-district (街道)')
   .option('--limit <n>', 'page size', positiveInt)
   .option('--all', 'follow the cursor through every page')
   .option('--json', 'print the cases as JSON')
-  .action(async (options: { limit?: number; all?: boolean; json?: boolean }) => {
-    const items = await readList('cases', { attention: 'true', limit: options.limit }, options.all);
+  .action(async (options: { subdistrict?: string; limit?: number; all?: boolean; json?: boolean }) => {
+    const items = await readList('cases', { attention: 'true', subdistrict: options.subdistrict, limit: options.limit }, options.all);
     if (options.json) return print(items);
     process.stdout.write(table(ATTENTION_COLUMNS, items.map((i) => listedCaseSchema.parse(i) as ListedCase), '(no case needs attention)'));
   });

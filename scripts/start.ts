@@ -85,6 +85,11 @@ async function main(): Promise<void> {
     `  curl -s ${api}/cases/${sample}/history?verify=true -H "Authorization: Bearer $AUDITOR_TOKEN"`,
     `  open ${stack.mailboxUrl}   # the notice copies to the sub-district office arrive here`,
     '',
+    'The rectify command line (README: "The rectify command line"):',
+    `  export RECTIFY_API_URL=${api} RECTIFY_TOKEN=$OFFICER_TOKEN`,
+    '  npx rectify list --subdistrict 小龙坎街道',
+    '  npx rectify attention',
+    '',
     'Ctrl-C stops everything; `npm start` again resumes where it stopped.',
   ];
   console.log(lines.join('\n').replace(/\n{3,}/g, '\n\n'));

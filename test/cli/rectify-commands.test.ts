@@ -71,6 +71,19 @@ describe('the API address and the token', () => {
   });
 });
 
+describe('the README', () => {
+  it('shows every command with an example in its command line section', async () => {
+    const help = await runRectify({}, ['--help']);
+    const commands = [...help.stdout.slice(help.stdout.indexOf('Commands:')).matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]!).filter((name) => name !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['list', 'attention', 'inspect', 'extend', 'represent', 'appeal', 'dismiss', 'enforce', 'resume', 'import']));
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### The `rectify` command line'), readme.indexOf('## Deploy to AWS'));
+    expect(section).toMatch(/--api <url>.*RECTIFY_API_URL/);
+    expect(section).toMatch(/--token <jwt>.*RECTIFY_TOKEN/);
+    expect(commands.filter((name) => !section.includes(`npx rectify ${name} `))).toEqual([]);
+  });
+});
+
 describe('lists, reports and exports', () => {
   let noticed: Awaited<ReturnType<CaseStates['noticeIssued']>>;
   let reported: Awaited<ReturnType<CaseStates['reported']>>;
