@@ -93,11 +93,20 @@ export interface ScheduledFunction extends FunctionBase {
   workflow?: readonly WorkflowAction[];
 }
 
-export type FunctionSpec = ApiFunction | TaskFunction | MailFunction | ScheduledFunction;
+/** A function invoked by a topic's notifications, e.g. the SES events of the mail-event topic. */
+export interface SubscriberFunction extends FunctionBase {
+  kind: 'subscriber';
+  topic: 'mail-events';
+}
 
-/** The Step Functions actions a function may take (none for mail senders). */
+export type FunctionSpec = ApiFunction | TaskFunction | MailFunction | ScheduledFunction | SubscriberFunction;
+
+/** Kinds Lambda invokes asynchronously (a schedule, a topic): a failed invocation goes to the failed-invocation queue. */
+export const ASYNC_KINDS: readonly FunctionSpec['kind'][] = ['mail', 'scheduled', 'subscriber'];
+
+/** The Step Functions actions a function may take (none for mail senders and subscribers). */
 export function workflowActionsOf(spec: FunctionSpec): readonly WorkflowAction[] {
-  return spec.kind === 'mail' ? [] : (spec.workflow ?? []);
+  return spec.kind === 'mail' || spec.kind === 'subscriber' ? [] : (spec.workflow ?? []);
 }
 
 export interface WorkflowSpec {
@@ -117,4 +126,4 @@ export interface Manifest {
 /** The folders whose `.ts` files are Lambda entries; every one must be in the manifest. */
 export const ENTRY_FOLDERS = ['functions/api/handlers', 'functions/tasks'] as const;
 /** Single entry files outside those folders. */
-export const ENTRY_FILES = ['functions/mail/deliver-pending.ts', 'functions/checks/check-workflows.ts'] as const;
+export const ENTRY_FILES = ['functions/mail/deliver-pending.ts', 'functions/checks/check-workflows.ts', 'functions/mail/record-mail-events.ts'] as const;

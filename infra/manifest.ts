@@ -329,5 +329,13 @@ export const MANIFEST: Manifest = {
       everyMinutes: 5,
       timeoutSeconds: 60,
     },
+    {
+      kind: 'subscriber',
+      id: 'RecordMailEvents',
+      entry: 'functions/mail/record-mail-events.ts',
+      description: 'Records SES bounces and complaints on their cases and flags them',
+      topic: 'mail-events',
+      table: 'read-write',
+    },
   ],
 };

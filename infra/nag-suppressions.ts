@@ -35,6 +35,19 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
     );
   }
 
+  for (const handler of stack.functions.values()) {
+    acknowledge(
+      handler.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; AWS documents Resource "*" for them.',
+    );
+  }
+  acknowledge(
+    stack.operations.failedInvocations,
+    'AwsSolutions-SQS3',
+    'This queue is itself the dead-letter destination: failed asynchronous invocations and undeliverable topic notices land here, an alarm watches its depth, and nothing reads it automatically.',
+  );
+
   const executionPattern = Stack.of(stack).resolve(executionArnPatternFor(stack, config.stage, manifest.workflow)) as unknown;
   const executionFinding = `AwsSolutions-IAM5[Resource::${flattenCfnReference(executionPattern)}]`;
   for (const spec of manifest.functions) {
@@ -78,11 +91,13 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
     acknowledge(method, 'AwsSolutions-COG4', reason);
   }
 
-  acknowledge(
-    stack.api.api.deploymentStage,
-    'AwsSolutions-APIG3',
-    'A WAF web ACL is an account-level choice with its own cost; the stage has Cognito on every data route, request validation and throttling. Associate an existing web ACL after deploying if the district requires one (docs/deploy.md).',
-  );
+  if (!config.waf) {
+    acknowledge(
+      stack.api.api.deploymentStage,
+      'AwsSolutions-APIG3',
+      `The "${config.stage}" stage is deployed with waf=false, saving the web ACL's cost (about 9 USD a month and 0.60 USD per million requests); the stage keeps Cognito on every data route, request validation and its throttle.`,
+    );
+  }
   if (config.mfa === 'optional') {
     acknowledge(stack.api.userPool, 'AwsSolutions-COG2', `MFA is optional on the "${config.stage}" stage by its configuration (mfa=optional).`);
   }

@@ -1,6 +1,9 @@
 import type { StackProps } from 'aws-cdk-lib';
 import { Aws, CfnOutput, Duration, RemovalPolicies, Stack, Token } from 'aws-cdk-lib';
-import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import { GraphWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
@@ -19,7 +22,9 @@ import { HandlerFunction } from './constructs/handler-function';
 import { Mail } from './constructs/mail';
 import { FIVE_MINUTES, ONE_HOUR, Operations } from './constructs/operations';
 import type { FunctionSpec, Manifest, TableAccess, WorkflowAction } from './manifest-types';
-import { EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
+import { ASYNC_KINDS, EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
+import { ApiFirewall } from './constructs/api-firewall';
+import { METRIC_NAMESPACE, METRICS } from '../functions/shared/metrics';
 import type { NagAcknowledgement } from './nag-suppressions';
 import { applyNagSuppressions } from './nag-suppressions';
 
@@ -61,6 +66,8 @@ export const ABORTED_EXECUTIONS_PER_HOUR_ALARM = 25;
 /** AWS reviews a sending account at a 5 % bounce rate and a 0.1 % complaint rate; the alarms fire earlier. */
 export const BOUNCE_RATE_ALARM = 0.04;
 export const COMPLAINT_RATE_ALARM = 0.0008;
+/** A function whose longest run reaches this share of its timeout is close to being cut off. */
+export const DURATION_ALARM_SHARE = 0.8;
 
 export interface RectifyStackProps extends StackProps {
   config: RectifyConfig;
@@ -77,6 +84,8 @@ export class RectifyStack extends Stack {
   readonly operations: Operations;
   readonly functions = new Map<string, HandlerFunction>();
   readonly nagAcknowledgements: NagAcknowledgement[];
+  readonly waf?: ApiFirewall;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: RectifyStackProps) {
     super(scope, id, props);
@@ -141,7 +150,12 @@ export class RectifyStack extends Stack {
       }
       assertEnvironmentFits(spec, environment);
 
-      const handler = new HandlerFunction(this, spec.id, { spec, environment, logRetention });
+      const handler = new HandlerFunction(this, spec.id, {
+        spec,
+        environment,
+        logRetention,
+        ...(ASYNC_KINDS.includes(spec.kind) ? { onFailure: this.operations.failedInvocations } : {}),
+      });
       this.functions.set(spec.id, handler);
       this.grantTable(handler.role, spec.table, deletesItems(spec));
       if (workflowActions.length) this.grantWorkflow(handler.role, workflowActions, config.stage, manifest);
@@ -151,6 +165,11 @@ export class RectifyStack extends Stack {
       if (spec.kind === 'task') {
         if (tasks.has(spec.substitution)) throw new Error(`two task functions fill \${${spec.substitution}}`);
         tasks.set(spec.substitution, handler.function);
+      }
+      if (spec.kind === 'subscriber') {
+        // SNS invokes asynchronously: a failed recording goes to the failed-invocation queue after Lambda's
+        // retries; a notice SNS could not deliver at all goes there too.
+        this.operations.mailEventsTopic.addSubscription(new LambdaSubscription(handler.function, { deadLetterQueue: this.operations.failedInvocations }));
       }
       if ((spec.kind === 'mail' || spec.kind === 'scheduled') && spec.everyMinutes) {
         new Rule(this, `${spec.id}Schedule`, {
@@ -169,6 +188,12 @@ export class RectifyStack extends Stack {
         threshold: 1,
         description: `${spec.id} (${spec.entry}) was throttled`,
       });
+      const timeoutMs = handler.function.timeout?.toMilliseconds() ?? 3_000;
+      this.operations.alarm(handler, 'DurationAlarm', {
+        metric: handler.function.metricDuration({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        threshold: Math.round(timeoutMs * DURATION_ALARM_SHARE),
+        description: `${spec.id} (${spec.entry}) ran for ${DURATION_ALARM_SHARE * 100} % of its ${timeoutMs / 1000} s timeout`,
+      });
     }
 
     this.workflow = new CaseWorkflow(this, 'Workflow', { stage: config.stage, spec: manifest.workflow, tasks, logRetention });
@@ -176,6 +201,9 @@ export class RectifyStack extends Stack {
     if (!config.retainData) RemovalPolicies.of(this).destroy();
     this.addWorkflowAlarms();
     this.addApiAndMailAlarms();
+    this.addCaseAndTableAlarms(manifest);
+    this.waf = config.waf ? new ApiFirewall(this, 'Firewall', { stage: config.stage, stageArn: this.api.api.deploymentStage.stageArn, ratePerIp: config.wafRatePerIp }) : undefined;
+    this.dashboard = this.operations.dashboard(config.stage, this.dashboardGraphs());
     this.nagAcknowledgements = props.acknowledgeNagFindings === false ? [] : applyNagSuppressions(this, { config, manifest });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
@@ -248,6 +276,77 @@ export class RectifyStack extends Stack {
     });
   }
 
+  private addCaseAndTableAlarms(manifest: Manifest): void {
+    const rectifyMetric = (metricName: string, statistic: string) => new Metric({ namespace: METRIC_NAMESPACE, metricName, period: FIVE_MINUTES, statistic });
+    this.operations.alarm(this.operations, 'CasesNeedingAttentionAlarm', {
+      metric: rectifyMetric(METRICS.casesNeedingAttention, 'Maximum'),
+      threshold: 1,
+      description: 'Cases are flagged for attention (a failed step, a bounced email, an overdue round): GET /cases?attention=true lists them',
+    });
+    this.operations.alarm(this.operations, 'StalledWorkflowsAlarm', {
+      metric: rectifyMetric(METRICS.stalledWorkflowsFound, 'Sum'),
+      threshold: 1,
+      description: 'The workflow check found open cases no execution was waiting on (an intake never started, a workflow stopped silently) and started, resumed or flagged them',
+    });
+    this.operations.alarm(this.mail, 'BouncesRecordedAlarm', {
+      metric: rectifyMetric(METRICS.emailsBouncedOrComplained, 'Sum'),
+      threshold: 1,
+      description: 'An email bounced or was complained of; it is recorded on its case, which is flagged (SES now suppresses the address)',
+    });
+    // Every mail sender's log: the messages it writes when it gives up on an email or cannot tell whether it went.
+    const failedMail = new Metric({ namespace: METRIC_NAMESPACE, metricName: 'EmailsFailedOrUnconfirmed', period: FIVE_MINUTES, statistic: 'Sum' });
+    for (const spec of manifest.functions) {
+      const handler = this.functions.get(spec.id);
+      if (!spec.sendsMail || !handler) continue;
+      new MetricFilter(handler, 'MailFailures', {
+        logGroup: handler.logGroup,
+        metricNamespace: METRIC_NAMESPACE,
+        metricName: 'EmailsFailedOrUnconfirmed',
+        metricValue: '1',
+        filterPattern: FilterPattern.any(...MAIL_FAILURE_LOG_MESSAGES.map((message) => FilterPattern.stringValue('$.message', '=', message))),
+      });
+    }
+    this.operations.alarm(this.mail, 'FailedMailAlarm', {
+      metric: failedMail,
+      threshold: 1,
+      description: 'An email was refused, given up on, or its outcome stayed unknown; its case records EMAIL_FAILED and is flagged',
+    });
+    const tableName = this.table.table.tableName;
+    for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      this.operations.alarm(this.table, `${metricName}Alarm`, {
+        metric: new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        description: `The case table throttled requests (${metricName}); on-demand capacity is adapting or a partition is hot`,
+      });
+    }
+  }
+
+  private dashboardGraphs(): GraphWidget[] {
+    const machine = this.workflow.stateMachine;
+    const lambdas = [...this.functions.values()].map((h) => h.function);
+    return [
+      new GraphWidget({ title: 'Workflow executions', left: [machine.metricStarted(), machine.metricSucceeded(), machine.metricFailed(), machine.metricAborted(), machine.metricTimedOut()] }),
+      new GraphWidget({
+        title: 'API requests and errors',
+        left: [this.api.api.metricCount(), this.api.api.metricClientError(), this.api.api.metricServerError()],
+        right: [this.api.api.metricLatency({ statistic: 'p99' })],
+      }),
+      new GraphWidget({ title: 'Function errors', left: lambdas.map((fn) => fn.metricErrors()) }),
+      new GraphWidget({ title: 'Function duration (max)', left: lambdas.map((fn) => fn.metricDuration({ statistic: 'Maximum' })) }),
+      new GraphWidget({
+        title: 'Cases and mail',
+        left: [METRICS.casesNeedingAttention, METRICS.stalledWorkflowsFound, METRICS.emailsBouncedOrComplained, 'EmailsFailedOrUnconfirmed'].map(
+          (metricName) => new Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: metricName === METRICS.casesNeedingAttention ? 'Maximum' : 'Sum' }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'Table throttles and failed invocations',
+        left: ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metricName) => new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: this.table.table.tableName }, statistic: 'Sum' })),
+        right: [this.operations.failedInvocations.metricApproximateNumberOfMessagesVisible()],
+      }),
+    ];
+  }
+
   private addApiAndMailAlarms(): void {
     this.operations.alarm(this.api, 'ServerErrorsAlarm', {
       metric: this.api.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
@@ -267,6 +366,14 @@ export class RectifyStack extends Stack {
     });
   }
 }
+
+/** The messages the mail senders log when an email is given up on or its outcome stays unknown (functions/mail/ses-mailer.ts). */
+export const MAIL_FAILURE_LOG_MESSAGES = [
+  'email refused',
+  'email outcome unknown; not resending',
+  'mail service unavailable for too long; giving up',
+  'email sent but not recorded',
+] as const;
 
 /** A permission without the configuration to use it is a manifest mistake, caught at synth. */
 function assertConsistent(spec: FunctionSpec, workflowActions: readonly WorkflowAction[]): void {

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { WorkflowCheckReport } from '../app/workflow-check';
 import { makeWorkflowCheck } from '../app/workflow-check';
@@ -6,6 +7,7 @@ import { systemClock } from '../domain/clock';
 import { documentClient } from '../shared/aws-clients';
 import { deadlinesFromEnv } from '../shared/deadlines';
 import { envPieces, parseEnv } from '../shared/env';
+import { METRICS, writeMetrics } from '../shared/metrics';
 import type { InvocationContext } from '../shared/time-budget';
 import { sweepBudget } from '../shared/time-budget';
 import { CaseStore } from '../store/case-store';
@@ -13,8 +15,9 @@ import { workflowEngineFromEnv } from '../workflow/aws-engine';
 
 const env = parseEnv(envPieces.table);
 const logger = new Logger({ serviceName: 'rectify-workflow-check' });
+const store = new CaseStore(documentClient(), env.TABLE_NAME);
 const check = makeWorkflowCheck({
-  store: new CaseStore(documentClient(), env.TABLE_NAME),
+  store,
   engine: workflowEngineFromEnv(),
   clock: systemClock,
   ...deadlinesFromEnv(),
@@ -32,7 +35,8 @@ const scheduleEventSchema = z.unknown();
  * case a submission stored but never started gets its intake; a case whose workflow stopped without
  * telling anyone is resumed from its status, or flagged when it keeps stopping.
  */
-export async function handler(event: unknown, context?: InvocationContext): Promise<WorkflowCheckReport> {
+export async function handler(event: unknown, context?: InvocationContext & Partial<Context>): Promise<WorkflowCheckReport> {
+  if (context?.awsRequestId) logger.addContext(context as Context);
   scheduleEventSchema.parse(event);
   const report = await check.check(sweepBudget(context, SAFETY_MARGIN_MS));
   logger.info('workflow check finished', {
@@ -43,5 +47,22 @@ export async function handler(event: unknown, context?: InvocationContext): Prom
     gaveUp: report.gaveUp.length,
     complete: report.complete,
   });
+  // Every run, the gauges the operations alarms read: cases left for a person, workflows that had stalled.
+  writeMetrics({
+    [METRICS.casesNeedingAttention]: await countFlagged(),
+    [METRICS.stalledWorkflowsFound]: report.started.length + report.resumed.length + report.gaveUp.length,
+  });
   return report;
+}
+
+/** Cases flagged for attention, counted up to a bound (the alarm needs "any", the dashboard "about how many"). */
+async function countFlagged(bound = 1_000): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.listFlagged({ limit: 200, cursor });
+    count += page.items.length;
+    cursor = page.cursor;
+  } while (cursor && count < bound);
+  return count;
 }

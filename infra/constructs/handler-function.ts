@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -14,7 +16,7 @@ import type { FunctionSpec } from '../manifest-types';
  * Lambda gives CPU in proportion to memory. API functions answer people, so they get twice the CPU
  * (a cold start mostly parses the bundle); workflow tasks and scheduled sweeps run unattended.
  */
-const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512, scheduled: 512 };
+export const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512, scheduled: 512, subscriber: 256 };
 
 /** The API's and the tasks' limits nest inside their callers' (functions/shared/time-limits.ts). */
 export const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
@@ -22,13 +24,19 @@ export const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
   task: TASK_FUNCTION_TIMEOUT_SECONDS,
   mail: 60,
   scheduled: 60,
+  subscriber: 60,
 };
 
 export interface HandlerFunctionProps {
   spec: FunctionSpec;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** Where an asynchronous invocation goes once its retries have failed. */
+  onFailure?: IQueue;
 }
+
+/** Retries Lambda makes of a failed asynchronous invocation before handing it to the on-failure queue. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
 
 /**
  * One Lambda entry: Node.js 22 on arm64, bundled by esbuild, with its own log group and its own role that
@@ -60,6 +68,10 @@ export class HandlerFunction extends Construct {
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB[spec.kind],
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[spec.kind]),
       reservedConcurrentExecutions: spec.reservedConcurrency,
+      // Every function traces with X-Ray, like the API stage and the state machine, so a request or an
+      // execution can be followed through each function it reaches.
+      tracing: Tracing.ACTIVE,
+      ...(props.onFailure ? { onFailure: new SqsDestination(props.onFailure), retryAttempts: ASYNC_RETRY_ATTEMPTS } : {}),
       role: this.role,
       logGroup: this.logGroup,
       bundling: BUNDLING,

@@ -1,6 +1,8 @@
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, AlarmStatusWidget, ComparisonOperator, Dashboard, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -29,6 +31,10 @@ export class Operations extends Construct {
   readonly alarmTopic: Topic;
   readonly mailEventsTopic: Topic;
   readonly key: Key;
+  /** Asynchronous invocations (schedules, topic notifications) that failed after Lambda's retries. */
+  readonly failedInvocations: Queue;
+  /** Every alarm of the stack, for the dashboard. */
+  readonly alarms: Alarm[] = [];
   private readonly alarmAction: SnsAction;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -74,6 +80,18 @@ export class Operations extends Construct {
     );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.alarmAction = new SnsAction(this.alarmTopic);
+    this.failedInvocations = new Queue(this, 'FailedInvocations', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Long enough for the runbook: look at the failed event, fix, and invoke the function again with it.
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.alarm(this, 'FailedInvocationsAlarm', {
+      metric: this.failedInvocations.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      threshold: 1,
+      description: 'A scheduled function or the mail-event recorder failed after its retries; the event waits in the failed-invocation queue (docs/deploy.md, runbook)',
+    });
   }
 
   alarm(scope: Construct, id: string, spec: AlarmSpec): Alarm {
@@ -87,7 +105,16 @@ export class Operations extends Construct {
     });
     alarm.addAlarmAction(this.alarmAction);
     alarm.addOkAction(this.alarmAction);
+    this.alarms.push(alarm);
     return alarm;
+  }
+
+  /** One dashboard: every alarm's state, then the graphs an operator looks at first. */
+  dashboard(stage: string, graphs: GraphWidget[]): Dashboard {
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `rectify-${stage}` });
+    dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: Math.min(12, 2 + Math.ceil(this.alarms.length / 6)) }));
+    for (let i = 0; i < graphs.length; i += 2) dashboard.addWidgets(...graphs.slice(i, i + 2));
+    return dashboard;
   }
 }
 

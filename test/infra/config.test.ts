@@ -17,6 +17,8 @@ describe('the deployment configuration', () => {
       logRetentionDays: 180,
       apiRateLimit: 50,
       apiBurstLimit: 100,
+      waf: true,
+      wafRatePerIp: 3000,
       logLevel: 'INFO',
     });
   });

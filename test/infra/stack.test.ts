@@ -42,6 +42,10 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
     }
   };
   allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [getAtt(logicalId(cfnOf(handler.logGroup)))]);
+  allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']);
+  if (['mail', 'scheduled', 'subscriber'].includes(spec.kind)) {
+    allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [getAtt(logicalId(cfnOf(stack.operations.failedInvocations)))]);
+  }
   if (spec.table !== 'none') {
     allow(spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS], [tableArn]);
     allow(['dynamodb:Query'], indexArns);
@@ -215,7 +219,7 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     expect(readers.length).toBeGreaterThan(0);
     for (const spec of readers) {
       const actions = permissionsOf(template, logicalId(cfnOf(functionProps(spec).handler.role))).map((p) => p.action);
-      expect({ [spec.id]: actions.filter((action) => !/^(logs:CreateLogStream|logs:PutLogEvents|dynamodb:(GetItem|BatchGetItem|Query))$/.test(action)) }).toEqual({
+      expect({ [spec.id]: actions.filter((action) => !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query))$/.test(action)) }).toEqual({
         [spec.id]: [],
       });
     }
@@ -420,6 +424,58 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     expect(JSON.stringify(clients)).not.toContain('example.com');
   });
 
+  it('traces every function with X-Ray', () => {
+    for (const spec of manifest.functions) expect({ id: spec.id, tracing: functionProps(spec).props.TracingConfig }).toEqual({ id: spec.id, tracing: { Mode: 'Active' } });
+  });
+
+  it('sends a scheduled or subscribed function’s failed invocations, after two retries, to a queue whose depth is alarmed', () => {
+    const queue = getAtt(logicalId(cfnOf(stack.operations.failedInvocations)));
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    const asynchronous = manifest.functions.filter((spec) => ['mail', 'scheduled', 'subscriber'].includes(spec.kind));
+    expect(asynchronous.length).toBeGreaterThan(0);
+    for (const spec of asynchronous) {
+      const config = configs.find((c) => JSON.stringify(c.FunctionName) === JSON.stringify(ref(functionProps(spec).id)));
+      expect({ id: spec.id, retries: config?.MaximumRetryAttempts, onFailure: config?.DestinationConfig }).toEqual({ id: spec.id, retries: 2, onFailure: { OnFailure: { Destination: queue } } });
+    }
+    expect(configs).toHaveLength(asynchronous.length);
+    const depth = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(depth.map((a) => [a.Threshold, JSON.stringify(a.Dimensions)])).toEqual([[1, JSON.stringify([{ Name: 'QueueName', Value: getAtt(logicalId(cfnOf(stack.operations.failedInvocations)), 'QueueName') }])]]);
+  });
+
+  it('alarms when a function runs close to its timeout, when the table throttles, on flagged or stalled cases and on failed or bounced mail', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const spec of manifest.functions) {
+      const { id, props } = functionProps(spec);
+      const duration = alarms.filter((a) => a.MetricName === 'Duration' && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref(id) }]));
+      expect({ id: spec.id, thresholds: duration.map((a) => a.Threshold) }).toEqual({ id: spec.id, thresholds: [Math.round((props.Timeout as number) * 1000 * 0.8)] });
+    }
+    const names = alarms.map((a) => `${a.Namespace}/${a.MetricName}`);
+    for (const metric of ['AWS/DynamoDB/ReadThrottleEvents', 'AWS/DynamoDB/WriteThrottleEvents', 'Rectify/CasesNeedingAttention', 'Rectify/StalledWorkflowsFound', 'Rectify/EmailsBouncedOrComplained', 'Rectify/EmailsFailedOrUnconfirmed']) {
+      expect({ metric, alarms: names.filter((n) => n === metric).length }).toEqual({ metric, alarms: 1 });
+    }
+    const filters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters).toHaveLength(manifest.functions.filter((spec) => spec.sendsMail).length);
+    for (const filter of filters) expect(filter.MetricTransformations).toEqual([expect.objectContaining({ MetricNamespace: 'Rectify', MetricName: 'EmailsFailedOrUnconfirmed', MetricValue: '1' })]);
+  });
+
+  it('shows every alarm on one dashboard', () => {
+    const [[, dashboard]] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard') as [[string, { Properties: Record<string, Json> }]];
+    expect(dashboard.Properties.DashboardName).toBe(`rectify-${BASE_CONTEXT.stage}`);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const [id] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) expect({ id, shown: body.includes(id) }).toEqual({ id, shown: true });
+  });
+
+  it('puts a WAF web ACL with AWS managed rules and a rate rule per address on the API stage', () => {
+    const [[aclId, acl]] = resourcesOfType(template, 'AWS::WAFv2::WebACL') as [[string, { Properties: Record<string, Json> }]];
+    const rules = acl.Properties.Rules as { Name: string; Statement: Record<string, Json>; Action?: Json }[];
+    expect(rules.map((r) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'RatePerIp']);
+    expect(rules[3]).toEqual(expect.objectContaining({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } }));
+    expect(acl.Properties.Scope).toBe('REGIONAL');
+    assertResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAtt(aclId) });
+  });
+
   it('deploys to the configured region, whatever the shell says', () => {
     expect(stack.region).toBe(BASE_CONTEXT.region);
   });
@@ -504,6 +560,25 @@ describe('the stack under other context values', () => {
       expect.arrayContaining([formattedArn('ses', [`:identity/${BASE_CONTEXT.senderIdentity}`]), formattedArn('ses', [':configuration-set/district-mail'])]),
     );
     expect(nagErrors).toEqual([]);
+  });
+
+  it('lets a stage leave WAF off, the finding acknowledged with the cost it saves', () => {
+    const { template, nagErrors, stack } = synthesize(SAMPLE_MANIFEST, { waf: false });
+    expect(Object.keys(template.findResources('AWS::WAFv2::WebACL'))).toEqual([]);
+    expect(nagErrors).toEqual([]);
+    expect(stack.nagAcknowledgements.filter((a) => a.id === 'AwsSolutions-APIG3').map((a) => a.reason)).toEqual([expect.stringMatching(/waf=false.*USD/)]);
+  });
+
+  it('subscribes the mail-event recorder to the mail-event topic, undeliverable notices to the failed-invocation queue', () => {
+    const { stack, template } = synthesize(MANIFEST);
+    const recorder = stack.functions.get('RecordMailEvents');
+    if (!recorder) throw new Error('no RecordMailEvents function');
+    assertResourceProperties(template, 'AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: ref(logicalId(stack.operations.mailEventsTopic.node.defaultChild as CfnResource)),
+      Endpoint: getAtt(logicalId(recorder.function.node.defaultChild as CfnResource)),
+      RedrivePolicy: { deadLetterTargetArn: getAtt(logicalId(stack.operations.failedInvocations.node.defaultChild as CfnResource)) },
+    });
   });
 
   it('mails alarms to the configured address', () => {

@@ -50,7 +50,7 @@ describe('time limits, each inside its caller’s', () => {
       const handler = stack.functions.get(spec.id);
       if (!handler) throw new Error(`no function ${spec.id}`);
       const props = functions[logicalId(handler.function.node.defaultChild as CfnResource)]?.Properties;
-      const byKind = { api: API_FUNCTION_TIMEOUT_SECONDS, task: TASK_FUNCTION_TIMEOUT_SECONDS, mail: 60, scheduled: 60 };
+      const byKind = { api: API_FUNCTION_TIMEOUT_SECONDS, task: TASK_FUNCTION_TIMEOUT_SECONDS, mail: 60, scheduled: 60, subscriber: 60 };
       expect({ id: spec.id, timeout: props?.Timeout }).toEqual({ id: spec.id, timeout: spec.timeoutSeconds ?? byKind[spec.kind] });
       expect({ id: spec.id, reserved: props?.ReservedConcurrentExecutions ?? null }).toEqual({
         id: spec.id,
