@@ -24,7 +24,7 @@ export const mailOutboxBenchmark: Benchmark = {
     process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
     const sesV2 = sesClient();
     try {
-      const mailer = new SesMailer({ doc, tableName, ses: sesV2, recipients: RECIPIENTS, caseLinkBaseUrl: 'http://localhost:3000' });
+      const mailer = new SesMailer({ doc, tableName, ses: sesV2, recipients: RECIPIENTS, consoleUrl: 'http://localhost:3000/console' });
       const stages = await caseThroughStages(undefined);
       const request = (n: number): MailRequest => ({ kind: 'reminder', occasion: `bench-${n}`, caseRecord: stages.noticed });
 

@@ -73,7 +73,7 @@ export const workflowBenchmark: Benchmark = {
       tableName,
       ses: sesClient(),
       recipients: { from: 'rectify@example.gov.cn', subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] }, fallback: ['rectify-office@example.gov.cn'] },
-      caseLinkBaseUrl: 'http://localhost:3000',
+      consoleUrl: 'http://localhost:3000/console',
       clock,
     });
     const engineOptions = {

@@ -29,7 +29,7 @@ export const CONFIG_KEYS = [
   'alarmEmail',
   'policy',
   'calendarYears',
-  'caseLinkBaseUrl',
+  'consoleUrl',
   'mfa',
   'logRetentionDays',
   'apiRateLimit',
@@ -95,8 +95,11 @@ export const configSchema = z
     policy: z.record(z.string(), z.unknown()).default({}),
     /** Holiday calendars for years the bundled data does not cover (functions/domain/china-calendar.ts). */
     calendarYears: calendarFileSchema.default([]),
-    /** Where links in emails point; the API's own URL when not given. */
-    caseLinkBaseUrl: z.url().optional(),
+    /**
+     * The web console's address; emails link to `<consoleUrl>/cases/<id>`. Without it they name the case
+     * and the `rectify` command that opens it (never the JSON API, which a person cannot read signed out).
+     */
+    consoleUrl: z.url().optional(),
     /** TOTP MFA for every user (`required`), or left to each user (`optional`) on a throwaway stage. */
     mfa: z.enum(['required', 'optional']).default('required'),
     logRetentionDays: z

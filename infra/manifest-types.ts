@@ -31,7 +31,7 @@ export interface Route {
 /**
  * Configuration an entry reads at cold start, beyond `TABLE_NAME` (given with any table access) and logging:
  * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
- * CASE_LINK_BASE_URL; `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) + MAIL_CONFIGURATION_SET.
+ * CONSOLE_URL (when a console is configured); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) + MAIL_CONFIGURATION_SET.
  */
 export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail';
 

@@ -1,5 +1,5 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { Aws, CfnOutput, Duration, RemovalPolicies, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicies, Stack, Token } from 'aws-cdk-lib';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { GraphWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
@@ -15,7 +15,7 @@ import { parseMailRecipients } from '../functions/mail/recipients';
 import { keys } from '../functions/store/table';
 import type { RectifyConfig } from './config';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, senderIdentityOf } from './config';
-import { API_STAGE_NAME, CaseApi } from './constructs/case-api';
+import { CaseApi } from './constructs/case-api';
 import { CaseTable } from './constructs/case-table';
 import { CaseWorkflow, executionArnPatternFor, stateMachineArnFor } from './constructs/case-workflow';
 import { HandlerFunction } from './constructs/handler-function';
@@ -115,8 +115,6 @@ export class RectifyStack extends Stack {
     });
 
     const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);
-    const caseLinkBaseUrl =
-      config.caseLinkBaseUrl ?? `https://${this.api.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${API_STAGE_NAME}`;
     // Checked with the mail senders' own schema, so a configuration they would refuse at cold start fails the synth.
     const mailRecipientsJson = JSON.stringify(
       parseMailRecipients({
@@ -143,7 +141,7 @@ export class RectifyStack extends Stack {
         environment.CALENDAR_JSON = JSON.stringify(config.calendarYears);
       }
       if (wanted.has('stateMachine')) environment.STATE_MACHINE_ARN = stateMachineArn;
-      if (wanted.has('links')) environment.CASE_LINK_BASE_URL = caseLinkBaseUrl;
+      if (wanted.has('links') && config.consoleUrl) environment.CONSOLE_URL = config.consoleUrl;
       if (wanted.has('mail')) {
         environment[MAIL_ENV.recipients] = mailRecipientsJson;
         environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;

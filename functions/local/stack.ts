@@ -222,7 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const policy = options.policy ?? resolvePolicy();
     const calendar = chinaCalendar();
-    // The port is fixed before the mailer is built: its emails link to the API.
+    // The port is fixed before the mailer is built: its emails link to the console on the API's origin.
     const port = options.port === 0 ? await freePort() : (options.port ?? DEFAULT_PORT);
     const apiBase = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     const sesSdk = sesClient();
@@ -232,7 +232,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       ses: sesSdk,
       recipients: parseMailRecipients(options.recipients ?? LOCAL_RECIPIENTS),
-      caseLinkBaseUrl: apiBase,
+      // The console's case page, when this stack serves the console on the API's origin.
+      ...(options.consoleDir ? { consoleUrl: `${apiBase}${CONSOLE_BASE_PATH}` } : {}),
       clock,
       logger,
       retry: options.mailRetry,

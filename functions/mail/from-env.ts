@@ -22,7 +22,7 @@ export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
   const recipients = mailRecipientsFromEnv(env);
   return new SesMailer({
     tableName: settings.TABLE_NAME,
-    caseLinkBaseUrl: settings.CASE_LINK_BASE_URL,
+    ...(settings.CONSOLE_URL ? { consoleUrl: settings.CONSOLE_URL } : {}),
     recipients,
     ...(settings.MAIL_CONFIGURATION_SET ? { configurationSetName: settings.MAIL_CONFIGURATION_SET } : {}),
     ...overrides,

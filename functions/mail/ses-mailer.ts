@@ -97,7 +97,8 @@ export interface SesMailerDeps {
   ses: SESv2Client;
   /** Validated again here: a bad configuration stops the start, it never drops an email. */
   recipients: unknown;
-  caseLinkBaseUrl: string;
+  /** The console's address for links to a case (`CONSOLE_URL`); without it emails name the `rectify` command. */
+  consoleUrl?: string;
   configurationSetName?: string;
   /** Legal time, for the events the mailer records (accelerated in the local stack). */
   clock?: Clock;
@@ -134,7 +135,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
 
   constructor(private readonly deps: SesMailerDeps) {
     if (!deps.tableName) throw new Error('mailer: tableName is required');
-    if (!z.url().safeParse(deps.caseLinkBaseUrl).success) throw new Error(`mailer: caseLinkBaseUrl must be a URL, got ${JSON.stringify(deps.caseLinkBaseUrl)}`);
+    if (deps.consoleUrl !== undefined && !z.url().safeParse(deps.consoleUrl).success) throw new Error(`mailer: consoleUrl must be a URL, got ${JSON.stringify(deps.consoleUrl)}`);
     this.recipients = parseMailRecipients(deps.recipients);
     this.outbox = new Outbox(deps.doc, deps.tableName);
     this.store = new CaseStore(deps.doc, deps.tableName);
@@ -156,7 +157,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     if (addresses.length === 0) return [];
     let rendered: RenderedMail;
     try {
-      rendered = renderMail({ kind, caseRecord, facts }, { caseLinkBaseUrl: this.deps.caseLinkBaseUrl });
+      rendered = renderMail({ kind, caseRecord, facts }, this.deps.consoleUrl ? { consoleUrl: this.deps.consoleUrl } : {});
     } catch (error) {
       if (error instanceof z.ZodError) {
         throw new MailRequestError(`invalid mail facts: ${error.issues.map((i) => `facts.${i.path.join('.')}: ${i.message}`).join('; ')}`);

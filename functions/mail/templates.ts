@@ -23,8 +23,11 @@ export interface RenderedMail {
 }
 
 export interface RenderOptions {
-  /** `CASE_LINK_BASE_URL`: links point to `<base>/cases/<id>`. */
-  caseLinkBaseUrl: string;
+  /**
+   * `CONSOLE_URL`: links point to the console's case page, `<consoleUrl>/cases/<id>`. Without it the
+   * email names the case and the `rectify` command that opens it (the JSON API is no page for a person).
+   */
+  consoleUrl?: string;
 }
 
 /**
@@ -208,8 +211,19 @@ const PROVISIONAL_WARNING = both(
   'Note: deadlines marked provisional fall in a year whose statutory holiday schedule has not been published yet; working days were counted with weekends only and the date may change once the schedule is published.',
 );
 
-function caseLink(record: CaseRecord, options: RenderOptions): string {
-  return `${options.caseLinkBaseUrl.replace(/\/+$/, '')}/cases/${encodeURIComponent(record.id)}`;
+/** Where an internal email sends its reader: the console's case page, or the command that shows the case. */
+type CaseReference = { kind: 'link'; url: string } | { kind: 'command'; caseId: string };
+
+function caseReference(record: CaseRecord, options: RenderOptions): CaseReference {
+  if (!options.consoleUrl) return { kind: 'command', caseId: record.id };
+  return { kind: 'link', url: `${options.consoleUrl.replace(/\/+$/, '')}/cases/${encodeURIComponent(record.id)}` };
+}
+
+/** `案件：<id>（命令行查看：npx rectify show <id>；办理记录：npx rectify history <id>）` and its English. */
+function commandLine(caseId: string, lang: keyof Bilingual): string {
+  return lang === 'zh'
+    ? `案件：${caseId}（命令行查看：npx rectify show ${caseId}；办理记录：npx rectify history ${caseId}）`
+    : `Case: ${caseId} (from the command line: npx rectify show ${caseId}; its history: npx rectify history ${caseId})`;
 }
 
 function place(record: CaseRecord): string {
@@ -678,7 +692,7 @@ function hasProvisional(record: CaseRecord): boolean {
   return Object.values(record.deadlines).some((d) => d?.provisional) || record.notice?.deadline.provisional === true;
 }
 
-function textPart(message: Message, lang: keyof Bilingual, link: string | undefined, provisional: boolean): string {
+function textPart(message: Message, lang: keyof Bilingual, link: CaseReference | undefined, provisional: boolean): string {
   const lines: string[] = [message.greeting[lang], '', message.intro[lang], ''];
   for (const f of message.facts) {
     if (f.block) lines.push(`${f.label[lang]}${lang === 'zh' ? '：' : ':'}`, ...f.value[lang].split('\n').map((l) => `  ${l}`));
@@ -687,7 +701,8 @@ function textPart(message: Message, lang: keyof Bilingual, link: string | undefi
   if (message.next) lines.push('', `${lang === 'zh' ? '下一步：' : 'Next: '}${message.next[lang]}`);
   for (const note of message.notes ?? []) lines.push('', note[lang]);
   if (provisional) lines.push('', PROVISIONAL_WARNING[lang]);
-  if (link) lines.push('', `${lang === 'zh' ? '案件链接：' : 'Case: '}${link}`);
+  if (link?.kind === 'link') lines.push('', `${lang === 'zh' ? '案件链接：' : 'Case: '}${link.url}`);
+  if (link?.kind === 'command') lines.push('', commandLine(link.caseId, lang));
   return lines.join('\n');
 }
 
@@ -701,7 +716,7 @@ const STYLE = {
   warning: 'color: #9a6700;',
 };
 
-function htmlPart(message: Message, lang: keyof Bilingual, link: string | undefined, provisional: boolean): string {
+function htmlPart(message: Message, lang: keyof Bilingual, link: CaseReference | undefined, provisional: boolean): string {
   const e = escapeHtml;
   const rows = message.facts
     .map((f) => `<tr><th scope="row" style="${STYLE.label}">${e(f.label[lang])}</th><td style="${STYLE.value}">${e(f.value[lang])}</td></tr>`)
@@ -713,7 +728,8 @@ function htmlPart(message: Message, lang: keyof Bilingual, link: string | undefi
     message.next ? `<p style="${STYLE.next}"><strong>${lang === 'zh' ? '下一步' : 'Next'}</strong>${lang === 'zh' ? '：' : ': '}${e(message.next[lang])}</p>` : '',
     ...(message.notes ?? []).map((n) => `<p>${e(n[lang])}</p>`),
     provisional ? `<p style="${STYLE.warning}">${e(PROVISIONAL_WARNING[lang])}</p>` : '',
-    link ? `<p>${lang === 'zh' ? '案件链接' : 'Case'}${lang === 'zh' ? '：' : ': '}<a href="${e(link)}">${e(link)}</a></p>` : '',
+    link?.kind === 'link' ? `<p>${lang === 'zh' ? '案件链接' : 'Case'}${lang === 'zh' ? '：' : ': '}<a href="${e(link.url)}">${e(link.url)}</a></p>` : '',
+    link?.kind === 'command' ? `<p>${e(commandLine(link.caseId, lang))}</p>` : '',
   ];
   return `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">\n${parts.filter(Boolean).join('\n')}\n</div>`;
 }
@@ -748,7 +764,7 @@ export function renderMail(request: Pick<MailRequest, 'kind' | 'caseRecord' | 'f
   const facts = mailFactsSchema.parse(request.facts ?? {});
   const record = request.caseRecord;
   const message = COMPOSERS[request.kind](record, facts);
-  const link = message.link ? caseLink(record, options) : undefined;
+  const link = message.link ? caseReference(record, options) : undefined;
   const provisional = hasProvisional(record);
   const subject = oneLine(`${message.subject.zh} / ${message.subject.en}`);
   const text = [textPart(message, 'zh', link, provisional), '', '— English —', '', textPart(message, 'en', link, provisional), '', '--', FOOTER.zh, FOOTER.en, ''].join('\n');

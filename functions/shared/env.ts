@@ -7,7 +7,11 @@ import * as z from 'zod';
 export const envPieces = {
   table: z.object({ TABLE_NAME: z.string().min(3) }),
   stateMachine: z.object({ STATE_MACHINE_ARN: z.string().min(1) }),
-  links: z.object({ CASE_LINK_BASE_URL: z.url().default('http://localhost:3000') }),
+  /**
+   * The web console's address: emails link to `<CONSOLE_URL>/cases/<id>`. Unset until a console is
+   * deployed; the emails then name the case and the `rectify` command that opens it.
+   */
+  links: z.object({ CONSOLE_URL: z.url().optional() }),
   /** District overrides of the procedure's periods, JSON (see functions/domain/policy.ts). */
   policy: z.object({ POLICY_JSON: z.string().default('{}') }),
   /** Holiday calendars for years the bundled data does not cover, JSON (see china-calendar.ts). */

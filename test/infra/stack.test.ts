@@ -178,7 +178,8 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       const env = spec.env ?? [];
       if (env.includes('deadlines')) expected.push('CALENDAR_JSON', 'POLICY_JSON');
       if (env.includes('stateMachine')) expected.push('STATE_MACHINE_ARN');
-      if (env.includes('links')) expected.push('CASE_LINK_BASE_URL');
+      // CONSOLE_URL only when a console is configured (see the test below).
+
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))));
@@ -590,16 +591,18 @@ describe('the stack under other context values', () => {
     });
   });
 
-  it('points case links at the API unless another base URL is configured', () => {
-    const linkOf = (template: Template) => {
+  it('links emails to the console when consoleUrl is configured, and never to the JSON API', () => {
+    const consoleUrlsOf = (template: Template) => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
-      return functions.map((f) => f.Properties.Environment.Variables.CASE_LINK_BASE_URL).find(Boolean);
+      return functions.map((f) => f.Properties.Environment.Variables);
     };
-    const byDefault = synthesize(SAMPLE_MANIFEST);
-    expect(JSON.stringify(linkOf(byDefault.template))).toContain(JSON.stringify(ref(logicalId(byDefault.stack.api.api.node.defaultChild as CfnResource))));
-    expect(JSON.stringify(linkOf(byDefault.template))).toContain('/v1');
-    const configured = synthesize(SAMPLE_MANIFEST, { caseLinkBaseUrl: 'https://rectify.example.gov.cn' });
-    expect(linkOf(configured.template)).toBe('https://rectify.example.gov.cn');
+    // Without a console the emails name the case and the command that opens it: no link at all.
+    const byDefault = consoleUrlsOf(synthesize(SAMPLE_MANIFEST).template);
+    expect(byDefault.filter((v) => 'CONSOLE_URL' in v || 'CASE_LINK_BASE_URL' in v)).toEqual([]);
+    const mailing = SAMPLE_MANIFEST.functions.filter((spec) => spec.env?.includes('links')).length;
+    const configured = consoleUrlsOf(synthesize(SAMPLE_MANIFEST, { consoleUrl: 'https://rectify.example.gov.cn/console' }).template);
+    expect(configured.map((v) => v.CONSOLE_URL).filter(Boolean)).toEqual(Array.from({ length: mailing }, () => 'https://rectify.example.gov.cn/console'));
+    expect(() => synthesize(SAMPLE_MANIFEST, { consoleUrl: 'not a url' })).toThrow(/consoleUrl/);
   });
 
   it('refuses a workflow whose placeholders and task functions disagree, naming them', () => {
@@ -611,7 +614,7 @@ describe('the stack under other context values', () => {
   });
 
   it('refuses a configuration whose environment would exceed Lambda’s 4 KB', () => {
-    const manySubdistricts = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`街道${i}`, [`office${i}@example.gov.cn`]]));
+    const manySubdistricts = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`街道${i}`, [`office${i}@example.gov.cn`]]));
     expect(() => synthesize(SAMPLE_MANIFEST, { escalationRecipients: manySubdistricts })).toThrow(/RecordReport: its environment would be about \d+ bytes/);
   });
 });

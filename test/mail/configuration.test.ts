@@ -39,14 +39,17 @@ describe('mail configuration', () => {
   });
 
   it('building a mailer with a bad configuration fails at once, not on the first email', () => {
-    const deps = { doc: documentClient(), tableName: 't', ses: new SESv2Client({}), caseLinkBaseUrl: 'http://localhost:3000' };
+    const deps = { doc: documentClient(), tableName: 't', ses: new SESv2Client({}), consoleUrl: 'http://localhost:3000/console' };
     expect(() => new SesMailer({ ...deps, recipients: undefined })).toThrow(/invalid mail recipients configuration/);
-    expect(() => new SesMailer({ ...deps, recipients: RECIPIENTS, caseLinkBaseUrl: 'not a url' })).toThrow(/caseLinkBaseUrl must be a URL/);
+    expect(() => new SesMailer({ ...deps, recipients: RECIPIENTS, consoleUrl: 'not a url' })).toThrow(/consoleUrl must be a URL/);
     expect(new SesMailer({ ...deps, recipients: RECIPIENTS })).toBeInstanceOf(SesMailer);
+    // No console configured: a mailer without links.
+    const { consoleUrl: _none, ...withoutConsole } = deps;
+    expect(new SesMailer({ ...withoutConsole, recipients: RECIPIENTS })).toBeInstanceOf(SesMailer);
   });
 
   it('a Lambda entry builds its mailer from the environment', () => {
-    const mailer = mailerFromEnv(env(RECIPIENTS, { CASE_LINK_BASE_URL: 'https://rectify.example.gov.cn', MAIL_CONFIGURATION_SET: 'rectify-prod' }));
+    const mailer = mailerFromEnv(env(RECIPIENTS, { CONSOLE_URL: 'https://rectify.example.gov.cn/console', MAIL_CONFIGURATION_SET: 'rectify-prod' }));
     expect(mailer).toBeInstanceOf(SesMailer);
   });
 });

@@ -2,7 +2,7 @@ import { mailId } from '../../functions/mail/mailer';
 import type { SweepReport } from '../../functions/mail/mailer';
 import { mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';
-import { CASE_LINK_BASE_URL, RECIPIENTS, mailHarness } from './harness';
+import { CONSOLE_URL, RECIPIENTS, mailHarness } from './harness';
 import { caseThroughStages } from './stages';
 
 describe('the scheduled sweep (functions/mail/deliver-pending.ts)', () => {
@@ -24,7 +24,7 @@ describe('the scheduled sweep (functions/mail/deliver-pending.ts)', () => {
     expect(await mailboxForCase(h.endpoint, stages.reported.id)).toEqual([]);
 
     process.env.MAIL_RECIPIENTS_JSON = JSON.stringify({ ...RECIPIENTS, subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] } });
-    process.env.CASE_LINK_BASE_URL = CASE_LINK_BASE_URL;
+    process.env.CONSOLE_URL = CONSOLE_URL;
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     const { handler } = (await import('../../functions/mail/deliver-pending')) as {
       handler: (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<SweepReport>;

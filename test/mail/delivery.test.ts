@@ -8,7 +8,7 @@ import { MailRequestError } from '../../functions/mail/ses-mailer';
 import { seedSubmission } from '../fixtures/submissions';
 import { arrivalsById, mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';
-import { CASE_LINK_BASE_URL, OFFICE, RECIPIENTS, mailHarness } from './harness';
+import { CONSOLE_URL, OFFICE, RECIPIENTS, mailHarness } from './harness';
 import type { CaseStages } from './stages';
 import { caseThroughStages, recordFor } from './stages';
 
@@ -62,7 +62,7 @@ describe('delivering every kind of email through the local SES', () => {
       const m = byKind(kind);
       if (!m) return true;
       const needsNotice = kind !== 'workflow-failure';
-      const hasLink = m.text.includes(`${CASE_LINK_BASE_URL}/cases/${stages.reported.id}`);
+      const hasLink = m.text.includes(`${CONSOLE_URL}/cases/${stages.reported.id}`);
       // The extension's email gives the deadline as extended.
       const due = kind === 'deadline-extended' ? formatShanghai(stages.extended.notice?.deadline.at ?? '') : deadline;
       return (

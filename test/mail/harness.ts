@@ -16,7 +16,7 @@ export const RECIPIENTS: MailRecipients = {
   alerts: ['ops@example.gov.cn'],
 };
 export const OFFICE = RECIPIENTS.subdistricts['小龙坎街道'] ?? [];
-export const CASE_LINK_BASE_URL = 'http://localhost:3000';
+export const CONSOLE_URL = 'http://localhost:3000/console';
 
 /** A fresh table, a local SES on its own port, and mailers over them (a new mailer = a restarted process). */
 export async function mailHarness(label: string) {
@@ -42,7 +42,7 @@ export async function mailHarness(label: string) {
         tableName: table.tableName,
         ses: overrides.ses ?? harness.sesClient(),
         recipients: RECIPIENTS,
-        caseLinkBaseUrl: CASE_LINK_BASE_URL,
+        consoleUrl: CONSOLE_URL,
         ...overrides,
       });
     },

@@ -25,7 +25,7 @@ import {
   workflowHarness,
 } from '../workflow/harness';
 import { seedSubmission } from '../fixtures/submissions';
-import { CASE_LINK_BASE_URL, OFFICE, RECIPIENTS } from './harness';
+import { CONSOLE_URL, OFFICE, RECIPIENTS } from './harness';
 
 /**
  * Lifecycle paths through the real ASL on the local engine, with the real mailer, the outbox in the
@@ -55,7 +55,7 @@ beforeAll(async () => {
     tableName: harness.engineOptions.tableName,
     ses: sesV2,
     recipients: RECIPIENTS,
-    caseLinkBaseUrl: CASE_LINK_BASE_URL,
+    consoleUrl: CONSOLE_URL,
     clock: harness.clock,
   });
   // The real mailer, noting every answer it gives, so a test can tell a re-run asked again.
@@ -153,10 +153,10 @@ describe('emails along the lifecycle', () => {
     expect(copy.subject).toContain(notice.number);
     expect(copy.text).toContain(`整改期限：${deadline}`);
     expect(copy.text).toMatch(/下一步：期限届满（.+）后进行复查/);
-    expect(copy.text).toContain(`${CASE_LINK_BASE_URL}/cases/${reported.id}`);
+    expect(copy.text).toContain(`${CONSOLE_URL}/cases/${reported.id}`);
     const party = mailOf(mails, 'notice-to-party');
     expect(party.text).toContain(`拆除期限：${deadline}`);
-    expect(party.text).not.toContain(`${CASE_LINK_BASE_URL}/cases/`);
+    expect(party.text).not.toContain(`${CONSOLE_URL}/cases/`);
     expect(mailOf(mails, 'reminder').subject).toContain(`将于 ${notice.deadline.date} 到期`);
   });
 

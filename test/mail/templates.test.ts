@@ -6,7 +6,7 @@ import { seedSubmission } from '../fixtures/submissions';
 import type { CaseStages } from './stages';
 import { caseThroughStages, recordFor } from './stages';
 
-const OPTIONS = { caseLinkBaseUrl: 'https://rectify.example.gov.cn/' };
+const OPTIONS = { consoleUrl: 'https://rectify.example.gov.cn/console/' };
 
 /** The text without its English part, and the English part alone. */
 function parts(text: string): { zh: string; en: string } {
@@ -39,9 +39,28 @@ describe('email rendering', () => {
     expect(mail.html.indexOf('lang="zh-CN"')).toBeLessThan(mail.html.indexOf('lang="en"'));
     expect(zh.includes(formatShanghai(notice.deadline.at))).toBe(kind !== 'workflow-failure');
     // Internal recipients get the link; the party cannot open the case page.
-    const link = `https://rectify.example.gov.cn/cases/${record.id}`;
+    const link = `https://rectify.example.gov.cn/console/cases/${record.id}`;
     const linked = kind !== 'notice-to-party';
     expect([zh.includes(link), en.includes(link), mail.html.includes(`href="${link}"`)]).toEqual([linked, linked, linked]);
+  });
+
+  it.each(MAIL_KINDS.filter((k) => k !== 'notice-to-party').map((k) => [k]))(
+    '%s without a console configured names the case and the rectify command that opens it, and links nowhere',
+    (kind) => {
+      const record = recordFor(stages, kind);
+      const mail = renderMail({ kind, caseRecord: record, facts: {} }, {});
+      const { zh, en } = parts(mail.text);
+      expect(mail.text).not.toMatch(/https?:\/\//);
+      expect(mail.html).not.toMatch(/<a /);
+      expect(zh).toContain(`案件：${record.id}（命令行查看：npx rectify show ${record.id}；办理记录：npx rectify history ${record.id}）`);
+      expect(en).toContain(`Case: ${record.id} (from the command line: npx rectify show ${record.id}; its history: npx rectify history ${record.id})`);
+      expect(mail.html).toContain(`npx rectify show ${record.id}`);
+    },
+  );
+
+  it('the party’s notice names no command either: the party has no access to the system', () => {
+    const mail = renderMail({ kind: 'notice-to-party', caseRecord: stages.noticed }, {});
+    expect(mail.text).not.toContain('npx rectify');
   });
 
   it('prints deadlines in Asia/Shanghai: a deadline ending at 15:59:59Z is 23:59 on that day in Beijing', () => {
