@@ -2,13 +2,40 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { Role } from '../domain/vocabulary';
 import { ROLES } from '../domain/vocabulary';
-import type { Viewer } from '../app/case-view';
+import type { Scope, Viewer } from '../app/case-view';
+import { CITY_SCOPE } from '../app/case-view';
 import { HttpProblem } from './problem';
 
 /** The person behind a request: their Cognito subject and the Rectify groups they belong to. */
 export interface Principal {
   sub: string;
   roles: Role[];
+  /** Where they act: the whole city (group `city`), or the sub-districts their account names. */
+  scope: Scope;
+}
+
+/** The group that gives an officer, enforcer or reporter the whole city instead of named sub-districts. */
+export const CITY_GROUP = 'city';
+/**
+ * The Cognito custom attribute naming a person's sub-districts: a JSON array of names as written on cases,
+ * e.g. `["小龙坎街道","渝碚路街道"]` (it reaches the Lambda as that string).
+ */
+export const SUBDISTRICTS_CLAIM = 'custom:subdistricts';
+const subdistrictListSchema = z.array(z.string().trim().min(1).max(64)).max(100);
+
+/** The named sub-districts; a claim that is missing or not a JSON array of names names none. */
+export function subdistrictsOf(raw: unknown): string[] {
+  if (typeof raw !== 'string' && !Array.isArray(raw)) return [];
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return [];
+    }
+  }
+  const parsed = subdistrictListSchema.safeParse(value);
+  return parsed.success ? parsed.data : [];
 }
 
 /** Who may call a route. Writes are never open to auditors, whatever other groups they hold. */
@@ -59,7 +86,8 @@ export function principalOf(event: Pick<APIGatewayProxyEvent, 'requestContext' |
   // A claim that is already a list (a decoded token) is exact; the gateway's string never is.
   const groups = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : tokenGroups(event, parsed.data.sub);
   const roles = ROLES.filter((role) => groups.includes(role));
-  return { sub: parsed.data.sub, roles };
+  const scope: Scope = groups.includes(CITY_GROUP) ? CITY_SCOPE : { city: false, subdistricts: subdistrictsOf(parsed.data[SUBDISTRICTS_CLAIM]) };
+  return { sub: parsed.data.sub, roles, scope };
 }
 
 /** When a principal holds several roles a route takes, the one they act in (docs/api.md, Roles). */
@@ -78,5 +106,5 @@ export function actingViewer(principal: Principal, access: Exclude<Access, { pub
     const held = principal.roles.length ? `you act as ${principal.roles.join(', ')}` : 'your token carries no Rectify group';
     throw new HttpProblem('forbidden', `This route is for ${access.roles.join(', ')}; ${held}.`);
   }
-  return { sub: principal.sub, role };
+  return { sub: principal.sub, role, scope: principal.scope };
 }

@@ -12,7 +12,9 @@ import {
   DependencyUnavailableError,
   IdempotencyMismatchError,
   RequestInFlightError,
+  OutsideScopeError,
   RoleRefusedError,
+  SubdistrictNotFoundError,
   StaleVersionError,
   ThrottledError,
   TransitionRefusedError,
@@ -89,6 +91,8 @@ export function problemFor(error: unknown, logger: AppLogger, requestId: string)
   if (error instanceof HttpProblem) return error;
   if (error instanceof CaseNotFoundError) return new HttpProblem('not-found', `Case ${error.caseId} was not found.`);
   if (error instanceof RoleRefusedError) return new HttpProblem('forbidden', `${error.message}.`);
+  if (error instanceof OutsideScopeError) return new HttpProblem('forbidden', `Not in your scope: ${error.message}.`, { errors: [{ field: error.field, in: 'body', message: error.message }] });
+  if (error instanceof SubdistrictNotFoundError) return new HttpProblem('not-found', `There are no cases of sub-district ${error.subdistrict} for you.`);
   if (error instanceof TransitionRefusedError) {
     return new HttpProblem('transition-not-allowed', `Not allowed now: ${error.reason}.`, { reason: error.reason, currentVersion: error.currentVersion });
   }

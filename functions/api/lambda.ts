@@ -5,6 +5,7 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { systemClock } from '../domain/clock';
 import type { Policy } from '../domain/policy';
 import type { Mailer } from '../mail/mailer';
+import { cursorKeyFromText } from '../app/cursor-seal';
 import { documentClient } from '../shared/aws-clients';
 import type { Deadlines } from '../shared/deadlines';
 import { envPieces, parseEnv } from '../shared/env';
@@ -61,6 +62,8 @@ export function apiDepsFromEnv(ports: ApiPorts, env: NodeJS.ProcessEnv = process
     calendar: deadlines?.calendar ?? refusing<WorkingCalendar>(NO_DEADLINES),
     policy: deadlines?.policy ?? refusing<Policy>(NO_DEADLINES),
     logger: new Logger({ serviceName: 'rectify-api' }),
+    // Functions serving pages share the deployment's cursor key; the others never open a cursor.
+    ...(env.CURSOR_KEY ? { cursorKey: cursorKeyFromText(env.CURSOR_KEY) } : {}),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
     health: { dynamodb: async () => void (await doc.send(new GetCommand({ TableName: settings.TABLE_NAME, Key: keys.case('health-check') }))) },

@@ -4,6 +4,8 @@ import type { AppDeps } from './context';
 import type { CaseListFilter } from './case-queries';
 import { makeCaseQueries } from './case-queries';
 import type { Viewer } from './case-view';
+import { inScope } from './case-view';
+import { SubdistrictNotFoundError } from './errors';
 import { callDependency } from './dependency-errors';
 import { CASE_LIST_COLUMNS, CHRONOLOGY_COLUMNS, csvStream, jsonArrayStream } from './exports';
 import type { SummaryQuery, WorkSummaryReport } from './work-summary-report';
@@ -62,8 +64,10 @@ export function makeCaseExports(deps: AppDeps) {
     return { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', text, rows };
   }
 
-  async function summary(request: SummaryQuery): Promise<WorkSummaryReport> {
-    return callDependency('database', () => buildWorkSummary(deps.store, request, deps.clock.now()));
+  /** The report over the sub-districts the viewer may see: one outside their scope is one without cases. */
+  async function summary(viewer: Viewer, request: SummaryQuery): Promise<WorkSummaryReport> {
+    if (request.subdistrict && !inScope(viewer, request.subdistrict)) throw new SubdistrictNotFoundError(request.subdistrict);
+    return callDependency('database', () => buildWorkSummary(deps.store, request, deps.clock.now(), (subdistrict) => inScope(viewer, subdistrict)));
   }
 
   return { exportList, exportChronology, summary };

@@ -10,9 +10,10 @@ import { summaryOf } from '../store/case-summary';
 import { InvalidCursorError } from '../store/errors';
 import type { AppDeps } from './context';
 import type { Viewer } from './case-view';
-import { maySee } from './case-view';
+import { inScope, maySee } from './case-view';
+import { cursorSealer, processCursorKey } from './cursor-seal';
 import { callDependency } from './dependency-errors';
-import { CaseNotFoundError } from './errors';
+import { CaseNotFoundError, SubdistrictNotFoundError } from './errors';
 
 export interface CaseListFilter {
   status?: CaseStatus;
@@ -35,40 +36,39 @@ export interface HistoryPage extends Page<CaseEvent> {
 }
 
 /**
- * Which index answers a list: the area index when a sub-district is named, the status index when a
- * status is, and for overdue cases of any status the status index of each open status in turn.
+ * Which index answers a list: a reporter's own index for a reporter (nothing of anyone else is read),
+ * else the area index when a sub-district is named, the status index when a status is, and for overdue
+ * cases of any status the status index of each open status in turn.
  */
-type ListPlan = { kind: 'attention' } | { kind: 'area' } | { kind: 'status'; status: CaseStatus } | { kind: 'overdue' };
+type ListPlan = { kind: 'reporter' } | { kind: 'attention' } | { kind: 'area' } | { kind: 'status'; status: CaseStatus } | { kind: 'overdue' };
 
-const listCursorSchema = z.strictObject({
-  k: z.enum(['attention', 'area', 'status', 'overdue']),
+/** Where a list stopped; sealed before it leaves (cursor-seal.ts). */
+const listPositionSchema = z.strictObject({
+  k: z.enum(['reporter', 'attention', 'area', 'status', 'overdue']),
   /** Position in OPEN_STATUSES for the overdue list. */
   s: z.number().int().min(0).max(OPEN_STATUSES.length).optional(),
   c: z.string().max(4096).optional(),
 });
-type ListCursor = z.infer<typeof listCursorSchema>;
-
-function encodeListCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-function decodeListCursor(raw: string | undefined, kind: ListPlan['kind']): ListCursor | undefined {
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('cursor is not valid');
-  }
-  const result = listCursorSchema.safeParse(parsed);
-  if (!result.success) throw new InvalidCursorError('cursor is not valid');
-  if (result.data.k !== kind) throw new InvalidCursorError('cursor belongs to a different list; repeat the same filters it came with');
-  return result.data;
-}
+type ListPosition = z.infer<typeof listPositionSchema>;
 
 /** Reads: one case, lists from the indexes (never a Scan), and a case's verifiable history. */
 export function makeCaseQueries(deps: AppDeps) {
   const { store, clock } = deps;
+  const sealer = cursorSealer(deps.cursorKey ?? processCursorKey());
+
+  /** A cursor belongs to the caller, the role and scope they act in, and the list's filters. */
+  function listBinding(viewer: Viewer, filter: CaseListFilter) {
+    const { cursor: _cursor, limit: _limit, ...filters } = filter;
+    return { list: 'cases', viewer, filters: { ...filters, overdue: Boolean(filter.overdue) } };
+  }
+
+  function openListCursor(viewer: Viewer, filter: CaseListFilter, kind: ListPlan['kind']): ListPosition | undefined {
+    const opened = sealer.open(listBinding(viewer, filter), filter.cursor);
+    if (opened === undefined) return undefined;
+    const result = listPositionSchema.safeParse(opened);
+    if (!result.success || result.data.k !== kind) throw new InvalidCursorError('cursor is not valid');
+    return result.data;
+  }
 
   async function getCase(viewer: Viewer, id: string): Promise<CaseRecord> {
     const record = await callDependency('database', () => store.getCase(id));
@@ -77,14 +77,19 @@ export function makeCaseQueries(deps: AppDeps) {
   }
 
   async function listCases(viewer: Viewer, filter: CaseListFilter): Promise<Page<CaseSummary>> {
-    const plan: ListPlan = filter.attention
-      ? { kind: 'attention' }
-      : filter.subdistrict
-        ? { kind: 'area' }
-        : filter.status
-          ? { kind: 'status', status: filter.status }
-          : { kind: 'overdue' };
-    const cursor = decodeListCursor(filter.cursor, plan.kind);
+    const plan: ListPlan =
+      viewer.role === 'reporter'
+        ? { kind: 'reporter' }
+        : filter.attention
+          ? { kind: 'attention' }
+          : filter.subdistrict
+            ? { kind: 'area' }
+            : filter.status
+              ? { kind: 'status', status: filter.status }
+              : { kind: 'overdue' };
+    const cursor = openListCursor(viewer, filter, plan.kind);
+    if (filter.subdistrict && !inScope(viewer, filter.subdistrict)) throw new SubdistrictNotFoundError(filter.subdistrict);
+    const seal = (position: ListPosition) => sealer.seal(listBinding(viewer, filter), position);
     const now = clock.now().toISOString();
     const fromIso = filter.from ? startOfShanghaiDay(filter.from).toISOString() : undefined;
     // The day after 9999-12-31 has no four-digit year: a range to the last day there is has no end.
@@ -99,24 +104,28 @@ export function makeCaseQueries(deps: AppDeps) {
       (!fromIso || c.reportedAt >= fromIso) &&
       (!toIso || c.reportedAt < toIso);
 
+    if (plan.kind === 'reporter') {
+      const page = await callDependency('database', () => store.listByReporter(viewer.sub, { from: fromIso, to: toIso, limit: filter.limit, cursor: cursor?.c }));
+      return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'reporter', c: page.cursor }) : undefined };
+    }
     if (plan.kind === 'attention') {
       // The attention list names the flagged cases; each case item says whether it is still flagged.
       const page = await callDependency('database', () => store.listFlagged({ limit: filter.limit, cursor: cursor?.c }));
       const records = await callDependency('database', () => Promise.all(page.items.map((flag) => store.getCase(flag.caseId, { consistent: false }))));
       const items = records.filter((r): r is CaseRecord => r !== undefined).map(summaryOf).filter(keep);
-      return { items, cursor: page.cursor ? encodeListCursor({ k: 'attention', c: page.cursor }) : undefined };
+      return { items, cursor: page.cursor ? seal({ k: 'attention', c: page.cursor }) : undefined };
     }
     if (plan.kind === 'area') {
       const page = await callDependency('database', () =>
         store.listByArea(filter.subdistrict as string, { community: filter.community, from: fromIso, to: toIso, limit: filter.limit, cursor: cursor?.c }),
       );
-      return { items: page.items.filter(keep), cursor: page.cursor ? encodeListCursor({ k: 'area', c: page.cursor }) : undefined };
+      return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'area', c: page.cursor }) : undefined };
     }
     if (plan.kind === 'status') {
       const page = await callDependency('database', () =>
         store.listByStatus(plan.status, { dueBefore: filter.overdue ? now : undefined, limit: filter.limit, cursor: cursor?.c }),
       );
-      return { items: page.items.filter(keep), cursor: page.cursor ? encodeListCursor({ k: 'status', c: page.cursor }) : undefined };
+      return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'status', c: page.cursor }) : undefined };
     }
     // Overdue across every open status: walk the statuses' index partitions one after another.
     const items: CaseSummary[] = [];
@@ -134,7 +143,7 @@ export function makeCaseQueries(deps: AppDeps) {
       inner = undefined;
     }
     const more = index < OPEN_STATUSES.length;
-    return { items, cursor: more ? encodeListCursor({ k: 'overdue', s: index, c: inner }) : undefined };
+    return { items, cursor: more ? seal({ k: 'overdue', s: index, c: inner }) : undefined };
   }
 
   async function verifyHistory(id: string, head: Pick<CaseRecord, 'lastSeq' | 'lastHash' | 'version'>): Promise<ChainVerdict> {
@@ -158,7 +167,11 @@ export function makeCaseQueries(deps: AppDeps) {
 
   async function history(viewer: Viewer, id: string, options: { cursor?: string; limit: number; verify: boolean }): Promise<HistoryPage> {
     const record = await getCase(viewer, id);
-    const page = await callDependency('database', () => store.history(id, { cursor: options.cursor, limit: options.limit }));
+    const binding = { list: 'history', viewer, caseId: id };
+    const opened = sealer.open(binding, options.cursor);
+    if (opened !== undefined && typeof opened !== 'string') throw new InvalidCursorError('cursor is not valid');
+    const stored = await callDependency('database', () => store.history(id, { cursor: opened, limit: options.limit }));
+    const page = { items: stored.items, cursor: stored.cursor ? sealer.seal(binding, stored.cursor) : undefined };
     if (!options.verify) return page;
     const verification = await callDependency('database', () => verifyHistory(id, record));
     return { ...page, verification };

@@ -19,13 +19,30 @@ export function toCaseView(record: CaseRecord): CaseView {
   return { ...rest, pendingCallback: visible };
 }
 
-/** Who is asking, and in which role they act for this request. */
+/**
+ * The sub-districts (街道) a person acts in: the whole city (auditors, and the city-level office), or the
+ * ones their account names. An account that names none acts nowhere.
+ */
+export type Scope = { city: true } | { city: false; subdistricts: readonly string[] };
+export const CITY_SCOPE: Scope = { city: true };
+
+/** Who is asking, in which role they act for this request, and where. */
 export interface Viewer {
   sub: string;
   role: Role;
+  scope: Scope;
 }
 
-/** Reporters see only the cases they submitted; every other role sees every case. */
-export function maySee(viewer: Viewer, record: Pick<CaseRecord, 'reporterSub'>): boolean {
-  return viewer.role !== 'reporter' || record.reporterSub === viewer.sub;
+export function inScope(viewer: Pick<Viewer, 'role' | 'scope'>, subdistrict: string): boolean {
+  if (viewer.role === 'auditor' || viewer.scope.city) return true;
+  return viewer.scope.subdistricts.includes(subdistrict.trim());
+}
+
+/**
+ * Reporters see only the cases they submitted, and everyone but auditors only the cases of their
+ * sub-districts. A case they may not see is, to them, a case that does not exist (404).
+ */
+export function maySee(viewer: Viewer, record: Pick<CaseRecord, 'reporterSub' | 'location'>): boolean {
+  if (viewer.role === 'reporter' && record.reporterSub !== viewer.sub) return false;
+  return inScope(viewer, record.location.subdistrict);
 }

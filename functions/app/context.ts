@@ -30,6 +30,12 @@ export interface AppDeps {
   wallNow?: () => number;
   randomBytes?: (size: number) => Uint8Array;
   /**
+   * The key that seals the cursors handed to clients (32 bytes). Every process serving pages of one
+   * deployment needs the same key (CURSOR_KEY in AWS; DATA_DIR/auth/cursor-key locally); without one, a
+   * process-wide random key.
+   */
+  cursorKey?: Uint8Array;
+  /**
    * Emails the API sends itself: the appeal hold (the workflow is stopped, so no task can) and what became
    * of a case the office was told about (dismissed, extended, appeal resolved, demolished by enforcement).
    * Functions without it send nothing.

@@ -95,3 +95,22 @@ export class ThrottledError extends Error {
     super(`the ${part} is throttling requests`, options);
   }
 }
+
+/** A report in a sub-district outside the reporter's or officer's scope. */
+export class OutsideScopeError extends Error {
+  override readonly name = 'OutsideScopeError';
+  constructor(
+    readonly field: string,
+    readonly subdistrict: string,
+  ) {
+    super(`you act only in your own sub-districts; ${subdistrict} is not one of them`);
+  }
+}
+
+/** A list or report of a sub-district the caller may not see: to them it does not exist (404). */
+export class SubdistrictNotFoundError extends Error {
+  override readonly name = 'SubdistrictNotFoundError';
+  constructor(readonly subdistrict: string) {
+    super(`there are no cases of sub-district ${subdistrict} for you`);
+  }
+}

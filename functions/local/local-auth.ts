@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JWK, KeyLike } from 'jose';
@@ -5,6 +6,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose'
 import * as z from 'zod';
 import type { Role } from '../domain/vocabulary';
 import { emptyRecord } from '../shared/own';
+import { cursorKeyFromText } from '../app/cursor-seal';
 
 /**
  * Local sign-in: the laptop's stand-in for Cognito. Tokens carry the claims Cognito puts in an ID token
@@ -26,6 +28,11 @@ export interface IssueOptions {
   sub?: string;
   /** Defaults to 12 hours. */
   ttlSeconds?: number;
+  /**
+   * The sub-districts the person acts in (the `custom:subdistricts` attribute). Without it the token
+   * carries the `city` group: the whole city, as the demo's single office.
+   */
+  subdistricts?: string[];
 }
 
 export interface LocalAuth {
@@ -72,9 +79,10 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
   const publicKey = (await importJWK(publicJwk satisfies JWK, ALGORITHM)) as KeyLike;
 
   return {
-    async issue({ role, sub, groups, ttlSeconds = 12 * 60 * 60 }) {
+    async issue({ role, sub, groups, ttlSeconds = 12 * 60 * 60, subdistricts }) {
       const subject = sub ?? `local-${role}`;
-      return new SignJWT({ 'cognito:groups': groups ?? [role], 'cognito:username': subject, token_use: 'id' })
+      const scope = subdistricts ? { 'custom:subdistricts': JSON.stringify(subdistricts) } : {};
+      return new SignJWT({ 'cognito:groups': groups ?? (subdistricts ? [role] : [role, 'city']), 'cognito:username': subject, token_use: 'id', ...scope })
         .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' })
         .setSubject(subject)
         .setIssuer(LOCAL_ISSUER)
@@ -99,4 +107,19 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
       return claims;
     },
   };
+}
+
+/**
+ * The key that seals list cursors (functions/app/cursor-seal.ts), generated once under DATA_DIR beside
+ * the signing key, readable by this user only, so cursors outlive a restart of the stack.
+ */
+export function localCursorKey(dataDir: string): Uint8Array {
+  const file = path.join(dataDir, 'auth', 'cursor-key');
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return cursorKeyFromText(readFileSync(file, 'utf8'), file);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { AppLogger } from '../app/context';
 import { makeCaseIntake } from '../app/report-case';
@@ -32,7 +32,7 @@ import type { DynamoDbLocal } from './dynamodb-local';
 import { freePort, startDynamoDbLocal } from './dynamodb-local';
 import { ensureDemoCases } from './demo-data';
 import type { LocalAuth } from './local-auth';
-import { localAuth } from './local-auth';
+import { localAuth, localCursorKey } from './local-auth';
 import type { LocalSes } from './ses-local';
 import { DEFAULT_MAIL_PORT, startLocalSes } from './ses-local';
 
@@ -141,7 +141,8 @@ function persistentClock(dataDir: string, factor: number): { clock: Clock; save(
 
 async function ensureTable(client: ReturnType<typeof dynamoDbClient>, tableName: string): Promise<boolean> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(client, tableName, new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)));
     return false;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException) && (error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
@@ -149,6 +150,21 @@ async function ensureTable(client: ReturnType<typeof dynamoDbClient>, tableName:
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
   return true;
+}
+
+/**
+ * A data folder from an earlier version lacks the indexes added since: each is created, one at a time as
+ * DynamoDB requires. Cases stored before carry no key for a new index until their next change (a
+ * reporter's own list, for instance, shows an older case once something happens to it).
+ */
+async function addMissingIndexes(client: ReturnType<typeof dynamoDbClient>, tableName: string, present: Set<string | undefined>): Promise<void> {
+  const wanted = createTableInput(tableName);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const attributes = (wanted.AttributeDefinitions ?? []).filter((a) => index.KeySchema?.some((k) => k.AttributeName === a.AttributeName));
+    await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  }
 }
 
 function lineLogger(log: (line: string) => void): AppLogger {
@@ -269,7 +285,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         engine.runningExecutions();
       },
     };
-    const deps = { store, engine, clock, calendar, policy, logger, health, mailer };
+    const deps = { store, engine, clock, calendar, policy, logger, health, mailer, cursorKey: localCursorKey(dataDir) };
     const auth = await localAuth(dataDir);
     const fallback = options.consoleDir ? consoleSite({ dir: options.consoleDir, auth, clock, clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR }) : undefined;
     const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger, fallback });

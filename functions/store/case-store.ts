@@ -70,9 +70,10 @@ export interface CommitOptions {
 const TABLE_KEY_ATTRIBUTES = ['PK', 'SK'] as const;
 const STATUS_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK'] as const;
 const AREA_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI2PK', 'GSI2SK'] as const;
+const REPORTER_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI3PK', 'GSI3SK'] as const;
 
 function stripKeys(item: Item): Item {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1p, GSI1SK: _g1s, GSI2PK: _g2p, GSI2SK: _g2s, entity: _e, noticeNumber: _n, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1p, GSI1SK: _g1s, GSI2PK: _g2p, GSI2SK: _g2s, GSI3PK: _g3p, GSI3SK: _g3s, entity: _e, noticeNumber: _n, ...rest } = item;
   return rest;
 }
 
@@ -107,6 +108,7 @@ export class CaseStore {
       ...keys.case(record.id),
       ...keys.statusIndex(record.status, record.dueAt, record.id),
       ...keys.areaIndex(record.location.subdistrict, record.reportedAt, record.id),
+      ...keys.reporterIndex(record.reporterSub, record.reportedAt, record.id),
       entity: 'case',
       ...record,
       ...(record.notice ? { noticeNumber: record.notice.number } : {}),
@@ -368,6 +370,28 @@ export class CaseStore {
     ),
     );
     return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /** The cases one reporter submitted, reported within [from, to), oldest first: nobody else's are read. */
+  async listByReporter(reporterSub: string, options: { from?: string; to?: string; limit?: number; cursor?: string } = {}): Promise<Page<CaseSummary>> {
+    const index = TABLE.indexes.byReporterReported;
+    const from = options.from ?? '0000';
+    const to = options.to ?? '9999';
+    if (from > `${to}#`) return { items: [] };
+    const partition = keys.reporterIndex(reporterSub, '', '').GSI3PK;
+    const result = await fromCursor(options.cursor, () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :from AND :to`,
+          ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': `${to}#` },
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor, { attributes: REPORTER_INDEX_KEY_ATTRIBUTES, partition: { GSI3PK: partition } }),
+        }),
+      ),
+    );
+    return { items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {

@@ -13,6 +13,8 @@ export const TABLE = {
     byStatusDue: { name: 'byStatusDue', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     /** Lists by sub-district ordered by report time: area lists and date-range reports. */
     byAreaReported: { name: 'byAreaReported', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    /** A reporter's own cases by report time: their lists read nothing but their cases. */
+    byReporterReported: { name: 'byReporterReported', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   },
   /** Attributes copied into both indexes so a list page is answered from the index alone. */
   projectedAttributes: [
@@ -95,5 +97,9 @@ export const keys = {
   areaIndex: (subdistrict: string, reportedAt: string, id: string) => ({
     GSI2PK: `AREA#${subdistrict}`,
     GSI2SK: `${reportedAt}#${id}`,
+  }),
+  reporterIndex: (reporterSub: string, reportedAt: string, id: string) => ({
+    GSI3PK: `REPORTER#${reporterSub}`,
+    GSI3SK: `${reportedAt}#${id}`,
   }),
 };

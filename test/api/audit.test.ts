@@ -70,7 +70,7 @@ describe('exports', () => {
 
   it('continues an export that exceeds one response with its cursor, every row once', async () => {
     const exportsService = makeCaseExports(api.deps);
-    const viewer = { sub: 'auditor-1', role: 'auditor' as const };
+    const viewer = { sub: 'auditor-1', role: 'auditor' as const, scope: { city: true as const } };
     const ids: string[] = [];
     let cursor: string | undefined;
     let responses = 0;

@@ -16,8 +16,8 @@ const root = path.resolve(__dirname, '../..');
 describe('Cognito claims', () => {
   it('takes the principal from requestContext.authorizer.claims, its roles from the token the authorizer verified, and ignores unknown groups', () => {
     const { claims, authorization } = gatewayAuth('u-1', ['admins', 'officer']);
-    expect(principalOf({ requestContext: { authorizer: { claims } }, headers: { Authorization: authorization } } as never)).toEqual({ sub: 'u-1', roles: ['officer'] });
-    expect(principalOf({ requestContext: { authorizer: { claims: { sub: 'u-2', token_use: 'id', 'cognito:groups': ['enforcer'] } } }, headers: {} } as never)).toEqual({ sub: 'u-2', roles: ['enforcer'] });
+    expect(principalOf({ requestContext: { authorizer: { claims } }, headers: { Authorization: authorization } } as never)).toEqual({ sub: 'u-1', roles: ['officer'], scope: { city: false, subdistricts: [] } });
+    expect(principalOf({ requestContext: { authorizer: { claims: { sub: 'u-2', token_use: 'id', 'cognito:groups': ['enforcer'] } } }, headers: {} } as never)).toEqual({ sub: 'u-2', roles: ['enforcer'], scope: { city: false, subdistricts: [] } });
     expect(principalOf({ requestContext: {} } as never)).toBeUndefined();
   });
 });
@@ -37,7 +37,7 @@ describe('local tokens', () => {
   it('verifies to claims shaped as API Gateway passes them: strings, groups comma-joined', async () => {
     const auth = await localAuth(dataDir);
     const claims = await auth.verify(await auth.issue({ role: 'auditor', sub: 'audit-7' }));
-    expect(claims).toMatchObject({ sub: 'audit-7', 'cognito:groups': 'auditor', token_use: 'id', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE });
+    expect(claims).toMatchObject({ sub: 'audit-7', 'cognito:groups': 'auditor,city', token_use: 'id', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE });
     expect(Object.values(claims).every((v) => typeof v === 'string')).toBe(true);
   });
 
@@ -64,6 +64,6 @@ describe('local tokens', () => {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     const claims = await (await localAuth(dataDir)).verify(stdout.trim());
-    expect(claims).toMatchObject({ sub: 'team-3', 'cognito:groups': 'enforcer' });
+    expect(claims).toMatchObject({ sub: 'team-3', 'cognito:groups': 'enforcer,city' });
   }, 30_000);
 });

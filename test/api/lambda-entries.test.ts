@@ -28,7 +28,7 @@ afterAll(async () => {
 /** An API Gateway REST proxy event as the Cognito authorizer delivers it: claims as strings. */
 function gatewayEvent(method: string, resource: string, options: { pathParameters?: Record<string, string>; groups?: string; body?: unknown; headers?: Record<string, string> } = {}): APIGatewayProxyEvent {
   const pathParameters = options.pathParameters ?? null;
-  const auth = options.groups === undefined ? undefined : gatewayAuth('cognito-user-1', options.groups.split(','));
+  const auth = options.groups === undefined ? undefined : gatewayAuth('cognito-user-1', [...options.groups.split(','), 'city']);
   const pathValue = pathParameters ? resource.replace('{id}', pathParameters.id ?? '') : resource;
   return {
     resource,

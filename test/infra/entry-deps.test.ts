@@ -49,7 +49,7 @@ function post(resource: string, id: string, body: unknown): APIGatewayProxyEvent
   };
 }
 
-const officerAuth = gatewayAuth('cognito-officer-1', ['officer', 'enforcer']);
+const officerAuth = gatewayAuth('cognito-officer-1', ['officer', 'enforcer', 'city']);
 const today = () => shanghaiDateOf(new Date());
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 

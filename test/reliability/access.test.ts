@@ -156,3 +156,52 @@ describe('a reporter and cases that are not theirs', () => {
     }
   });
 });
+
+describe('sub-district scope: the route × role matrix with the same role in another sub-district', () => {
+  const HOME = '小龙坎街道';
+  const ELSEWHERE = '石井坡街道';
+  /** A request for the route, naming the case's sub-district where the route takes one. */
+  function scopedRequest(route: (typeof ROUTES)[number], caseId: string) {
+    const request = requestFor(route, caseId);
+    const area = `subdistrict=${encodeURIComponent(HOME)}`;
+    if (route.operationId === 'exportCases' || route.operationId === 'getSummaryReport') request.path += `?${area}`;
+    if (route.operationId === 'createCaseBatch') request.body = { items: [{ idempotencyKey: randomUUID(), submission: seedSubmission({ discoveredOn: '2026-11-20' }) }] };
+    return request;
+  }
+  const rolesOf = (route: (typeof ROUTES)[number]) => ((route.access as { roles?: readonly string[] }).roles ?? []).filter((r) => r !== 'auditor') as ('reporter' | 'officer' | 'enforcer')[];
+  const cells = PROTECTED.flatMap((route) => rolesOf(route).map((role) => [`${route.method.toUpperCase()} ${route.path} as ${role}`, route, role] as const));
+
+  it.each(cells)('%s: 404 from another sub-district (403 naming the field for a report there), nothing written; from its own, not 404', async (_name, route, role) => {
+    const sub = role === 'reporter' ? 'reporter-own' : `${role}-scoped`;
+    const caseId = role === 'reporter' ? ownCase : othersCase;
+    const request = scopedRequest(route, caseId);
+    const as = async (subdistricts: string[]) => client(api.url, await api.auth.issue({ role, sub, subdistricts }));
+    meter.reset();
+    const elsewhere = await (await as([ELSEWHERE])).call(request.method, request.path, { body: request.body, headers: { ...request.headers, 'idempotency-key': randomUUID() } });
+    const seen = { status: elsewhere.status, batchItem: elsewhere.body.results?.[0]?.status, field: elsewhere.body.errors?.[0]?.field, writes: meter.writes() };
+    const expected = {
+      createCaseBatch: { status: 200, batchItem: 403, field: undefined, writes: [] },
+      createCase: { status: 403, batchItem: undefined, field: 'location.subdistrict', writes: [] },
+    }[route.operationId as string] ?? { status: 404, batchItem: undefined, field: undefined, writes: [] };
+    expect(seen).toEqual(expected);
+    const home = await (await as([ELSEWHERE, HOME])).call(request.method, request.path, { body: request.body, headers: { ...request.headers, 'idempotency-key': randomUUID() } });
+    expect(home.status).not.toBe(404);
+    expect(home.status).not.toBe(403);
+  });
+
+  it('lists by status or overdue leave out every case of another sub-district; an auditor and the city group see them', async () => {
+    const elsewhereOfficer = client(api.url, await api.auth.issue({ role: 'officer', sub: 'officer-elsewhere', subdistricts: [ELSEWHERE] }));
+    for (const query of ['status=AWAITING_INSPECTION', 'overdue=true', 'status=REPORTED']) {
+      const answer = await elsewhereOfficer.get(`/cases?${query}&limit=100`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.items.filter((c: { location: { subdistrict: string } }) => c.location.subdistrict !== ELSEWHERE)).toEqual([]);
+    }
+    const report = await elsewhereOfficer.get('/reports/summary');
+    expect(report.status).toBe(200);
+    expect(report.body.rows.filter((r: { subdistrict: string }) => r.subdistrict !== ELSEWHERE)).toEqual([]);
+    for (const token of [await api.auth.issue({ role: 'auditor', sub: 'auditor-scoped', subdistricts: [ELSEWHERE] }), await api.auth.issue({ role: 'officer', sub: 'officer-city' })]) {
+      const listed = await client(api.url, token).get(`/cases?subdistrict=${encodeURIComponent(HOME)}&limit=100`);
+      expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(othersCase);
+    }
+  });
+});

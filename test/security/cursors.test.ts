@@ -60,3 +60,79 @@ describe('forged cursors', () => {
     }
   });
 });
+
+describe('cursors are opaque, tamper-evident and bound to the list and the caller', () => {
+  async function firstCursor(who: Client, query: string): Promise<string> {
+    const answer = await who.get(`/cases?${query}&limit=1`);
+    expect(answer.status).toBe(200);
+    expect(typeof answer.body.cursor).toBe('string');
+    return answer.body.cursor as string;
+  }
+  const area = () => `subdistrict=${encodeURIComponent(subdistrict)}`;
+
+  it('shows nothing of the cases it points at: no case id, no time, no key', async () => {
+    for (const query of [area(), 'status=REPORTED']) {
+      const cursor = await firstCursor(auditor, query);
+      const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+      expect(decoded).not.toMatch(/C-\d{8}-|20\d\d-\d\d-\d\d|CASE#|STATUS#|AREA#|GSI/);
+    }
+  });
+
+  it('is refused when altered, when sent with other filters, or by another caller or role', async () => {
+    const cursor = await firstCursor(auditor, area());
+    const bytes = Buffer.from(cursor, 'base64url');
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
+    const attempts: [string, Client, string][] = [
+      ['altered', auditor, `${area()}&cursor=${bytes.toString('base64url')}`],
+      ['another community', auditor, `${area()}&community=${encodeURIComponent('石小路社区')}&cursor=${cursor}`],
+      ['another date range', auditor, `${area()}&from=2026-01-01&cursor=${cursor}`],
+      ['another auditor', await api.as('auditor', 'auditor-2'), `${area()}&cursor=${cursor}`],
+      ['an officer', await api.as('officer', 'auditor-1'), `${area()}&cursor=${cursor}`],
+    ];
+    for (const [kind, who, query] of attempts) {
+      const answer = await who.get(`/cases?${query}`);
+      expect({ kind, status: answer.status, field: answer.body.errors?.[0]?.field }).toEqual({ kind, status: 400, field: 'cursor' });
+    }
+    const genuine = await auditor.get(`/cases?${area()}&cursor=${cursor}`);
+    expect(genuine.status).toBe(200);
+  });
+
+  it('a history cursor continues only the case it came from', async () => {
+    const one = await states.closed();
+    const two = await states.closed();
+    const first = await auditor.get(`/cases/${one.id}/history?limit=1`);
+    const other = await auditor.get(`/cases/${two.id}/history?limit=1&cursor=${first.body.cursor}`);
+    expect({ status: other.status, field: other.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'cursor' });
+    expect((await auditor.get(`/cases/${one.id}/history?limit=1&cursor=${first.body.cursor}`)).body.items[0].seq).toBe(2);
+  });
+});
+
+describe('a reporter’s list reads their own cases only', () => {
+  it('pages through their own index, never the sub-district’s or a status’s', async () => {
+    const mine: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      api.clock.advance(60_000);
+      mine.push((await states.reported({ reporterSub: 'reporter-pager', submission: { location: { subdistrict, community: '解放坡社区', address: `上土湾${i}号` } } })).id);
+      await states.reported({ reporterSub: 'reporter-other', submission: { location: { subdistrict, community: '解放坡社区', address: `隆庆楼${i}号` } } });
+    }
+    const reads = { area: jest.spyOn(api.store, 'listByArea'), status: jest.spyOn(api.store, 'listByStatus'), reporter: jest.spyOn(api.store, 'listByReporter') };
+    const reporter = await api.as('reporter', 'reporter-pager');
+    const byQuery: Record<string, string[]> = {};
+    for (const query of [`subdistrict=${encodeURIComponent(subdistrict)}`, 'status=REPORTED', 'overdue=true']) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const answer = await reporter.get(`/cases?${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(answer.status).toBe(200);
+        seen.push(...answer.body.items.map((c: { id: string }) => c.id));
+        cursor = answer.body.cursor;
+      } while (cursor);
+      byQuery[query] = seen;
+    }
+    expect(byQuery).toEqual({ [`subdistrict=${encodeURIComponent(subdistrict)}`]: mine, 'status=REPORTED': mine, 'overdue=true': [] });
+    expect({ area: reads.area.mock.calls.length, status: reads.status.mock.calls.length }).toEqual({ area: 0, status: 0 });
+    expect(reads.reporter.mock.calls.every(([sub]) => sub === 'reporter-pager')).toBe(true);
+    expect(reads.reporter.mock.calls.length).toBeGreaterThanOrEqual(3);
+    for (const spy of Object.values(reads)) spy.mockRestore();
+  });
+});

@@ -72,17 +72,17 @@ describe('groups', () => {
     const claims = { sub: 'u-1', token_use: 'id', 'cognito:groups': 'x,officer' };
     const bearer = (groups: string[], sub = 'u-1') => `Bearer e30.${Buffer.from(JSON.stringify({ sub, 'cognito:groups': groups })).toString('base64url')}.sig`;
     const event = (authorization?: string) => ({ requestContext: { authorizer: { claims } }, headers: authorization ? { Authorization: authorization } : {} }) as never;
-    expect(principalOf(event(bearer(['x,officer'])))).toEqual({ sub: 'u-1', roles: [] });
-    expect(principalOf(event(bearer(['x', 'officer'])))).toEqual({ sub: 'u-1', roles: ['officer'] });
-    expect(principalOf(event(bearer(['officer'], 'someone-else')))).toEqual({ sub: 'u-1', roles: [] });
-    expect(principalOf(event())).toEqual({ sub: 'u-1', roles: [] });
+    expect(principalOf(event(bearer(['x,officer'])))).toEqual({ sub: 'u-1', roles: [], scope: { city: false, subdistricts: [] } });
+    expect(principalOf(event(bearer(['x', 'officer'])))).toEqual({ sub: 'u-1', roles: ['officer'], scope: { city: false, subdistricts: [] } });
+    expect(principalOf(event(bearer(['officer'], 'someone-else')))).toEqual({ sub: 'u-1', roles: [], scope: { city: false, subdistricts: [] } });
+    expect(principalOf(event())).toEqual({ sub: 'u-1', roles: [], scope: { city: false, subdistricts: [] } });
     expect(principalOf({ requestContext: { authorizer: { claims: { ...claims, token_use: 'access' } } }, headers: {} } as never)).toBeUndefined();
   });
 });
 
 describe('several roles', () => {
   it('a reporter who is also an officer acts as officer on POST /cases, as docs/api.md says', async () => {
-    const token = await api.auth.issue({ role: 'reporter', sub: 'both-1', groups: ['reporter', 'officer'] });
+    const token = await api.auth.issue({ role: 'reporter', sub: 'both-1', groups: ['reporter', 'officer', 'city'] });
     const answer = await client(api.url, token).post('/cases', seedSubmission(), { 'idempotency-key': `both-${Date.now()}` });
     expect(answer.status).toBe(201);
     const first = (await api.store.history(answer.body.id)).items[0];

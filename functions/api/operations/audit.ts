@@ -36,7 +36,7 @@ export function auditOperations(deps: ApiDeps): {
     },
     getSummaryReport: async (input) => {
       requireViewer(input);
-      return { statusCode: 200, body: await audit.summary(input.query) };
+      return { statusCode: 200, body: await audit.summary(requireViewer(input), input.query) };
     },
   };
 }

@@ -5,12 +5,15 @@ import type { Operation } from '../handler';
 import { problemFor, requireViewer } from '../handler';
 import type * as routes from '../routes';
 import type { ApiDeps } from './index';
+import { inScope } from '../../app/case-view';
+import { OutsideScopeError } from '../../app/errors';
 
 /** `POST /cases`. */
 export function createCaseOperation(deps: ApiDeps): Operation<typeof routes.createCase> {
   const intake = makeCaseIntake(deps);
   return async (input) => {
     const viewer = requireViewer(input);
+    if (!inScope(viewer, input.body.location.subdistrict)) throw new OutsideScopeError('location.subdistrict', input.body.location.subdistrict);
     const result = await intake.submit({ actor: { sub: viewer.sub, role: viewer.role }, idempotencyKey: input.headers['Idempotency-Key'], submission: input.body });
     return {
       statusCode: result.statusCode,
@@ -30,7 +33,14 @@ export function createCaseBatchOperation(deps: ApiDeps): Operation<typeof routes
   const logger = deps.logger ?? silentLogger;
   return async (input) => {
     const viewer = requireViewer(input);
-    const outcomes = await intake.submitBatch({ sub: viewer.sub, role: viewer.role }, input.body.items);
+    // A submission outside the caller's sub-districts is refused alone, as POST /cases would refuse it.
+    const allowed = input.body.items.filter((item) => inScope(viewer, item.submission.location.subdistrict));
+    const submitted = allowed.length ? await intake.submitBatch({ sub: viewer.sub, role: viewer.role }, allowed) : [];
+    const outcomes = input.body.items.map((item) =>
+      inScope(viewer, item.submission.location.subdistrict)
+        ? (submitted[allowed.indexOf(item)] as (typeof submitted)[number])
+        : { idempotencyKey: item.idempotencyKey, error: new OutsideScopeError('location.subdistrict', item.submission.location.subdistrict) },
+    );
     // Nothing stored and a service down: the whole request answers 503 with Retry-After, as one submission would.
     const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
     if (errors.length === outcomes.length && asDependencyError(errors[0], 'database')) throw errors[0];
