@@ -51,6 +51,7 @@ function requestFor(route: (typeof ROUTES)[number], caseId: string): { method: s
     recordAppeal: { action: 'filed', kind: 'reconsideration', filedOn: '2026-11-24', authority: '区人民政府', reference: 'R-1' },
     recordEnforcement: { completedAt: now, teamLead: '赵队长', areaRemovedM2: 24 },
     dismissCase: { reason: 'withdrawn', explanation: '撤回' },
+    resumeCase: { reason: '流程恢复' },
   };
   return { method: route.method.toUpperCase(), path, body: bodies[route.operationId], headers: route.operationId === 'createCase' ? { 'idempotency-key': randomUUID() } : {} };
 }
