@@ -183,7 +183,7 @@ describe('the route × role matrix', () => {
       officer: client(e2e.stack.apiUrl, await issue({ role: 'officer' })),
       enforcer: client(e2e.stack.apiUrl, await issue({ role: 'enforcer' })),
       auditor: client(e2e.stack.apiUrl, await issue({ role: 'auditor' })),
-      officerAuditor: client(e2e.stack.apiUrl, await issue({ role: 'officer', sub: 'officer-auditor', groups: ['officer', 'auditor'] })),
+      officerAuditor: client(e2e.stack.apiUrl, await issue({ role: 'officer', sub: 'officer-auditor', groups: ['officer', 'auditor', 'city'] })),
       noGroup: client(e2e.stack.apiUrl, await issue({ role: 'officer', sub: 'nobody', groups: ['visitors'] })),
     };
     const created = await submitted(clients.reporterOwn, { location: { subdistrict: '矩阵街道', community: '解放坡社区', address: '隆庆楼66号' } });
