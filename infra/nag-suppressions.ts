@@ -5,7 +5,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { RectifyConfig } from './config';
 import { executionArnPatternFor, stateMachineName } from './constructs/case-workflow';
 import type { Manifest } from './manifest-types';
-import { EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
+import { ASYNC_KINDS, EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
 import type { RectifyStack } from './stack';
 
 /**
@@ -27,11 +27,21 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
     acknowledgements.push({ path: scope.node.path, id, reason });
   };
 
-  for (const handler of stack.functions.values()) {
+  const runtimeReason =
+    'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22, local stack on Node 20/22); moving to a newer runtime is a deliberate upgrade, not a drift.';
+  for (const spec of manifest.functions) {
+    const handler = stack.functions.get(spec.id);
+    if (!handler) continue;
+    acknowledge(handler.function, 'AwsSolutions-L1', runtimeReason);
+    acknowledge(handler.function, 'Serverless-LambdaLatestVersion', runtimeReason);
     acknowledge(
       handler.function,
-      'AwsSolutions-L1',
-      'Node.js 22 is the runtime the handlers are built and tested for (esbuild target node22, local stack on Node 20/22); moving to a newer runtime is a deliberate upgrade, not a drift.',
+      'Serverless-LambdaDLQ',
+      ASYNC_KINDS.includes(spec.kind)
+        ? 'Invoked asynchronously (a schedule or a topic): its failed invocations go to the failed-invocation queue through an on-failure destination, which carries the error with the event, rather than a dead-letter queue.'
+        : spec.kind === 'api'
+          ? 'Invoked synchronously by API Gateway: a dead-letter queue applies only to asynchronous invocations; an error is answered to the caller as problem+json and alarmed.'
+          : 'Invoked synchronously by the state machine (lambda:invoke, request-response): a dead-letter queue applies only to asynchronous invocations; the workflow retries the step and records a failure on the case.',
     );
   }
 
@@ -42,6 +52,11 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; AWS documents Resource "*" for them.',
     );
   }
+  acknowledge(
+    stack.operations.failedInvocations,
+    'Serverless-SQSRedrivePolicy',
+    'This queue is itself the dead-letter destination of the asynchronous functions and the schedules; a redrive policy would move their failed events on to yet another queue nobody reads.',
+  );
   acknowledge(
     stack.operations.failedInvocations,
     'AwsSolutions-SQS3',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { PROJECT_ROOT } from './bundling';
 import type { RectifyConfig } from './config';
 import { readConfig } from './config';
@@ -18,7 +18,7 @@ export interface RectifyAppOptions {
   bundle?: boolean;
   /** CloudFormation's own template validation during synth. Default: true. */
   cloudFormationValidation?: boolean;
-  /** Register cdk-nag's AwsSolutions checks so a finding fails the synth. Default: true. */
+  /** Register cdk-nag's AwsSolutions and Serverless checks so a finding fails the synth. Default: true. */
   nag?: boolean;
   /** Acknowledge the accepted findings; off only to show that each acknowledgement is needed. Default: true. */
   acknowledgeNagFindings?: boolean;
@@ -56,6 +56,6 @@ export function createRectifyApp(options: RectifyAppOptions = {}): { app: App; s
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
     tags: { application: 'rectify', stage: config.stage },
   });
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
   return { app, stack, config };
 }

@@ -173,7 +173,8 @@ export class RectifyStack extends Stack {
         new Rule(this, `${spec.id}Schedule`, {
           description: `Rectify ${config.stage}: ${spec.description}`,
           schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
-          targets: [new LambdaFunction(handler.function, { retryAttempts: 0 })],
+          // A schedule EventBridge could not deliver at all lands with the functions' own failures.
+          targets: [new LambdaFunction(handler.function, { retryAttempts: 0, deadLetterQueue: this.operations.failedInvocations })],
         });
       }
       this.operations.alarm(handler, 'ErrorsAlarm', {

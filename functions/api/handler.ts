@@ -20,6 +20,7 @@ import {
   TransitionRefusedError,
 } from '../app/errors';
 import { InvalidCursorError } from '../store/errors';
+import { injectLambdaContext } from '../shared/lambda-context';
 import { actingViewer, principalOf } from './auth';
 import type { ApiResult } from './http';
 import { BODY_LIMIT_BYTES, lowerCaseHeaders, problemResult, proxyResult, readJsonBody } from './http';
@@ -50,7 +51,7 @@ export interface HandlerOptions {
   bodyLimitBytes?: number;
 }
 
-export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type ProxyHandler = (event: APIGatewayProxyEvent, context?: unknown) => Promise<APIGatewayProxyResult>;
 
 export function requireViewer(input: { viewer?: Viewer }): Viewer {
   if (!input.viewer) throw new HttpProblem('unauthenticated', 'This route needs a bearer token.');
@@ -127,7 +128,8 @@ export function problemFor(error: unknown, logger: AppLogger, requestId: string)
  */
 export function makeRouteHandler<R extends AnyRoute>(route: R, operation: Operation<R>, options: HandlerOptions): ProxyHandler {
   const logger = options.logger ?? silentLogger;
-  return async (event) => {
+  return async (event, context) => {
+    injectLambdaContext(logger, context);
     const requestId = event.requestContext?.requestId ?? randomUUID();
     const requestPath = event.requestContext?.path ?? event.path ?? route.path;
     try {

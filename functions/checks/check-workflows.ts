@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { WorkflowCheckReport } from '../app/workflow-check';
 import { makeWorkflowCheck } from '../app/workflow-check';
@@ -7,6 +6,7 @@ import { systemClock } from '../domain/clock';
 import { documentClient } from '../shared/aws-clients';
 import { deadlinesFromEnv } from '../shared/deadlines';
 import { envPieces, parseEnv } from '../shared/env';
+import { injectLambdaContext } from '../shared/lambda-context';
 import { METRICS, writeMetrics } from '../shared/metrics';
 import type { InvocationContext } from '../shared/time-budget';
 import { sweepBudget } from '../shared/time-budget';
@@ -35,8 +35,8 @@ const scheduleEventSchema = z.unknown();
  * case a submission stored but never started gets its intake; a case whose workflow stopped without
  * telling anyone is resumed from its status, or flagged when it keeps stopping.
  */
-export async function handler(event: unknown, context?: InvocationContext & Partial<Context>): Promise<WorkflowCheckReport> {
-  if (context?.awsRequestId) logger.addContext(context as Context);
+export async function handler(event: unknown, context?: InvocationContext): Promise<WorkflowCheckReport> {
+  injectLambdaContext(logger, context);
   scheduleEventSchema.parse(event);
   const report = await check.check(sweepBudget(context, SAFETY_MARGIN_MS));
   logger.info('workflow check finished', {

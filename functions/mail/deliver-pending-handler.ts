@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { InvocationContext } from '../shared/time-budget';
 import { sweepBudget } from '../shared/time-budget';
+import { injectLambdaContext } from '../shared/lambda-context';
 import type { MailLogger } from './ses-mailer';
 import type { PendingMailSweeper, SweepReport } from './mailer';
 
@@ -16,6 +17,7 @@ const SAFETY_MARGIN_MS = 20_000;
  */
 export function makeDeliverPendingHandler(deps: { sweeper: PendingMailSweeper; logger?: MailLogger }) {
   return async (event: unknown, context?: InvocationContext): Promise<SweepReport> => {
+    injectLambdaContext(deps.logger, context);
     scheduleEventSchema.parse(event);
     const report = await deps.sweeper.deliverPending(sweepBudget(context, SAFETY_MARGIN_MS));
     deps.logger?.info('mail sweep finished', { ...report });

@@ -3,6 +3,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { systemClock } from '../domain/clock';
 import { documentClient } from '../shared/aws-clients';
 import { envPieces, parseEnv } from '../shared/env';
+import { injectLambdaContext } from '../shared/lambda-context';
 import { METRICS, writeMetrics } from '../shared/metrics';
 import { CaseStore } from '../store/case-store';
 import type { MailEventOutcome } from './mail-events';
@@ -20,7 +21,7 @@ const deps = { store: new CaseStore(documentClient(), env.TABLE_NAME), clock: sy
  * retries and then hands the event to the failed-invocation queue.
  */
 export async function handler(event: SNSEvent, context?: Context): Promise<{ outcomes: MailEventOutcome[] }> {
-  if (context) logger.addContext(context);
+  injectLambdaContext(logger, context);
   const outcomes: MailEventOutcome[] = [];
   for (const record of event.Records) {
     let message: unknown;

@@ -16,6 +16,7 @@ import type { CaseStore, CommitOptions } from '../store/case-store';
 import { VersionConflictError } from '../store/errors';
 import type { PhaseInput, WorkflowEngine } from '../workflow/engine';
 import { PHASES, executionName } from '../workflow/engine';
+import { injectLambdaContext } from '../shared/lambda-context';
 import { CONFLICT_ATTEMPTS, CONFLICT_BACKOFF_BASE_MS, CONFLICT_BACKOFF_CAP_MS } from '../shared/time-limits';
 
 /** What every workflow task works with; the Lambda entries build it from the environment. */
@@ -36,7 +37,7 @@ export interface TaskLogger {
 }
 
 /** A task function: the Lambda handler body, also run in-process by the local engine. */
-export type TaskHandler = (event: unknown) => Promise<unknown>;
+export type TaskHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 export const phaseInputSchema = z.strictObject({
   caseId: caseIdSchema,
@@ -67,7 +68,8 @@ export class UnexpectedCaseStateError extends Error {
  */
 export function defineTask<I extends z.ZodType, O extends z.ZodType>(name: string, input: I, output: O, run: (deps: TaskDeps, input: z.infer<I>) => Promise<z.infer<O>>) {
   return (deps: TaskDeps): TaskHandler =>
-    async (event: unknown) => {
+    async (event: unknown, context?: unknown) => {
+      injectLambdaContext(deps.logger, context);
       const parsed = input.safeParse(event);
       if (!parsed.success) {
         throw new TaskInputError(`${name}: invalid task input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);

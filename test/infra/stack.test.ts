@@ -112,7 +112,7 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     return { id, handler, props: template.toJSON().Resources[id].Properties as Record<string, Json> };
   };
 
-  it('has no cdk-nag AwsSolutions error left unacknowledged', () => {
+  it('has no cdk-nag AwsSolutions or Serverless error left unacknowledged', () => {
     expect(synth.nagErrors).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { RectifyAppOptions } from '../../infra/rectify-app';
 import { createRectifyApp } from '../../infra/rectify-app';
 import type { Manifest } from '../../infra/manifest-types';
@@ -23,7 +23,7 @@ export const BASE_CONTEXT = {
 export interface Synthesized {
   stack: RectifyStack;
   template: Template;
-  /** cdk-nag AwsSolutions findings that nothing acknowledged. */
+  /** cdk-nag AwsSolutions and Serverless findings that nothing acknowledged. */
   nagFindings: NagFinding[];
   /** The unacknowledged findings of severity error, as `<rule> at <construct path>`. */
   nagErrors: string[];
@@ -48,8 +48,8 @@ export function synthesize(manifest: Manifest, context: Record<string, unknown> 
     ...options,
   });
   const template = Template.fromStack(stack);
-  const report = new AwsSolutionsChecks().validateScope(stack);
-  const nagFindings = report.violations.flatMap((violation) =>
+  const violations = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(stack).violations);
+  const nagFindings = violations.flatMap((violation) =>
     violation.violatingResources.map((resource) => ({ rule: violation.ruleName, path: resource.constructPath ?? '', severity: violation.severity ?? 'error' })),
   );
   const nagErrors = nagFindings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.rule} at ${finding.path}`);
