@@ -80,6 +80,14 @@ export const MANIFEST: Manifest = {
     },
     {
       kind: 'api',
+      id: 'GetCaseEmails',
+      entry: 'functions/api/handlers/get-case-emails.ts',
+      description: 'GET /cases/{id}/emails: the emails recorded about a case (its outbox items, read-only)',
+      routes: [{ method: 'GET', path: '/cases/{id}/emails' }],
+      table: 'read',
+    },
+    {
+      kind: 'api',
       id: 'RecordInspection',
       entry: 'functions/api/handlers/record-inspection.ts',
       description: 'POST /cases/{id}/inspections: an inspection result, answering the waiting step',

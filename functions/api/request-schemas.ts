@@ -4,6 +4,7 @@ import { CASE_STATUSES } from '../domain/vocabulary';
 import { caseSummarySchema } from '../store/case-summary';
 import { caseEventSchema } from '../domain/schemas';
 import { caseViewSchema } from '../app/case-view';
+import { MAIL_KINDS, MAIL_STATUSES } from '../mail/mailer';
 
 /**
  * Path, query and header schemas of the HTTP API. Query and header values arrive as strings; numbers
@@ -89,6 +90,24 @@ export const historyPageSchema = z.object({
   cursor: z.string().optional(),
   verification: verdictSchema.optional().meta({ description: 'With verify=true: the verdict over every event of the case, not only this page.' }),
 });
+
+/** One email recorded about a case, as `GET /cases/{id}/emails` lists it. */
+export const caseEmailSchema = z.object({
+  id: z.string().meta({ description: 'The outbox id, also the X-Rectify-Mail-Id header of every send of this email.' }),
+  kind: z.enum(MAIL_KINDS),
+  to: z.string(),
+  subject: z.string(),
+  status: z.enum(MAIL_STATUSES).meta({
+    description: 'PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged).',
+  }),
+  createdAt: z.string().meta({ description: 'When the email was recorded (UTC).' }),
+  sentAt: z.string().optional(),
+  settledAt: z.string().optional().meta({ description: 'When it was sent, or given up on.' }),
+  attempts: z.number().int().min(0).meta({ description: 'Sending rounds so far.' }),
+  possibleRepeat: z.boolean().meta({ description: 'A send ended without an answer, so the office may have received this email twice (the repeat is marked).' }),
+  lastError: z.string().optional(),
+});
+export const caseEmailsSchema = z.object({ items: z.array(caseEmailSchema) });
 
 export const healthSchema = z.object({
   status: z.enum(['ok', 'unavailable']),

@@ -6,6 +6,7 @@ import { addDays, startOfShanghaiDay } from '../domain/shanghai-time';
 import type { CaseStatus } from '../domain/vocabulary';
 import { OPEN_STATUSES, TERMINAL_STATUSES } from '../domain/vocabulary';
 import type { CaseSummary, Page } from '../store/case-store';
+import type { MailKind, MailStatus } from '../mail/mailer';
 import { summaryOf } from '../store/case-summary';
 import { InvalidCursorError } from '../store/errors';
 import type { AppDeps } from './context';
@@ -29,6 +30,21 @@ export interface CaseListFilter {
   attention?: boolean;
   cursor?: string;
   limit: number;
+}
+
+/** One email recorded about a case, as `GET /cases/{id}/emails` lists it. */
+export interface CaseEmail {
+  id: string;
+  kind: MailKind;
+  to: string;
+  subject: string;
+  status: MailStatus;
+  createdAt: string;
+  sentAt?: string;
+  settledAt?: string;
+  attempts: number;
+  possibleRepeat: boolean;
+  lastError?: string;
 }
 
 export interface HistoryPage extends Page<CaseEvent> {
@@ -75,6 +91,28 @@ export function makeCaseQueries(deps: AppDeps) {
     if (!record || !maySee(viewer, record)) throw new CaseNotFoundError(id);
     return record;
   }
+  /**
+   * The emails recorded about a case (one Query on its partition), as people read them: what was sent to
+   * whom and how it went, without the rendered message or the outbox's claim.
+   */
+  async function emails(viewer: Viewer, id: string): Promise<CaseEmail[]> {
+    await getCase(viewer, id);
+    const recorded = await callDependency('database', () => store.emails(id));
+    return recorded.map((mail) => ({
+      id: mail.id,
+      kind: mail.kind,
+      to: mail.to,
+      subject: mail.subject,
+      status: mail.status,
+      createdAt: mail.createdAt,
+      ...(mail.sentAt ? { sentAt: mail.sentAt } : {}),
+      ...(mail.settledAt ? { settledAt: mail.settledAt } : {}),
+      attempts: mail.attempts,
+      possibleRepeat: mail.possibleRepeat === true,
+      ...(mail.lastError ? { lastError: mail.lastError } : {}),
+    }));
+  }
+
 
   async function listCases(viewer: Viewer, filter: CaseListFilter): Promise<Page<CaseSummary>> {
     const plan: ListPlan =
@@ -177,6 +215,6 @@ export function makeCaseQueries(deps: AppDeps) {
     return { ...page, verification };
   }
 
-  return { getCase, listCases, history };
+  return { getCase, listCases, history, emails };
 }
 export type CaseQueries = ReturnType<typeof makeCaseQueries>;

@@ -35,6 +35,10 @@ export const MAIL_KINDS = [
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
+/** An email's state in the outbox (functions/mail/outbox.ts). */
+export const MAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'UNCONFIRMED'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
 /**
  * Kinds sent at most once: a send whose outcome is unknown is never repeated. Only the party's notice:
  * two copies of a legal notice to a member of the public read as two notices, and the written notice

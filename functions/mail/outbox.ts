@@ -16,12 +16,13 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCo
 import * as z from 'zod';
 import { decodeCursor, encodeCursor, fromCursor } from '../store/cursor';
 import { keys } from '../store/table';
-import { MAIL_KINDS } from './mailer';
+import type { MailStatus } from './mailer';
+import { MAIL_KINDS, MAIL_STATUSES } from './mailer';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export const MAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'UNCONFIRMED'] as const;
-export type MailStatus = (typeof MAIL_STATUSES)[number];
+export type { MailStatus } from './mailer';
+export { MAIL_STATUSES } from './mailer';
 export type SettledStatus = Extract<MailStatus, 'FAILED' | 'UNCONFIRMED'>;
 
 export const outboxMailSchema = z.object({

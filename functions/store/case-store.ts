@@ -10,6 +10,8 @@ import type { CaseStatus } from '../domain/vocabulary';
 import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
 import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
+import type { OutboxMail } from '../mail/outbox';
+import { Outbox } from '../mail/outbox';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -271,6 +273,11 @@ export class CaseStore {
   async getCase(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.case(id), ConsistentRead: options.consistent ?? true }));
     return result.Item ? caseRecordSchema.parse(stripKeys(result.Item)) : undefined;
+  }
+
+  /** The emails recorded about a case (the outbox items beside it), in id order: one Query. */
+  async emails(id: string): Promise<OutboxMail[]> {
+    return new Outbox(this.doc, this.tableName).listForCase(id);
   }
 
   /** One page of a case's history in sequence order. */

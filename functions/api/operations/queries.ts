@@ -5,11 +5,12 @@ import type * as routes from '../routes';
 import { caseResult } from './case-result';
 import type { ApiDeps } from './index';
 
-/** `GET /cases/{id}`, `GET /cases` and `GET /cases/{id}/history`. */
+/** `GET /cases/{id}`, `GET /cases`, `GET /cases/{id}/history` and `GET /cases/{id}/emails`. */
 export function queryOperations(deps: ApiDeps): {
   getCase: Operation<typeof routes.getCase>;
   listCases: Operation<typeof routes.listCases>;
   getCaseHistory: Operation<typeof routes.getCaseHistory>;
+  getCaseEmails: Operation<typeof routes.getCaseEmails>;
 } {
   const queries = makeCaseQueries(deps);
   return {
@@ -23,5 +24,6 @@ export function queryOperations(deps: ApiDeps): {
       const page = await queries.history(requireViewer(input), input.params.id, { cursor: input.query.cursor, limit: input.query.limit, verify: input.query.verify === 'true' });
       return { statusCode: 200, body: page };
     },
+    getCaseEmails: async (input) => ({ statusCode: 200, body: { items: await queries.emails(requireViewer(input), input.params.id) } }),
   };
 }

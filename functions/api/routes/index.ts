@@ -5,6 +5,7 @@ import { createCaseBatch } from './create-case-batch';
 import { getCase } from './get-case';
 import { listCases } from './list-cases';
 import { getCaseHistory } from './get-case-history';
+import { getCaseEmails } from './get-case-emails';
 import { recordInspection } from './record-inspection';
 import { grantExtension } from './grant-extension';
 import { recordRepresentation } from './record-representation';
@@ -20,7 +21,7 @@ import { getHealth } from './health';
 
 export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec } from './define';
 export { defineRoute } from './define';
-export { createCase, createCaseBatch, getCase, listCases, getCaseHistory, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, resumeCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
+export { createCase, createCaseBatch, getCase, listCases, getCaseHistory, getCaseEmails, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, resumeCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
 
 /**
  * The route table: the local server routes with it, the OpenAPI document is generated from it and the
@@ -34,6 +35,7 @@ export const ROUTES = [
   listCases,
   getCase,
   getCaseHistory,
+  getCaseEmails,
   recordInspection,
   grantExtension,
   recordRepresentation,

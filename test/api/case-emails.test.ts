@@ -1,0 +1,86 @@
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { LocalSes } from '../../functions/local/ses-local';
+import { startLocalSes } from '../../functions/local/ses-local';
+import { mailId } from '../../functions/mail/mailer';
+import { SesMailer } from '../../functions/mail/ses-mailer';
+import { sesClient } from '../../functions/shared/aws-clients';
+import { OFFICE, RECIPIENTS } from '../mail/harness';
+import { freshTable } from '../support/table';
+import type { ApiHarness } from './support/harness';
+import { startApiHarness } from './support/harness';
+import { CaseStates } from './support/case-states';
+
+/** GET /cases/{id}/emails: what the outbox recorded about a case, with the real mailer and the local SES. */
+
+let api: ApiHarness;
+let table: Awaited<ReturnType<typeof freshTable>>;
+let ses: LocalSes;
+let sesV2: SESv2Client;
+let states: CaseStates;
+
+beforeAll(async () => {
+  table = await freshTable('case-emails');
+  ses = await startLocalSes({ port: 0 });
+  process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+  sesV2 = sesClient();
+  const mailer = new SesMailer({ doc: table.doc, tableName: table.tableName, ses: sesV2, recipients: RECIPIENTS });
+  api = await startApiHarness({ now: new Date('2026-12-09T02:00:00Z'), deps: { store: table.store, mailer } });
+  states = new CaseStates(table.store, () => api.clock.now());
+});
+afterAll(async () => {
+  await api.close();
+  sesV2.destroy();
+  await ses.stop();
+  await table.drop();
+});
+
+describe('GET /cases/{id}/emails', () => {
+  it('lists the emails recorded about the case: kind, recipient, subject, status, times, attempts', async () => {
+    const record = await states.escalated();
+    const officer = await api.as('officer');
+    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, { reason: 'not-a-violation', explanation: '经核实已取得规划许可' });
+    expect(dismissed.status).toBe(200);
+
+    const answer = await officer.get(`/cases/${record.id}/emails`);
+    expect(answer.status).toBe(200);
+    const occasion = `case-dismissed-${dismissed.body.lastSeq}`;
+    expect(answer.body.items).toEqual(
+      OFFICE.map((to, i) =>
+        expect.objectContaining({
+          id: mailId(record.id, occasion, 'case-dismissed', i),
+          kind: 'case-dismissed',
+          to,
+          status: 'SENT',
+          attempts: 1,
+          possibleRepeat: false,
+          subject: expect.stringContaining('【案件撤销】'),
+          createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+          sentAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        }),
+      ),
+    );
+    // The list says what was sent, not the message itself, and nothing of the outbox's machinery.
+    for (const item of answer.body.items as Record<string, unknown>[]) {
+      expect(Object.keys(item).sort()).toEqual(expect.arrayContaining(['id', 'kind', 'to', 'subject', 'status', 'createdAt', 'attempts', 'possibleRepeat']));
+      expect(item).not.toHaveProperty('html');
+      expect(item).not.toHaveProperty('claimToken');
+    }
+  });
+
+  it('answers an empty list for a case nothing was sent about', async () => {
+    const record = await states.reported();
+    const answer = await (await api.as('auditor')).get(`/cases/${record.id}/emails`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ items: [] });
+  });
+
+  it('follows the case’s visibility: auditors and enforcers read it, a reporter only their own case, and an unknown case is 404', async () => {
+    const own = await states.reported({ reporterSub: 'reporter-own' });
+    expect((await (await api.as('enforcer')).get(`/cases/${own.id}/emails`)).status).toBe(200);
+    expect((await (await api.as('reporter', 'reporter-own')).get(`/cases/${own.id}/emails`)).status).toBe(200);
+    const other = await (await api.as('reporter', 'reporter-other')).get(`/cases/${own.id}/emails`);
+    expect(other.status).toBe(404);
+    expect((await (await api.as('officer')).get('/cases/C-20261209-ZZZZZZ/emails')).status).toBe(404);
+    expect((await api.anonymous.get(`/cases/${own.id}/emails`)).status).toBe(401);
+  });
+});
