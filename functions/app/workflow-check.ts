@@ -60,6 +60,15 @@ function automaticResumes(events: readonly CaseEvent[]): number {
   return count;
 }
 
+/**
+ * Whether a person acted on the case after it was flagged: their action answered what the flag asked
+ * for, so a workflow that is not running then is stuck, not waiting for them (their action may have come
+ * as the stopped execution was still ending, too late to resume it).
+ */
+function actedOnSince(events: readonly CaseEvent[], flaggedAt: string): boolean {
+  return events.some((event) => event.actor.role !== 'system' && event.at >= flaggedAt);
+}
+
 export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGraceMs?: number; stallGraceMs?: number } = {}) {
   const logger = deps.logger ?? silentLogger;
   const intakeGraceMs = options.intakeGraceMs ?? INTAKE_GRACE_MS;
@@ -103,11 +112,15 @@ export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGrac
       }
     }
     const record = await deps.store.getCase(summary.id);
-    if (!record || record.status !== summary.status || record.attention) return;
+    if (!record || record.status !== summary.status) return;
+    const events = await history(record.id);
+    if (record.attention && !actedOnSince(events, record.attention.at)) {
+      report.flagged += 1;
+      return;
+    }
     const carrying = record.execution ?? executionName({ caseId: record.id, phase: 'intake', round: 1 });
     const status = await deps.engine.executionStatus(carrying);
     if (status === 'RUNNING') return;
-    const events = await history(record.id);
     if (automaticResumes(events) >= MAX_AUTOMATIC_RESUMES) {
       const reason = `the workflow stopped again after ${MAX_AUTOMATIC_RESUMES} automatic resumes (last execution ${carrying}: ${status ?? 'none'}); resume it once the cause is fixed`;
       if (await commitCheck(record, 'record-task-failure', { error: 'Rectify.WorkflowStopped', cause: reason, execution: carrying }, { attention: { reason, at: now.toISOString() } })) {
@@ -160,7 +173,8 @@ export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGrac
           return report;
         }
         report.examined += 1;
-        if (summary.attention) {
+        // A flagged REPORTED case failed at its first step: it waits for a person's resume.
+        if (summary.attention && summary.status === 'REPORTED') {
           report.flagged += 1;
           continue;
         }

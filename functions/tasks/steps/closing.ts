@@ -74,7 +74,8 @@ export const makeRecordFailureHandler = defineTask('record-failure', recordFailu
           await commitStep(deps, record, 'record-task-failure', {
             execution,
             data: { error: failure.Error, cause },
-            patch: { attention: { reason, at: now } },
+            // A failed step is a person's step now (fix the cause, resume): due at once, so it shows as overdue.
+            patch: { attention: { reason, at: now }, ...(record.dueAt ? {} : { dueAt: now }) },
             carriedBy: record.execution,
           })
         ).record;
