@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a case's stopped or failed workflow
+         * @description Once the cause of a failure is fixed, starts the case's workflow again from its current status (a new execution, `<id>--resume--<n>`), clears the attention flag and records `WORKFLOW_RESUMED` with the reason. A person's step whose window has run out gets a new window. A case whose workflow is running answers 409, as does a case on hold, closed or dismissed. Pin the case version with `expectedVersion` or `If-Match`.
+         */
+        post: operations["resumeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/export": {
         parameters: {
             query?: never;
@@ -346,7 +366,6 @@ export interface components {
                 name: string;
                 unit?: string;
                 phone: string;
-                /** Format: email */
                 email?: string;
             };
             reporterSub: string;
@@ -448,6 +467,7 @@ export interface components {
                 dueAt: string;
             };
             execution?: string;
+            resumeRound?: number;
             /** @default [] */
             possibleDuplicates: string[];
             attention?: {
@@ -555,7 +575,7 @@ export interface components {
             caseId: string;
             seq: number;
             /** @enum {string} */
-            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED";
+            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED";
             /** Format: date-time */
             at: string;
             actor: {
@@ -614,7 +634,7 @@ export interface components {
             /** @enum {string} */
             result: "demolished" | "partially-demolished" | "not-demolished";
             /** Format: date-time */
-            inspectedAt: string;
+            inspectedAt?: string;
             inspector: string;
             notes?: string;
             areaRemovedM2?: number;
@@ -664,7 +684,7 @@ export interface components {
         };
         EnforcementAction: {
             /** Format: date-time */
-            completedAt: string;
+            completedAt?: string;
             teamLead: string;
             areaRemovedM2: number;
             notes?: string;
@@ -797,6 +817,8 @@ export interface operations {
                 to?: string;
                 /** @description Only open cases whose running deadline has passed. */
                 overdue?: "true" | "false";
+                /** @description Only open cases flagged for a person's attention (a failed step, a step the workflow stopped waiting for, an email that failed). */
+                attention?: "true" | "false";
                 /** @description The `cursor` of the previous page. */
                 cursor?: string;
                 limit?: number;
@@ -1371,6 +1393,55 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    resumeCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the case the action was decided on; a newer case answers 409. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "通知书送达地址已更正，重新启动流程。",
+                 *       "expectedVersion": 7
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    expectedVersion?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The case with its workflow resumed. */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match on the next action. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     exportCases: {
         parameters: {
             query?: {
@@ -1385,6 +1456,8 @@ export interface operations {
                 to?: string;
                 /** @description Only open cases whose running deadline has passed. */
                 overdue?: "true" | "false";
+                /** @description Only open cases flagged for a person's attention (a failed step, a step the workflow stopped waiting for, an email that failed). */
+                attention?: "true" | "false";
                 /** @description The `cursor` of the previous page. */
                 cursor?: string;
                 /** @description csv (UTF-8 with BOM, opens in spreadsheet programs) or json. */
