@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{id}/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the emails recorded about a case
+         * @description Every email the outbox recorded about the case (notice copies, escalations, outcomes, alerts), in id order: kind, recipient, subject, status, when it was recorded and sent, sending rounds, and whether the office may have received it twice. Whoever may read the case may read this; any other case answers 404.
+         */
+        get: operations["getCaseEmails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/inspections": {
         parameters: {
             query?: never;
@@ -1089,6 +1109,58 @@ export interface operations {
                             reason: string;
                             checked: number;
                         };
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCaseEmails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The emails, oldest occasion first within each kind. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The outbox id, also the X-Rectify-Mail-Id header of every send of this email. */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "notice-copy" | "notice-to-party" | "reminder" | "escalation" | "inspection-overdue" | "enforcement-decided" | "enforcement-scheduled" | "enforcement-overdue" | "appeal-hold" | "workflow-failure" | "deadline-extended" | "case-dismissed" | "case-closed" | "appeal-resolved" | "enforcement-completed";
+                            to: string;
+                            subject: string;
+                            /**
+                             * @description PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged).
+                             * @enum {string}
+                             */
+                            status: "PENDING" | "SENDING" | "SENT" | "FAILED" | "UNCONFIRMED";
+                            /** @description When the email was recorded (UTC). */
+                            createdAt: string;
+                            sentAt?: string;
+                            /** @description When it was sent, or given up on. */
+                            settledAt?: string;
+                            /** @description Sending rounds so far. */
+                            attempts: number;
+                            /** @description A send ended without an answer, so the office may have received this email twice (the repeat is marked). */
+                            possibleRepeat: boolean;
+                            lastError?: string;
+                        }[];
                     };
                 };
             };
