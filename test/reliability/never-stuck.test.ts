@@ -5,6 +5,7 @@ import type { Client } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
+import { readMailbox } from '../support/mailbox';
 
 /**
  * Never stuck, never silent: a case whose workflow stopped waiting for a person moves on when the
@@ -144,6 +145,13 @@ describe('the attention list and resuming a flagged case', () => {
     const id = await submit();
     await eventually('the failure to be recorded', async () => ((await history(id)).events.some((e) => e.type === 'TASK_FAILED') ? true : undefined), 60_000, 200);
 
+    // One failure email each to the office and to operations, however often the step was retried.
+    const alerts = await eventually('the failure alerts', async () => {
+      const found = (await readMailbox(e2e.stack.ses.endpoint)).filter((m) => m.mailId?.startsWith(`${id}#`) && m.mailId.split('#')[2] === 'workflow-failure');
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(alerts.map((m) => m.to[0]).sort()).toEqual(['operations@rectify.local', 'xiaolongkan-office@rectify.local']);
+
     const flagged = await officer.get('/cases?attention=true');
     expect(flagged.status).toBe(200);
     expect(flagged.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ attention: { reason: expect.stringContaining('workflow step failed') } });
@@ -166,6 +174,8 @@ describe('the attention list and resuming a flagged case', () => {
     await untilStatus(id, 'CLOSED');
     const { ok, events } = await history(id);
     expect(ok).toBe(true);
+    const failureMails = (await readMailbox(e2e.stack.ses.endpoint)).filter((m) => m.mailId?.startsWith(`${id}#`) && m.mailId.split('#')[2] === 'workflow-failure');
+    expect(failureMails).toHaveLength(2);
     expect(events.filter((e) => e.type === 'WORKFLOW_RESUMED').map((e) => e.data)).toEqual([expect.objectContaining({ execution: `${id}--resume--1`, reason: '故障已排除' })]);
   }, 120_000);
 
