@@ -4,7 +4,7 @@ import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '../domai
 import type { Period, Policy } from '../domain/policy';
 import { noticePeriodFor } from '../domain/policy';
 import type { ActorRef, CaseRecord } from '../domain/schemas';
-import { addDays, addMonths, daysBetween, shanghaiDateOf } from '../domain/shanghai-time';
+import { addDays, addMonths, daysBetween, shanghaiDateOf, startOfShanghaiDay } from '../domain/shanghai-time';
 import type { ServiceMethod } from '../domain/vocabulary';
 import { CATEGORIES, SEVERITIES } from '../domain/vocabulary';
 
@@ -83,11 +83,15 @@ export function recordedEnforcementWindows(record: CaseRecord): Deadline | undef
 }
 
 /**
- * 强制拆除 scheduled on the first working-day, day-time slot from `now` (§43), and the time the
- * enforcement team then has to record it.
+ * 强制拆除 scheduled on the first working-day, day-time slot (§43) once the office has had the notice the
+ * policy gives it (`enforcementNotice`, counted from `now`, when the slot is set and emailed), and the
+ * time the enforcement team then has to record it.
  */
 export function enforcementSchedule(calendar: WorkingCalendar, policy: Policy, now: Date): { slot: { at: string; date: string; provisional: boolean }; completeBy: Deadline } {
-  const slot = enforcementSlot(calendar, policy, now);
+  const noticeEnds = policy.enforcementNotice.amount > 0 ? deadlineAfter(calendar, now, policy.enforcementNotice) : undefined;
+  const earliest = noticeEnds ? startOfShanghaiDay(noticeEnds.date) : now;
+  const found = enforcementSlot(calendar, policy, earliest);
+  const slot = noticeEnds?.provisional ? { ...found, provisional: true } : found;
   return { slot, completeBy: deadlineAfter(calendar, new Date(slot.at), policy.enforcementWindow) };
 }
 
@@ -197,7 +201,7 @@ export function phaseBounds(policy: Policy, calendar: WorkingCalendar): Record<'
   const inspection = span(policy.inspectionWindow);
   const intakeDays = span(policy.persuasion) + longestNotice + policy.extensions.maxTotalDays + (rounds + 1) * inspection + span(policy.urgePeriod);
   const windows = Math.max(span(policy.announcementPeriod), span(policy.reconsiderationWindow), span(policy.litigationWindow));
-  const slotWait = longestRestRunDays(calendar) + 1;
+  const slotWait = span(policy.enforcementNotice) + longestRestRunDays(calendar) + 1;
   const enforcementDays = windows + slotWait + span(policy.enforcementWindow) + rounds * inspection;
   // State entries along the longest path of the ASL: see docs/workflow.md for the count of each loop.
   const intakeEntries = INTAKE_BASE_ENTRIES + EXTENSION_LOOP_ENTRIES * policy.extensions.maxCount + OVERDUE_ROUND_ENTRIES * (rounds + 1) + FAILURE_ENTRIES;

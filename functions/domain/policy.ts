@@ -36,6 +36,11 @@ export const policySchema = z
     litigationWindow: periodSchema,
     /** The time the enforcement team has to carry out a scheduled demolition before it is overdue. */
     enforcementWindow: periodSchema,
+    /**
+     * Notice the sub-district office gets of a forced demolition: the slot is scheduled no earlier than the
+     * start of office hours on the day this period ends, counted from when it is scheduled (and emailed).
+     */
+    enforcementNotice: periodSchema,
     /** Day-time hours in Asia/Shanghai when forced demolition may be scheduled (§43: not at night). */
     enforcementHours: z
       .object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) })
@@ -66,6 +71,7 @@ export const DEFAULT_POLICY: Policy = {
   reconsiderationWindow: days(60),
   litigationWindow: { amount: 6, unit: 'months' },
   enforcementWindow: days(30),
+  enforcementNotice: workingDays(3),
   enforcementHours: { start: '09:00', end: '17:00' },
   extensions: { maxCount: 2, maxTotalDays: 60 },
 };

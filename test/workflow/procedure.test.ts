@@ -52,11 +52,18 @@ describe('the deadlines the workflow sets (Asia/Shanghai, 2026 calendar)', () =>
     expect(windows.earliestEnforcement).toEqual(windows.litigation);
   });
 
-  it('schedules forced demolition in day-time on the first working day, never at night or during National Day', () => {
+  it('schedules forced demolition in day-time, never at night or during National Day, with the office given the notice the policy asks for', () => {
+    // Decided on the eve of National Day (holidays 10-01 to 10-07): 3 working days' notice runs 10-08, 10-09, 10-10 (an adjusted working Saturday).
     const { slot, completeBy } = enforcementSchedule(calendar, DEFAULT_POLICY, shanghai('2026-09-30T18:00:00'));
-    expect(slot).toEqual({ at: shanghai('2026-10-08T09:00').toISOString(), date: '2026-10-08', provisional: false });
-    // 30 days from 10-08 is Saturday 11-07: the window ends on Monday.
+    expect(DEFAULT_POLICY.enforcementNotice).toEqual({ amount: 3, unit: 'working-days' });
+    expect(slot).toEqual({ at: shanghai('2026-10-10T09:00').toISOString(), date: '2026-10-10', provisional: false });
+    // 30 days from 10-10 is 11-09, a Monday.
     expect(completeBy.date).toBe('2026-11-09');
+    // On a Monday morning the slot is Thursday at opening, not within the hour.
+    expect(enforcementSchedule(calendar, DEFAULT_POLICY, shanghai('2026-06-08T10:20:00')).slot.at).toBe(shanghai('2026-06-11T09:00').toISOString());
+    // A district may ask for no notice: the first day-time hour, as before.
+    const noNotice = resolvePolicy({ enforcementNotice: { amount: 0, unit: 'working-days' } });
+    expect(enforcementSchedule(calendar, noNotice, shanghai('2026-06-08T10:20:00')).slot.at).toBe(shanghai('2026-06-08T11:00').toISOString());
   });
 
   it('marks a deadline in a year without a published holiday calendar as provisional', () => {
