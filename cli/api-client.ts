@@ -30,6 +30,15 @@ export class ApiProblem extends Error {
   }
 }
 
+/** A URL as a person typed it: `subdistrict=小龙坎街道`, not its percent-encoding. */
+export function readableUrl(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
 /** Nothing answered at the API's address: the URL tried and the network's reason. */
 export class ApiUnreachable extends Error {
   override readonly name = 'ApiUnreachable';
@@ -37,7 +46,7 @@ export class ApiUnreachable extends Error {
     readonly url: string,
     readonly reason: string,
   ) {
-    super(`could not reach the Rectify API at ${url}: ${reason}`);
+    super(`could not reach the Rectify API at ${readableUrl(url)}: ${reason}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { formatShanghai, shanghaiDateOf } from '../functions/domain/shanghai-time';
 import type { ApiProblem } from './api-client';
+import { readableUrl } from './api-client';
 
 /**
  * What the command line prints for people: plain tables (columns of aligned text, as `kubectl get`
@@ -110,7 +111,7 @@ export const REPORT_COLUMNS: Column<ReportRow>[] = [
  */
 export function describeProblem(error: ApiProblem, optionFor: (field: string, location: string | undefined) => string | undefined = () => undefined): string[] {
   const { problem, status, request } = error;
-  const lines = [`${request.method} ${request.url} answered ${status} ${problem.title ?? ''}`.trimEnd()];
+  const lines = [`${request.method} ${readableUrl(request.url)} answered ${status} ${problem.title ?? ''}`.trimEnd()];
   if (problem.detail) lines.push(`  ${problem.detail}`);
   for (const e of problem.errors ?? []) {
     const where = e.in && e.in !== 'body' ? `${e.in} ${e.field}` : e.field;

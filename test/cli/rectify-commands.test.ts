@@ -60,6 +60,9 @@ describe('the API address and the token', () => {
     expect(lost.stderr).toMatch(/from RECTIFY_API_URL/);
     expect(lost.stderr).not.toMatch(/^error: fetch failed$/m);
 
+    const filtered = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, ['list', '--subdistrict', '小龙坎街道']);
+    expect(filtered.stderr).toContain(`http://127.0.0.1:${port}/cases?subdistrict=小龙坎街道`);
+
     const chosen = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, ['--api', api.url, 'show', 'C-20261129-AAAAAA']);
     expect(chosen.stderr).toMatch(/404/);
   });
