@@ -7,6 +7,7 @@ import { infraBenchmark } from './infra.bench';
 import { apiSubmitBenchmark, localRssBenchmark } from './api.bench';
 import { importBenchmark } from './import.bench';
 import { lifecycleBenchmark } from './lifecycle.bench';
+import { consoleBenchmark } from './console.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark, importBenchmark, lifecycleBenchmark];
+export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark, importBenchmark, lifecycleBenchmark, consoleBenchmark];
