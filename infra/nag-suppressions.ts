@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Aws, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 // cdk-nag names a wildcard finding by this rendering of the resource; using it keeps the names in step.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
@@ -116,5 +116,33 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
   if (config.mfa === 'optional') {
     acknowledge(stack.api.userPool, 'AwsSolutions-COG2', `MFA is optional on the "${config.stage}" stage by its configuration (mfa=optional).`);
   }
+  acknowledgeConsoleFindings(stack, acknowledge);
   return acknowledgements;
+}
+
+/** The web console's distribution, bucket and the deployment function CDK provides for BucketDeployment. */
+export function acknowledgeConsoleFindings(stack: RectifyStack, acknowledge: (scope: IConstruct, id: string, reason: string) => void): void {
+  const site = stack.console;
+  const distribution = site.distribution.node.defaultChild as IConstruct;
+  acknowledge(distribution, 'AwsSolutions-CFR1', 'Staff use the console wherever they work, including away from the district; sign-in (Cognito, MFA by stage configuration) decides who gets in, not the country.');
+  acknowledge(distribution, 'AwsSolutions-CFR2', 'A WAF web ACL is an account-level choice with its own cost, as for the API stage (docs/deploy.md); every data request still passes the API’s Cognito authorizer, validation and throttling.');
+  acknowledge(distribution, 'AwsSolutions-CFR3', 'Every API request through the distribution is logged by API Gateway’s access log with the caller’s identity; the console path serves only the built static files, which hold no data.');
+  acknowledge(distribution, 'AwsSolutions-CFR4', 'The distribution answers on its cloudfront.net name, whose certificate CloudFront manages; a district that adds its own domain and certificate sets TLSv1.2_2021 with it (docs/deploy.md).');
+  acknowledge(site.bucket.node.defaultChild as IConstruct, 'AwsSolutions-S1', 'The bucket holds only the console’s built files, written by each deployment; it is read only by CloudFront through origin access control, whose requests are the distribution’s.');
+
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) return;
+  const assetBucket = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace('${Qualifier}', DefaultStackSynthesizer.DEFAULT_QUALIFIER)
+    .replace('${AWS::AccountId}', Aws.ACCOUNT_ID)
+    .replace('${AWS::Region}', stack.region);
+  const wildcard = (resource: unknown) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(resource))}]`;
+  const why = 'CDK’s BucketDeployment function, which copies the built console from the CDK asset bucket into the console bucket and invalidates the distribution';
+  acknowledge(handler, 'AwsSolutions-L1', `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`);
+  acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${why}: the AWS-managed basic execution policy lets it write its own logs, nothing else.`);
+  for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
+    acknowledge(handler, `AwsSolutions-IAM5[Action::${action}]`, `${why}: CDK grants it read on the asset and read-write on the console bucket with these action groups, on those buckets only.`);
+  }
+  acknowledge(handler, wildcard(site.bucket.arnForObjects('*')), `${why}: it replaces every object under console/ in the console bucket on each deployment.`);
+  acknowledge(handler, wildcard(`arn:${Aws.PARTITION}:s3:::${assetBucket}/*`), `${why}: it reads the console’s asset from the CDK asset bucket of this account and region.`);
+  acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', `${why}: cloudfront:CreateInvalidation and GetInvalidation support no resource-level scoping in CDK’s grant for it.`);
 }

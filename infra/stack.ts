@@ -17,6 +17,7 @@ import type { RectifyConfig } from './config';
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, senderIdentityOf } from './config';
 import { CaseApi } from './constructs/case-api';
 import { CaseTable } from './constructs/case-table';
+import { ConsoleSite } from './constructs/console-site';
 import { CaseWorkflow, executionArnPatternFor, stateMachineArnFor } from './constructs/case-workflow';
 import { HandlerFunction } from './constructs/handler-function';
 import { Mail } from './constructs/mail';
@@ -82,6 +83,7 @@ export class RectifyStack extends Stack {
   readonly workflow: CaseWorkflow;
   readonly mail: Mail;
   readonly operations: Operations;
+  readonly console: ConsoleSite;
   readonly functions = new Map<string, HandlerFunction>();
   readonly nagAcknowledgements: NagAcknowledgement[];
   readonly waf?: ApiFirewall;
@@ -195,6 +197,7 @@ export class RectifyStack extends Stack {
       });
     }
 
+    this.console = new ConsoleSite(this, 'Console', { stage: config.stage, api: this.api.api, userPool: this.api.userPool });
     this.workflow = new CaseWorkflow(this, 'Workflow', { stage: config.stage, spec: manifest.workflow, tasks, logRetention });
     // Everything that holds data is kept by default (each construct says RETAIN); a throwaway stage lets it go.
     if (!config.retainData) RemovalPolicies.of(this).destroy();
@@ -205,6 +208,7 @@ export class RectifyStack extends Stack {
     this.dashboard = this.operations.dashboard(config.stage, this.dashboardGraphs());
     this.nagAcknowledgements = props.acknowledgeNagFindings === false ? [] : applyNagSuppressions(this, { config, manifest });
 
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console (the API is on the same origin too)' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });

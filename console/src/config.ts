@@ -6,7 +6,7 @@ import type { LegalClock } from './time';
 
 export type ConsoleConfig = (
   | { auth: 'local'; apiBase: string }
-  | { auth: 'cognito'; apiBase: string; cognitoDomain: string; clientId: string }
+  | { auth: 'cognito'; apiBase: string; cognitoUrl: string; clientId: string }
 ) & { clock?: LegalClock };
 
 export const BASE_PATH = '/console';
@@ -16,7 +16,7 @@ function isConfig(value: unknown): value is ConsoleConfig {
   const v = value as Record<string, unknown>;
   if (typeof v.apiBase !== 'string') return false;
   if (v.auth === 'local') return true;
-  return v.auth === 'cognito' && typeof v.cognitoDomain === 'string' && typeof v.clientId === 'string';
+  return v.auth === 'cognito' && typeof v.cognitoUrl === 'string' && typeof v.clientId === 'string';
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {

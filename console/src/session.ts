@@ -83,7 +83,7 @@ export async function startCognitoSignIn(config: Extract<ConsoleConfig, { auth: 
     code_challenge: challenge,
     state,
   });
-  location.assign(`https://${config.cognitoDomain}/oauth2/authorize?${query}`);
+  location.assign(`${config.cognitoUrl}/oauth2/authorize?${query}`);
 }
 
 export async function finishCognitoSignIn(config: Extract<ConsoleConfig, { auth: 'cognito' }>, params: URLSearchParams): Promise<Session> {
@@ -91,7 +91,7 @@ export async function finishCognitoSignIn(config: Extract<ConsoleConfig, { auth:
   sessionStorage.removeItem(PKCE_KEY);
   const code = params.get('code');
   if (!saved || !code || params.get('state') !== saved.state) throw new Error('The sign-in answer does not match the sign-in this tab started.');
-  const response = await fetch(`https://${config.cognitoDomain}/oauth2/token`, {
+  const response = await fetch(`${config.cognitoUrl}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code, redirect_uri: callbackUrl(), code_verifier: saved.verifier }),
@@ -104,5 +104,5 @@ export async function finishCognitoSignIn(config: Extract<ConsoleConfig, { auth:
 
 export function cognitoLogoutUrl(config: Extract<ConsoleConfig, { auth: 'cognito' }>): string {
   const query = new URLSearchParams({ client_id: config.clientId, logout_uri: `${location.origin}${BASE_PATH}/` });
-  return `https://${config.cognitoDomain}/logout?${query}`;
+  return `${config.cognitoUrl}/logout?${query}`;
 }

@@ -104,7 +104,7 @@ function SummaryReport({ report, header }: { report: Report; header: string[] })
         <h2 id="summary-table-h">
           {tr.t('period')}: {report.period.from ?? '…'} – {report.period.to ?? '…'}
         </h2>
-        <div style={{ overflowX: 'auto' }}>
+        <div class="scroll-x">
           <table class="cases summary">
             <thead>
               <tr>
@@ -149,9 +149,9 @@ function SummaryReport({ report, header }: { report: Report; header: string[] })
           {report.rows.map((r) => (
             <div class="bar" role="listitem" key={label(r)}>
               <span>{label(r)}</span>
-              <span aria-hidden="true">
-                <span class="fill" style={{ width: `${(100 * r.reported) / most}%` }} />
-              </span>
+              <svg aria-hidden="true" width="100%" height="14">
+                <rect width={`${(100 * r.reported) / most}%`} height="14" rx="2" class="fill" />
+              </svg>
               <span>{r.reported}</span>
             </div>
           ))}
