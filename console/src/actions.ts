@@ -3,7 +3,7 @@ import { TRANSITIONS } from '../../functions/domain/lifecycle';
 import type { CaseStatus, Role } from '../../functions/domain/vocabulary';
 import { APPEAL_KINDS, DISMISSAL_REASONS } from '../../functions/domain/vocabulary';
 import type { ApiClient, CaseView, Problem } from './api';
-import type { components } from './api/schema';
+import type { components, operations } from './api/schema';
 import type { Translator } from './i18n';
 import { shanghaiToday, legalNow } from './time';
 import type { FieldSpec } from './ui';
@@ -34,6 +34,7 @@ function beijingNow(): string {
 }
 
 type Schemas = components['schemas'];
+type ResumeBody = operations['resumeCase']['requestBody']['content']['application/json'];
 const headers = (etag: string) => ({ 'If-Match': etag });
 
 export function actionForm(action: ActionName, outcomes: string[], tr: Translator): ActionForm | undefined {
@@ -124,6 +125,13 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           { name: 'duplicateOf', label: L('重复的案件编号', 'Duplicate of (case id)'), kind: 'text', optional: true },
         ],
         send: (api, id, etag, body) => api.POST('/cases/{id}/dismissal', { params: { path: { id }, header: headers(etag) }, body: body as Schemas['DismissalAction'] }),
+      };
+    case 'resume-workflow':
+      return {
+        action,
+        title: ['恢复办理流程', 'Resume the workflow'],
+        fields: [{ name: 'reason', label: L('恢复原因', 'Reason'), kind: 'textarea' }],
+        send: (api, id, etag, body) => api.POST('/cases/{id}/resume', { params: { path: { id }, header: headers(etag) }, body: body as ResumeBody }),
       };
     default:
       return undefined;

@@ -42,6 +42,7 @@ const EVENTS: Record<EventType, [string, string]> = {
   CASE_DISMISSED: ['撤销案件', 'Case dismissed'],
   TASK_FAILED: ['系统任务失败', 'System task failed'],
   EMAIL_FAILED: ['邮件发送失败', 'Email failed'],
+  WORKFLOW_RESUMED: ['流程已恢复', 'Workflow resumed'],
 };
 
 /** Words of the console; each entry is [Chinese, English]. */

@@ -10,7 +10,7 @@ import { useT } from '../i18n';
 import type { FieldSpec } from '../ui';
 import { Alert, Field, Loading, problemText, useLoad } from '../ui';
 
-const FILTERS = ['subdistrict', 'community', 'status', 'from', 'to', 'overdue'] as const;
+const FILTERS = ['subdistrict', 'community', 'status', 'from', 'to', 'overdue', 'attention'] as const;
 type Filter = Partial<Record<(typeof FILTERS)[number], string>>;
 
 function filterOf(query: Record<string, string>): Filter {
@@ -87,6 +87,10 @@ export function CaseList() {
         <div class="check">
           <input type="checkbox" id="filter-overdue" name="overdue" value="true" checked={filter.overdue === 'true'} />
           <label for="filter-overdue">{tr.t('onlyOverdue')}</label>
+        </div>
+        <div class="check">
+          <input type="checkbox" id="filter-attention" name="attention" value="true" checked={filter.attention === 'true'} />
+          <label for="filter-attention">{tr.t('onlyAttention')}</label>
         </div>
         <div class="row">
           <button type="submit">{tr.t('filter')}</button>

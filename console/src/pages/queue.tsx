@@ -8,7 +8,7 @@ import { useT } from '../i18n';
 import { formatDate, legalNow } from '../time';
 import { Loading, problemText, useLoad } from '../ui';
 
-type Query = { status?: CaseStatus; overdue?: 'true' };
+type Query = { status?: CaseStatus; overdue?: 'true'; attention?: 'true' };
 
 /** Every page of one list query (a queue is short: it holds what people must act on). */
 async function listAll(api: ApiClient, query: Query): Promise<CaseSummary[]> {
@@ -35,15 +35,15 @@ type Section = { key: WordKey; cases: CaseSummary[] };
 async function queueFor(api: ApiClient, role: string): Promise<Section[]> {
   switch (role) {
     case 'officer': {
-      const [awaiting, notice, overdue, persuasion] = await Promise.all([
+      const [awaiting, notice, overdue, persuasion, attention] = await Promise.all([
         listAll(api, { status: 'AWAITING_INSPECTION' }),
         listAll(api, { status: 'NOTICE_ISSUED' }),
         listAll(api, { overdue: 'true' }),
         listAll(api, { status: 'PERSUASION' }),
+        listAll(api, { attention: 'true' }),
       ]);
       const now = legalNow();
       const dueSoon = notice.filter((c) => c.dueAt && Date.parse(c.dueAt) >= now && Date.parse(c.dueAt) - now <= WEEK_MS);
-      const attention = [...awaiting, ...notice, ...overdue, ...persuasion].filter((c, i, all) => c.attention && all.findIndex((o) => o.id === c.id) === i);
       return [
         { key: 'awaitingInspection', cases: awaiting },
         { key: 'dueSoon', cases: dueSoon },
