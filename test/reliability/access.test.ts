@@ -133,7 +133,7 @@ describe('a reporter and cases that are not theirs', () => {
     const reporter = client(api.url, await api.auth.issue({ role: 'reporter', sub: 'reporter-own' }));
     const missing = 'C-20261125-ZZZZZZ';
     const byId = PROTECTED.filter((r) => r.path.includes('{id}') && (r.access as { roles: readonly string[] }).roles.includes('reporter'));
-    expect(byId.map((r) => r.operationId).sort()).toEqual(['getCase', 'getCaseHistory', 'recordInspection']);
+    expect(byId.map((r) => r.operationId).sort()).toEqual(['getCase', 'getCaseEmails', 'getCaseHistory', 'recordInspection']);
     for (const route of byId) {
       meter.reset();
       const other = requestFor(route, othersCase);
