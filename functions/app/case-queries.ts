@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ChainVerdict } from '../domain/chain';
-import { chainVerifier } from '../domain/chain';
+import { caseFieldsReplayer, chainVerifier } from '../domain/chain';
 import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { addDays, startOfShanghaiDay } from '../domain/shanghai-time';
 import type { CaseStatus } from '../domain/vocabulary';
@@ -184,16 +184,24 @@ export function makeCaseQueries(deps: AppDeps) {
     return { items, cursor: more ? seal({ k: 'overdue', s: index, c: inner }) : undefined };
   }
 
-  async function verifyHistory(id: string, head: Pick<CaseRecord, 'lastSeq' | 'lastHash' | 'version'>): Promise<ChainVerdict> {
+  /**
+   * Verifies the chain and replays it: the case item's status, notice number, area removed, version and
+   * chain head must be what its history says (lists, exports and reports read the case item). Names the
+   * first disagreement.
+   */
+  async function verifyHistory(id: string, head: CaseRecord): Promise<ChainVerdict> {
     let expected = head;
     for (let attempt = 1; ; attempt += 1) {
       const verifier = chainVerifier();
+      const replay = caseFieldsReplayer();
       let verdict: ChainVerdict | undefined;
       for await (const event of store.allEvents(id)) {
         verdict = verifier.add(event);
         if (verdict) break;
+        replay.add(event);
       }
       verdict ??= verifier.finish(expected);
+      if (verdict.ok) verdict = replay.compare(expected) ?? verdict;
       if (verdict.ok || attempt >= 3) return verdict;
       // The workflow may have appended an event between reading the case and its history: check again
       // against the newer head before calling the chain broken.

@@ -89,3 +89,48 @@ export function verifyChain(events: Iterable<Parameters<ChainVerifier['add']>[0]
   }
   return verifier.finish(expected);
 }
+
+/** What of a case item its history alone determines (the rest is the workflow's bookkeeping). */
+export interface DerivedCaseFields {
+  status: string;
+  noticeNumber?: string;
+  areaRemovedM2?: number;
+  lastSeq: number;
+  lastHash: string;
+}
+
+/**
+ * Replays a history, event by event, into the case item's fields that follow from it: the status after
+ * the last event, the notice number issued, the area removed (an inspection records it, a forced
+ * demolition adds to it), the chain head.
+ */
+export function caseFieldsReplayer() {
+  let derived: DerivedCaseFields | undefined;
+  return {
+    add(event: { seq: number; hash: string; type: string; status: string; data: Record<string, unknown> }): void {
+      const next: DerivedCaseFields = { ...(derived ?? { status: event.status, lastSeq: 0, lastHash: '' }), status: event.status, lastSeq: event.seq, lastHash: event.hash };
+      const { noticeNumber, areaRemovedM2 } = event.data;
+      if (event.type === 'NOTICE_ISSUED' && typeof noticeNumber === 'string') next.noticeNumber = noticeNumber;
+      if (event.type === 'INSPECTION_RECORDED' && typeof areaRemovedM2 === 'number') next.areaRemovedM2 = areaRemovedM2;
+      if (event.type === 'ENFORCEMENT_COMPLETED' && typeof areaRemovedM2 === 'number') next.areaRemovedM2 = (next.areaRemovedM2 ?? 0) + areaRemovedM2;
+      derived = next;
+    },
+    /** The first field in which the case item disagrees with its history, as a broken verdict; undefined when none does. */
+    compare(item: { status: string; version: number; notice?: { number: string }; areaRemovedM2?: number }): ChainVerdict | undefined {
+      if (!derived) return undefined;
+      const checked = derived.lastSeq;
+      const differ = (field: string, stored: unknown, replayed: unknown): ChainVerdict => ({
+        ok: false,
+        brokenAt: checked,
+        reason: `the case item's ${field} is ${JSON.stringify(stored ?? null)}; its history says ${JSON.stringify(replayed ?? null)}`,
+        checked,
+      });
+      if (item.status !== derived.status) return differ('status', item.status, derived.status);
+      if ((item.notice?.number ?? undefined) !== derived.noticeNumber) return differ('notice number', item.notice?.number, derived.noticeNumber);
+      if ((item.areaRemovedM2 ?? 0) !== (derived.areaRemovedM2 ?? 0)) return differ('areaRemovedM2', item.areaRemovedM2, derived.areaRemovedM2);
+      // Every event moves the version; so does recording a waiting step, which is no event.
+      if (item.version < derived.lastSeq) return differ('version', item.version, `at least ${derived.lastSeq}`);
+      return undefined;
+    },
+  };
+}

@@ -68,11 +68,13 @@ export class CaseStates {
 
   async noticeIssued(options: { reporterSub?: string; deadlineDate?: string; submission?: Partial<CaseSubmission> } = {}): Promise<CaseRecord> {
     const noticeDeadline = deadline(options.deadlineDate ?? '2026-12-07');
+    // As the workflow records it: the number is in the NOTICE_ISSUED event, which the case item follows.
+    const noticeNumber = `RN-2026-${String(Math.floor(Math.random() * 900_000) + 100_000)}`;
     return this.step(await this.reported(options), 'issue-notice', SYSTEM, {
-      notice: { number: `RN-2026-${String(Math.floor(Math.random() * 900_000) + 100_000)}`, issuedAt: this.now().toISOString(), deadline: noticeDeadline, service: { method: 'direct', servedOn: shanghaiDateOf(this.now()) }, extensionCount: 0, extendedDays: 0 },
+      notice: { number: noticeNumber, issuedAt: this.now().toISOString(), deadline: noticeDeadline, service: { method: 'direct', servedOn: shanghaiDateOf(this.now()) }, extensionCount: 0, extendedDays: 0 },
       deadlines: { notice: noticeDeadline },
       dueAt: noticeDeadline.at,
-    });
+    }, undefined, { noticeNumber, deadline: noticeDeadline });
   }
 
   async awaitingInspection(token: string, options: { reporterSub?: string; submission?: Partial<CaseSubmission> } = {}): Promise<CaseRecord> {
