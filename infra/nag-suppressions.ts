@@ -138,6 +138,9 @@ export function acknowledgeConsoleFindings(stack: RectifyStack, acknowledge: (sc
   const wildcard = (resource: unknown) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(resource))}]`;
   const why = 'CDK’s BucketDeployment function, which copies the built console from the CDK asset bucket into the console bucket and invalidates the distribution';
   acknowledge(handler, 'AwsSolutions-L1', `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`);
+  acknowledge(handler, 'Serverless-LambdaLatestVersion', `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`);
+  acknowledge(handler, 'Serverless-LambdaDLQ', `${why}: CloudFormation invokes it during a deployment and waits for its answer; a failure fails and rolls back that deployment, which is where it is seen — a dead-letter queue would hold an event nobody replays.`);
+  acknowledge(handler, 'Serverless-LambdaTracing', `${why}: CDK builds it without a tracing option; it runs only while a deployment copies files, not on any request path.`);
   acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${why}: the AWS-managed basic execution policy lets it write its own logs, nothing else.`);
   for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
     acknowledge(handler, `AwsSolutions-IAM5[Action::${action}]`, `${why}: CDK grants it read on the asset and read-write on the console bucket with these action groups, on those buckets only.`);
