@@ -38,6 +38,13 @@ export const text = (max: number, min = 1) =>
 /** Text of one line: a name, an address, a reference. */
 export const line = (max: number, min = 1) => text(max, min).refine((s) => !LINE_BREAKS.test(s), 'must be a single line (no line breaks)');
 
+/**
+ * A measured number: 0 or at least 1e-9 in magnitude. Finer is meaningless for degrees or m², and
+ * DynamoDB refuses magnitudes below 1e-130 — such a value must be a 400 naming its field, not a failed write.
+ */
+const MEASURABLE = 1e-9;
+const measured = (schema: z.ZodNumber) => schema.refine((v) => v === 0 || Math.abs(v) >= MEASURABLE, 'must be 0 or at least 0.000000001 in size');
+
 export const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 
@@ -53,12 +60,12 @@ export const locationSchema = z.strictObject({
   subdistrict: line(64),
   community: line(64),
   address: line(200),
-  lat: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90').optional(),
-  lon: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180').optional(),
+  lat: measured(z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90')).optional(),
+  lon: measured(z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180')).optional(),
 });
 
 export const structureSchema = z.strictObject({
-  areaM2: z.number().positive('must be greater than 0').max(100_000, 'must be at most 100000 m²'),
+  areaM2: measured(z.number().positive('must be greater than 0').max(100_000, 'must be at most 100000 m²')),
   floors: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
   material: z.enum(MATERIALS),
 });
@@ -127,7 +134,7 @@ export const inspectionActionSchema = z.strictObject({
   inspectedAt: isoDateTime.optional(),
   inspector: line(100),
   notes: text(2000).optional(),
-  areaRemovedM2: z.number().min(0).max(100_000).optional(),
+  areaRemovedM2: measured(z.number().min(0).max(100_000)).optional(),
   photos: z.array(photoRefSchema).max(20).default([]),
   expectedVersion,
 });
@@ -174,7 +181,7 @@ export const enforcementActionSchema = z.strictObject({
   /** When the demolition was completed; the time it is recorded when absent. */
   completedAt: isoDateTime.optional(),
   teamLead: line(100),
-  areaRemovedM2: z.number().positive('must be greater than 0').max(100_000),
+  areaRemovedM2: measured(z.number().positive('must be greater than 0').max(100_000)),
   notes: text(2000).optional(),
   expectedVersion,
 });

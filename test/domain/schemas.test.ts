@@ -85,3 +85,16 @@ describe('officer and enforcer actions', () => {
     });
   });
 });
+
+describe('measured numbers', () => {
+  it('refuses magnitudes too small to store or mean anything, naming the field', async () => {
+    const { caseSubmissionSchema } = await import('../../functions/domain/schemas');
+    const { seedSubmission } = await import('../fixtures/submissions');
+    const base = seedSubmission();
+    const tiny = caseSubmissionSchema.safeParse({ ...base, location: { ...base.location, lat: -1.643939118641359e-175 } });
+    expect(tiny.success).toBe(false);
+    expect(tiny.error?.issues.map((i) => i.path.join('.'))).toEqual(['location.lat']);
+    expect(caseSubmissionSchema.safeParse({ ...base, structure: { ...base.structure, areaM2: 1e-300 } }).error?.issues.map((i) => i.path.join('.'))).toEqual(['structure.areaM2']);
+    expect(caseSubmissionSchema.safeParse({ ...base, location: { ...base.location, lat: 0 } }).success).toBe(true);
+  });
+});
