@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { chinaCalendar } from '../../functions/domain/china-calendar';
 import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
 import type { Role } from '../../functions/domain/vocabulary';
 import { ensureConsoleBuilt } from '../../scripts/console-build';
@@ -185,7 +186,7 @@ describe('the web console in Chromium against the local stack', () => {
     const before = await officerApi.get(`/cases/${id}`);
     const extended = await officerApi.post(
       `/cases/${id}/extensions`,
-      { newDeadline: shanghaiDateOf(new Date(e2e.stack.clock.now().getTime() + 40 * 86_400_000)), reason: '当事人申请延期', approver: '赵主任' },
+      { newDeadline: chinaCalendar().addWorkingDays(shanghaiDateOf(new Date(e2e.stack.clock.now().getTime() + 38 * 86_400_000)), 1).date, reason: '当事人申请延期', approver: '赵主任' },
       { 'if-match': before.headers.get('etag') as string },
     );
     expect([read.status, extended.status]).toEqual([200, 200]);
