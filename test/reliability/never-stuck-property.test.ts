@@ -9,6 +9,7 @@ import type { Client } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { startE2eStack } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
+import { STOPPING_POLICY } from './support/lifecycle';
 import { mapLimited } from '../../functions/shared/concurrency';
 
 /**
@@ -19,23 +20,7 @@ import { mapLimited } from '../../functions/shared/concurrency';
 let e2e: E2eStack;
 let clients: Record<'reporter' | 'officer' | 'enforcer', Client>;
 
-const POLICY = resolvePolicy({
-  persuasion: { amount: 2, unit: 'calendar-days' },
-  noticeDeadline: Object.fromEntries(
-    (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
-      category,
-      { minor: { amount: 2, unit: 'calendar-days' }, moderate: { amount: 2, unit: 'calendar-days' }, serious: { amount: 2, unit: 'calendar-days' } },
-    ]),
-  ),
-  reminderLead: { amount: 1, unit: 'working-days' },
-  inspectionWindow: { amount: 2, unit: 'working-days' },
-  inspectionOverdueRounds: 1,
-  urgePeriod: { amount: 2, unit: 'calendar-days' },
-  announcementPeriod: { amount: 2, unit: 'calendar-days' },
-  reconsiderationWindow: { amount: 3, unit: 'calendar-days' },
-  litigationWindow: { amount: 3, unit: 'calendar-days' },
-  enforcementWindow: { amount: 3, unit: 'calendar-days' },
-});
+const POLICY = resolvePolicy(STOPPING_POLICY);
 
 /** Task states a forced failure can hit: each fails its invocations until the ASL gives up. */
 const FAILING_STATES = ['Check whether the deadline was extended', 'Escalate to the sub-district office and serve the demand notice', 'Schedule the forced demolition'];

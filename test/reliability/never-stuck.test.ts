@@ -5,6 +5,7 @@ import type { Client } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
+import { STOPPING_POLICY } from './support/lifecycle';
 import { readMailbox } from '../support/mailbox';
 
 /**
@@ -18,23 +19,7 @@ let officer: Client;
 let enforcer: Client;
 let auditor: Client;
 
-/** Short periods and one overdue round, so a step the workflow stops waiting for is reached in seconds. */
-const POLICY = resolvePolicy({
-  noticeDeadline: Object.fromEntries(
-    (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
-      category,
-      { minor: { amount: 2, unit: 'calendar-days' }, moderate: { amount: 2, unit: 'calendar-days' }, serious: { amount: 2, unit: 'calendar-days' } },
-    ]),
-  ),
-  reminderLead: { amount: 1, unit: 'working-days' },
-  inspectionWindow: { amount: 2, unit: 'working-days' },
-  inspectionOverdueRounds: 1,
-  urgePeriod: { amount: 2, unit: 'calendar-days' },
-  announcementPeriod: { amount: 2, unit: 'calendar-days' },
-  reconsiderationWindow: { amount: 3, unit: 'calendar-days' },
-  litigationWindow: { amount: 3, unit: 'calendar-days' },
-  enforcementWindow: { amount: 3, unit: 'calendar-days' },
-});
+const POLICY = resolvePolicy(STOPPING_POLICY);
 
 beforeAll(async () => {
   e2e = await startE2eStack({ clockFactor: 172_800, policy: POLICY, retryIntervalMs: 20, workflowCheckIntervalMs: 60 * 60_000 });

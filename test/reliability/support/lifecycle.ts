@@ -47,6 +47,28 @@ export const LOAD_POLICY: PolicyOverrides = {
   enforcementWindow: { amount: 20, unit: 'calendar-days' },
 };
 
+/**
+ * Short periods and one overdue round: a person's step the workflow stops waiting for is reached in a
+ * few seconds, for the tests of what happens after it stopped.
+ */
+export const STOPPING_POLICY: PolicyOverrides = {
+  persuasion: { amount: 2, unit: 'calendar-days' },
+  noticeDeadline: Object.fromEntries(
+    (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
+      category,
+      { minor: { amount: 2, unit: 'calendar-days' }, moderate: { amount: 2, unit: 'calendar-days' }, serious: { amount: 2, unit: 'calendar-days' } },
+    ]),
+  ),
+  reminderLead: { amount: 1, unit: 'working-days' },
+  inspectionWindow: { amount: 2, unit: 'working-days' },
+  inspectionOverdueRounds: 1,
+  urgePeriod: { amount: 2, unit: 'calendar-days' },
+  announcementPeriod: { amount: 2, unit: 'calendar-days' },
+  reconsiderationWindow: { amount: 3, unit: 'calendar-days' },
+  litigationWindow: { amount: 3, unit: 'calendar-days' },
+  enforcementWindow: { amount: 3, unit: 'calendar-days' },
+};
+
 /** The category that sends a case down its path: only resident-built cases start with persuasion. */
 const CATEGORY: Record<LifecyclePath, 'resident-built' | 'other' | 'unit-internal'> = {
   'self-demolition': 'other',
