@@ -8,7 +8,13 @@ import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { bindRoutes } from '../functions/api/operations';
-import { addressKeyOf, IDEMPOTENCY_TTL_SECONDS, reportedCaseOf, requestHashOf, scopedIdempotencyKey } from '../functions/app/report-case';
+import {
+  addressKeyOf,
+  IDEMPOTENCY_TTL_SECONDS,
+  reportedCaseOf,
+  requestHashOf,
+  scopedIdempotencyKey,
+} from '../functions/app/report-case';
 import { newCaseId } from '../functions/domain/case-history';
 import { chinaCalendar } from '../functions/domain/china-calendar';
 import { systemClock } from '../functions/domain/clock';
@@ -33,7 +39,13 @@ const MEASURED = 400;
 /** Alternating rounds on fresh tables, so neither side profits from a warmer or emptier table. */
 const ROUNDS = 2;
 
-const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 /** Adds up the write capacity DynamoDB reports for every write the client makes (ReturnConsumedCapacity). */
 function meterWrites(client: DynamoDBClient) {
@@ -43,8 +55,13 @@ function meterWrites(client: DynamoDBClient) {
       if (!WRITE_COMMANDS.has(context.commandName ?? '')) return next(args);
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      units += (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+      const consumed = (
+        result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+      ).ConsumedCapacity;
+      units += (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+        (sum, c) => sum + (c.CapacityUnits ?? 0),
+        0,
+      );
       return result;
     },
     { step: 'initialize', name: 'meterWriteCapacity' },
@@ -68,7 +85,11 @@ function submissionNumber(i: number, label: string): CaseSubmission {
 /** Runs `work(0 … count-1)`, CONCURRENCY at a time; the seconds it took. */
 async function runConcurrently(count: number, work: (i: number) => Promise<void>): Promise<number> {
   const started = performance.now();
-  await mapLimited(Array.from({ length: count }, (_, i) => i), CONCURRENCY, work);
+  await mapLimited(
+    Array.from({ length: count }, (_, i) => i),
+    CONCURRENCY,
+    work,
+  );
   return (performance.now() - started) / 1000;
 }
 
@@ -79,7 +100,13 @@ async function rawRound(context: BenchContext, label: string): Promise<{ perSeco
     const submission = submissionNumber(i, label);
     const at = new Date();
     const id = newCaseId(shanghaiDateOf(at), randomBytes(6));
-    const { record, event } = reportedCaseOf({ id, at, actor: { sub: 'bench-reporter', role: 'reporter' }, submission, possibleDuplicates: [] });
+    const { record, event } = reportedCaseOf({
+      id,
+      at,
+      actor: { sub: 'bench-reporter', role: 'reporter' },
+      submission,
+      possibleDuplicates: [],
+    });
     const caseItem = {
       ...keys.case(id),
       ...keys.statusIndex(record.status, record.dueAt, id),
@@ -99,9 +126,26 @@ async function rawRound(context: BenchContext, label: string): Promise<{ perSeco
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: tableName, Item: caseItem, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: tableName, Item: { ...keys.event(id, 1), entity: 'event', ...event }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.event(id, 1), entity: 'event', ...event },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
           { Put: { TableName: tableName, Item: idempotency, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: tableName, Item: { ...keys.addressCases(addressKeyOf(submission.location)), entity: 'address-cases', count: 1, caseIds: [id] }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.addressCases(addressKeyOf(submission.location)),
+                entity: 'address-cases',
+                count: 1,
+                caseIds: [id],
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
         ],
       }),
     );
@@ -112,13 +156,23 @@ async function rawRound(context: BenchContext, label: string): Promise<{ perSeco
 }
 
 /** `POST /cases` over HTTP to the local API server: token check, validation, duplicate check, intake. */
-async function apiRound(context: BenchContext, label: string): Promise<{ perSecond: number; latenciesMs: number[]; wcuPerSubmission: number }> {
+async function apiRound(
+  context: BenchContext,
+  label: string,
+): Promise<{ perSecond: number; latenciesMs: number[]; wcuPerSubmission: number }> {
   const { client, doc, tableName } = await context.freshTable(`api-${label}`);
   const meter = meterWrites(client);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bench-api-'));
   const auth = await localAuth(dataDir);
   const engine = new CountingEngine();
-  const deps = { store: new CaseStore(doc, tableName), engine, clock: systemClock, calendar: chinaCalendar(), policy: resolvePolicy(), health: {} };
+  const deps = {
+    store: new CaseStore(doc, tableName),
+    engine,
+    clock: systemClock,
+    calendar: chinaCalendar(),
+    policy: resolvePolicy(),
+    health: {},
+  };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   const token = await auth.issue({ role: 'reporter', sub: 'bench-reporter' });
   const latenciesMs: number[] = [];
@@ -126,7 +180,11 @@ async function apiRound(context: BenchContext, label: string): Promise<{ perSeco
     const started = performance.now();
     const response = await fetch(`${server.url}/cases`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
       body: JSON.stringify(submissionNumber(i, label)),
     });
     await response.arrayBuffer();
@@ -138,7 +196,8 @@ async function apiRound(context: BenchContext, label: string): Promise<{ perSeco
     meter.take();
     const seconds = await runConcurrently(MEASURED, (i) => submit(i, true));
     const wcu = meter.take();
-    if (engine.started.size !== WARMUP + MEASURED) throw new Error(`expected ${WARMUP + MEASURED} executions, got ${engine.started.size}`);
+    if (engine.started.size !== WARMUP + MEASURED)
+      throw new Error(`expected ${WARMUP + MEASURED} executions, got ${engine.started.size}`);
     return { perSecond: MEASURED / seconds, latenciesMs, wcuPerSubmission: wcu / MEASURED };
   } finally {
     await server.close();
@@ -164,7 +223,9 @@ export const apiSubmitBenchmark: Benchmark = {
       api.push(result.perSecond);
       latencies.push(...result.latenciesMs);
       wcu.push(result.wcuPerSubmission);
-      context.log(`round ${r + 1}: raw ${raw[r]?.toFixed(1)}/s, API ${result.perSecond.toFixed(1)}/s, ${result.wcuPerSubmission.toFixed(2)} WCU per submission`);
+      context.log(
+        `round ${r + 1}: raw ${raw[r]?.toFixed(1)}/s, API ${result.perSecond.toFixed(1)}/s, ${result.wcuPerSubmission.toFixed(2)} WCU per submission`,
+      );
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     latencies.sort((a, b) => a - b);
@@ -180,15 +241,22 @@ export const apiSubmitBenchmark: Benchmark = {
 const run = promisify(execFile);
 
 /** Resident memory of a process and all its descendants, in MB (ps works on Linux and macOS). */
-async function treeRssMb(rootPid: number): Promise<{ total: number; parts: { pid: number; command: string; mb: number }[] }> {
+async function treeRssMb(
+  rootPid: number,
+): Promise<{ total: number; parts: { pid: number; command: string; mb: number }[] }> {
   const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid=,rss=,comm=']);
   const rows = stdout
     .trim()
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .map(([pid, ppid, rss, ...command]) => ({ pid: Number(pid), ppid: Number(ppid), kb: Number(rss), command: command.join(' ') }));
+    .map(([pid, ppid, rss, ...command]) => ({
+      pid: Number(pid),
+      ppid: Number(ppid),
+      kb: Number(rss),
+      command: command.join(' '),
+    }));
   const inTree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const row of rows) {
       if (!inTree.has(row.pid) && inTree.has(row.ppid)) {
@@ -223,7 +291,10 @@ export const localRssBenchmark: Benchmark = {
       const deadline = Date.now() + 90_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`the local stack exited: ${stderr.slice(-500)}`);
-        const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+        const healthy = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (healthy) break;
         if (Date.now() > deadline) throw new Error('the local stack did not become healthy in 90 s');
         await new Promise((r) => setTimeout(r, 500));

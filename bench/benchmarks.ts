@@ -10,4 +10,15 @@ import { lifecycleBenchmark } from './lifecycle.bench';
 import { consoleBenchmark } from './console.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHMARKS: Benchmark[] = [storeAppendBenchmark, historyScalingBenchmark, mailOutboxBenchmark, workflowBenchmark, infraBenchmark, apiSubmitBenchmark, localRssBenchmark, importBenchmark, lifecycleBenchmark, consoleBenchmark];
+export const BENCHMARKS: Benchmark[] = [
+  storeAppendBenchmark,
+  historyScalingBenchmark,
+  mailOutboxBenchmark,
+  workflowBenchmark,
+  infraBenchmark,
+  apiSubmitBenchmark,
+  localRssBenchmark,
+  importBenchmark,
+  lifecycleBenchmark,
+  consoleBenchmark,
+];

@@ -21,21 +21,37 @@ export const consoleBenchmark: Benchmark = {
   name: 'console',
   async run(context) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bench-console-'));
-    const stack = await startLocalStack({ dataDir, port: 0, mailPort: 0, clockFactor: 100_000, demoData: false, consoleDir: await ensureConsoleBuilt(context.log) });
+    const stack = await startLocalStack({
+      dataDir,
+      port: 0,
+      mailPort: 0,
+      clockFactor: 100_000,
+      demoData: false,
+      consoleDir: await ensureConsoleBuilt(context.log),
+    });
     const browser = await launchBrowser();
     try {
       const reporter = client(stack.apiUrl, await stack.auth.issue({ role: 'reporter', sub: 'bench-reporter' }));
-      const created = await reporter.post('/cases', seedSubmission({ discoveredOn: shanghaiDateOf(stack.clock.now()), category: 'unit-internal' }), { 'idempotency-key': randomUUID() });
+      const created = await reporter.post(
+        '/cases',
+        seedSubmission({ discoveredOn: shanghaiDateOf(stack.clock.now()), category: 'unit-internal' }),
+        { 'idempotency-key': randomUUID() },
+      );
       const id = created.body.id as string;
       const officerToken = await stack.auth.issue({ role: 'officer', sub: 'bench-officer' });
       const officer = client(stack.apiUrl, officerToken);
-      await eventually('the bench case to be inspected', async () => ((await officer.get(`/cases/${id}`)).body.status === 'AWAITING_INSPECTION' ? true : undefined), 60_000);
+      await eventually(
+        'the bench case to be inspected',
+        async () => ((await officer.get(`/cases/${id}`)).body.status === 'AWAITING_INSPECTION' ? true : undefined),
+        60_000,
+      );
 
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       await page.addInitScript(`sessionStorage.setItem('rectify.token', ${JSON.stringify(officerToken)})`);
       const scripts: Promise<number>[] = [];
       page.on('response', (response) => {
-        if (response.request().resourceType() === 'script') scripts.push(response.body().then((body) => gzipSync(body, { level: 9 }).length));
+        if (response.request().resourceType() === 'script')
+          scripts.push(response.body().then((body) => gzipSync(body, { level: 9 }).length));
       });
       await page.goto(stack.consoleUrl as string);
       await page.getByRole('heading', { level: 2 }).first().waitFor();
@@ -53,7 +69,9 @@ export const consoleBenchmark: Benchmark = {
         if (i >= 3) timings.push(performance.now() - started); // the first rounds warm the server and the browser's cache
       }
       timings.sort((a, b) => a - b);
-      context.log(`case page, navigation to timeline: p50 ${percentile(timings, 50).toFixed(0)} ms, p95 ${percentile(timings, 95).toFixed(0)} ms over ${timings.length}`);
+      context.log(
+        `case page, navigation to timeline: p50 ${percentile(timings, 50).toFixed(0)} ms, p95 ${percentile(timings, 95).toFixed(0)} ms over ${timings.length}`,
+      );
       return {
         'console.js_kb_gz': { value: round(firstPageKb, 1), unit: 'KB' },
         'console.case_page_ms': { value: round(percentile(timings, 50), 0), unit: 'ms' },

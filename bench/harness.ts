@@ -16,7 +16,9 @@ export type Figures = Record<string, Figure>;
 /** What every benchmark gets: the run's DynamoDB Local and a way to make a fresh table on it. */
 export interface BenchContext {
   dynamo: DynamoDbLocal;
-  freshTable(label: string): Promise<{ tableName: string; client: ReturnType<typeof dynamoDbClient>; doc: ReturnType<typeof documentClient> }>;
+  freshTable(
+    label: string,
+  ): Promise<{ tableName: string; client: ReturnType<typeof dynamoDbClient>; doc: ReturnType<typeof documentClient> }>;
   log(message: string): void;
 }
 
@@ -47,7 +49,12 @@ export function round(value: number, digits = 2): number {
 type PutRequests = Record<string, { PutRequest: { Item: Record<string, unknown> } }[]>;
 
 /** Writes items with BatchWriteItem, 25 a call and `inFlight` calls at once, until none is left unprocessed. */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], inFlight: number): Promise<void> {
+export async function batchWriteAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  inFlight: number,
+): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   await mapLimited(batches, inFlight, async (batch) => {

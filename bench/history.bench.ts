@@ -10,21 +10,37 @@ const HISTORY_EVENTS = 12;
 const QUERIES = 400;
 
 /** Writes `count` filler cases (case item + first event) with BatchWriteItem, 25 items a call, 4 calls in flight. */
-async function fill(doc: ConstructorParameters<typeof CaseStore>[0], tableName: string, count: number, log: (m: string) => void): Promise<void> {
+async function fill(
+  doc: ConstructorParameters<typeof CaseStore>[0],
+  tableName: string,
+  count: number,
+  log: (m: string) => void,
+): Promise<void> {
   const base = reportedCase();
   const items: Record<string, unknown>[] = [];
   let written = 0;
   const started = Date.now();
   for (let i = 0; i < count; i += 1) {
-    const id = `C-20261101-${randomBytes(4).toString('hex').toUpperCase().slice(0, 6).replace(/[ILOU]/g, 'X')}${i}`;
+    const id = `C-20261101-${randomBytes(4)
+      .toString('hex')
+      .toUpperCase()
+      .slice(0, 6)
+      .replace(/[ILOU]/g, 'X')}${i}`;
     const record = { ...base.record, id, location: { ...base.record.location, address: `填充${i}号` } };
-    items.push({ ...keys.case(id), ...keys.statusIndex(record.status, record.dueAt, id), ...keys.areaIndex(record.location.subdistrict, record.reportedAt, id), entity: 'case', ...record });
+    items.push({
+      ...keys.case(id),
+      ...keys.statusIndex(record.status, record.dueAt, id),
+      ...keys.areaIndex(record.location.subdistrict, record.reportedAt, id),
+      entity: 'case',
+      ...record,
+    });
     items.push({ ...keys.event(id, 1), entity: 'event', ...base.event, caseId: id });
     if (items.length >= 100) {
       const chunk = items.splice(0, items.length);
       await batchWriteAll(doc, tableName, chunk, 4);
       written += chunk.length / 2;
-      if (written % 20_000 === 0) log(`  ${written} cases written (${Math.round(written / ((Date.now() - started) / 1000))} cases/s)`);
+      if (written % 20_000 === 0)
+        log(`  ${written} cases written (${Math.round(written / ((Date.now() - started) / 1000))} cases/s)`);
     }
   }
   await batchWriteAll(doc, tableName, items, 4);
@@ -39,7 +55,10 @@ async function historyP50(store: CaseStore, caseId: string): Promise<number> {
     await store.history(caseId, { limit: 100 });
     samples.push(performance.now() - started);
   }
-  return percentile(samples.sort((a, b) => a - b), 50);
+  return percentile(
+    samples.sort((a, b) => a - b),
+    50,
+  );
 }
 
 /**
@@ -56,7 +75,11 @@ export const historyScalingBenchmark: Benchmark = {
     await store.createCase(opened.record, opened.event);
     let record = opened.record;
     for (let i = 2; i <= HISTORY_EVENTS; i += 1) {
-      const { next, event } = applyEvent(record, { type: 'REMINDER_SENT', actor: { sub: 'bench', role: 'system' }, at: new Date(), data: { i } }, record.status);
+      const { next, event } = applyEvent(
+        record,
+        { type: 'REMINDER_SENT', actor: { sub: 'bench', role: 'system' }, at: new Date(), data: { i } },
+        record.status,
+      );
       await store.commit(record, next, event);
       record = next;
     }

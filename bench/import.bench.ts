@@ -7,7 +7,13 @@ import { importRows } from '../cli/import-survey';
 import type { SurveyRow } from '../cli/survey-file';
 import { readSurvey } from '../cli/survey-file';
 import { bindRoutes } from '../functions/api/operations';
-import { IDEMPOTENCY_TTL_SECONDS, addressKeyOf, reportedCaseOf, requestHashOf, scopedIdempotencyKey } from '../functions/app/report-case';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  addressKeyOf,
+  reportedCaseOf,
+  requestHashOf,
+  scopedIdempotencyKey,
+} from '../functions/app/report-case';
 import { newCaseId } from '../functions/domain/case-history';
 import { chinaCalendar } from '../functions/domain/china-calendar';
 import { systemClock } from '../functions/domain/clock';
@@ -29,7 +35,11 @@ const CONCURRENCY = 8;
 /** A survey file of `count` distinct rows in the seed community, as the CLI reads it. */
 function surveyRows(count: number, label: string): SurveyRow[] {
   const header = '街道,社区,地址,类别,严重程度,情况描述,面积(㎡),层数,结构,当事人,联系电话,上报人,发现日期';
-  const lines = Array.from({ length: count }, (_, i) => `小龙坎街道,解放坡社区,${label}石小路${i}号,居民自建,一般,普查发现的阳台外扩,${6 + (i % 20)},1,彩钢板,住户${i},13800138000,陈普查,2026-11-20`);
+  const lines = Array.from(
+    { length: count },
+    (_, i) =>
+      `小龙坎街道,解放坡社区,${label}石小路${i}号,居民自建,一般,普查发现的阳台外扩,${6 + (i % 20)},1,彩钢板,住户${i},13800138000,陈普查,2026-11-20`,
+  );
   const parsed = readSurvey(Buffer.from([header, ...lines].join('\n')), new Date());
   if (parsed.errors.length) throw new Error(`survey rows invalid: ${JSON.stringify(parsed.errors[0])}`);
   return parsed.rows;
@@ -40,9 +50,21 @@ function itemsOf(rows: SurveyRow[]): Record<string, unknown>[] {
   return rows.flatMap((row) => {
     const at = new Date();
     const id = newCaseId(shanghaiDateOf(at), randomBytes(6));
-    const { record, event } = reportedCaseOf({ id, at, actor: { sub: 'bench-importer', role: 'reporter' }, submission: row.submission, possibleDuplicates: [] });
+    const { record, event } = reportedCaseOf({
+      id,
+      at,
+      actor: { sub: 'bench-importer', role: 'reporter' },
+      submission: row.submission,
+      possibleDuplicates: [],
+    });
     return [
-      { ...keys.case(id), ...keys.statusIndex(record.status, record.dueAt, id), ...keys.areaIndex(record.location.subdistrict, record.reportedAt, id), entity: 'case', ...record },
+      {
+        ...keys.case(id),
+        ...keys.statusIndex(record.status, record.dueAt, id),
+        ...keys.areaIndex(record.location.subdistrict, record.reportedAt, id),
+        entity: 'case',
+        ...record,
+      },
       { ...keys.event(id, 1), entity: 'event', ...event },
       {
         ...keys.idempotency(scopedIdempotencyKey('bench-importer', row.idempotencyKey)),
@@ -73,10 +95,18 @@ async function rawBatchRound(context: BenchContext, rows: SurveyRow[]): Promise<
 async function rawTransactionRound(context: BenchContext, rows: SurveyRow[]): Promise<number> {
   const { doc, tableName } = await context.freshTable('import-raw-tx');
   const items = itemsOf(rows);
-  const transactions = Array.from({ length: Math.ceil(items.length / 100) }, (_, i) => items.slice(i * 100, (i + 1) * 100));
+  const transactions = Array.from({ length: Math.ceil(items.length / 100) }, (_, i) =>
+    items.slice(i * 100, (i + 1) * 100),
+  );
   const started = performance.now();
   await mapLimited(transactions, CONCURRENCY, async (transaction) => {
-    await doc.send(new TransactWriteCommand({ TransactItems: transaction.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })) }));
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: transaction.map((Item) => ({
+          Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+        })),
+      }),
+    );
   });
   return rows.length / ((performance.now() - started) / 1000);
 }
@@ -87,7 +117,14 @@ async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<nu
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bench-import-'));
   const auth = await localAuth(dataDir);
   const engine = new CountingEngine();
-  const deps = { store: new CaseStore(doc, tableName), engine, clock: systemClock, calendar: chinaCalendar(), policy: resolvePolicy(), health: {} };
+  const deps = {
+    store: new CaseStore(doc, tableName),
+    engine,
+    clock: systemClock,
+    calendar: chinaCalendar(),
+    policy: resolvePolicy(),
+    health: {},
+  };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   try {
     const api = new RectifyApi(server.url, await auth.issue({ role: 'reporter', sub: 'bench-importer' }));
@@ -95,7 +132,10 @@ async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<nu
     const started = performance.now();
     const outcome = await importRows(api, rows, { concurrency: CONCURRENCY });
     const perSecond = rows.length / ((performance.now() - started) / 1000);
-    if (outcome.created.length !== rows.length) throw new Error(`import created ${outcome.created.length} of ${rows.length}: ${JSON.stringify(outcome.failed[0])}`);
+    if (outcome.created.length !== rows.length)
+      throw new Error(
+        `import created ${outcome.created.length} of ${rows.length}: ${JSON.stringify(outcome.failed[0])}`,
+      );
     return perSecond;
   } finally {
     await server.close();

@@ -31,7 +31,10 @@ function bundleEveryHandler(outdir: string): Bundle[] {
   });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: Record<string, unknown> }>;
+    Resources: Record<
+      string,
+      { Type: string; Metadata?: Record<string, string>; Properties?: Record<string, unknown> }
+    >;
   };
   return [...stack.functions.entries()].map(([id, handler]) => {
     const logicalId = stack.resolve((handler.function.node.defaultChild as CfnResource).logicalId) as string;
@@ -48,18 +51,25 @@ function bundleEveryHandler(outdir: string): Bundle[] {
  * machine, are left out of both the handler's figure and the bare baseline.
  */
 function timeInProcess(code: string, args: string[], environment: Record<string, string>): number {
-  const result = spawnSync(process.execPath, ['-e', `${code};process.stdout.write(String(performance.now()))`, ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      // What Lambda always sets; the SDK resolves credentials lazily, on the first call.
-      AWS_REGION: 'ap-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...environment,
+  const result = spawnSync(
+    process.execPath,
+    ['-e', `${code};process.stdout.write(String(performance.now()))`, ...args],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        // What Lambda always sets; the SDK resolves credentials lazily, on the first call.
+        AWS_REGION: 'ap-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...environment,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 15_000,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 15_000,
-  });
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr.toString().slice(0, 2000)}`);
+  );
+  if (result.status !== 0)
+    throw new Error(
+      `node ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr.toString().slice(0, 2000)}`,
+    );
   return Number(result.stdout.toString());
 }
 
@@ -67,7 +77,11 @@ const BARE = '0';
 /** Loading the bundle runs its module scope: environment parsing and SDK client construction. */
 const LOAD_BUNDLE = 'require(process.argv[1])';
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /**
  * `bundle_kb.max`: the largest minified handler bundle. `init_ms_over_node.max`: for the handler whose
@@ -97,12 +111,19 @@ export const infraBenchmark: Benchmark = {
       }
       const bareMs = median(baseline);
       const overNode = bundles
-        .map((bundle) => ({ id: bundle.id, kb: bundle.bytes / 1024, ms: median(byHandler.get(bundle.id) ?? []) - bareMs }))
+        .map((bundle) => ({
+          id: bundle.id,
+          kb: bundle.bytes / 1024,
+          ms: median(byHandler.get(bundle.id) ?? []) - bareMs,
+        }))
         .sort((a, b) => b.ms - a.ms);
-      for (const row of overNode) context.log(`${row.id.padEnd(28)} ${row.kb.toFixed(1).padStart(7)} KB  +${row.ms.toFixed(1)} ms over node`);
+      for (const row of overNode)
+        context.log(`${row.id.padEnd(28)} ${row.kb.toFixed(1).padStart(7)} KB  +${row.ms.toFixed(1)} ms over node`);
       const slowest = overNode[0];
       if (!slowest) throw new Error('no handlers to measure');
-      context.log(`bare node -e 0: ${bareMs.toFixed(1)} ms to run; largest bundle ${largest.id}; slowest to load ${slowest.id}`);
+      context.log(
+        `bare node -e 0: ${bareMs.toFixed(1)} ms to run; largest bundle ${largest.id}; slowest to load ${slowest.id}`,
+      );
       return {
         'bundle_kb.max': { value: round(largest.bytes / 1024, 1), unit: 'KB' },
         'init_ms_over_node.max': { value: round(slowest.ms, 1), unit: 'ms' },

@@ -24,9 +24,19 @@ export const mailOutboxBenchmark: Benchmark = {
     process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
     const sesV2 = sesClient();
     try {
-      const mailer = new SesMailer({ doc, tableName, ses: sesV2, recipients: RECIPIENTS, consoleUrl: 'http://localhost:3000/console' });
+      const mailer = new SesMailer({
+        doc,
+        tableName,
+        ses: sesV2,
+        recipients: RECIPIENTS,
+        consoleUrl: 'http://localhost:3000/console',
+      });
       const stages = await caseThroughStages(undefined);
-      const request = (n: number): MailRequest => ({ kind: 'reminder', occasion: `bench-${n}`, caseRecord: stages.noticed });
+      const request = (n: number): MailRequest => ({
+        kind: 'reminder',
+        occasion: `bench-${n}`,
+        caseRecord: stages.noticed,
+      });
 
       for (let i = 0; i < 30; i += 1) await mailer.deliver(request(i)); // warm the JVM and the connections
       const count = 200;
@@ -38,7 +48,9 @@ export const mailOutboxBenchmark: Benchmark = {
         if (delivery?.status !== 'sent') throw new Error(`email not sent: ${JSON.stringify(delivery)}`);
       }
       latencies.sort((a, b) => a - b);
-      context.log(`${count} deliveries: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`);
+      context.log(
+        `${count} deliveries: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`,
+      );
 
       // A backlog: emails recorded while the mail service was away.
       const backlog = 300;

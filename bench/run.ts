@@ -33,7 +33,7 @@ async function main(): Promise<void> {
           await benchmark.run({ dynamo, freshTable: makeFreshTable, log: (m) => console.error(`  ${m}`) }),
         );
       } catch (error) {
-        failures.push(`${benchmark.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        failures.push(`${benchmark.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
   } finally {
@@ -42,10 +42,12 @@ async function main(): Promise<void> {
   const width = Math.max(...Object.keys(figures).map((k) => k.length), 10);
   console.log(`${'figure'.padEnd(width)}  ${'value'.padStart(12)}  unit`);
   console.log(`${'-'.repeat(width)}  ${'-'.repeat(12)}  ----`);
-  for (const [name, { value, unit }] of Object.entries(figures)) console.log(`${name.padEnd(width)}  ${String(value).padStart(12)}  ${unit}`);
+  for (const [name, { value, unit }] of Object.entries(figures))
+    console.log(`${name.padEnd(width)}  ${String(value).padStart(12)}  ${unit}`);
   const file = path.join(__dirname, 'results.json');
   // A filtered run updates its own figures and keeps the others from the last full run.
-  const previous = filter && existsSync(file) ? resultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+  const previous =
+    filter && existsSync(file) ? resultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
   const merged = { ...(previous?.success ? previous.data.figures : {}), ...figures };
   writeFileSync(file, `${JSON.stringify({ figures: merged }, null, 2)}\n`);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);

@@ -14,7 +14,11 @@ export const storeAppendBenchmark: Benchmark = {
     await store.createCase(opened.record, opened.event);
     let record = opened.record;
     const append = async () => {
-      const { next, event } = applyEvent(record, { type: 'REMINDER_SENT', actor: { sub: 'bench', role: 'system' }, at: new Date(), data: {} }, record.status);
+      const { next, event } = applyEvent(
+        record,
+        { type: 'REMINDER_SENT', actor: { sub: 'bench', role: 'system' }, at: new Date(), data: {} },
+        record.status,
+      );
       await store.commit(record, next, event);
       record = next;
     };

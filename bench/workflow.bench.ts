@@ -9,7 +9,15 @@ import { executionName } from '../functions/workflow/engine';
 import { LocalWorkflowEngine } from '../functions/workflow/local-engine';
 import { startCaseWorkflow } from '../functions/workflow/phases';
 import type { Harness } from '../test/workflow/harness';
-import { LEGAL_START, RecordingMailer, completeEnforcement, recordInspection, reportCase, testClock, waitForCallback } from '../test/workflow/harness';
+import {
+  LEGAL_START,
+  RecordingMailer,
+  completeEnforcement,
+  recordInspection,
+  reportCase,
+  testClock,
+  waitForCallback,
+} from '../test/workflow/harness';
 import type { Benchmark } from './harness';
 import { round } from './harness';
 import { DEFAULT_MEMORY_MB } from '../infra/constructs/handler-function';
@@ -37,7 +45,13 @@ const API_MEMORY_GB = DEFAULT_MEMORY_MB.api / 1024;
 /** Legal days per wall-clock second: the default policy's half-year windows pass in seconds. */
 const FACTOR = 2_000_000;
 
-const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 /** Asks DynamoDB for the capacity every request consumed and adds it up (what on-demand bills). */
 function meterCapacity(client: DynamoDBClient) {
@@ -46,8 +60,13 @@ function meterCapacity(client: DynamoDBClient) {
     (next, context) => async (args) => {
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      const total = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+      const consumed = (
+        result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+      ).ConsumedCapacity;
+      const total = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+        (sum, c) => sum + (c.CapacityUnits ?? 0),
+        0,
+      );
       if (WRITE_COMMANDS.has(context.commandName ?? '')) units.write += total;
       else units.read += total;
       return result;
@@ -97,12 +116,22 @@ export const workflowBenchmark: Benchmark = {
       doc: meteredDoc,
       tableName,
       ses: ses_,
-      recipients: { from: 'rectify@example.gov.cn', subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] }, fallback: ['rectify-office@example.gov.cn'] },
+      recipients: {
+        from: 'rectify@example.gov.cn',
+        subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] },
+        fallback: ['rectify-office@example.gov.cn'],
+      },
       consoleUrl: 'http://localhost:3000/console',
       clock,
     });
     const engineOptions = {
-      taskDeps: { store: new CaseStore(meteredDoc, tableName), mailer, clock, calendar: chinaCalendar(), policy: DEFAULT_POLICY },
+      taskDeps: {
+        store: new CaseStore(meteredDoc, tableName),
+        mailer,
+        clock,
+        calendar: chinaCalendar(),
+        policy: DEFAULT_POLICY,
+      },
       doc,
       tableName,
     };
@@ -128,7 +157,11 @@ export const workflowBenchmark: Benchmark = {
       const transitions = entries + retries;
       const cost = {
         emails: emails * PRICE.perEmail,
-        api: apiRequests * (PRICE.perApiRequest + PRICE.perLambdaRequest + (API_REQUEST_BILLED_MS / 1000) * API_MEMORY_GB * PRICE.perArmGbSecond),
+        api:
+          apiRequests *
+          (PRICE.perApiRequest +
+            PRICE.perLambdaRequest +
+            (API_REQUEST_BILLED_MS / 1000) * API_MEMORY_GB * PRICE.perArmGbSecond),
         transitions: transitions * PRICE.perStateTransition,
         requests: invocations.length * PRICE.perLambdaRequest,
         compute: (billedMs / 1000) * LAMBDA_MEMORY_GB * PRICE.perArmGbSecond,
@@ -136,10 +169,22 @@ export const workflowBenchmark: Benchmark = {
         reads: units.read * PRICE.perReadRequestUnit,
       };
       const total = Object.values(cost).reduce((a, b) => a + b, 0);
-      return { entries, transitions, invocations: invocations.length, billedMs, units, emails, apiRequests, cost, total };
+      return {
+        entries,
+        transitions,
+        invocations: invocations.length,
+        billedMs,
+        units,
+        emails,
+        apiRequests,
+        cost,
+        total,
+      };
     };
     const describe = (label: string, m: ReturnType<typeof measure>) => {
-      context.log(`${label}: ${m.entries} states entered (+${m.transitions - m.entries} retries) across the case's executions`);
+      context.log(
+        `${label}: ${m.entries} states entered (+${m.transitions - m.entries} retries) across the case's executions`,
+      );
       context.log(
         `${label}: $${m.total.toFixed(6)} = ${m.transitions} transitions × $0.025/1k ($${m.cost.transitions.toFixed(6)})` +
           ` + ${m.invocations} Lambda requests × $0.20/M ($${m.cost.requests.toFixed(7)})` +
@@ -169,7 +214,9 @@ export const workflowBenchmark: Benchmark = {
       await startCaseWorkflow(harness.engine, selfDemolished.id);
       await waitForCallback(harness, selfDemolished.id, 'inspection');
       await recordInspection(harness, selfDemolished.id, 'demolished');
-      const selfOutcome = await harness.engine.waitForExecution(executionName({ caseId: selfDemolished.id, phase: 'intake', round: 1 }));
+      const selfOutcome = await harness.engine.waitForExecution(
+        executionName({ caseId: selfDemolished.id, phase: 'intake', round: 1 }),
+      );
       if (selfOutcome.status !== 'SUCCEEDED') throw new Error(`self-demolition run ended ${selfOutcome.status}`);
       const self = measure(selfDemolished.id, 2);
       describe('notice → self-demolition → closed', self);
@@ -183,7 +230,9 @@ export const workflowBenchmark: Benchmark = {
       await recordInspection(harness, enforced.id, 'not-demolished');
       await waitForCallback(harness, enforced.id, 'enforcement');
       await completeEnforcement(harness, enforced.id);
-      const enforcedOutcome = await harness.engine.waitForExecution(executionName({ caseId: enforced.id, phase: 'enforcement', round: 1 }));
+      const enforcedOutcome = await harness.engine.waitForExecution(
+        executionName({ caseId: enforced.id, phase: 'enforcement', round: 1 }),
+      );
       if (enforcedOutcome.status !== 'SUCCEEDED') throw new Error(`enforcement run ended ${enforcedOutcome.status}`);
       const full = measure(enforced.id, API_REQUESTS_PER_ENFORCED_CASE);
       describe('notice → not demolished → demand → decision → windows → forced demolition → closed', full);

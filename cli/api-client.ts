@@ -52,7 +52,8 @@ export class ApiUnreachable extends Error {
 
 /** What the network said, in words: undici hides it behind `fetch failed` with the cause attached. */
 function networkReason(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  if (error instanceof DOMException && error.name === 'TimeoutError')
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   const cause = (error as { cause?: unknown } | null)?.cause;
   const nested = cause instanceof AggregateError ? cause.errors[0] : cause;
   const code = (nested as { code?: unknown } | null)?.code;
@@ -116,9 +117,16 @@ export class RectifyApi {
       // The bytes as sent: `Response.text()` would drop a CSV export's byte-order mark.
       const bytes = new Uint8Array(await response.arrayBuffer());
       const text = new TextDecoder().decode(bytes);
-      if ((response.status === 429 || response.status === 503 || (response.status === 409 && response.headers.has('retry-after'))) && attempt < 6) {
+      if (
+        (response.status === 429 ||
+          response.status === 503 ||
+          (response.status === 409 && response.headers.has('retry-after'))) &&
+        attempt < 6
+      ) {
         const retryAfter = Number(response.headers.get('retry-after') ?? '1');
-        await new Promise((r) => setTimeout(r, Math.min(10, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000 * attempt * 0.5));
+        await new Promise((r) =>
+          setTimeout(r, Math.min(10, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000 * attempt * 0.5),
+        );
         continue;
       }
       const isJson = (response.headers.get('content-type') ?? '').includes('json');
@@ -132,7 +140,10 @@ export class RectifyApi {
       }
       if (response.status >= 400) {
         const parsed = problemSchema.safeParse(body);
-        throw new ApiProblem(response.status, parsed.success ? parsed.data : { title: text.slice(0, 200) }, { method, url: url.href });
+        throw new ApiProblem(response.status, parsed.success ? parsed.data : { title: text.slice(0, 200) }, {
+          method,
+          url: url.href,
+        });
       }
       return { status: response.status, headers: response.headers, body, text, bytes };
     }
@@ -149,7 +160,8 @@ export class RectifyApi {
 
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

@@ -34,7 +34,11 @@ export class ActionConflict extends Error {
  * Takes an action on a case the way a careful client does: read the case, then act with `If-Match` set
  * to the version read, so an action decided on one state of the case is never applied to another.
  */
-export async function performAction(api: RectifyApi, caseId: string, request: ActionRequest): Promise<ActionOutcome & { before?: CaseHead }> {
+export async function performAction(
+  api: RectifyApi,
+  caseId: string,
+  request: ActionRequest,
+): Promise<ActionOutcome & { before?: CaseHead }> {
   const casePath = `cases/${encodeURIComponent(caseId)}`;
   let before: CaseHead | undefined;
   let version = request.ifMatch;
@@ -62,7 +66,10 @@ function explainConflict(error: unknown, caseId: string, version: number, before
   }
   if (error.kind === 'transition-not-allowed') {
     const status = before ? ` case ${caseId} is ${before.status}:` : '';
-    return new ActionConflict(`409 the procedure does not allow this now:${status} ${error.problem.reason ?? error.problem.detail ?? ''}`.trimEnd(), error);
+    return new ActionConflict(
+      `409 the procedure does not allow this now:${status} ${error.problem.reason ?? error.problem.detail ?? ''}`.trimEnd(),
+      error,
+    );
   }
   return error;
 }

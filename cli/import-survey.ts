@@ -25,7 +25,14 @@ const batchAnswerSchema = z.object({
         status: z.number().int(),
         replayed: z.boolean().optional(),
         case: z.object({ id: z.string() }).loose().optional(),
-        problem: z.object({ title: z.string().optional(), detail: z.string().optional(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() }).loose().optional(),
+        problem: z
+          .object({
+            title: z.string().optional(),
+            detail: z.string().optional(),
+            errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+          })
+          .loose()
+          .optional(),
       })
       .loose(),
   ),
@@ -58,7 +65,10 @@ export async function importRows(
 ): Promise<ImportOutcome> {
   const outcome: ImportOutcome = { created: [], alreadyImported: [], failed: [] };
   let done = 0;
-  const settle = (row: SurveyRow, result: { created: string } | { already: string } | { field: string; reason: string }) => {
+  const settle = (
+    row: SurveyRow,
+    result: { created: string } | { already: string } | { field: string; reason: string },
+  ) => {
     if ('created' in result) outcome.created.push({ row: row.row, caseId: result.created });
     else if ('already' in result) outcome.alreadyImported.push({ row: row.row, caseId: result.already });
     else outcome.failed.push({ row: row.row, ...result });
@@ -74,18 +84,30 @@ export async function importRows(
     const sendBatch = async (batch: SurveyRow[]): Promise<void> => {
       if (refusal) return;
       try {
-        const answer = await api.post('case-batches', { items: batch.map((row) => ({ idempotencyKey: row.idempotencyKey, submission: row.submission })) });
+        const answer = await api.post('case-batches', {
+          items: batch.map((row) => ({ idempotencyKey: row.idempotencyKey, submission: row.submission })),
+        });
         const { results } = batchAnswerSchema.parse(answer.body);
         batch.forEach((row, i) => {
           const result = results[i];
-          if (!result || result.idempotencyKey !== row.idempotencyKey) return settle(row, { field: '(row)', reason: 'the API answered without this row' });
-          if (result.status === 201 && result.case) return settle(row, result.replayed ? { already: result.case.id } : { created: result.case.id });
+          if (!result || result.idempotencyKey !== row.idempotencyKey)
+            return settle(row, { field: '(row)', reason: 'the API answered without this row' });
+          if (result.status === 201 && result.case)
+            return settle(row, result.replayed ? { already: result.case.id } : { created: result.case.id });
           if (TRANSIENT.has(result.status) && round < ROUNDS) {
             waitSeconds = Math.max(waitSeconds, 1);
             return void again.push(row);
           }
           const field = result.problem?.errors?.[0];
-          settle(row, field ? { field: field.field, reason: field.message } : { field: '(row)', reason: `${result.status} ${result.problem?.detail ?? result.problem?.title ?? ''}`.trim() });
+          settle(
+            row,
+            field
+              ? { field: field.field, reason: field.message }
+              : {
+                  field: '(row)',
+                  reason: `${result.status} ${result.problem?.detail ?? result.problem?.title ?? ''}`.trim(),
+                },
+          );
         });
       } catch (error) {
         if (error instanceof ApiProblem && (error.status === 401 || error.status === 403)) {
@@ -101,7 +123,8 @@ export async function importRows(
       if (error instanceof ApiProblem && error.status === 400) {
         for (const e of error.problem.errors ?? []) {
           const match = ITEM_FIELD.exec(e.field);
-          if (match && !named.has(Number(match[1]))) named.set(Number(match[1]), { field: match[2] || '(row)', reason: e.message });
+          if (match && !named.has(Number(match[1])))
+            named.set(Number(match[1]), { field: match[2] || '(row)', reason: e.message });
         }
       }
       if (named.size) {

@@ -36,7 +36,9 @@ function apiAddress(): { url: string; source: string } {
 function api(): RectifyApi {
   const token = program.opts<{ token?: string }>().token ?? process.env.RECTIFY_TOKEN;
   if (!token) {
-    throw new InvalidArgumentError('a token is required: pass --token or set RECTIFY_TOKEN (locally: export RECTIFY_TOKEN=$(npm run -s token -- --role officer))');
+    throw new InvalidArgumentError(
+      'a token is required: pass --token or set RECTIFY_TOKEN (locally: export RECTIFY_TOKEN=$(npm run -s token -- --role officer))',
+    );
   }
   return new RectifyApi(apiAddress().url, token);
 }
@@ -66,8 +68,22 @@ const listOptions = (command: Command) =>
     .option('--to <date>', 'reported on or before (YYYY-MM-DD, Asia/Shanghai)')
     .option('--overdue', 'only cases whose running deadline has passed');
 
-type ListOptions = { status?: string; subdistrict?: string; community?: string; from?: string; to?: string; overdue?: boolean };
-const listParams = (o: ListOptions) => ({ status: o.status, subdistrict: o.subdistrict, community: o.community, from: o.from, to: o.to, overdue: o.overdue ? 'true' : undefined });
+type ListOptions = {
+  status?: string;
+  subdistrict?: string;
+  community?: string;
+  from?: string;
+  to?: string;
+  overdue?: boolean;
+};
+const listParams = (o: ListOptions) => ({
+  status: o.status,
+  subdistrict: o.subdistrict,
+  community: o.community,
+  from: o.from,
+  to: o.to,
+  overdue: o.overdue ? 'true' : undefined,
+});
 
 const pageSchema = z.object({ items: z.array(z.unknown()), cursor: z.string().nullish() }).loose();
 const listedCaseSchema = z
@@ -83,7 +99,11 @@ const listedCaseSchema = z
   .loose();
 
 /** Reads a list page by page (all of them with `all`), telling on stderr how to go on when there is more. */
-async function readList(path: string, params: Record<string, string | number | undefined>, all: boolean | undefined): Promise<unknown[]> {
+async function readList(
+  path: string,
+  params: Record<string, string | number | undefined>,
+  all: boolean | undefined,
+): Promise<unknown[]> {
   const client = api();
   const items: unknown[] = [];
   let cursor = params.cursor === undefined ? undefined : String(params.cursor);
@@ -134,7 +154,13 @@ program
       const page = z
         .object({ items: z.array(z.unknown()), cursor: z.string().nullish(), verification: z.unknown().optional() })
         .loose()
-        .parse((await client.get(`cases/${encodeURIComponent(id)}/history${query({ cursor, verify: options.verify ? 'true' : undefined })}`)).body);
+        .parse(
+          (
+            await client.get(
+              `cases/${encodeURIComponent(id)}/history${query({ cursor, verify: options.verify ? 'true' : undefined })}`,
+            )
+          ).body,
+        );
       events.push(...page.items);
       cursor = page.cursor ?? undefined;
       verification = page.verification ?? verification;
@@ -148,34 +174,64 @@ listOptions(program.command('list').description('list cases as a table (--json f
   .option('--all', 'follow the cursor through every page')
   .option('--json', 'print the cases as JSON')
   .action(async (options: ListOptions & { limit?: number; cursor?: string; all?: boolean; json?: boolean }) => {
-    const items = await readList('cases', { ...listParams(options), limit: options.limit, cursor: options.cursor }, options.all);
+    const items = await readList(
+      'cases',
+      { ...listParams(options), limit: options.limit, cursor: options.cursor },
+      options.all,
+    );
     if (options.json) return print(items);
-    process.stdout.write(table(CASE_COLUMNS, items.map((i) => listedCaseSchema.parse(i) as ListedCase), '(no cases)'));
+    process.stdout.write(
+      table(
+        CASE_COLUMNS,
+        items.map((i) => listedCaseSchema.parse(i) as ListedCase),
+        '(no cases)',
+      ),
+    );
   });
 
 program
   .command('attention')
-  .description('the cases flagged for a person: a step that failed for good, a workflow that stopped (GET /cases?attention=true)')
+  .description(
+    'the cases flagged for a person: a step that failed for good, a workflow that stopped (GET /cases?attention=true)',
+  )
   .option('--subdistrict <name>', 'only this sub-district (街道)')
   .option('--limit <n>', 'page size', positiveInt)
   .option('--all', 'follow the cursor through every page')
   .option('--json', 'print the cases as JSON')
   .action(async (options: { subdistrict?: string; limit?: number; all?: boolean; json?: boolean }) => {
-    const items = await readList('cases', { attention: 'true', subdistrict: options.subdistrict, limit: options.limit }, options.all);
+    const items = await readList(
+      'cases',
+      { attention: 'true', subdistrict: options.subdistrict, limit: options.limit },
+      options.all,
+    );
     if (options.json) return print(items);
-    process.stdout.write(table(ATTENTION_COLUMNS, items.map((i) => listedCaseSchema.parse(i) as ListedCase), '(no case needs attention)'));
+    process.stdout.write(
+      table(
+        ATTENTION_COLUMNS,
+        items.map((i) => listedCaseSchema.parse(i) as ListedCase),
+        '(no case needs attention)',
+      ),
+    );
   });
 
-listOptions(program.command('export').description('export a filtered list, or one case chronology with --case, as CSV (UTF-8 with BOM) or JSON'))
+listOptions(
+  program
+    .command('export')
+    .description('export a filtered list, or one case chronology with --case, as CSV (UTF-8 with BOM) or JSON'),
+)
   .option('--case <id>', "export this case's chronology instead of a list")
   .option('--format <format>', 'csv or json', 'csv')
   .option('--out <file>', 'write to a file instead of stdout')
   .action(async (options: ListOptions & { case?: string; format: string; out?: string }) => {
-    if (options.format !== 'csv' && options.format !== 'json') throw new InvalidArgumentError('--format must be csv or json');
+    if (options.format !== 'csv' && options.format !== 'json')
+      throw new InvalidArgumentError('--format must be csv or json');
     const client = api();
     const path = options.case ? `cases/${encodeURIComponent(options.case)}/history/export` : 'cases/export';
     const accept = options.format === 'csv' ? 'text/csv' : 'application/json';
-    const response = await client.get(`${path}${query(options.case ? { format: options.format } : { ...listParams(options), format: options.format })}`, accept);
+    const response = await client.get(
+      `${path}${query(options.case ? { format: options.format } : { ...listParams(options), format: options.format })}`,
+      accept,
+    );
     // The bytes as the API sent them: the CSV's byte-order mark is what makes Excel and WPS read UTF-8.
     if (options.out) {
       writeFileSync(options.out, response.bytes);
@@ -196,9 +252,16 @@ program
   .option('--community <name>')
   .option('--json', 'print JSON instead of a table')
   .action(async (options: { from?: string; to?: string; subdistrict?: string; community?: string; json?: boolean }) => {
-    const body = (await api().get(`reports/summary${query({ from: options.from, to: options.to, subdistrict: options.subdistrict, community: options.community })}`)).body;
+    const body = (
+      await api().get(
+        `reports/summary${query({ from: options.from, to: options.to, subdistrict: options.subdistrict, community: options.community })}`,
+      )
+    ).body;
     if (options.json) return print(body);
-    const report = z.object({ rows: z.array(z.record(z.string(), z.unknown())), total: z.record(z.string(), z.unknown()) }).loose().parse(body);
+    const report = z
+      .object({ rows: z.array(z.record(z.string(), z.unknown())), total: z.record(z.string(), z.unknown()) })
+      .loose()
+      .parse(body);
     const rows = report.rows as unknown as ReportRow[];
     const total = { ...(report.total as unknown as ReportRow), subdistrict: '(total)', community: '' };
     process.stdout.write(table(REPORT_COLUMNS, rows.length ? [...rows, total] : [], '(no cases in this period)'));
@@ -227,7 +290,12 @@ interface ActionField {
   field: string;
 }
 
-const field = (flags: string, description: string, apiField: string, setup: (o: Option) => Option = (o) => o): ActionField => ({
+const field = (
+  flags: string,
+  description: string,
+  apiField: string,
+  setup: (o: Option) => Option = (o) => o,
+): ActionField => ({
   option: setup(new Option(flags, description)),
   field: apiField,
 });
@@ -237,11 +305,22 @@ const required = (o: Option) => o.makeOptionMandatory();
  * An action on a case (`POST /cases/{id}/<path>`): reads the case, acts on the version read (If-Match)
  * and prints how the case moved. A refused field is named by its option and by its API field.
  */
-function actionCommand(parent: Command, name: string, description: string, path: string, fields: ActionField[], fixed: Record<string, unknown> = {}): Command {
+function actionCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  path: string,
+  fields: ActionField[],
+  fixed: Record<string, unknown> = {},
+): Command {
   const command = parent.command(name).description(description).argument('<id>', 'case id');
   for (const f of fields) command.addOption(f.option);
   command
-    .option('--if-match <version>', 'act only if the case is still at this version (default: the version just read)', positiveInt)
+    .option(
+      '--if-match <version>',
+      'act only if the case is still at this version (default: the version just read)',
+      positiveInt,
+    )
     .option('--json', 'print the case after the action as JSON');
   bodyFieldOptions.set(command, new Map(fields.map((f) => [f.field, f.option.long ?? f.option.flags])));
   command.action(async (id: string, options: Record<string, unknown> & { ifMatch?: number; json?: boolean }) => {
@@ -253,21 +332,34 @@ function actionCommand(parent: Command, name: string, description: string, path:
     const outcome = await performAction(api(), id, { path, body, ifMatch: options.ifMatch });
     if (options.json) return print(outcome.after);
     const { before, after } = outcome;
-    const moved = !before ? `now ${after.status}` : before.status === after.status ? `${after.status} (unchanged)` : `${before.status} → ${after.status}`;
+    const moved = !before
+      ? `now ${after.status}`
+      : before.status === after.status
+        ? `${after.status} (unchanged)`
+        : `${before.status} → ${after.status}`;
     print(`${after.id}: ${moved}, version ${after.version}`);
   });
   return command;
 }
 
-const at = (apiField: string) => field('--at <time>', "when it was done, ISO 8601 (default: the server's legal time now)", apiField);
+const at = (apiField: string) =>
+  field('--at <time>', "when it was done, ISO 8601 (default: the server's legal time now)", apiField);
 
-actionCommand(program, 'inspect', '复查: record an inspection (an officer; during persuasion, the community)', 'inspections', [
-  field('--result <result>', 'what the inspection found', 'result', (o) => required(o.choices(INSPECTION_RESULTS))),
-  field('--inspector <name>', 'who inspected', 'inspector', required),
-  field('--area-removed <m2>', 'm² demolished (demolished or partially-demolished)', 'areaRemovedM2', (o) => o.argParser(number)),
-  field('--notes <text>', 'notes', 'notes'),
-  at('inspectedAt'),
-]);
+actionCommand(
+  program,
+  'inspect',
+  '复查: record an inspection (an officer; during persuasion, the community)',
+  'inspections',
+  [
+    field('--result <result>', 'what the inspection found', 'result', (o) => required(o.choices(INSPECTION_RESULTS))),
+    field('--inspector <name>', 'who inspected', 'inspector', required),
+    field('--area-removed <m2>', 'm² demolished (demolished or partially-demolished)', 'areaRemovedM2', (o) =>
+      o.argParser(number),
+    ),
+    field('--notes <text>', 'notes', 'notes'),
+    at('inspectedAt'),
+  ],
+);
 
 actionCommand(program, 'extend', '延期: move the notice deadline to a later day (an officer)', 'extensions', [
   field('--until <date>', 'the new deadline, YYYY-MM-DD (Asia/Shanghai)', 'newDeadline', required),
@@ -275,32 +367,64 @@ actionCommand(program, 'extend', '延期: move the notice deadline to a later da
   field('--approver <name>', 'who approved it', 'approver', required),
 ]);
 
-actionCommand(program, 'represent', "陈述申辩: record the party's statement and the decision on it (an officer)", 'representations', [
-  field('--received <date>', 'the day the statement was received, YYYY-MM-DD', 'receivedOn', required),
-  field('--summary <text>', 'what the party said', 'summary', required),
-  field('--outcome <outcome>', 'accepted ends the case; rejected lets enforcement go on', 'outcome', (o) => required(o.choices(['accepted', 'rejected']))),
-  field('--response <text>', 'the answer given to the party', 'response', required),
-]);
+actionCommand(
+  program,
+  'represent',
+  "陈述申辩: record the party's statement and the decision on it (an officer)",
+  'representations',
+  [
+    field('--received <date>', 'the day the statement was received, YYYY-MM-DD', 'receivedOn', required),
+    field('--summary <text>', 'what the party said', 'summary', required),
+    field('--outcome <outcome>', 'accepted ends the case; rejected lets enforcement go on', 'outcome', (o) =>
+      required(o.choices(['accepted', 'rejected'])),
+    ),
+    field('--response <text>', 'the answer given to the party', 'response', required),
+  ],
+);
 
-const appeal = program.command('appeal').description('复议/诉讼: a filed appeal holds the case; its resolution resumes or ends it (an officer)');
-actionCommand(appeal, 'file', 'record a filed appeal: the case goes on hold', 'appeals', [
-  field('--kind <kind>', 'reconsideration (复议) or litigation (诉讼)', 'kind', (o) => required(o.choices(APPEAL_KINDS))),
-  field('--filed <date>', 'the day it was filed, YYYY-MM-DD', 'filedOn', required),
-  field('--authority <name>', 'the authority or court it was filed with', 'authority', required),
-  field('--reference <text>', 'its reference number', 'reference', required),
-], { action: 'filed' });
-actionCommand(appeal, 'resolve', 'record the appeal decision: upheld resumes enforcement, revoked dismisses the case', 'appeals', [
-  field('--outcome <outcome>', 'upheld or revoked', 'outcome', (o) => required(o.choices(['upheld', 'revoked']))),
-  field('--resolved <date>', 'the day it was decided, YYYY-MM-DD', 'resolvedOn', required),
-  field('--reference <text>', 'its reference number', 'reference', required),
-  field('--summary <text>', 'the decision in brief', 'summary'),
-], { action: 'resolved' });
+const appeal = program
+  .command('appeal')
+  .description('复议/诉讼: a filed appeal holds the case; its resolution resumes or ends it (an officer)');
+actionCommand(
+  appeal,
+  'file',
+  'record a filed appeal: the case goes on hold',
+  'appeals',
+  [
+    field('--kind <kind>', 'reconsideration (复议) or litigation (诉讼)', 'kind', (o) =>
+      required(o.choices(APPEAL_KINDS)),
+    ),
+    field('--filed <date>', 'the day it was filed, YYYY-MM-DD', 'filedOn', required),
+    field('--authority <name>', 'the authority or court it was filed with', 'authority', required),
+    field('--reference <text>', 'its reference number', 'reference', required),
+  ],
+  { action: 'filed' },
+);
+actionCommand(
+  appeal,
+  'resolve',
+  'record the appeal decision: upheld resumes enforcement, revoked dismisses the case',
+  'appeals',
+  [
+    field('--outcome <outcome>', 'upheld or revoked', 'outcome', (o) => required(o.choices(['upheld', 'revoked']))),
+    field('--resolved <date>', 'the day it was decided, YYYY-MM-DD', 'resolvedOn', required),
+    field('--reference <text>', 'its reference number', 'reference', required),
+    field('--summary <text>', 'the decision in brief', 'summary'),
+  ],
+  { action: 'resolved' },
+);
 
-actionCommand(program, 'dismiss', '撤销: dismiss a case from any open status, with a reason (an officer)', 'dismissal', [
-  field('--reason <reason>', 'why', 'reason', (o) => required(o.choices(DISMISSAL_REASONS))),
-  field('--explanation <text>', 'the explanation recorded', 'explanation', required),
-  field('--duplicate-of <id>', 'the case this one duplicates (with --reason duplicate)', 'duplicateOf'),
-]);
+actionCommand(
+  program,
+  'dismiss',
+  '撤销: dismiss a case from any open status, with a reason (an officer)',
+  'dismissal',
+  [
+    field('--reason <reason>', 'why', 'reason', (o) => required(o.choices(DISMISSAL_REASONS))),
+    field('--explanation <text>', 'the explanation recorded', 'explanation', required),
+    field('--duplicate-of <id>', 'the case this one duplicates (with --reason duplicate)', 'duplicateOf'),
+  ],
+);
 
 actionCommand(program, 'enforce', '强制拆除: record the forced demolition as done (an enforcer)', 'enforcement', [
   field('--team-lead <name>', 'who led the team', 'teamLead', required),
@@ -309,13 +433,19 @@ actionCommand(program, 'enforce', '强制拆除: record the forced demolition as
   at('completedAt'),
 ]);
 
-actionCommand(program, 'resume', "restart a flagged or stopped case's workflow from its current status, once the cause is fixed (an officer)", 'resume', [
-  field('--reason <text>', 'what was fixed, recorded in the history', 'reason', required),
-]);
+actionCommand(
+  program,
+  'resume',
+  "restart a flagged or stopped case's workflow from its current status, once the cause is fixed (an officer)",
+  'resume',
+  [field('--reason <text>', 'what was fixed, recorded in the history', 'reason', required)],
+);
 
 program
   .command('import')
-  .description('import a survey (违法建设普查) CSV: good rows become cases, bad rows are reported; re-importing adds nothing')
+  .description(
+    'import a survey (违法建设普查) CSV: good rows become cases, bad rows are reported; re-importing adds nothing',
+  )
   .argument('<survey.csv>')
   .option('--concurrency <n>', 'requests (of up to 25 rows each) in flight at once', positiveInt, 4)
   .option('--errors <file>', 'also write the per-row error report to this CSV file')
@@ -328,10 +458,16 @@ program
     let already = 0;
     if (!options.dryRun && parsed.rows.length) {
       const client = api();
-      const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} rows', stream: process.stderr }, Presets.shades_classic);
+      const bar = new SingleBar(
+        { format: 'importing [{bar}] {value}/{total} rows', stream: process.stderr },
+        Presets.shades_classic,
+      );
       bar.start(parsed.rows.length, 0);
       try {
-        const outcome = await importRows(client, parsed.rows, { concurrency: options.concurrency, onProgress: (done) => bar.update(done) });
+        const outcome = await importRows(client, parsed.rows, {
+          concurrency: options.concurrency,
+          onProgress: (done) => bar.update(done),
+        });
         created = outcome.created.length;
         already = outcome.alreadyImported.length;
         failed = [...failed, ...outcome.failed].sort((a, b) => a.row - b.row);
@@ -342,9 +478,19 @@ program
     for (const error of failed) process.stderr.write(`row ${error.row}: ${error.field}: ${error.reason}\n`);
     if (options.errors) {
       const escape = (v: string | number) => `"${String(v).replaceAll('"', '""')}"`;
-      writeFileSync(options.errors, `\uFEFFrow,field,reason\n${failed.map((e) => [e.row, e.field, e.reason].map(escape).join(',')).join('\n')}\n`);
+      writeFileSync(
+        options.errors,
+        `\uFEFFrow,field,reason\n${failed.map((e) => [e.row, e.field, e.reason].map(escape).join(',')).join('\n')}\n`,
+      );
     }
-    print({ file, valid: parsed.rows.length, created, alreadyImported: already, badRows: new Set(failed.map((e) => e.row)).size, dryRun: Boolean(options.dryRun) });
+    print({
+      file,
+      valid: parsed.rows.length,
+      created,
+      alreadyImported: already,
+      badRows: new Set(failed.map((e) => e.row)).size,
+      dryRun: Boolean(options.dryRun),
+    });
     if (failed.length) process.exitCode = 2;
   });
 
@@ -352,11 +498,15 @@ program
 function explain(error: unknown): string[] {
   if (error instanceof ApiUnreachable) {
     const { url, source } = apiAddress();
-    return [error.message, `  the API address ${url} came from ${source}; set it with --api <url> or RECTIFY_API_URL (npm start prints it)`];
+    return [
+      error.message,
+      `  the API address ${url} came from ${source}; set it with --api <url> or RECTIFY_API_URL (npm start prints it)`,
+    ];
   }
   if (error instanceof ApiProblem) return describeProblem(error, optionFor);
   if (error instanceof ActionConflict) return [error.message];
-  if (error instanceof ImportRefusedError) return ['the import was refused; nothing was submitted', ...describeProblem(error.problem)];
+  if (error instanceof ImportRefusedError)
+    return ['the import was refused; nothing was submitted', ...describeProblem(error.problem)];
   return [error instanceof Error ? error.message : String(error)];
 }
 

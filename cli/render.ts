@@ -34,7 +34,11 @@ export interface Column<T> {
 /** A header line and one line per row; an empty list says so instead of printing a bare header. */
 export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty = '(none)'): string {
   if (rows.length === 0) return `${empty}\n`;
-  const out = new Table({ head: columns.map((c) => c.header), chars: BORDERLESS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  const out = new Table({
+    head: columns.map((c) => c.header),
+    chars: BORDERLESS,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
   for (const row of rows) out.push(columns.map((c) => String(c.value(row) ?? '')));
   return `${out
     .toString()
@@ -109,7 +113,10 @@ export const REPORT_COLUMNS: Column<ReportRow>[] = [
  * A problem the API answered, as lines for a person: what was asked and the answer, then each bad field.
  * `optionFor` names the command's option for an API field, so the person sees what to change.
  */
-export function describeProblem(error: ApiProblem, optionFor: (field: string, location: string | undefined) => string | undefined = () => undefined): string[] {
+export function describeProblem(
+  error: ApiProblem,
+  optionFor: (field: string, location: string | undefined) => string | undefined = () => undefined,
+): string[] {
   const { problem, status, request } = error;
   const lines = [`${request.method} ${readableUrl(request.url)} answered ${status} ${problem.title ?? ''}`.trimEnd()];
   if (problem.detail) lines.push(`  ${problem.detail}`);
@@ -118,6 +125,9 @@ export function describeProblem(error: ApiProblem, optionFor: (field: string, lo
     const option = optionFor(e.field, e.in);
     lines.push(`  ${option ? `${option} (${where})` : where}: ${e.message}`);
   }
-  if (status === 401) lines.push('  The token was refused: pass a current one with --token or RECTIFY_TOKEN (locally: npm run token -- --role officer).');
+  if (status === 401)
+    lines.push(
+      '  The token was refused: pass a current one with --token or RECTIFY_TOKEN (locally: npm run token -- --role officer).',
+    );
   return lines;
 }

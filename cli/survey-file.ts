@@ -102,7 +102,17 @@ export const SURVEY_COLUMNS: Column[] = [
   { path: 'reporter.unit', headers: ['上报单位', 'reporter_unit'], required: false },
   { path: 'reporter.phone', headers: ['上报人电话', 'reporter_phone'], required: false },
   { path: 'discoveredOn', headers: ['发现日期', 'discovered_on'], required: true, convert: dateCell },
-  { path: 'photos', headers: ['照片', 'photos'], required: false, convert: (raw) => raw.split(/[;；]/).map((ref) => ref.trim()).filter(Boolean).map((ref) => ({ ref })) },
+  {
+    path: 'photos',
+    headers: ['照片', 'photos'],
+    required: false,
+    convert: (raw) =>
+      raw
+        .split(/[;；]/)
+        .map((ref) => ref.trim())
+        .filter(Boolean)
+        .map((ref) => ({ ref })),
+  },
 ];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -159,7 +169,12 @@ function fieldLabel(path: string): string {
 /** Parses a survey file into valid submissions and a per-row error report; bad rows never stop good ones. */
 export function readSurvey(buffer: Buffer, now: Date): ParsedSurvey {
   const { text, encoding } = decode(buffer);
-  const records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+  const records = parse(text, {
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  }) as string[][];
   const [header, ...data] = records;
   const errors: RowError[] = [];
   const rows: SurveyRow[] = [];
@@ -169,7 +184,12 @@ export function readSurvey(buffer: Buffer, now: Date): ParsedSurvey {
   for (const column of SURVEY_COLUMNS) {
     const index = header.findIndex((h) => column.headers.some((name) => name.toLowerCase() === h.trim().toLowerCase()));
     if (index >= 0) columnIndex.set(column.path, index);
-    else if (column.required) errors.push({ row: 1, field: column.headers[0]!, reason: `missing column (accepted headers: ${column.headers.join(', ')})` });
+    else if (column.required)
+      errors.push({
+        row: 1,
+        field: column.headers[0]!,
+        reason: `missing column (accepted headers: ${column.headers.join(', ')})`,
+      });
   }
   if (errors.length) return { rows, errors, encoding };
 
@@ -199,7 +219,12 @@ export function readSurvey(buffer: Buffer, now: Date): ParsedSurvey {
       for (const issue of result.error.issues) {
         const path = issue.path.join('.');
         if (rowErrors.some((e) => e.field === fieldLabel(path))) continue;
-        rowErrors.push({ row, field: fieldLabel(path), reason: issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message });
+        rowErrors.push({
+          row,
+          field: fieldLabel(path),
+          reason:
+            issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message,
+        });
       }
     }
     if (rowErrors.length || !result.success) {

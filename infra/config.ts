@@ -41,10 +41,14 @@ export const CONFIG_KEYS = [
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 const email = z.email();
-const domainName = z.string().regex(/^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name such as example.gov.cn');
+const domainName = z
+  .string()
+  .regex(/^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name such as example.gov.cn');
 
 /** CloudWatch Logs accepts only these retention periods. */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Lambda rejects a function whose environment variables exceed 4 KB in total. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -52,7 +56,9 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 export const configSchema = z
   .object({
     /** Names the stack (`Rectify-<stage>`) and every named resource, so stages can share an account. */
-    stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 16'),
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,15}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 16'),
     /**
      * The region the stack deploys to, whatever the shell's AWS settings say. Only regions that offer
      * every service the stack uses are accepted (infra/regions.ts).
@@ -73,7 +79,10 @@ export const configSchema = z
      * Use this existing SES configuration set instead of creating `rectify-<stage>`; the stack only adds
      * its event destination for bounces and complaints to it.
      */
-    configurationSetName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64').optional(),
+    configurationSetName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64')
+      .optional(),
     /** Sub-district (街道) → the office mailboxes that receive notice copies, escalations and overdue alerts. */
     escalationRecipients: z.record(z.string().min(1), z.array(email).min(1)).default({}),
     /** Where mail for a sub-district without its own entry goes (the district office). */
@@ -105,7 +114,9 @@ export const configSchema = z
     logRetentionDays: z
       .number()
       .int()
-      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { message: `one of ${LOG_RETENTION_DAYS.join(', ')}` })
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
       .default(180),
     /** Stage-wide steady request rate (requests per second) and burst. */
     apiRateLimit: z.number().int().min(1).max(10_000).default(50),
@@ -125,7 +136,8 @@ export const configSchema = z
       policy = resolvePolicy(config.policy);
     } catch (error) {
       const issues = error instanceof z.ZodError ? error.issues : [];
-      for (const issue of issues) context.addIssue({ code: 'custom', path: ['policy', ...issue.path], message: issue.message });
+      for (const issue of issues)
+        context.addIssue({ code: 'custom', path: ['policy', ...issue.path], message: issue.message });
       if (!issues.length) context.addIssue({ code: 'custom', path: ['policy'], message: String(error) });
     }
     // The functions receive exactly this policy and these calendar years, so a policy under which a
@@ -135,7 +147,11 @@ export const configSchema = z
       try {
         assertPolicyFitsWorkflow(policy, chinaCalendar(config.calendarYears));
       } catch (error) {
-        context.addIssue({ code: 'custom', path: ['policy'], message: error instanceof Error ? error.message : String(error) });
+        context.addIssue({
+          code: 'custom',
+          path: ['policy'],
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     const identity = config.senderIdentity;
@@ -143,10 +159,18 @@ export const configSchema = z
       const domain = identity.toLowerCase();
       const senderDomain = config.senderAddress.toLowerCase().split('@')[1] ?? '';
       if (senderDomain !== domain && !senderDomain.endsWith(`.${domain}`)) {
-        context.addIssue({ code: 'custom', path: ['senderAddress'], message: `must be an address of the identity's domain ${domain}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['senderAddress'],
+          message: `must be an address of the identity's domain ${domain}`,
+        });
       }
     } else if (identity && identity.toLowerCase() !== config.senderAddress.toLowerCase()) {
-      context.addIssue({ code: 'custom', path: ['senderIdentity'], message: 'an address identity must be the sender address itself' });
+      context.addIssue({
+        code: 'custom',
+        path: ['senderIdentity'],
+        message: 'an address identity must be the sender address itself',
+      });
     }
     if (config.apiBurstLimit < config.apiRateLimit) {
       context.addIssue({ code: 'custom', path: ['apiBurstLimit'], message: 'must be at least apiRateLimit' });

@@ -11,7 +11,8 @@
 export type TableAccess = 'none' | 'read' | 'read-write';
 
 /** Step Functions actions on the case workflow. */
-export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
+export type WorkflowAction =
+  'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
 
 /** Actions granted on the case workflow's executions (`…:execution:<machine>:*`); the others on the state machine. */
 export const EXECUTION_ACTIONS: readonly WorkflowAction[] = ['StopExecution', 'DescribeExecution'];
@@ -126,4 +127,8 @@ export interface Manifest {
 /** The folders whose `.ts` files are Lambda entries; every one must be in the manifest. */
 export const ENTRY_FOLDERS = ['functions/api/handlers', 'functions/tasks'] as const;
 /** Single entry files outside those folders. */
-export const ENTRY_FILES = ['functions/mail/deliver-pending.ts', 'functions/checks/check-workflows.ts', 'functions/mail/record-mail-events.ts'] as const;
+export const ENTRY_FILES = [
+  'functions/mail/deliver-pending.ts',
+  'functions/checks/check-workflows.ts',
+  'functions/mail/record-mail-events.ts',
+] as const;

@@ -126,7 +126,8 @@ export const MANIFEST: Manifest = {
       kind: 'api',
       id: 'RecordAppeal',
       entry: 'functions/api/handlers/record-appeal.ts',
-      description: 'POST /cases/{id}/appeals: a filed appeal holds the case; an upheld decision starts the after-appeal phase',
+      description:
+        'POST /cases/{id}/appeals: a filed appeal holds the case; an upheld decision starts the after-appeal phase',
       routes: [{ method: 'POST', path: '/cases/{id}/appeals' }],
       table: 'read-write',
       workflow: ['StopExecution', 'StartExecution'],
@@ -330,7 +331,8 @@ export const MANIFEST: Manifest = {
       kind: 'scheduled',
       id: 'CheckWorkflows',
       entry: 'functions/checks/check-workflows.ts',
-      description: 'Keeps every open case moving: starts intakes a submission left unstarted, resumes or flags cases whose workflow stopped',
+      description:
+        'Keeps every open case moving: starts intakes a submission left unstarted, resumes or flags cases whose workflow stopped',
       table: 'read-write',
       workflow: ['StartExecution', 'DescribeExecution'],
       env: ['deadlines', 'stateMachine'],

@@ -19,7 +19,10 @@ export interface NagAcknowledgement {
   reason: string;
 }
 
-export function applyNagSuppressions(stack: RectifyStack, options: { config: RectifyConfig; manifest: Manifest }): NagAcknowledgement[] {
+export function applyNagSuppressions(
+  stack: RectifyStack,
+  options: { config: RectifyConfig; manifest: Manifest },
+): NagAcknowledgement[] {
   const { config, manifest } = options;
   const acknowledgements: NagAcknowledgement[] = [];
   const acknowledge = (scope: IConstruct, id: string, reason: string) => {
@@ -63,7 +66,9 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
     'This queue is itself the dead-letter destination: failed asynchronous invocations and undeliverable topic notices land here, an alarm watches its depth, and nothing reads it automatically.',
   );
 
-  const executionPattern = Stack.of(stack).resolve(executionArnPatternFor(stack, config.stage, manifest.workflow)) as unknown;
+  const executionPattern = Stack.of(stack).resolve(
+    executionArnPatternFor(stack, config.stage, manifest.workflow),
+  ) as unknown;
   const executionFinding = `AwsSolutions-IAM5[Resource::${flattenCfnReference(executionPattern)}]`;
   for (const spec of manifest.functions) {
     const onExecutions = workflowActionsOf(spec).filter((action) => EXECUTION_ACTIONS.includes(action));
@@ -114,38 +119,106 @@ export function applyNagSuppressions(stack: RectifyStack, options: { config: Rec
     );
   }
   if (config.mfa === 'optional') {
-    acknowledge(stack.api.userPool, 'AwsSolutions-COG2', `MFA is optional on the "${config.stage}" stage by its configuration (mfa=optional).`);
+    acknowledge(
+      stack.api.userPool,
+      'AwsSolutions-COG2',
+      `MFA is optional on the "${config.stage}" stage by its configuration (mfa=optional).`,
+    );
   }
   acknowledgeConsoleFindings(stack, acknowledge);
   return acknowledgements;
 }
 
 /** The web console's distribution, bucket and the deployment function CDK provides for BucketDeployment. */
-export function acknowledgeConsoleFindings(stack: RectifyStack, acknowledge: (scope: IConstruct, id: string, reason: string) => void): void {
+export function acknowledgeConsoleFindings(
+  stack: RectifyStack,
+  acknowledge: (scope: IConstruct, id: string, reason: string) => void,
+): void {
   const site = stack.console;
   const distribution = site.distribution.node.defaultChild as IConstruct;
-  acknowledge(distribution, 'AwsSolutions-CFR1', 'Staff use the console wherever they work, including away from the district; sign-in (Cognito, MFA by stage configuration) decides who gets in, not the country.');
-  acknowledge(distribution, 'AwsSolutions-CFR2', 'A WAF web ACL is an account-level choice with its own cost, as for the API stage (docs/deploy.md); every data request still passes the API’s Cognito authorizer, validation and throttling.');
-  acknowledge(distribution, 'AwsSolutions-CFR3', 'Every API request through the distribution is logged by API Gateway’s access log with the caller’s identity; the console path serves only the built static files, which hold no data.');
-  acknowledge(distribution, 'AwsSolutions-CFR4', 'The distribution answers on its cloudfront.net name, whose certificate CloudFront manages; a district that adds its own domain and certificate sets TLSv1.2_2021 with it (docs/deploy.md).');
-  acknowledge(site.bucket.node.defaultChild as IConstruct, 'AwsSolutions-S1', 'The bucket holds only the console’s built files, written by each deployment; it is read only by CloudFront through origin access control, whose requests are the distribution’s.');
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR1',
+    'Staff use the console wherever they work, including away from the district; sign-in (Cognito, MFA by stage configuration) decides who gets in, not the country.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR2',
+    'A WAF web ACL is an account-level choice with its own cost, as for the API stage (docs/deploy.md); every data request still passes the API’s Cognito authorizer, validation and throttling.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR3',
+    'Every API request through the distribution is logged by API Gateway’s access log with the caller’s identity; the console path serves only the built static files, which hold no data.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR4',
+    'The distribution answers on its cloudfront.net name, whose certificate CloudFront manages; a district that adds its own domain and certificate sets TLSv1.2_2021 with it (docs/deploy.md).',
+  );
+  acknowledge(
+    site.bucket.node.defaultChild as IConstruct,
+    'AwsSolutions-S1',
+    'The bucket holds only the console’s built files, written by each deployment; it is read only by CloudFront through origin access control, whose requests are the distribution’s.',
+  );
 
   const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!handler) return;
-  const assetBucket = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace('${Qualifier}', DefaultStackSynthesizer.DEFAULT_QUALIFIER)
+  const assetBucket = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace(
+    '${Qualifier}',
+    DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+  )
     .replace('${AWS::AccountId}', Aws.ACCOUNT_ID)
     .replace('${AWS::Region}', stack.region);
-  const wildcard = (resource: unknown) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(resource))}]`;
-  const why = 'CDK’s BucketDeployment function, which copies the built console from the CDK asset bucket into the console bucket and invalidates the distribution';
-  acknowledge(handler, 'AwsSolutions-L1', `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`);
-  acknowledge(handler, 'Serverless-LambdaLatestVersion', `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`);
-  acknowledge(handler, 'Serverless-LambdaDLQ', `${why}: CloudFormation invokes it during a deployment and waits for its answer; a failure fails and rolls back that deployment, which is where it is seen — a dead-letter queue would hold an event nobody replays.`);
-  acknowledge(handler, 'Serverless-LambdaTracing', `${why}: CDK builds it without a tracing option; it runs only while a deployment copies files, not on any request path.`);
-  acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${why}: the AWS-managed basic execution policy lets it write its own logs, nothing else.`);
+  const wildcard = (resource: unknown) =>
+    `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(resource))}]`;
+  const why =
+    'CDK’s BucketDeployment function, which copies the built console from the CDK asset bucket into the console bucket and invalidates the distribution';
+  acknowledge(
+    handler,
+    'AwsSolutions-L1',
+    `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`,
+  );
+  acknowledge(
+    handler,
+    'Serverless-LambdaLatestVersion',
+    `${why}: its runtime is chosen by the CDK version the project pins, and moves with it.`,
+  );
+  acknowledge(
+    handler,
+    'Serverless-LambdaDLQ',
+    `${why}: CloudFormation invokes it during a deployment and waits for its answer; a failure fails and rolls back that deployment, which is where it is seen — a dead-letter queue would hold an event nobody replays.`,
+  );
+  acknowledge(
+    handler,
+    'Serverless-LambdaTracing',
+    `${why}: CDK builds it without a tracing option; it runs only while a deployment copies files, not on any request path.`,
+  );
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    `${why}: the AWS-managed basic execution policy lets it write its own logs, nothing else.`,
+  );
   for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-    acknowledge(handler, `AwsSolutions-IAM5[Action::${action}]`, `${why}: CDK grants it read on the asset and read-write on the console bucket with these action groups, on those buckets only.`);
+    acknowledge(
+      handler,
+      `AwsSolutions-IAM5[Action::${action}]`,
+      `${why}: CDK grants it read on the asset and read-write on the console bucket with these action groups, on those buckets only.`,
+    );
   }
-  acknowledge(handler, wildcard(site.bucket.arnForObjects('*')), `${why}: it replaces every object under console/ in the console bucket on each deployment.`);
-  acknowledge(handler, wildcard(`arn:${Aws.PARTITION}:s3:::${assetBucket}/*`), `${why}: it reads the console’s asset from the CDK asset bucket of this account and region.`);
-  acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', `${why}: cloudfront:CreateInvalidation and GetInvalidation support no resource-level scoping in CDK’s grant for it.`);
+  acknowledge(
+    handler,
+    wildcard(site.bucket.arnForObjects('*')),
+    `${why}: it replaces every object under console/ in the console bucket on each deployment.`,
+  );
+  acknowledge(
+    handler,
+    wildcard(`arn:${Aws.PARTITION}:s3:::${assetBucket}/*`),
+    `${why}: it reads the console’s asset from the CDK asset bucket of this account and region.`,
+  );
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM5[Resource::*]',
+    `${why}: cloudfront:CreateInvalidation and GetInvalidation support no resource-level scoping in CDK’s grant for it.`,
+  );
 }

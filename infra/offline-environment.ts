@@ -40,7 +40,8 @@ interface TemplateJson {
 /** The environment of function `logicalId` in `template`, references replaced by stand-ins. */
 export function offlineEnvironment(template: TemplateJson, logicalId: string): Record<string, string> {
   const resource = template.Resources[logicalId];
-  if (resource?.Type !== 'AWS::Lambda::Function') throw new Error(`${logicalId} is not a Lambda function in the template`);
+  if (resource?.Type !== 'AWS::Lambda::Function')
+    throw new Error(`${logicalId} is not a Lambda function in the template`);
   const variables = resource.Properties?.Environment?.Variables ?? {};
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, standInValue(value)]));
 }

@@ -26,7 +26,9 @@ export interface RectifyAppOptions {
 
 /** cdk.json's context, which the CDK CLI would otherwise be the only one to read. */
 export function cdkJsonContext(): Record<string, unknown> {
-  const file = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const file = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return file.context ?? {};
 }
 
@@ -35,7 +37,11 @@ export function stackNameFor(config: RectifyConfig): string {
 }
 
 /** The Rectify CDK app: one stack per stage, checked by cdk-nag. */
-export function createRectifyApp(options: RectifyAppOptions = {}): { app: App; stack: RectifyStack; config: RectifyConfig } {
+export function createRectifyApp(options: RectifyAppOptions = {}): {
+  app: App;
+  stack: RectifyStack;
+  config: RectifyConfig;
+} {
   const launchedByCli = process.env.CDK_CONTEXT_JSON !== undefined || process.env.CDK_OUTDIR !== undefined;
   const app = new App({
     outdir: options.outdir,
@@ -56,6 +62,10 @@ export function createRectifyApp(options: RectifyAppOptions = {}): { app: App; s
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
     tags: { application: 'rectify', stage: config.stage },
   });
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
+  if (options.nag ?? true)
+    Validations.of(app).addPlugins(
+      new AwsSolutionsChecks(app, { verbose: true }),
+      new ServerlessChecks(app, { verbose: true }),
+    );
   return { app, stack, config };
 }

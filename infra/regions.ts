@@ -61,6 +61,8 @@ export function isSupportedRegion(region: string): region is SupportedRegion {
 
 /** Why a region is refused, naming the regions that work. */
 export function unsupportedRegionMessage(region: string): string {
-  const reason = Object.hasOwn(UNSUPPORTED_REGIONS, region) ? UNSUPPORTED_REGIONS[region] : 'it is not one where the stack was checked';
+  const reason = Object.hasOwn(UNSUPPORTED_REGIONS, region)
+    ? UNSUPPORTED_REGIONS[region]
+    : 'it is not one where the stack was checked';
   return `${region} cannot host Rectify: ${reason}. Regions that can: ${SUPPORTED_REGIONS.join(', ')}`;
 }

@@ -96,7 +96,11 @@ export class RectifyStack extends Stack {
 
     this.operations = new Operations(this, 'Operations', { stage: config.stage, alarmEmail: config.alarmEmail });
     this.table = new CaseTable(this, 'Data', { deletionProtection: config.deletionProtection });
-    const allRecipients = [...Object.values(config.escalationRecipients).flat(), ...config.fallbackRecipients, ...(config.alertRecipients ?? [])];
+    const allRecipients = [
+      ...Object.values(config.escalationRecipients).flat(),
+      ...config.fallbackRecipients,
+      ...(config.alertRecipients ?? []),
+    ];
     this.mail = new Mail(this, 'Mail', {
       stage: config.stage,
       senderAddress: config.senderAddress,
@@ -169,14 +173,21 @@ export class RectifyStack extends Stack {
       if (spec.kind === 'subscriber') {
         // SNS invokes asynchronously: a failed recording goes to the failed-invocation queue after Lambda's
         // retries; a notice SNS could not deliver at all goes there too.
-        this.operations.mailEventsTopic.addSubscription(new LambdaSubscription(handler.function, { deadLetterQueue: this.operations.failedInvocations }));
+        this.operations.mailEventsTopic.addSubscription(
+          new LambdaSubscription(handler.function, { deadLetterQueue: this.operations.failedInvocations }),
+        );
       }
       if ((spec.kind === 'mail' || spec.kind === 'scheduled') && spec.everyMinutes) {
         new Rule(this, `${spec.id}Schedule`, {
           description: `Rectify ${config.stage}: ${spec.description}`,
           schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
           // A schedule EventBridge could not deliver at all lands with the functions' own failures.
-          targets: [new LambdaFunction(handler.function, { retryAttempts: 0, deadLetterQueue: this.operations.failedInvocations })],
+          targets: [
+            new LambdaFunction(handler.function, {
+              retryAttempts: 0,
+              deadLetterQueue: this.operations.failedInvocations,
+            }),
+          ],
         });
       }
       this.operations.alarm(handler, 'ErrorsAlarm', {
@@ -197,18 +208,37 @@ export class RectifyStack extends Stack {
       });
     }
 
-    this.console = new ConsoleSite(this, 'Console', { stage: config.stage, api: this.api.api, userPool: this.api.userPool });
-    this.workflow = new CaseWorkflow(this, 'Workflow', { stage: config.stage, spec: manifest.workflow, tasks, logRetention });
+    this.console = new ConsoleSite(this, 'Console', {
+      stage: config.stage,
+      api: this.api.api,
+      userPool: this.api.userPool,
+    });
+    this.workflow = new CaseWorkflow(this, 'Workflow', {
+      stage: config.stage,
+      spec: manifest.workflow,
+      tasks,
+      logRetention,
+    });
     // Everything that holds data is kept by default (each construct says RETAIN); a throwaway stage lets it go.
     if (!config.retainData) RemovalPolicies.of(this).destroy();
     this.addWorkflowAlarms();
     this.addApiAndMailAlarms();
     this.addCaseAndTableAlarms(manifest);
-    this.waf = config.waf ? new ApiFirewall(this, 'Firewall', { stage: config.stage, stageArn: this.api.api.deploymentStage.stageArn, ratePerIp: config.wafRatePerIp }) : undefined;
+    this.waf = config.waf
+      ? new ApiFirewall(this, 'Firewall', {
+          stage: config.stage,
+          stageArn: this.api.api.deploymentStage.stageArn,
+          ratePerIp: config.wafRatePerIp,
+        })
+      : undefined;
     this.dashboard = this.operations.dashboard(config.stage, this.dashboardGraphs());
-    this.nagAcknowledgements = props.acknowledgeNagFindings === false ? [] : applyNagSuppressions(this, { config, manifest });
+    this.nagAcknowledgements =
+      props.acknowledgeNagFindings === false ? [] : applyNagSuppressions(this, { config, manifest });
 
-    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console (the API is on the same origin too)' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.console.url,
+      description: 'The web console (the API is on the same origin too)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API' });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
@@ -223,8 +253,12 @@ export class RectifyStack extends Stack {
     if (access === 'none') return;
     const table = this.table.table;
     const [readOnItems, readOnIndexes] = [TABLE_ACTIONS[access], ['dynamodb:Query']];
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...readOnItems], resources: [table.tableArn] }));
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: readOnIndexes, resources: this.table.indexArns() }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...readOnItems], resources: [table.tableArn] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: readOnIndexes, resources: this.table.indexArns() }),
+    );
     if (deletes) {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({
@@ -236,7 +270,12 @@ export class RectifyStack extends Stack {
     }
   }
 
-  private grantWorkflow(grantee: IGrantable, actions: readonly WorkflowAction[], stage: string, manifest: Manifest): void {
+  private grantWorkflow(
+    grantee: IGrantable,
+    actions: readonly WorkflowAction[],
+    stage: string,
+    manifest: Manifest,
+  ): void {
     const onStateMachine = actions.filter((action) => !EXECUTION_ACTIONS.includes(action));
     const onExecutions = actions.filter((action) => EXECUTION_ACTIONS.includes(action));
     if (onStateMachine.length) {
@@ -249,7 +288,10 @@ export class RectifyStack extends Stack {
     }
     if (onExecutions.length) {
       grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({ actions: onExecutions.map((action) => `states:${action}`), resources: [executionArnPatternFor(this, stage, manifest.workflow)] }),
+        new PolicyStatement({
+          actions: onExecutions.map((action) => `states:${action}`),
+          resources: [executionArnPatternFor(this, stage, manifest.workflow)],
+        }),
       );
     }
   }
@@ -280,24 +322,33 @@ export class RectifyStack extends Stack {
   }
 
   private addCaseAndTableAlarms(manifest: Manifest): void {
-    const rectifyMetric = (metricName: string, statistic: string) => new Metric({ namespace: METRIC_NAMESPACE, metricName, period: FIVE_MINUTES, statistic });
+    const rectifyMetric = (metricName: string, statistic: string) =>
+      new Metric({ namespace: METRIC_NAMESPACE, metricName, period: FIVE_MINUTES, statistic });
     this.operations.alarm(this.operations, 'CasesNeedingAttentionAlarm', {
       metric: rectifyMetric(METRICS.casesNeedingAttention, 'Maximum'),
       threshold: 1,
-      description: 'Cases are flagged for attention (a failed step, a bounced email, an overdue round): GET /cases?attention=true lists them',
+      description:
+        'Cases are flagged for attention (a failed step, a bounced email, an overdue round): GET /cases?attention=true lists them',
     });
     this.operations.alarm(this.operations, 'StalledWorkflowsAlarm', {
       metric: rectifyMetric(METRICS.stalledWorkflowsFound, 'Sum'),
       threshold: 1,
-      description: 'The workflow check found open cases no execution was waiting on (an intake never started, a workflow stopped silently) and started, resumed or flagged them',
+      description:
+        'The workflow check found open cases no execution was waiting on (an intake never started, a workflow stopped silently) and started, resumed or flagged them',
     });
     this.operations.alarm(this.mail, 'BouncesRecordedAlarm', {
       metric: rectifyMetric(METRICS.emailsBouncedOrComplained, 'Sum'),
       threshold: 1,
-      description: 'An email bounced or was complained of; it is recorded on its case, which is flagged (SES now suppresses the address)',
+      description:
+        'An email bounced or was complained of; it is recorded on its case, which is flagged (SES now suppresses the address)',
     });
     // Every mail sender's log: the messages it writes when it gives up on an email or cannot tell whether it went.
-    const failedMail = new Metric({ namespace: METRIC_NAMESPACE, metricName: 'EmailsFailedOrUnconfirmed', period: FIVE_MINUTES, statistic: 'Sum' });
+    const failedMail = new Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: 'EmailsFailedOrUnconfirmed',
+      period: FIVE_MINUTES,
+      statistic: 'Sum',
+    });
     for (const spec of manifest.functions) {
       const handler = this.functions.get(spec.id);
       if (!spec.sendsMail || !handler) continue;
@@ -306,18 +357,27 @@ export class RectifyStack extends Stack {
         metricNamespace: METRIC_NAMESPACE,
         metricName: 'EmailsFailedOrUnconfirmed',
         metricValue: '1',
-        filterPattern: FilterPattern.any(...MAIL_FAILURE_LOG_MESSAGES.map((message) => FilterPattern.stringValue('$.message', '=', message))),
+        filterPattern: FilterPattern.any(
+          ...MAIL_FAILURE_LOG_MESSAGES.map((message) => FilterPattern.stringValue('$.message', '=', message)),
+        ),
       });
     }
     this.operations.alarm(this.mail, 'FailedMailAlarm', {
       metric: failedMail,
       threshold: 1,
-      description: 'An email was refused, given up on, or its outcome stayed unknown; its case records EMAIL_FAILED and is flagged',
+      description:
+        'An email was refused, given up on, or its outcome stayed unknown; its case records EMAIL_FAILED and is flagged',
     });
     const tableName = this.table.table.tableName;
     for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
       this.operations.alarm(this.table, `${metricName}Alarm`, {
-        metric: new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: new Metric({
+          namespace: 'AWS/DynamoDB',
+          metricName,
+          dimensionsMap: { TableName: tableName },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+        }),
         threshold: 1,
         description: `The case table throttled requests (${metricName}); on-demand capacity is adapting or a partition is hot`,
       });
@@ -328,23 +388,53 @@ export class RectifyStack extends Stack {
     const machine = this.workflow.stateMachine;
     const lambdas = [...this.functions.values()].map((h) => h.function);
     return [
-      new GraphWidget({ title: 'Workflow executions', left: [machine.metricStarted(), machine.metricSucceeded(), machine.metricFailed(), machine.metricAborted(), machine.metricTimedOut()] }),
+      new GraphWidget({
+        title: 'Workflow executions',
+        left: [
+          machine.metricStarted(),
+          machine.metricSucceeded(),
+          machine.metricFailed(),
+          machine.metricAborted(),
+          machine.metricTimedOut(),
+        ],
+      }),
       new GraphWidget({
         title: 'API requests and errors',
         left: [this.api.api.metricCount(), this.api.api.metricClientError(), this.api.api.metricServerError()],
         right: [this.api.api.metricLatency({ statistic: 'p99' })],
       }),
       new GraphWidget({ title: 'Function errors', left: lambdas.map((fn) => fn.metricErrors()) }),
-      new GraphWidget({ title: 'Function duration (max)', left: lambdas.map((fn) => fn.metricDuration({ statistic: 'Maximum' })) }),
+      new GraphWidget({
+        title: 'Function duration (max)',
+        left: lambdas.map((fn) => fn.metricDuration({ statistic: 'Maximum' })),
+      }),
       new GraphWidget({
         title: 'Cases and mail',
-        left: [METRICS.casesNeedingAttention, METRICS.stalledWorkflowsFound, METRICS.emailsBouncedOrComplained, 'EmailsFailedOrUnconfirmed'].map(
-          (metricName) => new Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: metricName === METRICS.casesNeedingAttention ? 'Maximum' : 'Sum' }),
+        left: [
+          METRICS.casesNeedingAttention,
+          METRICS.stalledWorkflowsFound,
+          METRICS.emailsBouncedOrComplained,
+          'EmailsFailedOrUnconfirmed',
+        ].map(
+          (metricName) =>
+            new Metric({
+              namespace: METRIC_NAMESPACE,
+              metricName,
+              statistic: metricName === METRICS.casesNeedingAttention ? 'Maximum' : 'Sum',
+            }),
         ),
       }),
       new GraphWidget({
         title: 'Table throttles and failed invocations',
-        left: ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metricName) => new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: this.table.table.tableName }, statistic: 'Sum' })),
+        left: ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
+          (metricName) =>
+            new Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName,
+              dimensionsMap: { TableName: this.table.table.tableName },
+              statistic: 'Sum',
+            }),
+        ),
         right: [this.operations.failedInvocations.metricApproximateNumberOfMessagesVisible()],
       }),
     ];
@@ -356,7 +446,8 @@ export class RectifyStack extends Stack {
       threshold: 1,
       description: 'The API answered with 5xx errors',
     });
-    const sesMetric = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, period: ONE_HOUR, statistic: 'Maximum' });
+    const sesMetric = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: ONE_HOUR, statistic: 'Maximum' });
     this.operations.alarm(this.mail, 'BounceRateAlarm', {
       metric: sesMetric('Reputation.BounceRate'),
       threshold: BOUNCE_RATE_ALARM,
@@ -381,7 +472,8 @@ export const MAIL_FAILURE_LOG_MESSAGES = [
 /** A permission without the configuration to use it is a manifest mistake, caught at synth. */
 function assertConsistent(spec: FunctionSpec, workflowActions: readonly WorkflowAction[]): void {
   const env = spec.env ?? [];
-  if (workflowActions.length && !env.includes('stateMachine')) throw new Error(`${spec.id}: workflow actions need env 'stateMachine'`);
+  if (workflowActions.length && !env.includes('stateMachine'))
+    throw new Error(`${spec.id}: workflow actions need env 'stateMachine'`);
   if (spec.sendsMail && !env.includes('mail')) throw new Error(`${spec.id}: sending mail needs env 'mail'`);
 }
 
@@ -392,7 +484,8 @@ function assertConsistent(spec: FunctionSpec, workflowActions: readonly Workflow
 function assertEnvironmentFits(spec: FunctionSpec, environment: Record<string, string>): void {
   const referenceLength = 200;
   const size = Object.entries(environment).reduce(
-    (total, [key, value]) => total + key.length + (Token.isUnresolved(value) ? referenceLength : Buffer.byteLength(value, 'utf8')),
+    (total, [key, value]) =>
+      total + key.length + (Token.isUnresolved(value) ? referenceLength : Buffer.byteLength(value, 'utf8')),
     0,
   );
   if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES - 64) {

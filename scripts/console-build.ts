@@ -29,7 +29,8 @@ function sourceFiles(): string[] {
 
 function sourcesHash(): string {
   const hash = createHash('sha256');
-  for (const file of sourceFiles()) hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of sourceFiles())
+    hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
@@ -45,19 +46,31 @@ async function viteBuild(): Promise<void> {
     configFile: false,
     logLevel: 'warn',
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-    build: { outDir: CONSOLE_DIST_DIR, emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+    build: {
+      outDir: CONSOLE_DIST_DIR,
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: false,
+      reportCompressedSize: false,
+    },
   });
 }
 
 /** Builds the console in a child process, so any caller can (Jest cannot load Vite's ES modules). */
 export async function buildConsole(): Promise<void> {
-  await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), [__filename, '--vite-build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), [__filename, '--vite-build'], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 /** Builds when the sources changed since the last build; returns the folder to serve. */
 export async function ensureConsoleBuilt(log: (line: string) => void = () => undefined): Promise<string> {
   const hash = sourcesHash();
-  const built = existsSync(STAMP) && statSync(path.join(CONSOLE_DIST_DIR, 'index.html'), { throwIfNoEntry: false }) && readFileSync(STAMP, 'utf8') === hash;
+  const built =
+    existsSync(STAMP) &&
+    statSync(path.join(CONSOLE_DIST_DIR, 'index.html'), { throwIfNoEntry: false }) &&
+    readFileSync(STAMP, 'utf8') === hash;
   if (!built) {
     log('Building the web console…');
     await buildConsole();

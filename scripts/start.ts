@@ -33,13 +33,23 @@ async function main(): Promise<void> {
   };
   const consoleDir = await ensureConsoleBuilt((line) => console.log(line));
   console.log(`Starting Rectify locally (data in ${dataDir}, legal time ×${env.CLOCK_FACTOR})…`);
-  const stack = await startLocalStack({ dataDir, port: env.PORT, mailPort: env.MAIL_PORT, clockFactor: env.CLOCK_FACTOR, host: env.HOST, log, consoleDir });
+  const stack = await startLocalStack({
+    dataDir,
+    port: env.PORT,
+    mailPort: env.MAIL_PORT,
+    clockFactor: env.CLOCK_FACTOR,
+    host: env.HOST,
+    log,
+    consoleDir,
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the API, the workflow engine, the mail sweep, the local SES and DynamoDB Local…`);
+    console.log(
+      `\n${signal}: stopping the API, the workflow engine, the mail sweep, the local SES and DynamoDB Local…`,
+    );
     stack
       .stop()
       .then(() => {
@@ -55,7 +65,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   const tokens = {} as Record<Role, string>;
-  for (const role of ROLES) tokens[role] = await stack.auth.issue({ role, sub: role === 'reporter' ? DEMO_REPORTER_SUB : `local-${role}` });
+  for (const role of ROLES)
+    tokens[role] = await stack.auth.issue({ role, sub: role === 'reporter' ? DEMO_REPORTER_SUB : `local-${role}` });
   const health = await stack.health();
   const api = stack.apiUrl;
   const sample = stack.demoCaseIds[0] ?? '<case id>';

@@ -13,7 +13,12 @@ export interface ActionForm {
   action: ActionName;
   title: [string, string];
   fields: FieldSpec[];
-  send(api: ApiClient, id: string, etag: string, body: Record<string, unknown>): Promise<{ data?: CaseView; error?: Problem; response: Response }>;
+  send(
+    api: ApiClient,
+    id: string,
+    etag: string,
+    body: Record<string, unknown>,
+  ): Promise<{ data?: CaseView; error?: Problem; response: Response }>;
 }
 
 /** What this role may do on a case in this status now, read from the lifecycle table the API enforces. */
@@ -48,13 +53,21 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
         title: ['记录复查结果', 'Record the inspection'],
         fields: [
           { name: 'result', label: L('复查结果', 'Result'), kind: 'select', options: choices(outcomes) },
-          { name: 'inspectedAt', label: L('复查时间（北京时间）', 'Inspected at (Beijing time)'), kind: 'datetime', value: beijingNow() },
+          {
+            name: 'inspectedAt',
+            label: L('复查时间（北京时间）', 'Inspected at (Beijing time)'),
+            kind: 'datetime',
+            value: beijingNow(),
+          },
           { name: 'inspector', label: L('复查人', 'Inspector'), kind: 'text' },
           { name: 'areaRemovedM2', label: L('已拆除面积（㎡）', 'Area removed (m²)'), kind: 'number', optional: true },
           { name: 'notes', label: L('备注', 'Notes'), kind: 'textarea', optional: true },
         ],
         send: (api, id, etag, body) =>
-          api.POST('/cases/{id}/inspections', { params: { path: { id }, header: headers(etag) }, body: { photos: [], ...body } as unknown as Schemas['InspectionAction'] }),
+          api.POST('/cases/{id}/inspections', {
+            params: { path: { id }, header: headers(etag) },
+            body: { photos: [], ...body } as unknown as Schemas['InspectionAction'],
+          }),
       };
     case 'grant-extension':
       return {
@@ -65,7 +78,11 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           { name: 'reason', label: L('延期理由', 'Reason'), kind: 'textarea' },
           { name: 'approver', label: L('批准人', 'Approved by'), kind: 'text' },
         ],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/extensions', { params: { path: { id }, header: headers(etag) }, body: body as Schemas['ExtensionAction'] }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/extensions', {
+            params: { path: { id }, header: headers(etag) },
+            body: body as Schemas['ExtensionAction'],
+          }),
       };
     case 'record-representation':
       return {
@@ -77,7 +94,11 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           { name: 'outcome', label: L('处理意见', 'Decision'), kind: 'select', options: choices(outcomes) },
           { name: 'response', label: L('答复', 'Response'), kind: 'textarea' },
         ],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/representations', { params: { path: { id }, header: headers(etag) }, body: body as Schemas['RepresentationAction'] }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/representations', {
+            params: { path: { id }, header: headers(etag) },
+            body: body as Schemas['RepresentationAction'],
+          }),
       };
     case 'file-appeal':
       return {
@@ -89,7 +110,11 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           { name: 'authority', label: L('受理机关', 'Authority'), kind: 'text' },
           { name: 'reference', label: L('案号', 'Reference'), kind: 'text' },
         ],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/appeals', { params: { path: { id }, header: headers(etag) }, body: { action: 'filed', ...body } as Schemas['AppealAction'] }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/appeals', {
+            params: { path: { id }, header: headers(etag) },
+            body: { action: 'filed', ...body } as Schemas['AppealAction'],
+          }),
       };
     case 'resolve-appeal':
       return {
@@ -101,19 +126,32 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           { name: 'reference', label: L('文书编号', 'Reference'), kind: 'text' },
           { name: 'summary', label: L('摘要', 'Summary'), kind: 'textarea', optional: true },
         ],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/appeals', { params: { path: { id }, header: headers(etag) }, body: { action: 'resolved', ...body } as Schemas['AppealAction'] }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/appeals', {
+            params: { path: { id }, header: headers(etag) },
+            body: { action: 'resolved', ...body } as Schemas['AppealAction'],
+          }),
       };
     case 'complete-enforcement':
       return {
         action,
         title: ['记录强制拆除完成', 'Record the enforced demolition'],
         fields: [
-          { name: 'completedAt', label: L('完成时间（北京时间）', 'Completed at (Beijing time)'), kind: 'datetime', value: beijingNow() },
+          {
+            name: 'completedAt',
+            label: L('完成时间（北京时间）', 'Completed at (Beijing time)'),
+            kind: 'datetime',
+            value: beijingNow(),
+          },
           { name: 'teamLead', label: L('带队负责人', 'Team lead'), kind: 'text' },
           { name: 'areaRemovedM2', label: L('拆除面积（㎡）', 'Area removed (m²)'), kind: 'number' },
           { name: 'notes', label: L('备注', 'Notes'), kind: 'textarea', optional: true },
         ],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/enforcement', { params: { path: { id }, header: headers(etag) }, body: body as Schemas['EnforcementAction'] }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/enforcement', {
+            params: { path: { id }, header: headers(etag) },
+            body: body as Schemas['EnforcementAction'],
+          }),
       };
     case 'dismiss':
       return {
@@ -124,14 +162,19 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           { name: 'explanation', label: L('说明', 'Explanation'), kind: 'textarea' },
           { name: 'duplicateOf', label: L('重复的案件编号', 'Duplicate of (case id)'), kind: 'text', optional: true },
         ],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/dismissal', { params: { path: { id }, header: headers(etag) }, body: body as Schemas['DismissalAction'] }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/dismissal', {
+            params: { path: { id }, header: headers(etag) },
+            body: body as Schemas['DismissalAction'],
+          }),
       };
     case 'resume-workflow':
       return {
         action,
         title: ['恢复办理流程', 'Resume the workflow'],
         fields: [{ name: 'reason', label: L('恢复原因', 'Reason'), kind: 'textarea' }],
-        send: (api, id, etag, body) => api.POST('/cases/{id}/resume', { params: { path: { id }, header: headers(etag) }, body: body as ResumeBody }),
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/resume', { params: { path: { id }, header: headers(etag) }, body: body as ResumeBody }),
       };
     default:
       return undefined;

@@ -34,5 +34,10 @@ export function fieldErrors(problem: Problem | undefined): Map<string, string> {
 }
 
 export function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && typeof (value as { title?: unknown }).title === 'string' && typeof (value as { status?: unknown }).status === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { title?: unknown }).title === 'string' &&
+    typeof (value as { status?: unknown }).status === 'number'
+  );
 }

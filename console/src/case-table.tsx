@@ -25,7 +25,11 @@ export function CaseTable({ cases, caption }: { cases: CaseSummary[]; caption: s
           <tr key={c.id}>
             <td data-label={tr.t('id')}>
               <a href={`${BASE_PATH}/cases/${encodeURIComponent(c.id)}`}>{c.id}</a>
-              {c.attention && <span class="badge badge-bad" title={c.attention.reason}>!</span>}
+              {c.attention && (
+                <span class="badge badge-bad" title={c.attention.reason}>
+                  !
+                </span>
+              )}
             </td>
             <td data-label={tr.t('status')}>
               <StatusBadge status={c.status} />

@@ -5,8 +5,7 @@
 import type { LegalClock } from './time';
 
 export type ConsoleConfig = (
-  | { auth: 'local'; apiBase: string }
-  | { auth: 'cognito'; apiBase: string; cognitoUrl: string; clientId: string }
+  { auth: 'local'; apiBase: string } | { auth: 'cognito'; apiBase: string; cognitoUrl: string; clientId: string }
 ) & { clock?: LegalClock };
 
 export const BASE_PATH = '/console';
@@ -22,6 +21,7 @@ function isConfig(value: unknown): value is ConsoleConfig {
 export async function loadConfig(): Promise<ConsoleConfig> {
   const response = await fetch(`${BASE_PATH}/config.json`, { cache: 'no-store' });
   const body: unknown = await response.json();
-  if (!response.ok || !isConfig(body)) throw new Error(`${BASE_PATH}/config.json is missing or not a console configuration`);
+  if (!response.ok || !isConfig(body))
+    throw new Error(`${BASE_PATH}/config.json is missing or not a console configuration`);
   return body;
 }

@@ -52,7 +52,10 @@ const WORDS = {
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],
   localStack: ['本地环境（仅供开发测试）', 'Local stack (development only)'],
-  localStackNote: ['本地登录直接签发本地令牌，不连接 Cognito。', 'Local sign-in issues local tokens; no Cognito is involved.'],
+  localStackNote: [
+    '本地登录直接签发本地令牌，不连接 Cognito。',
+    'Local sign-in issues local tokens; no Cognito is involved.',
+  ],
   person: ['人员标识', 'Person (user id)'],
   displayName: ['姓名', 'Name'],
   role: ['角色', 'Role'],
@@ -74,7 +77,10 @@ const WORDS = {
   myCases: ['我登记的案件', 'My cases'],
   recentActivity: ['最近动态', 'Recent activity'],
   provisional: ['暂定', 'provisional'],
-  provisionalNote: ['该年度节假日安排未公布，期限按周末推算，为暂定期限。', 'No published holiday calendar for that year: the deadline counts weekends only and is provisional.'],
+  provisionalNote: [
+    '该年度节假日安排未公布，期限按周末推算，为暂定期限。',
+    'No published holiday calendar for that year: the deadline counts weekends only and is provisional.',
+  ],
   remaining: ['剩余', 'left'],
   overdueBy: ['已逾期', 'overdue by'],
   days: ['天', 'd'],

@@ -24,7 +24,12 @@ function decodePayload(token: string): Record<string, unknown> | undefined {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const json = atob(
+      part
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(part.length / 4) * 4, '='),
+    );
     const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
     return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
@@ -32,7 +37,8 @@ function decodePayload(token: string): Record<string, unknown> | undefined {
   }
 }
 
-const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? value.split(/[,\s]+/) : []);
+const asList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? value.split(/[,\s]+/) : [];
 
 export function sessionFromToken(token: string): Session | undefined {
   const claims = decodePayload(token);
@@ -66,13 +72,19 @@ export function forgetSession(): void {
 }
 
 const callbackUrl = () => `${location.origin}${BASE_PATH}/callback`;
-const base64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** Cognito's hosted sign-in: the authorization-code flow with PKCE (RFC 7636). */
 export async function startCognitoSignIn(config: Extract<ConsoleConfig, { auth: 'cognito' }>): Promise<void> {
   const verifier = base64Url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64Url(crypto.getRandomValues(new Uint8Array(16)));
-  const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const challenge = base64Url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  );
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
   const query = new URLSearchParams({
     response_type: 'code',
@@ -86,15 +98,25 @@ export async function startCognitoSignIn(config: Extract<ConsoleConfig, { auth: 
   location.assign(`${config.cognitoUrl}/oauth2/authorize?${query}`);
 }
 
-export async function finishCognitoSignIn(config: Extract<ConsoleConfig, { auth: 'cognito' }>, params: URLSearchParams): Promise<Session> {
+export async function finishCognitoSignIn(
+  config: Extract<ConsoleConfig, { auth: 'cognito' }>,
+  params: URLSearchParams,
+): Promise<Session> {
   const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null') as { verifier: string; state: string } | null;
   sessionStorage.removeItem(PKCE_KEY);
   const code = params.get('code');
-  if (!saved || !code || params.get('state') !== saved.state) throw new Error('The sign-in answer does not match the sign-in this tab started.');
+  if (!saved || !code || params.get('state') !== saved.state)
+    throw new Error('The sign-in answer does not match the sign-in this tab started.');
   const response = await fetch(`${config.cognitoUrl}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code, redirect_uri: callbackUrl(), code_verifier: saved.verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.clientId,
+      code,
+      redirect_uri: callbackUrl(),
+      code_verifier: saved.verifier,
+    }),
   });
   const body = (await response.json()) as { id_token?: string; error?: string };
   const session = body.id_token ? keepSession(body.id_token) : undefined;

@@ -27,13 +27,26 @@ const locale = (lang: Lang) => (lang === 'zh' ? 'zh-CN' : 'en-GB');
 /** A moment in Beijing time, e.g. 2026年12月3日 18:30. */
 export function formatTime(iso: string | undefined, lang: Lang): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale(lang), { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(lang), {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 }
 
 /** A calendar date (YYYY-MM-DD, already a Shanghai date) as people write it. */
 export function formatDate(date: string | undefined, lang: Lang): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat(locale(lang), { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${date}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale(lang), {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+  }).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** Today's date in Shanghai by the legal clock, YYYY-MM-DD. */

@@ -16,7 +16,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
     let current = true;
     load().then(
       (value) => current && setResult({ state: 'done', value }),
-      (error: unknown) => current && setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        current && setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
       current = false;
@@ -103,7 +104,9 @@ export function Field({ spec, error, idPrefix }: { spec: FieldSpec; error: strin
     );
   else {
     const type = spec.kind === 'datetime' ? 'datetime-local' : spec.kind;
-    input = <input {...common} type={type as 'text'} step={spec.kind === 'number' ? 'any' : undefined} value={spec.value} />;
+    input = (
+      <input {...common} type={type as 'text'} step={spec.kind === 'number' ? 'any' : undefined} value={spec.value} />
+    );
   }
   return (
     <div class={error ? 'field field-error' : 'field'}>

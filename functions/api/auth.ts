@@ -59,7 +59,8 @@ const tokenPayloadSchema = z.object({ sub: z.string(), 'cognito:groups': z.array
  * its subject is the one the authorizer vouched for.
  */
 function tokenGroups(event: Pick<APIGatewayProxyEvent, 'headers'>, sub: string): string[] {
-  const authorization = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+  const authorization =
+    Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
   const payload = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*$/i.exec(authorization.trim())?.[1];
   if (!payload) return [];
   let decoded: unknown;
@@ -84,9 +85,13 @@ export function principalOf(event: Pick<APIGatewayProxyEvent, 'requestContext' |
   if (!parsed.success) return undefined;
   const raw: unknown = parsed.data['cognito:groups'];
   // A claim that is already a list (a decoded token) is exact; the gateway's string never is.
-  const groups = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : tokenGroups(event, parsed.data.sub);
+  const groups = Array.isArray(raw)
+    ? raw.filter((g): g is string => typeof g === 'string')
+    : tokenGroups(event, parsed.data.sub);
   const roles = ROLES.filter((role) => groups.includes(role));
-  const scope: Scope = groups.includes(CITY_GROUP) ? CITY_SCOPE : { city: false, subdistricts: subdistrictsOf(parsed.data[SUBDISTRICTS_CLAIM]) };
+  const scope: Scope = groups.includes(CITY_GROUP)
+    ? CITY_SCOPE
+    : { city: false, subdistricts: subdistrictsOf(parsed.data[SUBDISTRICTS_CLAIM]) };
   return { sub: parsed.data.sub, roles, scope };
 }
 
@@ -103,7 +108,9 @@ export function actingViewer(principal: Principal, access: Exclude<Access, { pub
   }
   const role = ROLE_PREFERENCE.find((r) => access.roles.includes(r) && principal.roles.includes(r));
   if (!role) {
-    const held = principal.roles.length ? `you act as ${principal.roles.join(', ')}` : 'your token carries no Rectify group';
+    const held = principal.roles.length
+      ? `you act as ${principal.roles.join(', ')}`
+      : 'your token carries no Rectify group';
     throw new HttpProblem('forbidden', `This route is for ${access.roles.join(', ')}; ${held}.`);
   }
   return { sub: principal.sub, role, scope: principal.scope };

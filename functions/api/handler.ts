@@ -58,7 +58,12 @@ export function requireViewer(input: { viewer?: Viewer }): Viewer {
   return input.viewer;
 }
 
-function parsePart<S extends z.ZodType>(schema: S, value: unknown, location: FieldLocation, errors: FieldError[]): z.output<S> | undefined {
+function parsePart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  location: FieldLocation,
+  errors: FieldError[],
+): z.output<S> | undefined {
   const result = schema.safeParse(value, { error: friendlyIssueMessage });
   if (result.success) return result.data;
   errors.push(...fieldErrorsOf(result.error, location));
@@ -68,7 +73,8 @@ function parsePart<S extends z.ZodType>(schema: S, value: unknown, location: Fie
 function queryOf(event: APIGatewayProxyEvent, errors: FieldError[]): Record<string, string> {
   // Without a prototype: `?__proto__=` is an unknown parameter like any other, not a no-op assignment.
   const query: Record<string, string> = Object.create(null);
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {}))
+    if (value !== undefined) query[name] = value;
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
     if (values && values.length > 1) errors.push({ field: name, in: 'query', message: 'must be given once' });
   }
@@ -92,32 +98,67 @@ export function problemFor(error: unknown, logger: AppLogger, requestId: string)
   if (error instanceof HttpProblem) return error;
   if (error instanceof CaseNotFoundError) return new HttpProblem('not-found', `Case ${error.caseId} was not found.`);
   if (error instanceof RoleRefusedError) return new HttpProblem('forbidden', `${error.message}.`);
-  if (error instanceof OutsideScopeError) return new HttpProblem('forbidden', `Not in your scope: ${error.message}.`, { errors: [{ field: error.field, in: 'body', message: error.message }] });
-  if (error instanceof SubdistrictNotFoundError) return new HttpProblem('not-found', `There are no cases of sub-district ${error.subdistrict} for you.`);
+  if (error instanceof OutsideScopeError)
+    return new HttpProblem('forbidden', `Not in your scope: ${error.message}.`, {
+      errors: [{ field: error.field, in: 'body', message: error.message }],
+    });
+  if (error instanceof SubdistrictNotFoundError)
+    return new HttpProblem('not-found', `There are no cases of sub-district ${error.subdistrict} for you.`);
   if (error instanceof TransitionRefusedError) {
-    return new HttpProblem('transition-not-allowed', `Not allowed now: ${error.reason}.`, { reason: error.reason, currentVersion: error.currentVersion });
+    return new HttpProblem('transition-not-allowed', `Not allowed now: ${error.reason}.`, {
+      reason: error.reason,
+      currentVersion: error.currentVersion,
+    });
   }
   if (error instanceof StaleVersionError) {
-    return new HttpProblem('version-conflict', `${error.message}.`, error.currentVersion !== undefined ? { currentVersion: error.currentVersion } : {});
+    return new HttpProblem(
+      'version-conflict',
+      `${error.message}.`,
+      error.currentVersion !== undefined ? { currentVersion: error.currentVersion } : {},
+    );
   }
-  if (error instanceof ActionInputError) return invalidInput([{ field: error.field, in: 'body', message: error.message }]);
-  if (error instanceof InvalidCursorError) return invalidInput([{ field: 'cursor', in: 'query', message: error.message }]);
+  if (error instanceof ActionInputError)
+    return invalidInput([{ field: error.field, in: 'body', message: error.message }]);
+  if (error instanceof InvalidCursorError)
+    return invalidInput([{ field: 'cursor', in: 'query', message: error.message }]);
   if (error instanceof IdempotencyMismatchError) return new HttpProblem('idempotency-key-reused', `${error.message}.`);
   if (error instanceof RequestInFlightError) {
-    return new HttpProblem('request-in-flight', `${error.message}; retry after ${error.retryAfterSeconds} s.`, {}, { 'retry-after': String(error.retryAfterSeconds) });
+    return new HttpProblem(
+      'request-in-flight',
+      `${error.message}; retry after ${error.retryAfterSeconds} s.`,
+      {},
+      { 'retry-after': String(error.retryAfterSeconds) },
+    );
   }
   const dependency = asDependencyError(error, 'database');
   if (dependency instanceof ThrottledError) {
     logger.warn('dependency throttled', { requestId, part: dependency.part });
-    return new HttpProblem('throttled', `The ${dependency.part} is busy; retry shortly.`, { part: dependency.part }, { 'retry-after': '1' });
+    return new HttpProblem(
+      'throttled',
+      `The ${dependency.part} is busy; retry shortly.`,
+      { part: dependency.part },
+      { 'retry-after': '1' },
+    );
   }
   if (dependency instanceof DependencyUnavailableError) {
-    logger.warn('dependency unavailable', { requestId, part: dependency.part, error: String(dependency.cause ?? dependency) });
-    return new HttpProblem('dependency-unavailable', `${dependency.message}. Nothing was half-written; retry after ${dependency.retryAfterSeconds} s.`, { part: dependency.part }, {
-      'retry-after': String(dependency.retryAfterSeconds),
+    logger.warn('dependency unavailable', {
+      requestId,
+      part: dependency.part,
+      error: String(dependency.cause ?? dependency),
     });
+    return new HttpProblem(
+      'dependency-unavailable',
+      `${dependency.message}. Nothing was half-written; retry after ${dependency.retryAfterSeconds} s.`,
+      { part: dependency.part },
+      {
+        'retry-after': String(dependency.retryAfterSeconds),
+      },
+    );
   }
-  logger.error('unexpected error', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  logger.error('unexpected error', {
+    requestId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
   return new HttpProblem('internal', `An unexpected error occurred (request ${requestId}).`);
 }
 
@@ -126,7 +167,11 @@ export function problemFor(error: unknown, logger: AppLogger, requestId: string)
  * headers and body with the route's zod schemas (every bad field reported at once), run the operation,
  * map the outcome to JSON or problem+json.
  */
-export function makeRouteHandler<R extends AnyRoute>(route: R, operation: Operation<R>, options: HandlerOptions): ProxyHandler {
+export function makeRouteHandler<R extends AnyRoute>(
+  route: R,
+  operation: Operation<R>,
+  options: HandlerOptions,
+): ProxyHandler {
   const logger = options.logger ?? silentLogger;
   return async (event, context) => {
     injectLambdaContext(logger, context);
@@ -136,7 +181,13 @@ export function makeRouteHandler<R extends AnyRoute>(route: R, operation: Operat
       let viewer: Viewer | undefined;
       if (!route.access.public) {
         const principal = principalOf(event);
-        if (!principal) throw new HttpProblem('unauthenticated', 'Send a bearer token in the Authorization header.', {}, { 'www-authenticate': 'Bearer realm="rectify"' });
+        if (!principal)
+          throw new HttpProblem(
+            'unauthenticated',
+            'Send a bearer token in the Authorization header.',
+            {},
+            { 'www-authenticate': 'Bearer realm="rectify"' },
+          );
         viewer = actingViewer(principal, route.access);
       }
       const errors: FieldError[] = [];

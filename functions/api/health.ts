@@ -49,7 +49,10 @@ export async function checkHealth(
         return [name, { up: true }] as const;
       } catch (error) {
         onFailure(name, error);
-        return [name, { up: false, detail: error instanceof HealthCheckTimeout ? error.message : PART_FAILED }] as const;
+        return [
+          name,
+          { up: false, detail: error instanceof HealthCheckTimeout ? error.message : PART_FAILED },
+        ] as const;
       }
     }),
   );

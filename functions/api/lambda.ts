@@ -43,7 +43,8 @@ const noEngine: WorkflowEngine = {
   stopExecution: () => Promise.reject(new Error('this function has no workflow engine')),
 };
 
-const NO_DEADLINES = 'this function computes no deadlines: it was given no policy or calendar (add the deadlines port to its handler and env "deadlines" to its manifest entry)';
+const NO_DEADLINES =
+  'this function computes no deadlines: it was given no policy or calendar (add the deadlines port to its handler and env "deadlines" to its manifest entry)';
 
 /**
  * The dependencies an API function builds once, at module scope: SDK clients with timeouts, the
@@ -66,12 +67,19 @@ export function apiDepsFromEnv(ports: ApiPorts, env: NodeJS.ProcessEnv = process
     ...(env.CURSOR_KEY ? { cursorKey: cursorKeyFromText(env.CURSOR_KEY) } : {}),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
-    health: { dynamodb: async () => void (await doc.send(new GetCommand({ TableName: settings.TABLE_NAME, Key: keys.case('health-check') }))) },
+    health: {
+      dynamodb: async () =>
+        void (await doc.send(new GetCommand({ TableName: settings.TABLE_NAME, Key: keys.case('health-check') }))),
+    },
   };
 }
 
 /** The Lambda handler of one route: its operation, with the dependencies its ports build from the environment. */
-export function apiHandler<R extends AnyRoute>(route: R, makeOperation: (deps: ApiDeps) => Operation<R>, ports: ApiPorts = {}): ProxyHandler {
+export function apiHandler<R extends AnyRoute>(
+  route: R,
+  makeOperation: (deps: ApiDeps) => Operation<R>,
+  ports: ApiPorts = {},
+): ProxyHandler {
   const deps = apiDepsFromEnv(ports);
   return makeRouteHandler(route, makeOperation(deps), { clock: deps.clock, logger: deps.logger });
 }

@@ -19,19 +19,27 @@ import type { AnyRoute, getOpenApi } from './routes';
 import { ROUTES } from './routes';
 
 const ERROR_RESPONSES = {
-  InvalidInput: { status: 400, description: 'Invalid input: `errors` names each bad field (`field`, `in`, `message`).' },
+  InvalidInput: {
+    status: 400,
+    description: 'Invalid input: `errors` names each bad field (`field`, `in`, `message`).',
+  },
   Unauthenticated: { status: 401, description: 'No valid bearer token.' },
   Forbidden: { status: 403, description: 'The caller’s role may not do this (auditors never write).' },
   NotFound: { status: 404, description: 'No such case, or not one the caller may see.' },
   Conflict: {
     status: 409,
-    description: 'The procedure does not allow this in the case’s current status (`reason`), the case changed since it was read (`currentVersion`), or the same idempotent request is still in flight (Retry-After).',
+    description:
+      'The procedure does not allow this in the case’s current status (`reason`), the case changed since it was read (`currentVersion`), or the same idempotent request is still in flight (Retry-After).',
   },
   PayloadTooLarge: { status: 413, description: 'The body is larger than 64 KiB.' },
   UnsupportedMediaType: { status: 415, description: 'The body is not declared as application/json.' },
   IdempotencyKeyReused: { status: 422, description: 'The Idempotency-Key was used with a different body.' },
   Throttled: { status: 429, description: 'Too many requests; retry after Retry-After seconds.' },
-  Unavailable: { status: 503, description: 'A dependency (database, workflow engine) is unavailable; nothing was half-written. Retry after Retry-After seconds.' },
+  Unavailable: {
+    status: 503,
+    description:
+      'A dependency (database, workflow engine) is unavailable; nothing was half-written. Retry after Retry-After seconds.',
+  },
 } as const;
 type ErrorResponse = keyof typeof ERROR_RESPONSES;
 
@@ -68,10 +76,14 @@ const COMPONENT_SCHEMAS: [string, z.ZodType][] = [
  * `.meta()` would), so the very instances the routes use become `$ref`s to components.
  */
 function nameComponentSchemas(): void {
-  for (const [refId, schema] of COMPONENT_SCHEMAS) if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId } });
+  for (const [refId, schema] of COMPONENT_SCHEMAS)
+    if (!zodToOpenAPIRegistry.has(schema)) zodToOpenAPIRegistry.add(schema, { _internal: { refId } });
 }
 
-const retryAfterHeader = { schema: { type: 'integer' as const, minimum: 1 }, description: 'Seconds to wait before retrying.' };
+const retryAfterHeader = {
+  schema: { type: 'integer' as const, minimum: 1 },
+  description: 'Seconds to wait before retrying.',
+};
 
 /**
  * The OpenAPI 3.1 document, generated from the same route table and zod schemas the handlers validate
@@ -84,12 +96,15 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES, optio
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A Cognito ID token (locally: `npm run token -- --role <role>`). Roles are the `cognito:groups` claim: reporter, officer, enforcer, auditor.',
+    description:
+      'A Cognito ID token (locally: `npm run token -- --role <role>`). Roles are the `cognito:groups` claim: reporter, officer, enforcer, auditor.',
   });
   for (const [name, response] of Object.entries(ERROR_RESPONSES)) {
     registry.registerComponent('responses', name, {
       description: response.description,
-      ...(response.status === 409 || response.status === 429 || response.status === 503 ? { headers: { 'Retry-After': retryAfterHeader } } : {}),
+      ...(response.status === 409 || response.status === 429 || response.status === 503
+        ? { headers: { 'Retry-After': retryAfterHeader } }
+        : {}),
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     });
   }
@@ -100,12 +115,20 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES, optio
       responses[String(success.status)] = {
         description: success.description,
         ...(success.headers
-          ? { headers: Object.fromEntries(Object.entries(success.headers).map(([name, description]) => [name, { schema: { type: 'string' as const }, description }])) }
+          ? {
+              headers: Object.fromEntries(
+                Object.entries(success.headers).map(([name, description]) => [
+                  name,
+                  { schema: { type: 'string' as const }, description },
+                ]),
+              ),
+            }
           : {}),
         content: { 'application/json': { schema: success.schema ?? z.object({}).loose() } },
       };
     }
-    for (const name of errorResponsesFor(route)) responses[String(ERROR_RESPONSES[name].status)] = { $ref: `#/components/responses/${name}` };
+    for (const name of errorResponsesFor(route))
+      responses[String(ERROR_RESPONSES[name].status)] = { $ref: `#/components/responses/${name}` };
     const config: RouteConfig = {
       method: route.method,
       path: route.path,
@@ -116,11 +139,20 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES, optio
       security: route.access.public ? [] : [{ bearer: [] }],
       ...(route.access.public ? {} : { 'x-rectify-roles': route.access.roles }),
       request: {
-        ...(route.params instanceof z.ZodObject && Object.keys(route.params.shape).length ? { params: route.params } : {}),
+        ...(route.params instanceof z.ZodObject && Object.keys(route.params.shape).length
+          ? { params: route.params }
+          : {}),
         ...(route.query instanceof z.ZodObject && Object.keys(route.query.shape).length ? { query: route.query } : {}),
-        ...(route.headers instanceof z.ZodObject && Object.keys(route.headers.shape).length ? { headers: route.headers } : {}),
+        ...(route.headers instanceof z.ZodObject && Object.keys(route.headers.shape).length
+          ? { headers: route.headers }
+          : {}),
         ...(route.body
-          ? { body: { required: true, content: { 'application/json': { schema: route.body.schema, example: route.body.example } } } }
+          ? {
+              body: {
+                required: true,
+                content: { 'application/json': { schema: route.body.schema, example: route.body.example } },
+              },
+            }
           : {}),
       },
       responses,
@@ -128,7 +160,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES, optio
     registry.registerPath(config);
   }
 
-  const generator = new OpenApiGeneratorV31([...registry.definitions, ...COMPONENT_SCHEMAS.map(([, schema]) => ({ type: 'schema' as const, schema }))]);
+  const generator = new OpenApiGeneratorV31([
+    ...registry.definitions,
+    ...COMPONENT_SCHEMAS.map(([, schema]) => ({ type: 'schema' as const, schema })),
+  ]);
   return generator.generateDocument({
     openapi: '3.1.0',
     info: {

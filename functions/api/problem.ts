@@ -82,7 +82,11 @@ export class HttpProblem extends Error {
 
 export function invalidInput(errors: FieldError[], detail?: string): HttpProblem {
   const named = errors.map((e) => (e.in === 'body' ? e.field : `${e.in} ${e.field}`));
-  return new HttpProblem('invalid-input', detail ?? `Invalid ${named.slice(0, 5).join(', ')}${named.length > 5 ? ` and ${named.length - 5} more` : ''}.`, { errors });
+  return new HttpProblem(
+    'invalid-input',
+    detail ?? `Invalid ${named.slice(0, 5).join(', ')}${named.length > 5 ? ` and ${named.length - 5} more` : ''}.`,
+    { errors },
+  );
 }
 
 /**
@@ -91,7 +95,8 @@ export function invalidInput(errors: FieldError[], detail?: string): HttpProblem
  */
 export function friendlyIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
-  if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}${issue.input === null ? ', not null' : ''}`;
+  if (issue.code === 'invalid_type')
+    return `must be ${article(issue.expected)}${issue.input === null ? ', not null' : ''}`;
   return undefined;
 }
 
@@ -102,12 +107,17 @@ function article(expected: string): string {
 }
 
 /** One field error per bad field; unknown fields are named one by one. */
-export function fieldErrorsOf(error: z.ZodError, location: FieldLocation, prefix: readonly (string | number)[] = []): FieldError[] {
+export function fieldErrorsOf(
+  error: z.ZodError,
+  location: FieldLocation,
+  prefix: readonly (string | number)[] = [],
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ field: joinPath([...path, key], location), in: location, message: 'is not a known field' });
+      for (const key of issue.keys)
+        errors.push({ field: joinPath([...path, key], location), in: location, message: 'is not a known field' });
       continue;
     }
     errors.push({ field: joinPath(path, location), in: location, message: issue.message });

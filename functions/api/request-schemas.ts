@@ -22,8 +22,16 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
 export const idempotencyKey = z
   .string({ message: 'is required' })
   .transform((value) => value.trim().replace(/^"(.*)"$/, '$1'))
-  .pipe(z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 8–128 characters: letters, digits, ".", "_", ":" or "-" (a UUID works)'))
-  .meta({ description: 'A key the client generates once per intended case (a UUID works) and repeats on every retry of that submission.', example: '4f0d5b1e-6a43-4d1b-9a55-1e0a4f3c2b7d' });
+  .pipe(
+    z
+      .string()
+      .regex(IDEMPOTENCY_KEY_PATTERN, 'must be 8–128 characters: letters, digits, ".", "_", ":" or "-" (a UUID works)'),
+  )
+  .meta({
+    description:
+      'A key the client generates once per intended case (a UUID works) and repeats on every retry of that submission.',
+    example: '4f0d5b1e-6a43-4d1b-9a55-1e0a4f3c2b7d',
+  });
 
 export const createCaseHeaders = z.object({ 'Idempotency-Key': idempotencyKey });
 
@@ -41,25 +49,63 @@ export function versionFromIfMatch(value: string | undefined): number | undefine
 }
 
 const listCasesFields = z.strictObject({
-    status: z.enum(CASE_STATUSES).optional(),
-    subdistrict: z.string().trim().min(1).max(64).optional().meta({ description: 'Sub-district (街道), e.g. 小龙坎街道.' }),
-    community: z.string().trim().min(1).max(64).optional().meta({ description: 'Community (社区) within the sub-district; needs `subdistrict`.' }),
-    from: isoDate.optional().meta({ description: 'Reported on or after this date (Asia/Shanghai).' }),
-    to: isoDate.optional().meta({ description: 'Reported on or before this date (Asia/Shanghai).' }),
-    overdue: flag.optional().meta({ description: 'Only open cases whose running deadline has passed.' }),
-    attention: flag.optional().meta({ description: 'Only open cases flagged for a person\'s attention (a failed step, a step the workflow stopped waiting for, an email that failed).' }),
-    cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
-    limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
-  });
+  status: z.enum(CASE_STATUSES).optional(),
+  subdistrict: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Sub-district (街道), e.g. 小龙坎街道.' }),
+  community: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Community (社区) within the sub-district; needs `subdistrict`.' }),
+  from: isoDate.optional().meta({ description: 'Reported on or after this date (Asia/Shanghai).' }),
+  to: isoDate.optional().meta({ description: 'Reported on or before this date (Asia/Shanghai).' }),
+  overdue: flag.optional().meta({ description: 'Only open cases whose running deadline has passed.' }),
+  attention: flag.optional().meta({
+    description:
+      "Only open cases flagged for a person's attention (a failed step, a step the workflow stopped waiting for, an email that failed).",
+  }),
+  cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(20),
+});
 
-type ListFilterInput = { status?: string; subdistrict?: string; community?: string; from?: string; to?: string; overdue?: string; attention?: string };
+type ListFilterInput = {
+  status?: string;
+  subdistrict?: string;
+  community?: string;
+  from?: string;
+  to?: string;
+  overdue?: string;
+  attention?: string;
+};
 
 /** The rules that make a list answerable from an index, shared by the list and its export. */
 const refineListFilter = (q: ListFilterInput, ctx: z.RefinementCtx) => {
-  if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
-  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  if (q.community && !q.subdistrict)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['community'],
+      message: 'needs subdistrict: community names repeat across sub-districts',
+    });
+  if (q.from && q.to && q.from > q.to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   if (!q.status && !q.subdistrict && q.overdue !== 'true' && q.attention !== 'true') {
-    ctx.addIssue({ code: 'custom', path: ['subdistrict'], message: 'is required unless status, overdue=true or attention=true is given: lists are read from an index' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['subdistrict'],
+      message: 'is required unless status, overdue=true or attention=true is given: lists are read from an index',
+    });
   }
 };
 
@@ -67,8 +113,15 @@ export const listCasesQuery = listCasesFields.superRefine(refineListFilter);
 
 export const historyQuery = z.strictObject({
   cursor: z.string().max(4096).optional().meta({ description: 'The `cursor` of the previous page.' }),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
-  verify: flag.optional().meta({ description: 'Also verify the whole hash chain against the head recorded on the case.' }),
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .default(50),
+  verify: flag
+    .optional()
+    .meta({ description: 'Also verify the whole hash chain against the head recorded on the case.' }),
 });
 
 export const noQuery = z.strictObject({});
@@ -77,7 +130,9 @@ export const noHeaders = z.object({});
 
 export const casePageSchema = z.object({
   items: z.array(caseSummarySchema),
-  cursor: z.string().optional().meta({ description: 'Present when there may be more: pass it back as `cursor`. A page may hold fewer than `limit` items.' }),
+  cursor: z.string().optional().meta({
+    description: 'Present when there may be more: pass it back as `cursor`. A page may hold fewer than `limit` items.',
+  }),
 });
 
 const verdictSchema = z.union([
@@ -88,7 +143,9 @@ const verdictSchema = z.union([
 export const historyPageSchema = z.object({
   items: z.array(caseEventSchema),
   cursor: z.string().optional(),
-  verification: verdictSchema.optional().meta({ description: 'With verify=true: the verdict over every event of the case, not only this page.' }),
+  verification: verdictSchema
+    .optional()
+    .meta({ description: 'With verify=true: the verdict over every event of the case, not only this page.' }),
 });
 
 /** One email recorded about a case, as `GET /cases/{id}/emails` lists it. */
@@ -98,13 +155,17 @@ export const caseEmailSchema = z.object({
   to: z.string(),
   subject: z.string(),
   status: z.enum(MAIL_STATUSES).meta({
-    description: 'PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged).',
+    description:
+      'PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged).',
   }),
   createdAt: z.string().meta({ description: 'When the email was recorded (UTC).' }),
   sentAt: z.string().optional(),
   settledAt: z.string().optional().meta({ description: 'When it was sent, or given up on.' }),
   attempts: z.number().int().min(0).meta({ description: 'Sending rounds so far.' }),
-  possibleRepeat: z.boolean().meta({ description: 'A send ended without an answer, so the office may have received this email twice (the repeat is marked).' }),
+  possibleRepeat: z.boolean().meta({
+    description:
+      'A send ended without an answer, so the office may have received this email twice (the repeat is marked).',
+  }),
   lastError: z.string().optional(),
 });
 export const caseEmailsSchema = z.object({ items: z.array(caseEmailSchema) });
@@ -116,10 +177,16 @@ export const healthSchema = z.object({
 
 export { caseViewSchema };
 
-const exportFormat = z.enum(['csv', 'json'], { message: 'must be csv or json' }).default('csv').meta({ description: 'csv (UTF-8 with BOM, opens in spreadsheet programs) or json.' });
+const exportFormat = z
+  .enum(['csv', 'json'], { message: 'must be csv or json' })
+  .default('csv')
+  .meta({ description: 'csv (UTF-8 with BOM, opens in spreadsheet programs) or json.' });
 
 /** The list filters of GET /cases, plus the export format; the page size is the export's own. */
-export const exportCasesQuery = listCasesFields.omit({ limit: true }).extend({ format: exportFormat }).superRefine(refineListFilter);
+export const exportCasesQuery = listCasesFields
+  .omit({ limit: true })
+  .extend({ format: exportFormat })
+  .superRefine(refineListFilter);
 
 export const exportHistoryQuery = z.strictObject({ format: exportFormat });
 
@@ -127,12 +194,24 @@ export const summaryQuery = z
   .strictObject({
     from: isoDate.optional().meta({ description: 'Cases reported on or after this date (Asia/Shanghai).' }),
     to: isoDate.optional().meta({ description: 'Cases reported on or before this date (Asia/Shanghai).' }),
-    subdistrict: z.string().trim().min(1).max(64).optional().meta({ description: 'One sub-district; all with cases when absent.' }),
+    subdistrict: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'One sub-district; all with cases when absent.' }),
     community: z.string().trim().min(1).max(64).optional().meta({ description: 'One community; needs `subdistrict`.' }),
   })
   .superRefine((q, ctx) => {
-    if (q.community && !q.subdistrict) ctx.addIssue({ code: 'custom', path: ['community'], message: 'needs subdistrict: community names repeat across sub-districts' });
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (q.community && !q.subdistrict)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['community'],
+        message: 'needs subdistrict: community names repeat across sub-districts',
+      });
+    if (q.from && q.to && q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
 const summaryFigures = z.object({

@@ -14,7 +14,12 @@ export function notBeforeReport(field: string, at: string | undefined, current: 
 }
 
 /** The area removed, with what was removed before, is at most the case's area: the work summary adds it up. */
-export function removedAreaFits(field: string, removedM2: number | undefined, current: Pick<CaseRecord, 'areaM2'>, removedBeforeM2 = 0): void {
+export function removedAreaFits(
+  field: string,
+  removedM2: number | undefined,
+  current: Pick<CaseRecord, 'areaM2'>,
+  removedBeforeM2 = 0,
+): void {
   if (removedM2 === undefined) return;
   const total = removedBeforeM2 + removedM2;
   if (total > current.areaM2) {

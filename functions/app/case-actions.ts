@@ -28,7 +28,14 @@ import { callDependency, callEngine } from './dependency-errors';
 import { notBeforeReport, removedAreaFits } from './action-checks';
 import type { ResumePlan } from './workflow-resume';
 import { carryingExecutionStatus, resumePlan } from './workflow-resume';
-import { ActionInputError, CaseNotFoundError, DependencyUnavailableError, RoleRefusedError, StaleVersionError, TransitionRefusedError } from './errors';
+import {
+  ActionInputError,
+  CaseNotFoundError,
+  DependencyUnavailableError,
+  RoleRefusedError,
+  StaleVersionError,
+  TransitionRefusedError,
+} from './errors';
 
 /** What an action changes besides the status: the event's facts and the case fields it sets. */
 interface ActionPlan {
@@ -41,7 +48,10 @@ interface ActionPlan {
  * what became of a case the office was told about (dismissed, extended, appeal resolved, demolished).
  */
 interface ActionMail {
-  kind: Extract<MailKind, 'appeal-hold' | 'case-dismissed' | 'deadline-extended' | 'appeal-resolved' | 'enforcement-completed'>;
+  kind: Extract<
+    MailKind,
+    'appeal-hold' | 'case-dismissed' | 'deadline-extended' | 'appeal-resolved' | 'enforcement-completed'
+  >;
   facts: MailRequest['facts'];
 }
 
@@ -82,7 +92,8 @@ function endWaiting(current: CaseRecord, to: CaseStatus): Partial<CaseRecord> {
 }
 
 function notAfterToday(field: string, date: string, now: Date): void {
-  if (date > shanghaiDateOf(now)) throw new ActionInputError(field, `must not be in the future (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`);
+  if (date > shanghaiDateOf(now))
+    throw new ActionInputError(field, `must not be in the future (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`);
 }
 
 /**
@@ -125,7 +136,10 @@ export function makeCaseActions(deps: AppDeps) {
       if ((await carryingExecutionStatus(engine, current)) === 'RUNNING') return undefined;
     } catch (error) {
       // The action does not wait for the engine: if the workflow did stop, the periodic check resumes it.
-      logger.warn('could not tell whether the workflow runs; recording the action without resuming it', { caseId: current.id, error: String(error) });
+      logger.warn('could not tell whether the workflow runs; recording the action without resuming it', {
+        caseId: current.id,
+        error: String(error),
+      });
       return undefined;
     }
     return resumePlan(current, clock.now(), { reason: `${spec.action} recorded after the workflow stopped` });
@@ -136,7 +150,12 @@ export function makeCaseActions(deps: AppDeps) {
     // The office follows a case from its notice on; of a case without one it was told nothing.
     if (!deps.mailer || !next.notice) return;
     try {
-      await deps.mailer.deliver({ kind: request.kind, occasion: `${request.kind}-${seq}`, caseRecord: next, facts: request.facts });
+      await deps.mailer.deliver({
+        kind: request.kind,
+        occasion: `${request.kind}-${seq}`,
+        caseRecord: next,
+        facts: request.facts,
+      });
     } catch (error) {
       logger.error('could not queue the email', { caseId: next.id, kind: request.kind, error: String(error) });
       await flag(next.id, `the ${request.kind} email for event ${seq} could not be queued`);
@@ -151,13 +170,27 @@ export function makeCaseActions(deps: AppDeps) {
         const callback = before.pendingCallback;
         if (!callback) return;
         try {
-          const delivery = await callEngine('answer the waiting step', () => engine.sendTaskSuccess(callback.token, { outcome: aftermath.outcome, eventSeq: seq }));
+          const delivery = await callEngine('answer the waiting step', () =>
+            engine.sendTaskSuccess(callback.token, { outcome: aftermath.outcome, eventSeq: seq }),
+          );
           // A stale answer is normal: the step timed out and the workflow re-reads the case.
-          logger.info('answered waiting step', { caseId: next.id, kind: callback.kind, outcome: aftermath.outcome, delivery });
+          logger.info('answered waiting step', {
+            caseId: next.id,
+            kind: callback.kind,
+            outcome: aftermath.outcome,
+            delivery,
+          });
         } catch (error) {
           // The action is stored; the workflow re-reads the case when its step times out.
-          logger.error('could not answer the waiting step', { caseId: next.id, kind: callback.kind, error: String(error) });
-          await flag(next.id, `the workflow was not told of event ${seq}; it continues when its ${callback.kind} step times out`);
+          logger.error('could not answer the waiting step', {
+            caseId: next.id,
+            kind: callback.kind,
+            error: String(error),
+          });
+          await flag(
+            next.id,
+            `the workflow was not told of event ${seq}; it continues when its ${callback.kind} step times out`,
+          );
         }
         return;
       }
@@ -180,7 +213,11 @@ export function makeCaseActions(deps: AppDeps) {
           logger.info('resumed the workflow', { caseId: next.id, execution: aftermath.plan.name });
         } catch (error) {
           // Recorded on the case; the periodic workflow check starts it when the engine answers again.
-          logger.error('could not start the resumed workflow', { caseId: next.id, execution: aftermath.plan.name, error: String(error) });
+          logger.error('could not start the resumed workflow', {
+            caseId: next.id,
+            execution: aftermath.plan.name,
+            error: String(error),
+          });
         }
         if (before.attention) await unflag(next.id);
         return;
@@ -205,10 +242,16 @@ export function makeCaseActions(deps: AppDeps) {
     }
   }
 
-  async function act(viewer: Viewer, caseId: string, expectedVersion: number | undefined, spec: ActionSpec): Promise<CaseRecord> {
+  async function act(
+    viewer: Viewer,
+    caseId: string,
+    expectedVersion: number | undefined,
+    spec: ActionSpec,
+  ): Promise<CaseRecord> {
     for (let attempt = 1; ; attempt += 1) {
       const current = await load(viewer, caseId);
-      if (expectedVersion !== undefined && expectedVersion !== current.version) throw new StaleVersionError(caseId, expectedVersion, current.version);
+      if (expectedVersion !== undefined && expectedVersion !== current.version)
+        throw new StaleVersionError(caseId, expectedVersion, current.version);
       const decision = decide(current.status, spec.action, viewer.role, spec.outcome);
       if (!decision.allowed) {
         if (decision.kind === 'role') throw new RoleRefusedError(decision.reason);
@@ -219,7 +262,12 @@ export function makeCaseActions(deps: AppDeps) {
       const restart = await restartFor(current, decision.to, spec);
       const data = restart ? { ...plan.data, resumedWorkflow: restart.name } : plan.data;
       const patch = restart ? { ...plan.patch, ...restart.patch } : plan.patch;
-      const { next, event } = applyEvent(current, { type: decision.event as EventType, actor: { sub: viewer.sub, role: viewer.role }, at: now, data }, decision.to, patch);
+      const { next, event } = applyEvent(
+        current,
+        { type: decision.event as EventType, actor: { sub: viewer.sub, role: viewer.role }, at: now, data },
+        decision.to,
+        patch,
+      );
       try {
         await callDependency('database', () => store.commit(current, next, event));
       } catch (error) {
@@ -230,7 +278,12 @@ export function makeCaseActions(deps: AppDeps) {
       }
       const actionMail = spec.mail?.(next, current, plan.data);
       if (actionMail) await mail(next, event.seq, actionMail);
-      await carryOut(next, event.seq, current, restart ? { kind: 'start-resume', plan: restart } : spec.aftermath(current, decision.to));
+      await carryOut(
+        next,
+        event.seq,
+        current,
+        restart ? { kind: 'start-resume', plan: restart } : spec.aftermath(current, decision.to),
+      );
       return next;
     }
   }
@@ -240,11 +293,19 @@ export function makeCaseActions(deps: AppDeps) {
    * (after a 503 because the phase could not start) writes nothing and makes sure the phase runs: the
    * case can only be ENFORCEMENT_DECIDED under an after-appeal execution if that resolution was recorded.
    */
-  async function resolveAppeal(viewer: Viewer, caseId: string, input: Extract<AppealAction, { action: 'resolved' }>): Promise<CaseRecord> {
+  async function resolveAppeal(
+    viewer: Viewer,
+    caseId: string,
+    input: Extract<AppealAction, { action: 'resolved' }>,
+  ): Promise<CaseRecord> {
     if (input.outcome === 'upheld') {
       const current = await load(viewer, caseId);
       const recorded = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
-      if (current.status === 'ENFORCEMENT_DECIDED' && recorded && decide('ON_HOLD', 'resolve-appeal', viewer.role, 'upheld').allowed) {
+      if (
+        current.status === 'ENFORCEMENT_DECIDED' &&
+        recorded &&
+        decide('ON_HOLD', 'resolve-appeal', viewer.role, 'upheld').allowed
+      ) {
         await carryOut(current, current.lastSeq, current, { kind: 'start-after-appeal', round: Number(recorded[1]) });
         return current;
       }
@@ -255,19 +316,33 @@ export function makeCaseActions(deps: AppDeps) {
       outcome: input.outcome,
       plan: (current, now, to) => {
         notAfterToday('resolvedOn', input.resolvedOn, now);
-        const data = { outcome: input.outcome, resolvedOn: input.resolvedOn, reference: input.reference, summary: input.summary };
+        const data = {
+          outcome: input.outcome,
+          resolvedOn: input.resolvedOn,
+          reference: input.reference,
+          summary: input.summary,
+        };
         if (to !== 'ENFORCEMENT_DECIDED') return { data, patch: endWaiting(current, to) };
         const previousRound = AFTER_APPEAL_ROUND.exec(current.execution ?? '');
         round = previousRound ? Number(previousRound[1]) + 1 : 1;
         const execution = executionName({ caseId: current.id, phase: 'after-appeal', round });
         // The windows recorded at the decision still run: the case is due when the last one ends.
         const windows = recordedEnforcementWindows(current);
-        return { data: { ...data, execution }, patch: { ...endWaiting(current, to), execution, ...(windows ? { dueAt: windows.at } : {}) } };
+        return {
+          data: { ...data, execution },
+          patch: { ...endWaiting(current, to), execution, ...(windows ? { dueAt: windows.at } : {}) },
+        };
       },
-      aftermath: (_current, to) => (to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' }),
+      aftermath: (_current, to) =>
+        to === 'ENFORCEMENT_DECIDED' ? { kind: 'start-after-appeal', round } : { kind: 'none' },
       mail: () => ({
         kind: 'appeal-resolved',
-        facts: { appealOutcome: input.outcome, appealResolvedOn: input.resolvedOn, appealReference: input.reference, appealSummary: input.summary },
+        facts: {
+          appealOutcome: input.outcome,
+          appealResolvedOn: input.resolvedOn,
+          appealReference: input.reference,
+          appealSummary: input.summary,
+        },
       }),
     });
   }
@@ -294,7 +369,10 @@ export function makeCaseActions(deps: AppDeps) {
               areaRemovedM2: input.areaRemovedM2,
               photos: input.photos,
             },
-            patch: { ...endWaiting(current, to), ...(input.areaRemovedM2 !== undefined ? { areaRemovedM2: input.areaRemovedM2 } : {}) },
+            patch: {
+              ...endWaiting(current, to),
+              ...(input.areaRemovedM2 !== undefined ? { areaRemovedM2: input.areaRemovedM2 } : {}),
+            },
           };
         },
         aftermath: (current) =>
@@ -314,18 +392,32 @@ export function makeCaseActions(deps: AppDeps) {
           if (!notice) throw new TransitionRefusedError('the case has no notice deadline to extend', current.version);
           const { maxCount, maxTotalDays } = policy.extensions;
           if (notice.extensionCount >= maxCount) {
-            throw new TransitionRefusedError(`the notice deadline was already extended ${notice.extensionCount} time(s); the policy allows ${maxCount}`, current.version);
+            throw new TransitionRefusedError(
+              `the notice deadline was already extended ${notice.extensionCount} time(s); the policy allows ${maxCount}`,
+              current.version,
+            );
           }
           const previous = notice.deadline;
-          if (input.newDeadline <= previous.date) throw new ActionInputError('newDeadline', `must be later than the current deadline ${previous.date}`);
-          if (input.newDeadline < shanghaiDateOf(now)) throw new ActionInputError('newDeadline', `must not be in the past (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`);
+          if (input.newDeadline <= previous.date)
+            throw new ActionInputError('newDeadline', `must be later than the current deadline ${previous.date}`);
+          if (input.newDeadline < shanghaiDateOf(now))
+            throw new ActionInputError(
+              'newDeadline',
+              `must not be in the past (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`,
+            );
           const extraDays = daysBetween(previous.date, input.newDeadline);
           const remaining = maxTotalDays - notice.extendedDays;
           if (extraDays > remaining) {
-            throw new ActionInputError('newDeadline', `extends the deadline by ${extraDays} days; the policy allows ${remaining} more day(s) in total (${maxTotalDays})`);
+            throw new ActionInputError(
+              'newDeadline',
+              `extends the deadline by ${extraDays} days; the policy allows ${remaining} more day(s) in total (${maxTotalDays})`,
+            );
           }
           if (!deps.calendar.isWorkingDay(input.newDeadline)) {
-            throw new ActionInputError('newDeadline', `must be a working day (notice deadlines fall on working days); ${input.newDeadline} is a rest day, the next working day is ${deps.calendar.addWorkingDays(input.newDeadline, 1).date}`);
+            throw new ActionInputError(
+              'newDeadline',
+              `must be a working day (notice deadlines fall on working days); ${input.newDeadline} is a rest day, the next working day is ${deps.calendar.addWorkingDays(input.newDeadline, 1).date}`,
+            );
           }
           const deadline: Deadline = {
             date: input.newDeadline,
@@ -336,19 +428,30 @@ export function makeCaseActions(deps: AppDeps) {
             data: { previousDeadline: previous, deadline, extraDays, reason: input.reason, approver: input.approver },
             patch: {
               ...endWaiting(current, to),
-              notice: { ...notice, deadline, extensionCount: notice.extensionCount + 1, extendedDays: notice.extendedDays + extraDays },
+              notice: {
+                ...notice,
+                deadline,
+                extensionCount: notice.extensionCount + 1,
+                extendedDays: notice.extendedDays + extraDays,
+              },
               // The inspection window is counted again from the new deadline when it passes.
               deadlines: { ...current.deadlines, notice: deadline, inspection: undefined },
               dueAt: deadline.at,
             },
           };
         },
-        aftermath: (current) => (current.pendingCallback?.kind === 'inspection' ? { kind: 'answer-callback', outcome: 'extended' } : { kind: 'none' }),
+        aftermath: (current) =>
+          current.pendingCallback?.kind === 'inspection'
+            ? { kind: 'answer-callback', outcome: 'extended' }
+            : { kind: 'none' },
         mail: (next, current) => ({
           kind: 'deadline-extended',
           facts: {
             previousDeadlineAt: current.notice?.deadline.at,
-            extraDays: current.notice && next.notice ? daysBetween(current.notice.deadline.date, next.notice.deadline.date) : undefined,
+            extraDays:
+              current.notice && next.notice
+                ? daysBetween(current.notice.deadline.date, next.notice.deadline.date)
+                : undefined,
             extensionReason: input.reason,
             approver: input.approver,
           },
@@ -364,13 +467,26 @@ export function makeCaseActions(deps: AppDeps) {
         plan: (current, now, to) => {
           notAfterToday('receivedOn', input.receivedOn, now);
           return {
-            data: { receivedOn: input.receivedOn, summary: input.summary, outcome: input.outcome, response: input.response },
+            data: {
+              receivedOn: input.receivedOn,
+              summary: input.summary,
+              outcome: input.outcome,
+              response: input.response,
+            },
             patch: to === 'DISMISSED' ? endWaiting(current, to) : {},
           };
         },
-        aftermath: (_current, to) => (to === 'DISMISSED' ? { kind: 'stop-execution', cause: 'representation accepted; case dismissed' } : { kind: 'none' }),
+        aftermath: (_current, to) =>
+          to === 'DISMISSED'
+            ? { kind: 'stop-execution', cause: 'representation accepted; case dismissed' }
+            : { kind: 'none' },
         mail: (next) =>
-          next.status === 'DISMISSED' ? { kind: 'case-dismissed', facts: { dismissalReason: 'representation-accepted', dismissalExplanation: input.response } } : undefined,
+          next.status === 'DISMISSED'
+            ? {
+                kind: 'case-dismissed',
+                facts: { dismissalReason: 'representation-accepted', dismissalExplanation: input.response },
+              }
+            : undefined,
       });
     },
 
@@ -382,11 +498,28 @@ export function makeCaseActions(deps: AppDeps) {
           plan: (current, now, to) => {
             notAfterToday('filedOn', input.filedOn, now);
             return {
-              data: { kind: input.kind, filedOn: input.filedOn, authority: input.authority, reference: input.reference },
+              data: {
+                kind: input.kind,
+                filedOn: input.filedOn,
+                authority: input.authority,
+                reference: input.reference,
+              },
               patch: { ...endWaiting(current, to), dueAt: undefined },
             };
           },
-          aftermath: () => ({ kind: 'stop-execution', cause: `appeal filed (${input.kind}); case on hold`, thenMail: { kind: 'appeal-hold', facts: { appealKind: input.kind, appealFiledOn: input.filedOn, appealAuthority: input.authority, appealReference: input.reference } } }),
+          aftermath: () => ({
+            kind: 'stop-execution',
+            cause: `appeal filed (${input.kind}); case on hold`,
+            thenMail: {
+              kind: 'appeal-hold',
+              facts: {
+                appealKind: input.kind,
+                appealFiledOn: input.filedOn,
+                appealAuthority: input.authority,
+                appealReference: input.reference,
+              },
+            },
+          }),
         });
       }
       return resolveAppeal(viewer, caseId, input);
@@ -402,12 +535,15 @@ export function makeCaseActions(deps: AppDeps) {
           notBeforeReport('completedAt', completedAt, current);
           removedAreaFits('areaRemovedM2', input.areaRemovedM2, current, current.areaRemovedM2);
           return {
-          data: { completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
-          // Area an earlier partial self-demolition removed stays counted.
-          patch: { ...endWaiting(current, to), areaRemovedM2: (current.areaRemovedM2 ?? 0) + input.areaRemovedM2 },
+            data: { completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
+            // Area an earlier partial self-demolition removed stays counted.
+            patch: { ...endWaiting(current, to), areaRemovedM2: (current.areaRemovedM2 ?? 0) + input.areaRemovedM2 },
           };
         },
-        aftermath: (current) => (current.pendingCallback?.kind === 'enforcement' ? { kind: 'answer-callback', outcome: 'completed' } : { kind: 'none' }),
+        aftermath: (current) =>
+          current.pendingCallback?.kind === 'enforcement'
+            ? { kind: 'answer-callback', outcome: 'completed' }
+            : { kind: 'none' },
         mail: (_next, _current, data) => ({
           kind: 'enforcement-completed',
           facts: {
@@ -431,7 +567,10 @@ export function makeCaseActions(deps: AppDeps) {
         plan: async (current, now) => {
           const status = await carryingExecutionStatus(engine, current);
           if (status === 'RUNNING') {
-            throw new TransitionRefusedError(`the case's workflow is running (execution ${current.execution}); it needs no resume — act on its pending step instead`, current.version);
+            throw new TransitionRefusedError(
+              `the case's workflow is running (execution ${current.execution}); it needs no resume — act on its pending step instead`,
+              current.version,
+            );
           }
           resumed = resumePlan(current, now, { reason: input.reason, renew: { calendar: deps.calendar, policy } });
           return { data: { ...resumed.data, previousExecutionStatus: status ?? 'none' }, patch: resumed.patch };
@@ -447,7 +586,9 @@ export function makeCaseActions(deps: AppDeps) {
         plan: async (current, _now, to) => {
           if (input.duplicateOf !== undefined) {
             if (input.duplicateOf === current.id) throw new ActionInputError('duplicateOf', 'must name another case');
-            const original = await callDependency('database', () => store.getCase(input.duplicateOf as string, { consistent: false }));
+            const original = await callDependency('database', () =>
+              store.getCase(input.duplicateOf as string, { consistent: false }),
+            );
             if (!original) throw new ActionInputError('duplicateOf', `case ${input.duplicateOf} does not exist`);
           }
           return {
@@ -456,7 +597,14 @@ export function makeCaseActions(deps: AppDeps) {
           };
         },
         aftermath: () => ({ kind: 'stop-execution', cause: `dismissed: ${input.reason}` }),
-        mail: () => ({ kind: 'case-dismissed', facts: { dismissalReason: input.reason, dismissalExplanation: input.explanation, duplicateOf: input.duplicateOf } }),
+        mail: () => ({
+          kind: 'case-dismissed',
+          facts: {
+            dismissalReason: input.reason,
+            dismissalExplanation: input.explanation,
+            duplicateOf: input.duplicateOf,
+          },
+        }),
       });
     },
   };

@@ -31,7 +31,12 @@ async function collect(stream: AsyncIterable<string>): Promise<string> {
 export function makeCaseExports(deps: AppDeps) {
   const queries = makeCaseQueries(deps);
 
-  async function exportList(viewer: Viewer, filter: Omit<CaseListFilter, 'limit'>, format: 'csv' | 'json', maxRows = EXPORT_MAX_ROWS): Promise<ExportChunk> {
+  async function exportList(
+    viewer: Viewer,
+    filter: Omit<CaseListFilter, 'limit'>,
+    format: 'csv' | 'json',
+    maxRows = EXPORT_MAX_ROWS,
+  ): Promise<ExportChunk> {
     let rows = 0;
     let cursor = filter.cursor;
     let more = true;
@@ -45,7 +50,12 @@ export function makeCaseExports(deps: AppDeps) {
       }
     }
     const text = await collect(format === 'csv' ? csvStream(CASE_LIST_COLUMNS, pages()) : jsonArrayStream(pages()));
-    return { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', text, rows, cursor: more ? cursor : undefined };
+    return {
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      text,
+      rows,
+      cursor: more ? cursor : undefined,
+    };
   }
 
   async function exportChronology(viewer: Viewer, id: string, format: 'csv' | 'json'): Promise<ExportChunk> {
@@ -61,13 +71,20 @@ export function makeCaseExports(deps: AppDeps) {
       } while (cursor);
     }
     const text = await collect(format === 'csv' ? csvStream(CHRONOLOGY_COLUMNS, pages()) : jsonArrayStream(pages()));
-    return { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', text, rows };
+    return {
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      text,
+      rows,
+    };
   }
 
   /** The report over the sub-districts the viewer may see: one outside their scope is one without cases. */
   async function summary(viewer: Viewer, request: SummaryQuery): Promise<WorkSummaryReport> {
-    if (request.subdistrict && !inScope(viewer, request.subdistrict)) throw new SubdistrictNotFoundError(request.subdistrict);
-    return callDependency('database', () => buildWorkSummary(deps.store, request, deps.clock.now(), (subdistrict) => inScope(viewer, subdistrict)));
+    if (request.subdistrict && !inScope(viewer, request.subdistrict))
+      throw new SubdistrictNotFoundError(request.subdistrict);
+    return callDependency('database', () =>
+      buildWorkSummary(deps.store, request, deps.clock.now(), (subdistrict) => inScope(viewer, subdistrict)),
+    );
   }
 
   return { exportList, exportChronology, summary };

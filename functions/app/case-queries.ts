@@ -56,7 +56,12 @@ export interface HistoryPage extends Page<CaseEvent> {
  * else the area index when a sub-district is named, the status index when a status is, and for overdue
  * cases of any status the status index of each open status in turn.
  */
-type ListPlan = { kind: 'reporter' } | { kind: 'attention' } | { kind: 'area' } | { kind: 'status'; status: CaseStatus } | { kind: 'overdue' };
+type ListPlan =
+  | { kind: 'reporter' }
+  | { kind: 'attention' }
+  | { kind: 'area' }
+  | { kind: 'status'; status: CaseStatus }
+  | { kind: 'overdue' };
 
 /** Where a list stopped; sealed before it leaves (cursor-seal.ts). */
 const listPositionSchema = z.strictObject({
@@ -113,7 +118,6 @@ export function makeCaseQueries(deps: AppDeps) {
     }));
   }
 
-
   async function listCases(viewer: Viewer, filter: CaseListFilter): Promise<Page<CaseSummary>> {
     const plan: ListPlan =
       viewer.role === 'reporter'
@@ -126,12 +130,14 @@ export function makeCaseQueries(deps: AppDeps) {
               ? { kind: 'status', status: filter.status }
               : { kind: 'overdue' };
     const cursor = openListCursor(viewer, filter, plan.kind);
-    if (filter.subdistrict && !inScope(viewer, filter.subdistrict)) throw new SubdistrictNotFoundError(filter.subdistrict);
+    if (filter.subdistrict && !inScope(viewer, filter.subdistrict))
+      throw new SubdistrictNotFoundError(filter.subdistrict);
     const seal = (position: ListPosition) => sealer.seal(listBinding(viewer, filter), position);
     const now = clock.now().toISOString();
     const fromIso = filter.from ? startOfShanghaiDay(filter.from).toISOString() : undefined;
     // The day after 9999-12-31 has no four-digit year: a range to the last day there is has no end.
-    const toIso = filter.to && filter.to < '9999-12-31' ? startOfShanghaiDay(addDays(filter.to, 1)).toISOString() : undefined;
+    const toIso =
+      filter.to && filter.to < '9999-12-31' ? startOfShanghaiDay(addDays(filter.to, 1)).toISOString() : undefined;
     const keep = (c: CaseSummary) =>
       maySee(viewer, c) &&
       (!filter.status || c.status === filter.status) &&
@@ -143,27 +149,52 @@ export function makeCaseQueries(deps: AppDeps) {
       (!toIso || c.reportedAt < toIso);
 
     if (plan.kind === 'reporter') {
-      const page = await callDependency('database', () => store.listByReporter(viewer.sub, { from: fromIso, to: toIso, limit: filter.limit, cursor: cursor?.c }));
-      return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'reporter', c: page.cursor }) : undefined };
+      const page = await callDependency('database', () =>
+        store.listByReporter(viewer.sub, { from: fromIso, to: toIso, limit: filter.limit, cursor: cursor?.c }),
+      );
+      return {
+        items: page.items.filter(keep),
+        cursor: page.cursor ? seal({ k: 'reporter', c: page.cursor }) : undefined,
+      };
     }
     if (plan.kind === 'attention') {
       // The attention list names the flagged cases; each case item says whether it is still flagged.
-      const page = await callDependency('database', () => store.listFlagged({ limit: filter.limit, cursor: cursor?.c }));
-      const records = await callDependency('database', () => Promise.all(page.items.map((flag) => store.getCase(flag.caseId, { consistent: false }))));
-      const items = records.filter((r): r is CaseRecord => r !== undefined).map(summaryOf).filter(keep);
+      const page = await callDependency('database', () =>
+        store.listFlagged({ limit: filter.limit, cursor: cursor?.c }),
+      );
+      const records = await callDependency('database', () =>
+        Promise.all(page.items.map((flag) => store.getCase(flag.caseId, { consistent: false }))),
+      );
+      const items = records
+        .filter((r): r is CaseRecord => r !== undefined)
+        .map(summaryOf)
+        .filter(keep);
       return { items, cursor: page.cursor ? seal({ k: 'attention', c: page.cursor }) : undefined };
     }
     if (plan.kind === 'area') {
       const page = await callDependency('database', () =>
-        store.listByArea(filter.subdistrict as string, { community: filter.community, from: fromIso, to: toIso, limit: filter.limit, cursor: cursor?.c }),
+        store.listByArea(filter.subdistrict as string, {
+          community: filter.community,
+          from: fromIso,
+          to: toIso,
+          limit: filter.limit,
+          cursor: cursor?.c,
+        }),
       );
       return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'area', c: page.cursor }) : undefined };
     }
     if (plan.kind === 'status') {
       const page = await callDependency('database', () =>
-        store.listByStatus(plan.status, { dueBefore: filter.overdue ? now : undefined, limit: filter.limit, cursor: cursor?.c }),
+        store.listByStatus(plan.status, {
+          dueBefore: filter.overdue ? now : undefined,
+          limit: filter.limit,
+          cursor: cursor?.c,
+        }),
       );
-      return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'status', c: page.cursor }) : undefined };
+      return {
+        items: page.items.filter(keep),
+        cursor: page.cursor ? seal({ k: 'status', c: page.cursor }) : undefined,
+      };
     }
     // Overdue across every open status: walk the statuses' index partitions one after another.
     const items: CaseSummary[] = [];
@@ -171,7 +202,9 @@ export function makeCaseQueries(deps: AppDeps) {
     let inner = cursor?.c;
     while (index < OPEN_STATUSES.length && items.length < filter.limit) {
       const status = OPEN_STATUSES[index] as CaseStatus;
-      const page = await callDependency('database', () => store.listByStatus(status, { dueBefore: now, limit: filter.limit - items.length, cursor: inner }));
+      const page = await callDependency('database', () =>
+        store.listByStatus(status, { dueBefore: now, limit: filter.limit - items.length, cursor: inner }),
+      );
       items.push(...page.items.filter(keep));
       if (page.cursor) {
         inner = page.cursor;
@@ -211,7 +244,11 @@ export function makeCaseQueries(deps: AppDeps) {
     }
   }
 
-  async function history(viewer: Viewer, id: string, options: { cursor?: string; limit: number; verify: boolean }): Promise<HistoryPage> {
+  async function history(
+    viewer: Viewer,
+    id: string,
+    options: { cursor?: string; limit: number; verify: boolean },
+  ): Promise<HistoryPage> {
     const record = await getCase(viewer, id);
     const binding = { list: 'history', viewer, caseId: id };
     const opened = sealer.open(binding, options.cursor);

@@ -31,15 +31,20 @@ export function cursorSealer(key: Uint8Array): CursorSealer {
     open(binding, cursor) {
       if (cursor === undefined || cursor === '') return undefined;
       const raw = Buffer.from(cursor, 'base64url');
-      if (raw.length <= IV_BYTES + TAG_BYTES || raw.toString('base64url') !== cursor) throw new InvalidCursorError('cursor is not valid');
+      if (raw.length <= IV_BYTES + TAG_BYTES || raw.toString('base64url') !== cursor)
+        throw new InvalidCursorError('cursor is not valid');
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
         decipher.setAAD(aad(binding));
         decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+          'utf8',
+        );
         return JSON.parse(text) as unknown;
       } catch {
-        throw new InvalidCursorError('cursor was not issued for this list and caller; repeat the same filters it came with, or start again without it');
+        throw new InvalidCursorError(
+          'cursor was not issued for this list and caller; repeat the same filters it came with, or start again without it',
+        );
       }
     },
   };
@@ -48,7 +53,10 @@ export function cursorSealer(key: Uint8Array): CursorSealer {
 /** `CURSOR_KEY`: a secret of at least 32 characters (e.g. `openssl rand -base64 32`), hashed to the 32-byte key. */
 export function cursorKeyFromText(text: string, name = 'CURSOR_KEY'): Uint8Array {
   const secret = text.trim();
-  if (secret.length < 32) throw new Error(`invalid environment: ${name} must be a secret of at least 32 characters (openssl rand -base64 32)`);
+  if (secret.length < 32)
+    throw new Error(
+      `invalid environment: ${name} must be a secret of at least 32 characters (openssl rand -base64 32)`,
+    );
   return createHash('sha256').update(`rectify cursor key\n${secret}`).digest();
 }
 

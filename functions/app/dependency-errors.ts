@@ -24,9 +24,19 @@ const UNAVAILABLE = new Set([
   'UnknownEndpoint',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 /** The SDK sometimes keeps only the message of a socket error (it wraps values it cannot recognise as Errors). */
-const NETWORK_MESSAGE = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|EHOSTUNREACH|EAI_AGAIN|ECONNABORTED)\b|socket hang up/;
+const NETWORK_MESSAGE =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|EHOSTUNREACH|EAI_AGAIN|ECONNABORTED)\b|socket hang up/;
 
 interface SdkLikeError {
   name?: string;
@@ -41,17 +51,26 @@ interface SdkLikeError {
  * Recognises the errors by which an SDK or a local part says it is down, overloaded or too slow, and
  * names them as the dependency being unavailable. Anything else is not a dependency failure.
  */
-export function asDependencyError(error: unknown, part: DependencyPart): DependencyUnavailableError | ThrottledError | undefined {
+export function asDependencyError(
+  error: unknown,
+  part: DependencyPart,
+): DependencyUnavailableError | ThrottledError | undefined {
   if (error instanceof DependencyUnavailableError || error instanceof ThrottledError) return error;
   if (typeof error !== 'object' || error === null) return undefined;
   const e = error as SdkLikeError;
   const name = e.name ?? '';
   const status = e.$metadata?.httpStatusCode;
   const reasons = (e.CancellationReasons ?? []).map((r) => r.Code);
-  if (THROTTLING.has(name) || status === 429 || reasons.includes('ThrottlingError')) return new ThrottledError(part, { cause: error });
+  if (THROTTLING.has(name) || status === 429 || reasons.includes('ThrottlingError'))
+    return new ThrottledError(part, { cause: error });
   const networkFailure = (e.code !== undefined && NETWORK_CODES.has(e.code)) || NETWORK_MESSAGE.test(e.message ?? '');
   if (UNAVAILABLE.has(name) || (status !== undefined && status >= 500) || networkFailure) {
-    return new DependencyUnavailableError(part, `the ${part} did not answer (${e.code ?? NETWORK_MESSAGE.exec(e.message ?? '')?.[0] ?? name})`, 2, { cause: error });
+    return new DependencyUnavailableError(
+      part,
+      `the ${part} did not answer (${e.code ?? NETWORK_MESSAGE.exec(e.message ?? '')?.[0] ?? name})`,
+      2,
+      { cause: error },
+    );
   }
   if (e.cause && e.cause !== error) return asDependencyError(e.cause, part);
   return undefined;
@@ -77,6 +96,8 @@ export async function callEngine<T>(what: string, call: () => Promise<T>): Promi
     const known = asDependencyError(error, 'workflow-engine');
     if (known) throw known;
     const message = error instanceof Error ? error.message : String(error);
-    throw new DependencyUnavailableError('workflow-engine', `the workflow engine could not ${what}: ${message}`, 2, { cause: error });
+    throw new DependencyUnavailableError('workflow-engine', `the workflow engine could not ${what}: ${message}`, 2, {
+      cause: error,
+    });
   }
 }

@@ -45,7 +45,10 @@ export function csvHeader<T>(columns: { header: string; value: (row: T) => strin
   return UTF8_BOM + stringify([columns.map((c) => c.header)], { record_delimiter: 'windows' });
 }
 
-export function csvRows<T>(columns: { header: string; value: (row: T) => string | number }[], rows: readonly T[]): string {
+export function csvRows<T>(
+  columns: { header: string; value: (row: T) => string | number }[],
+  rows: readonly T[],
+): string {
   if (rows.length === 0) return '';
   return stringify(
     rows.map((row) => columns.map((c) => neutraliseFormula(c.value(row)))),
@@ -61,12 +64,17 @@ export function csvRows<T>(columns: { header: string; value: (row: T) => string 
  */
 function neutraliseFormula(value: string | number): string | number {
   if (typeof value === 'number') return value;
-  const plain = value.replace(new RegExp(BIDI_CONTROLS.source, 'g'), '\uFFFD').replace(/\r\n|[\r\n\u2028\u2029\u0085]/g, ' ');
+  const plain = value
+    .replace(new RegExp(BIDI_CONTROLS.source, 'g'), '\uFFFD')
+    .replace(/\r\n|[\r\n\u2028\u2029\u0085]/g, ' ');
   return /^[=+\-@\t\r]/.test(plain) ? `'${plain}` : plain;
 }
 
 /** Streams CSV text (header first) from an async source of pages. */
-export async function* csvStream<T>(columns: { header: string; value: (row: T) => string | number }[], pages: AsyncIterable<readonly T[]>): AsyncGenerator<string> {
+export async function* csvStream<T>(
+  columns: { header: string; value: (row: T) => string | number }[],
+  pages: AsyncIterable<readonly T[]>,
+): AsyncGenerator<string> {
   yield csvHeader(columns);
   for await (const page of pages) {
     const text = csvRows(columns, page);

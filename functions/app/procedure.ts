@@ -18,7 +18,10 @@ import { CATEGORIES, SEVERITIES } from '../domain/vocabulary';
 export const WORKFLOW_ACTOR: ActorRef = { sub: 'rectify-workflow', role: 'system' };
 
 /** 送达: how a notice is served unless configured otherwise, and on which Shanghai date. */
-export function noticeService(issuedAt: Date, method: ServiceMethod = 'direct'): { method: ServiceMethod; servedOn: string } {
+export function noticeService(
+  issuedAt: Date,
+  method: ServiceMethod = 'direct',
+): { method: ServiceMethod; servedOn: string } {
   return { method, servedOn: shanghaiDateOf(issuedAt) };
 }
 
@@ -28,13 +31,23 @@ export function persuasionDeadline(calendar: WorkingCalendar, policy: Policy, fr
 }
 
 /** 限期拆除: the notice deadline for the case's category and severity. */
-export function noticeDeadline(calendar: WorkingCalendar, policy: Policy, record: Pick<CaseRecord, 'category' | 'severity'>, issuedAt: Date): { period: Period; deadline: Deadline } {
+export function noticeDeadline(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  record: Pick<CaseRecord, 'category' | 'severity'>,
+  issuedAt: Date,
+): { period: Period; deadline: Deadline } {
   const period = noticePeriodFor(policy, record.category, record.severity);
   return { period, deadline: deadlineAfter(calendar, issuedAt, period) };
 }
 
 /** When the party is reminded of `deadline` (never before `now`). */
-export function reminderFor(calendar: WorkingCalendar, policy: Policy, deadline: Deadline, now: Date): { at: string; provisional: boolean } {
+export function reminderFor(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  deadline: Deadline,
+  now: Date,
+): { at: string; provisional: boolean } {
   return reminderTime(calendar, policy, deadline, now);
 }
 
@@ -68,11 +81,20 @@ export interface EnforcementDecisionDeadlines {
 }
 
 /** The periods an enforcement decision starts, all counted from the day of the decision. */
-export function enforcementDecisionDeadlines(calendar: WorkingCalendar, policy: Policy, decidedAt: Date): EnforcementDecisionDeadlines {
+export function enforcementDecisionDeadlines(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  decidedAt: Date,
+): EnforcementDecisionDeadlines {
   const announcement = deadlineAfter(calendar, decidedAt, policy.announcementPeriod);
   const reconsideration = deadlineAfter(calendar, decidedAt, policy.reconsiderationWindow);
   const litigation = deadlineAfter(calendar, decidedAt, policy.litigationWindow);
-  return { announcement, reconsideration, litigation, earliestEnforcement: latestOf(announcement, reconsideration, litigation) };
+  return {
+    announcement,
+    reconsideration,
+    litigation,
+    earliestEnforcement: latestOf(announcement, reconsideration, litigation),
+  };
 }
 
 /** The windows that must pass before forced demolition, as recorded on the case. */
@@ -87,8 +109,13 @@ export function recordedEnforcementWindows(record: CaseRecord): Deadline | undef
  * policy gives it (`enforcementNotice`, counted from `now`, when the slot is set and emailed), and the
  * time the enforcement team then has to record it.
  */
-export function enforcementSchedule(calendar: WorkingCalendar, policy: Policy, now: Date): { slot: { at: string; date: string; provisional: boolean }; completeBy: Deadline } {
-  const noticeEnds = policy.enforcementNotice.amount > 0 ? deadlineAfter(calendar, now, policy.enforcementNotice) : undefined;
+export function enforcementSchedule(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  now: Date,
+): { slot: { at: string; date: string; provisional: boolean }; completeBy: Deadline } {
+  const noticeEnds =
+    policy.enforcementNotice.amount > 0 ? deadlineAfter(calendar, now, policy.enforcementNotice) : undefined;
   const earliest = noticeEnds ? startOfShanghaiDay(noticeEnds.date) : now;
   const found = enforcementSlot(calendar, policy, earliest);
   const slot = noticeEnds?.provisional ? { ...found, provisional: true } : found;
@@ -159,11 +186,15 @@ export function longestSpanDays(calendar: WorkingCalendar, period: Period): numb
       if (period.amount === 0) span = 0;
       else {
         end = Math.max(end, start + 1);
-        while (end < dates.length && at(workingBefore, end + 1) - at(workingBefore, start + 1) < period.amount) end += 1;
+        while (end < dates.length && at(workingBefore, end + 1) - at(workingBefore, start + 1) < period.amount)
+          end += 1;
         if (end < dates.length) span = end - start;
       }
     } else {
-      const nominal = period.unit === 'months' ? start + daysBetween(dates[start] as string, addMonths(dates[start] as string, period.amount)) : start + period.amount;
+      const nominal =
+        period.unit === 'months'
+          ? start + daysBetween(dates[start] as string, addMonths(dates[start] as string, period.amount))
+          : start + period.amount;
       // A period ending on a rest day ends on the next working day.
       if (nominal + at(restRun, nominal) < dates.length) span = nominal - start + at(restRun, nominal);
     }
@@ -194,17 +225,35 @@ export interface PhaseBound {
  * Enforcement and after-appeal: the longest of the 公告/复议/诉讼 windows + the wait for a working-day
  * slot + the enforcement window and each overdue round.
  */
-export function phaseBounds(policy: Policy, calendar: WorkingCalendar): Record<'intake' | 'enforcement' | 'after-appeal' | 'resume', PhaseBound> {
+export function phaseBounds(
+  policy: Policy,
+  calendar: WorkingCalendar,
+): Record<'intake' | 'enforcement' | 'after-appeal' | 'resume', PhaseBound> {
   const span = (period: Period) => longestSpanDays(calendar, period);
   const rounds = policy.inspectionOverdueRounds;
-  const longestNotice = Math.max(...CATEGORIES.flatMap((c) => SEVERITIES.map((s) => span(noticePeriodFor(policy, c, s)))));
+  const longestNotice = Math.max(
+    ...CATEGORIES.flatMap((c) => SEVERITIES.map((s) => span(noticePeriodFor(policy, c, s)))),
+  );
   const inspection = span(policy.inspectionWindow);
-  const intakeDays = span(policy.persuasion) + longestNotice + policy.extensions.maxTotalDays + (rounds + 1) * inspection + span(policy.urgePeriod);
-  const windows = Math.max(span(policy.announcementPeriod), span(policy.reconsiderationWindow), span(policy.litigationWindow));
+  const intakeDays =
+    span(policy.persuasion) +
+    longestNotice +
+    policy.extensions.maxTotalDays +
+    (rounds + 1) * inspection +
+    span(policy.urgePeriod);
+  const windows = Math.max(
+    span(policy.announcementPeriod),
+    span(policy.reconsiderationWindow),
+    span(policy.litigationWindow),
+  );
   const slotWait = span(policy.enforcementNotice) + longestRestRunDays(calendar) + 1;
   const enforcementDays = windows + slotWait + span(policy.enforcementWindow) + rounds * inspection;
   // State entries along the longest path of the ASL: see docs/workflow.md for the count of each loop.
-  const intakeEntries = INTAKE_BASE_ENTRIES + EXTENSION_LOOP_ENTRIES * policy.extensions.maxCount + OVERDUE_ROUND_ENTRIES * (rounds + 1) + FAILURE_ENTRIES;
+  const intakeEntries =
+    INTAKE_BASE_ENTRIES +
+    EXTENSION_LOOP_ENTRIES * policy.extensions.maxCount +
+    OVERDUE_ROUND_ENTRIES * (rounds + 1) +
+    FAILURE_ENTRIES;
   const enforcementEntries = ENFORCEMENT_BASE_ENTRIES + OVERDUE_ROUND_ENTRIES * (rounds + 1) + FAILURE_ENTRIES;
   const enforcement: PhaseBound = {
     days: enforcementDays,

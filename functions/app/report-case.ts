@@ -7,7 +7,12 @@ import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '../domain/
 import { caseId as caseIdSchema, caseSubmissionSchema } from '../domain/schemas';
 import { shanghaiDateOf } from '../domain/shanghai-time';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
-import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError } from '../store/errors';
+import {
+  AddressCasesChangedError,
+  AlreadyExistsError,
+  BatchEntriesRefusedError,
+  IdempotencyKeyTakenError,
+} from '../store/errors';
 import type { AddressCases, IdempotencyRecord, NewCase } from '../store/case-store';
 import { executionName } from '../workflow/engine';
 import { startCaseWorkflow } from '../workflow/phases';
@@ -45,7 +50,8 @@ export interface BatchItem {
 }
 
 /** A batch item's answer: what `submit` would have returned for it alone, or what it would have thrown. */
-export type BatchItemOutcome = { idempotencyKey: string; result: SubmitCaseResult } | { idempotencyKey: string; error: unknown };
+export type BatchItemOutcome =
+  { idempotencyKey: string; result: SubmitCaseResult } | { idempotencyKey: string; error: unknown };
 
 export interface SubmitCaseResult {
   statusCode: number;
@@ -107,11 +113,19 @@ export function reportedCaseOf(params: {
   );
 }
 
-const reportedEventDataSchema = z.object({ submission: caseSubmissionSchema, possibleDuplicates: z.array(caseIdSchema) });
+const reportedEventDataSchema = z.object({
+  submission: caseSubmissionSchema,
+  possibleDuplicates: z.array(caseIdSchema),
+});
 
 function isTransactionConflict(error: unknown): boolean {
-  const cancelled = error instanceof TransactionCanceledException || (error as { name?: string } | null)?.name === 'TransactionCanceledException';
-  return cancelled && ((error as TransactionCanceledException).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+  const cancelled =
+    error instanceof TransactionCanceledException ||
+    (error as { name?: string } | null)?.name === 'TransactionCanceledException';
+  return (
+    cancelled &&
+    ((error as TransactionCanceledException).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')
+  );
 }
 
 /**
@@ -143,7 +157,9 @@ export function makeCaseIntake(deps: AppDeps) {
     } catch (error) {
       // The case is stored and its key taken: a replay after the takeover delay, or the intake check, starts it.
       if (error instanceof DependencyUnavailableError) {
-        throw new DependencyUnavailableError(error.part, error.message, Math.ceil(IN_FLIGHT_TAKEOVER_MS / 1000), { cause: error.cause });
+        throw new DependencyUnavailableError(error.part, error.message, Math.ceil(IN_FLIGHT_TAKEOVER_MS / 1000), {
+          cause: error.cause,
+        });
       }
       throw error;
     }
@@ -161,13 +177,20 @@ export function makeCaseIntake(deps: AppDeps) {
     const record = await callDependency('database', () => store.getIdempotency(key));
     if (!record) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
     if (record.requestHash !== requestHash) {
-      throw new IdempotencyMismatchError(`this Idempotency-Key was used for a different submission (case ${record.caseId}); use a new key for a new case`);
+      throw new IdempotencyMismatchError(
+        `this Idempotency-Key was used for a different submission (case ${record.caseId}); use a new key for a new case`,
+      );
     }
-    const done = await callEngine('look up the intake workflow', () => engine.executionExists({ caseId: record.caseId, ...INTAKE }));
+    const done = await callEngine('look up the intake workflow', () =>
+      engine.executionExists({ caseId: record.caseId, ...INTAKE }),
+    );
     if (done) return { statusCode: 201, body: await reportedView(record), replayed: true };
     const age = wallNow() - Date.parse(record.createdAt);
     if (age < IN_FLIGHT_TAKEOVER_MS) {
-      throw new RequestInFlightError('the first request with this Idempotency-Key is still being processed', Math.max(1, Math.ceil((IN_FLIGHT_TAKEOVER_MS - age) / 1000)));
+      throw new RequestInFlightError(
+        'the first request with this Idempotency-Key is still being processed',
+        Math.max(1, Math.ceil((IN_FLIGHT_TAKEOVER_MS - age) / 1000)),
+      );
     }
     logger.warn('taking over an unfinished submission', { caseId: record.caseId, ageMs: age });
     return startIntake(record.caseId, await reportedView(record), true);
@@ -178,8 +201,15 @@ export function makeCaseIntake(deps: AppDeps) {
     const first = (await callDependency('database', () => store.history(record.caseId, { limit: 1 }))).items[0];
     if (!first) throw new Error(`idempotency record ${record.key} names case ${record.caseId}, which has no history`);
     const data = reportedEventDataSchema.parse(first.data);
-    const rebuilt = reportedCaseOf({ id: first.caseId, at: new Date(first.at), actor: first.actor, submission: data.submission, possibleDuplicates: data.possibleDuplicates });
-    if (rebuilt.event.hash !== first.hash) throw new Error(`case ${record.caseId}: the reported case cannot be rebuilt from its first event`);
+    const rebuilt = reportedCaseOf({
+      id: first.caseId,
+      at: new Date(first.at),
+      actor: first.actor,
+      submission: data.submission,
+      possibleDuplicates: data.possibleDuplicates,
+    });
+    if (rebuilt.event.hash !== first.hash)
+      throw new Error(`case ${record.caseId}: the reported case cannot be rebuilt from its first event`);
     return toCaseView(rebuilt.record);
   }
 
@@ -187,7 +217,13 @@ export function makeCaseIntake(deps: AppDeps) {
   function newCase(input: SubmitCaseInput, key: string, requestHash: string, possibleDuplicates: string[]) {
     const now = clock.now();
     const id = newCaseId(shanghaiDateOf(now), random(6));
-    const { record, event } = reportedCaseOf({ id, at: now, actor: input.actor, submission: input.submission, possibleDuplicates });
+    const { record, event } = reportedCaseOf({
+      id,
+      at: now,
+      actor: input.actor,
+      submission: input.submission,
+      possibleDuplicates,
+    });
     const wall = wallNow();
     const idempotency: IdempotencyRecord = {
       key,
@@ -210,10 +246,13 @@ export function makeCaseIntake(deps: AppDeps) {
     for (let attempt = 1; ; attempt += 1) {
       const { id, record, event, idempotency } = newCase(input, key, requestHash, possibleDuplicates);
       try {
-        await callDependency('database', () => store.createCase(record, event, idempotency, { address: { addressKey, known } }));
+        await callDependency('database', () =>
+          store.createCase(record, event, idempotency, { address: { addressKey, known } }),
+        );
       } catch (error) {
         if (error instanceof IdempotencyKeyTakenError) return replay(key, requestHash);
-        if (isTransactionConflict(error)) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
+        if (isTransactionConflict(error))
+          throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
         if (error instanceof AddressCasesChangedError && attempt < MAX_INTAKE_ATTEMPTS) {
           known = await callDependency('database', () => store.addressCases(addressKey));
           possibleDuplicates = await callDependency('database', () => openCasesAmong(known));
@@ -237,7 +276,10 @@ export function makeCaseIntake(deps: AppDeps) {
    * of an address or a key within the batch. Then each stored case's intake is started.
    */
   async function submitBatch(actor: ActorRef, items: readonly BatchItem[]): Promise<BatchItemOutcome[]> {
-    const outcomes: BatchItemOutcome[] = items.map((item) => ({ idempotencyKey: item.idempotencyKey, error: new Error('not processed') }));
+    const outcomes: BatchItemOutcome[] = items.map((item) => ({
+      idempotencyKey: item.idempotencyKey,
+      error: new Error('not processed'),
+    }));
     const one = async (i: number) => {
       const item = items[i] as BatchItem;
       try {
@@ -272,14 +314,18 @@ export function makeCaseIntake(deps: AppDeps) {
           together = together.filter((_, i) => !refused.has(i));
           continue;
         }
-        for (const entry of together) outcomes[entry.index] = { idempotencyKey: (items[entry.index] as BatchItem).idempotencyKey, error };
+        for (const entry of together)
+          outcomes[entry.index] = { idempotencyKey: (items[entry.index] as BatchItem).idempotencyKey, error };
         together = [];
       }
     }
     await mapLimited(together, BATCH_STARTS_IN_FLIGHT, async (entry) => {
       const idempotencyKey = (items[entry.index] as BatchItem).idempotencyKey;
       try {
-        outcomes[entry.index] = { idempotencyKey, result: await startIntake(entry.record.id, toCaseView(entry.record), false) };
+        outcomes[entry.index] = {
+          idempotencyKey,
+          result: await startIntake(entry.record.id, toCaseView(entry.record), false),
+        };
       } catch (error) {
         outcomes[entry.index] = { idempotencyKey, error };
       }

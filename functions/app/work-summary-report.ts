@@ -25,11 +25,18 @@ export interface WorkSummaryReport {
  * The work-summary report for the cases reported in a period. It reads only the cases of the asked
  * sub-districts reported in the period, through the area index — never every case ever stored.
  */
-export async function buildWorkSummary(store: CaseStore, request: SummaryQuery, now: Date, mayRead: (subdistrict: string) => boolean = () => true): Promise<WorkSummaryReport> {
+export async function buildWorkSummary(
+  store: CaseStore,
+  request: SummaryQuery,
+  now: Date,
+  mayRead: (subdistrict: string) => boolean = () => true,
+): Promise<WorkSummaryReport> {
   const from = request.from ? startOfShanghaiDay(request.from).toISOString() : undefined;
   // `to` is inclusive for people; the index range is half-open, so end at the start of the next day.
   const to = request.to ? new Date(startOfShanghaiDay(request.to).getTime() + 86_400_000).toISOString() : undefined;
-  const named = request.subdistrict ? [request.subdistrict] : [...new Set((await store.listAreas()).map((a) => a.subdistrict))];
+  const named = request.subdistrict
+    ? [request.subdistrict]
+    : [...new Set((await store.listAreas()).map((a) => a.subdistrict))];
   const subdistricts = named.filter(mayRead);
   const cases: CaseSummary[] = [];
   for (const subdistrict of subdistricts) {

@@ -47,7 +47,10 @@ export interface WorkflowCheckReport {
   complete: boolean;
 }
 
-export type WorkflowCheckDeps = Pick<AppDeps, 'store' | 'engine' | 'clock' | 'calendar' | 'policy' | 'logger' | 'wallNow'>;
+export type WorkflowCheckDeps = Pick<
+  AppDeps,
+  'store' | 'engine' | 'clock' | 'calendar' | 'policy' | 'logger' | 'wallNow'
+>;
 
 /** Resumes by the check after the last event a person recorded. */
 function automaticResumes(events: readonly CaseEvent[]): number {
@@ -69,7 +72,10 @@ function actedOnSince(events: readonly CaseEvent[], flaggedAt: string): boolean 
   return events.some((event) => event.actor.role !== 'system' && event.at >= flaggedAt);
 }
 
-export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGraceMs?: number; stallGraceMs?: number } = {}) {
+export function makeWorkflowCheck(
+  deps: WorkflowCheckDeps,
+  options: { intakeGraceMs?: number; stallGraceMs?: number } = {},
+) {
   const logger = deps.logger ?? silentLogger;
   const intakeGraceMs = options.intakeGraceMs ?? INTAKE_GRACE_MS;
   const stallGraceMs = options.stallGraceMs ?? STALL_GRACE_MS;
@@ -82,10 +88,20 @@ export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGrac
   }
 
   /** Commits a system action on the case as it is now; false when the case moved meanwhile (nothing to do). */
-  async function commitCheck(record: CaseRecord, action: 'resume-workflow' | 'record-task-failure', data: Record<string, unknown>, patch: Partial<CaseRecord>): Promise<boolean> {
+  async function commitCheck(
+    record: CaseRecord,
+    action: 'resume-workflow' | 'record-task-failure',
+    data: Record<string, unknown>,
+    patch: Partial<CaseRecord>,
+  ): Promise<boolean> {
     const decision = decide(record.status, action, 'system');
     if (!decision.allowed) return false;
-    const { next, event } = applyEvent(record, { type: decision.event, actor: CHECK_ACTOR, at: deps.clock.now(), data }, decision.to, patch);
+    const { next, event } = applyEvent(
+      record,
+      { type: decision.event, actor: CHECK_ACTOR, at: deps.clock.now(), data },
+      decision.to,
+      patch,
+    );
     try {
       await deps.store.commit(record, next, event);
       return true;
@@ -106,7 +122,11 @@ export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGrac
         const { name, started } = await startCaseWorkflow(deps.engine, summary.id);
         if (started) {
           report.started.push(summary.id);
-          logger.warn('started the intake workflow of a case its submission left unstarted', { caseId: summary.id, execution: name, reportedAt: summary.reportedAt });
+          logger.warn('started the intake workflow of a case its submission left unstarted', {
+            caseId: summary.id,
+            execution: name,
+            reportedAt: summary.reportedAt,
+          });
         }
         return;
       }
@@ -123,18 +143,45 @@ export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGrac
     if (status === 'RUNNING') return;
     if (automaticResumes(events) >= MAX_AUTOMATIC_RESUMES) {
       const reason = `the workflow stopped again after ${MAX_AUTOMATIC_RESUMES} automatic resumes (last execution ${carrying}: ${status ?? 'none'}); resume it once the cause is fixed`;
-      if (await commitCheck(record, 'record-task-failure', { error: 'Rectify.WorkflowStopped', cause: reason, execution: carrying }, { attention: { reason, at: now.toISOString() } })) {
+      if (
+        await commitCheck(
+          record,
+          'record-task-failure',
+          { error: 'Rectify.WorkflowStopped', cause: reason, execution: carrying },
+          { attention: { reason, at: now.toISOString() } },
+        )
+      ) {
         await deps.store.flagForAttention(record.id, reason, now.toISOString());
         report.gaveUp.push(record.id);
-        logger.error('flagged a case whose workflow keeps stopping', { caseId: record.id, execution: carrying, status });
+        logger.error('flagged a case whose workflow keeps stopping', {
+          caseId: record.id,
+          execution: carrying,
+          status,
+        });
       }
       return;
     }
-    const plan = resumePlan(record, now, { reason: `the workflow was not running (${carrying}: ${status ?? 'none'})`, renew: { calendar: deps.calendar, policy: deps.policy } });
-    if (!(await commitCheck(record, 'resume-workflow', { ...plan.data, previousExecutionStatus: status ?? 'none' }, plan.patch))) return;
+    const plan = resumePlan(record, now, {
+      reason: `the workflow was not running (${carrying}: ${status ?? 'none'})`,
+      renew: { calendar: deps.calendar, policy: deps.policy },
+    });
+    if (
+      !(await commitCheck(
+        record,
+        'resume-workflow',
+        { ...plan.data, previousExecutionStatus: status ?? 'none' },
+        plan.patch,
+      ))
+    )
+      return;
     await deps.engine.startExecution(plan.execution);
     report.resumed.push(record.id);
-    logger.warn('resumed a case whose workflow had stopped', { caseId: record.id, previous: carrying, status, execution: plan.name });
+    logger.warn('resumed a case whose workflow had stopped', {
+      caseId: record.id,
+      previous: carrying,
+      status,
+      execution: plan.name,
+    });
   }
 
   /** The cases of a status that the workflow should have moved by now. */
@@ -164,7 +211,14 @@ export function makeWorkflowCheck(deps: WorkflowCheckDeps, options: { intakeGrac
 
   /** `budgetMs`: wall-clock time to stop taking further cases (a Lambda's remaining time, less a margin). */
   async function check(options: { budgetMs?: number } = {}): Promise<WorkflowCheckReport> {
-    const report: WorkflowCheckReport = { examined: 0, started: [], resumed: [], flagged: 0, gaveUp: [], complete: true };
+    const report: WorkflowCheckReport = {
+      examined: 0,
+      started: [],
+      resumed: [],
+      flagged: 0,
+      gaveUp: [],
+      complete: true,
+    };
     const stopAt = options.budgetMs === undefined ? Number.POSITIVE_INFINITY : wallNow() + options.budgetMs;
     for (const status of WORKFLOW_STATUSES) {
       for await (const summary of candidates(status)) {

@@ -31,13 +31,25 @@ const RENEWED_WINDOW = {
  * The next resume of a case. With `renew`, a person's step whose window has run out gets a new window
  * from now, so the resumed workflow waits for it again instead of finding it overdue at once.
  */
-export function resumePlan(record: CaseRecord, now: Date, options: { reason: string; renew?: { calendar: WorkingCalendar; policy: Policy } }): ResumePlan {
+export function resumePlan(
+  record: CaseRecord,
+  now: Date,
+  options: { reason: string; renew?: { calendar: WorkingCalendar; policy: Policy } },
+): ResumePlan {
   const round = (record.resumeRound ?? 0) + 1;
   const execution: PhaseInput = { caseId: record.id, phase: 'resume', round };
   const name = executionName(execution);
   let renewed: Deadline | undefined;
-  const patch: Partial<CaseRecord> = { execution: name, resumeRound: round, attention: undefined, pendingCallback: undefined };
-  const window = record.status === 'AWAITING_INSPECTION' || record.status === 'ENFORCEMENT_SCHEDULED' ? RENEWED_WINDOW[record.status] : undefined;
+  const patch: Partial<CaseRecord> = {
+    execution: name,
+    resumeRound: round,
+    attention: undefined,
+    pendingCallback: undefined,
+  };
+  const window =
+    record.status === 'AWAITING_INSPECTION' || record.status === 'ENFORCEMENT_SCHEDULED'
+      ? RENEWED_WINDOW[record.status]
+      : undefined;
   const running = window ? record.deadlines[window.deadline] : undefined;
   if (options.renew && window && (!running || Date.parse(running.at) <= now.getTime())) {
     renewed = deadlineAfter(options.renew.calendar, now, options.renew.policy[window.period]);
@@ -47,13 +59,21 @@ export function resumePlan(record: CaseRecord, now: Date, options: { reason: str
   return {
     execution,
     name,
-    data: { execution: name, reason: options.reason, ...(record.execution ? { previousExecution: record.execution } : {}), ...(renewed ? { renewedDeadline: renewed } : {}) },
+    data: {
+      execution: name,
+      reason: options.reason,
+      ...(record.execution ? { previousExecution: record.execution } : {}),
+      ...(renewed ? { renewedDeadline: renewed } : {}),
+    },
     patch,
   };
 }
 
 /** The status of the execution carrying the case now (undefined: none was ever started under that name). */
-export function carryingExecutionStatus(engine: WorkflowEngine, record: Pick<CaseRecord, 'execution'>): Promise<ExecutionStatus | undefined> {
+export function carryingExecutionStatus(
+  engine: WorkflowEngine,
+  record: Pick<CaseRecord, 'execution'>,
+): Promise<ExecutionStatus | undefined> {
   const name = record.execution;
   if (!name) return Promise.resolve(undefined);
   return callEngine('look up the workflow execution', () => engine.executionStatus(name));

@@ -64,7 +64,8 @@ export class WorkingCalendar {
    * consulted lay in a year without a published schedule.
    */
   addWorkingDays(start: IsoDate, count: number): { date: IsoDate; provisional: boolean } {
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(`working days must be a whole number ≥ 0: ${count}`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`working days must be a whole number ≥ 0: ${count}`);
     let date = start;
     let provisional = false;
     let remaining = count;

@@ -33,7 +33,8 @@ export function applyEvent(
     },
     current.lastHash,
   );
-  const milestones = to !== current.status && !current.milestones[to] ? { ...current.milestones, [to]: event.at } : current.milestones;
+  const milestones =
+    to !== current.status && !current.milestones[to] ? { ...current.milestones, [to]: event.at } : current.milestones;
   const next: CaseRecord = {
     ...current,
     ...patch,
@@ -53,7 +54,15 @@ export function openCase(
   draft: EventDraft,
 ): { record: CaseRecord; event: CaseEvent } {
   const event = seal(
-    { caseId: base.id, seq: 1, type: draft.type, at: draft.at.toISOString(), actor: draft.actor, status: 'REPORTED' as const, data: draft.data },
+    {
+      caseId: base.id,
+      seq: 1,
+      type: draft.type,
+      at: draft.at.toISOString(),
+      actor: draft.actor,
+      status: 'REPORTED' as const,
+      data: draft.data,
+    },
     GENESIS_HASH,
   );
   const record: CaseRecord = {

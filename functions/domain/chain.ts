@@ -11,7 +11,8 @@ export function canonicalJson(value: unknown): string {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number in event');
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   const entries = Object.entries(value)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -60,10 +61,17 @@ export function chainVerifier(): ChainVerifier {
     add(event) {
       if (broken) return broken;
       if (event.seq !== expectedSeq) {
-        return fail(expectedSeq, event.seq > expectedSeq ? `event ${expectedSeq} is missing (next stored is ${event.seq})` : `event ${event.seq} is out of order (expected ${expectedSeq})`);
+        return fail(
+          expectedSeq,
+          event.seq > expectedSeq
+            ? `event ${expectedSeq} is missing (next stored is ${event.seq})`
+            : `event ${event.seq} is out of order (expected ${expectedSeq})`,
+        );
       }
-      if (event.prevHash !== prevHash) return fail(event.seq, `event ${event.seq} does not link to event ${event.seq - 1}`);
-      if (hashEvent(event) !== event.hash) return fail(event.seq, `event ${event.seq} was altered: its content does not match its hash`);
+      if (event.prevHash !== prevHash)
+        return fail(event.seq, `event ${event.seq} does not link to event ${event.seq - 1}`);
+      if (hashEvent(event) !== event.hash)
+        return fail(event.seq, `event ${event.seq} was altered: its content does not match its hash`);
       prevHash = event.hash;
       expectedSeq += 1;
       return undefined;
@@ -72,16 +80,22 @@ export function chainVerifier(): ChainVerifier {
       if (broken) return broken;
       const lastSeq = expectedSeq - 1;
       if (expected) {
-        if (expected.lastSeq > lastSeq) return fail(lastSeq + 1, `event ${lastSeq + 1} is missing (the case records ${expected.lastSeq} events)`);
-        if (expected.lastSeq < lastSeq) return fail(expected.lastSeq + 1, `event ${expected.lastSeq + 1} is not recorded on the case`);
-        if (expected.lastHash !== prevHash) return fail(lastSeq, `event ${lastSeq} does not match the hash recorded on the case`);
+        if (expected.lastSeq > lastSeq)
+          return fail(lastSeq + 1, `event ${lastSeq + 1} is missing (the case records ${expected.lastSeq} events)`);
+        if (expected.lastSeq < lastSeq)
+          return fail(expected.lastSeq + 1, `event ${expected.lastSeq + 1} is not recorded on the case`);
+        if (expected.lastHash !== prevHash)
+          return fail(lastSeq, `event ${lastSeq} does not match the hash recorded on the case`);
       }
       return { ok: true, count: lastSeq, lastSeq, lastHash: prevHash };
     },
   };
 }
 
-export function verifyChain(events: Iterable<Parameters<ChainVerifier['add']>[0]>, expected?: { lastSeq: number; lastHash: string }): ChainVerdict {
+export function verifyChain(
+  events: Iterable<Parameters<ChainVerifier['add']>[0]>,
+  expected?: { lastSeq: number; lastHash: string },
+): ChainVerdict {
   const verifier = chainVerifier();
   for (const event of events) {
     const verdict = verifier.add(event);
@@ -108,15 +122,26 @@ export function caseFieldsReplayer() {
   let derived: DerivedCaseFields | undefined;
   return {
     add(event: { seq: number; hash: string; type: string; status: string; data: Record<string, unknown> }): void {
-      const next: DerivedCaseFields = { ...(derived ?? { status: event.status, lastSeq: 0, lastHash: '' }), status: event.status, lastSeq: event.seq, lastHash: event.hash };
+      const next: DerivedCaseFields = {
+        ...(derived ?? { status: event.status, lastSeq: 0, lastHash: '' }),
+        status: event.status,
+        lastSeq: event.seq,
+        lastHash: event.hash,
+      };
       const { noticeNumber, areaRemovedM2 } = event.data;
       if (event.type === 'NOTICE_ISSUED' && typeof noticeNumber === 'string') next.noticeNumber = noticeNumber;
       if (event.type === 'INSPECTION_RECORDED' && typeof areaRemovedM2 === 'number') next.areaRemovedM2 = areaRemovedM2;
-      if (event.type === 'ENFORCEMENT_COMPLETED' && typeof areaRemovedM2 === 'number') next.areaRemovedM2 = (next.areaRemovedM2 ?? 0) + areaRemovedM2;
+      if (event.type === 'ENFORCEMENT_COMPLETED' && typeof areaRemovedM2 === 'number')
+        next.areaRemovedM2 = (next.areaRemovedM2 ?? 0) + areaRemovedM2;
       derived = next;
     },
     /** The first field in which the case item disagrees with its history, as a broken verdict; undefined when none does. */
-    compare(item: { status: string; version: number; notice?: { number: string }; areaRemovedM2?: number }): ChainVerdict | undefined {
+    compare(item: {
+      status: string;
+      version: number;
+      notice?: { number: string };
+      areaRemovedM2?: number;
+    }): ChainVerdict | undefined {
       if (!derived) return undefined;
       const checked = derived.lastSeq;
       const differ = (field: string, stored: unknown, replayed: unknown): ChainVerdict => ({
@@ -126,8 +151,10 @@ export function caseFieldsReplayer() {
         checked,
       });
       if (item.status !== derived.status) return differ('status', item.status, derived.status);
-      if ((item.notice?.number ?? undefined) !== derived.noticeNumber) return differ('notice number', item.notice?.number, derived.noticeNumber);
-      if ((item.areaRemovedM2 ?? 0) !== (derived.areaRemovedM2 ?? 0)) return differ('areaRemovedM2', item.areaRemovedM2, derived.areaRemovedM2);
+      if ((item.notice?.number ?? undefined) !== derived.noticeNumber)
+        return differ('notice number', item.notice?.number, derived.noticeNumber);
+      if ((item.areaRemovedM2 ?? 0) !== (derived.areaRemovedM2 ?? 0))
+        return differ('areaRemovedM2', item.areaRemovedM2, derived.areaRemovedM2);
       // Every event moves the version; so does recording a waiting step, which is no event.
       if (item.version < derived.lastSeq) return differ('version', item.version, `at least ${derived.lastSeq}`);
       return undefined;

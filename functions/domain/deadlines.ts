@@ -38,7 +38,10 @@ export function latestOf(...deadlines: Deadline[]): Deadline {
   const [first, ...rest] = deadlines;
   if (!first) throw new RangeError('latestOf needs at least one deadline');
   return rest.reduce(
-    (latest, d) => (d.at > latest.at ? { ...d, provisional: d.provisional || latest.provisional } : { ...latest, provisional: latest.provisional || d.provisional }),
+    (latest, d) =>
+      d.at > latest.at
+        ? { ...d, provisional: d.provisional || latest.provisional }
+        : { ...latest, provisional: latest.provisional || d.provisional },
     first,
   );
 }
@@ -47,7 +50,12 @@ export function latestOf(...deadlines: Deadline[]): Deadline {
  * When to remind the party: the start of the working day `policy.reminderLead` before the deadline,
  * at the start of office hours; never earlier than `now`.
  */
-export function reminderTime(calendar: WorkingCalendar, policy: Policy, deadline: Deadline, now: Date): { at: string; provisional: boolean } {
+export function reminderTime(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  deadline: Deadline,
+  now: Date,
+): { at: string; provisional: boolean } {
   const lead = policy.reminderLead;
   let date: IsoDate;
   let provisional = false;
@@ -66,7 +74,11 @@ export function reminderTime(calendar: WorkingCalendar, policy: Policy, deadline
  * The first moment forced demolition may take place at or after `earliest`: a working day (never a
  * statutory holiday), within day-time hours (行政强制法 §43: not at night or on holidays).
  */
-export function enforcementSlot(calendar: WorkingCalendar, policy: Policy, earliest: Date): { at: string; date: IsoDate; provisional: boolean } {
+export function enforcementSlot(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  earliest: Date,
+): { at: string; date: IsoDate; provisional: boolean } {
   const { start, end } = policy.enforcementHours;
   let date = shanghaiDateOf(earliest);
   let provisional = false;

@@ -48,30 +48,160 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'report', from: 'new', to: 'REPORTED', roles: ['reporter', 'officer'], event: 'CASE_REPORTED' },
 
   { action: 'start-persuasion', from: ['REPORTED'], to: 'PERSUASION', roles: ['system'], event: 'PERSUASION_STARTED' },
-  { action: 'record-inspection', outcome: 'demolished', from: ['PERSUASION'], to: 'SELF_DEMOLISHED', roles: ['reporter', 'officer'], event: 'INSPECTION_RECORDED' },
-  { action: 'record-inspection', outcome: 'partially-demolished', from: ['PERSUASION'], to: 'unchanged', roles: ['reporter', 'officer'], event: 'INSPECTION_RECORDED' },
-  { action: 'record-inspection', outcome: 'not-demolished', from: ['PERSUASION'], to: 'unchanged', roles: ['reporter', 'officer'], event: 'INSPECTION_RECORDED' },
-  { action: 'expire-persuasion', from: ['PERSUASION'], to: 'unchanged', roles: ['system'], event: 'PERSUASION_EXPIRED' },
+  {
+    action: 'record-inspection',
+    outcome: 'demolished',
+    from: ['PERSUASION'],
+    to: 'SELF_DEMOLISHED',
+    roles: ['reporter', 'officer'],
+    event: 'INSPECTION_RECORDED',
+  },
+  {
+    action: 'record-inspection',
+    outcome: 'partially-demolished',
+    from: ['PERSUASION'],
+    to: 'unchanged',
+    roles: ['reporter', 'officer'],
+    event: 'INSPECTION_RECORDED',
+  },
+  {
+    action: 'record-inspection',
+    outcome: 'not-demolished',
+    from: ['PERSUASION'],
+    to: 'unchanged',
+    roles: ['reporter', 'officer'],
+    event: 'INSPECTION_RECORDED',
+  },
+  {
+    action: 'expire-persuasion',
+    from: ['PERSUASION'],
+    to: 'unchanged',
+    roles: ['system'],
+    event: 'PERSUASION_EXPIRED',
+  },
 
-  { action: 'issue-notice', from: ['REPORTED', 'PERSUASION'], to: 'NOTICE_ISSUED', roles: ['system'], event: 'NOTICE_ISSUED' },
+  {
+    action: 'issue-notice',
+    from: ['REPORTED', 'PERSUASION'],
+    to: 'NOTICE_ISSUED',
+    roles: ['system'],
+    event: 'NOTICE_ISSUED',
+  },
   { action: 'send-reminder', from: ['NOTICE_ISSUED'], to: 'unchanged', roles: ['system'], event: 'REMINDER_SENT' },
-  { action: 'grant-extension', from: ['NOTICE_ISSUED', 'AWAITING_INSPECTION'], to: 'NOTICE_ISSUED', roles: ['officer'], event: 'DEADLINE_EXTENDED' },
-  { action: 'open-inspection', from: ['NOTICE_ISSUED'], to: 'AWAITING_INSPECTION', roles: ['system'], event: 'INSPECTION_OPENED' },
-  { action: 'record-inspection', outcome: 'demolished', from: ['AWAITING_INSPECTION'], to: 'SELF_DEMOLISHED', roles: ['officer'], event: 'INSPECTION_RECORDED' },
-  { action: 'record-inspection', outcome: 'partially-demolished', from: ['AWAITING_INSPECTION'], to: 'ESCALATED', roles: ['officer'], event: 'INSPECTION_RECORDED' },
-  { action: 'record-inspection', outcome: 'not-demolished', from: ['AWAITING_INSPECTION'], to: 'ESCALATED', roles: ['officer'], event: 'INSPECTION_RECORDED' },
-  { action: 'mark-inspection-overdue', from: ['AWAITING_INSPECTION'], to: 'unchanged', roles: ['system'], event: 'INSPECTION_OVERDUE' },
+  {
+    action: 'grant-extension',
+    from: ['NOTICE_ISSUED', 'AWAITING_INSPECTION'],
+    to: 'NOTICE_ISSUED',
+    roles: ['officer'],
+    event: 'DEADLINE_EXTENDED',
+  },
+  {
+    action: 'open-inspection',
+    from: ['NOTICE_ISSUED'],
+    to: 'AWAITING_INSPECTION',
+    roles: ['system'],
+    event: 'INSPECTION_OPENED',
+  },
+  {
+    action: 'record-inspection',
+    outcome: 'demolished',
+    from: ['AWAITING_INSPECTION'],
+    to: 'SELF_DEMOLISHED',
+    roles: ['officer'],
+    event: 'INSPECTION_RECORDED',
+  },
+  {
+    action: 'record-inspection',
+    outcome: 'partially-demolished',
+    from: ['AWAITING_INSPECTION'],
+    to: 'ESCALATED',
+    roles: ['officer'],
+    event: 'INSPECTION_RECORDED',
+  },
+  {
+    action: 'record-inspection',
+    outcome: 'not-demolished',
+    from: ['AWAITING_INSPECTION'],
+    to: 'ESCALATED',
+    roles: ['officer'],
+    event: 'INSPECTION_RECORDED',
+  },
+  {
+    action: 'mark-inspection-overdue',
+    from: ['AWAITING_INSPECTION'],
+    to: 'unchanged',
+    roles: ['system'],
+    event: 'INSPECTION_OVERDUE',
+  },
 
   { action: 'escalate', from: ['ESCALATED'], to: 'unchanged', roles: ['system'], event: 'CASE_ESCALATED' },
-  { action: 'record-representation', outcome: 'accepted', from: ['ESCALATED', 'ENFORCEMENT_DECIDED'], to: 'DISMISSED', roles: ['officer'], event: 'REPRESENTATION_RECORDED' },
-  { action: 'record-representation', outcome: 'rejected', from: ['ESCALATED', 'ENFORCEMENT_DECIDED'], to: 'unchanged', roles: ['officer'], event: 'REPRESENTATION_RECORDED' },
-  { action: 'decide-enforcement', from: ['ESCALATED'], to: 'ENFORCEMENT_DECIDED', roles: ['system'], event: 'ENFORCEMENT_DECIDED' },
-  { action: 'file-appeal', from: ['ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED'], to: 'ON_HOLD', roles: ['officer'], event: 'APPEAL_FILED' },
-  { action: 'resolve-appeal', outcome: 'upheld', from: ['ON_HOLD'], to: 'ENFORCEMENT_DECIDED', roles: ['officer'], event: 'APPEAL_RESOLVED' },
-  { action: 'resolve-appeal', outcome: 'revoked', from: ['ON_HOLD'], to: 'DISMISSED', roles: ['officer'], event: 'APPEAL_RESOLVED' },
-  { action: 'schedule-enforcement', from: ['ENFORCEMENT_DECIDED'], to: 'ENFORCEMENT_SCHEDULED', roles: ['system'], event: 'ENFORCEMENT_SCHEDULED' },
-  { action: 'mark-enforcement-overdue', from: ['ENFORCEMENT_SCHEDULED'], to: 'unchanged', roles: ['system'], event: 'ENFORCEMENT_OVERDUE' },
-  { action: 'complete-enforcement', from: ['ENFORCEMENT_SCHEDULED'], to: 'ENFORCED', roles: ['enforcer'], event: 'ENFORCEMENT_COMPLETED' },
+  {
+    action: 'record-representation',
+    outcome: 'accepted',
+    from: ['ESCALATED', 'ENFORCEMENT_DECIDED'],
+    to: 'DISMISSED',
+    roles: ['officer'],
+    event: 'REPRESENTATION_RECORDED',
+  },
+  {
+    action: 'record-representation',
+    outcome: 'rejected',
+    from: ['ESCALATED', 'ENFORCEMENT_DECIDED'],
+    to: 'unchanged',
+    roles: ['officer'],
+    event: 'REPRESENTATION_RECORDED',
+  },
+  {
+    action: 'decide-enforcement',
+    from: ['ESCALATED'],
+    to: 'ENFORCEMENT_DECIDED',
+    roles: ['system'],
+    event: 'ENFORCEMENT_DECIDED',
+  },
+  {
+    action: 'file-appeal',
+    from: ['ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED'],
+    to: 'ON_HOLD',
+    roles: ['officer'],
+    event: 'APPEAL_FILED',
+  },
+  {
+    action: 'resolve-appeal',
+    outcome: 'upheld',
+    from: ['ON_HOLD'],
+    to: 'ENFORCEMENT_DECIDED',
+    roles: ['officer'],
+    event: 'APPEAL_RESOLVED',
+  },
+  {
+    action: 'resolve-appeal',
+    outcome: 'revoked',
+    from: ['ON_HOLD'],
+    to: 'DISMISSED',
+    roles: ['officer'],
+    event: 'APPEAL_RESOLVED',
+  },
+  {
+    action: 'schedule-enforcement',
+    from: ['ENFORCEMENT_DECIDED'],
+    to: 'ENFORCEMENT_SCHEDULED',
+    roles: ['system'],
+    event: 'ENFORCEMENT_SCHEDULED',
+  },
+  {
+    action: 'mark-enforcement-overdue',
+    from: ['ENFORCEMENT_SCHEDULED'],
+    to: 'unchanged',
+    roles: ['system'],
+    event: 'ENFORCEMENT_OVERDUE',
+  },
+  {
+    action: 'complete-enforcement',
+    from: ['ENFORCEMENT_SCHEDULED'],
+    to: 'ENFORCED',
+    roles: ['enforcer'],
+    event: 'ENFORCEMENT_COMPLETED',
+  },
 
   { action: 'close', from: ['SELF_DEMOLISHED', 'ENFORCED'], to: 'CLOSED', roles: ['system'], event: 'CASE_CLOSED' },
   { action: 'dismiss', from: OPEN_STATUSES, to: 'DISMISSED', roles: ['officer'], event: 'CASE_DISMISSED' },
@@ -79,7 +209,13 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'record-email-failure', from: ALL, to: 'unchanged', roles: ['system'], event: 'EMAIL_FAILED' },
   // A stopped or failed workflow starts again from the case's status: by an officer once the cause is
   // fixed, or by the periodic check when nobody was told.
-  { action: 'resume-workflow', from: WORKFLOW_STATUSES, to: 'unchanged', roles: ['officer', 'system'], event: 'WORKFLOW_RESUMED' },
+  {
+    action: 'resume-workflow',
+    from: WORKFLOW_STATUSES,
+    to: 'unchanged',
+    roles: ['officer', 'system'],
+    event: 'WORKFLOW_RESUMED',
+  },
 ];
 
 export type Decision =
@@ -91,11 +227,19 @@ export type Decision =
  * `status` is `'new'` for a case that does not exist yet.
  */
 export function decide(status: CaseStatus | 'new', action: ActionName, actor: Actor, outcome?: string): Decision {
-  const candidates = TRANSITIONS.filter((t) => t.action === action && (t.outcome === undefined || t.outcome === outcome));
+  const candidates = TRANSITIONS.filter(
+    (t) => t.action === action && (t.outcome === undefined || t.outcome === outcome),
+  );
   if (candidates.length === 0) {
-    return { allowed: false, kind: 'transition', reason: `unknown action ${action}${outcome ? ` with outcome ${outcome}` : ''}` };
+    return {
+      allowed: false,
+      kind: 'transition',
+      reason: `unknown action ${action}${outcome ? ` with outcome ${outcome}` : ''}`,
+    };
   }
-  const fromHere = candidates.filter((t) => (t.from === 'new' ? status === 'new' : status !== 'new' && t.from.includes(status)));
+  const fromHere = candidates.filter((t) =>
+    t.from === 'new' ? status === 'new' : status !== 'new' && t.from.includes(status),
+  );
   if (fromHere.length === 0) {
     const allowedFrom = [...new Set(candidates.flatMap((t) => (t.from === 'new' ? [] : t.from)))];
     return {
@@ -110,7 +254,11 @@ export function decide(status: CaseStatus | 'new', action: ActionName, actor: Ac
   const permitted = fromHere.find((t) => t.roles.includes(actor));
   if (!permitted) {
     const roles = [...new Set(fromHere.flatMap((t) => t.roles))];
-    return { allowed: false, kind: 'role', reason: `${action} may be taken only by ${roles.join(' or ')}, not by ${actor}` };
+    return {
+      allowed: false,
+      kind: 'role',
+      reason: `${action} may be taken only by ${roles.join(' or ')}, not by ${actor}`,
+    };
   }
   const to = permitted.to === 'unchanged' ? (status as CaseStatus) : permitted.to;
   return { allowed: true, to, event: permitted.event, transition: permitted };

@@ -98,6 +98,10 @@ export function resolvePolicy(overrides: unknown = {}): Policy {
   return policySchema.parse(merge(DEFAULT_POLICY, overrides));
 }
 
-export function noticePeriodFor(policy: Policy, category: (typeof CATEGORIES)[number], severity: (typeof SEVERITIES)[number]): Period {
+export function noticePeriodFor(
+  policy: Policy,
+  category: (typeof CATEGORIES)[number],
+  severity: (typeof SEVERITIES)[number],
+): Period {
   return policy.noticeDeadline[category][severity];
 }

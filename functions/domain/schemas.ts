@@ -33,17 +33,22 @@ export const text = (max: number, min = 1) =>
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters')
-    .refine((s) => !BIDI_CONTROLS.test(s), 'must not contain bidirectional text controls (U+202A–U+202E, U+2066–U+2069)');
+    .refine(
+      (s) => !BIDI_CONTROLS.test(s),
+      'must not contain bidirectional text controls (U+202A–U+202E, U+2066–U+2069)',
+    );
 
 /** Text of one line: a name, an address, a reference. */
-export const line = (max: number, min = 1) => text(max, min).refine((s) => !LINE_BREAKS.test(s), 'must be a single line (no line breaks)');
+export const line = (max: number, min = 1) =>
+  text(max, min).refine((s) => !LINE_BREAKS.test(s), 'must be a single line (no line breaks)');
 
 /**
  * A measured number: 0 or at least 1e-9 in magnitude. Finer is meaningless for degrees or m², and
  * DynamoDB refuses magnitudes below 1e-130 — such a value must be a 400 naming its field, not a failed write.
  */
 const MEASURABLE = 1e-9;
-const measured = (schema: z.ZodNumber) => schema.refine((v) => v === 0 || Math.abs(v) >= MEASURABLE, 'must be 0 or at least 0.000000001 in size');
+const measured = (schema: z.ZodNumber) =>
+  schema.refine((v) => v === 0 || Math.abs(v) >= MEASURABLE, 'must be 0 or at least 0.000000001 in size');
 
 export const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
@@ -61,7 +66,9 @@ export const locationSchema = z.strictObject({
   community: line(64),
   address: line(200),
   lat: measured(z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90')).optional(),
-  lon: measured(z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180')).optional(),
+  lon: measured(
+    z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180'),
+  ).optional(),
 });
 
 export const structureSchema = z.strictObject({
@@ -107,7 +114,11 @@ export function caseSubmissionSchemaAt(now: Date) {
   const today = shanghaiDateOf(now);
   return caseSubmissionSchema.superRefine((value, ctx) => {
     if (value.discoveredOn > today) {
-      ctx.addIssue({ code: 'custom', path: ['discoveredOn'], message: `must not be in the future (today is ${today} in Asia/Shanghai)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discoveredOn'],
+        message: `must not be in the future (today is ${today} in Asia/Shanghai)`,
+      });
     }
     if (value.discoveredOn < '2000-01-01') {
       ctx.addIssue({ code: 'custom', path: ['discoveredOn'], message: 'must not be before 2000-01-01' });
@@ -249,8 +260,17 @@ export const pendingCallbackSchema = z.strictObject({
  * Text as stored: read back as it was written. The input schemas above decide what may be written; a
  * rule they gain later must not make a case stored before it unreadable.
  */
-const storedLocationSchema = locationSchema.extend({ subdistrict: z.string(), community: z.string(), address: z.string() });
-const storedPartySchema = partySchema.extend({ name: z.string(), unit: z.string().optional(), phone: z.string(), email: z.string().optional() });
+const storedLocationSchema = locationSchema.extend({
+  subdistrict: z.string(),
+  community: z.string(),
+  address: z.string(),
+});
+const storedPartySchema = partySchema.extend({
+  name: z.string(),
+  unit: z.string().optional(),
+  phone: z.string(),
+  email: z.string().optional(),
+});
 
 /** The case item: the current state of one case. Its history is in its events. */
 export const caseRecordSchema = z.strictObject({

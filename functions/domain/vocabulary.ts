@@ -6,7 +6,15 @@ export type Category = (typeof CATEGORIES)[number];
 export const SEVERITIES = ['minor', 'moderate', 'serious'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const MATERIALS = ['brick-concrete', 'reinforced-concrete', 'steel', 'color-steel-sheet', 'timber', 'temporary', 'other'] as const;
+export const MATERIALS = [
+  'brick-concrete',
+  'reinforced-concrete',
+  'steel',
+  'color-steel-sheet',
+  'timber',
+  'temporary',
+  'other',
+] as const;
 export type Material = (typeof MATERIALS)[number];
 
 export const ROLES = ['reporter', 'officer', 'enforcer', 'auditor'] as const;
@@ -54,7 +62,14 @@ export type InspectionResult = (typeof INSPECTION_RESULTS)[number];
 export const SERVICE_METHODS = ['direct', 'left-at-premises', 'post', 'announcement', 'electronic'] as const;
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 
-export const DISMISSAL_REASONS = ['not-a-violation', 'duplicate', 'withdrawn', 'representation-accepted', 'appeal-revoked', 'other'] as const;
+export const DISMISSAL_REASONS = [
+  'not-a-violation',
+  'duplicate',
+  'withdrawn',
+  'representation-accepted',
+  'appeal-revoked',
+  'other',
+] as const;
 export type DismissalReason = (typeof DISMISSAL_REASONS)[number];
 
 export const APPEAL_KINDS = ['reconsideration', 'litigation'] as const;

@@ -123,7 +123,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const found = matches.find((m) => m.route.route.method.toUpperCase() === method);
     if (!found?.match) {
       const allowed = [...new Set(matches.map((m) => m.route.route.method.toUpperCase()))].join(', ');
-      return answerProblem(new HttpProblem('method-not-allowed', `${method} is not supported on ${path}; use ${allowed}.`, {}, { allow: allowed }));
+      return answerProblem(
+        new HttpProblem(
+          'method-not-allowed',
+          `${method} is not supported on ${path}; use ${allowed}.`,
+          {},
+          { allow: allowed },
+        ),
+      );
     }
     const { route, handler, names } = found.route;
 
@@ -134,15 +141,32 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!bearer) {
         response.setHeader('connection', 'close');
-        return answerProblem(new HttpProblem('unauthenticated', 'Send a bearer token: Authorization: Bearer <token> (npm run token).', {}, { 'www-authenticate': 'Bearer realm="rectify"' }));
+        return answerProblem(
+          new HttpProblem(
+            'unauthenticated',
+            'Send a bearer token: Authorization: Bearer <token> (npm run token).',
+            {},
+            { 'www-authenticate': 'Bearer realm="rectify"' },
+          ),
+        );
       }
       try {
         claims = await options.auth.verify(bearer[1] as string);
       } catch (error) {
         // The reason stays in the log: telling a caller why a token failed helps only someone forging one.
-        logger.info('bearer token refused', { requestId, reason: error instanceof Error ? error.message : String(error) });
+        logger.info('bearer token refused', {
+          requestId,
+          reason: error instanceof Error ? error.message : String(error),
+        });
         response.setHeader('connection', 'close');
-        return answerProblem(new HttpProblem('unauthenticated', 'The bearer token was refused: sign in again (npm run token).', {}, { 'www-authenticate': 'Bearer realm="rectify", error="invalid_token"' }));
+        return answerProblem(
+          new HttpProblem(
+            'unauthenticated',
+            'The bearer token was refused: sign in again (npm run token).',
+            {},
+            { 'www-authenticate': 'Bearer realm="rectify", error="invalid_token"' },
+          ),
+        );
       }
     }
 
@@ -162,7 +186,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       names.forEach((name, i) => (pathParameters[name] = decodeURIComponent(found.match?.[i + 1] ?? '')));
     } catch {
-      return answerProblem(new HttpProblem('invalid-input', 'The path is not valid.', { errors: [{ field: names[0] ?? 'path', in: 'path', message: 'is not validly percent-encoded' }] }));
+      return answerProblem(
+        new HttpProblem('invalid-input', 'The path is not valid.', {
+          errors: [{ field: names[0] ?? 'path', in: 'path', message: 'is not validly percent-encoded' }],
+        }),
+      );
     }
     // Without a prototype, as for headers: `?toString=1` must not find Object.prototype.toString.
     const queryStringParameters: Record<string, string> = Object.create(null);
@@ -222,8 +250,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      logger.error('local API server failed a request', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      if (!response.headersSent) send(response, problemResult(new HttpProblem('internal', 'The local server failed.'), request.url, undefined));
+      logger.error('local API server failed a request', {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      if (!response.headersSent)
+        send(response, problemResult(new HttpProblem('internal', 'The local server failed.'), request.url, undefined));
       else response.destroy();
     });
   });

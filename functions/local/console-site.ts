@@ -23,7 +23,13 @@ const CONTENT_TYPES = new Map([
 /** The local stand-in for Cognito's hosted sign-in: who you are and your role, nothing else to prove. */
 const signInSchema = z.strictObject({
   role: z.enum(ROLES),
-  sub: z.string().trim().min(1).max(128).regex(/^[\w.@-]+$/, 'may hold letters, digits and . _ @ - only').optional(),
+  sub: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.@-]+$/, 'may hold letters, digits and . _ @ - only')
+    .optional(),
 });
 
 export interface ConsoleSiteOptions {
@@ -64,7 +70,13 @@ export function consoleSite(options: ConsoleSiteOptions) {
       'content-type': CONTENT_TYPES.get(path.extname(file)) ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
-      ...(file.endsWith('.html') ? { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'", 'referrer-policy': 'no-referrer' } : {}),
+      ...(file.endsWith('.html')
+        ? {
+            'content-security-policy':
+              "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+            'referrer-policy': 'no-referrer',
+          }
+        : {}),
     });
     response.end(body);
   }
@@ -81,13 +93,32 @@ export function consoleSite(options: ConsoleSiteOptions) {
       try {
         body = await readJson(request);
       } catch {
-        sendJson(response, 400, { type: 'urn:rectify:problem:invalid-input', title: 'The request is not valid', status: 400, errors: [{ field: '(body)', in: 'body', message: 'must be a JSON object' }] }, 'application/problem+json');
+        sendJson(
+          response,
+          400,
+          {
+            type: 'urn:rectify:problem:invalid-input',
+            title: 'The request is not valid',
+            status: 400,
+            errors: [{ field: '(body)', in: 'body', message: 'must be a JSON object' }],
+          },
+          'application/problem+json',
+        );
         return true;
       }
       const parsed = signInSchema.safeParse(body);
       if (!parsed.success) {
-        const errors = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', in: 'body', message: issue.message }));
-        sendJson(response, 400, { type: 'urn:rectify:problem:invalid-input', title: 'The request is not valid', status: 400, errors }, 'application/problem+json');
+        const errors = parsed.error.issues.map((issue) => ({
+          field: issue.path.join('.') || '(body)',
+          in: 'body',
+          message: issue.message,
+        }));
+        sendJson(
+          response,
+          400,
+          { type: 'urn:rectify:problem:invalid-input', title: 'The request is not valid', status: 400, errors },
+          'application/problem+json',
+        );
         return true;
       }
       const { role, sub } = parsed.data;
@@ -96,7 +127,11 @@ export function consoleSite(options: ConsoleSiteOptions) {
     }
     if (method !== 'GET' && method !== 'HEAD') return false;
     if (pathname === `${CONSOLE_BASE_PATH}/config.json`) {
-      sendJson(response, 200, { auth: 'local', apiBase: '', clock: { legal: options.clock.now().toISOString(), wall: Date.now(), factor: options.clockFactor } });
+      sendJson(response, 200, {
+        auth: 'local',
+        apiBase: '',
+        clock: { legal: options.clock.now().toISOString(), wall: Date.now(), factor: options.clockFactor },
+      });
       return true;
     }
     if (pathname !== CONSOLE_BASE_PATH && !pathname.startsWith(`${CONSOLE_BASE_PATH}/`)) return false;
@@ -113,7 +148,12 @@ export function consoleSite(options: ConsoleSiteOptions) {
         await serveFile(response, file, relative.startsWith('assets/'));
         return true;
       }
-      sendJson(response, 404, { type: 'urn:rectify:problem:not-found', title: 'Not found', status: 404 }, 'application/problem+json');
+      sendJson(
+        response,
+        404,
+        { type: 'urn:rectify:problem:not-found', title: 'Not found', status: 404 },
+        'application/problem+json',
+      );
       return true;
     }
     // A route of the single-page app (/console/cases/C-…): the app itself, which reads the path.

@@ -15,7 +15,13 @@ export const DEMO_REPORTER_SUB = 'local-reporter';
 const MARKER_FILE = 'demo-cases.json';
 
 function demoSubmissions(today: string): { key: string; submission: CaseSubmission }[] {
-  const location = (address: string, lat: number, lon: number) => ({ subdistrict: '小龙坎街道', community: '解放坡社区', address, lat, lon });
+  const location = (address: string, lat: number, lon: number) => ({
+    subdistrict: '小龙坎街道',
+    community: '解放坡社区',
+    address,
+    lat,
+    lon,
+  });
   const reporter = { name: '李网格', unit: '解放坡社区居委会', phone: '023-65300000' };
   return [
     {
@@ -68,7 +74,11 @@ function demoSubmissions(today: string): { key: string; submission: CaseSubmissi
  * Idempotency-Keys make a repeat harmless, and a marker file remembers they were created (idempotency
  * records expire, the demo must not come back a day later).
  */
-export async function ensureDemoCases(intake: CaseIntake, dataDir: string, now: Date): Promise<{ created: boolean; caseIds: string[] }> {
+export async function ensureDemoCases(
+  intake: CaseIntake,
+  dataDir: string,
+  now: Date,
+): Promise<{ created: boolean; caseIds: string[] }> {
   const marker = path.join(dataDir, MARKER_FILE);
   if (existsSync(marker)) {
     const saved = JSON.parse(readFileSync(marker, 'utf8')) as { caseIds?: string[] };
@@ -76,7 +86,11 @@ export async function ensureDemoCases(intake: CaseIntake, dataDir: string, now: 
   }
   const caseIds: string[] = [];
   for (const { key, submission } of demoSubmissions(shanghaiDateOf(now))) {
-    const result = await intake.submit({ actor: { sub: DEMO_REPORTER_SUB, role: 'reporter' }, idempotencyKey: key, submission });
+    const result = await intake.submit({
+      actor: { sub: DEMO_REPORTER_SUB, role: 'reporter' },
+      idempotencyKey: key,
+      submission,
+    });
     caseIds.push(result.body.id);
   }
   writeFileSync(marker, JSON.stringify({ caseIds }, null, 2));

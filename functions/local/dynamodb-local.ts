@@ -36,7 +36,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -99,7 +101,8 @@ async function stopLeftOver(dataDir: string): Promise<void> {
   // Only the DynamoDB Local of this folder: the id may have been reused by another program since.
   if (!command.includes('DynamoDBLocal.jar') || !command.includes(dataDir)) return;
   process.kill(pid, 'SIGKILL');
-  for (const until = Date.now() + 5_000; isAlive(pid) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+  for (const until = Date.now() + 5_000; isAlive(pid) && Date.now() < until;)
+    await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Starts DynamoDB Local (Java) and resolves once it answers requests. */

@@ -18,7 +18,10 @@ export const LOCAL_AUDIENCE = 'rectify-local';
 const ALGORITHM = 'ES256';
 const KEY_FILE = path.join('auth', 'local-signing-key.json');
 
-const keyFileSchema = z.object({ kid: z.string().min(1), privateJwk: z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), d: z.string() }) });
+const keyFileSchema = z.object({
+  kid: z.string().min(1),
+  privateJwk: z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), d: z.string() }),
+});
 
 export interface IssueOptions {
   role: Role;
@@ -82,7 +85,12 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
     async issue({ role, sub, groups, ttlSeconds = 12 * 60 * 60, subdistricts }) {
       const subject = sub ?? `local-${role}`;
       const scope = subdistricts ? { 'custom:subdistricts': JSON.stringify(subdistricts) } : {};
-      return new SignJWT({ 'cognito:groups': groups ?? (subdistricts ? [role] : [role, 'city']), 'cognito:username': subject, token_use: 'id', ...scope })
+      return new SignJWT({
+        'cognito:groups': groups ?? (subdistricts ? [role] : [role, 'city']),
+        'cognito:username': subject,
+        token_use: 'id',
+        ...scope,
+      })
         .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' })
         .setSubject(subject)
         .setIssuer(LOCAL_ISSUER)
@@ -99,11 +107,17 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
           if (header.kid !== kid) throw new Error('the token names another signing key');
           return publicKey;
         },
-        { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALGORITHM], requiredClaims: ['exp', 'sub', 'token_use'] },
+        {
+          issuer: LOCAL_ISSUER,
+          audience: LOCAL_AUDIENCE,
+          algorithms: [ALGORITHM],
+          requiredClaims: ['exp', 'sub', 'token_use'],
+        },
       );
       if (payload.token_use !== 'id') throw new Error('the token is not an ID token');
       const claims = emptyRecord<string>();
-      for (const [name, value] of Object.entries(payload)) if (value !== undefined) claims[name] = asGatewayClaim(value);
+      for (const [name, value] of Object.entries(payload))
+        if (value !== undefined) claims[name] = asGatewayClaim(value);
       return claims;
     },
   };

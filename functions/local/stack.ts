@@ -1,6 +1,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { AppLogger } from '../app/context';
 import { makeCaseIntake } from '../app/report-case';
@@ -133,7 +139,10 @@ function persistentClock(dataDir: string, factor: number): { clock: Clock; save(
     clock,
     save() {
       const temporary = `${file}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ legalMs: clock.now().getTime(), factor, savedAt: new Date().toISOString() }));
+      writeFileSync(
+        temporary,
+        JSON.stringify({ legalMs: clock.now().getTime(), factor, savedAt: new Date().toISOString() }),
+      );
       renameSync(temporary, file);
     },
   };
@@ -145,7 +154,11 @@ async function ensureTable(client: ReturnType<typeof dynamoDbClient>, tableName:
     await addMissingIndexes(client, tableName, new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)));
     return false;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException) && (error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+    if (
+      !(error instanceof ResourceNotFoundException) &&
+      (error as { name?: string }).name !== 'ResourceNotFoundException'
+    )
+      throw error;
   }
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
@@ -157,12 +170,24 @@ async function ensureTable(client: ReturnType<typeof dynamoDbClient>, tableName:
  * DynamoDB requires. Cases stored before carry no key for a new index until their next change (a
  * reporter's own list, for instance, shows an older case once something happens to it).
  */
-async function addMissingIndexes(client: ReturnType<typeof dynamoDbClient>, tableName: string, present: Set<string | undefined>): Promise<void> {
+async function addMissingIndexes(
+  client: ReturnType<typeof dynamoDbClient>,
+  tableName: string,
+  present: Set<string | undefined>,
+): Promise<void> {
   const wanted = createTableInput(tableName);
   for (const index of wanted.GlobalSecondaryIndexes ?? []) {
     if (present.has(index.IndexName)) continue;
-    const attributes = (wanted.AttributeDefinitions ?? []).filter((a) => index.KeySchema?.some((k) => k.AttributeName === a.AttributeName));
-    await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    const attributes = (wanted.AttributeDefinitions ?? []).filter((a) =>
+      index.KeySchema?.some((k) => k.AttributeName === a.AttributeName),
+    );
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: attributes,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
   }
 }
@@ -202,7 +227,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const dynamo = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb'), heapMb: options.dynamoHeapMb ?? DEFAULT_DYNAMO_HEAP_MB });
+    const dynamo = await startDynamoDbLocal({
+      dataDir: path.join(dataDir, 'dynamodb'),
+      heapMb: options.dynamoHeapMb ?? DEFAULT_DYNAMO_HEAP_MB,
+    });
     // If this process dies without stopping the stack, Java must not outlive it.
     const killJava = () => dynamo.process.kill('SIGKILL');
     process.once('exit', killJava);
@@ -287,7 +315,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const deps = { store, engine, clock, calendar, policy, logger, health, mailer, cursorKey: localCursorKey(dataDir) };
     const auth = await localAuth(dataDir);
-    const fallback = options.consoleDir ? consoleSite({ dir: options.consoleDir, auth, clock, clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR }) : undefined;
+    const fallback = options.consoleDir
+      ? consoleSite({ dir: options.consoleDir, auth, clock, clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR })
+      : undefined;
     const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger, fallback });
     stops.push({ name: 'API server', stop: () => api.close() });
     // Stop taking requests before the engine closes, so no action lands on a closing engine.
@@ -309,15 +339,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       {
         intervalMs: options.workflowCheckIntervalMs ?? 30_000,
         onReport: (report) => {
-          if (report.started.length) log(`warn started the intake of ${report.started.length} case(s) left unstarted: ${report.started.join(', ')}`);
-          if (report.resumed.length) log(`warn resumed the stopped workflow of ${report.resumed.length} case(s): ${report.resumed.join(', ')}`);
-          if (report.gaveUp.length) log(`error flagged ${report.gaveUp.length} case(s) whose workflow keeps stopping: ${report.gaveUp.join(', ')}`);
+          if (report.started.length)
+            log(
+              `warn started the intake of ${report.started.length} case(s) left unstarted: ${report.started.join(', ')}`,
+            );
+          if (report.resumed.length)
+            log(`warn resumed the stopped workflow of ${report.resumed.length} case(s): ${report.resumed.join(', ')}`);
+          if (report.gaveUp.length)
+            log(
+              `error flagged ${report.gaveUp.length} case(s) whose workflow keeps stopping: ${report.gaveUp.join(', ')}`,
+            );
         },
         onError: (error) => log(`warn workflow check failed: ${String(error)}`),
       },
     );
     stops.push({ name: 'workflow check', stop: () => workflowCheck.stop() });
-    const demo = options.demoData === false ? { created: false, caseIds: [] } : await ensureDemoCases(makeCaseIntake(deps), dataDir, clock.now());
+    const demo =
+      options.demoData === false
+        ? { created: false, caseIds: [] }
+        : await ensureDemoCases(makeCaseIntake(deps), dataDir, clock.now());
 
     return {
       apiUrl: api.url,

@@ -19,22 +19,39 @@ const mailSchema = z.object({
   tags,
   headers: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
 });
-const recipientSchema = z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional(), status: z.string().optional() });
+const recipientSchema = z.object({
+  emailAddress: z.string(),
+  diagnosticCode: z.string().optional(),
+  status: z.string().optional(),
+});
 export const sesEventSchema = z.discriminatedUnion('eventType', [
   z.object({
     eventType: z.literal('Bounce'),
     mail: mailSchema,
-    bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional(), feedbackId: z.string(), bouncedRecipients: z.array(recipientSchema).default([]) }),
+    bounce: z.object({
+      bounceType: z.string(),
+      bounceSubType: z.string().optional(),
+      feedbackId: z.string(),
+      bouncedRecipients: z.array(recipientSchema).default([]),
+    }),
   }),
   z.object({
     eventType: z.literal('Complaint'),
     mail: mailSchema,
-    complaint: z.object({ feedbackId: z.string(), complaintFeedbackType: z.string().optional(), complainedRecipients: z.array(recipientSchema).default([]) }),
+    complaint: z.object({
+      feedbackId: z.string(),
+      complaintFeedbackType: z.string().optional(),
+      complainedRecipients: z.array(recipientSchema).default([]),
+    }),
   }),
   z.object({
     eventType: z.literal('DeliveryDelay'),
     mail: mailSchema,
-    deliveryDelay: z.object({ delayType: z.string(), expirationTime: z.string().optional(), delayedRecipients: z.array(recipientSchema).default([]) }),
+    deliveryDelay: z.object({
+      delayType: z.string(),
+      expirationTime: z.string().optional(),
+      delayedRecipients: z.array(recipientSchema).default([]),
+    }),
   }),
   // Reject and Rendering Failure are answered at send time by the outbox; they are only logged here.
   z.object({ eventType: z.enum(['Reject', 'Rendering Failure']), mail: mailSchema }),
@@ -87,7 +104,11 @@ export async function recordMailEvent(deps: MailEventDeps, event: SesEvent): Pro
           feedbackId: event.bounce.feedbackId,
           bounceType: `${event.bounce.bounceType}${event.bounce.bounceSubType ? `/${event.bounce.bounceSubType}` : ''}`,
           recipients: event.bounce.bouncedRecipients.map((r) => r.emailAddress),
-          error: event.bounce.bouncedRecipients.map((r) => r.diagnosticCode ?? r.status ?? '').filter(Boolean).join('; ').slice(0, 500),
+          error: event.bounce.bouncedRecipients
+            .map((r) => r.diagnosticCode ?? r.status ?? '')
+            .filter(Boolean)
+            .join('; ')
+            .slice(0, 500),
         }
       : {
           outcome: 'complained' as const,
@@ -128,7 +149,11 @@ export async function recordMailEvent(deps: MailEventDeps, event: SesEvent): Pro
       throw error;
     }
     await deps.store.flagForAttention(caseId, reason, at.toISOString());
-    deps.logger.warn('email bounced or complained of: recorded on the case and flagged', { ...context, outcome: detail.outcome, recipients: detail.recipients });
+    deps.logger.warn('email bounced or complained of: recorded on the case and flagged', {
+      ...context,
+      outcome: detail.outcome,
+      recipients: detail.recipients,
+    });
     return 'recorded';
   }
 }

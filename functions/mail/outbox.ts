@@ -57,7 +57,20 @@ export const outboxMailSchema = z.object({
   unconfirmedSends: z.number().int().min(0).optional(),
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
-export type NewOutboxMail = Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt' | 'claimToken' | 'claimUntil' | 'messageId' | 'sentAt' | 'settledAt' | 'lastError' | 'possibleRepeat' | 'unconfirmedSends'>;
+export type NewOutboxMail = Omit<
+  OutboxMail,
+  | 'status'
+  | 'attempts'
+  | 'nextAttemptAt'
+  | 'claimToken'
+  | 'claimUntil'
+  | 'messageId'
+  | 'sentAt'
+  | 'settledAt'
+  | 'lastError'
+  | 'possibleRepeat'
+  | 'unconfirmedSends'
+>;
 
 const pendingEntrySchema = z.object({ SK: z.string(), caseId: z.string(), mailId: z.string(), createdAt: z.string() });
 export type PendingEntry = z.infer<typeof pendingEntrySchema>;
@@ -70,7 +83,11 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 function isCancelledByCondition(error: unknown, index: number): boolean {
-  if (!(error instanceof TransactionCanceledException) && (error as { name?: string } | null)?.name !== 'TransactionCanceledException') return false;
+  if (
+    !(error instanceof TransactionCanceledException) &&
+    (error as { name?: string } | null)?.name !== 'TransactionCanceledException'
+  )
+    return false;
   return (error as TransactionCanceledException).CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }
 
@@ -104,7 +121,13 @@ export class Outbox {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.pendingMail(mail.createdAt, mail.id), entity: 'pending-mail', caseId: mail.caseId, mailId: mail.id, createdAt: mail.createdAt },
+          Item: {
+            ...keys.pendingMail(mail.createdAt, mail.id),
+            entity: 'pending-mail',
+            caseId: mail.caseId,
+            mailId: mail.id,
+            createdAt: mail.createdAt,
+          },
         },
       },
     ];
@@ -124,7 +147,9 @@ export class Outbox {
   }
 
   async get(caseId: string, mailId: string): Promise<OutboxMail | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.mail(caseId, mailId), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.mail(caseId, mailId), ConsistentRead: true }),
+    );
     return result.Item ? withoutKeys(result.Item) : undefined;
   }
 
@@ -149,25 +174,35 @@ export class Outbox {
   }
 
   /** One page of the pending list, oldest first. */
-  async pendingPage(options: { cursor?: string; limit?: number } = {}): Promise<{ items: PendingEntry[]; cursor?: string }> {
+  async pendingPage(
+    options: { cursor?: string; limit?: number } = {},
+  ): Promise<{ items: PendingEntry[]; cursor?: string }> {
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.pendingMailPartition },
-        Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: PENDING_KEY_ATTRIBUTES, partition: { PK: keys.pendingMailPartition } }),
-        ConsistentRead: true,
-      }),
-    ),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.pendingMailPartition },
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor, {
+            attributes: PENDING_KEY_ATTRIBUTES,
+            partition: { PK: keys.pendingMailPartition },
+          }),
+          ConsistentRead: true,
+        }),
+      ),
     );
-    return { items: (result.Items ?? []).map((i) => pendingEntrySchema.parse(i)), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []).map((i) => pendingEntrySchema.parse(i)),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 
   /** Removes a pending-list entry whose email is already settled (left over by nothing but a bug). */
   async dropPendingEntry(entry: PendingEntry): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.pendingMail(entry.createdAt, entry.mailId) }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.pendingMail(entry.createdAt, entry.mailId) }),
+    );
   }
 
   /**
@@ -180,10 +215,18 @@ export class Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.mail(mail.caseId, mail.id),
-          UpdateExpression: 'SET #status = :sending, claimToken = :token, claimUntil = :until, attempts = attempts + :one',
+          UpdateExpression:
+            'SET #status = :sending, claimToken = :token, claimUntil = :until, attempts = attempts + :one',
           ConditionExpression: '#status = :pending AND nextAttemptAt <= :now',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'SENDING', ':pending': 'PENDING', ':token': randomUUID(), ':until': now + leaseMs, ':one': 1, ':now': now },
+          ExpressionAttributeValues: {
+            ':sending': 'SENDING',
+            ':pending': 'PENDING',
+            ':token': randomUUID(),
+            ':until': now + leaseMs,
+            ':one': 1,
+            ':now': now,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -204,10 +247,17 @@ export class Outbox {
               Update: {
                 TableName: this.tableName,
                 Key: keys.mail(mail.caseId, mail.id),
-                UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :at, settledAt = :at REMOVE claimUntil, lastError',
+                UpdateExpression:
+                  'SET #status = :sent, messageId = :messageId, sentAt = :at, settledAt = :at REMOVE claimUntil, lastError',
                 ConditionExpression: '#status = :sending AND claimToken = :token',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':sent': 'SENT', ':sending': 'SENDING', ':token': mail.claimToken, ':messageId': messageId, ':at': at },
+                ExpressionAttributeValues: {
+                  ':sent': 'SENT',
+                  ':sending': 'SENDING',
+                  ':token': mail.claimToken,
+                  ':messageId': messageId,
+                  ':at': at,
+                },
               },
             },
             { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
@@ -231,10 +281,18 @@ export class Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.mail(mail.caseId, mail.id),
-          UpdateExpression: 'SET possibleRepeat = :true, unconfirmedSends = if_not_exists(unconfirmedSends, :zero) + :one, lastError = :error',
+          UpdateExpression:
+            'SET possibleRepeat = :true, unconfirmedSends = if_not_exists(unconfirmedSends, :zero) + :one, lastError = :error',
           ConditionExpression: '#status = :sending AND claimToken = :token',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':true': true, ':zero': 0, ':one': 1, ':sending': 'SENDING', ':token': mail.claimToken, ':error': shortError(error) },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':zero': 0,
+            ':one': 1,
+            ':sending': 'SENDING',
+            ':token': mail.claimToken,
+            ':error': shortError(error),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -287,10 +345,17 @@ export class Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.mail(mail.caseId, mail.id),
-          UpdateExpression: 'SET #status = :pending, lastError = :error, nextAttemptAt = :next REMOVE claimToken, claimUntil',
+          UpdateExpression:
+            'SET #status = :pending, lastError = :error, nextAttemptAt = :next REMOVE claimToken, claimUntil',
           ConditionExpression: '#status = :sending AND claimToken = :token',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING', ':token': mail.claimToken, ':error': shortError(error), ':next': nextAttemptAt },
+          ExpressionAttributeValues: {
+            ':pending': 'PENDING',
+            ':sending': 'SENDING',
+            ':token': mail.claimToken,
+            ':error': shortError(error),
+            ':next': nextAttemptAt,
+          },
         }),
       );
       return true;
@@ -305,7 +370,13 @@ export class Outbox {
    * for the transaction that also records the case event. With `lapsedBefore`, only a claim that lapsed
    * before that instant may be settled (a sweep taking over from a sender that stopped).
    */
-  settleItems(mail: OutboxMail, status: SettledStatus, error: string, at: string, lapsedBefore?: number): TransactItem[] {
+  settleItems(
+    mail: OutboxMail,
+    status: SettledStatus,
+    error: string,
+    at: string,
+    lapsedBefore?: number,
+  ): TransactItem[] {
     const values: Record<string, unknown> = {
       ':settled': status,
       ':sending': 'SENDING',
@@ -334,9 +405,17 @@ export class Outbox {
   }
 
   /** Settles an email on its own (when its case cannot take the event). */
-  async settle(mail: OutboxMail, status: SettledStatus, error: string, at: string, lapsedBefore?: number): Promise<boolean> {
+  async settle(
+    mail: OutboxMail,
+    status: SettledStatus,
+    error: string,
+    at: string,
+    lapsedBefore?: number,
+  ): Promise<boolean> {
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: this.settleItems(mail, status, error, at, lapsedBefore) }));
+      await this.doc.send(
+        new TransactWriteCommand({ TransactItems: this.settleItems(mail, status, error, at, lapsedBefore) }),
+      );
       return true;
     } catch (caught) {
       if (isCancelledByCondition(caught, 0)) return false;

@@ -41,7 +41,8 @@ export function mailRecipientsFromEnv(env: NodeJS.ProcessEnv = process.env): Mai
   const withSender = mailRecipientsSchema.extend({ from: address.optional() });
   const parsed = parseJsonEnv('MAIL_RECIPIENTS_JSON', raw, withSender);
   const from = parsed.from ?? env.MAIL_FROM?.trim();
-  if (!from) throw new Error('invalid environment: the sender is missing: set MAIL_FROM or "from" in MAIL_RECIPIENTS_JSON');
+  if (!from)
+    throw new Error('invalid environment: the sender is missing: set MAIL_FROM or "from" in MAIL_RECIPIENTS_JSON');
   if (!address.safeParse(from).success) throw new Error('invalid environment: MAIL_FROM: must be an email address');
   return { ...parsed, from };
 }
@@ -50,7 +51,9 @@ export function mailRecipientsFromEnv(env: NodeJS.ProcessEnv = process.env): Mai
 export function parseMailRecipients(value: unknown): MailRecipients {
   const result = mailRecipientsSchema.safeParse(value);
   if (!result.success) {
-    throw new Error(`invalid mail recipients configuration: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid mail recipients configuration: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }
@@ -74,7 +77,11 @@ export function officeAddresses(config: MailRecipients, record: Pick<CaseRecord,
  * The addresses an email of `kind` goes to, in a stable order (the order is part of each email's id).
  * Empty for the party's notice when no party email is known: that email is simply not sent.
  */
-export function recipientsFor(config: MailRecipients, kind: MailKind, record: Pick<CaseRecord, 'location' | 'responsibleParty'>): string[] {
+export function recipientsFor(
+  config: MailRecipients,
+  kind: MailKind,
+  record: Pick<CaseRecord, 'location' | 'responsibleParty'>,
+): string[] {
   if (kind === 'notice-to-party') return record.responsibleParty.email ? [record.responsibleParty.email] : [];
   if (kind === 'workflow-failure') return unique([...officeAddresses(config, record), ...(config.alerts ?? [])]);
   return unique(officeAddresses(config, record));

@@ -13,7 +13,6 @@ const env = parseEnv(envPieces.table);
 const logger = new Logger({ serviceName: 'rectify-mail-events' });
 const deps = { store: new CaseStore(documentClient(), env.TABLE_NAME), clock: systemClock, logger };
 
-
 /**
  * Subscribed to the mail-event topic: each SES bounce or complaint is recorded on its case and flags it;
  * the count goes out as a metric whose alarm tells operations. A notification that is not an SES event
@@ -32,7 +31,10 @@ export async function handler(event: SNSEvent, context?: Context): Promise<{ out
     }
     const parsed = sesEventSchema.safeParse(message);
     if (!parsed.success) {
-      logger.error('mail-event topic message is not an SES event', { messageId: record.Sns.MessageId, issues: parsed.error.issues.slice(0, 3) });
+      logger.error('mail-event topic message is not an SES event', {
+        messageId: record.Sns.MessageId,
+        issues: parsed.error.issues.slice(0, 3),
+      });
       continue;
     }
     outcomes.push(await recordMailEvent(deps, parsed.data));

@@ -12,7 +12,15 @@ export type SendErrorClass =
   | 'ambiguous';
 
 /** Errors SES answers when it is too busy or the account is over its quota: nothing was sent. */
-const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'LimitExceededException', 'SendingPausedException', 'ServiceUnavailable', 'ServiceUnavailableException']);
+const THROTTLING = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'SendingPausedException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
 
 /** Errors SES answers for an email it will never send as it stands. */
 const REFUSED = new Set([
@@ -26,7 +34,14 @@ const REFUSED = new Set([
 ]);
 
 /** Network errors raised before the request reached the server. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
 interface SdkErrorShape {
   name?: string;
@@ -54,5 +69,8 @@ export function classifySendError(error: unknown): SendErrorClass {
 export function describeError(error: unknown): string {
   const e = (error ?? {}) as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;
-  return [e.name ?? 'Error', e.code, status ? `HTTP ${status}` : undefined].filter(Boolean).join(' ') + (e.message ? `: ${e.message}` : '');
+  return (
+    [e.name ?? 'Error', e.code, status ? `HTTP ${status}` : undefined].filter(Boolean).join(' ') +
+    (e.message ? `: ${e.message}` : '')
+  );
 }

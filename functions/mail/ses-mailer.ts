@@ -40,7 +40,10 @@ export const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
 /** Occasions become part of keys and headers: plain ASCII, no `#`. */
 export const occasionSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$/, 'must be 1–160 characters of letters, digits and . _ : - (starting with a letter or digit)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$/,
+    'must be 1–160 characters of letters, digits and . _ : - (starting with a letter or digit)',
+  );
 
 export const mailRequestSchema = z.object({
   kind: z.enum(MAIL_KINDS),
@@ -135,7 +138,8 @@ export class SesMailer implements Mailer, PendingMailSweeper {
 
   constructor(private readonly deps: SesMailerDeps) {
     if (!deps.tableName) throw new Error('mailer: tableName is required');
-    if (deps.consoleUrl !== undefined && !z.url().safeParse(deps.consoleUrl).success) throw new Error(`mailer: consoleUrl must be a URL, got ${JSON.stringify(deps.consoleUrl)}`);
+    if (deps.consoleUrl !== undefined && !z.url().safeParse(deps.consoleUrl).success)
+      throw new Error(`mailer: consoleUrl must be a URL, got ${JSON.stringify(deps.consoleUrl)}`);
     this.recipients = parseMailRecipients(deps.recipients);
     this.outbox = new Outbox(deps.doc, deps.tableName);
     this.store = new CaseStore(deps.doc, deps.tableName);
@@ -147,20 +151,29 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   }
 
   /** The emails a request produces, rendered and addressed, without recording or sending anything. */
-  prepare(request: MailRequest): { mail: Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>; rendered: RenderedMail }[] {
+  prepare(
+    request: MailRequest,
+  ): { mail: Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>; rendered: RenderedMail }[] {
     const parsed = mailRequestSchema.safeParse(request);
     if (!parsed.success) {
-      throw new MailRequestError(`invalid mail request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+      throw new MailRequestError(
+        `invalid mail request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
+      );
     }
     const { kind, occasion, caseRecord, facts } = parsed.data;
     const addresses = recipientsFor(this.recipients, kind, caseRecord);
     if (addresses.length === 0) return [];
     let rendered: RenderedMail;
     try {
-      rendered = renderMail({ kind, caseRecord, facts }, this.deps.consoleUrl ? { consoleUrl: this.deps.consoleUrl } : {});
+      rendered = renderMail(
+        { kind, caseRecord, facts },
+        this.deps.consoleUrl ? { consoleUrl: this.deps.consoleUrl } : {},
+      );
     } catch (error) {
       if (error instanceof z.ZodError) {
-        throw new MailRequestError(`invalid mail facts: ${error.issues.map((i) => `facts.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        throw new MailRequestError(
+          `invalid mail facts: ${error.issues.map((i) => `facts.${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       }
       throw error;
     }
@@ -187,7 +200,10 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     for (const { mail } of this.prepare(request)) {
       const { mail: stored, created } = await this.outbox.record(mail, this.wallNow());
       const status = await this.settle(stored);
-      deliveries.push({ id: mail.id, status: status === 'sent' && !created && stored.status === 'SENT' ? 'already-sent' : status });
+      deliveries.push({
+        id: mail.id,
+        status: status === 'sent' && !created && stored.status === 'SENT' ? 'already-sent' : status,
+      });
     }
     return deliveries;
   }
@@ -205,7 +221,9 @@ export class SesMailer implements Mailer, PendingMailSweeper {
           report.pending += page.items.length - i;
           return report;
         }
-        const statuses = await Promise.all(page.items.slice(i, i + concurrency).map((entry) => this.settleEntry(entry)));
+        const statuses = await Promise.all(
+          page.items.slice(i, i + concurrency).map((entry) => this.settleEntry(entry)),
+        );
         for (const status of statuses) {
           if (status === 'sent') report.sent += 1;
           else if (status === 'pending') report.pending += 1;
@@ -221,7 +239,11 @@ export class SesMailer implements Mailer, PendingMailSweeper {
 
   private async settleEntry(entry: PendingEntry): Promise<MailDelivery['status'] | 'settled'> {
     // Most listed emails are simply due: claiming first saves reading each one.
-    const claimed = await this.outbox.claim({ caseId: entry.caseId, id: entry.mailId }, this.wallNow(), this.retry.claimLeaseMs);
+    const claimed = await this.outbox.claim(
+      { caseId: entry.caseId, id: entry.mailId },
+      this.wallNow(),
+      this.retry.claimLeaseMs,
+    );
     if (claimed) return this.sendClaimed(claimed);
     const mail = await this.outbox.get(entry.caseId, entry.mailId);
     if (!mail || mail.status === 'SENT' || mail.status === 'FAILED' || mail.status === 'UNCONFIRMED') {
@@ -293,13 +315,17 @@ export class SesMailer implements Mailer, PendingMailSweeper {
             await this.settleFailure(mail, 'UNCONFIRMED', this.unconfirmedReason(mail, describeError(error)));
             return 'unconfirmed';
           }
-          this.logger.warn('email outcome unknown; sending it again as a possible repeat', { mailId: mail.id, error: describeError(error) });
+          this.logger.warn('email outcome unknown; sending it again as a possible repeat', {
+            mailId: mail.id,
+            error: describeError(error),
+          });
           const marked = await this.outbox.recordUnconfirmedSend(mail, describeError(error));
           if (!marked) return this.statusOf(mail);
           mail = marked;
         }
         lastError = error;
-        if (attempt < this.retry.attemptsPerRound) await this.sleep(this.retry.quickDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+        if (attempt < this.retry.attemptsPerRound)
+          await this.sleep(this.retry.quickDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
         continue;
       }
       await this.recordSent(mail, messageId);
@@ -307,12 +333,20 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     }
     const reason = describeError(lastError);
     if (mail.attempts >= this.retry.maxRounds) {
-      this.logger.error('mail service unavailable for too long; giving up', { mailId: mail.id, rounds: mail.attempts, error: reason });
+      this.logger.error('mail service unavailable for too long; giving up', {
+        mailId: mail.id,
+        rounds: mail.attempts,
+        error: reason,
+      });
       await this.settleFailure(mail, 'FAILED', `gave up after ${mail.attempts} rounds: ${reason}`);
       return 'failed';
     }
     const delay = Math.min(this.retry.maxRoundDelayMs, this.retry.roundDelayMs * 2 ** (mail.attempts - 1));
-    this.logger.warn('mail service unavailable; email stays pending', { mailId: mail.id, retryInMs: delay, error: reason });
+    this.logger.warn('mail service unavailable; email stays pending', {
+      mailId: mail.id,
+      retryInMs: delay,
+      error: reason,
+    });
     await this.outbox.release(mail, reason, this.wallNow() + delay);
     return 'pending';
   }
@@ -332,7 +366,10 @@ export class SesMailer implements Mailer, PendingMailSweeper {
 
   private async send(mail: OutboxMail): Promise<string> {
     const content = mail.possibleRepeat ? markPossibleRepeat(mail, mail.id) : mail;
-    const headers = [{ Name: MAIL_ID_HEADER, Value: mail.id }, ...(mail.possibleRepeat ? [{ Name: POSSIBLE_REPEAT_HEADER, Value: 'yes' }] : [])];
+    const headers = [
+      { Name: MAIL_ID_HEADER, Value: mail.id },
+      ...(mail.possibleRepeat ? [{ Name: POSSIBLE_REPEAT_HEADER, Value: 'yes' }] : []),
+    ];
     const result = await this.deps.ses.send(
       new SendEmailCommand({
         FromEmailAddress: mail.from,
@@ -380,7 +417,12 @@ export class SesMailer implements Mailer, PendingMailSweeper {
    * for attention and lists the alert emails: all in one transaction, so none of it happens twice or
    * half. Answers false when another sender settled it first.
    */
-  private async settleFailure(mail: OutboxMail, status: SettledStatus, reason: string, lapsedBefore?: number): Promise<boolean> {
+  private async settleFailure(
+    mail: OutboxMail,
+    status: SettledStatus,
+    reason: string,
+    lapsedBefore?: number,
+  ): Promise<boolean> {
     const settledAt = new Date(this.wallNow()).toISOString();
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       const record = await this.store.getCase(mail.caseId);
@@ -395,7 +437,14 @@ export class SesMailer implements Mailer, PendingMailSweeper {
           type: decision.event,
           actor: MAILER_ACTOR,
           at,
-          data: { mailId: mail.id, kind: mail.kind, occasion: mail.occasion, to: mail.to, outcome, error: reason.slice(0, 500) },
+          data: {
+            mailId: mail.id,
+            kind: mail.kind,
+            occasion: mail.occasion,
+            to: mail.to,
+            outcome,
+            error: reason.slice(0, 500),
+          },
         },
         decision.to,
         { attention: { reason: `email ${mail.kind} to ${mail.to} ${outcome}`, at: at.toISOString() } },
@@ -406,7 +455,13 @@ export class SesMailer implements Mailer, PendingMailSweeper {
         {
           Put: {
             TableName: this.deps.tableName,
-            Item: { ...keys.attention(record.id), entity: 'attention', caseId: record.id, reason: `email ${mail.kind} ${outcome}`, at: at.toISOString() },
+            Item: {
+              ...keys.attention(record.id),
+              entity: 'attention',
+              caseId: record.id,
+              reason: `email ${mail.kind} ${outcome}`,
+              at: at.toISOString(),
+            },
           },
         },
         ...alerts.flatMap((alert) => this.outbox.recordItems(alert, this.wallNow())),
@@ -428,7 +483,11 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     throw new Error(`could not record the failure of email ${mail.id}: the case kept changing`);
   }
 
-  private prepareAlert(mail: OutboxMail, record: CaseRecord, reason: string): Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>[] {
+  private prepareAlert(
+    mail: OutboxMail,
+    record: CaseRecord,
+    reason: string,
+  ): Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>[] {
     return this.prepare({
       kind: 'workflow-failure',
       occasion: alertOccasion(mail),
@@ -442,5 +501,3 @@ export class SesMailer implements Mailer, PendingMailSweeper {
 export function createSesMailer(deps: SesMailerDeps): SesMailer {
   return new SesMailer(deps);
 }
-
-

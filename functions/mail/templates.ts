@@ -11,7 +11,14 @@ import * as z from 'zod';
 import type { CaseRecord } from '../domain/schemas';
 import { isoDate, isoDateTime } from '../domain/schemas';
 import { formatShanghai } from '../domain/shanghai-time';
-import type { AppealKind, Category, DismissalReason, InspectionResult, ServiceMethod, Severity } from '../domain/vocabulary';
+import type {
+  AppealKind,
+  Category,
+  DismissalReason,
+  InspectionResult,
+  ServiceMethod,
+  Severity,
+} from '../domain/vocabulary';
 import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '../domain/vocabulary';
 import type { MailKind, MailRequest } from './mailer';
 
@@ -108,7 +115,10 @@ function oneLine(value: string): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -243,10 +253,17 @@ function caseFacts(record: CaseRecord): Fact[] {
     { label: both('地址', 'Address'), value: same(clip(place(record), MAX_QUOTED_CHARACTERS)) },
     {
       label: both('类别', 'Category'),
-      value: both(`${CATEGORY[record.category].zh}，${SEVERITY[record.severity].zh}`, `${CATEGORY[record.category].en}, ${SEVERITY[record.severity].en}`),
+      value: both(
+        `${CATEGORY[record.category].zh}，${SEVERITY[record.severity].zh}`,
+        `${CATEGORY[record.category].en}, ${SEVERITY[record.severity].en}`,
+      ),
     },
     { label: both('面积', 'Area'), value: same(`${record.areaM2} m²`) },
-    { label: both('违法建设情况', 'Description'), value: same(clip(cleanText(record.description), MAX_QUOTED_CHARACTERS)), block: true },
+    {
+      label: both('违法建设情况', 'Description'),
+      value: same(clip(cleanText(record.description), MAX_QUOTED_CHARACTERS)),
+      block: true,
+    },
     { label: both('当事人', 'Responsible party'), value: same(clip(oneLine(record.responsibleParty.name), 100)) },
   ];
 }
@@ -258,11 +275,22 @@ function noticeFacts(record: CaseRecord): Fact[] {
     { label: both('下达时间', 'Issued'), value: when(notice.issuedAt) },
     {
       label: both('送达', 'Served'),
-      value: both(`${SERVICE_METHOD[notice.service.method].zh}，${notice.service.servedOn}`, `${SERVICE_METHOD[notice.service.method].en}, ${notice.service.servedOn}`),
+      value: both(
+        `${SERVICE_METHOD[notice.service.method].zh}，${notice.service.servedOn}`,
+        `${SERVICE_METHOD[notice.service.method].en}, ${notice.service.servedOn}`,
+      ),
     },
     { label: both('整改期限', 'Deadline'), value: when(notice.deadline) },
     ...(notice.extensionCount > 0
-      ? [{ label: both('延期', 'Extended'), value: both(`${notice.extensionCount} 次，共 ${notice.extendedDays} 日`, `${notice.extensionCount} time(s), ${notice.extendedDays} day(s) in all`) }]
+      ? [
+          {
+            label: both('延期', 'Extended'),
+            value: both(
+              `${notice.extensionCount} 次，共 ${notice.extendedDays} 日`,
+              `${notice.extensionCount} time(s), ${notice.extendedDays} day(s) in all`,
+            ),
+          },
+        ]
       : []),
   ];
 }
@@ -281,7 +309,10 @@ function partyPhone(record: CaseRecord): Fact[] {
   return fact(both('当事人电话', "Party's phone"), quoted(record.responsibleParty.phone, 40));
 }
 
-const ORDERED = both('限期自行拆除违法建设，恢复原状', 'demolish the illegal construction and restore the site by the deadline');
+const ORDERED = both(
+  '限期自行拆除违法建设，恢复原状',
+  'demolish the illegal construction and restore the site by the deadline',
+);
 
 function fact(label: Bilingual, value: Bilingual | undefined): Fact[] {
   return value ? [{ label, value }] : [];
@@ -338,7 +369,11 @@ const COMPOSERS: Record<MailKind, Composer> = {
         { label: both('通知书编号', 'Notice number'), value: noticeNumber(record) },
         { label: both('案件编号', 'Case number'), value: same(record.id) },
         { label: both('地址', 'Address'), value: same(clip(place(record), MAX_QUOTED_CHARACTERS)) },
-        { label: both('违法建设情况', 'Description'), value: same(clip(cleanText(record.description), MAX_QUOTED_CHARACTERS)), block: true },
+        {
+          label: both('违法建设情况', 'Description'),
+          value: same(clip(cleanText(record.description), MAX_QUOTED_CHARACTERS)),
+          block: true,
+        },
         { label: both('面积', 'Area'), value: same(`${record.areaM2} m²`) },
         ...(deadline ? [{ label: both('拆除期限', 'Deadline'), value: when(deadline) }] : []),
       ],
@@ -351,7 +386,10 @@ const COMPOSERS: Record<MailKind, Composer> = {
           '如对本通知不服，可以自收到之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。',
           'If you disagree with this notice you may apply for administrative reconsideration within 60 days of receiving it, or bring an administrative lawsuit within 6 months.',
         ),
-        both('本邮件为送达通知书的电子副本，以书面通知书为准。', 'This email is an electronic copy; the written notice served on you prevails.'),
+        both(
+          '本邮件为送达通知书的电子副本，以书面通知书为准。',
+          'This email is an electronic copy; the written notice served on you prevails.',
+        ),
       ],
       link: false,
     };
@@ -384,9 +422,14 @@ const COMPOSERS: Record<MailKind, Composer> = {
   escalation: (record, facts) => {
     const number = record.notice?.number ?? record.id;
     const urge = record.deadlines.urge;
-    const result = facts.inspectionResult ? INSPECTION_RESULT[facts.inspectionResult] : both('未按时复查', 'no inspection was recorded in time');
+    const result = facts.inspectionResult
+      ? INSPECTION_RESULT[facts.inspectionResult]
+      : both('未按时复查', 'no inspection was recorded in time');
     return {
-      subject: both(`【逾期未拆除·上报】${number} ${subjectPlace(record)}`, `Escalation: ${number} not demolished by the deadline`),
+      subject: both(
+        `【逾期未拆除·上报】${number} ${subjectPlace(record)}`,
+        `Escalation: ${number} not demolished by the deadline`,
+      ),
       greeting: subdistrictGreeting(record),
       intro: both(
         '下列违法建设经责令限期拆除，期限届满后仍未拆除，现上报贵办。',
@@ -400,8 +443,19 @@ const COMPOSERS: Record<MailKind, Composer> = {
         { label: both('复查结果', 'Inspection result'), value: result },
         ...fact(both('复查时间', 'Inspected'), facts.inspectedAt ? when(facts.inspectedAt) : undefined),
         ...fact(both('复查人', 'Inspector'), quoted(facts.inspector, 100)),
-        ...fact(both('已拆除面积', 'Area removed'), facts.areaRemovedM2 !== undefined ? same(`${facts.areaRemovedM2} m²`) : undefined),
-        ...(quoted(facts.inspectionNotes) ? [{ label: both('复查说明', 'Inspection notes'), value: same(clip(cleanText(facts.inspectionNotes ?? ''), MAX_QUOTED_CHARACTERS)), block: true }] : []),
+        ...fact(
+          both('已拆除面积', 'Area removed'),
+          facts.areaRemovedM2 !== undefined ? same(`${facts.areaRemovedM2} m²`) : undefined,
+        ),
+        ...(quoted(facts.inspectionNotes)
+          ? [
+              {
+                label: both('复查说明', 'Inspection notes'),
+                value: same(clip(cleanText(facts.inspectionNotes ?? ''), MAX_QUOTED_CHARACTERS)),
+                block: true,
+              },
+            ]
+          : []),
         ...fact(both('催告期限', 'Demand period ends'), urge ? when(urge) : undefined),
       ],
       next: urge
@@ -427,7 +481,11 @@ const COMPOSERS: Record<MailKind, Composer> = {
         '下列案件的整改期限已届满，但复查结果未在规定时间内录入。',
         'The deadline of the case below has passed, but no inspection result was recorded in the time allowed.',
       ),
-      facts: [...caseFacts(record), ...noticeFacts(record), ...fact(both('应复查时间', 'Inspection was due'), due ? when(due) : undefined)],
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('应复查时间', 'Inspection was due'), due ? when(due) : undefined),
+      ],
       next: both(
         '请尽快安排复查并在系统中录入复查结果；案件已按逾期未复查上报。',
         'Please inspect the site and record the result without delay; the case has been escalated as not inspected in time.',
@@ -439,7 +497,9 @@ const COMPOSERS: Record<MailKind, Composer> = {
   'enforcement-decided': (record) => {
     const number = record.notice?.number ?? record.id;
     const { announcement, reconsideration, litigation } = record.deadlines;
-    const windowsEnd = [reconsideration, litigation].filter((d) => d !== undefined).sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+    const windowsEnd = [reconsideration, litigation]
+      .filter((d) => d !== undefined)
+      .sort((a, b) => (a.at < b.at ? 1 : -1))[0];
     return {
       subject: both(`【强制执行决定】${number} ${subjectPlace(record)}`, `Enforcement decided: ${number}`),
       greeting: subdistrictGreeting(record),
@@ -451,7 +511,10 @@ const COMPOSERS: Record<MailKind, Composer> = {
         ...caseFacts(record),
         ...noticeFacts(record),
         ...fact(both('公告自行拆除期限', 'Announcement period ends'), announcement ? when(announcement) : undefined),
-        ...fact(both('申请行政复议期限', 'Reconsideration window ends'), reconsideration ? when(reconsideration) : undefined),
+        ...fact(
+          both('申请行政复议期限', 'Reconsideration window ends'),
+          reconsideration ? when(reconsideration) : undefined,
+        ),
         ...fact(both('提起行政诉讼期限', 'Litigation window ends'), litigation ? when(litigation) : undefined),
       ],
       next: windowsEnd
@@ -459,7 +522,10 @@ const COMPOSERS: Record<MailKind, Composer> = {
             `公告期限届满，且当事人在 ${when(windowsEnd).zh} 前未申请行政复议或提起行政诉讼的，将在其后的工作日安排强制拆除。`,
             `Once the announcement period has ended and no reconsideration or lawsuit has been filed by ${when(windowsEnd).en}, forced demolition is scheduled on a working day after that.`,
           )
-        : both('复议、诉讼期限届满后，将在工作日安排强制拆除。', 'Forced demolition is scheduled on a working day once the appeal windows have passed.'),
+        : both(
+            '复议、诉讼期限届满后，将在工作日安排强制拆除。',
+            'Forced demolition is scheduled on a working day once the appeal windows have passed.',
+          ),
       link: true,
     };
   },
@@ -470,7 +536,10 @@ const COMPOSERS: Record<MailKind, Composer> = {
     const due = record.deadlines.enforcement;
     return {
       subject: both(
-        `【强制拆除安排】${at ? formatShanghai(at).slice(0, 10) : ''} ${number} ${subjectPlace(record)}`.replace(/\s+/g, ' '),
+        `【强制拆除安排】${at ? formatShanghai(at).slice(0, 10) : ''} ${number} ${subjectPlace(record)}`.replace(
+          /\s+/g,
+          ' ',
+        ),
         `Forced demolition scheduled: ${number}${at ? ` on ${formatShanghai(at).slice(0, 10)}` : ''}`,
       ),
       greeting: subdistrictGreeting(record),
@@ -499,14 +568,20 @@ const COMPOSERS: Record<MailKind, Composer> = {
     return {
       subject: both(`【强制拆除未登记】${number} ${subjectPlace(record)}`, `Forced demolition not recorded: ${number}`),
       greeting: subdistrictGreeting(record),
-      intro: both('下列案件已安排强制拆除，但未在规定时间内登记完成。', 'Forced demolition was scheduled for the case below, but its completion was not recorded in the time allowed.'),
+      intro: both(
+        '下列案件已安排强制拆除，但未在规定时间内登记完成。',
+        'Forced demolition was scheduled for the case below, but its completion was not recorded in the time allowed.',
+      ),
       facts: [
         ...caseFacts(record),
         ...noticeFacts(record),
         ...fact(both('强制拆除时间', 'Demolition was scheduled for'), at ? when(at) : undefined),
         ...fact(both('应登记时间', 'Completion was due'), due ? when(due) : undefined),
       ],
-      next: both('请执行人员尽快在系统中登记强制拆除结果，或联系承办部门重新安排。', 'Please have the enforcement team record the result, or arrange a new date with the department in charge.'),
+      next: both(
+        '请执行人员尽快在系统中登记强制拆除结果，或联系承办部门重新安排。',
+        'Please have the enforcement team record the result, or arrange a new date with the department in charge.',
+      ),
       link: true,
     };
   },
@@ -540,15 +615,27 @@ const COMPOSERS: Record<MailKind, Composer> = {
     const number = record.notice?.number ?? record.id;
     const deadline = record.notice?.deadline;
     return {
-      subject: both(`【延期】${number} 新期限 ${deadline?.date ?? '—'} ${subjectPlace(record)}`, `Deadline extended: ${number} now falls due on ${deadline?.date ?? '—'}`),
+      subject: both(
+        `【延期】${number} 新期限 ${deadline?.date ?? '—'} ${subjectPlace(record)}`,
+        `Deadline extended: ${number} now falls due on ${deadline?.date ?? '—'}`,
+      ),
       greeting: subdistrictGreeting(record),
-      intro: both('下列限期拆除通知书的期限已经批准延长。', 'The deadline of the rectification notice below has been extended.'),
+      intro: both(
+        '下列限期拆除通知书的期限已经批准延长。',
+        'The deadline of the rectification notice below has been extended.',
+      ),
       facts: [
         ...caseFacts(record),
         { label: both('责令事项', 'Ordered'), value: ORDERED },
         ...noticeFacts(record),
-        ...fact(both('原期限', 'Previous deadline'), facts.previousDeadlineAt ? when(facts.previousDeadlineAt) : undefined),
-        ...fact(both('延长', 'Extended by'), facts.extraDays !== undefined ? both(`${facts.extraDays} 日`, `${facts.extraDays} day(s)`) : undefined),
+        ...fact(
+          both('原期限', 'Previous deadline'),
+          facts.previousDeadlineAt ? when(facts.previousDeadlineAt) : undefined,
+        ),
+        ...fact(
+          both('延长', 'Extended by'),
+          facts.extraDays !== undefined ? both(`${facts.extraDays} 日`, `${facts.extraDays} day(s)`) : undefined,
+        ),
         ...fact(both('延期理由', 'Reason'), quoted(facts.extensionReason)),
         ...fact(both('批准人', 'Approved by'), quoted(facts.approver, 100)),
       ],
@@ -571,8 +658,19 @@ const COMPOSERS: Record<MailKind, Composer> = {
       facts: [
         ...caseFacts(record),
         ...noticeFacts(record),
-        ...fact(both('撤销理由', 'Reason'), facts.dismissalReason ? DISMISSAL_REASON[facts.dismissalReason] : undefined),
-        ...(quoted(facts.dismissalExplanation) ? [{ label: both('说明', 'Explanation'), value: same(clip(cleanText(facts.dismissalExplanation ?? ''), MAX_QUOTED_CHARACTERS)), block: true }] : []),
+        ...fact(
+          both('撤销理由', 'Reason'),
+          facts.dismissalReason ? DISMISSAL_REASON[facts.dismissalReason] : undefined,
+        ),
+        ...(quoted(facts.dismissalExplanation)
+          ? [
+              {
+                label: both('说明', 'Explanation'),
+                value: same(clip(cleanText(facts.dismissalExplanation ?? ''), MAX_QUOTED_CHARACTERS)),
+                block: true,
+              },
+            ]
+          : []),
         ...fact(both('重复案件', 'Duplicate of'), quoted(facts.duplicateOf, 60)),
         { label: both('撤销时间', 'Dismissed'), value: when(record.updatedAt) },
       ],
@@ -589,16 +687,31 @@ const COMPOSERS: Record<MailKind, Composer> = {
     const enforced = record.milestones.ENFORCED !== undefined;
     return {
       subject: enforced
-        ? both(`【结案·已强制拆除】${number} ${subjectPlace(record)}`, `Case closed, demolished by enforcement: ${number}`)
-        : both(`【结案·已自行拆除】${number} ${subjectPlace(record)}`, `Case closed, demolished by the party: ${number}`),
+        ? both(
+            `【结案·已强制拆除】${number} ${subjectPlace(record)}`,
+            `Case closed, demolished by enforcement: ${number}`,
+          )
+        : both(
+            `【结案·已自行拆除】${number} ${subjectPlace(record)}`,
+            `Case closed, demolished by the party: ${number}`,
+          ),
       greeting: subdistrictGreeting(record),
       intro: enforced
-        ? both('下列违法建设已强制拆除，案件已结案。', 'The illegal construction below was demolished by enforcement; the case is closed.')
-        : both('经复查，下列违法建设已由当事人自行拆除，案件已结案。', 'The inspection found the illegal construction below demolished by the party; the case is closed.'),
+        ? both(
+            '下列违法建设已强制拆除，案件已结案。',
+            'The illegal construction below was demolished by enforcement; the case is closed.',
+          )
+        : both(
+            '经复查，下列违法建设已由当事人自行拆除，案件已结案。',
+            'The inspection found the illegal construction below demolished by the party; the case is closed.',
+          ),
       facts: [
         ...caseFacts(record),
         ...noticeFacts(record),
-        ...fact(both('已拆除面积', 'Area removed'), record.areaRemovedM2 !== undefined ? same(`${record.areaRemovedM2} m²`) : undefined),
+        ...fact(
+          both('已拆除面积', 'Area removed'),
+          record.areaRemovedM2 !== undefined ? same(`${record.areaRemovedM2} m²`) : undefined,
+        ),
         ...fact(both('结案时间', 'Closed'), record.closedAt ? when(record.closedAt) : undefined),
       ],
       next: NOTHING_MORE,
@@ -611,12 +724,24 @@ const COMPOSERS: Record<MailKind, Composer> = {
     const revoked = facts.appealOutcome === 'revoked';
     return {
       subject: revoked
-        ? both(`【复议/诉讼结果·撤销】${number} ${subjectPlace(record)}`, `Appeal resolved, decision revoked: ${number}`)
-        : both(`【复议/诉讼结果·恢复执行】${number} ${subjectPlace(record)}`, `Appeal resolved, enforcement resumes: ${number}`),
+        ? both(
+            `【复议/诉讼结果·撤销】${number} ${subjectPlace(record)}`,
+            `Appeal resolved, decision revoked: ${number}`,
+          )
+        : both(
+            `【复议/诉讼结果·恢复执行】${number} ${subjectPlace(record)}`,
+            `Appeal resolved, enforcement resumes: ${number}`,
+          ),
       greeting: subdistrictGreeting(record),
       intro: revoked
-        ? both('下列案件的行政复议或行政诉讼已有结果：原决定被撤销，案件撤销，不再执行。', 'The appeal in the case below has been decided: the decision was revoked, and the case is dismissed.')
-        : both('下列案件的行政复议或行政诉讼已有结果：原决定被维持，中止解除，案件恢复执行。', 'The appeal in the case below has been decided: the decision was upheld, the hold is released and enforcement resumes.'),
+        ? both(
+            '下列案件的行政复议或行政诉讼已有结果：原决定被撤销，案件撤销，不再执行。',
+            'The appeal in the case below has been decided: the decision was revoked, and the case is dismissed.',
+          )
+        : both(
+            '下列案件的行政复议或行政诉讼已有结果：原决定被维持，中止解除，案件恢复执行。',
+            'The appeal in the case below has been decided: the decision was upheld, the hold is released and enforcement resumes.',
+          ),
       facts: [
         ...caseFacts(record),
         ...noticeFacts(record),
@@ -640,15 +765,29 @@ const COMPOSERS: Record<MailKind, Composer> = {
     return {
       subject: both(`【强制拆除完成】${number} ${subjectPlace(record)}`, `Forced demolition done: ${number}`),
       greeting: subdistrictGreeting(record),
-      intro: both('下列违法建设已依法强制拆除，执行人员已登记完成。', 'The illegal construction below has been demolished by enforcement, as recorded by the enforcement team.'),
+      intro: both(
+        '下列违法建设已依法强制拆除，执行人员已登记完成。',
+        'The illegal construction below has been demolished by enforcement, as recorded by the enforcement team.',
+      ),
       facts: [
         ...caseFacts(record),
         ...noticeFacts(record),
         ...fact(both('强制拆除时间', 'Scheduled for'), record.enforcementAt ? when(record.enforcementAt) : undefined),
         ...fact(both('完成时间', 'Completed'), facts.completedAt ? when(facts.completedAt) : undefined),
         ...fact(both('带队负责人', 'Team lead'), quoted(facts.teamLead, 100)),
-        ...fact(both('拆除面积', 'Area removed'), facts.areaRemovedM2 !== undefined ? same(`${facts.areaRemovedM2} m²`) : undefined),
-        ...(quoted(facts.enforcementNotes) ? [{ label: both('说明', 'Notes'), value: same(clip(cleanText(facts.enforcementNotes ?? ''), MAX_QUOTED_CHARACTERS)), block: true }] : []),
+        ...fact(
+          both('拆除面积', 'Area removed'),
+          facts.areaRemovedM2 !== undefined ? same(`${facts.areaRemovedM2} m²`) : undefined,
+        ),
+        ...(quoted(facts.enforcementNotes)
+          ? [
+              {
+                label: both('说明', 'Notes'),
+                value: same(clip(cleanText(facts.enforcementNotes ?? ''), MAX_QUOTED_CHARACTERS)),
+                block: true,
+              },
+            ]
+          : []),
       ],
       next: both('案件随即结案，无需再采取行动。', 'The case is closed next; no further action is needed.'),
       link: true,
@@ -665,12 +804,18 @@ const COMPOSERS: Record<MailKind, Composer> = {
             '下列案件的一封邮件未能确认送达（发送结果未知，或被拒收）。',
             'An email of the case below could not be confirmed as delivered (the result of sending it is unknown, or it was refused).',
           )
-        : both('下列案件的流程步骤执行失败，案件已标记为需关注。', 'A workflow step of the case below failed; the case is flagged for attention.'),
+        : both(
+            '下列案件的流程步骤执行失败，案件已标记为需关注。',
+            'A workflow step of the case below failed; the case is flagged for attention.',
+          ),
       facts: [
         { label: both('案件编号', 'Case number'), value: same(record.id) },
         { label: both('通知书编号', 'Notice number'), value: noticeNumber(record) },
         { label: both('地址', 'Address'), value: same(clip(place(record), MAX_QUOTED_CHARACTERS)) },
-        { label: both('当前状态', 'Status'), value: both(`${STATUS_LABELS_ZH[record.status]}（${record.status}）`, record.status) },
+        {
+          label: both('当前状态', 'Status'),
+          value: both(`${STATUS_LABELS_ZH[record.status]}（${record.status}）`, record.status),
+        },
         ...fact(both('失败步骤', 'Failed step'), quoted(facts.step, 200)),
         ...fact(both('原因', 'Cause'), quoted(facts.cause)),
         ...fact(both('邮件', 'Email'), quoted(facts.failedKind, 100)),
@@ -678,8 +823,14 @@ const COMPOSERS: Record<MailKind, Composer> = {
         ...fact(both('邮件编号', 'Email id'), quoted(facts.failedMailId, 300)),
       ],
       next: failedEmail
-        ? both('请与收件人核实是否收到；未收到的，请人工转发或补发。', 'Please check with the recipient whether it arrived, and forward or resend it by hand if it did not.')
-        : both('请检查案件并处理；处理完成前，流程不会自动继续。', 'Please review the case and resolve the failure; the workflow will not continue on its own until then.'),
+        ? both(
+            '请与收件人核实是否收到；未收到的，请人工转发或补发。',
+            'Please check with the recipient whether it arrived, and forward or resend it by hand if it did not.',
+          )
+        : both(
+            '请检查案件并处理；处理完成前，流程不会自动继续。',
+            'Please review the case and resolve the failure; the workflow will not continue on its own until then.',
+          ),
       link: true,
     };
   },
@@ -692,10 +843,16 @@ function hasProvisional(record: CaseRecord): boolean {
   return Object.values(record.deadlines).some((d) => d?.provisional) || record.notice?.deadline.provisional === true;
 }
 
-function textPart(message: Message, lang: keyof Bilingual, link: CaseReference | undefined, provisional: boolean): string {
+function textPart(
+  message: Message,
+  lang: keyof Bilingual,
+  link: CaseReference | undefined,
+  provisional: boolean,
+): string {
   const lines: string[] = [message.greeting[lang], '', message.intro[lang], ''];
   for (const f of message.facts) {
-    if (f.block) lines.push(`${f.label[lang]}${lang === 'zh' ? '：' : ':'}`, ...f.value[lang].split('\n').map((l) => `  ${l}`));
+    if (f.block)
+      lines.push(`${f.label[lang]}${lang === 'zh' ? '：' : ':'}`, ...f.value[lang].split('\n').map((l) => `  ${l}`));
     else lines.push(`${f.label[lang]}${lang === 'zh' ? '：' : ': '}${f.value[lang]}`);
   }
   if (message.next) lines.push('', `${lang === 'zh' ? '下一步：' : 'Next: '}${message.next[lang]}`);
@@ -709,26 +866,39 @@ function textPart(message: Message, lang: keyof Bilingual, link: CaseReference |
 const STYLE = {
   body: 'font-family: -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; font-size: 14px; line-height: 1.6; color: #1f2328; max-width: 720px;',
   table: 'border-collapse: collapse; width: 100%; table-layout: fixed;',
-  label: 'text-align: left; vertical-align: top; padding: 4px 12px 4px 0; width: 28%; color: #57606a; font-weight: normal;',
+  label:
+    'text-align: left; vertical-align: top; padding: 4px 12px 4px 0; width: 28%; color: #57606a; font-weight: normal;',
   // Long unbroken case text must wrap instead of stretching the message.
   value: 'vertical-align: top; padding: 4px 0; overflow-wrap: anywhere; word-break: break-word; white-space: pre-wrap;',
   next: 'background: #fff8c5; padding: 8px 12px;',
   warning: 'color: #9a6700;',
 };
 
-function htmlPart(message: Message, lang: keyof Bilingual, link: CaseReference | undefined, provisional: boolean): string {
+function htmlPart(
+  message: Message,
+  lang: keyof Bilingual,
+  link: CaseReference | undefined,
+  provisional: boolean,
+): string {
   const e = escapeHtml;
   const rows = message.facts
-    .map((f) => `<tr><th scope="row" style="${STYLE.label}">${e(f.label[lang])}</th><td style="${STYLE.value}">${e(f.value[lang])}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><th scope="row" style="${STYLE.label}">${e(f.label[lang])}</th><td style="${STYLE.value}">${e(f.value[lang])}</td></tr>`,
+    )
     .join('\n');
   const parts = [
     `<p>${e(message.greeting[lang])}</p>`,
     `<p>${e(message.intro[lang])}</p>`,
     `<table style="${STYLE.table}">\n${rows}\n</table>`,
-    message.next ? `<p style="${STYLE.next}"><strong>${lang === 'zh' ? '下一步' : 'Next'}</strong>${lang === 'zh' ? '：' : ': '}${e(message.next[lang])}</p>` : '',
+    message.next
+      ? `<p style="${STYLE.next}"><strong>${lang === 'zh' ? '下一步' : 'Next'}</strong>${lang === 'zh' ? '：' : ': '}${e(message.next[lang])}</p>`
+      : '',
     ...(message.notes ?? []).map((n) => `<p>${e(n[lang])}</p>`),
     provisional ? `<p style="${STYLE.warning}">${e(PROVISIONAL_WARNING[lang])}</p>` : '',
-    link?.kind === 'link' ? `<p>${lang === 'zh' ? '案件链接' : 'Case'}${lang === 'zh' ? '：' : ': '}<a href="${e(link.url)}">${e(link.url)}</a></p>` : '',
+    link?.kind === 'link'
+      ? `<p>${lang === 'zh' ? '案件链接' : 'Case'}${lang === 'zh' ? '：' : ': '}<a href="${e(link.url)}">${e(link.url)}</a></p>`
+      : '',
     link?.kind === 'command' ? `<p>${e(commandLine(link.caseId, lang))}</p>` : '',
   ];
   return `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">\n${parts.filter(Boolean).join('\n')}\n</div>`;
@@ -757,17 +927,34 @@ export function markPossibleRepeat(mail: RenderedMail, mailId: string): Rendered
   };
 }
 
-const FOOTER = both('本邮件由违法建设案件管理系统（Rectify）自动发送，请勿直接回复。', 'Sent automatically by Rectify, the illegal-construction case system. Please do not reply to this email.');
+const FOOTER = both(
+  '本邮件由违法建设案件管理系统（Rectify）自动发送，请勿直接回复。',
+  'Sent automatically by Rectify, the illegal-construction case system. Please do not reply to this email.',
+);
 
 /** Renders one email of `kind` for the case; `facts` are validated here. */
-export function renderMail(request: Pick<MailRequest, 'kind' | 'caseRecord' | 'facts'>, options: RenderOptions): RenderedMail {
+export function renderMail(
+  request: Pick<MailRequest, 'kind' | 'caseRecord' | 'facts'>,
+  options: RenderOptions,
+): RenderedMail {
   const facts = mailFactsSchema.parse(request.facts ?? {});
   const record = request.caseRecord;
   const message = COMPOSERS[request.kind](record, facts);
   const link = message.link ? caseReference(record, options) : undefined;
   const provisional = hasProvisional(record);
   const subject = oneLine(`${message.subject.zh} / ${message.subject.en}`);
-  const text = [textPart(message, 'zh', link, provisional), '', '— English —', '', textPart(message, 'en', link, provisional), '', '--', FOOTER.zh, FOOTER.en, ''].join('\n');
+  const text = [
+    textPart(message, 'zh', link, provisional),
+    '',
+    '— English —',
+    '',
+    textPart(message, 'en', link, provisional),
+    '',
+    '--',
+    FOOTER.zh,
+    FOOTER.en,
+    '',
+  ].join('\n');
   const html = [
     '<!DOCTYPE html>',
     '<html lang="zh-CN">',

@@ -8,7 +8,11 @@ import { SDK_CONNECTION_TIMEOUT_MS, SDK_MAX_ATTEMPTS, SDK_REQUEST_TIMEOUT_MS } f
  * error the API can answer with 503, never as a request that waits forever. (`throwOnRequestTimeout`: without
  * it the HTTP handler only logs a warning when `requestTimeout` passes and keeps waiting.)
  */
-export const REQUEST_HANDLER = { connectionTimeout: SDK_CONNECTION_TIMEOUT_MS, requestTimeout: SDK_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true } as const;
+export const REQUEST_HANDLER = {
+  connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
+  requestTimeout: SDK_REQUEST_TIMEOUT_MS,
+  throwOnRequestTimeout: true,
+} as const;
 
 export class ScanForbiddenError extends Error {
   override readonly name = 'ScanForbiddenError';
@@ -19,10 +23,14 @@ export class ScanForbiddenError extends Error {
  * Scan can only be a bug — and one that would read every case ever stored.
  */
 export function dynamoDbClient(options: { maxAttempts?: number } = {}): DynamoDBClient {
-  const client = new DynamoDBClient({ maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS, requestHandler: REQUEST_HANDLER });
+  const client = new DynamoDBClient({
+    maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS,
+    requestHandler: REQUEST_HANDLER,
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'ScanCommand') throw new ScanForbiddenError('DynamoDB Scan is not allowed in Rectify');
+      if (context.commandName === 'ScanCommand')
+        throw new ScanForbiddenError('DynamoDB Scan is not allowed in Rectify');
       return next(args);
     },
     { step: 'initialize', name: 'forbidScan' },

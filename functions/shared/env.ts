@@ -37,7 +37,9 @@ export function parseJsonEnv<T extends z.ZodType>(name: string, raw: string, sch
   }
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new Error(`invalid environment: ${name}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid environment: ${name}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }

@@ -21,7 +21,16 @@ export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 export function metricLine(values: Partial<Record<MetricName, number>>, at: number = Date.now()): string {
   const entries = Object.entries(values) as [MetricName, number][];
   return JSON.stringify({
-    _aws: { Timestamp: at, CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: entries.map(([name]) => ({ Name: name, Unit: 'Count' })) }] },
+    _aws: {
+      Timestamp: at,
+      CloudWatchMetrics: [
+        {
+          Namespace: METRIC_NAMESPACE,
+          Dimensions: [[]],
+          Metrics: entries.map(([name]) => ({ Name: name, Unit: 'Count' })),
+        },
+      ],
+    },
     ...Object.fromEntries(entries),
   });
 }

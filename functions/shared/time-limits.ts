@@ -16,7 +16,8 @@ const SDK_RETRY_MAX_DELAY_MS = 20_000;
 /** The longest one SDK call can take before it gives up with an error the code can answer. */
 export function sdkCallWorstCaseMs(maxAttempts: number = SDK_MAX_ATTEMPTS): number {
   let delays = 0;
-  for (let retry = 1; retry < maxAttempts; retry += 1) delays += Math.min(SDK_RETRY_MAX_DELAY_MS, SDK_RETRY_BASE_DELAY_MS * 2 ** retry);
+  for (let retry = 1; retry < maxAttempts; retry += 1)
+    delays += Math.min(SDK_RETRY_MAX_DELAY_MS, SDK_RETRY_BASE_DELAY_MS * 2 ** retry);
   return maxAttempts * (SDK_CONNECTION_TIMEOUT_MS + SDK_REQUEST_TIMEOUT_MS) + delays;
 }
 
@@ -41,7 +42,8 @@ export const CONFLICT_ATTEMPT_WORK_MS = 500;
 /** The longest sum of pauses `withCase` can take across all its attempts. */
 export function conflictBackoffWorstCaseMs(): number {
   let total = 0;
-  for (let attempt = 1; attempt < CONFLICT_ATTEMPTS; attempt += 1) total += Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_BASE_MS * 2 ** attempt);
+  for (let attempt = 1; attempt < CONFLICT_ATTEMPTS; attempt += 1)
+    total += Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_BASE_MS * 2 ** attempt);
   return total;
 }
 

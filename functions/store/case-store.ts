@@ -1,5 +1,12 @@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  DeleteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { CaseEvent, CaseRecord } from '../domain/schemas';
@@ -8,7 +15,13 @@ import type { CaseSummary } from './case-summary';
 import { caseSummarySchema } from './case-summary';
 import type { CaseStatus } from '../domain/vocabulary';
 import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
-import { AddressCasesChangedError, AlreadyExistsError, BatchEntriesRefusedError, IdempotencyKeyTakenError, VersionConflictError } from './errors';
+import {
+  AddressCasesChangedError,
+  AlreadyExistsError,
+  BatchEntriesRefusedError,
+  IdempotencyKeyTakenError,
+  VersionConflictError,
+} from './errors';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
 import type { OutboxMail } from '../mail/outbox';
 import { Outbox } from '../mail/outbox';
@@ -75,7 +88,19 @@ const AREA_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI2PK', 'GSI2SK'] as const;
 const REPORTER_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI3PK', 'GSI3SK'] as const;
 
 function stripKeys(item: Item): Item {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1p, GSI1SK: _g1s, GSI2PK: _g2p, GSI2SK: _g2s, GSI3PK: _g3p, GSI3SK: _g3s, entity: _e, noticeNumber: _n, ...rest } = item;
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1p,
+    GSI1SK: _g1s,
+    GSI2PK: _g2p,
+    GSI2SK: _g2s,
+    GSI3PK: _g3p,
+    GSI3SK: _g3s,
+    entity: _e,
+    noticeNumber: _n,
+    ...rest
+  } = item;
   return rest;
 }
 
@@ -86,7 +111,10 @@ function summaryOf(item: Item): CaseSummary {
 }
 
 function isConditionFailure(error: unknown): error is TransactionCanceledException {
-  return error instanceof TransactionCanceledException || (error as { name?: string } | null)?.name === 'TransactionCanceledException';
+  return (
+    error instanceof TransactionCanceledException ||
+    (error as { name?: string } | null)?.name === 'TransactionCanceledException'
+  );
 }
 
 function reasonCodes(error: TransactionCanceledException): (string | undefined)[] {
@@ -127,7 +155,12 @@ export class CaseStore {
    * AddressCasesChangedError when the address's list is not as `address.known` says, AlreadyExistsError
    * when the case id exists.
    */
-  async createCase(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord, options: { address?: NewCaseAddress } = {}): Promise<void> {
+  async createCase(
+    record: CaseRecord,
+    firstEvent: CaseEvent,
+    idempotency?: IdempotencyRecord,
+    options: { address?: NewCaseAddress } = {},
+  ): Promise<void> {
     // Registered before the case, outside its transaction: concurrent reports from one community must
     // not conflict on a shared item, and an area registered without a case only reports zeros.
     await this.registerArea(record.location.subdistrict, record.location.community);
@@ -142,7 +175,10 @@ export class CaseStore {
         // A report at the same address committing at the same moment shows as a conflict on its item.
         const addressCode = options.address ? codes[addressAt] : undefined;
         const keyInFlight = idempotency !== undefined && codes[2] === 'TransactionConflict';
-        if (options.address && (addressCode === 'ConditionalCheckFailed' || (addressCode === 'TransactionConflict' && !keyInFlight))) {
+        if (
+          options.address &&
+          (addressCode === 'ConditionalCheckFailed' || (addressCode === 'TransactionConflict' && !keyInFlight))
+        ) {
           throw new AddressCasesChangedError(options.address.addressKey);
         }
         if (codes.includes('ConditionalCheckFailed')) throw new AlreadyExistsError(`case ${record.id} already exists`);
@@ -159,16 +195,25 @@ export class CaseStore {
    */
   async createCases(entries: readonly NewCase[]): Promise<void> {
     if (entries.length === 0) return;
-    if (entries.length > MAX_CASES_PER_TRANSACTION) throw new RangeError(`at most ${MAX_CASES_PER_TRANSACTION} cases per transaction, not ${entries.length}`);
+    if (entries.length > MAX_CASES_PER_TRANSACTION)
+      throw new RangeError(`at most ${MAX_CASES_PER_TRANSACTION} cases per transaction, not ${entries.length}`);
     // One write per area not yet registered by this store (registerArea remembers the rest).
     for (const { record } of entries) await this.registerArea(record.location.subdistrict, record.location.community);
-    const items = entries.flatMap((entry) => this.newCaseItems(entry.record, entry.firstEvent, entry.idempotency, { addressKey: entry.addressKey }));
+    const items = entries.flatMap((entry) =>
+      this.newCaseItems(entry.record, entry.firstEvent, entry.idempotency, { addressKey: entry.addressKey }),
+    );
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (isConditionFailure(error)) {
         const codes = reasonCodes(error);
-        const refused = entries.map((_, i) => i).filter((i) => codes.slice(i * ITEMS_PER_NEW_CASE, (i + 1) * ITEMS_PER_NEW_CASE).some((code) => code !== undefined && code !== 'None'));
+        const refused = entries
+          .map((_, i) => i)
+          .filter((i) =>
+            codes
+              .slice(i * ITEMS_PER_NEW_CASE, (i + 1) * ITEMS_PER_NEW_CASE)
+              .some((code) => code !== undefined && code !== 'None'),
+          );
         if (refused.length) throw new BatchEntriesRefusedError(refused);
       }
       throw error;
@@ -179,25 +224,47 @@ export class CaseStore {
    * The writes that create a case, each on condition it is new: the case, its first event, the
    * idempotency record (when given) and the address's list with the case added (when given), in that order.
    */
-  private newCaseItems(record: CaseRecord, firstEvent: CaseEvent, idempotency?: IdempotencyRecord, address?: NewCaseAddress): TransactItem[] {
+  private newCaseItems(
+    record: CaseRecord,
+    firstEvent: CaseEvent,
+    idempotency?: IdempotencyRecord,
+    address?: NewCaseAddress,
+  ): TransactItem[] {
     const isNew = 'attribute_not_exists(PK)';
     return [
       { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: isNew } },
       { Put: { TableName: this.tableName, Item: this.eventItem(firstEvent), ConditionExpression: isNew } },
-      ...(idempotency ? [{ Put: { TableName: this.tableName, Item: { ...keys.idempotency(idempotency.key), entity: 'idempotency', ...idempotency }, ConditionExpression: isNew } }] : []),
+      ...(idempotency
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.idempotency(idempotency.key), entity: 'idempotency', ...idempotency },
+                ConditionExpression: isNew,
+              },
+            },
+          ]
+        : []),
       ...(address ? [this.addressCasesPut(address, record.id)] : []),
     ];
   }
 
   /** The address's list with the new case added, if the list is still the one the intake read. */
   private addressCasesPut({ addressKey, known }: NewCaseAddress, caseId: string): TransactItem {
-    const next: AddressCases = { count: (known?.count ?? 0) + 1, caseIds: [...(known?.caseIds ?? []), caseId].slice(-ADDRESS_CASES_KEPT) };
+    const next: AddressCases = {
+      count: (known?.count ?? 0) + 1,
+      caseIds: [...(known?.caseIds ?? []), caseId].slice(-ADDRESS_CASES_KEPT),
+    };
     return {
       Put: {
         TableName: this.tableName,
         Item: { ...keys.addressCases(addressKey), entity: 'address-cases', ...next },
         ...(known
-          ? { ConditionExpression: '#count = :known', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':known': known.count } }
+          ? {
+              ConditionExpression: '#count = :known',
+              ExpressionAttributeNames: { '#count': 'count' },
+              ExpressionAttributeValues: { ':known': known.count },
+            }
           : { ConditionExpression: 'attribute_not_exists(PK)' }),
       },
     };
@@ -207,7 +274,12 @@ export class CaseStore {
    * Stores the next state of a case and the event that produced it, if and only if the case is still
    * at `before.version`. Anything else throws VersionConflictError and writes nothing.
    */
-  async commit(before: Pick<CaseRecord, 'id' | 'version'>, next: CaseRecord, event: CaseEvent, options: CommitOptions = {}): Promise<void> {
+  async commit(
+    before: Pick<CaseRecord, 'id' | 'version'>,
+    next: CaseRecord,
+    event: CaseEvent,
+    options: CommitOptions = {},
+  ): Promise<void> {
     if (next.version !== before.version + 1 || event.seq !== next.lastSeq || event.hash !== next.lastHash) {
       throw new RangeError('next case state does not follow from the event being appended');
     }
@@ -221,7 +293,13 @@ export class CaseStore {
           ExpressionAttributeValues: { ':expected': before.version },
         },
       },
-      { Put: { TableName: this.tableName, Item: this.eventItem(event), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.eventItem(event),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
     ];
     if (options.noticeCounter) {
       const { year, expected } = options.noticeCounter;
@@ -239,7 +317,10 @@ export class CaseStore {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (isConditionFailure(error) && reasonCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+      if (
+        isConditionFailure(error) &&
+        reasonCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')
+      ) {
         throw new VersionConflictError(before.id, before.version);
       }
       throw error;
@@ -252,7 +333,11 @@ export class CaseStore {
    * restart). The version moves, so an action prepared against the old token fails as a conflict and
    * re-reads the case instead of answering a step that no longer waits.
    */
-  async setPendingCallback(before: Pick<CaseRecord, 'id' | 'version'>, pendingCallback: NonNullable<CaseRecord['pendingCallback']>, at: string): Promise<void> {
+  async setPendingCallback(
+    before: Pick<CaseRecord, 'id' | 'version'>,
+    pendingCallback: NonNullable<CaseRecord['pendingCallback']>,
+    at: string,
+  ): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -261,17 +346,25 @@ export class CaseStore {
           UpdateExpression: 'SET pendingCallback = :callback, #version = :next, updatedAt = :at',
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':callback': pendingCallback, ':next': before.version + 1, ':expected': before.version, ':at': at },
+          ExpressionAttributeValues: {
+            ':callback': pendingCallback,
+            ':next': before.version + 1,
+            ':expected': before.version,
+            ':at': at,
+          },
         }),
       );
     } catch (error) {
-      if ((error as { name?: string } | null)?.name === 'ConditionalCheckFailedException') throw new VersionConflictError(before.id, before.version);
+      if ((error as { name?: string } | null)?.name === 'ConditionalCheckFailedException')
+        throw new VersionConflictError(before.id, before.version);
       throw error;
     }
   }
 
   async getCase(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.case(id), ConsistentRead: options.consistent ?? true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(id), ConsistentRead: options.consistent ?? true }),
+    );
     return result.Item ? caseRecordSchema.parse(stripKeys(result.Item)) : undefined;
   }
 
@@ -284,15 +377,18 @@ export class CaseStore {
   async history(id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<CaseEvent>> {
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.case(id).PK, ':prefix': keys.eventPrefix },
-        Limit: options.limit ?? 100,
-        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: TABLE_KEY_ATTRIBUTES, partition: { PK: keys.case(id).PK } }),
-        ConsistentRead: true,
-      }),
-    ),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.case(id).PK, ':prefix': keys.eventPrefix },
+          Limit: options.limit ?? 100,
+          ExclusiveStartKey: decodeCursor(options.cursor, {
+            attributes: TABLE_KEY_ATTRIBUTES,
+            partition: { PK: keys.case(id).PK },
+          }),
+          ConsistentRead: true,
+        }),
+      ),
     );
     return {
       items: (result.Items ?? []).map((item) => caseEventSchema.parse(stripKeys(item))),
@@ -311,7 +407,10 @@ export class CaseStore {
   }
 
   /** Cases in a status, earliest running deadline first; `dueBefore` narrows to those already due. */
-  async listByStatus(status: CaseStatus, options: { dueBefore?: string; withoutDeadline?: boolean; limit?: number; cursor?: string } = {}): Promise<Page<CaseSummary>> {
+  async listByStatus(
+    status: CaseStatus,
+    options: { dueBefore?: string; withoutDeadline?: boolean; limit?: number; cursor?: string } = {},
+  ): Promise<Page<CaseSummary>> {
     const index = TABLE.indexes.byStatusDue;
     const values: Item = { ':pk': `STATUS#${status}` };
     let condition = `${index.partitionKey} = :pk`;
@@ -324,15 +423,18 @@ export class CaseStore {
     }
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: condition,
-        ExpressionAttributeValues: values,
-        Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: STATUS_INDEX_KEY_ATTRIBUTES, partition: { GSI1PK: `STATUS#${status}` } }),
-      }),
-    ),
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor, {
+            attributes: STATUS_INDEX_KEY_ATTRIBUTES,
+            partition: { GSI1PK: `STATUS#${status}` },
+          }),
+        }),
+      ),
     );
     return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
@@ -354,33 +456,39 @@ export class CaseStore {
     if (from > `${to}#`) return { items: [] };
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :from AND :to`,
-        ...(options.community
-          ? {
-              FilterExpression: '#location.#community = :community',
-              ExpressionAttributeNames: { '#location': 'location', '#community': 'community' },
-            }
-          : {}),
-        ExpressionAttributeValues: {
-          ':pk': `AREA#${subdistrict}`,
-          ':from': from,
-          // '#' sorts before every id character, '~' after: [from, to) on the timestamp prefix.
-          ':to': `${to}#`,
-          ...(options.community ? { ':community': options.community } : {}),
-        },
-        Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: AREA_INDEX_KEY_ATTRIBUTES, partition: { GSI2PK: `AREA#${subdistrict}` } }),
-      }),
-    ),
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :from AND :to`,
+          ...(options.community
+            ? {
+                FilterExpression: '#location.#community = :community',
+                ExpressionAttributeNames: { '#location': 'location', '#community': 'community' },
+              }
+            : {}),
+          ExpressionAttributeValues: {
+            ':pk': `AREA#${subdistrict}`,
+            ':from': from,
+            // '#' sorts before every id character, '~' after: [from, to) on the timestamp prefix.
+            ':to': `${to}#`,
+            ...(options.community ? { ':community': options.community } : {}),
+          },
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor, {
+            attributes: AREA_INDEX_KEY_ATTRIBUTES,
+            partition: { GSI2PK: `AREA#${subdistrict}` },
+          }),
+        }),
+      ),
     );
     return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   /** The cases one reporter submitted, reported within [from, to), oldest first: nobody else's are read. */
-  async listByReporter(reporterSub: string, options: { from?: string; to?: string; limit?: number; cursor?: string } = {}): Promise<Page<CaseSummary>> {
+  async listByReporter(
+    reporterSub: string,
+    options: { from?: string; to?: string; limit?: number; cursor?: string } = {},
+  ): Promise<Page<CaseSummary>> {
     const index = TABLE.indexes.byReporterReported;
     const from = options.from ?? '0000';
     const to = options.to ?? '9999';
@@ -394,21 +502,31 @@ export class CaseStore {
           KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :from AND :to`,
           ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': `${to}#` },
           Limit: options.limit ?? 50,
-          ExclusiveStartKey: decodeCursor(options.cursor, { attributes: REPORTER_INDEX_KEY_ATTRIBUTES, partition: { GSI3PK: partition } }),
+          ExclusiveStartKey: decodeCursor(options.cursor, {
+            attributes: REPORTER_INDEX_KEY_ATTRIBUTES,
+            partition: { GSI3PK: partition },
+          }),
         }),
       ),
     );
-    return { items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 
   async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }),
+    );
     return result.Item ? idempotencyRecordSchema.parse(stripKeys(result.Item)) : undefined;
   }
 
   /** The last notice number taken in `year` (0 when none). */
   async noticeCounter(year: number): Promise<number> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.noticeCounter(year), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.noticeCounter(year), ConsistentRead: true }),
+    );
     const value = result.Item?.value;
     return typeof value === 'number' ? value : 0;
   }
@@ -432,7 +550,12 @@ export class CaseStore {
     // Registry items are never removed, so one registration per area and store instance is enough.
     const area = JSON.stringify([subdistrict, community]);
     if (this.registeredAreas.has(area)) return;
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.area(subdistrict, community), entity: 'area', subdistrict, community } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.area(subdistrict, community), entity: 'area', subdistrict, community },
+      }),
+    );
     this.registeredAreas.add(area);
   }
 
@@ -443,7 +566,12 @@ export class CaseStore {
     let start: Record<string, unknown> | undefined;
     do {
       const result = await this.doc.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'AREAS' }, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'AREAS' },
+          ExclusiveStartKey: start,
+        }),
       );
       areas.push(...(result.Items ?? []).map((i) => itemSchema.parse(i)));
       start = result.LastEvaluatedKey;
@@ -453,13 +581,20 @@ export class CaseStore {
 
   /** The cases reported at an address, or undefined when none was. */
   async addressCases(addressKey: string): Promise<AddressCases | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.addressCases(addressKey), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.addressCases(addressKey), ConsistentRead: true }),
+    );
     return result.Item ? addressCasesSchema.parse(stripKeys(result.Item)) : undefined;
   }
 
   /** Marks a case as needing a person's attention (a failed task, an overdue step). */
   async flagForAttention(id: string, reason: string, at: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.attention(id), entity: 'attention', caseId: id, reason, at } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.attention(id), entity: 'attention', caseId: id, reason, at },
+      }),
+    );
   }
 
   async clearAttention(id: string): Promise<void> {
@@ -467,19 +602,27 @@ export class CaseStore {
   }
 
   /** Cases flagged for attention. */
-  async listFlagged(options: { limit?: number; cursor?: string } = {}): Promise<Page<{ caseId: string; reason: string; at: string }>> {
+  async listFlagged(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<{ caseId: string; reason: string; at: string }>> {
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': 'ATTENTION' },
-        Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor, { attributes: TABLE_KEY_ATTRIBUTES, partition: { PK: 'ATTENTION' } }),
-      }),
-    ),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'ATTENTION' },
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor, {
+            attributes: TABLE_KEY_ATTRIBUTES,
+            partition: { PK: 'ATTENTION' },
+          }),
+        }),
+      ),
     );
     const itemSchema = z.object({ caseId: z.string(), reason: z.string(), at: z.string() });
-    return { items: (result.Items ?? []).map((i) => itemSchema.parse(i)), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []).map((i) => itemSchema.parse(i)),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 }

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { InvalidCursorError } from './errors';
 
-const keySchema = z.record(z.string().max(64), z.string().min(1).max(2048)).refine((k) => Object.keys(k).length <= 6, 'too many keys');
+const keySchema = z
+  .record(z.string().max(64), z.string().min(1).max(2048))
+  .refine((k) => Object.keys(k).length <= 6, 'too many keys');
 
 /**
  * What a page's key must look like to continue a query: exactly these attributes, and the partition
@@ -31,7 +33,8 @@ export function decodeCursor(cursor: string | undefined, shape: CursorShape): Re
   if (!result.success) throw new InvalidCursorError('cursor is not valid');
   const key = result.data;
   const names = Object.keys(key);
-  const complete = names.length === shape.attributes.length && shape.attributes.every((name) => Object.hasOwn(key, name));
+  const complete =
+    names.length === shape.attributes.length && shape.attributes.every((name) => Object.hasOwn(key, name));
   const samePartition = Object.entries(shape.partition).every(([name, value]) => key[name] === value);
   if (!complete || !samePartition) throw new InvalidCursorError('cursor is not valid');
   return key;
@@ -46,7 +49,8 @@ export async function fromCursor<T>(cursor: string | undefined, query: () => Pro
   try {
     return await query();
   } catch (error) {
-    if (cursor && (error as { name?: string } | null)?.name === 'ValidationException') throw new InvalidCursorError('cursor is not valid for this query');
+    if (cursor && (error as { name?: string } | null)?.name === 'ValidationException')
+      throw new InvalidCursorError('cursor is not valid for this query');
     throw error;
   }
 }

@@ -45,7 +45,11 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [TABLE.partitionKey, TABLE.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])].map((name) => ({
+    AttributeDefinitions: [
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ].map((name) => ({
       AttributeName: name,
       AttributeType: 'S',
     })),

@@ -66,13 +66,20 @@ export class UnexpectedCaseStateError extends Error {
  * Builds a task factory: the input is parsed with zod (a malformed input names its field), the step runs,
  * and its result is checked against the schema the ASL's Choice states rely on.
  */
-export function defineTask<I extends z.ZodType, O extends z.ZodType>(name: string, input: I, output: O, run: (deps: TaskDeps, input: z.infer<I>) => Promise<z.infer<O>>) {
+export function defineTask<I extends z.ZodType, O extends z.ZodType>(
+  name: string,
+  input: I,
+  output: O,
+  run: (deps: TaskDeps, input: z.infer<I>) => Promise<z.infer<O>>,
+) {
   return (deps: TaskDeps): TaskHandler =>
     async (event: unknown, context?: unknown) => {
       injectLambdaContext(deps.logger, context);
       const parsed = input.safeParse(event);
       if (!parsed.success) {
-        throw new TaskInputError(`${name}: invalid task input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
+        throw new TaskInputError(
+          `${name}: invalid task input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
+        );
       }
       const result = output.parse(await run(deps, parsed.data));
       deps.logger?.info(`${name} done`, { execution: (parsed.data as { execution?: PhaseInput }).execution, result });
@@ -98,7 +105,11 @@ export function isHalted(record: CaseRecord): boolean {
  * re-run decides from what is stored, which is what makes this, Step Functions' retries and a phase
  * re-run from its start all safe.
  */
-export async function withCase<T>(deps: TaskDeps, caseId: string, step: (record: CaseRecord) => Promise<T>): Promise<T> {
+export async function withCase<T>(
+  deps: TaskDeps,
+  caseId: string,
+  step: (record: CaseRecord) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const record = await deps.store.getCase(caseId);
     if (!record) throw new CaseNotFoundError(`case ${caseId} does not exist`);
@@ -187,7 +198,12 @@ export function wakeNow(deps: Pick<TaskDeps, 'clock'>): string {
  */
 export async function sendMail(deps: TaskDeps, request: MailRequest): Promise<MailDelivery[]> {
   const deliveries = await deps.mailer.deliver(request);
-  deps.logger?.info('mail requested', { caseId: request.caseRecord.id, kind: request.kind, occasion: request.occasion, deliveries });
+  deps.logger?.info('mail requested', {
+    caseId: request.caseRecord.id,
+    kind: request.kind,
+    occasion: request.occasion,
+    deliveries,
+  });
   return deliveries;
 }
 

@@ -54,7 +54,9 @@ const SUBSTITUTION = /\$\{(\w+)\}/g;
 
 /** The task function substitutions the definition uses, e.g. `IssueNoticeFunctionArn` (not the partition). */
 export function substitutionKeys(definition: AslDefinition = caseLifecycleDefinition): string[] {
-  return [...new Set([...JSON.stringify(definition).matchAll(SUBSTITUTION)].map((m) => m[1] as string))].filter((key) => key !== PARTITION_SUBSTITUTION).sort();
+  return [...new Set([...JSON.stringify(definition).matchAll(SUBSTITUTION)].map((m) => m[1] as string))]
+    .filter((key) => key !== PARTITION_SUBSTITUTION)
+    .sort();
 }
 
 /**
@@ -124,7 +126,10 @@ export function valueAtPath(value: unknown, path: string): unknown {
  * entry were the task with the most retries: a task state writes 5 events (entered, scheduled, started,
  * succeeded, exited) and 3 more per retried attempt; the execution adds its start and end.
  */
-export function worstCaseHistoryEvents(stateEntries: number, definition: AslDefinition = caseLifecycleDefinition): number {
+export function worstCaseHistoryEvents(
+  stateEntries: number,
+  definition: AslDefinition = caseLifecycleDefinition,
+): number {
   const worstRetries = Math.max(0, ...taskStates(definition).map((t) => t.maxRetries));
   return 2 + stateEntries * (5 + 3 * worstRetries);
 }

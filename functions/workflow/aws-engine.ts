@@ -1,4 +1,11 @@
-import { DescribeExecutionCommand, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { REQUEST_HANDLER } from '../shared/aws-clients';
 import { SDK_MAX_ATTEMPTS } from '../shared/time-limits';
 import { envPieces, parseEnv } from '../shared/env';
@@ -49,7 +56,9 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   async startExecution(input: PhaseInput): Promise<{ name: string; started: boolean }> {
     const name = executionName(input);
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
+      );
       return { name, started: true };
     } catch (error) {
       // Names are unique per state machine: an execution of this phase was started before.
@@ -60,7 +69,9 @@ export class AwsWorkflowEngine implements WorkflowEngine {
 
   async executionExists(input: PhaseInput): Promise<boolean> {
     try {
-      await this.client.send(new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, executionName(input)) }));
+      await this.client.send(
+        new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, executionName(input)) }),
+      );
       return true;
     } catch (error) {
       if (errorName(error) === 'ExecutionDoesNotExist') return false;
@@ -70,7 +81,9 @@ export class AwsWorkflowEngine implements WorkflowEngine {
 
   async executionStatus(name: string): Promise<ExecutionStatus | undefined> {
     try {
-      const described = await this.client.send(new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }));
+      const described = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }),
+      );
       return described.status;
     } catch (error) {
       if (errorName(error) === 'ExecutionDoesNotExist') return undefined;
@@ -79,16 +92,27 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   }
 
   async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {
-    return this.answer(() => this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })));
+    return this.answer(() =>
+      this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })),
+    );
   }
 
   async sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery> {
-    return this.answer(() => this.client.send(new SendTaskFailureCommand({ taskToken: token, error: error.slice(0, 256), cause: cause.slice(0, 32_768) })));
+    return this.answer(() =>
+      this.client.send(
+        new SendTaskFailureCommand({ taskToken: token, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
+      ),
+    );
   }
 
   async stopExecution(name: string, cause: string): Promise<void> {
     try {
-      await this.client.send(new StopExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name), cause: cause.slice(0, 32_768) }));
+      await this.client.send(
+        new StopExecutionCommand({
+          executionArn: executionArn(this.stateMachineArn, name),
+          cause: cause.slice(0, 32_768),
+        }),
+      );
     } catch (error) {
       // Never started (or long gone): there is nothing to stop.
       if (errorName(error) === 'ExecutionDoesNotExist') return;

@@ -73,7 +73,15 @@ export interface ExecutionOutcome {
 /** One entry of the engine's event log. */
 export interface EngineEvent {
   execution: string;
-  type: 'ExecutionStarted' | 'ExecutionSucceeded' | 'ExecutionFailed' | 'ExecutionAborted' | 'StateEntered' | 'StateRetried' | 'StateCaught' | 'StateFailed';
+  type:
+    | 'ExecutionStarted'
+    | 'ExecutionSucceeded'
+    | 'ExecutionFailed'
+    | 'ExecutionAborted'
+    | 'StateEntered'
+    | 'StateRetried'
+    | 'StateCaught'
+    | 'StateFailed';
   state?: string;
   stateType?: string;
   at: number;
@@ -125,8 +133,14 @@ const executionItemSchema = z.object({
   name: z.string(),
   input: phaseInputSchema,
   status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED']),
-  error: z.string().nullish().transform((v) => v ?? undefined),
-  cause: z.string().nullish().transform((v) => v ?? undefined),
+  error: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  cause: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 interface Run {
@@ -178,8 +192,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     assertPolicyFitsWorkflow(options.taskDeps.policy, options.taskDeps.calendar);
     this.definition = options.definition ?? caseLifecycleDefinition;
     const keys = substitutionKeys(this.definition);
-    for (const key of keys) if (!(key in TASK_FUNCTIONS)) throw new Error(`the workflow names a task function no registry entry provides: ${key}`);
-    const substituted = substitute(this.definition, Object.fromEntries(keys.map((key) => [key, `arn:aws:lambda:local:000000000000:function:${key}`])));
+    for (const key of keys)
+      if (!(key in TASK_FUNCTIONS))
+        throw new Error(`the workflow names a task function no registry entry provides: ${key}`);
+    const substituted = substitute(
+      this.definition,
+      Object.fromEntries(keys.map((key) => [key, `arn:aws:lambda:local:000000000000:function:${key}`])),
+    );
     // The library validates the definition with asl-validator before running it.
     this.machine = new StateMachine(substituted as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: true, checkPaths: true },
@@ -207,11 +226,24 @@ export class LocalWorkflowEngine implements WorkflowEngine {
             {
               Put: {
                 TableName: this.options.tableName,
-                Item: { PK: EXECUTION_PK, SK: name, entity: 'local-execution', name, input, status: 'RUNNING', startedAt },
+                Item: {
+                  PK: EXECUTION_PK,
+                  SK: name,
+                  entity: 'local-execution',
+                  name,
+                  input,
+                  status: 'RUNNING',
+                  startedAt,
+                },
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
-            { Put: { TableName: this.options.tableName, Item: { PK: OPEN_PK, SK: name, entity: 'local-execution-open', name, input, startedAt } } },
+            {
+              Put: {
+                TableName: this.options.tableName,
+                Item: { PK: OPEN_PK, SK: name, entity: 'local-execution-open', name, input, startedAt },
+              },
+            },
           ],
         }),
       );
@@ -296,7 +328,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     if (!run) {
       const item = await this.executionItem(name);
       if (!item) throw new Error(`no execution named ${name}`);
-      if (item.status === 'RUNNING') throw new Error(`execution ${name} is open but not running in this engine; resume it first`);
+      if (item.status === 'RUNNING')
+        throw new Error(`execution ${name} is open but not running in this engine; resume it first`);
       return { name, status: item.status, error: item.error, cause: item.cause };
     }
     let timer: NodeJS.Timeout | undefined;
@@ -304,7 +337,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       return await Promise.race([
         run.done,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`execution ${name} did not end within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`execution ${name} did not end within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {
@@ -361,19 +397,28 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   private launch(name: string, input: PhaseInput): void {
     const overrides = {
-      taskResourceLocalHandlers: Object.fromEntries([...this.tasks.values()].map((task) => [task.name, this.taskRunner(name, task)])),
+      taskResourceLocalHandlers: Object.fromEntries(
+        [...this.tasks.values()].map((task) => [task.name, this.taskRunner(name, task)]),
+      ),
       ...(this.options.retryIntervalMs !== undefined
-        ? { retryIntervalOverrides: Object.fromEntries([...this.tasks.keys()].map((state) => [state, this.options.retryIntervalMs as number])) }
+        ? {
+            retryIntervalOverrides: Object.fromEntries(
+              [...this.tasks.keys()].map((state) => [state, this.options.retryIntervalMs as number]),
+            ),
+          }
         : {}),
     };
-    const execution = this.machine.run({ caseId: input.caseId, phase: input.phase, round: input.round }, {
-      overrides,
-      noThrowOnAbort: true,
-      context: {
-        Task: { Token: TASK_TOKEN_PLACEHOLDER },
-        Execution: { Name: name, Id: `arn:aws:states:local:000000000000:execution:case-lifecycle:${name}` },
+    const execution = this.machine.run(
+      { caseId: input.caseId, phase: input.phase, round: input.round },
+      {
+        overrides,
+        noThrowOnAbort: true,
+        context: {
+          Task: { Token: TASK_TOKEN_PLACEHOLDER },
+          Execution: { Name: name, Id: `arn:aws:states:local:000000000000:execution:case-lifecycle:${name}` },
+        },
       },
-    });
+    );
     const logged = this.consumeEventLog(name, execution.eventLogs);
     const settle = async (): Promise<ExecutionOutcome> => {
       let outcome: ExecutionOutcome;
@@ -392,7 +437,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         } catch (error) {
           // The table is unreachable: the execution stays recorded as open, so the next resume runs it
           // again (every task is idempotent). Nothing awaits this promise, so throwing would end the process.
-          this.log(`${name} ended ${outcome.status} but its end could not be recorded; it stays open: ${String(error)}`);
+          this.log(
+            `${name} ended ${outcome.status} but its end could not be recorded; it stays open: ${String(error)}`,
+          );
         }
       }
       this.log(`${name} ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
@@ -413,11 +460,20 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     }
   }
 
-  private async consumeEventLog(name: string, eventLogs: AsyncGenerator<{ type: string; timestamp: number; state?: { name: string; type: string } }>): Promise<void> {
+  private async consumeEventLog(
+    name: string,
+    eventLogs: AsyncGenerator<{ type: string; timestamp: number; state?: { name: string; type: string } }>,
+  ): Promise<void> {
     const limit = this.options.eventLogLimit ?? 100_000;
     for await (const event of eventLogs) {
       if (event.type === 'StateExited') continue;
-      this.events.push({ execution: name, type: event.type as EngineEvent['type'], state: event.state?.name, stateType: event.state?.type, at: event.timestamp });
+      this.events.push({
+        execution: name,
+        type: event.type as EngineEvent['type'],
+        state: event.state?.name,
+        stateType: event.state?.type,
+        at: event.timestamp,
+      });
       if (this.events.length > limit) this.events.splice(0, this.events.length - limit);
     }
   }
@@ -427,10 +483,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return ((input: unknown): Promise<unknown> => {
       const run = this.runs.get(execution);
       // Nothing runs for an execution that was stopped: in AWS a stopped execution schedules no task.
-      if (!run || run.stopped !== 'no') return Promise.reject(new NamedError('Rectify.ExecutionStopped', `${execution} was stopped`));
+      if (!run || run.stopped !== 'no')
+        return Promise.reject(new NamedError('Rectify.ExecutionStopped', `${execution} was stopped`));
       const payload = (input as { Payload?: unknown } | null)?.Payload;
       if (task.callback) return this.openCallback(execution, task, input, payload);
-      return this.invoke(execution, task, payload).then((result) => ({ Payload: this.limitEngineWaits(execution, task.name, result) }));
+      return this.invoke(execution, task, payload).then((result) => ({
+        Payload: this.limitEngineWaits(execution, task.name, result),
+      }));
     }) as LocalTaskHandler;
   }
 
@@ -444,7 +503,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const release = await this.taskSlot();
       started = performance.now();
       try {
-        if (fault?.when !== 'after' && fault) throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected before ${task.name}`);
+        if (fault?.when !== 'after' && fault)
+          throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected before ${task.name}`);
         const result = await handler(payload);
         if (fault) throw new NamedError(fault.error ?? 'Rectify.InjectedFault', `fault injected after ${task.name}`);
         return result;
@@ -453,7 +513,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       }
     })();
     const record = (ok: boolean) => {
-      this.invocations.push({ execution, state: task.name, functionKey: task.functionKey as TaskFunctionKey, durationMs: performance.now() - started, ok });
+      this.invocations.push({
+        execution,
+        state: task.name,
+        functionKey: task.functionKey as TaskFunctionKey,
+        durationMs: performance.now() - started,
+        ok,
+      });
     };
     const tracked = invocation.then(
       (result) => {
@@ -472,7 +538,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   /** Waits for one of the task slots; the function returned gives it back. */
   private async taskSlot(): Promise<() => void> {
-    if (this.tasksRunning >= this.taskConcurrency) await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
+    if (this.tasksRunning >= this.taskConcurrency)
+      await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
     else this.tasksRunning += 1;
     let released = false;
     return () => {
@@ -503,7 +570,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private openCallback(execution: string, task: TaskStateInfo, input: unknown, payload: unknown): Promise<unknown> {
     const token = randomBytes(24).toString('base64url');
     const timeoutSeconds = task.timeoutSecondsPath ? valueAtPath(input, task.timeoutSecondsPath) : task.timeoutSeconds;
-    if (typeof timeoutSeconds !== 'number') return Promise.reject(new Error(`callback state "${task.name}" has no timeout`));
+    if (typeof timeoutSeconds !== 'number')
+      return Promise.reject(new Error(`callback state "${task.name}" has no timeout`));
     const answered = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => this.takeCallback(token), timeoutSeconds * 1000);
       this.callbacks.set(token, { execution, resolve, reject, timer });
@@ -538,7 +606,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const resolution = this.options.waitTimestampResolutionMs ?? 1;
       const wake = Math.floor(Date.parse(wakeAt) / resolution) * resolution + WAKE_MARGIN_MS;
       limited[RESULT_FIELDS.wakeAt] = new Date(Math.min(wake, latest)).toISOString();
-      if (wake > latest) this.log(`${execution}: ${state} asked to sleep until ${wakeAt}; waking earlier to look again`);
+      if (wake > latest)
+        this.log(`${execution}: ${state} asked to sleep until ${wakeAt}; waking earlier to look again`);
     }
     const seconds = limited[RESULT_FIELDS.engineTimeoutSeconds];
     if (typeof seconds === 'number' && seconds * 1000 > this.maxEngineWaitMs) {
@@ -553,7 +622,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   // -------------------------------------------------------------------------------------------------
 
   private async executionItem(name: string) {
-    const result = await this.options.doc.send(new GetCommand({ TableName: this.options.tableName, Key: { PK: EXECUTION_PK, SK: name }, ConsistentRead: true }));
+    const result = await this.options.doc.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { PK: EXECUTION_PK, SK: name }, ConsistentRead: true }),
+    );
     return result.Item ? executionItemSchema.parse(result.Item) : undefined;
   }
 
@@ -565,9 +636,16 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error, #cause = :cause',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#cause': 'cause' },
-        ExpressionAttributeValues: { ':status': outcome.status, ':at': new Date().toISOString(), ':error': outcome.error ?? null, ':cause': outcome.cause ?? null },
+        ExpressionAttributeValues: {
+          ':status': outcome.status,
+          ':at': new Date().toISOString(),
+          ':error': outcome.error ?? null,
+          ':cause': outcome.cause ?? null,
+        },
       }),
     );
-    await this.options.doc.send(new DeleteCommand({ TableName: this.options.tableName, Key: { PK: OPEN_PK, SK: name } }));
+    await this.options.doc.send(
+      new DeleteCommand({ TableName: this.options.tableName, Key: { PK: OPEN_PK, SK: name } }),
+    );
   }
 }

@@ -14,6 +14,10 @@ export function startCaseWorkflow(engine: WorkflowEngine, caseId: string): Promi
  * An appeal was resolved upheld (ON_HOLD → ENFORCEMENT_DECIDED): re-check the windows, schedule the
  * demolition, wait for the enforcer. `round` counts the upheld resolutions of the case (1, 2, …).
  */
-export function resumeAfterAppeal(engine: WorkflowEngine, caseId: string, round: number): Promise<{ name: string; started: boolean }> {
+export function resumeAfterAppeal(
+  engine: WorkflowEngine,
+  caseId: string,
+  round: number,
+): Promise<{ name: string; started: boolean }> {
   return engine.startExecution({ caseId, phase: 'after-appeal', round });
 }

@@ -3,7 +3,11 @@
  * Installed once, only where missing.
  */
 interface PromiseWithResolversPolyfill {
-  withResolvers?: <T>() => { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
+  withResolvers?: <T>() => {
+    promise: Promise<T>;
+    resolve: (value: T | PromiseLike<T>) => void;
+    reject: (reason?: unknown) => void;
+  };
 }
 
 const promiseConstructor = Promise as unknown as PromiseWithResolversPolyfill;

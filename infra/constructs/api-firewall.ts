@@ -10,7 +10,11 @@ export interface ApiFirewallProps {
 }
 
 /** AWS managed rule groups, in order: common exploits, known bad inputs, addresses with a bad reputation. */
-export const MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'] as const;
+export const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
+] as const;
 
 /**
  * The common rule set blocks bodies over 8 KB; the API takes larger ones on purpose (a batch of 25
@@ -32,7 +36,11 @@ export class ApiFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
-    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `rectify-${props.stage}-${metricName}` });
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `rectify-${props.stage}-${metricName}`,
+    });
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       name: `rectify-${props.stage}-api`,
       scope: 'REGIONAL',
@@ -47,7 +55,14 @@ export class ApiFirewall extends Construct {
             managedRuleGroupStatement: {
               vendorName: 'AWS',
               name,
-              ...(COUNTED_RULES[name].length ? { ruleActionOverrides: COUNTED_RULES[name].map((rule) => ({ name: rule, actionToUse: { count: {} } })) } : {}),
+              ...(COUNTED_RULES[name].length
+                ? {
+                    ruleActionOverrides: COUNTED_RULES[name].map((rule) => ({
+                      name: rule,
+                      actionToUse: { count: {} },
+                    })),
+                  }
+                : {}),
             },
           },
           visibilityConfig: visibility(name),
@@ -56,7 +71,9 @@ export class ApiFirewall extends Construct {
           name: 'RatePerIp',
           priority: MANAGED_RULE_GROUPS.length,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: props.ratePerIp, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          statement: {
+            rateBasedStatement: { limit: props.ratePerIp, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+          },
           visibilityConfig: visibility('rate-per-ip'),
         },
       ],

@@ -17,8 +17,7 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import type {
-  UserPoolClient} from 'aws-cdk-lib/aws-cognito';
+import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -38,7 +37,8 @@ export const API_STAGE_NAME = 'v1';
 
 export const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
   reporter: 'Community staff, grid workers and survey teams: submit cases and follow their own submissions',
-  officer: 'Sub-district office and enforcement department: notices, inspections, extensions, representations, appeals, dismissals',
+  officer:
+    'Sub-district office and enforcement department: notices, inspections, extensions, representations, appeals, dismissals',
   enforcer: 'Enforcement team: records forced demolitions',
   auditor: 'Discipline and audit staff: read histories, lists and reports, verify integrity; never write',
 };
@@ -100,7 +100,11 @@ export class CaseApi extends Construct {
   private readonly validator: RequestValidator;
   private readonly jsonObject: Model;
 
-  constructor(scope: Construct, id: string, private readonly props: CaseApiProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: CaseApiProps,
+  ) {
     super(scope, id);
     this.userPool = new UserPool(this, 'Users', {
       userPoolName: `rectify-${props.stage}`,
@@ -132,7 +136,11 @@ export class CaseApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const role of ROLES) {
-      new UserPoolGroup(this, `Group-${role}`, { userPool: this.userPool, groupName: role, description: ROLE_DESCRIPTIONS[role] });
+      new UserPoolGroup(this, `Group-${role}`, {
+        userPool: this.userPool,
+        groupName: role,
+        description: ROLE_DESCRIPTIONS[role],
+      });
     }
     this.userPoolClient = this.userPool.addClient('ApiClient', {
       userPoolClientName: `rectify-${props.stage}-api`,
@@ -152,7 +160,10 @@ export class CaseApi extends Construct {
       authorizerName: `rectify-${props.stage}-cognito`,
     });
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.api = new RestApi(this, 'Api', {
       restApiName: `rectify-${props.stage}`,
       description: 'Rectify: illegal-construction cases from report to close',

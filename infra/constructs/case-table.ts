@@ -4,7 +4,11 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Construct } from 'constructs';
 import { createTableInput, TABLE } from '../../functions/store/table';
 
-const ATTRIBUTE_TYPES: Record<ScalarAttributeType, AttributeType> = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY };
+const ATTRIBUTE_TYPES: Record<ScalarAttributeType, AttributeType> = {
+  S: AttributeType.STRING,
+  N: AttributeType.NUMBER,
+  B: AttributeType.BINARY,
+};
 
 export interface CaseTableProps {
   deletionProtection: boolean;
@@ -38,7 +42,8 @@ export class CaseTable extends Construct {
     });
     for (const index of definition.GlobalSecondaryIndexes ?? []) {
       const [hash, range] = index.KeySchema ?? [];
-      if (!index.IndexName || !hash?.AttributeName || !range?.AttributeName) throw new Error('table definition has an incomplete index');
+      if (!index.IndexName || !hash?.AttributeName || !range?.AttributeName)
+        throw new Error('table definition has an incomplete index');
       this.table.addGlobalSecondaryIndex({
         indexName: index.IndexName,
         partitionKey: { name: hash.AttributeName, type: typeOf(hash.AttributeName) },

@@ -77,7 +77,10 @@ export class CaseWorkflow extends Construct {
     if (missing.length || unused.length) {
       throw new Error(
         `${props.spec.definition} and the function manifest disagree: ` +
-          [missing.length ? `no task function for \${${missing.join('}, ${')}}` : '', unused.length ? `not referenced by the workflow: ${unused.join(', ')}` : '']
+          [
+            missing.length ? `no task function for \${${missing.join('}, ${')}}` : '',
+            unused.length ? `not referenced by the workflow: ${unused.join(', ')}` : '',
+          ]
             .filter(Boolean)
             .join('; '),
       );
@@ -104,6 +107,9 @@ export class CaseWorkflow extends Construct {
     });
     // The ASL calls each function by its unqualified ARN, so that ARN is all the role needs.
     const taskArns = [...new Set([...props.tasks.values()].map((fn) => fn.functionArn))];
-    if (taskArns.length) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: taskArns }));
+    if (taskArns.length)
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: taskArns }),
+      );
   }
 }

@@ -78,7 +78,9 @@ export class ConsoleSite extends Construct {
       // Only built files: the deployment replaces them all each time. Emptied by hand before a stage is deleted.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.domain = props.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: `rectify-${props.stage}-${Aws.ACCOUNT_ID}` } });
+    this.domain = props.userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: `rectify-${props.stage}-${Aws.ACCOUNT_ID}` },
+    });
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `Rectify ${props.stage}: security headers for the console and the API`,
@@ -105,7 +107,15 @@ export class ConsoleSite extends Construct {
         cachePolicy: CachePolicy.CACHING_DISABLED,
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         responseHeadersPolicy: headers,
-        functionAssociations: [{ eventType: FunctionEventType.VIEWER_REQUEST, function: new CloudFrontFunction(this, 'RootRedirect', { code: FunctionCode.fromInline(ROOT_REDIRECT), runtime: FunctionRuntime.JS_2_0 }) }],
+        functionAssociations: [
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: new CloudFrontFunction(this, 'RootRedirect', {
+              code: FunctionCode.fromInline(ROOT_REDIRECT),
+              runtime: FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
       },
       additionalBehaviors: {
         [`${CONSOLE_PATH}/*`]: {
@@ -114,7 +124,15 @@ export class ConsoleSite extends Construct {
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
           cachePolicy: CachePolicy.CACHING_OPTIMIZED,
           responseHeadersPolicy: headers,
-          functionAssociations: [{ eventType: FunctionEventType.VIEWER_REQUEST, function: new CloudFrontFunction(this, 'SpaRouting', { code: FunctionCode.fromInline(SPA_ROUTING), runtime: FunctionRuntime.JS_2_0 }) }],
+          functionAssociations: [
+            {
+              eventType: FunctionEventType.VIEWER_REQUEST,
+              function: new CloudFrontFunction(this, 'SpaRouting', {
+                code: FunctionCode.fromInline(SPA_ROUTING),
+                runtime: FunctionRuntime.JS_2_0,
+              }),
+            },
+          ],
         },
       },
     });
@@ -149,15 +167,27 @@ export class ConsoleSite extends Construct {
             image: DockerImage.fromRegistry('scratch'),
             local: {
               tryBundle(outputDir) {
-                execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(PROJECT_ROOT, 'scripts', 'console-build.ts')], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-                cpSync(path.join(PROJECT_ROOT, 'console', 'dist'), outputDir, { recursive: true, filter: (source) => !source.endsWith('.sources.sha256') });
+                execFileSync(
+                  path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+                  [path.join(PROJECT_ROOT, 'scripts', 'console-build.ts')],
+                  { cwd: PROJECT_ROOT, stdio: 'inherit' },
+                );
+                cpSync(path.join(PROJECT_ROOT, 'console', 'dist'), outputDir, {
+                  recursive: true,
+                  filter: (source) => !source.endsWith('.sources.sha256'),
+                });
                 return true;
               },
             },
           },
         }),
         // Written at deploy time, so one build serves every stage (see console/src/config.ts).
-        Source.jsonData('config.json', { auth: 'cognito', apiBase: '', cognitoUrl: this.domain.baseUrl(), clientId: this.client.userPoolClientId }),
+        Source.jsonData('config.json', {
+          auth: 'cognito',
+          apiBase: '',
+          cognitoUrl: this.domain.baseUrl(),
+          clientId: this.client.userPoolClientId,
+        }),
       ],
       distribution: this.distribution,
       distributionPaths: [`${CONSOLE_PATH}/*`],

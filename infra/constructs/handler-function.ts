@@ -16,7 +16,13 @@ import type { FunctionSpec } from '../manifest-types';
  * Lambda gives CPU in proportion to memory. API functions answer people, so they get twice the CPU
  * (a cold start mostly parses the bundle); workflow tasks and scheduled sweeps run unattended.
  */
-export const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = { api: 1024, task: 512, mail: 512, scheduled: 512, subscriber: 256 };
+export const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = {
+  api: 1024,
+  task: 512,
+  mail: 512,
+  scheduled: 512,
+  subscriber: 256,
+};
 
 /** The API's and the tasks' limits nest inside their callers' (functions/shared/time-limits.ts). */
 export const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
@@ -71,7 +77,9 @@ export class HandlerFunction extends Construct {
       // Every function traces with X-Ray, like the API stage and the state machine, so a request or an
       // execution can be followed through each function it reaches.
       tracing: Tracing.ACTIVE,
-      ...(props.onFailure ? { onFailure: new SqsDestination(props.onFailure), retryAttempts: ASYNC_RETRY_ATTEMPTS } : {}),
+      ...(props.onFailure
+        ? { onFailure: new SqsDestination(props.onFailure), retryAttempts: ASYNC_RETRY_ATTEMPTS }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       bundling: BUNDLING,

@@ -48,14 +48,20 @@ export class Mail extends Construct {
   readonly identity: IEmailIdentity;
   readonly configurationSet: IConfigurationSet;
 
-  constructor(scope: Construct, id: string, private readonly props: MailProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: MailProps,
+  ) {
     super(scope, id);
     const isDomain = !props.senderIdentity.includes('@');
     // An identity is unique per account and region: a second stage, or a domain the district verified
     // for another system, must use the existing one or the deploy fails.
     this.identity = props.importIdentity
       ? EmailIdentity.fromEmailIdentityName(this, 'Identity', props.senderIdentity)
-      : new EmailIdentity(this, 'Identity', { identity: isDomain ? Identity.domain(props.senderIdentity) : Identity.email(props.senderIdentity) });
+      : new EmailIdentity(this, 'Identity', {
+          identity: isDomain ? Identity.domain(props.senderIdentity) : Identity.email(props.senderIdentity),
+        });
     this.configurationSet = props.configurationSetName
       ? ConfigurationSet.fromConfigurationSetName(this, 'ConfigurationSet', props.configurationSetName)
       : new ConfigurationSet(this, 'ConfigurationSet', {
@@ -82,14 +88,20 @@ export class Mail extends Construct {
     const stack = Stack.of(this);
     const identityArn = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
     const sender = this.props.senderIdentity.toLowerCase();
-    const recipientIdentities = [...new Set(this.props.recipients.map((address) => address.toLowerCase()))].filter((name) => name !== sender);
+    const recipientIdentities = [...new Set(this.props.recipients.map((address) => address.toLowerCase()))].filter(
+      (name) => name !== sender,
+    );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
           this.identity.emailIdentityArn,
           ...recipientIdentities.map(identityArn),
-          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': this.props.senderAddress } },
       }),

@@ -74,7 +74,14 @@ export class Operations extends Construct {
         resources: [this.alarmTopic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
@@ -88,9 +95,13 @@ export class Operations extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.alarm(this, 'FailedInvocationsAlarm', {
-      metric: this.failedInvocations.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      metric: this.failedInvocations.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
       threshold: 1,
-      description: 'A scheduled function or the mail-event recorder failed after its retries; the event waits in the failed-invocation queue (docs/deploy.md, runbook)',
+      description:
+        'A scheduled function or the mail-event recorder failed after its retries; the event waits in the failed-invocation queue (docs/deploy.md, runbook)',
     });
   }
 
@@ -112,7 +123,14 @@ export class Operations extends Construct {
   /** One dashboard: every alarm's state, then the graphs an operator looks at first. */
   dashboard(stage: string, graphs: GraphWidget[]): Dashboard {
     const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `rectify-${stage}` });
-    dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: Math.min(12, 2 + Math.ceil(this.alarms.length / 6)) }));
+    dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: this.alarms,
+        width: 24,
+        height: Math.min(12, 2 + Math.ceil(this.alarms.length / 6)),
+      }),
+    );
     for (let i = 0; i < graphs.length; i += 2) dashboard.addWidgets(...graphs.slice(i, i + 2));
     return dashboard;
   }

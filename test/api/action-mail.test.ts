@@ -29,7 +29,13 @@ describe('the appeal emails', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.enforcementDecided();
     const officer = await api.as('officer');
-    const filed = await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'litigation', filedOn: '2026-12-08', authority: '沙坪坝区人民法院', reference: '(2026)渝0106行初1号' });
+    const filed = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'filed',
+      kind: 'litigation',
+      filedOn: '2026-12-08',
+      authority: '沙坪坝区人民法院',
+      reference: '(2026)渝0106行初1号',
+    });
     expect(filed.status).toBe(200);
     expect(filed.body.status).toBe('ON_HOLD');
     expect(mailer.requests).toHaveLength(1);
@@ -37,16 +43,32 @@ describe('the appeal emails', () => {
       kind: 'appeal-hold',
       occasion: `appeal-hold-${filed.body.lastSeq}`,
       caseRecord: { id: record.id, status: 'ON_HOLD' },
-      facts: { appealKind: 'litigation', appealFiledOn: '2026-12-08', appealAuthority: '沙坪坝区人民法院', appealReference: '(2026)渝0106行初1号' },
+      facts: {
+        appealKind: 'litigation',
+        appealFiledOn: '2026-12-08',
+        appealAuthority: '沙坪坝区人民法院',
+        appealReference: '(2026)渝0106行初1号',
+      },
     });
 
-    const upheld = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: '(2026)渝0106行初1号', summary: '维持原决定' });
+    const upheld = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'upheld',
+      resolvedOn: '2026-12-09',
+      reference: '(2026)渝0106行初1号',
+      summary: '维持原决定',
+    });
     expect(upheld.status).toBe(200);
     expect(requestsFor(record.id).map((r) => r.kind)).toEqual(['appeal-hold', 'appeal-resolved']);
     expect(requestsFor(record.id)[1]).toMatchObject({
       occasion: `appeal-resolved-${upheld.body.lastSeq}`,
       caseRecord: { status: 'ENFORCEMENT_DECIDED' },
-      facts: { appealOutcome: 'upheld', appealResolvedOn: '2026-12-09', appealReference: '(2026)渝0106行初1号', appealSummary: '维持原决定' },
+      facts: {
+        appealOutcome: 'upheld',
+        appealResolvedOn: '2026-12-09',
+        appealReference: '(2026)渝0106行初1号',
+        appealSummary: '维持原决定',
+      },
     });
   });
 
@@ -54,8 +76,19 @@ describe('the appeal emails', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.enforcementDecided();
     const officer = await api.as('officer');
-    await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'reconsideration', filedOn: '2026-12-08', authority: '沙坪坝区人民政府', reference: '沙府复〔2026〕9号' });
-    const revoked = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'revoked', resolvedOn: '2026-12-09', reference: '沙府复〔2026〕9号' });
+    await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'filed',
+      kind: 'reconsideration',
+      filedOn: '2026-12-08',
+      authority: '沙坪坝区人民政府',
+      reference: '沙府复〔2026〕9号',
+    });
+    const revoked = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'revoked',
+      resolvedOn: '2026-12-09',
+      reference: '沙府复〔2026〕9号',
+    });
     expect(revoked.body.status).toBe('DISMISSED');
     expect(requestsFor(record.id).map((r) => [r.kind, r.facts?.appealOutcome])).toEqual([
       ['appeal-hold', undefined],
@@ -69,7 +102,10 @@ describe('what happened to what the office was told', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.escalated();
     const officer = await api.as('officer');
-    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, { reason: 'not-a-violation', explanation: '经核实已取得规划许可' });
+    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, {
+      reason: 'not-a-violation',
+      explanation: '经核实已取得规划许可',
+    });
     expect(dismissed.status).toBe(200);
     expect(requestsFor(record.id)).toEqual([
       expect.objectContaining({
@@ -85,7 +121,9 @@ describe('what happened to what the office was told', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.reported();
     const officer = await api.as('officer');
-    expect((await officer.post(`/cases/${record.id}/dismissal`, { reason: 'withdrawn', explanation: '举报人撤回' })).status).toBe(200);
+    expect(
+      (await officer.post(`/cases/${record.id}/dismissal`, { reason: 'withdrawn', explanation: '举报人撤回' })).status,
+    ).toBe(200);
     expect(requestsFor(record.id)).toEqual([]);
   });
 
@@ -93,10 +131,19 @@ describe('what happened to what the office was told', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.escalated();
     const officer = await api.as('officer');
-    const accepted = await officer.post(`/cases/${record.id}/representations`, { receivedOn: '2026-12-08', summary: '已取得许可', outcome: 'accepted', response: '申辩成立，撤销案件' });
+    const accepted = await officer.post(`/cases/${record.id}/representations`, {
+      receivedOn: '2026-12-08',
+      summary: '已取得许可',
+      outcome: 'accepted',
+      response: '申辩成立，撤销案件',
+    });
     expect(accepted.body.status).toBe('DISMISSED');
     expect(requestsFor(record.id).map((r) => [r.kind, r.occasion, r.facts])).toEqual([
-      ['case-dismissed', `case-dismissed-${accepted.body.lastSeq}`, { dismissalReason: 'representation-accepted', dismissalExplanation: '申辩成立，撤销案件' }],
+      [
+        'case-dismissed',
+        `case-dismissed-${accepted.body.lastSeq}`,
+        { dismissalReason: 'representation-accepted', dismissalExplanation: '申辩成立，撤销案件' },
+      ],
     ]);
   });
 
@@ -104,7 +151,12 @@ describe('what happened to what the office was told', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.escalated();
     const officer = await api.as('officer');
-    const rejected = await officer.post(`/cases/${record.id}/representations`, { receivedOn: '2026-12-08', summary: '请求不拆', outcome: 'rejected', response: '理由不成立' });
+    const rejected = await officer.post(`/cases/${record.id}/representations`, {
+      receivedOn: '2026-12-08',
+      summary: '请求不拆',
+      outcome: 'rejected',
+      response: '理由不成立',
+    });
     expect(rejected.status).toBe(200);
     expect(requestsFor(record.id)).toEqual([]);
   });
@@ -113,13 +165,22 @@ describe('what happened to what the office was told', () => {
     const states = new CaseStates(api.store, () => api.clock.now());
     const record = await states.awaitingInspection('token-extension-mail');
     const officer = await api.as('officer');
-    const extended = await officer.post(`/cases/${record.id}/extensions`, { newDeadline: '2026-12-21', reason: '当事人申请', approver: '李科长' });
+    const extended = await officer.post(`/cases/${record.id}/extensions`, {
+      newDeadline: '2026-12-21',
+      reason: '当事人申请',
+      approver: '李科长',
+    });
     expect(extended.status).toBe(200);
     expect(requestsFor(record.id)).toEqual([
       expect.objectContaining({
         kind: 'deadline-extended',
         occasion: `deadline-extended-${extended.body.lastSeq}`,
-        facts: { previousDeadlineAt: record.notice?.deadline.at, extraDays: 14, extensionReason: '当事人申请', approver: '李科长' },
+        facts: {
+          previousDeadlineAt: record.notice?.deadline.at,
+          extraDays: 14,
+          extensionReason: '当事人申请',
+          approver: '李科长',
+        },
       }),
     ]);
     expect(requestsFor(record.id)[0]?.caseRecord.notice?.deadline.date).toBe('2026-12-21');
@@ -130,7 +191,12 @@ describe('what happened to what the office was told', () => {
     const record = await states.enforcementScheduled('token-enforcement-mail');
     const enforcer = await api.as('enforcer');
     const completedAt = api.clock.now().toISOString();
-    const done = await enforcer.post(`/cases/${record.id}/enforcement`, { completedAt, teamLead: '赵队长', areaRemovedM2: 24, notes: '现场已清理' });
+    const done = await enforcer.post(`/cases/${record.id}/enforcement`, {
+      completedAt,
+      teamLead: '赵队长',
+      areaRemovedM2: 24,
+      notes: '现场已清理',
+    });
     expect(done.status).toBe(200);
     expect(requestsFor(record.id)).toEqual([
       expect.objectContaining({

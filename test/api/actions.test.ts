@@ -30,17 +30,27 @@ describe('inspections', () => {
     const token = randomUUID();
     const record = await states.awaitingInspection(token);
     api.engine.openStep(token);
-    const answer = await officer.post(`/cases/${record.id}/inspections`, inspection({ areaRemovedM2: 24, expectedVersion: record.version }));
+    const answer = await officer.post(
+      `/cases/${record.id}/inspections`,
+      inspection({ areaRemovedM2: 24, expectedVersion: record.version }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ status: 'SELF_DEMOLISHED', version: record.version + 1, areaRemovedM2: 24 });
     expect(answer.body.pendingCallback).toBeUndefined();
     expect(answer.body.dueAt).toBeUndefined();
     expect(answer.headers.get('etag')).toBe(`"${record.version + 1}"`);
-    expect(api.engine.answered).toContainEqual({ token, output: { outcome: 'demolished', eventSeq: record.lastSeq + 1 } });
+    expect(api.engine.answered).toContainEqual({
+      token,
+      output: { outcome: 'demolished', eventSeq: record.lastSeq + 1 },
+    });
     const stored = await api.store.getCase(record.id);
     expect(stored?.pendingCallback).toBeUndefined();
     const events = (await api.store.history(record.id)).items;
-    expect(events.at(-1)).toMatchObject({ type: 'INSPECTION_RECORDED', actor: { sub: 'officer-1', role: 'officer' }, data: { result: 'demolished', areaRemovedM2: 24 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'INSPECTION_RECORDED',
+      actor: { sub: 'officer-1', role: 'officer' },
+      data: { result: 'demolished', areaRemovedM2: 24 },
+    });
   });
 
   it('never shows the task token to API clients', async () => {
@@ -55,12 +65,19 @@ describe('inspections', () => {
     const token = randomUUID();
     const record = await states.inPersuasion(token, { reporterSub: 'reporter-mine' });
     api.engine.openStep(token);
-    const stranger = await (await api.as('reporter', 'reporter-stranger')).post(`/cases/${record.id}/inspections`, inspection({ result: 'not-demolished' }));
+    const stranger = await (
+      await api.as('reporter', 'reporter-stranger')
+    ).post(`/cases/${record.id}/inspections`, inspection({ result: 'not-demolished' }));
     expect(stranger.status).toBe(404);
-    const mine = await (await api.as('reporter', 'reporter-mine')).post(`/cases/${record.id}/inspections`, inspection({ result: 'not-demolished' }));
+    const mine = await (
+      await api.as('reporter', 'reporter-mine')
+    ).post(`/cases/${record.id}/inspections`, inspection({ result: 'not-demolished' }));
     expect(mine.status).toBe(200);
     expect(mine.body.status).toBe('PERSUASION');
-    expect(api.engine.answered).toContainEqual({ token, output: { outcome: 'not-demolished', eventSeq: record.lastSeq + 1 } });
+    expect(api.engine.answered).toContainEqual({
+      token,
+      output: { outcome: 'not-demolished', eventSeq: record.lastSeq + 1 },
+    });
   });
 
   it('refuses a reporter at the inspection after the notice deadline (403) and an officer on a closed case (409)', async () => {
@@ -71,22 +88,39 @@ describe('inspections', () => {
     const closed = await states.closed();
     const late = await officer.post(`/cases/${closed.id}/inspections`, inspection());
     expect(late.status).toBe(409);
-    expect(late.body).toMatchObject({ type: 'urn:rectify:problem:transition-not-allowed', currentVersion: closed.version });
+    expect(late.body).toMatchObject({
+      type: 'urn:rectify:problem:transition-not-allowed',
+      currentVersion: closed.version,
+    });
     expect(late.body.reason).toContain('CLOSED');
     expect((await api.store.getCase(closed.id))?.version).toBe(closed.version);
   });
 
   it('answers 409 for a stale expectedVersion or If-Match and 400 when they disagree', async () => {
     const record = await states.awaitingInspection(randomUUID());
-    const staleBody = await officer.post(`/cases/${record.id}/inspections`, inspection({ expectedVersion: record.version - 1 }));
+    const staleBody = await officer.post(
+      `/cases/${record.id}/inspections`,
+      inspection({ expectedVersion: record.version - 1 }),
+    );
     expect(staleBody.status).toBe(409);
-    expect(staleBody.body).toMatchObject({ type: 'urn:rectify:problem:version-conflict', currentVersion: record.version });
-    const staleHeader = await officer.post(`/cases/${record.id}/inspections`, inspection(), { 'if-match': `"${record.version - 1}"` });
+    expect(staleBody.body).toMatchObject({
+      type: 'urn:rectify:problem:version-conflict',
+      currentVersion: record.version,
+    });
+    const staleHeader = await officer.post(`/cases/${record.id}/inspections`, inspection(), {
+      'if-match': `"${record.version - 1}"`,
+    });
     expect(staleHeader.status).toBe(409);
-    const disagree = await officer.post(`/cases/${record.id}/inspections`, inspection({ expectedVersion: record.version }), { 'if-match': `"${record.version - 1}"` });
+    const disagree = await officer.post(
+      `/cases/${record.id}/inspections`,
+      inspection({ expectedVersion: record.version }),
+      { 'if-match': `"${record.version - 1}"` },
+    );
     expect(disagree.status).toBe(400);
     expect(disagree.body.errors).toEqual([expect.objectContaining({ field: 'If-Match', in: 'header' })]);
-    const current = await officer.post(`/cases/${record.id}/inspections`, inspection(), { 'if-match': `"${record.version}"` });
+    const current = await officer.post(`/cases/${record.id}/inspections`, inspection(), {
+      'if-match': `"${record.version}"`,
+    });
     expect(current.status).toBe(200);
   });
 
@@ -115,7 +149,11 @@ describe('extensions', () => {
     const answer = await officer.post(`/cases/${record.id}/extensions`, extension('2026-12-21'));
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('NOTICE_ISSUED');
-    expect(answer.body.notice).toMatchObject({ deadline: { date: '2026-12-21', at: '2026-12-21T15:59:59.999Z', provisional: false }, extensionCount: 1, extendedDays: 10 });
+    expect(answer.body.notice).toMatchObject({
+      deadline: { date: '2026-12-21', at: '2026-12-21T15:59:59.999Z', provisional: false },
+      extensionCount: 1,
+      extendedDays: 10,
+    });
     expect(answer.body.deadlines.notice.date).toBe('2026-12-21');
     expect(answer.body.dueAt).toBe('2026-12-21T15:59:59.999Z');
   });
@@ -128,7 +166,10 @@ describe('extensions', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('NOTICE_ISSUED');
     expect(answer.body.pendingCallback).toBeUndefined();
-    expect(api.engine.answered).toContainEqual({ token, output: { outcome: 'extended', eventSeq: record.lastSeq + 1 } });
+    expect(api.engine.answered).toContainEqual({
+      token,
+      output: { outcome: 'extended', eventSeq: record.lastSeq + 1 },
+    });
     // The inspection window of the old deadline no longer shows: it is counted again from the new one.
     expect(record.deadlines.inspection).toBeDefined();
     expect(answer.body.deadlines.inspection).toBeUndefined();
@@ -140,7 +181,9 @@ describe('extensions', () => {
     // 2026-12-19 is a Saturday.
     const saturday = await officer.post(`/cases/${record.id}/extensions`, extension('2026-12-19'));
     expect(saturday.status).toBe(400);
-    expect(saturday.body.errors).toEqual([{ field: 'newDeadline', in: 'body', message: expect.stringContaining('2026-12-21') }]);
+    expect(saturday.body.errors).toEqual([
+      { field: 'newDeadline', in: 'body', message: expect.stringContaining('2026-12-21') },
+    ]);
     expect((await api.store.getCase(record.id))?.version).toBe(record.version);
   });
 
@@ -163,56 +206,120 @@ describe('extensions', () => {
 describe('representations, appeals, enforcement and dismissal', () => {
   it('dismisses the case when a representation is accepted, and stops its execution', async () => {
     const record = await states.escalated();
-    const answer = await officer.post(`/cases/${record.id}/representations`, { receivedOn: '2026-12-08', summary: '已取得临时建设许可', outcome: 'accepted', response: '经核实予以采纳' });
+    const answer = await officer.post(`/cases/${record.id}/representations`, {
+      receivedOn: '2026-12-08',
+      summary: '已取得临时建设许可',
+      outcome: 'accepted',
+      response: '经核实予以采纳',
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('DISMISSED');
-    expect(api.engine.stopped).toContainEqual({ name: record.execution, cause: expect.stringContaining('representation') });
+    expect(api.engine.stopped).toContainEqual({
+      name: record.execution,
+      cause: expect.stringContaining('representation'),
+    });
   });
 
   it('keeps the case where it is when a representation is rejected', async () => {
     const record = await states.escalated();
-    const answer = await officer.post(`/cases/${record.id}/representations`, { receivedOn: '2026-12-08', summary: '称为临时堆放', outcome: 'rejected', response: '不予采纳' });
+    const answer = await officer.post(`/cases/${record.id}/representations`, {
+      receivedOn: '2026-12-08',
+      summary: '称为临时堆放',
+      outcome: 'rejected',
+      response: '不予采纳',
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('ESCALATED');
-    const future = await officer.post(`/cases/${record.id}/representations`, { receivedOn: '2026-12-30', summary: '称为临时堆放', outcome: 'rejected', response: '不予采纳' });
+    const future = await officer.post(`/cases/${record.id}/representations`, {
+      receivedOn: '2026-12-30',
+      summary: '称为临时堆放',
+      outcome: 'rejected',
+      response: '不予采纳',
+    });
     expect(future.status).toBe(400);
     expect(future.body.errors[0].field).toBe('receivedOn');
   });
 
   it('holds the case on a filed appeal and resumes enforcement in a new phase when the decision is upheld', async () => {
     const record = await states.enforcementDecided();
-    const filed = await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'reconsideration', filedOn: '2026-12-08', authority: '沙坪坝区人民政府', reference: '沙府复〔2026〕12号' });
+    const filed = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'filed',
+      kind: 'reconsideration',
+      filedOn: '2026-12-08',
+      authority: '沙坪坝区人民政府',
+      reference: '沙府复〔2026〕12号',
+    });
     expect(filed.status).toBe(200);
     expect(filed.body.status).toBe('ON_HOLD');
     expect(filed.body.dueAt).toBeUndefined();
     expect(api.engine.stopped).toContainEqual({ name: record.execution, cause: expect.stringContaining('appeal') });
-    const upheld = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: '沙府复〔2026〕12号' });
+    const upheld = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'upheld',
+      resolvedOn: '2026-12-09',
+      reference: '沙府复〔2026〕12号',
+    });
     expect(upheld.status).toBe(200);
     expect(upheld.body).toMatchObject({ status: 'ENFORCEMENT_DECIDED', execution: `${record.id}--after-appeal--1` });
     // Due when the last of the recorded 公告/复议/诉讼 windows ends, so it shows in the due column and lists.
-    const windows = [record.deadlines.announcement, record.deadlines.reconsideration, record.deadlines.litigation].map((d) => d?.at ?? '').sort();
+    const windows = [record.deadlines.announcement, record.deadlines.reconsideration, record.deadlines.litigation]
+      .map((d) => d?.at ?? '')
+      .sort();
     expect(upheld.body.dueAt).toBe(windows.at(-1));
     expect(api.engine.executions).toContain(`${record.id}--after-appeal--1`);
-    const again = await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'litigation', filedOn: '2026-12-09', authority: '沙坪坝区人民法院', reference: '(2026)渝0106行初1号' });
+    const again = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'filed',
+      kind: 'litigation',
+      filedOn: '2026-12-09',
+      authority: '沙坪坝区人民法院',
+      reference: '(2026)渝0106行初1号',
+    });
     expect(again.body.status).toBe('ON_HOLD');
-    const upheldAgain = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: '(2026)渝0106行初1号' });
+    const upheldAgain = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'upheld',
+      resolvedOn: '2026-12-09',
+      reference: '(2026)渝0106行初1号',
+    });
     expect(upheldAgain.body.execution).toBe(`${record.id}--after-appeal--2`);
   });
 
   it('dismisses the case when the appeal revokes the decision', async () => {
     const record = await states.enforcementDecided();
-    await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'litigation', filedOn: '2026-12-08', authority: '沙坪坝区人民法院', reference: 'R-1' });
-    const revoked = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'revoked', resolvedOn: '2026-12-09', reference: 'R-1' });
+    await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'filed',
+      kind: 'litigation',
+      filedOn: '2026-12-08',
+      authority: '沙坪坝区人民法院',
+      reference: 'R-1',
+    });
+    const revoked = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'revoked',
+      resolvedOn: '2026-12-09',
+      reference: 'R-1',
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.body.status).toBe('DISMISSED');
   });
 
   it('answers 503 when the after-appeal phase cannot start, keeps the resolution, flags the case, and a retry starts it', async () => {
     const record = await states.enforcementDecided();
-    await officer.post(`/cases/${record.id}/appeals`, { action: 'filed', kind: 'litigation', filedOn: '2026-12-08', authority: '法院', reference: 'R-2' });
+    await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'filed',
+      kind: 'litigation',
+      filedOn: '2026-12-08',
+      authority: '法院',
+      reference: 'R-2',
+    });
     api.engine.fail.start = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     try {
-      const answer = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: 'R-2' });
+      const answer = await officer.post(`/cases/${record.id}/appeals`, {
+        action: 'resolved',
+        outcome: 'upheld',
+        resolvedOn: '2026-12-09',
+        reference: 'R-2',
+      });
       expect(answer.status).toBe(503);
       expect(answer.headers.get('retry-after')).not.toBeNull();
       expect(answer.body.detail).toContain('recorded');
@@ -225,11 +332,21 @@ describe('representations, appeals, enforcement and dismissal', () => {
     expect(api.engine.executions).not.toContain(`${record.id}--after-appeal--1`);
 
     // Repeating the same request once the engine is back starts the phase and records nothing new.
-    const retried = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: 'R-2' });
+    const retried = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'upheld',
+      resolvedOn: '2026-12-09',
+      reference: 'R-2',
+    });
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ status: 'ENFORCEMENT_DECIDED', version: resolved?.version });
     expect(api.engine.executions).toContain(`${record.id}--after-appeal--1`);
-    const revoked = await officer.post(`/cases/${record.id}/appeals`, { action: 'resolved', outcome: 'revoked', resolvedOn: '2026-12-09', reference: 'R-2' });
+    const revoked = await officer.post(`/cases/${record.id}/appeals`, {
+      action: 'resolved',
+      outcome: 'revoked',
+      resolvedOn: '2026-12-09',
+      reference: 'R-2',
+    });
     expect(revoked.status).toBe(409);
   });
 
@@ -242,18 +359,33 @@ describe('representations, appeals, enforcement and dismissal', () => {
     const done = await enforcer.post(`/cases/${record.id}/enforcement`, body);
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'ENFORCED', areaRemovedM2: 24 });
-    expect(api.engine.answered).toContainEqual({ token, output: { outcome: 'completed', eventSeq: record.lastSeq + 1 } });
+    expect(api.engine.answered).toContainEqual({
+      token,
+      output: { outcome: 'completed', eventSeq: record.lastSeq + 1 },
+    });
   });
 
   it('dismisses from an open state and stops the execution; a duplicate must name an existing other case', async () => {
     const original = await states.noticeIssued();
     const record = await states.noticeIssued();
-    const self = await officer.post(`/cases/${record.id}/dismissal`, { reason: 'duplicate', explanation: '重复', duplicateOf: record.id });
+    const self = await officer.post(`/cases/${record.id}/dismissal`, {
+      reason: 'duplicate',
+      explanation: '重复',
+      duplicateOf: record.id,
+    });
     expect(self.status).toBe(400);
     expect(self.body.errors[0].field).toBe('duplicateOf');
-    const missing = await officer.post(`/cases/${record.id}/dismissal`, { reason: 'duplicate', explanation: '重复', duplicateOf: 'C-20261201-AAAAAA' });
+    const missing = await officer.post(`/cases/${record.id}/dismissal`, {
+      reason: 'duplicate',
+      explanation: '重复',
+      duplicateOf: 'C-20261201-AAAAAA',
+    });
     expect(missing.status).toBe(400);
-    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, { reason: 'duplicate', explanation: '重复', duplicateOf: original.id });
+    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, {
+      reason: 'duplicate',
+      explanation: '重复',
+      duplicateOf: original.id,
+    });
     expect(dismissed.status).toBe(200);
     expect(dismissed.body.status).toBe('DISMISSED');
     expect(api.engine.stopped).toContainEqual({ name: record.execution, cause: 'dismissed: duplicate' });

@@ -48,10 +48,14 @@ describe('exports', () => {
 
   it('fills the notice-number column of a case that has a notice, in CSV and JSON', async () => {
     const area = `${subdistrict}-通知`;
-    const noticed = await states.noticeIssued({ submission: { location: { subdistrict: area, community: '解放坡社区', address: '隆庆楼16号' } } });
+    const noticed = await states.noticeIssued({
+      submission: { location: { subdistrict: area, community: '解放坡社区', address: '隆庆楼16号' } },
+    });
     const number = noticed.notice?.number;
     expect(number).toMatch(/^RN-/);
-    const rows = parse((await rawBytes(`/cases/export?subdistrict=${encodeURIComponent(area)}`)).subarray(3).toString('utf8')) as string[][];
+    const rows = parse(
+      (await rawBytes(`/cases/export?subdistrict=${encodeURIComponent(area)}`)).subarray(3).toString('utf8'),
+    ) as string[][];
     const column = rows[0]!.indexOf('通知书编号 notice');
     expect(column).toBeGreaterThan(-1);
     expect(rows.slice(1).map((r) => [r[0], r[column]])).toEqual([[noticed.id, number]]);
@@ -89,15 +93,21 @@ describe('exports', () => {
     const closed = await states.closed();
     const answer = await auditor.get(`/cases/${closed.id}/history/export?format=json`);
     expect(answer.status).toBe(200);
-    expect(answer.body.map((e: { seq: number }) => e.seq)).toEqual(Array.from({ length: closed.lastSeq }, (_, i) => i + 1));
+    expect(answer.body.map((e: { seq: number }) => e.seq)).toEqual(
+      Array.from({ length: closed.lastSeq }, (_, i) => i + 1),
+    );
     expect(answer.body.at(-1).hash).toBe(closed.lastHash);
     const csv = await rawBytes(`/cases/${closed.id}/history/export`);
     expect((parse(csv.subarray(3).toString('utf8')) as string[][]).length).toBe(closed.lastSeq + 1);
   });
 
   it('refuses exports to reporters and enforcers, and an unknown format', async () => {
-    expect((await (await api.as('reporter')).get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}`)).status).toBe(403);
-    expect((await (await api.as('enforcer')).get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}`)).status).toBe(403);
+    expect(
+      (await (await api.as('reporter')).get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}`)).status,
+    ).toBe(403);
+    expect(
+      (await (await api.as('enforcer')).get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}`)).status,
+    ).toBe(403);
     const bad = await auditor.get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}&format=xlsx`);
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'format' })]);
@@ -107,14 +117,20 @@ describe('exports', () => {
 describe('GET /reports/summary', () => {
   it('answers the figures for the period by sub-district and community', async () => {
     const area = `报表街道-${randomUUID().slice(0, 6)}`;
-    const at = (community: string) => ({ submission: { location: { subdistrict: area, community, address: `${community}1号` } } });
+    const at = (community: string) => ({
+      submission: { location: { subdistrict: area, community, address: `${community}1号` } },
+    });
     await states.reported(at('解放坡社区'));
     await states.reported(at('石小路社区'));
     await states.reported(at('石小路社区'));
-    const answer = await auditor.get(`/reports/summary?subdistrict=${encodeURIComponent(area)}&from=2026-12-01&to=2026-12-31`);
+    const answer = await auditor.get(
+      `/reports/summary?subdistrict=${encodeURIComponent(area)}&from=2026-12-01&to=2026-12-31`,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.total).toMatchObject({ reported: 3, open: 3, noticesIssued: 0 });
-    expect(answer.body.rows.map((r: { community?: string; reported: number }) => [r.community ?? '(all)', r.reported])).toEqual([
+    expect(
+      answer.body.rows.map((r: { community?: string; reported: number }) => [r.community ?? '(all)', r.reported]),
+    ).toEqual([
       ['(all)', 3],
       ['解放坡社区', 1],
       ['石小路社区', 2],

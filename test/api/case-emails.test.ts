@@ -38,7 +38,10 @@ describe('GET /cases/{id}/emails', () => {
   it('lists the emails recorded about the case: kind, recipient, subject, status, times, attempts', async () => {
     const record = await states.escalated();
     const officer = await api.as('officer');
-    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, { reason: 'not-a-violation', explanation: '经核实已取得规划许可' });
+    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, {
+      reason: 'not-a-violation',
+      explanation: '经核实已取得规划许可',
+    });
     expect(dismissed.status).toBe(200);
 
     const answer = await officer.get(`/cases/${record.id}/emails`);
@@ -61,7 +64,9 @@ describe('GET /cases/{id}/emails', () => {
     );
     // The list says what was sent, not the message itself, and nothing of the outbox's machinery.
     for (const item of answer.body.items as Record<string, unknown>[]) {
-      expect(Object.keys(item).sort()).toEqual(expect.arrayContaining(['id', 'kind', 'to', 'subject', 'status', 'createdAt', 'attempts', 'possibleRepeat']));
+      expect(Object.keys(item).sort()).toEqual(
+        expect.arrayContaining(['id', 'kind', 'to', 'subject', 'status', 'createdAt', 'attempts', 'possibleRepeat']),
+      );
       expect(item).not.toHaveProperty('html');
       expect(item).not.toHaveProperty('claimToken');
     }

@@ -1,7 +1,11 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CaseStore } from '../../functions/store/case-store';
@@ -32,13 +36,23 @@ async function silentServer(): Promise<{ endpoint: string; close(): Promise<void
 describe('dependency faults', () => {
   it('answers 503 with Retry-After when DynamoDB times out, and nothing is written', async () => {
     const silent = await silentServer();
-    const client = new DynamoDBClient({ endpoint: silent.endpoint, maxAttempts: 1, requestHandler: { connectionTimeout: 300, requestTimeout: 400, throwOnRequestTimeout: true } });
+    const client = new DynamoDBClient({
+      endpoint: silent.endpoint,
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 300, requestTimeout: 400, throwOnRequestTimeout: true },
+    });
     const api: ApiHarness = await startApiHarness();
-    const hanging = await startApiHarness({ deps: { store: new CaseStore(DynamoDBDocumentClient.from(client), api.store.tableName) } });
+    const hanging = await startApiHarness({
+      deps: { store: new CaseStore(DynamoDBDocumentClient.from(client), api.store.tableName) },
+    });
     try {
       const reporter = await hanging.as('reporter', 'reporter-timeout');
       const started = Date.now();
-      const submit = await reporter.post('/cases', seedSubmission({ location: { subdistrict: '超时街道', community: '解放坡社区', address: '隆庆楼1号' } }), { 'idempotency-key': randomUUID() });
+      const submit = await reporter.post(
+        '/cases',
+        seedSubmission({ location: { subdistrict: '超时街道', community: '解放坡社区', address: '隆庆楼1号' } }),
+        { 'idempotency-key': randomUUID() },
+      );
       expect(submit.status).toBe(503);
       expect(submit.body).toMatchObject({ part: 'database', type: 'urn:rectify:problem:dependency-unavailable' });
       expect(submit.headers.get('retry-after')).not.toBeNull();
@@ -57,7 +71,9 @@ describe('dependency faults', () => {
   it('answers 429 with Retry-After when DynamoDB throttles', async () => {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
     const mock = mockClient(doc);
-    mock.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'throughput exceeded', $metadata: {} }));
+    mock
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'throughput exceeded', $metadata: {} }));
     const api = await startApiHarness({ deps: { store: new CaseStore(doc, 'rectify-throttled') } });
     try {
       const answer = await (await api.as('officer')).get('/cases/C-20261129-AAAAAA');
@@ -103,15 +119,22 @@ describe('dependency faults', () => {
   it('answers health 503 with Retry-After naming the part that is down, never the error the SDK gave', async () => {
     // What the SDK says to a role without access: the account, the role and the table's ARN.
     const sdkError = Object.assign(
-      new Error('User: arn:aws:sts::123456789012:assumed-role/Rectify-prod-Health/x is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:ap-southeast-1:123456789012:table/Rectify-prod-Table'),
+      new Error(
+        'User: arn:aws:sts::123456789012:assumed-role/Rectify-prod-Health/x is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:ap-southeast-1:123456789012:table/Rectify-prod-Table',
+      ),
       { name: 'AccessDeniedException' },
     );
-    const api = await startApiHarness({ deps: { health: { dynamodb: async () => undefined, mail: async () => Promise.reject(sdkError) } } });
+    const api = await startApiHarness({
+      deps: { health: { dynamodb: async () => undefined, mail: async () => Promise.reject(sdkError) } },
+    });
     try {
       const answer = await api.anonymous.get('/health');
       expect(answer.status).toBe(503);
       expect(answer.headers.get('retry-after')).not.toBeNull();
-      expect(answer.body).toEqual({ status: 'unavailable', parts: { dynamodb: { up: true }, mail: { up: false, detail: 'answered with an error' } } });
+      expect(answer.body).toEqual({
+        status: 'unavailable',
+        parts: { dynamodb: { up: true }, mail: { up: false, detail: 'answered with an error' } },
+      });
       expect(JSON.stringify(answer.body)).not.toMatch(/123456789012|arn:|AccessDenied/);
     } finally {
       await api.close();

@@ -17,7 +17,8 @@ afterAll(async () => {
   await api.close();
 });
 
-const submit = (client: Client, key: string, body: unknown = seedSubmission()) => client.post('/cases', body, { 'idempotency-key': key });
+const submit = (client: Client, key: string, body: unknown = seedSubmission()) =>
+  client.post('/cases', body, { 'idempotency-key': key });
 
 /** Every case the table holds in the seed's sub-district, read from the area index. */
 async function casesInSubdistrict(subdistrict = '小龙坎街道'): Promise<string[]> {
@@ -33,9 +34,19 @@ async function casesInSubdistrict(subdistrict = '小龙坎街道'): Promise<stri
 
 describe('POST /cases', () => {
   it('creates a reported case, starts its intake workflow once and answers 201 with Location and ETag', async () => {
-    const answer = await submit(reporter, randomUUID(), seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '上土湾3号 院内' } }));
+    const answer = await submit(
+      reporter,
+      randomUUID(),
+      seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '上土湾3号 院内' } }),
+    );
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ status: 'REPORTED', version: 1, reporterSub: 'reporter-intake', category: 'resident-built', possibleDuplicates: [] });
+    expect(answer.body).toMatchObject({
+      status: 'REPORTED',
+      version: 1,
+      reporterSub: 'reporter-intake',
+      category: 'resident-built',
+      possibleDuplicates: [],
+    });
     expect(answer.headers.get('location')).toBe(`/cases/${answer.body.id}`);
     expect(answer.headers.get('etag')).toBe('"1"');
     expect(answer.headers.get('idempotent-replayed')).toBeNull();
@@ -49,7 +60,9 @@ describe('POST /cases', () => {
 
   it('answers a replay with the original status and body, and another body under the same key with 422', async () => {
     const key = randomUUID();
-    const body = seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路8号 二楼平台' } });
+    const body = seedSubmission({
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路8号 二楼平台' },
+    });
     const first = await submit(reporter, key, body);
     const again = await submit(reporter, key, body);
     expect(again.status).toBe(first.status);
@@ -64,7 +77,9 @@ describe('POST /cases', () => {
 
   it('scopes keys per person: the same key from another reporter is another case', async () => {
     const key = randomUUID();
-    const body = seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路12号' } });
+    const body = seedSubmission({
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路12号' },
+    });
     const mine = await submit(reporter, key, body);
     const theirs = await submit(await api.as('reporter', 'reporter-other'), key, body);
     expect(mine.status).toBe(201);
@@ -89,18 +104,23 @@ describe('POST /cases', () => {
     expect(settled.status).toBe(201);
     expect(settled.body).toEqual(created[0]?.body);
     expect(await casesInSubdistrict(subdistrict)).toEqual([...ids]);
-    expect(api.engine.executions.filter((e) => e.startsWith(settled.body.id))).toEqual([`${settled.body.id}--intake--1`]);
+    expect(api.engine.executions.filter((e) => e.startsWith(settled.body.id))).toEqual([
+      `${settled.body.id}--intake--1`,
+    ]);
   });
 
   it('answers 409 with Retry-After while the first request is in flight', async () => {
     let release!: () => void;
     api.engine.startGate = new Promise<void>((resolve) => (release = resolve));
     const key = randomUUID();
-    const body = seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '上土湾7号' } });
+    const body = seedSubmission({
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '上土湾7号' },
+    });
     const startsBefore = api.engine.startCalls.length + 1;
     const first = submit(reporter, key, body);
     // The first request has written its case and now waits for the workflow to start.
-    for (let i = 0; i < 200 && api.engine.startCalls.length < startsBefore; i += 1) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && api.engine.startCalls.length < startsBefore; i += 1)
+      await new Promise((r) => setTimeout(r, 20));
     const meanwhile = await submit(reporter, key, body);
     expect(meanwhile.status).toBe(409);
     expect(meanwhile.body).toMatchObject({ type: 'urn:rectify:problem:request-in-flight' });
@@ -114,7 +134,9 @@ describe('POST /cases', () => {
   it('answers 503 with Retry-After when the engine is down, and a later replay finishes the same case', async () => {
     api.engine.fail.start = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const key = randomUUID();
-    const body = seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '隆庆楼9号' } });
+    const body = seedSubmission({
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '隆庆楼9号' },
+    });
     const down = await submit(reporter, key, body);
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ type: 'urn:rectify:problem:dependency-unavailable', part: 'workflow-engine' });
@@ -132,38 +154,75 @@ describe('POST /cases', () => {
     expect(record).toMatchObject({ caseId: takenOver.body.id });
     const replay = await submit(reporter, key, body);
     expect(replay.body).toEqual(takenOver.body);
-    expect(api.engine.executions.filter((e) => e.startsWith(takenOver.body.id))).toEqual([`${takenOver.body.id}--intake--1`]);
+    expect(api.engine.executions.filter((e) => e.startsWith(takenOver.body.id))).toEqual([
+      `${takenOver.body.id}--intake--1`,
+    ]);
   });
 
   it('flags an open case at the same address as a possible duplicate, however the address is spaced', async () => {
     const address = { subdistrict: '小龙坎街道', community: '解放坡社区', address: '隆庆楼２０号 屋顶' };
     const first = await submit(reporter, randomUUID(), seedSubmission({ location: address }));
-    const second = await submit(reporter, randomUUID(), seedSubmission({ location: { ...address, address: '隆庆楼20号屋顶' } }));
+    const second = await submit(
+      reporter,
+      randomUUID(),
+      seedSubmission({ location: { ...address, address: '隆庆楼20号屋顶' } }),
+    );
     expect(second.status).toBe(201);
     expect(second.body.possibleDuplicates).toEqual([first.body.id]);
     const officer = await api.as('officer');
     await officer.post(`/cases/${first.body.id}/dismissal`, { reason: 'withdrawn', explanation: '举报人撤回' });
-    await officer.post(`/cases/${second.body.id}/dismissal`, { reason: 'duplicate', explanation: '重复登记', duplicateOf: first.body.id });
+    await officer.post(`/cases/${second.body.id}/dismissal`, {
+      reason: 'duplicate',
+      explanation: '重复登记',
+      duplicateOf: first.body.id,
+    });
     const third = await submit(reporter, randomUUID(), seedSubmission({ location: address }));
     expect(third.body.possibleDuplicates).toEqual([]);
   });
 
   it('lists as possible duplicates, of each of several concurrent reports at one new address, exactly the cases stored before it', async () => {
-    const location = { subdistrict: '小龙坎街道', community: '解放坡社区', address: `石小路${randomUUID().slice(0, 8)}号` };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => submit(reporter, randomUUID(), seedSubmission({ location }))));
+    const location = {
+      subdistrict: '小龙坎街道',
+      community: '解放坡社区',
+      address: `石小路${randomUUID().slice(0, 8)}号`,
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => submit(reporter, randomUUID(), seedSubmission({ location }))),
+    );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
-    const stored = answers.map((a) => ({ id: a.body.id as string, duplicates: a.body.possibleDuplicates as string[] })).sort((a, b) => a.duplicates.length - b.duplicates.length);
+    const stored = answers
+      .map((a) => ({ id: a.body.id as string, duplicates: a.body.possibleDuplicates as string[] }))
+      .sort((a, b) => a.duplicates.length - b.duplicates.length);
     // Each transaction stored its case only if the address's list was still the one it read, so the
     // cases form one order in which each lists all that came before it.
-    stored.forEach((entry, i) => expect([...entry.duplicates].sort()).toEqual(stored.slice(0, i).map((e) => e.id).sort()));
-    expect((await api.store.addressCases(addressKeyOf(location)))?.caseIds.sort()).toEqual(stored.map((e) => e.id).sort());
+    stored.forEach((entry, i) =>
+      expect([...entry.duplicates].sort()).toEqual(
+        stored
+          .slice(0, i)
+          .map((e) => e.id)
+          .sort(),
+      ),
+    );
+    expect((await api.store.addressCases(addressKeyOf(location)))?.caseIds.sort()).toEqual(
+      stored.map((e) => e.id).sort(),
+    );
   });
 
   it('answers 503 with Retry-After and writes nothing when DynamoDB cannot be reached', async () => {
-    const unreachable = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1, requestHandler: { connectionTimeout: 300, requestTimeout: 500 } });
-    const down = await startApiHarness({ deps: { store: new CaseStore(DynamoDBDocumentClient.from(unreachable), api.store.tableName) } });
+    const unreachable = new DynamoDBClient({
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 300, requestTimeout: 500 },
+    });
+    const down = await startApiHarness({
+      deps: { store: new CaseStore(DynamoDBDocumentClient.from(unreachable), api.store.tableName) },
+    });
     try {
-      const answer = await submit(await down.as('reporter', 'reporter-intake'), randomUUID(), seedSubmission({ location: { subdistrict: '不可达街道', community: '解放坡社区', address: '隆庆楼5号' } }));
+      const answer = await submit(
+        await down.as('reporter', 'reporter-intake'),
+        randomUUID(),
+        seedSubmission({ location: { subdistrict: '不可达街道', community: '解放坡社区', address: '隆庆楼5号' } }),
+      );
       expect(answer.status).toBe(503);
       expect(answer.body).toMatchObject({ part: 'database', status: 503 });
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

@@ -26,15 +26,29 @@ afterAll(async () => {
 });
 
 /** An API Gateway REST proxy event as the Cognito authorizer delivers it: claims as strings. */
-function gatewayEvent(method: string, resource: string, options: { pathParameters?: Record<string, string>; groups?: string; body?: unknown; headers?: Record<string, string> } = {}): APIGatewayProxyEvent {
+function gatewayEvent(
+  method: string,
+  resource: string,
+  options: {
+    pathParameters?: Record<string, string>;
+    groups?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } = {},
+): APIGatewayProxyEvent {
   const pathParameters = options.pathParameters ?? null;
-  const auth = options.groups === undefined ? undefined : gatewayAuth('cognito-user-1', [...options.groups.split(','), 'city']);
+  const auth =
+    options.groups === undefined ? undefined : gatewayAuth('cognito-user-1', [...options.groups.split(','), 'city']);
   const pathValue = pathParameters ? resource.replace('{id}', pathParameters.id ?? '') : resource;
   return {
     resource,
     path: pathValue,
     httpMethod: method,
-    headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth.authorization } : {}), ...options.headers },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(auth ? { Authorization: auth.authorization } : {}),
+      ...options.headers,
+    },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -57,16 +71,21 @@ async function entry(name: string): Promise<Entry> {
 
 describe('Lambda entries', () => {
   it('exist for every route of the route table', () => {
-    for (const route of ROUTES) expect(existsSync(path.join(root, 'functions/api/handlers', `${route.entry}.ts`))).toBe(true);
+    for (const route of ROUTES)
+      expect(existsSync(path.join(root, 'functions/api/handlers', `${route.entry}.ts`))).toBe(true);
   });
 
   it('read the roles API Gateway puts in requestContext.authorizer.claims', async () => {
     const record = await new CaseStates(table.store, () => new Date()).reported();
     const { handler } = await entry('get-case');
-    const asAuditor = await handler(gatewayEvent('GET', '/cases/{id}', { pathParameters: { id: record.id }, groups: 'auditor' }));
+    const asAuditor = await handler(
+      gatewayEvent('GET', '/cases/{id}', { pathParameters: { id: record.id }, groups: 'auditor' }),
+    );
     expect(asAuditor.statusCode).toBe(200);
     expect(JSON.parse(asAuditor.body)).toMatchObject({ id: record.id, status: 'REPORTED' });
-    const asStranger = await handler(gatewayEvent('GET', '/cases/{id}', { pathParameters: { id: record.id }, groups: 'reporter' }));
+    const asStranger = await handler(
+      gatewayEvent('GET', '/cases/{id}', { pathParameters: { id: record.id }, groups: 'reporter' }),
+    );
     expect(asStranger.statusCode).toBe(404);
     const noClaims = await handler(gatewayEvent('GET', '/cases/{id}', { pathParameters: { id: record.id } }));
     expect(noClaims.statusCode).toBe(401);
@@ -74,10 +93,22 @@ describe('Lambda entries', () => {
 
   it('answer 503 with Retry-After when Step Functions cannot be reached, naming the staged path as the problem instance', async () => {
     const { handler } = await entry('create-case');
-    const answer = await handler(gatewayEvent('POST', '/cases', { groups: 'officer,auditor', body: seedSubmission(), headers: { 'Idempotency-Key': 'lambda-entry-key-1' } }));
+    const answer = await handler(
+      gatewayEvent('POST', '/cases', {
+        groups: 'officer,auditor',
+        body: seedSubmission(),
+        headers: { 'Idempotency-Key': 'lambda-entry-key-1' },
+      }),
+    );
     // An officer who is also an auditor acts as an auditor: auditors never write.
     expect(answer.statusCode).toBe(403);
-    const officer = await handler(gatewayEvent('POST', '/cases', { groups: 'officer', body: seedSubmission(), headers: { 'Idempotency-Key': 'lambda-entry-key-1' } }));
+    const officer = await handler(
+      gatewayEvent('POST', '/cases', {
+        groups: 'officer',
+        body: seedSubmission(),
+        headers: { 'Idempotency-Key': 'lambda-entry-key-1' },
+      }),
+    );
     expect(officer.statusCode).toBe(503);
     expect(officer.headers?.['retry-after']).toBeDefined();
     expect(JSON.parse(officer.body)).toMatchObject({ part: 'workflow-engine', instance: '/prod/cases' });
@@ -91,8 +122,15 @@ describe('Lambda entries', () => {
   });
 
   it('fail the cold start naming a missing variable', () => {
-    expect(() => apiDepsFromEnv({ engine: workflowEngineFromEnv }, { TABLE_NAME: 'rectify' })).toThrow(/STATE_MACHINE_ARN/);
+    expect(() => apiDepsFromEnv({ engine: workflowEngineFromEnv }, { TABLE_NAME: 'rectify' })).toThrow(
+      /STATE_MACHINE_ARN/,
+    );
     expect(() => apiDepsFromEnv({}, {})).toThrow(/TABLE_NAME/);
-    expect(() => apiDepsFromEnv({ deadlines: deadlinesFromEnv }, { TABLE_NAME: 'rectify', POLICY_JSON: '{"extensions":{"maxCount":99}}' })).toThrow(/POLICY_JSON/);
+    expect(() =>
+      apiDepsFromEnv(
+        { deadlines: deadlinesFromEnv },
+        { TABLE_NAME: 'rectify', POLICY_JSON: '{"extensions":{"maxCount":99}}' },
+      ),
+    ).toThrow(/POLICY_JSON/);
   });
 });

@@ -26,8 +26,13 @@ describe('GET /openapi.json', () => {
     expect(answer.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
     expect(answer.body.openapi).toBe('3.1.0');
     for (const route of ROUTES) expect(answer.body.paths[route.path][route.method].operationId).toBe(route.operationId);
-    expect(answer.body.paths['/cases'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]);
-    expect(answer.body.components.schemas.CaseSubmission.properties.structure.properties.areaM2).toMatchObject({ exclusiveMinimum: 0, maximum: 100000 });
+    expect(answer.body.paths['/cases'].post.parameters).toEqual([
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+    ]);
+    expect(answer.body.components.schemas.CaseSubmission.properties.structure.properties.areaM2).toMatchObject({
+      exclusiveMinimum: 0,
+      maximum: 100000,
+    });
   });
 
   it('passes redocly lint with the recommended rules', async () => {
@@ -37,7 +42,11 @@ describe('GET /openapi.json', () => {
     writeFileSync(file, JSON.stringify(document));
     try {
       // A non-zero exit (any error) rejects; warnings are counted in the report.
-      const { stdout } = await run(path.join(root, 'node_modules/.bin/redocly'), ['lint', file, '--config', path.join(root, 'redocly.yaml'), '--format', 'json'], { cwd: root });
+      const { stdout } = await run(
+        path.join(root, 'node_modules/.bin/redocly'),
+        ['lint', file, '--config', path.join(root, 'redocly.yaml'), '--format', 'json'],
+        { cwd: root },
+      );
       const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: unknown[] };
       expect(report.problems).toEqual([]);
       expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });

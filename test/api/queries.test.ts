@@ -40,12 +40,17 @@ describe('GET /cases', () => {
     const created: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       api.clock.advance(60_000);
-      created.push((await states.reported({ submission: place(i % 2 ? '解放坡社区' : '石小路社区', `隆庆楼${i}号`) })).id);
+      created.push(
+        (await states.reported({ submission: place(i % 2 ? '解放坡社区' : '石小路社区', `隆庆楼${i}号`) })).id,
+      );
     }
     const all = await allPages(auditor, `subdistrict=${encodeURIComponent(subdistrict)}&limit=2`);
     expect(all.ids).toEqual(created);
     expect(all.pages).toBeGreaterThanOrEqual(3);
-    const community = await allPages(auditor, `subdistrict=${encodeURIComponent(subdistrict)}&community=${encodeURIComponent('解放坡社区')}`);
+    const community = await allPages(
+      auditor,
+      `subdistrict=${encodeURIComponent(subdistrict)}&community=${encodeURIComponent('解放坡社区')}`,
+    );
     expect(community.ids).toEqual([created[1], created[3]]);
   });
 
@@ -62,7 +67,10 @@ describe('GET /cases', () => {
   it('shows a reporter only their own submissions', async () => {
     const mine = await states.reported({ reporterSub: 'reporter-a', submission: place('解放坡社区', '石小路1号') });
     const theirs = await states.reported({ reporterSub: 'reporter-b', submission: place('解放坡社区', '石小路2号') });
-    const listed = await allPages(await api.as('reporter', 'reporter-a'), `subdistrict=${encodeURIComponent(subdistrict)}`);
+    const listed = await allPages(
+      await api.as('reporter', 'reporter-a'),
+      `subdistrict=${encodeURIComponent(subdistrict)}`,
+    );
     expect(listed.ids).toContain(mine.id);
     expect(listed.ids).not.toContain(theirs.id);
     expect((await (await api.as('reporter', 'reporter-a')).get(`/cases/${theirs.id}`)).status).toBe(404);
@@ -74,13 +82,16 @@ describe('GET /cases', () => {
     expect(none.body.errors).toEqual([expect.objectContaining({ field: 'subdistrict', in: 'query' })]);
     const community = await auditor.get(`/cases?community=${encodeURIComponent('解放坡社区')}&status=REPORTED`);
     expect(community.body.errors[0].field).toBe('community');
-    const forged = await auditor.get(`/cases?status=REPORTED&cursor=${Buffer.from('{"k":"status","c":"eyJQSyI6MX0"}').toString('base64url')}`);
+    const forged = await auditor.get(
+      `/cases?status=REPORTED&cursor=${Buffer.from('{"k":"status","c":"eyJQSyI6MX0"}').toString('base64url')}`,
+    );
     expect(forged.status).toBe(400);
     expect(forged.body.errors[0].field).toBe('cursor');
     const prototypeKey = await auditor.get('/cases?status=REPORTED&__proto__=x');
     expect(prototypeKey.status).toBe(400);
     expect(prototypeKey.body.errors).toEqual([expect.objectContaining({ field: '__proto__', in: 'query' })]);
-    const otherList = (await auditor.get(`/cases?subdistrict=${encodeURIComponent(subdistrict)}&limit=1`)).body.cursor as string;
+    const otherList = (await auditor.get(`/cases?subdistrict=${encodeURIComponent(subdistrict)}&limit=1`)).body
+      .cursor as string;
     const mixed = await auditor.get(`/cases?status=REPORTED&cursor=${encodeURIComponent(otherList)}`);
     expect(mixed.status).toBe(400);
   });
@@ -92,8 +103,15 @@ describe('GET /cases/{id}/history', () => {
     const first = await auditor.get(`/cases/${record.id}/history?limit=2&verify=true`);
     expect(first.status).toBe(200);
     expect(first.body.items.map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
-    expect(first.body.verification).toEqual({ ok: true, count: record.lastSeq, lastSeq: record.lastSeq, lastHash: record.lastHash });
-    const second = await auditor.get(`/cases/${record.id}/history?limit=2&cursor=${encodeURIComponent(first.body.cursor)}`);
+    expect(first.body.verification).toEqual({
+      ok: true,
+      count: record.lastSeq,
+      lastSeq: record.lastSeq,
+      lastHash: record.lastHash,
+    });
+    const second = await auditor.get(
+      `/cases/${record.id}/history?limit=2&cursor=${encodeURIComponent(first.body.cursor)}`,
+    );
     expect(second.body.items.map((e: { seq: number }) => e.seq)).toEqual([3, 4]);
     expect(second.body.verification).toBeUndefined();
   });

@@ -19,30 +19,50 @@ afterAll(async () => {
 });
 
 const actor = { sub: 'reporter-survey', role: 'reporter' } as const;
-const at = (address: string, community = '解放坡社区'): CaseSubmission => seedSubmission({ location: { subdistrict: '小龙坎街道', community, address } });
+const at = (address: string, community = '解放坡社区'): CaseSubmission =>
+  seedSubmission({ location: { subdistrict: '小龙坎街道', community, address } });
 const tag = () => randomUUID().slice(0, 8);
 
 function setUp() {
   const engine = new RecordingEngine();
-  const intake = makeCaseIntake({ store: table.store, engine, clock: manualClock(new Date('2026-11-27T02:00:00Z')), calendar: chinaCalendar(), policy: resolvePolicy() });
+  const intake = makeCaseIntake({
+    store: table.store,
+    engine,
+    clock: manualClock(new Date('2026-11-27T02:00:00Z')),
+    calendar: chinaCalendar(),
+    policy: resolvePolicy(),
+  });
   return { engine, intake };
 }
 
 function created(outcomes: BatchItemOutcome[]) {
-  return outcomes.map((o) => ('result' in o ? { key: o.idempotencyKey, id: o.result.body.id, replayed: o.result.replayed, duplicates: o.result.body.possibleDuplicates } : { key: o.idempotencyKey, error: String(o.error) }));
+  return outcomes.map((o) =>
+    'result' in o
+      ? {
+          key: o.idempotencyKey,
+          id: o.result.body.id,
+          replayed: o.result.replayed,
+          duplicates: o.result.body.possibleDuplicates,
+        }
+      : { key: o.idempotencyKey, error: String(o.error) },
+  );
 }
 
 describe('a batch of submissions (a survey)', () => {
   it('stores every new row, starts each intake once, and answers each row as a lone submission would', async () => {
     const { engine, intake } = setUp();
     const t = tag();
-    const items = Array.from({ length: 25 }, (_, i) => ({ idempotencyKey: `${t}-${i}`, submission: at(`${t} 石小路${i}号`) }));
+    const items = Array.from({ length: 25 }, (_, i) => ({
+      idempotencyKey: `${t}-${i}`,
+      submission: at(`${t} 石小路${i}号`),
+    }));
     const first = created(await intake.submitBatch(actor, items));
     expect(first.map((r) => ('id' in r ? r.replayed : r.error))).toEqual(items.map(() => false));
     const ids = first.map((r) => ('id' in r ? String(r.id) : ''));
     expect(new Set(ids).size).toBe(25);
     expect(engine.executions.sort()).toEqual(ids.map((id) => `${id}--intake--1`).sort());
-    for (const id of ids.slice(0, 3)) expect((await table.store.history(id)).items.map((e) => e.type)).toEqual(['CASE_REPORTED']);
+    for (const id of ids.slice(0, 3))
+      expect((await table.store.history(id)).items.map((e) => e.type)).toEqual(['CASE_REPORTED']);
 
     // The same rows again: every row answers with its case, nothing new is stored or started.
     const again = created(await intake.submitBatch(actor, items));
@@ -53,19 +73,28 @@ describe('a batch of submissions (a survey)', () => {
   it('makes one case per row when the same batch is sent three times at once', async () => {
     const { engine, intake } = setUp();
     const t = tag();
-    const items = Array.from({ length: 10 }, (_, i) => ({ idempotencyKey: `${t}-${i}`, submission: at(`${t} 石小路${i}号`) }));
+    const items = Array.from({ length: 10 }, (_, i) => ({
+      idempotencyKey: `${t}-${i}`,
+      submission: at(`${t} 石小路${i}号`),
+    }));
     const answers = await Promise.all([1, 2, 3].map(() => intake.submitBatch(actor, items)));
     const idsByKey = new Map<string, Set<string>>();
     const refusals: unknown[] = [];
     for (const outcome of answers.flat()) {
-      if ('result' in outcome) idsByKey.set(outcome.idempotencyKey, (idsByKey.get(outcome.idempotencyKey) ?? new Set()).add(outcome.result.body.id));
+      if ('result' in outcome)
+        idsByKey.set(
+          outcome.idempotencyKey,
+          (idsByKey.get(outcome.idempotencyKey) ?? new Set()).add(outcome.result.body.id),
+        );
       else refusals.push(outcome.error);
     }
     // The only refusal a racing copy may get: the first request with that key is still in flight.
     expect(refusals.filter((error) => !(error instanceof RequestInFlightError))).toEqual([]);
     expect([...idsByKey.values()].map((ids) => ids.size)).toEqual(items.map(() => 1));
     const ids = [...idsByKey.values()].map((set) => [...set][0]);
-    expect(engine.executions.filter((name) => ids.some((id) => name.startsWith(`${id}--`))).sort()).toEqual(ids.map((id) => `${id}--intake--1`).sort());
+    expect(engine.executions.filter((name) => ids.some((id) => name.startsWith(`${id}--`))).sort()).toEqual(
+      ids.map((id) => `${id}--intake--1`).sort(),
+    );
     const stored: string[] = [];
     let cursor: string | undefined;
     do {
@@ -85,7 +114,11 @@ describe('a batch of submissions (a survey)', () => {
       { idempotencyKey: `${t}-used`, submission: at(`${t} 石小路3号`) },
       { idempotencyKey: `${t}-other`, submission: at(`${t} 石小路4号`) },
     ]);
-    expect(outcomes.map((o) => ('result' in o ? o.result.statusCode : o.error instanceof IdempotencyMismatchError ? 422 : String(o.error)))).toEqual([201, 422, 201]);
+    expect(
+      outcomes.map((o) =>
+        'result' in o ? o.result.statusCode : o.error instanceof IdempotencyMismatchError ? 422 : String(o.error),
+      ),
+    ).toEqual([201, 422, 201]);
   });
 
   it('lists possible duplicates at an address already reported, and between rows at one address', async () => {
@@ -99,6 +132,10 @@ describe('a batch of submissions (a survey)', () => {
         { idempotencyKey: `${t}-c`, submission: at(`${t}  隆庆楼２号`) },
       ]),
     );
-    expect(rows.map((r) => ('duplicates' in r ? r.duplicates : r.error))).toEqual([[earlier.body.id], [], ['id' in rows[1]! ? rows[1].id : '']]);
+    expect(rows.map((r) => ('duplicates' in r ? r.duplicates : r.error))).toEqual([
+      [earlier.body.id],
+      [],
+      ['id' in rows[1]! ? rows[1].id : ''],
+    ]);
   });
 });

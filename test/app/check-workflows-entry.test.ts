@@ -15,7 +15,8 @@ const AWS_JSON = { 'content-type': 'application/x-amz-json-1.0' };
 /** An HTTP endpoint that answers StartExecution and DescribeExecution as Step Functions does, and records each start. */
 async function recordingStepFunctions() {
   const calls: z.infer<typeof startExecutionSchema>[] = [];
-  const arnOf = (call: z.infer<typeof startExecutionSchema>) => `${call.stateMachineArn.replace(':stateMachine:', ':execution:')}:${call.name}`;
+  const arnOf = (call: z.infer<typeof startExecutionSchema>) =>
+    `${call.stateMachineArn.replace(':stateMachine:', ':execution:')}:${call.name}`;
   const server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -24,11 +25,22 @@ async function recordingStepFunctions() {
       if (target === 'AWSStepFunctions.StartExecution') {
         const call = startExecutionSchema.parse(JSON.parse(body));
         calls.push(call);
-        response.writeHead(200, AWS_JSON).end(JSON.stringify({ executionArn: arnOf(call), startDate: Date.now() / 1000 }));
+        response
+          .writeHead(200, AWS_JSON)
+          .end(JSON.stringify({ executionArn: arnOf(call), startDate: Date.now() / 1000 }));
       } else if (target === 'AWSStepFunctions.DescribeExecution') {
         const { executionArn } = describeExecutionSchema.parse(JSON.parse(body));
-        if (calls.some((c) => arnOf(c) === executionArn)) response.writeHead(200, AWS_JSON).end(JSON.stringify({ executionArn, status: 'RUNNING', startDate: Date.now() / 1000 }));
-        else response.writeHead(400, AWS_JSON).end(JSON.stringify({ __type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${executionArn}'` }));
+        if (calls.some((c) => arnOf(c) === executionArn))
+          response
+            .writeHead(200, AWS_JSON)
+            .end(JSON.stringify({ executionArn, status: 'RUNNING', startDate: Date.now() / 1000 }));
+        else
+          response.writeHead(400, AWS_JSON).end(
+            JSON.stringify({
+              __type: 'ExecutionDoesNotExist',
+              message: `Execution Does Not Exist: '${executionArn}'`,
+            }),
+          );
       } else {
         response.writeHead(400, AWS_JSON).end(JSON.stringify({ __type: 'UnknownOperationException' }));
       }
@@ -36,12 +48,21 @@ async function recordingStepFunctions() {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    calls,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 let table: Awaited<ReturnType<typeof freshTable>>;
 let stepFunctions: Awaited<ReturnType<typeof recordingStepFunctions>>;
-const environmentBefore = { STATE_MACHINE_ARN: process.env.STATE_MACHINE_ARN, AWS_ENDPOINT_URL_SFN: process.env.AWS_ENDPOINT_URL_SFN, POLICY_JSON: process.env.POLICY_JSON, CALENDAR_JSON: process.env.CALENDAR_JSON };
+const environmentBefore = {
+  STATE_MACHINE_ARN: process.env.STATE_MACHINE_ARN,
+  AWS_ENDPOINT_URL_SFN: process.env.AWS_ENDPOINT_URL_SFN,
+  POLICY_JSON: process.env.POLICY_JSON,
+  CALENDAR_JSON: process.env.CALENDAR_JSON,
+};
 
 beforeAll(async () => {
   table = await freshTable('intake-check-entry');
@@ -65,12 +86,20 @@ describe('the scheduled workflow check (Lambda entry)', () => {
   it('starts the intake execution, by its deterministic name, of a case stored without one', async () => {
     const lost = await new CaseStates(table.store, () => new Date(Date.now() - INTAKE_GRACE_MS - 60_000)).reported();
     const justReported = await new CaseStates(table.store, () => new Date()).reported();
-    const { handler } = (await import('../../functions/checks/check-workflows')) as { handler: (event: unknown) => Promise<{ started: string[] }> };
+    const { handler } = (await import('../../functions/checks/check-workflows')) as {
+      handler: (event: unknown) => Promise<{ started: string[] }>;
+    };
 
     const report = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
 
     expect(report.started).toEqual([lost.id]);
-    expect(stepFunctions.calls).toEqual([{ stateMachineArn: STATE_MACHINE_ARN, name: `${lost.id}--intake--1`, input: JSON.stringify({ caseId: lost.id, phase: 'intake', round: 1 }) }]);
+    expect(stepFunctions.calls).toEqual([
+      {
+        stateMachineArn: STATE_MACHINE_ARN,
+        name: `${lost.id}--intake--1`,
+        input: JSON.stringify({ caseId: lost.id, phase: 'intake', round: 1 }),
+      },
+    ]);
     expect(stepFunctions.calls.map((c) => c.name)).not.toContain(`${justReported.id}--intake--1`);
     // Run again, it finds the execution it started and starts nothing.
     expect((await handler({})).started).toEqual([]);

@@ -1,5 +1,11 @@
 import { parse } from 'csv-parse/sync';
-import { CASE_LIST_COLUMNS, CHRONOLOGY_COLUMNS, UTF8_BOM, csvStream, jsonArrayStream } from '../../functions/app/exports';
+import {
+  CASE_LIST_COLUMNS,
+  CHRONOLOGY_COLUMNS,
+  UTF8_BOM,
+  csvStream,
+  jsonArrayStream,
+} from '../../functions/app/exports';
 import type { CaseSummary } from '../../functions/store/case-store';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
@@ -15,13 +21,18 @@ async function* pages<T>(...list: T[][]): AsyncGenerator<T[]> {
 }
 
 function summaryOf(address: string): CaseSummary {
-  const { record } = reportedCase(undefined, seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } }));
+  const { record } = reportedCase(
+    undefined,
+    seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } }),
+  );
   return { ...record, noticeNumber: undefined };
 }
 
 describe('exports', () => {
   it('writes CSV with a BOM, Windows line ends and Chinese intact, page by page', async () => {
-    const text = await collect(csvStream(CASE_LIST_COLUMNS, pages([summaryOf('隆庆楼16号')], [], [summaryOf('石小路9号')])));
+    const text = await collect(
+      csvStream(CASE_LIST_COLUMNS, pages([summaryOf('隆庆楼16号')], [], [summaryOf('石小路9号')])),
+    );
     expect(text.startsWith(UTF8_BOM)).toBe(true);
     expect(text).toContain('\r\n');
     const rows = parse(text.slice(1)) as string[][];

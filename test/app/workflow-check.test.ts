@@ -3,7 +3,12 @@ import { manualClock } from '../../functions/domain/clock';
 import { chinaCalendar } from '../../functions/domain/china-calendar';
 import { resolvePolicy } from '../../functions/domain/policy';
 import { makeCaseIntake } from '../../functions/app/report-case';
-import { INTAKE_GRACE_MS, MAX_AUTOMATIC_RESUMES, STALL_GRACE_MS, makeWorkflowCheck } from '../../functions/app/workflow-check';
+import {
+  INTAKE_GRACE_MS,
+  MAX_AUTOMATIC_RESUMES,
+  STALL_GRACE_MS,
+  makeWorkflowCheck,
+} from '../../functions/app/workflow-check';
 import { executionName } from '../../functions/workflow/engine';
 import { RecordingEngine } from '../api/support/recording-engine';
 import { CaseStates } from '../api/support/case-states';
@@ -29,7 +34,11 @@ describe('the workflow check: cases whose intake never started', () => {
     const deps = { store: table.store, engine, clock, calendar: chinaCalendar(), policy: resolvePolicy() };
     const intake = makeCaseIntake(deps);
     const submit = (address: string) =>
-      intake.submit({ actor: { sub: 'reporter-check', role: 'reporter' }, idempotencyKey: randomUUID(), submission: seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } }) });
+      intake.submit({
+        actor: { sub: 'reporter-check', role: 'reporter' },
+        idempotencyKey: randomUUID(),
+        submission: seedSubmission({ location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } }),
+      });
 
     // The engine is down when this submission commits its case: the case is stored, no workflow runs,
     // and the reporter never replays.
@@ -45,7 +54,14 @@ describe('the workflow check: cases whose intake never started', () => {
     const check = makeWorkflowCheck(deps);
     // Within the grace period the submission may still be starting its own workflow.
     clock.advance(INTAKE_GRACE_MS - 1_000);
-    expect(await check.check()).toEqual({ examined: 3, started: [], resumed: [], flagged: 1, gaveUp: [], complete: true });
+    expect(await check.check()).toEqual({
+      examined: 3,
+      started: [],
+      resumed: [],
+      flagged: 1,
+      gaveUp: [],
+      complete: true,
+    });
     expect(engine.executions).toEqual([intakeOf(started.body.id)]);
 
     clock.advance(2_000);
@@ -55,7 +71,14 @@ describe('the workflow check: cases whose intake never started', () => {
     expect(engine.executions).not.toContain(intakeOf(flagged.id));
 
     // Checking again starts nothing new: every start is by the execution's name.
-    expect(await check.check()).toEqual({ examined: 3, started: [], resumed: [], flagged: 1, gaveUp: [], complete: true });
+    expect(await check.check()).toEqual({
+      examined: 3,
+      started: [],
+      resumed: [],
+      flagged: 1,
+      gaveUp: [],
+      complete: true,
+    });
     expect(engine.executions).toHaveLength(2);
   });
 
@@ -64,8 +87,21 @@ describe('the workflow check: cases whose intake never started', () => {
     await new CaseStates(table.store, () => clock.now()).reported();
     clock.advance(INTAKE_GRACE_MS + 1_000);
     const engine = new RecordingEngine();
-    const check = makeWorkflowCheck({ store: table.store, engine, clock, calendar: chinaCalendar(), policy: resolvePolicy() });
-    expect(await check.check({ budgetMs: 0 })).toEqual({ examined: 0, started: [], resumed: [], flagged: 0, gaveUp: [], complete: false });
+    const check = makeWorkflowCheck({
+      store: table.store,
+      engine,
+      clock,
+      calendar: chinaCalendar(),
+      policy: resolvePolicy(),
+    });
+    expect(await check.check({ budgetMs: 0 })).toEqual({
+      examined: 0,
+      started: [],
+      resumed: [],
+      flagged: 0,
+      gaveUp: [],
+      complete: false,
+    });
     expect(engine.executions).toEqual([]);
   });
 });
@@ -101,7 +137,11 @@ describe('the workflow check: cases whose workflow stopped without telling anyon
     const after = await table.store.getCase(issued.id);
     expect(after).toMatchObject({ status: 'NOTICE_ISSUED', execution: resumedName, resumeRound: 1 });
     const last = (await table.store.history(issued.id)).items.at(-1);
-    expect(last).toMatchObject({ type: 'WORKFLOW_RESUMED', actor: { sub: 'rectify-workflow-check', role: 'system' }, data: { execution: resumedName, previousExecution: carrying, previousExecutionStatus: 'FAILED' } });
+    expect(last).toMatchObject({
+      type: 'WORKFLOW_RESUMED',
+      actor: { sub: 'rectify-workflow-check', role: 'system' },
+      data: { execution: resumedName, previousExecution: carrying, previousExecutionStatus: 'FAILED' },
+    });
 
     // The resumed execution runs: checking again changes nothing.
     expect((await check.check()).resumed).not.toContain(issued.id);

@@ -28,13 +28,23 @@ function rectifyLines(caseId: string): string[][] {
   return shellBlocks
     .flatMap((b) => b.split('\n'))
     .filter((line) => line.startsWith('npx rectify '))
-    .map((line) => line.replace(/#.*$/, '').trim().split(/\s+/).slice(2).map((word) => word.replace('$CASE', caseId)));
+    .map((line) =>
+      line
+        .replace(/#.*$/, '')
+        .trim()
+        .split(/\s+/)
+        .slice(2)
+        .map((word) => word.replace('$CASE', caseId)),
+    );
 }
 
 let e2e: E2eStack;
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-readme-'));
-  writeFileSync(path.join(dataDir, 'clock.json'), JSON.stringify({ legalMs: Date.now() + 90 * 86_400_000, factor: 100_000 }));
+  writeFileSync(
+    path.join(dataDir, 'clock.json'),
+    JSON.stringify({ legalMs: Date.now() + 90 * 86_400_000, factor: 100_000 }),
+  );
   e2e = await startE2eStack({ dataDir });
 }, 60_000);
 afterAll(async () => {
@@ -42,10 +52,14 @@ afterAll(async () => {
 }, 30_000);
 
 async function caseIn(officer: Client, id: string, status: string): Promise<HttpAnswer> {
-  return eventually(`case ${id} to reach ${status}`, async () => {
-    const answer = await officer.get(`/cases/${id}`);
-    return answer.body.status === status ? answer : undefined;
-  }, 60_000);
+  return eventually(
+    `case ${id} to reach ${status}`,
+    async () => {
+      const answer = await officer.get(`/cases/${id}`);
+      return answer.body.status === status ? answer : undefined;
+    },
+    60_000,
+  );
 }
 
 describe("the README's first case", () => {
@@ -59,15 +73,22 @@ describe("the README's first case", () => {
 
     const awaiting = await caseIn(officer, id, 'AWAITING_INSPECTION');
     const noticeNumber = awaiting.body.notice.number as string;
-    const copy = await eventually('the notice copy in the mailbox', async () => (await mailbox(e2e.stack)).find((m) => m.subject.includes(noticeNumber)));
+    const copy = await eventually('the notice copy in the mailbox', async () =>
+      (await mailbox(e2e.stack)).find((m) => m.subject.includes(noticeNumber)),
+    );
     expect(copy.destination.to).toEqual(['xiaolongkan-office@rectify.local']);
 
-    const env = { RECTIFY_API_URL: e2e.stack.apiUrl, RECTIFY_TOKEN: await e2e.stack.auth.issue({ role: 'officer', sub: 'officer-readme' }) };
+    const env = {
+      RECTIFY_API_URL: e2e.stack.apiUrl,
+      RECTIFY_TOKEN: await e2e.stack.auth.issue({ role: 'officer', sub: 'officer-readme' }),
+    };
     const lines = rectifyLines(id);
     expect(lines.map((args) => args[0])).toEqual(['show', 'history', 'inspect']);
     const runs = [];
     for (const args of lines) runs.push({ args, ...(await runRectify(env, args)) });
-    expect(runs.map(({ args, code, stderr }) => ({ args, code, stderr }))).toEqual(lines.map((args) => ({ args, code: 0, stderr: '' })));
+    expect(runs.map(({ args, code, stderr }) => ({ args, code, stderr }))).toEqual(
+      lines.map((args) => ({ args, code: 0, stderr: '' })),
+    );
     const [shown, history, inspected] = runs;
     expect(JSON.parse(shown!.stdout)).toMatchObject({ id, status: 'AWAITING_INSPECTION' });
     expect(JSON.parse(history!.stdout)).toMatchObject({ verification: { ok: true } });
@@ -87,8 +108,12 @@ describe("the README's first case", () => {
     expect(inspected.status).toBe(200);
     await caseIn(officer, id, 'CLOSED');
     const history = await officer.get(`/cases/${id}/history?limit=200`);
-    const recorded = (history.body.items as { type: string; data: { inspectedAt?: string } }[]).find((e) => e.type === 'INSPECTION_RECORDED');
-    expect(Date.parse(recorded!.data.inspectedAt!)).toBeGreaterThanOrEqual(Date.parse(created.body.reportedAt as string));
+    const recorded = (history.body.items as { type: string; data: { inspectedAt?: string } }[]).find(
+      (e) => e.type === 'INSPECTION_RECORDED',
+    );
+    expect(Date.parse(recorded!.data.inspectedAt!)).toBeGreaterThanOrEqual(
+      Date.parse(created.body.reportedAt as string),
+    );
     expect(Date.parse(recorded!.data.inspectedAt!)).toBeGreaterThan(Date.now() + 80 * 86_400_000);
   }, 120_000);
 });

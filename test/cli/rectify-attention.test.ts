@@ -15,7 +15,10 @@ afterAll(async () => {
 });
 
 async function rectify(role: Role, args: string[]) {
-  return runRectify({ RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-attention` }) }, args);
+  return runRectify(
+    { RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-attention` }) },
+    args,
+  );
 }
 
 /** A case whose intake step failed for good, on the attention list as the failing task puts it there. */
@@ -32,10 +35,19 @@ describe('rectify attention and resume', () => {
     expect(listed.code).toBe(0);
     const [header, ...lines] = listed.stdout.trimEnd().split('\n').map(cellsOf);
     expect(header).toEqual(['CASE', 'STATUS', 'SUB-DISTRICT', 'ADDRESS', 'FLAGGED (BEIJING)', 'REASON']);
-    expect(lines).toContainEqual([flagged.id, 'REPORTED', flagged.location.subdistrict, flagged.location.address, '2026-11-29 10:00', 'workflow step failed: States.Timeout']);
+    expect(lines).toContainEqual([
+      flagged.id,
+      'REPORTED',
+      flagged.location.subdistrict,
+      flagged.location.address,
+      '2026-11-29 10:00',
+      'workflow step failed: States.Timeout',
+    ]);
 
     const json = await rectify('officer', ['attention', '--json']);
-    expect(JSON.parse(json.stdout)).toContainEqual(expect.objectContaining({ id: flagged.id, attention: flagged.attention }));
+    expect(JSON.parse(json.stdout)).toContainEqual(
+      expect.objectContaining({ id: flagged.id, attention: flagged.attention }),
+    );
   });
 
   it('resume restarts the workflow of a flagged case on the version read, records why, and takes it off the list', async () => {
@@ -45,7 +57,11 @@ describe('rectify attention and resume', () => {
     expect(resumed.stdout).toContain(`${flagged.id}: REPORTED (unchanged)`);
     const events = [];
     for await (const event of api.store.allEvents(flagged.id)) events.push(event);
-    expect(events.at(-1)).toMatchObject({ type: 'WORKFLOW_RESUMED', actor: { role: 'officer' }, data: expect.objectContaining({ reason: '邮件服务已恢复' }) });
+    expect(events.at(-1)).toMatchObject({
+      type: 'WORKFLOW_RESUMED',
+      actor: { role: 'officer' },
+      data: expect.objectContaining({ reason: '邮件服务已恢复' }),
+    });
     expect(api.engine.executions.some((name) => name.startsWith(`${flagged.id}--resume--`))).toBe(true);
 
     const after = await rectify('officer', ['attention', '--json']);
@@ -61,6 +77,8 @@ describe('rectify attention and resume', () => {
     const closed = await states.closed();
     const nothing = await rectify('officer', ['resume', closed.id, '--reason', '试试']);
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr).toMatch(new RegExp(`409 the procedure does not allow this now: case ${closed.id} is CLOSED`));
+    expect(nothing.stderr).toMatch(
+      new RegExp(`409 the procedure does not allow this now: case ${closed.id} is CLOSED`),
+    );
   });
 });

@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 async function rectify(role: 'reporter' | 'officer' | 'auditor', args: string[]) {
-  return runRectify({ RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-cli` }) }, args);
+  return runRectify(
+    { RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-cli` }) },
+    args,
+  );
 }
 
 async function casesIn(subdistrict: string): Promise<string[]> {
@@ -53,7 +56,14 @@ describe('rectify import', () => {
   });
 
   it('imports the good rows, reports each bad row, and adds nothing on re-import', async () => {
-    const first = await rectify('reporter', ['import', file(), '--concurrency', '3', '--errors', path.join(dir, 'errors.csv')]);
+    const first = await rectify('reporter', [
+      'import',
+      file(),
+      '--concurrency',
+      '3',
+      '--errors',
+      path.join(dir, 'errors.csv'),
+    ]);
     expect(first.code).toBe(2);
     expect(JSON.parse(first.stdout)).toMatchObject({ valid: 2, created: 2, alreadyImported: 0, badRows: 4 });
     for (const row of [3, 4, 5, 6]) expect(first.stderr).toMatch(new RegExp(`row ${row}: `));
@@ -72,7 +82,9 @@ describe('rectify import', () => {
     const refused = await rectify('auditor', ['import', file()]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toMatch(/^error: the import was refused; nothing was submitted\n.*answered 403 Your role may not do this\n/);
+    expect(refused.stderr).toMatch(
+      /^error: the import was refused; nothing was submitted\n.*answered 403 Your role may not do this\n/,
+    );
     expect(refused.stderr).not.toMatch(/^row \d+:/m);
     expect(await casesIn(subdistrict)).toHaveLength(2);
 

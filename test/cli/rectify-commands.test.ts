@@ -16,7 +16,9 @@ let api: ApiHarness;
 let states: CaseStates;
 let dir: string;
 const area = `命令街道-${randomUUID().slice(0, 6)}`;
-const inArea = (address: string) => ({ submission: { location: { subdistrict: area, community: '解放坡社区', address } } });
+const inArea = (address: string) => ({
+  submission: { location: { subdistrict: area, community: '解放坡社区', address } },
+});
 
 beforeAll(async () => {
   api = await startApiHarness({ now: new Date('2026-11-29T02:00:00Z') });
@@ -28,7 +30,10 @@ afterAll(async () => {
 });
 
 async function rectify(role: Role, args: string[]) {
-  return runRectify({ RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-commands` }) }, args);
+  return runRectify(
+    { RECTIFY_API_URL: api.url, RECTIFY_TOKEN: await api.auth.issue({ role, sub: `${role}-commands` }) },
+    args,
+  );
 }
 
 /** A port nothing listens on: bound, then released. */
@@ -53,17 +58,29 @@ describe('the API address and the token', () => {
   it('says which URL it tried and why when nothing answers there', async () => {
     const port = await closedPort();
     const token = await api.auth.issue({ role: 'officer', sub: 'officer-lost' });
-    const lost = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, ['show', 'C-20261129-AAAAAA']);
+    const lost = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, [
+      'show',
+      'C-20261129-AAAAAA',
+    ]);
     expect(lost.code).toBe(1);
     expect(lost.stderr).toContain(`http://127.0.0.1:${port}/cases/C-20261129-AAAAAA`);
     expect(lost.stderr).toMatch(/connection refused/);
     expect(lost.stderr).toMatch(/from RECTIFY_API_URL/);
     expect(lost.stderr).not.toMatch(/^error: fetch failed$/m);
 
-    const filtered = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, ['list', '--subdistrict', '小龙坎街道']);
+    const filtered = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, [
+      'list',
+      '--subdistrict',
+      '小龙坎街道',
+    ]);
     expect(filtered.stderr).toContain(`http://127.0.0.1:${port}/cases?subdistrict=小龙坎街道`);
 
-    const chosen = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, ['--api', api.url, 'show', 'C-20261129-AAAAAA']);
+    const chosen = await runRectify({ RECTIFY_API_URL: `http://127.0.0.1:${port}`, RECTIFY_TOKEN: token }, [
+      '--api',
+      api.url,
+      'show',
+      'C-20261129-AAAAAA',
+    ]);
     expect(chosen.stderr).toMatch(/404/);
   });
 
@@ -77,8 +94,23 @@ describe('the API address and the token', () => {
 describe('the README', () => {
   it('shows every command with an example in its command line section', async () => {
     const help = await runRectify({}, ['--help']);
-    const commands = [...help.stdout.slice(help.stdout.indexOf('Commands:')).matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]!).filter((name) => name !== 'help');
-    expect(commands).toEqual(expect.arrayContaining(['list', 'attention', 'inspect', 'extend', 'represent', 'appeal', 'dismiss', 'enforce', 'resume', 'import']));
+    const commands = [...help.stdout.slice(help.stdout.indexOf('Commands:')).matchAll(/^ {2}(\w+)/gm)]
+      .map((m) => m[1]!)
+      .filter((name) => name !== 'help');
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'list',
+        'attention',
+        'inspect',
+        'extend',
+        'represent',
+        'appeal',
+        'dismiss',
+        'enforce',
+        'resume',
+        'import',
+      ]),
+    );
     const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### The `rectify` command line'), readme.indexOf('## Deploy to AWS'));
     expect(section).toMatch(/--api <url>.*RECTIFY_API_URL/);
@@ -105,7 +137,9 @@ describe('lists, reports and exports', () => {
     expect(lines).toHaveLength(2);
     const byId = new Map(lines.map((line) => [cellsOf(line)[0], cellsOf(line)]));
     expect(byId.get(reported.id)).toEqual(expect.arrayContaining(['REPORTED', '隆庆楼16号']));
-    expect(byId.get(noticed.id)).toEqual(expect.arrayContaining(['NOTICE_ISSUED', '上土湾66号', noticed.notice!.number, '2026-12-07 23:59']));
+    expect(byId.get(noticed.id)).toEqual(
+      expect.arrayContaining(['NOTICE_ISSUED', '上土湾66号', noticed.notice!.number, '2026-12-07 23:59']),
+    );
 
     const json = await rectify('officer', ['list', '--subdistrict', area, '--json']);
     expect((JSON.parse(json.stdout) as { id: string }[]).map((c) => c.id)).toEqual([reported.id, noticed.id]);
@@ -140,7 +174,16 @@ describe('the officer and enforcer actions', () => {
 
   it('inspect records the result on the case as it was read and says what changed', async () => {
     const awaiting = await states.awaitingInspection(`token-${randomUUID()}`, inArea('石小路9号'));
-    const inspected = await rectify('officer', ['inspect', awaiting.id, '--result', 'not-demolished', '--inspector', '王科长', '--at', legalNow()]);
+    const inspected = await rectify('officer', [
+      'inspect',
+      awaiting.id,
+      '--result',
+      'not-demolished',
+      '--inspector',
+      '王科长',
+      '--at',
+      legalNow(),
+    ]);
     expect(inspected.stderr).toBe('');
     expect(inspected.code).toBe(0);
     expect(inspected.stdout).toContain(`${awaiting.id}: AWAITING_INSPECTION → ESCALATED`);
@@ -148,7 +191,11 @@ describe('the officer and enforcer actions', () => {
     expect(stored?.status).toBe('ESCALATED');
     const events = [];
     for await (const event of api.store.allEvents(awaiting.id)) events.push(event);
-    expect(events.at(-1)).toMatchObject({ type: 'INSPECTION_RECORDED', actor: { role: 'officer' }, data: { result: 'not-demolished', inspector: '王科长' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'INSPECTION_RECORDED',
+      actor: { role: 'officer' },
+      data: { result: 'not-demolished', inspector: '王科长' },
+    });
   });
 
   it('sends the version it read as If-Match', async () => {
@@ -158,8 +205,15 @@ describe('the officer and enforcer actions', () => {
       sent.push(new Headers(init?.headers));
       return fetch(url, init);
     }) as typeof fetch;
-    const client = new RectifyApi(api.url, await api.auth.issue({ role: 'officer', sub: 'officer-if-match' }), recording);
-    const outcome = await performAction(client, noticed.id, { path: 'extensions', body: { newDeadline: '2026-12-14', reason: '当事人申请延期', approver: '陈主任' } });
+    const client = new RectifyApi(
+      api.url,
+      await api.auth.issue({ role: 'officer', sub: 'officer-if-match' }),
+      recording,
+    );
+    const outcome = await performAction(client, noticed.id, {
+      path: 'extensions',
+      body: { newDeadline: '2026-12-14', reason: '当事人申请延期', approver: '陈主任' },
+    });
     expect(outcome.before?.version).toBe(noticed.version);
     expect(sent.map((h) => h.get('if-match'))).toEqual([null, `"${noticed.version}"`]);
     expect((await api.store.getCase(noticed.id))?.notice?.deadline.date).toBe('2026-12-14');
@@ -167,7 +221,18 @@ describe('the officer and enforcer actions', () => {
 
   it('explains a version conflict in words and changes nothing', async () => {
     const noticed = await states.noticeIssued(inArea('石小路13号'));
-    const stale = await rectify('officer', ['extend', noticed.id, '--until', '2026-12-14', '--reason', '当事人申请延期', '--approver', '陈主任', '--if-match', String(noticed.version - 1)]);
+    const stale = await rectify('officer', [
+      'extend',
+      noticed.id,
+      '--until',
+      '2026-12-14',
+      '--reason',
+      '当事人申请延期',
+      '--approver',
+      '陈主任',
+      '--if-match',
+      String(noticed.version - 1),
+    ]);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain(`case ${noticed.id} changed since version ${noticed.version - 1} was read`);
     expect(stale.stderr).toContain(`rectify show ${noticed.id}`);
@@ -176,7 +241,16 @@ describe('the officer and enforcer actions', () => {
 
   it('explains an action the procedure does not allow now', async () => {
     const closed = await states.closed();
-    const refused = await rectify('officer', ['inspect', closed.id, '--result', 'demolished', '--inspector', '王科长', '--at', legalNow()]);
+    const refused = await rectify('officer', [
+      'inspect',
+      closed.id,
+      '--result',
+      'demolished',
+      '--inspector',
+      '王科长',
+      '--at',
+      legalNow(),
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`409 .*${closed.id} is CLOSED`));
     expect((await api.store.getCase(closed.id))?.version).toBe(closed.version);
@@ -184,40 +258,122 @@ describe('the officer and enforcer actions', () => {
 
   it('names the bad field by its option and by the API field', async () => {
     const noticed = await states.noticeIssued(inArea('石小路15号'));
-    const bad = await rectify('officer', ['extend', noticed.id, '--until', '2026-12-01', '--reason', '当事人申请延期', '--approver', '陈主任']);
+    const bad = await rectify('officer', [
+      'extend',
+      noticed.id,
+      '--until',
+      '2026-12-01',
+      '--reason',
+      '当事人申请延期',
+      '--approver',
+      '陈主任',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--until \(newDeadline\): must be later than the current deadline 2026-12-07/);
   });
 
   it('extend, represent, appeal file and resolve, dismiss and enforce each move the case as the procedure says', async () => {
     const noticed = await states.noticeIssued(inArea('解放坡1号'));
-    expect((await rectify('officer', ['extend', noticed.id, '--until', '2026-12-14', '--reason', '当事人申请延期', '--approver', '陈主任'])).code).toBe(0);
-    expect((await api.store.getCase(noticed.id))?.notice).toMatchObject({ deadline: { date: '2026-12-14' }, extensionCount: 1 });
+    expect(
+      (
+        await rectify('officer', [
+          'extend',
+          noticed.id,
+          '--until',
+          '2026-12-14',
+          '--reason',
+          '当事人申请延期',
+          '--approver',
+          '陈主任',
+        ])
+      ).code,
+    ).toBe(0);
+    expect((await api.store.getCase(noticed.id))?.notice).toMatchObject({
+      deadline: { date: '2026-12-14' },
+      extensionCount: 1,
+    });
 
     const escalated = await states.escalated();
-    const represented = await rectify('officer', ['represent', escalated.id, '--received', '2026-11-28', '--summary', '当事人称该建筑为临时堆放用', '--outcome', 'rejected', '--response', '经核实为永久性加建，不予采纳']);
+    const represented = await rectify('officer', [
+      'represent',
+      escalated.id,
+      '--received',
+      '2026-11-28',
+      '--summary',
+      '当事人称该建筑为临时堆放用',
+      '--outcome',
+      'rejected',
+      '--response',
+      '经核实为永久性加建，不予采纳',
+    ]);
     expect(represented.stdout).toContain(`${escalated.id}: ESCALATED (unchanged)`);
     expect((await api.store.getCase(escalated.id))?.lastSeq).toBe(escalated.lastSeq + 1);
 
     const decided = await states.enforcementDecided();
-    const filed = await rectify('officer', ['appeal', 'file', decided.id, '--kind', 'reconsideration', '--filed', '2026-11-28', '--authority', '沙坪坝区人民政府', '--reference', '沙府复〔2026〕12号']);
+    const filed = await rectify('officer', [
+      'appeal',
+      'file',
+      decided.id,
+      '--kind',
+      'reconsideration',
+      '--filed',
+      '2026-11-28',
+      '--authority',
+      '沙坪坝区人民政府',
+      '--reference',
+      '沙府复〔2026〕12号',
+    ]);
     expect(filed.stdout).toContain(`${decided.id}: ENFORCEMENT_DECIDED → ON_HOLD`);
-    const resolved = await rectify('officer', ['appeal', 'resolve', decided.id, '--outcome', 'upheld', '--resolved', '2026-11-29', '--reference', '沙府复〔2026〕12号']);
+    const resolved = await rectify('officer', [
+      'appeal',
+      'resolve',
+      decided.id,
+      '--outcome',
+      'upheld',
+      '--resolved',
+      '2026-11-29',
+      '--reference',
+      '沙府复〔2026〕12号',
+    ]);
     expect(resolved.stdout).toContain(`${decided.id}: ON_HOLD → ENFORCEMENT_DECIDED`);
 
     const reported = await states.reported();
-    const dismissed = await rectify('officer', ['dismiss', reported.id, '--reason', 'not-a-violation', '--explanation', '经核查该建筑已取得规划许可']);
+    const dismissed = await rectify('officer', [
+      'dismiss',
+      reported.id,
+      '--reason',
+      'not-a-violation',
+      '--explanation',
+      '经核查该建筑已取得规划许可',
+    ]);
     expect(dismissed.stdout).toContain(`${reported.id}: REPORTED → DISMISSED`);
 
     const scheduled = await states.enforcementScheduled(`token-${randomUUID()}`);
-    const enforced = await rectify('enforcer', ['enforce', scheduled.id, '--team-lead', '赵队长', '--area-removed', '24', '--at', legalNow(), '--json']);
+    const enforced = await rectify('enforcer', [
+      'enforce',
+      scheduled.id,
+      '--team-lead',
+      '赵队长',
+      '--area-removed',
+      '24',
+      '--at',
+      legalNow(),
+      '--json',
+    ]);
     expect(enforced.code).toBe(0);
     expect(JSON.parse(enforced.stdout)).toMatchObject({ id: scheduled.id, status: 'ENFORCED', areaRemovedM2: 24 });
   });
 
   it('refuses an enforcer an officer action with the API’s reason', async () => {
     const reported = await states.reported();
-    const refused = await rectify('enforcer', ['dismiss', reported.id, '--reason', 'withdrawn', '--explanation', '撤回']);
+    const refused = await rectify('enforcer', [
+      'dismiss',
+      reported.id,
+      '--reason',
+      'withdrawn',
+      '--explanation',
+      '撤回',
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/403 Your role may not do this/);
   });

@@ -12,10 +12,16 @@ export interface CliRun {
 }
 
 /** Runs the `rectify` command as a user would (`bin/rectify.js`), with only the given Rectify variables set. */
-export async function runRectify(env: { RECTIFY_API_URL?: string; RECTIFY_TOKEN?: string }, args: string[]): Promise<CliRun> {
+export async function runRectify(
+  env: { RECTIFY_API_URL?: string; RECTIFY_TOKEN?: string },
+  args: string[],
+): Promise<CliRun> {
   const { RECTIFY_API_URL: _url, RECTIFY_TOKEN: _token, ...inherited } = process.env;
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...inherited, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...inherited, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

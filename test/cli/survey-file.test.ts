@@ -29,7 +29,9 @@ describe('reading a survey file', () => {
 
   it('gives the same row the same idempotency key in every read', () => {
     const once = readSurvey(sample, now).rows.map((r) => r.idempotencyKey);
-    const twice = readSurvey(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), sample]), now).rows.map((r) => r.idempotencyKey);
+    const twice = readSurvey(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), sample]), now).rows.map(
+      (r) => r.idempotencyKey,
+    );
     expect(twice).toEqual(once);
     expect(new Set(once).size).toBe(5);
   });
@@ -71,7 +73,8 @@ describe('reading a survey file', () => {
   });
 
   it('tells garbled text from real Chinese text', () => {
-    for (const real of ['隆庆楼16号屋顶', '解放坡社区', '石小路9号楼顶', '张某', '屋顶加建彩钢板房一间', 'Café']) expect(looksMisdecoded(real)).toBeUndefined();
+    for (const real of ['隆庆楼16号屋顶', '解放坡社区', '石小路9号楼顶', '张某', '屋顶加建彩钢板房一间', 'Café'])
+      expect(looksMisdecoded(real)).toBeUndefined();
     expect(looksMisdecoded(garble('隆庆楼顶'))).toBe('隆庆楼顶'); // an even number of UTF-8 bytes survives whole
     expect(looksMisdecoded(garble('解放坡社区'))).toMatch(/^解放坡社/); // odd byte count: the last character is lost
     expect(looksMisdecoded(Buffer.from('石小路', 'utf8').toString('latin1'))).toBe('石小路');

@@ -10,19 +10,35 @@ export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'test-output',
 /** The command that gives this machine the browser and the fonts Chinese pages need. */
 export const BROWSER_INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium fonts-noto-cjk';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => Boolean(p));
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].filter((p): p is string => Boolean(p));
 
 /** The machine's Chromium; a missing browser fails the tests with the command that installs it. */
 export function chromiumPath(): string {
   const found = CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`No Chromium found for the console's browser tests (looked at ${CANDIDATES.join(', ')}). Install it: ${BROWSER_INSTALL_COMMAND}`);
+  if (!found)
+    throw new Error(
+      `No Chromium found for the console's browser tests (looked at ${CANDIDATES.join(', ')}). Install it: ${BROWSER_INSTALL_COMMAND}`,
+    );
   return found;
 }
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -36,5 +52,11 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join('; ')}`,
+    );
 }

@@ -52,7 +52,16 @@ async function caseIn(officer: Client, id: string, statuses: string[]): Promise<
 
 async function submittedByApi(address: string): Promise<string> {
   const reporter = await e2e.as('reporter', 'console-api-reporter');
-  const answer = await reporter.post('/cases', seedSubmission({ discoveredOn: today(), category: 'unit-internal', severity: 'serious', location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } }), { 'idempotency-key': randomUUID() });
+  const answer = await reporter.post(
+    '/cases',
+    seedSubmission({
+      discoveredOn: today(),
+      category: 'unit-internal',
+      severity: 'serious',
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address },
+    }),
+    { 'idempotency-key': randomUUID() },
+  );
   expect(answer.status).toBe(201);
   return answer.body.id as string;
 }
@@ -60,25 +69,35 @@ async function submittedByApi(address: string): Promise<string> {
 /** Reloads the case page until its status badge reads `label`. */
 async function untilStatus(page: Page, label: string): Promise<void> {
   // A failure leaves the page as it was last seen beside the other screenshots.
-  await eventually(`the case page to show ${label}`, async () => {
-    await page.getByRole('button', { name: '重新加载' }).first().click();
-    await page.getByTestId('timeline').waitFor();
-    return (await page.locator('.case-head .badge-open, .case-head .badge-done').first().textContent()) === label ? true : undefined;
-  }, 60_000, 500).catch(async (error: unknown) => {
+  await eventually(
+    `the case page to show ${label}`,
+    async () => {
+      await page.getByRole('button', { name: '重新加载' }).first().click();
+      await page.getByTestId('timeline').waitFor();
+      return (await page.locator('.case-head .badge-open, .case-head .badge-done').first().textContent()) === label
+        ? true
+        : undefined;
+    },
+    60_000,
+    500,
+  ).catch(async (error: unknown) => {
     await screenshot(page, `failed-waiting-for-${label}`);
     throw error;
   });
 }
 
 describe('the web console in Chromium against the local stack', () => {
-  it.each(['reporter', 'officer', 'enforcer', 'auditor'] as const)('lets a %s sign in and shows their work queue', async (role) => {
-    const page = await signedIn(role);
-    await expect(page.locator('.who').textContent()).resolves.toContain(`console-${role}`);
-    await page.getByRole('heading', { level: 2 }).first().waitFor();
-    await screenshot(page, `queue-${role}`);
-    await expectAccessible(page);
-    await page.context().close();
-  });
+  it.each(['reporter', 'officer', 'enforcer', 'auditor'] as const)(
+    'lets a %s sign in and shows their work queue',
+    async (role) => {
+      const page = await signedIn(role);
+      await expect(page.locator('.who').textContent()).resolves.toContain(`console-${role}`);
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await screenshot(page, `queue-${role}`);
+      await expectAccessible(page);
+      await page.context().close();
+    },
+  );
 
   it('shows the local sign-in, marked as the local stack, accessibly', async () => {
     const page = await (await browser.newContext()).newPage();
@@ -111,12 +130,19 @@ describe('the web console in Chromium against the local stack', () => {
     const id = (await link.textContent()) as string;
     expect(id).toMatch(/^C-\d{8}-/);
     await link.click();
-    await eventually('the notice in the case timeline', async () => {
-      await page.getByRole('button', { name: '重新加载' }).first().click();
-      await page.getByTestId('timeline').waitFor();
-      return (await page.getByTestId('timeline').textContent())?.includes('下达限期拆除通知书') ? true : undefined;
-    }, 60_000, 500);
-    await expect(page.locator('.lifecycle li.visited, .lifecycle li.current').allTextContents()).resolves.toContain('已下达限期拆除通知书');
+    await eventually(
+      'the notice in the case timeline',
+      async () => {
+        await page.getByRole('button', { name: '重新加载' }).first().click();
+        await page.getByTestId('timeline').waitFor();
+        return (await page.getByTestId('timeline').textContent())?.includes('下达限期拆除通知书') ? true : undefined;
+      },
+      60_000,
+      500,
+    );
+    await expect(page.locator('.lifecycle li.visited, .lifecycle li.current').allTextContents()).resolves.toContain(
+      '已下达限期拆除通知书',
+    );
     await page.context().close();
   }, 90_000);
 
@@ -186,7 +212,14 @@ describe('the web console in Chromium against the local stack', () => {
     const before = await officerApi.get(`/cases/${id}`);
     const extended = await officerApi.post(
       `/cases/${id}/extensions`,
-      { newDeadline: chinaCalendar().addWorkingDays(shanghaiDateOf(new Date(e2e.stack.clock.now().getTime() + 38 * 86_400_000)), 1).date, reason: '当事人申请延期', approver: '赵主任' },
+      {
+        newDeadline: chinaCalendar().addWorkingDays(
+          shanghaiDateOf(new Date(e2e.stack.clock.now().getTime() + 38 * 86_400_000)),
+          1,
+        ).date,
+        reason: '当事人申请延期',
+        approver: '赵主任',
+      },
       { 'if-match': before.headers.get('etag') as string },
     );
     expect([read.status, extended.status]).toEqual([200, 200]);

@@ -7,7 +7,16 @@ function history(length: number): CaseEvent[] {
   let { record, event } = reportedCase();
   const events = [event];
   for (let i = 2; i <= length; i += 1) {
-    ({ next: record, event } = applyEvent(record, { type: 'REMINDER_SENT', actor: { sub: 'workflow', role: 'system' }, at: new Date(Date.UTC(2026, 10, 25, 3, i)), data: { n: i } }, record.status));
+    ({ next: record, event } = applyEvent(
+      record,
+      {
+        type: 'REMINDER_SENT',
+        actor: { sub: 'workflow', role: 'system' },
+        at: new Date(Date.UTC(2026, 10, 25, 3, i)),
+        data: { n: i },
+      },
+      record.status,
+    ));
     events.push(event);
   }
   return events;
@@ -15,7 +24,9 @@ function history(length: number): CaseEvent[] {
 
 describe('the history hash chain', () => {
   it('hashes canonical JSON independent of key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
     const one = seal({ seq: 1, b: 2, a: 1 }, GENESIS_HASH);
     const two = seal({ a: 1, seq: 1, b: 2 }, GENESIS_HASH);
     expect(one.hash).toBe(two.hash);
@@ -25,7 +36,12 @@ describe('the history hash chain', () => {
   it('verifies an untouched history and its recorded head', () => {
     const events = history(6);
     const last = events[5]!;
-    expect(verifyChain(events, { lastSeq: 6, lastHash: last.hash })).toEqual({ ok: true, count: 6, lastSeq: 6, lastHash: last.hash });
+    expect(verifyChain(events, { lastSeq: 6, lastHash: last.hash })).toEqual({
+      ok: true,
+      count: 6,
+      lastSeq: 6,
+      lastHash: last.hash,
+    });
   });
 
   it('names a tampered event', () => {
@@ -43,7 +59,11 @@ describe('the history hash chain', () => {
   it('names a removed event', () => {
     const events = history(6);
     events.splice(2, 1);
-    expect(verifyChain(events)).toMatchObject({ ok: false, brokenAt: 3, reason: 'event 3 is missing (next stored is 4)' });
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      reason: 'event 3 is missing (next stored is 4)',
+    });
   });
 
   it('names a removed last event against the head recorded on the case', () => {
@@ -55,7 +75,11 @@ describe('the history hash chain', () => {
   it('names reordered events', () => {
     const events = history(6);
     [events[1], events[2]] = [events[2]!, events[1]!];
-    expect(verifyChain(events)).toMatchObject({ ok: false, brokenAt: 2, reason: 'event 2 is missing (next stored is 3)' });
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      reason: 'event 2 is missing (next stored is 3)',
+    });
   });
 
   it('verifies page by page and keeps the first break', () => {

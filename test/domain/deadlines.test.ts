@@ -13,7 +13,11 @@ describe('the China working calendar', () => {
   });
 
   it('treats National Day as holidays and the adjusted Saturday as a working day', () => {
-    expect(calendar.day('2026-10-01')).toEqual({ working: false, provisional: false, holiday: expect.stringContaining('国庆节') });
+    expect(calendar.day('2026-10-01')).toEqual({
+      working: false,
+      provisional: false,
+      holiday: expect.stringContaining('国庆节'),
+    });
     expect(calendar.isWorkingDay('2026-10-10')).toBe(true); // Saturday, 调休上班
     expect(calendar.isWorkingDay('2026-10-11')).toBe(false); // ordinary Sunday
   });
@@ -48,7 +52,11 @@ describe('deadlines in Asia/Shanghai', () => {
 
   it('moves a calendar-day period that ends in a statutory holiday to the next working day', () => {
     const deadline = deadlineAfter(calendar, shanghai('2026-09-24T09:00:00'), { amount: 10, unit: 'calendar-days' });
-    expect(deadline).toEqual({ date: '2026-10-08', at: endOfShanghaiDay('2026-10-08').toISOString(), provisional: false });
+    expect(deadline).toEqual({
+      date: '2026-10-08',
+      at: endOfShanghaiDay('2026-10-08').toISOString(),
+      provisional: false,
+    });
   });
 
   it('counts working-day periods over holidays and adjusted working days', () => {
@@ -93,7 +101,9 @@ describe('deadlines in Asia/Shanghai', () => {
 
 describe('scheduling forced demolition (行政强制法 §43)', () => {
   it('takes the next whole hour inside day-time hours on a working day', () => {
-    expect(enforcementSlot(calendar, DEFAULT_POLICY, shanghai('2026-09-30T10:20:00')).at).toBe(shanghai('2026-09-30T11:00:00').toISOString());
+    expect(enforcementSlot(calendar, DEFAULT_POLICY, shanghai('2026-09-30T10:20:00')).at).toBe(
+      shanghai('2026-09-30T11:00:00').toISOString(),
+    );
   });
 
   it('never schedules at night or on a statutory holiday', () => {
@@ -114,14 +124,20 @@ describe('policy', () => {
   });
 
   it('lets a district override one period and keeps the rest', () => {
-    const policy = resolvePolicy({ noticeDeadline: { 'resident-built': { serious: { amount: 3, unit: 'working-days' } } } });
+    const policy = resolvePolicy({
+      noticeDeadline: { 'resident-built': { serious: { amount: 3, unit: 'working-days' } } },
+    });
     expect(policy.noticeDeadline['resident-built'].serious).toEqual({ amount: 3, unit: 'working-days' });
-    expect(policy.noticeDeadline['resident-built'].minor).toEqual(DEFAULT_POLICY.noticeDeadline['resident-built'].minor);
+    expect(policy.noticeDeadline['resident-built'].minor).toEqual(
+      DEFAULT_POLICY.noticeDeadline['resident-built'].minor,
+    );
   });
 
   it('rejects an invalid override naming the field', () => {
     expect(() => resolvePolicy({ urgePeriod: { amount: -1, unit: 'calendar-days' } })).toThrow(/urgePeriod/);
-    expect(() => resolvePolicy({ enforcementHours: { start: '18:00', end: '09:00' } })).toThrow(/start must be before end/);
+    expect(() => resolvePolicy({ enforcementHours: { start: '18:00', end: '09:00' } })).toThrow(
+      /start must be before end/,
+    );
   });
 
   it('keeps Shanghai dates stable around midnight UTC', () => {

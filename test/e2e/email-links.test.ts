@@ -23,12 +23,18 @@ describe('links in emails', () => {
     const reporter = await e2e.as('reporter', 'links-reporter');
     const submitted = await reporter.post(
       '/cases',
-      seedSubmission({ discoveredOn: shanghaiDateOf(e2e.stack.clock.now()), category: 'unit-internal', location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路7号 链接测试' } }),
+      seedSubmission({
+        discoveredOn: shanghaiDateOf(e2e.stack.clock.now()),
+        category: 'unit-internal',
+        location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路7号 链接测试' },
+      }),
       { 'idempotency-key': randomUUID() },
     );
     expect(submitted.status).toBe(201);
     const id = submitted.body.id as string;
-    const copy = await eventually('the notice copy', async () => (await mailbox(e2e.stack)).find((m) => m.body?.text?.includes(id) && m.subject.includes('限期拆除通知书')));
+    const copy = await eventually('the notice copy', async () =>
+      (await mailbox(e2e.stack)).find((m) => m.body?.text?.includes(id) && m.subject.includes('限期拆除通知书')),
+    );
 
     const link = `${e2e.stack.apiUrl}/console/cases/${id}`;
     expect(copy.body?.text).toContain(`案件链接：${link}`);

@@ -25,8 +25,14 @@ async function caseIn(officer: Client, id: string, statuses: string[]): Promise<
   });
 }
 
-async function submitted(reporter: Client, overrides: Parameters<typeof seedSubmission>[0] = {}, key = randomUUID()): Promise<HttpAnswer> {
-  const answer = await reporter.post('/cases', seedSubmission({ discoveredOn: today(), ...overrides }), { 'idempotency-key': key });
+async function submitted(
+  reporter: Client,
+  overrides: Parameters<typeof seedSubmission>[0] = {},
+  key = randomUUID(),
+): Promise<HttpAnswer> {
+  const answer = await reporter.post('/cases', seedSubmission({ discoveredOn: today(), ...overrides }), {
+    'idempotency-key': key,
+  });
   expect(answer.status).toBe(201);
   return answer;
 }
@@ -35,27 +41,41 @@ describe('the local stack over HTTP', () => {
   it('answers health with every part up', async () => {
     const answer = await e2e.anonymous.get('/health');
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: 'ok', parts: { dynamodb: { up: true }, mail: { up: true }, 'workflow-engine': { up: true } } });
+    expect(answer.body).toEqual({
+      status: 'ok',
+      parts: { dynamodb: { up: true }, mail: { up: true }, 'workflow-engine': { up: true } },
+    });
   });
 
   it('carries a case from submission through the notice and the inspection to closed', async () => {
     const reporter = await e2e.as('reporter', 'reporter-flow');
     const officer = await e2e.as('officer', 'officer-flow');
     const address = `上土湾${Math.floor(Math.random() * 1000)}号 单位院内`;
-    const created = await submitted(reporter, { category: 'unit-internal', severity: 'serious', location: { subdistrict: '小龙坎街道', community: '解放坡社区', address } });
+    const created = await submitted(reporter, {
+      category: 'unit-internal',
+      severity: 'serious',
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address },
+    });
     const id = created.body.id as string;
 
     const noticed = await caseIn(officer, id, ['NOTICE_ISSUED', 'AWAITING_INSPECTION']);
     const noticeNumber = noticed.body.notice.number as string;
     expect(noticeNumber).toMatch(/^RN-\d{4}-\d{6}$/);
-    const email = await eventually('the notice copy in the mailbox', async () => (await mailbox(e2e.stack)).find((m) => m.subject.includes(noticeNumber)));
+    const email = await eventually('the notice copy in the mailbox', async () =>
+      (await mailbox(e2e.stack)).find((m) => m.subject.includes(noticeNumber)),
+    );
     expect(email.destination.to).toEqual(['xiaolongkan-office@rectify.local']);
 
     const awaiting = await caseIn(officer, id, ['AWAITING_INSPECTION']);
     expect(awaiting.body.pendingCallback).toMatchObject({ kind: 'inspection' });
     const inspected = await officer.post(
       `/cases/${id}/inspections`,
-      { result: 'demolished', inspectedAt: e2e.stack.clock.now().toISOString(), inspector: '王科员', areaRemovedM2: 24 },
+      {
+        result: 'demolished',
+        inspectedAt: e2e.stack.clock.now().toISOString(),
+        inspector: '王科员',
+        areaRemovedM2: 24,
+      },
       { 'if-match': awaiting.headers.get('etag') as string },
     );
     expect(inspected.status).toBe(200);
@@ -65,14 +85,27 @@ describe('the local stack over HTTP', () => {
     expect(closed.body.closedAt).toBeDefined();
     const history = await (await e2e.as('auditor')).get(`/cases/${id}/history?verify=true&limit=200`);
     expect(history.body.verification).toMatchObject({ ok: true, lastSeq: closed.body.lastSeq });
-    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['CASE_REPORTED', 'NOTICE_ISSUED', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED']));
+    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining([
+        'CASE_REPORTED',
+        'NOTICE_ISSUED',
+        'INSPECTION_OPENED',
+        'INSPECTION_RECORDED',
+        'CASE_CLOSED',
+      ]),
+    );
   }, 60_000);
 
   it('makes one case and one execution out of 20 concurrent replays and later repeats', async () => {
     const reporter = await e2e.as('reporter', 'reporter-replay');
     const key = randomUUID();
-    const body = seedSubmission({ discoveredOn: today(), location: { subdistrict: '重放街道', community: '解放坡社区', address: '石小路9号' } });
-    const answers = await Promise.all(Array.from({ length: 20 }, () => reporter.post('/cases', body, { 'idempotency-key': key })));
+    const body = seedSubmission({
+      discoveredOn: today(),
+      location: { subdistrict: '重放街道', community: '解放坡社区', address: '石小路9号' },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => reporter.post('/cases', body, { 'idempotency-key': key })),
+    );
     expect(answers.filter((a) => a.status !== 201 && a.status !== 409)).toEqual([]);
     const created = answers.filter((a) => a.status === 201);
     expect(new Set(created.map((a) => a.body.id)).size).toBe(1);
@@ -82,7 +115,9 @@ describe('the local stack over HTTP', () => {
     });
     const id = settled.body.id as string;
     expect(created.every((a) => a.body.id === id)).toBe(true);
-    const again = await Promise.all(Array.from({ length: 5 }, () => reporter.post('/cases', body, { 'idempotency-key': key })));
+    const again = await Promise.all(
+      Array.from({ length: 5 }, () => reporter.post('/cases', body, { 'idempotency-key': key })),
+    );
     expect(again.map((a) => a.body)).toEqual(Array(5).fill(settled.body));
 
     const listed = await (await e2e.as('auditor')).get(`/cases?subdistrict=${encodeURIComponent('重放街道')}`);
@@ -94,9 +129,19 @@ describe('the local stack over HTTP', () => {
   it('refuses an action the procedure does not allow now with 409 and the reason', async () => {
     const reporter = await e2e.as('reporter', 'reporter-409');
     const officer = await e2e.as('officer');
-    const created = await submitted(reporter, { category: 'other', severity: 'minor', location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路15号' } });
+    const created = await submitted(reporter, {
+      category: 'other',
+      severity: 'minor',
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '石小路15号' },
+    });
     const noticed = await caseIn(officer, created.body.id, ['NOTICE_ISSUED']);
-    const refused = await (await e2e.as('enforcer')).post(`/cases/${created.body.id}/enforcement`, { completedAt: e2e.stack.clock.now().toISOString(), teamLead: '赵队长', areaRemovedM2: 24 });
+    const refused = await (
+      await e2e.as('enforcer')
+    ).post(`/cases/${created.body.id}/enforcement`, {
+      completedAt: e2e.stack.clock.now().toISOString(),
+      teamLead: '赵队长',
+      areaRemovedM2: 24,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ type: 'urn:rectify:problem:transition-not-allowed', status: 409 });
     expect(refused.body.reason).toContain('NOTICE_ISSUED');
@@ -107,69 +152,241 @@ describe('the local stack over HTTP', () => {
 });
 
 describe('the route × role matrix', () => {
-  type Column = 'anonymous' | 'reporterOwn' | 'reporterOther' | 'officer' | 'enforcer' | 'auditor' | 'officerAuditor' | 'noGroup';
-  const COLUMNS: Column[] = ['anonymous', 'reporterOwn', 'reporterOther', 'officer', 'enforcer', 'auditor', 'officerAuditor', 'noGroup'];
+  type Column =
+    'anonymous' | 'reporterOwn' | 'reporterOther' | 'officer' | 'enforcer' | 'auditor' | 'officerAuditor' | 'noGroup';
+  const COLUMNS: Column[] = [
+    'anonymous',
+    'reporterOwn',
+    'reporterOther',
+    'officer',
+    'enforcer',
+    'auditor',
+    'officerAuditor',
+    'noGroup',
+  ];
   /**
    * Every cell, against a dismissed case the own reporter submitted: a role the route admits gets past
    * authorisation and meets the procedure (409, since nothing may happen to a dismissed case); a
    * reporter gets 404 for another's case; any other role 403; no token 401.
    */
-  const MATRIX: { route: string; method: 'GET' | 'POST'; path: string; body?: () => unknown; expected: Record<Column, number> }[] = [
-    { route: 'POST /cases', method: 'POST', path: '/cases', body: () => seedSubmission({ discoveredOn: today() }), expected: { anonymous: 401, reporterOwn: 201, reporterOther: 201, officer: 201, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 } },
+  const MATRIX: {
+    route: string;
+    method: 'GET' | 'POST';
+    path: string;
+    body?: () => unknown;
+    expected: Record<Column, number>;
+  }[] = [
+    {
+      route: 'POST /cases',
+      method: 'POST',
+      path: '/cases',
+      body: () => seedSubmission({ discoveredOn: today() }),
+      expected: {
+        anonymous: 401,
+        reporterOwn: 201,
+        reporterOther: 201,
+        officer: 201,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
+    },
     {
       route: 'POST /case-batches',
       method: 'POST',
       path: '/case-batches',
-      body: () => ({ items: [{ idempotencyKey: randomUUID(), submission: seedSubmission({ discoveredOn: today() }) }] }),
-      expected: { anonymous: 401, reporterOwn: 200, reporterOther: 200, officer: 200, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      body: () => ({
+        items: [{ idempotencyKey: randomUUID(), submission: seedSubmission({ discoveredOn: today() }) }],
+      }),
+      expected: {
+        anonymous: 401,
+        reporterOwn: 200,
+        reporterOther: 200,
+        officer: 200,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
-    { route: 'GET /cases', method: 'GET', path: `/cases?subdistrict=${encodeURIComponent('矩阵街道')}`, expected: { anonymous: 401, reporterOwn: 200, reporterOther: 200, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 403 } },
-    { route: 'GET /cases/{id}', method: 'GET', path: '/cases/{id}', expected: { anonymous: 401, reporterOwn: 200, reporterOther: 404, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 403 } },
-    { route: 'GET /cases/{id}/history', method: 'GET', path: '/cases/{id}/history', expected: { anonymous: 401, reporterOwn: 200, reporterOther: 404, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 403 } },
+    {
+      route: 'GET /cases',
+      method: 'GET',
+      path: `/cases?subdistrict=${encodeURIComponent('矩阵街道')}`,
+      expected: {
+        anonymous: 401,
+        reporterOwn: 200,
+        reporterOther: 200,
+        officer: 200,
+        enforcer: 200,
+        auditor: 200,
+        officerAuditor: 200,
+        noGroup: 403,
+      },
+    },
+    {
+      route: 'GET /cases/{id}',
+      method: 'GET',
+      path: '/cases/{id}',
+      expected: {
+        anonymous: 401,
+        reporterOwn: 200,
+        reporterOther: 404,
+        officer: 200,
+        enforcer: 200,
+        auditor: 200,
+        officerAuditor: 200,
+        noGroup: 403,
+      },
+    },
+    {
+      route: 'GET /cases/{id}/history',
+      method: 'GET',
+      path: '/cases/{id}/history',
+      expected: {
+        anonymous: 401,
+        reporterOwn: 200,
+        reporterOther: 404,
+        officer: 200,
+        enforcer: 200,
+        auditor: 200,
+        officerAuditor: 200,
+        noGroup: 403,
+      },
+    },
     {
       route: 'POST /cases/{id}/inspections',
       method: 'POST',
       path: '/cases/{id}/inspections',
       body: () => ({ result: 'demolished', inspectedAt: e2e.stack.clock.now().toISOString(), inspector: '王科员' }),
-      expected: { anonymous: 401, reporterOwn: 409, reporterOther: 404, officer: 409, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      expected: {
+        anonymous: 401,
+        reporterOwn: 409,
+        reporterOther: 404,
+        officer: 409,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
     {
       route: 'POST /cases/{id}/extensions',
       method: 'POST',
       path: '/cases/{id}/extensions',
       body: () => ({ newDeadline: '2099-01-01', reason: '申请延期', approver: '陈主任' }),
-      expected: { anonymous: 401, reporterOwn: 403, reporterOther: 403, officer: 409, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      expected: {
+        anonymous: 401,
+        reporterOwn: 403,
+        reporterOther: 403,
+        officer: 409,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
     {
       route: 'POST /cases/{id}/representations',
       method: 'POST',
       path: '/cases/{id}/representations',
       body: () => ({ receivedOn: today(), summary: '陈述', outcome: 'rejected', response: '不予采纳' }),
-      expected: { anonymous: 401, reporterOwn: 403, reporterOther: 403, officer: 409, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      expected: {
+        anonymous: 401,
+        reporterOwn: 403,
+        reporterOther: 403,
+        officer: 409,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
     {
       route: 'POST /cases/{id}/appeals',
       method: 'POST',
       path: '/cases/{id}/appeals',
-      body: () => ({ action: 'filed', kind: 'reconsideration', filedOn: today(), authority: '区人民政府', reference: 'R-9' }),
-      expected: { anonymous: 401, reporterOwn: 403, reporterOther: 403, officer: 409, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      body: () => ({
+        action: 'filed',
+        kind: 'reconsideration',
+        filedOn: today(),
+        authority: '区人民政府',
+        reference: 'R-9',
+      }),
+      expected: {
+        anonymous: 401,
+        reporterOwn: 403,
+        reporterOther: 403,
+        officer: 409,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
     {
       route: 'POST /cases/{id}/enforcement',
       method: 'POST',
       path: '/cases/{id}/enforcement',
       body: () => ({ completedAt: e2e.stack.clock.now().toISOString(), teamLead: '赵队长', areaRemovedM2: 24 }),
-      expected: { anonymous: 401, reporterOwn: 403, reporterOther: 403, officer: 403, enforcer: 409, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      expected: {
+        anonymous: 401,
+        reporterOwn: 403,
+        reporterOther: 403,
+        officer: 403,
+        enforcer: 409,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
     {
       route: 'POST /cases/{id}/dismissal',
       method: 'POST',
       path: '/cases/{id}/dismissal',
       body: () => ({ reason: 'withdrawn', explanation: '撤回' }),
-      expected: { anonymous: 401, reporterOwn: 403, reporterOther: 403, officer: 409, enforcer: 403, auditor: 403, officerAuditor: 403, noGroup: 403 },
+      expected: {
+        anonymous: 401,
+        reporterOwn: 403,
+        reporterOther: 403,
+        officer: 409,
+        enforcer: 403,
+        auditor: 403,
+        officerAuditor: 403,
+        noGroup: 403,
+      },
     },
-    { route: 'GET /openapi.json', method: 'GET', path: '/openapi.json', expected: { anonymous: 200, reporterOwn: 200, reporterOther: 200, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 200 } },
-    { route: 'GET /health', method: 'GET', path: '/health', expected: { anonymous: 200, reporterOwn: 200, reporterOther: 200, officer: 200, enforcer: 200, auditor: 200, officerAuditor: 200, noGroup: 200 } },
+    {
+      route: 'GET /openapi.json',
+      method: 'GET',
+      path: '/openapi.json',
+      expected: {
+        anonymous: 200,
+        reporterOwn: 200,
+        reporterOther: 200,
+        officer: 200,
+        enforcer: 200,
+        auditor: 200,
+        officerAuditor: 200,
+        noGroup: 200,
+      },
+    },
+    {
+      route: 'GET /health',
+      method: 'GET',
+      path: '/health',
+      expected: {
+        anonymous: 200,
+        reporterOwn: 200,
+        reporterOther: 200,
+        officer: 200,
+        enforcer: 200,
+        auditor: 200,
+        officerAuditor: 200,
+        noGroup: 200,
+      },
+    },
   ];
 
   let clients: Record<Column, Client>;
@@ -183,13 +400,22 @@ describe('the route × role matrix', () => {
       officer: client(e2e.stack.apiUrl, await issue({ role: 'officer' })),
       enforcer: client(e2e.stack.apiUrl, await issue({ role: 'enforcer' })),
       auditor: client(e2e.stack.apiUrl, await issue({ role: 'auditor' })),
-      officerAuditor: client(e2e.stack.apiUrl, await issue({ role: 'officer', sub: 'officer-auditor', groups: ['officer', 'auditor', 'city'] })),
+      officerAuditor: client(
+        e2e.stack.apiUrl,
+        await issue({ role: 'officer', sub: 'officer-auditor', groups: ['officer', 'auditor', 'city'] }),
+      ),
       noGroup: client(e2e.stack.apiUrl, await issue({ role: 'officer', sub: 'nobody', groups: ['visitors'] })),
     };
-    const created = await submitted(clients.reporterOwn, { location: { subdistrict: '矩阵街道', community: '解放坡社区', address: '隆庆楼66号' } });
+    const created = await submitted(clients.reporterOwn, {
+      location: { subdistrict: '矩阵街道', community: '解放坡社区', address: '隆庆楼66号' },
+    });
     caseId = created.body.id;
-    const dismissed = await clients.officer.post(`/cases/${caseId}/dismissal`, { reason: 'not-a-violation', explanation: '经核查不属违法建设' });
-    if (dismissed.status !== 200) throw new Error(`could not dismiss the matrix case: ${dismissed.status} ${JSON.stringify(dismissed.body)}`);
+    const dismissed = await clients.officer.post(`/cases/${caseId}/dismissal`, {
+      reason: 'not-a-violation',
+      explanation: '经核查不属违法建设',
+    });
+    if (dismissed.status !== 200)
+      throw new Error(`could not dismiss the matrix case: ${dismissed.status} ${JSON.stringify(dismissed.body)}`);
   }, 60_000);
 
   it.each(MATRIX.map((row) => [row.route, row] as const))('%s', async (_name, row) => {
@@ -199,7 +425,11 @@ describe('the route × role matrix', () => {
       const answer =
         row.method === 'GET'
           ? await clients[column].get(path)
-          : await clients[column].post(path, row.body?.(), path === '/cases' ? { 'idempotency-key': randomUUID() } : undefined);
+          : await clients[column].post(
+              path,
+              row.body?.(),
+              path === '/cases' ? { 'idempotency-key': randomUUID() } : undefined,
+            );
       seen[column] = answer.status;
     }
     expect(seen).toEqual(row.expected);
@@ -209,7 +439,11 @@ describe('the route × role matrix', () => {
     const own = await clients.reporterOwn.get(`/cases?subdistrict=${encodeURIComponent('矩阵街道')}`);
     expect(own.body.items.map((c: { id: string }) => c.id)).toContain(caseId);
     const other = await clients.reporterOther.get(`/cases?subdistrict=${encodeURIComponent('矩阵街道')}`);
-    expect(other.body.items.map((c: { reporterSub: string }) => c.reporterSub).every((sub: string) => sub === 'reporter-other')).toBe(true);
+    expect(
+      other.body.items
+        .map((c: { reporterSub: string }) => c.reporterSub)
+        .every((sub: string) => sub === 'reporter-other'),
+    ).toBe(true);
   });
 });
 
@@ -219,9 +453,13 @@ describe('bad input', () => {
   const keys: string[] = [];
   beforeAll(async () => {
     const reporter = await e2e.as('reporter', 'reporter-bad');
-    const created = await submitted(reporter, { location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '隆庆楼77号' } });
+    const created = await submitted(reporter, {
+      location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '隆庆楼77号' },
+    });
     targetId = created.body.id;
-    const dismissed = await (await e2e.as('officer')).post(`/cases/${targetId}/dismissal`, { reason: 'withdrawn', explanation: '撤回' });
+    const dismissed = await (
+      await e2e.as('officer')
+    ).post(`/cases/${targetId}/dismissal`, { reason: 'withdrawn', explanation: '撤回' });
     before = { version: dismissed.body.version, lastSeq: dismissed.body.lastSeq };
   }, 60_000);
 
@@ -244,22 +482,39 @@ describe('bad input', () => {
           : await as.post(path, bad.body, headers);
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
-    expect(answer.body).toMatchObject({ type: 'urn:rectify:problem:invalid-input', title: expect.any(String), status: 400, instance: path.split('?')[0] });
-    expect(answer.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: bad.field, in: bad.in, message: expect.any(String) })]));
+    expect(answer.body).toMatchObject({
+      type: 'urn:rectify:problem:invalid-input',
+      title: expect.any(String),
+      status: 400,
+      instance: path.split('?')[0],
+    });
+    expect(answer.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: bad.field, in: bad.in, message: expect.any(String) })]),
+    );
   });
 
   it('refuses an oversize body with 413 and a body not declared as JSON with 415', async () => {
     const reporter = await e2e.as('reporter', 'reporter-bad');
-    const big = await reporter.post('/cases', { ...seedSubmission(), padding: 'x'.repeat(70 * 1024) }, { 'idempotency-key': randomUUID() });
+    const big = await reporter.post(
+      '/cases',
+      { ...seedSubmission(), padding: 'x'.repeat(70 * 1024) },
+      { 'idempotency-key': randomUUID() },
+    );
     expect(big.status).toBe(413);
-    const text = await reporter.postRaw('/cases', JSON.stringify(seedSubmission()), { 'content-type': 'text/plain', 'idempotency-key': randomUUID() });
+    const text = await reporter.postRaw('/cases', JSON.stringify(seedSubmission()), {
+      'content-type': 'text/plain',
+      'idempotency-key': randomUUID(),
+    });
     expect(text.status).toBe(415);
   });
 
   it('wrote nothing: no case in the sub-district, no idempotency record, the target case unchanged', async () => {
-    const listed = await (await e2e.as('auditor')).get(`/cases?subdistrict=${encodeURIComponent(BAD_SUBDISTRICT)}&limit=100`);
+    const listed = await (
+      await e2e.as('auditor')
+    ).get(`/cases?subdistrict=${encodeURIComponent(BAD_SUBDISTRICT)}&limit=100`);
     expect(listed.body.items).toEqual([]);
-    for (const key of keys) expect(await e2e.stack.store.getIdempotency(scopedIdempotencyKey('reporter-bad', key))).toBeUndefined();
+    for (const key of keys)
+      expect(await e2e.stack.store.getIdempotency(scopedIdempotencyKey('reporter-bad', key))).toBeUndefined();
     const after = await e2e.stack.store.getCase(targetId);
     expect({ version: after?.version, lastSeq: after?.lastSeq }).toEqual(before);
   });

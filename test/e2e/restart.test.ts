@@ -27,20 +27,34 @@ describe('stopping and starting the local stack again', () => {
     expect(demoListed.body.items.map((c: { id: string }) => c.id)).toEqual(first.stack.demoCaseIds);
     expect(demoListed.body.items.every((c: { reporterSub: string }) => c.reporterSub === DEMO_REPORTER_SUB)).toBe(true);
     // The work unit's extension is noticed at once: its notice copy reaches the mailbox page.
-    await eventually('a demo notice email', async () => ((await mailbox(first.stack)).some((m) => m.subject.includes('限期拆除通知书')) ? true : undefined));
+    await eventually('a demo notice email', async () =>
+      (await mailbox(first.stack)).some((m) => m.subject.includes('限期拆除通知书')) ? true : undefined,
+    );
 
     const reporter = await first.as('reporter', 'reporter-restart');
-    const created = await reporter.post('/cases', seedSubmission({ discoveredOn: shanghaiDateOf(first.stack.clock.now()), location: { subdistrict: '重启街道', community: '解放坡社区', address: '隆庆楼18号' } }), {
-      'idempotency-key': randomUUID(),
-    });
+    const created = await reporter.post(
+      '/cases',
+      seedSubmission({
+        discoveredOn: shanghaiDateOf(first.stack.clock.now()),
+        location: { subdistrict: '重启街道', community: '解放坡社区', address: '隆庆楼18号' },
+      }),
+      {
+        'idempotency-key': randomUUID(),
+      },
+    );
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    await eventually('persuasion to start', async () => ((await reporter.get(`/cases/${id}`)).body.status === 'PERSUASION' ? true : undefined));
+    await eventually('persuasion to start', async () =>
+      (await reporter.get(`/cases/${id}`)).body.status === 'PERSUASION' ? true : undefined,
+    );
 
     // A submission that died between storing its case and starting its workflow, never replayed.
     const orphan = await new CaseStates(first.stack.store, () => first.stack.clock.now()).reported({
       reporterSub: 'reporter-restart',
-      submission: { discoveredOn: shanghaiDateOf(first.stack.clock.now()), location: { subdistrict: '重启街道', community: '解放坡社区', address: '隆庆楼19号' } },
+      submission: {
+        discoveredOn: shanghaiDateOf(first.stack.clock.now()),
+        location: { subdistrict: '重启街道', community: '解放坡社区', address: '隆庆楼19号' },
+      },
     });
 
     await first.stop();
@@ -68,7 +82,11 @@ describe('stopping and starting the local stack again', () => {
     await eventually('the resumed step to wait for the persuasion result', async () =>
       (await sameReporter.get(`/cases/${id}`)).body.pendingCallback?.kind === 'persuasion-result' ? true : undefined,
     );
-    const result = await sameReporter.post(`/cases/${id}/inspections`, { result: 'not-demolished', inspectedAt: second.stack.clock.now().toISOString(), inspector: '李网格' });
+    const result = await sameReporter.post(`/cases/${id}/inspections`, {
+      result: 'not-demolished',
+      inspectedAt: second.stack.clock.now().toISOString(),
+      inspector: '李网格',
+    });
     expect(result.status).toBe(200);
     const noticed = await eventually('the notice after persuasion failed', async () => {
       const answer = await sameReporter.get(`/cases/${id}`);

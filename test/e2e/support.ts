@@ -27,7 +27,16 @@ export interface E2eStack {
 /** The whole local stack, started in this process on free ports with a temporary (or given) DATA_DIR. */
 export async function startE2eStack(options: Partial<LocalStackOptions> = {}): Promise<E2eStack> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rectify-e2e-'));
-  const stack = await startLocalStack({ port: 0, mailPort: 0, clockFactor: E2E_CLOCK_FACTOR, demoData: false, retryIntervalMs: 50, mailSweepIntervalMs: 500, ...options, dataDir });
+  const stack = await startLocalStack({
+    port: 0,
+    mailPort: 0,
+    clockFactor: E2E_CLOCK_FACTOR,
+    demoData: false,
+    retryIntervalMs: 50,
+    mailSweepIntervalMs: 500,
+    ...options,
+    dataDir,
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -48,7 +57,12 @@ export async function startE2eStack(options: Partial<LocalStackOptions> = {}): P
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with what it saw last. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -19,13 +19,22 @@ function loadEntries(entries: { id: string; entry: string; environment: Record<s
   const folder = mkdtempSync(path.join(os.tmpdir(), 'rectify-cold-start-'));
   try {
     const plan = path.join(folder, 'plan.json');
-    const base = { PATH: process.env.PATH ?? '', HOME: os.homedir(), AWS_REGION: 'ap-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const base = {
+      PATH: process.env.PATH ?? '',
+      HOME: os.homedir(),
+      AWS_REGION: 'ap-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     writeFileSync(plan, JSON.stringify({ root: PROJECT_ROOT, base, entries }));
-    const output = execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, 'fixtures', 'load-entries.ts'), plan], {
-      env: base,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const output = execFileSync(
+      path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(__dirname, 'fixtures', 'load-entries.ts'), plan],
+      {
+        env: base,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     return JSON.parse(output) as LoadResult[];
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -45,9 +54,21 @@ describe('each function’s environment as the stack sets it', () => {
     const task = planned.find((p) => p.entry.startsWith('functions/tasks/'));
     if (!task) throw new Error('no task function in the manifest');
     const { TABLE_NAME: _omitted, ...withoutTable } = task.environment;
-    const results = loadEntries([...planned, { id: `${task.id} without TABLE_NAME`, entry: task.entry, environment: withoutTable }]);
+    const results = loadEntries([
+      ...planned,
+      { id: `${task.id} without TABLE_NAME`, entry: task.entry, environment: withoutTable },
+    ]);
     expect(results.filter((r) => !r.ok && !r.id.endsWith('without TABLE_NAME'))).toEqual([]);
-    expect(results.filter((r) => r.ok).map((r) => r.id).sort()).toEqual(planned.map((p) => p.id).sort());
-    expect(results.find((r) => r.id.endsWith('without TABLE_NAME'))).toEqual({ id: `${task.id} without TABLE_NAME`, ok: false, error: expect.stringContaining('TABLE_NAME') });
+    expect(
+      results
+        .filter((r) => r.ok)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(planned.map((p) => p.id).sort());
+    expect(results.find((r) => r.id.endsWith('without TABLE_NAME'))).toEqual({
+      id: `${task.id} without TABLE_NAME`,
+      ok: false,
+      error: expect.stringContaining('TABLE_NAME'),
+    });
   });
 });

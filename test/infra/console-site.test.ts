@@ -9,7 +9,8 @@ beforeAll(() => {
 });
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-const resourcesOf = (type: string) => Object.entries(synthesized.template.toJSON().Resources as Resources).filter(([, r]) => r.Type === type);
+const resourcesOf = (type: string) =>
+  Object.entries(synthesized.template.toJSON().Resources as Resources).filter(([, r]) => r.Type === type);
 /** The one resource of a type (whose logical id starts with `prefix`): its id and properties. */
 function only<T>(type: string, prefix = ''): [string, T] {
   const found = resourcesOf(type).filter(([id]) => id.startsWith(prefix));
@@ -19,8 +20,14 @@ function only<T>(type: string, prefix = ''): [string, T] {
 }
 
 /** Runs a CloudFront Function's code on a viewer request, as CloudFront would. */
-function runViewerFunction(code: string, uri: string): { uri?: string; statusCode?: number; headers?: Record<string, { value: string }> } {
-  const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { uri?: string; statusCode?: number };
+function runViewerFunction(
+  code: string,
+  uri: string,
+): { uri?: string; statusCode?: number; headers?: Record<string, { value: string }> } {
+  const handler = new Function(`${code}; return handler;`)() as (event: unknown) => {
+    uri?: string;
+    statusCode?: number;
+  };
   return handler({ request: { uri, method: 'GET', headers: {} } });
 }
 
@@ -31,18 +38,31 @@ describe('the web console in AWS', () => {
 
   it('keeps the files in a private bucket that only the distribution reads, through origin access control', () => {
     const [bucketId, bucket] = only<Record<string, unknown>>('AWS::S3::Bucket', 'ConsoleFiles');
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    synthesized.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }) });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    synthesized.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
+    });
     synthesized.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' }),
+        ]),
+      },
     });
   });
 
   it('serves the console and the API from one HTTPS-only distribution with security headers', () => {
     type Behavior = Record<string, unknown>;
     type Origin = { CustomOriginConfig?: { OriginProtocolPolicy: string }; S3OriginConfig?: unknown };
-    const [, distribution] = only<{ DistributionConfig: { DefaultCacheBehavior: Behavior; CacheBehaviors: Behavior[]; Origins: Origin[] } }>('AWS::CloudFront::Distribution');
+    const [, distribution] = only<{
+      DistributionConfig: { DefaultCacheBehavior: Behavior; CacheBehaviors: Behavior[]; Origins: Origin[] };
+    }>('AWS::CloudFront::Distribution');
     const config = distribution.DistributionConfig;
     const behaviors = [config.DefaultCacheBehavior, ...config.CacheBehaviors];
     expect(behaviors.map((b) => b.ViewerProtocolPolicy)).toEqual(['https-only', 'https-only']);
@@ -50,7 +70,9 @@ describe('the web console in AWS', () => {
     expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/console/*']);
     expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'GET']));
     // The API Gateway stage (HTTPS to the origin too) and the bucket.
-    expect(config.Origins.map((o) => o.CustomOriginConfig?.OriginProtocolPolicy ?? (o.S3OriginConfig ? 's3' : undefined))).toEqual(['https-only', 's3']);
+    expect(
+      config.Origins.map((o) => o.CustomOriginConfig?.OriginProtocolPolicy ?? (o.S3OriginConfig ? 's3' : undefined)),
+    ).toEqual(['https-only', 's3']);
     synthesized.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {
         SecurityHeadersConfig: Match.objectLike({
@@ -64,15 +86,26 @@ describe('the web console in AWS', () => {
   });
 
   it('routes app paths to the app and leaves files and the API alone', () => {
-    const functions = resourcesOf('AWS::CloudFront::Function').map(([, f]) => f.Properties as { Name: unknown; FunctionCode: string });
+    const functions = resourcesOf('AWS::CloudFront::Function').map(
+      ([, f]) => f.Properties as { Name: unknown; FunctionCode: string },
+    );
     const spa = functions.find((f) => f.FunctionCode.includes('index.html'));
     const root = functions.find((f) => f.FunctionCode.includes('302'));
-    expect(runViewerFunction(spa?.FunctionCode ?? '', '/console/cases/C-20261203-ABCDEF').uri).toBe('/console/index.html');
+    expect(runViewerFunction(spa?.FunctionCode ?? '', '/console/cases/C-20261203-ABCDEF').uri).toBe(
+      '/console/index.html',
+    );
     expect(runViewerFunction(spa?.FunctionCode ?? '', '/console/').uri).toBe('/console/index.html');
-    expect(runViewerFunction(spa?.FunctionCode ?? '', '/console/assets/index-abc.js').uri).toBe('/console/assets/index-abc.js');
+    expect(runViewerFunction(spa?.FunctionCode ?? '', '/console/assets/index-abc.js').uri).toBe(
+      '/console/assets/index-abc.js',
+    );
     expect(runViewerFunction(spa?.FunctionCode ?? '', '/console/config.json').uri).toBe('/console/config.json');
-    expect(runViewerFunction(root?.FunctionCode ?? '', '/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/console/' } } });
-    expect(runViewerFunction(root?.FunctionCode ?? '', '/cases/C-20261203-ABCDEF').uri).toBe('/cases/C-20261203-ABCDEF');
+    expect(runViewerFunction(root?.FunctionCode ?? '', '/')).toMatchObject({
+      statusCode: 302,
+      headers: { location: { value: '/console/' } },
+    });
+    expect(runViewerFunction(root?.FunctionCode ?? '', '/cases/C-20261203-ABCDEF').uri).toBe(
+      '/cases/C-20261203-ABCDEF',
+    );
   });
 
   it('signs people in with Cognito’s hosted pages: code flow, no secret, callback and logout on the distribution', () => {
@@ -83,8 +116,26 @@ describe('the web console in AWS', () => {
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: Match.arrayWith(['openid']),
-      CallbackURLs: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] }, '/console/callback']] }],
-      LogoutURLs: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] }, '/console/']] }],
+      CallbackURLs: [
+        {
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] },
+              '/console/callback',
+            ],
+          ],
+        },
+      ],
+      LogoutURLs: [
+        {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] }, '/console/'],
+          ],
+        },
+      ],
     });
   });
 
@@ -93,7 +144,9 @@ describe('the web console in AWS', () => {
       DestinationBucketKeyPrefix: 'console/',
       DistributionPaths: ['/console/*'],
     });
-    const [, deployment] = only<{ SourceMarkers: unknown[]; SourceObjectKeys: unknown[] }>('Custom::CDKBucketDeployment');
+    const [, deployment] = only<{ SourceMarkers: unknown[]; SourceObjectKeys: unknown[] }>(
+      'Custom::CDKBucketDeployment',
+    );
     expect(deployment.SourceObjectKeys).toHaveLength(2);
     const markers = JSON.stringify(deployment.SourceMarkers);
     expect(markers).toContain('ConsoleClient');

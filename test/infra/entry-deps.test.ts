@@ -18,7 +18,11 @@ beforeAll(async () => {
   table = await freshTable('entry-deps');
   states = new CaseStates(table.store, () => new Date());
   process.env.STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:rectify-test-case-lifecycle';
-  process.env.MAIL_RECIPIENTS_JSON = JSON.stringify({ from: 'rectify@example.gov.cn', subdistricts: {}, fallback: ['office@example.gov.cn'] });
+  process.env.MAIL_RECIPIENTS_JSON = JSON.stringify({
+    from: 'rectify@example.gov.cn',
+    subdistricts: {},
+    fallback: ['office@example.gov.cn'],
+  });
   // Neither is running: an action that gets as far as the workflow answers 503, never 500.
   process.env.AWS_ENDPOINT_URL_SFN = 'http://127.0.0.1:9';
   process.env.AWS_ENDPOINT_URL_SESV2 = 'http://127.0.0.1:9';
@@ -54,7 +58,13 @@ const today = () => shanghaiDateOf(new Date());
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 /** Each officer or enforcer action, from a status that allows it, with a valid body for today. */
-const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Promise<CaseRecord>; body: () => Record<string, unknown> }[] = [
+const ACTIONS: {
+  id: string;
+  resource: string;
+  role?: string;
+  prepare: () => Promise<CaseRecord>;
+  body: () => Record<string, unknown>;
+}[] = [
   {
     id: 'RecordInspection',
     resource: '/cases/{id}/inspections',
@@ -65,7 +75,11 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
     id: 'GrantExtension',
     resource: '/cases/{id}/extensions',
     prepare: () => states.noticeIssued({ deadlineDate: addDays(today(), 7) }),
-    body: () => ({ newDeadline: chinaCalendar().addWorkingDays(addDays(today(), 16), 1).date, reason: '当事人申请延期', approver: '陈主任' }),
+    body: () => ({
+      newDeadline: chinaCalendar().addWorkingDays(addDays(today(), 16), 1).date,
+      reason: '当事人申请延期',
+      approver: '陈主任',
+    }),
   },
   {
     id: 'RecordRepresentation',
@@ -77,7 +91,13 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
     id: 'RecordAppeal',
     resource: '/cases/{id}/appeals',
     prepare: () => states.enforcementDecided(),
-    body: () => ({ action: 'filed', kind: 'reconsideration', filedOn: today(), authority: '沙坪坝区人民政府', reference: '沙府复〔2026〕12号' }),
+    body: () => ({
+      action: 'filed',
+      kind: 'reconsideration',
+      filedOn: today(),
+      authority: '沙坪坝区人民政府',
+      reference: '沙府复〔2026〕12号',
+    }),
   },
   {
     id: 'RecordEnforcement',
@@ -85,7 +105,12 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
     prepare: () => states.enforcementScheduled('token-enforcement'),
     body: () => ({ completedAt: minutesAgo(0), teamLead: '赵队长', areaRemovedM2: 24 }),
   },
-  { id: 'DismissCase', resource: '/cases/{id}/dismissal', prepare: () => states.reported(), body: () => ({ reason: 'not-a-violation', explanation: '经核查已取得规划许可' }) },
+  {
+    id: 'DismissCase',
+    resource: '/cases/{id}/dismissal',
+    prepare: () => states.reported(),
+    body: () => ({ reason: 'not-a-violation', explanation: '经核查已取得规划许可' }),
+  },
 ];
 
 /**
@@ -94,15 +119,22 @@ const ACTIONS: { id: string; resource: string; role?: string; prepare: () => Pro
  * what it answers is the case (200) or, with the workflow engine unreachable, 503 — never 500.
  */
 describe('each action’s Lambda entry with only the dependencies it builds', () => {
-  it.each(ACTIONS.map((action) => [action.id, action] as const))('%s decides and stores without anything it was not given', async (id, action) => {
-    const spec = MANIFEST.functions.find((s) => s.id === id);
-    if (!spec) throw new Error(`no function ${id} in the manifest`);
-    const { handler } = (await import(path.join(PROJECT_ROOT, spec.entry))) as Entry;
-    const record = await action.prepare();
-    const answer = await handler(post(action.resource, record.id, { ...action.body(), expectedVersion: record.version }));
-    const body = JSON.parse(answer.body) as { part?: string; detail?: string };
-    expect({ status: answer.statusCode, part: body.part }).toEqual(answer.statusCode === 200 ? { status: 200, part: undefined } : { status: 503, part: 'workflow-engine' });
-    const stored = await table.store.getCase(record.id);
-    expect(stored?.version).toBeGreaterThan(record.version);
-  });
+  it.each(ACTIONS.map((action) => [action.id, action] as const))(
+    '%s decides and stores without anything it was not given',
+    async (id, action) => {
+      const spec = MANIFEST.functions.find((s) => s.id === id);
+      if (!spec) throw new Error(`no function ${id} in the manifest`);
+      const { handler } = (await import(path.join(PROJECT_ROOT, spec.entry))) as Entry;
+      const record = await action.prepare();
+      const answer = await handler(
+        post(action.resource, record.id, { ...action.body(), expectedVersion: record.version }),
+      );
+      const body = JSON.parse(answer.body) as { part?: string; detail?: string };
+      expect({ status: answer.statusCode, part: body.part }).toEqual(
+        answer.statusCode === 200 ? { status: 200, part: undefined } : { status: 503, part: 'workflow-engine' },
+      );
+      const stored = await table.store.getCase(record.id);
+      expect(stored?.version).toBeGreaterThan(record.version);
+    },
+  );
 });

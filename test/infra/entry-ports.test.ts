@@ -26,18 +26,24 @@ const has = (env: readonly EnvGroup[] | undefined, group: EnvGroup) => (env ?? [
 describe('each API and task entry beside its manifest entry', () => {
   const specs = MANIFEST.functions.filter((spec) => spec.kind !== 'mail');
 
-  it.each(specs.map((spec) => [spec.id, spec] as const))('%s: gets the configuration and permissions of exactly the ports it builds', (_id, spec) => {
-    const ports = portsOf(spec.entry);
-    expect({
-      engine: ports.engine,
-      deadlines: ports.deadlines,
-      mailer: ports.mailer,
-    }).toEqual({
-      engine: has(spec.env, 'stateMachine') && workflowActionsOf(spec).length > 0,
-      deadlines: has(spec.env, 'deadlines'),
-      mailer: has(spec.env, 'mail') && has(spec.env, 'links') && spec.sendsMail === true,
-    });
-    // And nothing it would not read.
-    expect({ stateMachine: has(spec.env, 'stateMachine'), mail: has(spec.env, 'mail') }).toEqual({ stateMachine: ports.engine, mail: ports.mailer });
-  });
+  it.each(specs.map((spec) => [spec.id, spec] as const))(
+    '%s: gets the configuration and permissions of exactly the ports it builds',
+    (_id, spec) => {
+      const ports = portsOf(spec.entry);
+      expect({
+        engine: ports.engine,
+        deadlines: ports.deadlines,
+        mailer: ports.mailer,
+      }).toEqual({
+        engine: has(spec.env, 'stateMachine') && workflowActionsOf(spec).length > 0,
+        deadlines: has(spec.env, 'deadlines'),
+        mailer: has(spec.env, 'mail') && has(spec.env, 'links') && spec.sendsMail === true,
+      });
+      // And nothing it would not read.
+      expect({ stateMachine: has(spec.env, 'stateMachine'), mail: has(spec.env, 'mail') }).toEqual({
+        stateMachine: ports.engine,
+        mail: ports.mailer,
+      });
+    },
+  );
 });

@@ -13,22 +13,56 @@ import { defineTask } from '../../functions/tasks/task-kit';
 import { PROJECT_ROOT } from '../../infra/bundling';
 import { MANIFEST } from '../../infra/manifest';
 
-const context = { awsRequestId: 'req-1', functionName: 'rectify-test-X', functionVersion: '$LATEST', memoryLimitInMB: '512', invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:x', getRemainingTimeInMillis: () => 60_000 };
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'rectify-test-X',
+  functionVersion: '$LATEST',
+  memoryLimitInMB: '512',
+  invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:123456789012:function:x',
+  getRemainingTimeInMillis: () => 60_000,
+};
 
 function spyLogger() {
   const added: unknown[] = [];
-  return { added, logger: { info: () => undefined, warn: () => undefined, error: () => undefined, addContext: (c: unknown) => void added.push(c) } };
+  return {
+    added,
+    logger: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      addContext: (c: unknown) => void added.push(c),
+    },
+  };
 }
 
 describe('the Lambda context on every log line (Powertools injectLambdaContext)', () => {
   it('is added by an API route handler, a task and the mail sweep, from the invocation’s context', async () => {
     const api = spyLogger();
-    const route = makeRouteHandler(getHealth, async () => ({ statusCode: 200, body: { status: 'ok', parts: {} } }), { clock: systemClock, logger: api.logger });
-    await route({ resource: '/health', path: '/health', httpMethod: 'GET', headers: {}, queryStringParameters: null, pathParameters: null, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEvent, context);
+    const route = makeRouteHandler(getHealth, async () => ({ statusCode: 200, body: { status: 'ok', parts: {} } }), {
+      clock: systemClock,
+      logger: api.logger,
+    });
+    await route(
+      {
+        resource: '/health',
+        path: '/health',
+        httpMethod: 'GET',
+        headers: {},
+        queryStringParameters: null,
+        pathParameters: null,
+        requestContext: { requestId: 'r' },
+      } as unknown as APIGatewayProxyEvent,
+      context,
+    );
     const task = spyLogger();
-    await defineTask('noop', z.unknown(), z.unknown(), async () => ({}))({ logger: task.logger } as unknown as TaskDeps)({}, context);
+    await defineTask('noop', z.unknown(), z.unknown(), async () => ({}))({
+      logger: task.logger,
+    } as unknown as TaskDeps)({}, context);
     const sweep = spyLogger();
-    await makeDeliverPendingHandler({ sweeper: { deliverPending: async () => ({ delivered: 0 }) as never }, logger: sweep.logger })({}, context);
+    await makeDeliverPendingHandler({
+      sweeper: { deliverPending: async () => ({ delivered: 0 }) as never },
+      logger: sweep.logger,
+    })({}, context);
     expect([api.added, task.added, sweep.added]).toEqual([[context], [context], [context]]);
   });
 
@@ -52,7 +86,8 @@ describe('the Lambda context on every log line (Powertools injectLambdaContext)'
   it('is injected by every entry the stack deploys: through the API adapter, a task, the sweep, or itself', () => {
     for (const spec of MANIFEST.functions) {
       const source = readFileSync(path.join(PROJECT_ROOT, spec.entry), 'utf8');
-      const via = /\bapiHandler\(/.test(source) || /\bmake\w+Handler\(/.test(source) || /\binjectLambdaContext\(/.test(source);
+      const via =
+        /\bapiHandler\(/.test(source) || /\bmake\w+Handler\(/.test(source) || /\binjectLambdaContext\(/.test(source);
       expect({ entry: spec.entry, injects: via }).toEqual({ entry: spec.entry, injects: true });
     }
   });

@@ -21,7 +21,11 @@ function entriesOnDisk(): string[] {
       .map((name) => `${folder}/${name}`);
   });
   return [...inFolders, ...ENTRY_FILES]
-    .filter((file) => existsSync(path.join(PROJECT_ROOT, file)) && HANDLER_EXPORT.test(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')))
+    .filter(
+      (file) =>
+        existsSync(path.join(PROJECT_ROOT, file)) &&
+        HANDLER_EXPORT.test(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')),
+    )
     .sort();
 }
 
@@ -34,7 +38,13 @@ describe('the function manifest', () => {
     const once = (values: string[]) => values.filter((value, index) => values.indexOf(value) !== index);
     expect(once(MANIFEST.functions.map((spec) => spec.id))).toEqual([]);
     expect(once(MANIFEST.functions.map((spec) => spec.entry))).toEqual([]);
-    expect(once(MANIFEST.functions.flatMap((spec) => (spec.kind === 'api' ? spec.routes.map((r) => `${r.method} ${r.path}`) : [])))).toEqual([]);
+    expect(
+      once(
+        MANIFEST.functions.flatMap((spec) =>
+          spec.kind === 'api' ? spec.routes.map((r) => `${r.method} ${r.path}`) : [],
+        ),
+      ),
+    ).toEqual([]);
     expect(once(MANIFEST.functions.flatMap((spec) => (spec.kind === 'task' ? [spec.substitution] : [])))).toEqual([]);
     for (const spec of MANIFEST.functions) expect(spec.id).toMatch(/^[A-Z][A-Za-z0-9]+$/);
   });
@@ -52,7 +62,12 @@ describe('the function manifest', () => {
   it('keeps functions that only serve reads (every GET route) read-only: no table writes, no workflow, no mail', () => {
     for (const spec of MANIFEST.functions) {
       if (spec.kind !== 'api' || !spec.routes.every((route) => route.method === 'GET')) continue;
-      expect({ id: spec.id, writesTable: spec.table === 'read-write', workflow: workflowActionsOf(spec), mail: Boolean(spec.sendsMail) }).toEqual({
+      expect({
+        id: spec.id,
+        writesTable: spec.table === 'read-write',
+        workflow: workflowActionsOf(spec),
+        mail: Boolean(spec.sendsMail),
+      }).toEqual({
         id: spec.id,
         writesTable: false,
         workflow: [],
@@ -65,8 +80,12 @@ describe('the function manifest', () => {
     for (const spec of MANIFEST.functions) {
       if (spec.kind === 'api') continue;
       // The scheduled intake check looks an execution up before starting it; it answers and stops nothing.
-      const allowed: WorkflowAction[] = spec.kind === 'scheduled' ? ['StartExecution', 'DescribeExecution'] : ['StartExecution', 'SendTaskSuccess'];
-      expect({ id: spec.id, workflow: workflowActionsOf(spec).filter((action) => !allowed.includes(action)) }).toEqual({ id: spec.id, workflow: [] });
+      const allowed: WorkflowAction[] =
+        spec.kind === 'scheduled' ? ['StartExecution', 'DescribeExecution'] : ['StartExecution', 'SendTaskSuccess'];
+      expect({ id: spec.id, workflow: workflowActionsOf(spec).filter((action) => !allowed.includes(action)) }).toEqual({
+        id: spec.id,
+        workflow: [],
+      });
     }
   });
 });
@@ -86,11 +105,19 @@ describe('the function manifest beside the workflow task registry', () => {
     const granted = (spec: (typeof tasks)[number]) =>
       [
         ...(spec.sendsMail ? ['send-mail'] : []),
-        ...workflowActionsOf(spec).map((action) => ({ StartExecution: 'start-execution', SendTaskSuccess: 'send-task-success' })[action as 'StartExecution' | 'SendTaskSuccess']),
+        ...workflowActionsOf(spec).map(
+          (action) =>
+            ({ StartExecution: 'start-execution', SendTaskSuccess: 'send-task-success' })[
+              action as 'StartExecution' | 'SendTaskSuccess'
+            ],
+        ),
       ].sort();
     for (const spec of tasks) {
       const registered = TASK_FUNCTIONS[spec.substitution as keyof typeof TASK_FUNCTIONS];
-      expect({ task: spec.id, permissions: granted(spec) }).toEqual({ task: spec.id, permissions: [...registered.permissions].sort() });
+      expect({ task: spec.id, permissions: granted(spec) }).toEqual({
+        task: spec.id,
+        permissions: [...registered.permissions].sort(),
+      });
     }
   });
 
@@ -105,8 +132,14 @@ describe('the function manifest beside the API route table', () => {
   const routes = ROUTES as readonly AnyRoute[];
 
   it('serves every route of the table from its handler file, and no other', () => {
-    const declared = apiFunctions.flatMap((spec) => spec.routes.map((route) => `${route.method} ${route.path} ${spec.entry}`)).sort();
-    expect(declared).toEqual(routes.map((route) => `${route.method.toUpperCase()} ${route.path} functions/api/handlers/${route.entry}.ts`).sort());
+    const declared = apiFunctions
+      .flatMap((spec) => spec.routes.map((route) => `${route.method} ${route.path} ${spec.entry}`))
+      .sort();
+    expect(declared).toEqual(
+      routes
+        .map((route) => `${route.method.toUpperCase()} ${route.path} functions/api/handlers/${route.entry}.ts`)
+        .sort(),
+    );
   });
 
   it('makes public exactly the public routes, lets only writing routes write and only mailing routes mail', () => {
@@ -130,12 +163,19 @@ describe('the function manifest beside the API route table', () => {
 
   it('requires at the gateway exactly the headers the route requires', () => {
     for (const route of routes) {
-      const shape = (route.headers as unknown as { shape?: Record<string, { safeParse(value: unknown): { success: boolean } }> }).shape ?? {};
+      const shape =
+        (route.headers as unknown as { shape?: Record<string, { safeParse(value: unknown): { success: boolean } }> })
+          .shape ?? {};
       const required = Object.entries(shape)
         .filter(([, schema]) => !schema.safeParse(undefined).success)
         .map(([name]) => name);
-      const declared = apiFunctions.flatMap((spec) => spec.routes).find((r) => r.path === route.path && r.method === route.method.toUpperCase());
-      expect({ route: route.operationId, headers: [...(declared?.requiredHeaders ?? [])].sort() }).toEqual({ route: route.operationId, headers: required.sort() });
+      const declared = apiFunctions
+        .flatMap((spec) => spec.routes)
+        .find((r) => r.path === route.path && r.method === route.method.toUpperCase());
+      expect({ route: route.operationId, headers: [...(declared?.requiredHeaders ?? [])].sort() }).toEqual({
+        route: route.operationId,
+        headers: required.sort(),
+      });
     }
   });
 });

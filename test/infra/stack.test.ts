@@ -13,9 +13,24 @@ import { EXECUTION_ACTIONS, workflowActionsOf } from '../../infra/manifest-types
 import type { RectifyStack } from '../../infra/stack';
 import { SAMPLE_MANIFEST } from './fixtures/sample-manifest';
 import type { Json, Permission, Synthesized } from './support';
-import { assertResource, assertResourceProperties, BASE_CONTEXT, formattedArn, getAtt, logicalId, permissionsOf, ref, resourcesOfType, sortPermissions, synthesize } from './support';
+import {
+  assertResource,
+  assertResourceProperties,
+  BASE_CONTEXT,
+  formattedArn,
+  getAtt,
+  logicalId,
+  permissionsOf,
+  ref,
+  resourcesOfType,
+  sortPermissions,
+  synthesize,
+} from './support';
 
-type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => { isValid: boolean; errorsText(separator?: string): string };
+type AslValidator = (
+  definition: unknown,
+  options?: { checkArn?: boolean; checkPaths?: boolean },
+) => { isValid: boolean; errorsText(separator?: string): string };
 const validateAsl = jest.requireActual<AslValidator>('asl-validator');
 
 /** What each access level needs, written out here rather than taken from the stack under test. */
@@ -32,24 +47,35 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
   if (!handler) throw new Error(`no function ${spec.id}`);
   const tableId = logicalId(cfnOf(stack.table.table));
   const tableArn = getAtt(tableId);
-  const indexArns = createTableInput('x').GlobalSecondaryIndexes?.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.IndexName}`]] }) as Json) ?? [];
+  const indexArns =
+    createTableInput('x').GlobalSecondaryIndexes?.map(
+      (index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.IndexName}`]] }) as Json,
+    ) ?? [];
   const permissions: Permission[] = [];
   const allow = (actions: string[], resources: Json[], condition?: Json) => {
     for (const action of actions) {
       for (const resource of resources) {
-        permissions.push({ action, resource: JSON.stringify(resource), ...(condition ? { condition: JSON.stringify(condition) } : {}) });
+        permissions.push({
+          action,
+          resource: JSON.stringify(resource),
+          ...(condition ? { condition: JSON.stringify(condition) } : {}),
+        });
       }
     }
   };
   allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [getAtt(logicalId(cfnOf(handler.logGroup)))]);
   allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']);
   if (['mail', 'scheduled', 'subscriber'].includes(spec.kind)) {
-    allow(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], [getAtt(logicalId(cfnOf(stack.operations.failedInvocations)))]);
+    allow(
+      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      [getAtt(logicalId(cfnOf(stack.operations.failedInvocations)))],
+    );
   }
   if (spec.table !== 'none') {
     allow(spec.table === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS], [tableArn]);
     allow(['dynamodb:Query'], indexArns);
-    if (spec.table === 'read-write' && (spec.sendsMail || spec.deletesItems)) allow(['dynamodb:DeleteItem'], [tableArn], DELETE_CONDITION);
+    if (spec.table === 'read-write' && (spec.sendsMail || spec.deletesItems))
+      allow(['dynamodb:DeleteItem'], [tableArn], DELETE_CONDITION);
   }
   const actions = workflowActionsOf(spec);
   allow(
@@ -85,15 +111,18 @@ const CONSOLE_DEPLOYMENT_ACTIONS = ['s3:Abort*', 's3:DeleteObject*', 's3:GetBuck
 function allIamActions(template: Template, exclude: (logicalId: string) => boolean = () => false): string[] {
   const actions: string[] = [];
   const collect = (document: unknown) => {
-    for (const statement of (document as { Statement?: { Action?: string | string[] }[] } | undefined)?.Statement ?? []) {
+    for (const statement of (document as { Statement?: { Action?: string | string[] }[] } | undefined)?.Statement ??
+      []) {
       actions.push(...[statement.Action ?? []].flat());
     }
   };
-  for (const [id, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) if (!exclude(id)) collect(policy.Properties.PolicyDocument);
+  for (const [id, policy] of resourcesOfType(template, 'AWS::IAM::Policy'))
+    if (!exclude(id)) collect(policy.Properties.PolicyDocument);
   for (const [id, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
     if (exclude(id)) continue;
     collect(role.Properties.AssumeRolePolicyDocument);
-    for (const inline of (role.Properties.Policies ?? []) as { PolicyDocument: unknown }[]) collect(inline.PolicyDocument);
+    for (const inline of (role.Properties.Policies ?? []) as { PolicyDocument: unknown }[])
+      collect(inline.PolicyDocument);
   }
   return actions;
 }
@@ -129,7 +158,11 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     expect(stack.nagAcknowledgements.length).toBeGreaterThan(0);
     const needless = stack.nagAcknowledgements.filter(
       (acknowledgement) =>
-        !nagFindings.some((finding) => finding.rule === acknowledgement.id && (finding.path === acknowledgement.path || finding.path.startsWith(`${acknowledgement.path}/`))),
+        !nagFindings.some(
+          (finding) =>
+            finding.rule === acknowledgement.id &&
+            (finding.path === acknowledgement.path || finding.path.startsWith(`${acknowledgement.path}/`)),
+        ),
     );
     expect(needless).toEqual([]);
     for (const acknowledgement of stack.nagAcknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(60);
@@ -137,14 +170,22 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
 
   it('builds the table from the shared definition: on demand, PITR, encrypted, TTL, protected and retained', () => {
     const definition = createTableInput('x');
-    const [[, table]] = resourcesOfType(template, 'AWS::DynamoDB::Table') as [[string, { Properties: Record<string, Json> }]];
+    const [[, table]] = resourcesOfType(template, 'AWS::DynamoDB::Table') as [
+      [string, { Properties: Record<string, Json> }],
+    ];
     const props = table.Properties;
     expect(props.KeySchema).toEqual(definition.KeySchema);
-    expect(new Set(props.AttributeDefinitions as Json[])).toEqual(new Set(definition.AttributeDefinitions as unknown as Json[]));
+    expect(new Set(props.AttributeDefinitions as Json[])).toEqual(
+      new Set(definition.AttributeDefinitions as unknown as Json[]),
+    );
     expect(props.GlobalSecondaryIndexes).toEqual(
       expect.arrayContaining(
         (definition.GlobalSecondaryIndexes ?? []).map((index) =>
-          expect.objectContaining({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: index.Projection?.NonKeyAttributes } }),
+          expect.objectContaining({
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema,
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: index.Projection?.NonKeyAttributes },
+          }),
         ),
       ),
     );
@@ -155,14 +196,21 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(props.DeletionProtectionEnabled).toBe(true);
     for (const type of ['AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
-      for (const [, resource] of Object.entries(template.findResources(type))) expect({ type, policy: (resource as { DeletionPolicy?: string }).DeletionPolicy }).toEqual({ type, policy: 'Retain' });
+      for (const [, resource] of Object.entries(template.findResources(type)))
+        expect({ type, policy: (resource as { DeletionPolicy?: string }).DeletionPolicy }).toEqual({
+          type,
+          policy: 'Retain',
+        });
     }
   });
 
   it('runs every manifest entry as a Node.js 22 arm64 function with its own log group and source maps on', () => {
-    expect(resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => !isConsoleDeployment(id)).sort()).toEqual(
-      manifest.functions.map((spec) => functionProps(spec).id).sort(),
-    );
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')
+        .map(([id]) => id)
+        .filter((id) => !isConsoleDeployment(id))
+        .sort(),
+    ).toEqual(manifest.functions.map((spec) => functionProps(spec).id).sort());
     for (const spec of manifest.functions) {
       const { props, handler } = functionProps(spec);
       expect(props).toEqual(
@@ -182,7 +230,12 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
   it('gives each function exactly the environment its manifest entry asks for', () => {
     for (const spec of manifest.functions) {
       const variables = (functionProps(spec).props.Environment as { Variables: Record<string, Json> }).Variables;
-      const expected = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', ...(spec.table === 'none' ? [] : ['TABLE_NAME'])];
+      const expected = [
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_SERVICE_NAME',
+        ...(spec.table === 'none' ? [] : ['TABLE_NAME']),
+      ];
       const env = spec.env ?? [];
       if (env.includes('deadlines')) expected.push('CALENDAR_JSON', 'POLICY_JSON');
       if (env.includes('stateMachine')) expected.push('STATE_MACHINE_ARN');
@@ -190,8 +243,12 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
 
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
-      expect(variables.TABLE_NAME ?? null).toEqual(spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))));
-      expect(variables.STATE_MACHINE_ARN ?? null).toEqual(env.includes('stateMachine') ? formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`]) : null);
+      expect(variables.TABLE_NAME ?? null).toEqual(
+        spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))),
+      );
+      expect(variables.STATE_MACHINE_ARN ?? null).toEqual(
+        env.includes('stateMachine') ? formattedArn('states', [`:stateMachine:${STATE_MACHINE_NAME}`]) : null,
+      );
     }
   });
 
@@ -202,13 +259,17 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       const variables = (functionProps(spec).props.Environment as { Variables: Record<string, Json> }).Variables;
       const recipients = parseMailRecipients(JSON.parse(String(variables.MAIL_RECIPIENTS_JSON)));
       expect({ [spec.id]: recipients }).toEqual({
-        [spec.id]: { from: BASE_CONTEXT.senderAddress, subdistricts: BASE_CONTEXT.escalationRecipients, fallback: BASE_CONTEXT.fallbackRecipients },
+        [spec.id]: {
+          from: BASE_CONTEXT.senderAddress,
+          subdistricts: BASE_CONTEXT.escalationRecipients,
+          fallback: BASE_CONTEXT.fallbackRecipients,
+        },
       });
       expect(variables.MAIL_CONFIGURATION_SET).toEqual(ref(logicalId(cfnOf(stack.mail.configurationSet))));
     }
   });
 
-  it("grants each function exactly what its manifest entry says it needs, and nothing else", () => {
+  it('grants each function exactly what its manifest entry says it needs, and nothing else', () => {
     for (const spec of manifest.functions) {
       const { handler } = functionProps(spec);
       const granted = sortPermissions(permissionsOf(template, logicalId(cfnOf(handler.role))));
@@ -221,23 +282,36 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
     const deployment = allIamActions(template, (id) => !isConsoleDeployment(id));
-    expect([...new Set(deployment.filter((action) => action.includes('*')))].sort()).toEqual(CONSOLE_DEPLOYMENT_ACTIONS);
+    expect([...new Set(deployment.filter((action) => action.includes('*')))].sort()).toEqual(
+      CONSOLE_DEPLOYMENT_ACTIONS,
+    );
     expect(JSON.stringify(template.toJSON())).not.toMatch(/dynamodb:Scan|dynamodb:\*/);
   });
 
   it('keeps read routes (what auditors call) free of any write, workflow or mail permission', () => {
-    const readers = manifest.functions.filter((spec) => spec.kind === 'api' && spec.routes.every((route) => route.method === 'GET'));
+    const readers = manifest.functions.filter(
+      (spec) => spec.kind === 'api' && spec.routes.every((route) => route.method === 'GET'),
+    );
     expect(readers.length).toBeGreaterThan(0);
     for (const spec of readers) {
       const actions = permissionsOf(template, logicalId(cfnOf(functionProps(spec).handler.role))).map((p) => p.action);
-      expect({ [spec.id]: actions.filter((action) => !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query))$/.test(action)) }).toEqual({
+      expect({
+        [spec.id]: actions.filter(
+          (action) =>
+            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query))$/.test(
+              action,
+            ),
+        ),
+      }).toEqual({
         [spec.id]: [],
       });
     }
   });
 
   it('loads the state machine from the ASL file unchanged, its task ARNs as substitutions', () => {
-    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [[string, { Properties: Record<string, Json> }]];
+    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [
+      [string, { Properties: Record<string, Json> }],
+    ];
     const file = readFileSync(path.join(PROJECT_ROOT, manifest.workflow.definition), 'utf8');
     expect(machine.Properties.DefinitionString).toBe(file);
     const tasks = manifest.functions.filter((spec) => spec.kind === 'task');
@@ -248,7 +322,9 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
   });
 
   it('has a synthesized definition that asl-validator accepts once substituted', () => {
-    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [[string, { Properties: Record<string, Json> }]];
+    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [
+      [string, { Properties: Record<string, Json> }],
+    ];
     const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, Json>;
     let definition = machine.Properties.DefinitionString as string;
     for (const [name, value] of Object.entries(substitutions)) {
@@ -257,7 +333,9 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
         continue;
       }
       const [functionId] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-      definition = definition.split(`\${${name}}`).join(`arn:aws:lambda:${BASE_CONTEXT.region}:123456789012:function:${functionId}`);
+      definition = definition
+        .split(`\${${name}}`)
+        .join(`arn:aws:lambda:${BASE_CONTEXT.region}:123456789012:function:${functionId}`);
     }
     expect(definition).not.toMatch(/\$\{/);
     const result = validateAsl(JSON.parse(definition), { checkArn: true, checkPaths: true });
@@ -281,11 +359,18 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     const invoked = permissions.filter((p) => p.action.startsWith('lambda:'));
     const tasks = manifest.functions.filter((spec) => spec.kind === 'task');
     expect(sortPermissions(invoked)).toEqual(
-      sortPermissions(tasks.map((spec) => ({ action: 'lambda:InvokeFunction', resource: JSON.stringify(getAtt(functionProps(spec).id)) }))),
+      sortPermissions(
+        tasks.map((spec) => ({
+          action: 'lambda:InvokeFunction',
+          resource: JSON.stringify(getAtt(functionProps(spec).id)),
+        })),
+      ),
     );
     const others = permissions.filter((p) => !p.action.startsWith('lambda:'));
     for (const permission of others) {
-      expect(permission.action).toMatch(/^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(Create|Delete|Get|Update)LogDelivery|logs:ListLogDeliveries|logs:PutResourcePolicy|logs:DescribeResourcePolicies|logs:DescribeLogGroups)$/);
+      expect(permission.action).toMatch(
+        /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(Create|Delete|Get|Update)LogDelivery|logs:ListLogDeliveries|logs:PutResourcePolicy|logs:DescribeResourcePolicies|logs:DescribeLogGroups)$/,
+      );
       expect(permission.resource).toBe('"*"');
     }
   });
@@ -299,7 +384,10 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       const route = manifest.functions
         .flatMap((spec) => (spec.kind === 'api' ? spec.routes.map((r) => ({ ...r, spec })) : []))
         .find((r) => r.method === method.httpMethod && r.path === method.resource.path);
-      expect({ route: `${method.httpMethod} ${method.resource.path}`, inManifest: Boolean(route) }).toEqual({ route: `${method.httpMethod} ${method.resource.path}`, inManifest: true });
+      expect({ route: `${method.httpMethod} ${method.resource.path}`, inManifest: Boolean(route) }).toEqual({
+        route: `${method.httpMethod} ${method.resource.path}`,
+        inManifest: true,
+      });
       if (!route) continue;
       served.push(`${route.method} ${route.path}`);
       expect(JSON.stringify(props.Integration)).toContain(JSON.stringify(getAtt(functionProps(route.spec).id)));
@@ -310,20 +398,30 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
           : { route: route.path, auth: 'COGNITO_USER_POOLS', authorizer: ref(authorizerId) },
       );
     }
-    const routes = manifest.functions.flatMap((spec) => (spec.kind === 'api' ? spec.routes.map((r) => `${r.method} ${r.path}`) : []));
-    expect(served.sort()).toEqual(routes.sort());
-    expect(manifest.functions.flatMap((spec) => (spec.kind === 'api' ? spec.routes : [])).filter((r) => r.public).map((r) => r.path)).toEqual(
-      expect.arrayContaining(['/health']),
+    const routes = manifest.functions.flatMap((spec) =>
+      spec.kind === 'api' ? spec.routes.map((r) => `${r.method} ${r.path}`) : [],
     );
+    expect(served.sort()).toEqual(routes.sort());
+    expect(
+      manifest.functions
+        .flatMap((spec) => (spec.kind === 'api' ? spec.routes : []))
+        .filter((r) => r.public)
+        .map((r) => r.path),
+    ).toEqual(expect.arrayContaining(['/health']));
   });
 
   it('checks path parameters, required headers and JSON bodies before a handler runs', () => {
-    assertResourceProperties(template, 'AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    assertResourceProperties(template, 'AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
     const validatorId = logicalId(stack.api.node.findChild('Validator').node.defaultChild as CfnResource);
     for (const spec of manifest.functions) {
       if (spec.kind !== 'api') continue;
       for (const route of spec.routes) {
-        const method = stack.api.api.methods.find((m) => m.httpMethod === route.method && m.resource.path === route.path);
+        const method = stack.api.api.methods.find(
+          (m) => m.httpMethod === route.method && m.resource.path === route.path,
+        );
         if (!method) throw new Error(`no method for ${route.method} ${route.path}`);
         const props = template.toJSON().Resources[logicalId(cfnOf(method))].Properties as Record<string, Json>;
         expect(props.RequestValidatorId).toEqual(ref(validatorId));
@@ -331,10 +429,20 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
           ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [`method.request.path.${m[1]}`, true]),
           ...(route.requiredHeaders ?? []).map((h) => [`method.request.header.${h}`, true]),
         ]);
-        expect({ route: route.path, parameters: props.RequestParameters }).toEqual({ route: route.path, parameters: expectedParameters });
+        expect({ route: route.path, parameters: props.RequestParameters }).toEqual({
+          route: route.path,
+          parameters: expectedParameters,
+        });
         expect({ route: route.path, models: props.RequestModels ?? null }).toEqual({
           route: route.path,
-          models: route.method === 'GET' ? null : { 'application/json': ref(logicalId(stack.api.node.findChild('JsonObject').node.defaultChild as CfnResource)) },
+          models:
+            route.method === 'GET'
+              ? null
+              : {
+                  'application/json': ref(
+                    logicalId(stack.api.node.findChild('JsonObject').node.defaultChild as CfnResource),
+                  ),
+                },
         });
       }
     }
@@ -344,16 +452,39 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     assertResourceProperties(template, 'AWS::ApiGateway::Stage', {
       StageName: 'v1',
       TracingEnabled: true,
-      AccessLogSetting: { DestinationArn: getAtt(logicalId(cfnOf(stack.api.accessLogs))), Format: Match.stringLikeRegexp('\\$context\\.authorizer\\.claims\\.sub') },
-      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })],
+      AccessLogSetting: {
+        DestinationArn: getAtt(logicalId(cfnOf(stack.api.accessLogs))),
+        Format: Match.stringLikeRegexp('\\$context\\.authorizer\\.claims\\.sub'),
+      },
+      MethodSettings: [
+        Match.objectLike({
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ],
     });
   });
 
   it('answers gateway-level errors as problem+json', () => {
     const responses = resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
-    for (const type of ['BAD_REQUEST_BODY', 'BAD_REQUEST_PARAMETERS', 'UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
+    for (const type of [
+      'BAD_REQUEST_BODY',
+      'BAD_REQUEST_PARAMETERS',
+      'UNAUTHORIZED',
+      'ACCESS_DENIED',
+      'THROTTLED',
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+    ]) {
       const response = responses.find((r) => r.ResponseType === type);
-      expect({ type, contentType: (response?.ResponseParameters as Record<string, string> | undefined)?.['gatewayresponse.header.Content-Type'] }).toEqual({
+      expect({
+        type,
+        contentType: (response?.ResponseParameters as Record<string, string> | undefined)?.[
+          'gatewayresponse.header.Content-Type'
+        ],
+      }).toEqual({
         type,
         contentType: "'application/problem+json'",
       });
@@ -378,7 +509,9 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
 
   it('has the SES identity and a configuration set that reports bounces and complaints to an encrypted topic', () => {
     assertResourceProperties(template, 'AWS::SES::EmailIdentity', { EmailIdentity: BASE_CONTEXT.senderIdentity });
-    assertResourceProperties(template, 'AWS::SES::ConfigurationSet', { ReputationOptions: { ReputationMetricsEnabled: true } });
+    assertResourceProperties(template, 'AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
     assertResourceProperties(template, 'AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: {
         Enabled: true,
@@ -410,24 +543,38 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       }),
     ]);
     // The enforce-SSL deny stays.
-    expect(alarmStatements.filter((st) => st.Effect === 'Deny').map((st) => st.Condition)).toEqual([{ Bool: { 'aws:SecureTransport': 'false' } }]);
+    expect(alarmStatements.filter((st) => st.Effect === 'Deny').map((st) => st.Condition)).toEqual([
+      { Bool: { 'aws:SecureTransport': 'false' } },
+    ]);
     const mailStatements = statementsFor(cfnOf(stack.operations.mailEventsTopic)).filter((st) => st.Effect === 'Allow');
-    expect(mailStatements).toEqual([expect.objectContaining({ Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' } })]);
+    expect(mailStatements).toEqual([
+      expect.objectContaining({ Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' } }),
+    ]);
   });
 
   it('names the state machine’s log group under /aws/vendedlogs/states/, so log delivery’s resource policy does not grow per group', () => {
     expect(cfnOf(stack.workflow.logGroup)).toBeDefined();
-    assertResourceProperties(template, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/vendedlogs/states/${STATE_MACHINE_NAME}` });
+    assertResourceProperties(template, 'AWS::Logs::LogGroup', {
+      LogGroupName: `/aws/vendedlogs/states/${STATE_MACHINE_NAME}`,
+    });
     const machine = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]?.[1];
-    expect(JSON.stringify(machine?.Properties.LoggingConfiguration)).toContain(logicalId(cfnOf(stack.workflow.logGroup)));
+    expect(JSON.stringify(machine?.Properties.LoggingConfiguration)).toContain(
+      logicalId(cfnOf(stack.workflow.logGroup)),
+    );
   });
 
   it('gives the API’s app client SRP and password sign-in and no OAuth flow or callback URL', () => {
     const clients = resourcesOfType(template, 'AWS::Cognito::UserPoolClient').map(([, c]) => c.Properties);
     const apiClient = clients.find((c) => c.ClientName === `rectify-${BASE_CONTEXT.stage}-api`);
     expect(apiClient).toBeDefined();
-    expect(apiClient?.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']));
-    expect({ flows: apiClient?.AllowedOAuthFlows ?? null, callbacks: apiClient?.CallbackURLs ?? null, oauth: apiClient?.AllowedOAuthFlowsUserPoolClient ?? false }).toEqual({
+    expect(apiClient?.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+    );
+    expect({
+      flows: apiClient?.AllowedOAuthFlows ?? null,
+      callbacks: apiClient?.CallbackURLs ?? null,
+      oauth: apiClient?.AllowedOAuthFlowsUserPoolClient ?? false,
+    }).toEqual({
       flows: null,
       callbacks: null,
       oauth: false,
@@ -436,7 +583,11 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
   });
 
   it('traces every function with X-Ray', () => {
-    for (const spec of manifest.functions) expect({ id: spec.id, tracing: functionProps(spec).props.TracingConfig }).toEqual({ id: spec.id, tracing: { Mode: 'Active' } });
+    for (const spec of manifest.functions)
+      expect({ id: spec.id, tracing: functionProps(spec).props.TracingConfig }).toEqual({
+        id: spec.id,
+        tracing: { Mode: 'Active' },
+      });
   });
 
   it('sends a scheduled or subscribed function’s failed invocations, after two retries, to a queue whose depth is alarmed', () => {
@@ -445,44 +596,93 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     const asynchronous = manifest.functions.filter((spec) => ['mail', 'scheduled', 'subscriber'].includes(spec.kind));
     expect(asynchronous.length).toBeGreaterThan(0);
     for (const spec of asynchronous) {
-      const config = configs.find((c) => JSON.stringify(c.FunctionName) === JSON.stringify(ref(functionProps(spec).id)));
-      expect({ id: spec.id, retries: config?.MaximumRetryAttempts, onFailure: config?.DestinationConfig }).toEqual({ id: spec.id, retries: 2, onFailure: { OnFailure: { Destination: queue } } });
+      const config = configs.find(
+        (c) => JSON.stringify(c.FunctionName) === JSON.stringify(ref(functionProps(spec).id)),
+      );
+      expect({ id: spec.id, retries: config?.MaximumRetryAttempts, onFailure: config?.DestinationConfig }).toEqual({
+        id: spec.id,
+        retries: 2,
+        onFailure: { OnFailure: { Destination: queue } },
+      });
     }
     expect(configs).toHaveLength(asynchronous.length);
     const depth = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
       .map(([, a]) => a.Properties)
       .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(depth.map((a) => [a.Threshold, JSON.stringify(a.Dimensions)])).toEqual([[1, JSON.stringify([{ Name: 'QueueName', Value: getAtt(logicalId(cfnOf(stack.operations.failedInvocations)), 'QueueName') }])]]);
+    expect(depth.map((a) => [a.Threshold, JSON.stringify(a.Dimensions)])).toEqual([
+      [
+        1,
+        JSON.stringify([
+          { Name: 'QueueName', Value: getAtt(logicalId(cfnOf(stack.operations.failedInvocations)), 'QueueName') },
+        ]),
+      ],
+    ]);
   });
 
   it('alarms when a function runs close to its timeout, when the table throttles, on flagged or stalled cases and on failed or bounced mail', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const spec of manifest.functions) {
       const { id, props } = functionProps(spec);
-      const duration = alarms.filter((a) => a.MetricName === 'Duration' && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref(id) }]));
-      expect({ id: spec.id, thresholds: duration.map((a) => a.Threshold) }).toEqual({ id: spec.id, thresholds: [Math.round((props.Timeout as number) * 1000 * 0.8)] });
+      const duration = alarms.filter(
+        (a) =>
+          a.MetricName === 'Duration' &&
+          JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref(id) }]),
+      );
+      expect({ id: spec.id, thresholds: duration.map((a) => a.Threshold) }).toEqual({
+        id: spec.id,
+        thresholds: [Math.round((props.Timeout as number) * 1000 * 0.8)],
+      });
     }
     const names = alarms.map((a) => `${a.Namespace}/${a.MetricName}`);
-    for (const metric of ['AWS/DynamoDB/ReadThrottleEvents', 'AWS/DynamoDB/WriteThrottleEvents', 'Rectify/CasesNeedingAttention', 'Rectify/StalledWorkflowsFound', 'Rectify/EmailsBouncedOrComplained', 'Rectify/EmailsFailedOrUnconfirmed']) {
+    for (const metric of [
+      'AWS/DynamoDB/ReadThrottleEvents',
+      'AWS/DynamoDB/WriteThrottleEvents',
+      'Rectify/CasesNeedingAttention',
+      'Rectify/StalledWorkflowsFound',
+      'Rectify/EmailsBouncedOrComplained',
+      'Rectify/EmailsFailedOrUnconfirmed',
+    ]) {
       expect({ metric, alarms: names.filter((n) => n === metric).length }).toEqual({ metric, alarms: 1 });
     }
     const filters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
     expect(filters).toHaveLength(manifest.functions.filter((spec) => spec.sendsMail).length);
-    for (const filter of filters) expect(filter.MetricTransformations).toEqual([expect.objectContaining({ MetricNamespace: 'Rectify', MetricName: 'EmailsFailedOrUnconfirmed', MetricValue: '1' })]);
+    for (const filter of filters)
+      expect(filter.MetricTransformations).toEqual([
+        expect.objectContaining({
+          MetricNamespace: 'Rectify',
+          MetricName: 'EmailsFailedOrUnconfirmed',
+          MetricValue: '1',
+        }),
+      ]);
   });
 
   it('shows every alarm on one dashboard', () => {
-    const [[, dashboard]] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard') as [[string, { Properties: Record<string, Json> }]];
+    const [[, dashboard]] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard') as [
+      [string, { Properties: Record<string, Json> }],
+    ];
     expect(dashboard.Properties.DashboardName).toBe(`rectify-${BASE_CONTEXT.stage}`);
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
-    for (const [id] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) expect({ id, shown: body.includes(id) }).toEqual({ id, shown: true });
+    for (const [id] of resourcesOfType(template, 'AWS::CloudWatch::Alarm'))
+      expect({ id, shown: body.includes(id) }).toEqual({ id, shown: true });
   });
 
   it('puts a WAF web ACL with AWS managed rules and a rate rule per address on the API stage', () => {
-    const [[aclId, acl]] = resourcesOfType(template, 'AWS::WAFv2::WebACL') as [[string, { Properties: Record<string, Json> }]];
+    const [[aclId, acl]] = resourcesOfType(template, 'AWS::WAFv2::WebACL') as [
+      [string, { Properties: Record<string, Json> }],
+    ];
     const rules = acl.Properties.Rules as { Name: string; Statement: Record<string, Json>; Action?: Json }[];
-    expect(rules.map((r) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'RatePerIp']);
-    expect(rules[3]).toEqual(expect.objectContaining({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } }));
+    expect(rules.map((r) => r.Name)).toEqual([
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesAmazonIpReputationList',
+      'RatePerIp',
+    ]);
+    expect(rules[3]).toEqual(
+      expect.objectContaining({
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+      }),
+    );
     expect(acl.Properties.Scope).toBe('REGIONAL');
     assertResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAtt(aclId) });
   });
@@ -497,16 +697,25 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
     const find = (namespace: string, metric: string, dimension?: { Name: string; Value: Json }) =>
       alarms.filter(
-        (a) => a.Namespace === namespace && a.MetricName === metric && (!dimension || JSON.stringify(a.Dimensions) === JSON.stringify([dimension])),
+        (a) =>
+          a.Namespace === namespace &&
+          a.MetricName === metric &&
+          (!dimension || JSON.stringify(a.Dimensions) === JSON.stringify([dimension])),
       );
     const machine = { Name: 'StateMachineArn', Value: ref(logicalId(cfnOf(stack.workflow.stateMachine))) };
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
       expect({ metric, alarms: find('AWS/States', metric, machine).length }).toEqual({ metric, alarms: 1 });
     }
-    expect(find('AWS/ApiGateway', '5XXError', { Name: 'ApiName', Value: `rectify-${BASE_CONTEXT.stage}` })).toHaveLength(1);
+    expect(
+      find('AWS/ApiGateway', '5XXError', { Name: 'ApiName', Value: `rectify-${BASE_CONTEXT.stage}` }),
+    ).toHaveLength(1);
     for (const spec of manifest.functions) {
       const dimension = { Name: 'FunctionName', Value: ref(functionProps(spec).id) };
-      expect({ function: spec.id, errors: find('AWS/Lambda', 'Errors', dimension).length, throttles: find('AWS/Lambda', 'Throttles', dimension).length }).toEqual({
+      expect({
+        function: spec.id,
+        errors: find('AWS/Lambda', 'Errors', dimension).length,
+        throttles: find('AWS/Lambda', 'Throttles', dimension).length,
+      }).toEqual({
         function: spec.id,
         errors: 1,
         throttles: 1,
@@ -531,9 +740,11 @@ describe('the stack under other context values', () => {
 
   it('has no CORS preflight unless origins are configured', () => {
     const { template } = synthesize(SAMPLE_MANIFEST);
-    expect(Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => (m as { Properties: { HttpMethod: string } }).Properties.HttpMethod)).not.toContain(
-      'OPTIONS',
-    );
+    expect(
+      Object.values(template.findResources('AWS::ApiGateway::Method')).map(
+        (m) => (m as { Properties: { HttpMethod: string } }).Properties.HttpMethod,
+      ),
+    ).not.toContain('OPTIONS');
   });
 
   it('answers CORS preflights for configured origins, still cdk-nag clean', () => {
@@ -554,12 +765,18 @@ describe('the stack under other context values', () => {
   });
 
   it('uses an existing SES identity and configuration set by name, still adding its own event destination', () => {
-    const { stack, template, nagErrors } = synthesize(SAMPLE_MANIFEST, { importSenderIdentity: true, configurationSetName: 'district-mail' });
+    const { stack, template, nagErrors } = synthesize(SAMPLE_MANIFEST, {
+      importSenderIdentity: true,
+      configurationSetName: 'district-mail',
+    });
     expect(Object.keys(template.findResources('AWS::SES::EmailIdentity'))).toEqual([]);
     expect(Object.keys(template.findResources('AWS::SES::ConfigurationSet'))).toEqual([]);
     assertResourceProperties(template, 'AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: 'district-mail',
-      EventDestination: Match.objectLike({ Name: 'rectify-test-operator-events', MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
+      EventDestination: Match.objectLike({
+        Name: 'rectify-test-operator-events',
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+      }),
     });
     const sender = SAMPLE_MANIFEST.functions.find((spec) => spec.sendsMail);
     const role = sender && stack.functions.get(sender.id)?.role;
@@ -568,7 +785,10 @@ describe('the stack under other context values', () => {
       .filter((p) => p.action === 'ses:SendEmail')
       .map((p) => JSON.parse(p.resource) as Json);
     expect(sendResources).toEqual(
-      expect.arrayContaining([formattedArn('ses', [`:identity/${BASE_CONTEXT.senderIdentity}`]), formattedArn('ses', [':configuration-set/district-mail'])]),
+      expect.arrayContaining([
+        formattedArn('ses', [`:identity/${BASE_CONTEXT.senderIdentity}`]),
+        formattedArn('ses', [':configuration-set/district-mail']),
+      ]),
     );
     expect(nagErrors).toEqual([]);
   });
@@ -577,7 +797,9 @@ describe('the stack under other context values', () => {
     const { template, nagErrors, stack } = synthesize(SAMPLE_MANIFEST, { waf: false });
     expect(Object.keys(template.findResources('AWS::WAFv2::WebACL'))).toEqual([]);
     expect(nagErrors).toEqual([]);
-    expect(stack.nagAcknowledgements.filter((a) => a.id === 'AwsSolutions-APIG3').map((a) => a.reason)).toEqual([expect.stringMatching(/waf=false.*USD/)]);
+    expect(stack.nagAcknowledgements.filter((a) => a.id === 'AwsSolutions-APIG3').map((a) => a.reason)).toEqual([
+      expect.stringMatching(/waf=false.*USD/),
+    ]);
   });
 
   it('subscribes the mail-event recorder to the mail-event topic, undeliverable notices to the failed-invocation queue', () => {
@@ -588,7 +810,9 @@ describe('the stack under other context values', () => {
       Protocol: 'lambda',
       TopicArn: ref(logicalId(stack.operations.mailEventsTopic.node.defaultChild as CfnResource)),
       Endpoint: getAtt(logicalId(recorder.function.node.defaultChild as CfnResource)),
-      RedrivePolicy: { deadLetterTargetArn: getAtt(logicalId(stack.operations.failedInvocations.node.defaultChild as CfnResource)) },
+      RedrivePolicy: {
+        deadLetterTargetArn: getAtt(logicalId(stack.operations.failedInvocations.node.defaultChild as CfnResource)),
+      },
     });
   });
 
@@ -603,28 +827,42 @@ describe('the stack under other context values', () => {
 
   it('links emails to the console when consoleUrl is configured, and never to the JSON API', () => {
     const consoleUrlsOf = (template: Template) => {
-      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }[];
       return functions.map((f) => f.Properties.Environment.Variables);
     };
     // Without a console the emails name the case and the command that opens it: no link at all.
     const byDefault = consoleUrlsOf(synthesize(SAMPLE_MANIFEST).template);
     expect(byDefault.filter((v) => 'CONSOLE_URL' in v || 'CASE_LINK_BASE_URL' in v)).toEqual([]);
     const mailing = SAMPLE_MANIFEST.functions.filter((spec) => spec.env?.includes('links')).length;
-    const configured = consoleUrlsOf(synthesize(SAMPLE_MANIFEST, { consoleUrl: 'https://rectify.example.gov.cn/console' }).template);
-    expect(configured.map((v) => v.CONSOLE_URL).filter(Boolean)).toEqual(Array.from({ length: mailing }, () => 'https://rectify.example.gov.cn/console'));
+    const configured = consoleUrlsOf(
+      synthesize(SAMPLE_MANIFEST, { consoleUrl: 'https://rectify.example.gov.cn/console' }).template,
+    );
+    expect(configured.map((v) => v.CONSOLE_URL).filter(Boolean)).toEqual(
+      Array.from({ length: mailing }, () => 'https://rectify.example.gov.cn/console'),
+    );
     expect(() => synthesize(SAMPLE_MANIFEST, { consoleUrl: 'not a url' })).toThrow(/consoleUrl/);
   });
 
   it('refuses a workflow whose placeholders and task functions disagree, naming them', () => {
     const manifest: Manifest = {
       ...SAMPLE_MANIFEST,
-      functions: SAMPLE_MANIFEST.functions.map((spec) => (spec.id === 'AwaitInspection' ? { ...spec, substitution: 'OpenInspectionFunctionArn' } : spec)),
+      functions: SAMPLE_MANIFEST.functions.map((spec) =>
+        spec.id === 'AwaitInspection' ? { ...spec, substitution: 'OpenInspectionFunctionArn' } : spec,
+      ),
     };
-    expect(() => synthesize(manifest)).toThrow(/no task function for \$\{AwaitInspectionFunctionArn\}.*not referenced by the workflow: OpenInspectionFunctionArn/);
+    expect(() => synthesize(manifest)).toThrow(
+      /no task function for \$\{AwaitInspectionFunctionArn\}.*not referenced by the workflow: OpenInspectionFunctionArn/,
+    );
   });
 
   it('refuses a configuration whose environment would exceed Lambda’s 4 KB', () => {
-    const manySubdistricts = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`街道${i}`, [`office${i}@example.gov.cn`]]));
-    expect(() => synthesize(SAMPLE_MANIFEST, { escalationRecipients: manySubdistricts })).toThrow(/RecordReport: its environment would be about \d+ bytes/);
+    const manySubdistricts = Object.fromEntries(
+      Array.from({ length: 100 }, (_, i) => [`街道${i}`, [`office${i}@example.gov.cn`]]),
+    );
+    expect(() => synthesize(SAMPLE_MANIFEST, { escalationRecipients: manySubdistricts })).toThrow(
+      /RecordReport: its environment would be about \d+ bytes/,
+    );
   });
 });

@@ -36,7 +36,11 @@ export interface NagFinding {
 }
 
 /** Builds the app without bundling (the code assets are not what these tests look at) and synthesizes it. */
-export function synthesize(manifest: Manifest, context: Record<string, unknown> = {}, options: Partial<RectifyAppOptions> = {}): Synthesized {
+export function synthesize(
+  manifest: Manifest,
+  context: Record<string, unknown> = {},
+  options: Partial<RectifyAppOptions> = {},
+): Synthesized {
   const { stack } = createRectifyApp({
     manifest,
     context: { ...BASE_CONTEXT, ...context },
@@ -48,11 +52,19 @@ export function synthesize(manifest: Manifest, context: Record<string, unknown> 
     ...options,
   });
   const template = Template.fromStack(stack);
-  const violations = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(stack).violations);
-  const nagFindings = violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => ({ rule: violation.ruleName, path: resource.constructPath ?? '', severity: violation.severity ?? 'error' })),
+  const violations = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap(
+    (pack) => pack.validateScope(stack).violations,
   );
-  const nagErrors = nagFindings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.rule} at ${finding.path}`);
+  const nagFindings = violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => ({
+      rule: violation.ruleName,
+      path: resource.constructPath ?? '',
+      severity: violation.severity ?? 'error',
+    })),
+  );
+  const nagErrors = nagFindings
+    .filter((finding) => finding.severity === 'error')
+    .map((finding) => `${finding.rule} at ${finding.path}`);
   return { stack, template, nagFindings, nagErrors };
 }
 
@@ -83,7 +95,10 @@ const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [val
  * merged or split statements compare equal.
  */
 export function permissionsOf(template: Template, roleLogicalId: string): Permission[] {
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const resources = template.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties: Record<string, unknown> }
+  >;
   const statements: PolicyStatementJson[] = [];
   for (const resource of Object.values(resources)) {
     if (resource.Type !== 'AWS::IAM::Policy') continue;
@@ -93,7 +108,9 @@ export function permissionsOf(template: Template, roleLogicalId: string): Permis
     statements.push(...document.Statement);
   }
   const role = resources[roleLogicalId];
-  for (const inline of (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: PolicyStatementJson[] } }[]) {
+  for (const inline of (role?.Properties.Policies ?? []) as {
+    PolicyDocument: { Statement: PolicyStatementJson[] };
+  }[]) {
     statements.push(...inline.PolicyDocument.Statement);
   }
   return statements.flatMap((statement) => {

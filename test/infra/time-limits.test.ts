@@ -33,25 +33,42 @@ describe('time limits, each inside its caller’s', () => {
   });
 
   it('gives every Lambda task state of the workflow more time than its function may run', () => {
-    const tasks = Object.entries(caseLifecycleDefinition.States).filter(([, state]) => state.Type === 'Task' && state.Resource === LAMBDA_INVOKE);
+    const tasks = Object.entries(caseLifecycleDefinition.States).filter(
+      ([, state]) => state.Type === 'Task' && state.Resource === LAMBDA_INVOKE,
+    );
     expect(tasks.length).toBeGreaterThan(5);
-    for (const [name, state] of tasks) expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: TASK_STATE_TIMEOUT_SECONDS });
+    for (const [name, state] of tasks)
+      expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: TASK_STATE_TIMEOUT_SECONDS });
     expect(TASK_FUNCTION_TIMEOUT_SECONDS).toBeLessThan(TASK_STATE_TIMEOUT_SECONDS);
   });
 
   it('gives a callback its own step answers at once time for a cold start and the whole step', () => {
-    expect(SELF_ANSWER_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(COLD_START_ALLOWANCE_SECONDS + TASK_FUNCTION_TIMEOUT_SECONDS);
+    expect(SELF_ANSWER_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(
+      COLD_START_ALLOWANCE_SECONDS + TASK_FUNCTION_TIMEOUT_SECONDS,
+    );
   });
 
   it('deploys the functions with those timeouts, and the notice-numbering task with the local engine’s concurrency', () => {
     const { stack, template } = synthesize(MANIFEST);
-    const functions = template.toJSON().Resources as Record<string, { Properties: { Timeout?: number; ReservedConcurrentExecutions?: number } }>;
+    const functions = template.toJSON().Resources as Record<
+      string,
+      { Properties: { Timeout?: number; ReservedConcurrentExecutions?: number } }
+    >;
     for (const spec of MANIFEST.functions) {
       const handler = stack.functions.get(spec.id);
       if (!handler) throw new Error(`no function ${spec.id}`);
       const props = functions[logicalId(handler.function.node.defaultChild as CfnResource)]?.Properties;
-      const byKind = { api: API_FUNCTION_TIMEOUT_SECONDS, task: TASK_FUNCTION_TIMEOUT_SECONDS, mail: 60, scheduled: 60, subscriber: 60 };
-      expect({ id: spec.id, timeout: props?.Timeout }).toEqual({ id: spec.id, timeout: spec.timeoutSeconds ?? byKind[spec.kind] });
+      const byKind = {
+        api: API_FUNCTION_TIMEOUT_SECONDS,
+        task: TASK_FUNCTION_TIMEOUT_SECONDS,
+        mail: 60,
+        scheduled: 60,
+        subscriber: 60,
+      };
+      expect({ id: spec.id, timeout: props?.Timeout }).toEqual({
+        id: spec.id,
+        timeout: spec.timeoutSeconds ?? byKind[spec.kind],
+      });
       expect({ id: spec.id, reserved: props?.ReservedConcurrentExecutions ?? null }).toEqual({
         id: spec.id,
         reserved: spec.id === 'IssueNotice' ? CONTENDED_TASK_CONCURRENCY : null,

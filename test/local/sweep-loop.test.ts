@@ -31,7 +31,11 @@ describe('the local sweep loop', () => {
     fake.state.failNext = true;
     const reports: SweepReport[] = [];
     const errors: unknown[] = [];
-    const loop = startSweepLoop(() => fake.sweeper.deliverPending(), { intervalMs: 10, onReport: (r) => reports.push(r), onError: (e) => errors.push(e) });
+    const loop = startSweepLoop(() => fake.sweeper.deliverPending(), {
+      intervalMs: 10,
+      onReport: (r) => reports.push(r),
+      onError: (e) => errors.push(e),
+    });
     expect(fake.state.calls).toBe(1);
     await pause(200);
     await loop.stop();

@@ -58,7 +58,9 @@ describe('an escalation whose send ended in a socket hang-up', () => {
   it('is sent again, marked as a possible repeat with the same mail id, and the case is not flagged', async () => {
     const stages = await caseThroughStages(h.table.store);
     const { ses, hangUps } = hangingUpClient(h, 1);
-    const deliveries = await h.mailer({ ses, retry: fastRetry }).deliver({ kind: 'escalation', occasion: 'escalation', caseRecord: stages.escalated });
+    const deliveries = await h
+      .mailer({ ses, retry: fastRetry })
+      .deliver({ kind: 'escalation', occasion: 'escalation', caseRecord: stages.escalated });
     expect(hangUps()).toBe(1);
     expect(deliveries.map((d) => d.status)).toEqual(['sent', 'sent']);
 
@@ -90,8 +92,13 @@ describe('an escalation whose send ended in a socket hang-up', () => {
     expect((await h.mailer({ ses, retry: fastRetry }).deliver(request)).map((d) => d.status)).toEqual(['unconfirmed']);
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
     expect(mails.filter((m) => m.mailId?.endsWith('#notice-to-party'))).toHaveLength(1);
-    expect(mails.filter((m) => m.mailId?.includes('#workflow-failure')).map((m) => m.to[0])).toEqual([...OFFICE, 'ops@example.gov.cn']);
-    expect((await emailFailures(h, stages.reported.id)).map((e) => [e.data.kind, e.data.outcome])).toEqual([['notice-to-party', 'unconfirmed']]);
+    expect(mails.filter((m) => m.mailId?.includes('#workflow-failure')).map((m) => m.to[0])).toEqual([
+      ...OFFICE,
+      'ops@example.gov.cn',
+    ]);
+    expect((await emailFailures(h, stages.reported.id)).map((e) => [e.data.kind, e.data.outcome])).toEqual([
+      ['notice-to-party', 'unconfirmed'],
+    ]);
   });
 });
 
@@ -111,7 +118,8 @@ describe('an office email whose sender stopped between sending and recording it'
     const crashingClient = dynamoDbClient();
     crashingClient.middlewareStack.add(
       (next) => async (args) => {
-        if (JSON.stringify(args.input).includes('"SENT"')) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        if (JSON.stringify(args.input).includes('"SENT"'))
+          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
         return next(args);
       },
       { step: 'initialize', name: 'loseTheTableAfterSending' },
@@ -136,7 +144,10 @@ describe('an office email whose sender stopped between sending and recording it'
     // The step asks again (its task is retried): the first address's email is not sent a third time; the
     // second address, which the stopped sender never reached, gets its email once.
     expect((await next.deliver(request)).map((d) => d.status)).toEqual(['already-sent', 'sent']);
-    expect(arrivalsById(await mailboxForCase(h.endpoint, stages.reported.id))).toEqual({ [id]: 2, [mailId(stages.reported.id, 'notice-1', 'notice-copy', 1)]: 1 });
+    expect(arrivalsById(await mailboxForCase(h.endpoint, stages.reported.id))).toEqual({
+      [id]: 2,
+      [mailId(stages.reported.id, 'notice-1', 'notice-copy', 1)]: 1,
+    });
   });
 });
 
@@ -165,7 +176,11 @@ describe('a mail service that takes requests and never answers', () => {
     });
     try {
       const mailer = h.mailer({ ses, retry: { ...fastRetry, maxUnconfirmedSends: 2 } });
-      const deliveries = await mailer.deliver({ kind: 'escalation', occasion: 'escalation-1', caseRecord: stages.escalated });
+      const deliveries = await mailer.deliver({
+        kind: 'escalation',
+        occasion: 'escalation-1',
+        caseRecord: stages.escalated,
+      });
       expect(deliveries.map((d) => d.status)).toEqual(['unconfirmed', 'unconfirmed']);
     } finally {
       ses.destroy();
@@ -187,10 +202,15 @@ describe('a mail service that takes requests and never answers', () => {
       expect(s.Subject.Data).toMatch(/^【可能重复 Possible repeat】/);
     }
     const failures = await emailFailures(h, stages.reported.id);
-    expect(failures.filter((e) => e.data.kind === 'escalation').map((e) => e.data.outcome)).toEqual(['unconfirmed', 'unconfirmed']);
+    expect(failures.filter((e) => e.data.kind === 'escalation').map((e) => e.data.outcome)).toEqual([
+      'unconfirmed',
+      'unconfirmed',
+    ]);
     expect(String(failures[0]?.data.error)).toMatch(/TimeoutError/);
     expect((await h.table.store.getCase(stages.reported.id))?.attention?.reason).toMatch(/unconfirmed/);
-    const flagged = await h.table.doc.send(new GetCommand({ TableName: h.table.tableName, Key: keys.attention(stages.reported.id) }));
+    const flagged = await h.table.doc.send(
+      new GetCommand({ TableName: h.table.tableName, Key: keys.attention(stages.reported.id) }),
+    );
     expect(flagged.Item).toBeDefined();
   });
 });

@@ -18,22 +18,39 @@ describe('the scheduled sweep (functions/mail/deliver-pending.ts)', () => {
     const stages = await caseThroughStages(h.table.store);
     // Recorded, then the process died before its first attempt.
     const recorder = h.mailer();
-    const [prepared] = recorder.prepare({ kind: 'inspection-overdue', occasion: 'inspection-overdue-1', caseRecord: stages.awaitingInspection });
+    const [prepared] = recorder.prepare({
+      kind: 'inspection-overdue',
+      occasion: 'inspection-overdue-1',
+      caseRecord: stages.awaitingInspection,
+    });
     if (!prepared) throw new Error('nothing prepared');
     await recorder.outbox.record(prepared.mail, Date.now());
     expect(await mailboxForCase(h.endpoint, stages.reported.id)).toEqual([]);
 
-    process.env.MAIL_RECIPIENTS_JSON = JSON.stringify({ ...RECIPIENTS, subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] } });
+    process.env.MAIL_RECIPIENTS_JSON = JSON.stringify({
+      ...RECIPIENTS,
+      subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] },
+    });
     process.env.CONSOLE_URL = CONSOLE_URL;
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     const { handler } = (await import('../../functions/mail/deliver-pending')) as {
       handler: (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<SweepReport>;
     };
-    const report = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 60_000 });
+    const report = await handler(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      { getRemainingTimeInMillis: () => 60_000 },
+    );
     expect(report).toEqual({ sent: 1, pending: 0, failed: 0, unconfirmed: 0 });
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
-    expect(mails.map((m) => m.mailId)).toEqual([mailId(stages.reported.id, 'inspection-overdue-1', 'inspection-overdue')]);
+    expect(mails.map((m) => m.mailId)).toEqual([
+      mailId(stages.reported.id, 'inspection-overdue-1', 'inspection-overdue'),
+    ]);
     expect(mails[0]?.subject).toContain('复查逾期');
-    expect(await handler({}, { getRemainingTimeInMillis: () => 60_000 })).toEqual({ sent: 0, pending: 0, failed: 0, unconfirmed: 0 });
+    expect(await handler({}, { getRemainingTimeInMillis: () => 60_000 })).toEqual({
+      sent: 0,
+      pending: 0,
+      failed: 0,
+      unconfirmed: 0,
+    });
   });
 });

@@ -14,7 +14,12 @@ import { caseThroughStages, recordFor } from './stages';
 
 const FACTS: Partial<Record<MailKind, MailRequest['facts']>> = {
   escalation: { inspectionResult: 'not-demolished', inspectedAt: '2026-12-08T02:00:00Z' },
-  'appeal-hold': { appealKind: 'reconsideration', appealAuthority: '沙坪坝区人民政府', appealReference: '沙府复〔2027〕3号', appealFiledOn: '2027-01-04' },
+  'appeal-hold': {
+    appealKind: 'reconsideration',
+    appealAuthority: '沙坪坝区人民政府',
+    appealReference: '沙府复〔2027〕3号',
+    appealFiledOn: '2027-01-04',
+  },
   'workflow-failure': { step: 'Schedule the enforcement', cause: 'States.Timeout' },
 };
 
@@ -45,11 +50,18 @@ describe('delivering every kind of email through the local SES', () => {
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
     const received = mails.map((m) => `${m.mailId} → ${m.to.join(',')}`).sort();
     const expected = MAIL_KINDS.flatMap((kind) => {
-      const to = kind === 'notice-to-party' ? ['zhang@example.cn'] : kind === 'workflow-failure' ? [...OFFICE, 'ops@example.gov.cn'] : OFFICE;
+      const to =
+        kind === 'notice-to-party'
+          ? ['zhang@example.cn']
+          : kind === 'workflow-failure'
+            ? [...OFFICE, 'ops@example.gov.cn']
+            : OFFICE;
       return to.map((address, i) => `${mailId(stages.reported.id, `${kind}-1`, kind, i)} → ${address}`);
     }).sort();
     expect(received).toEqual(expected);
-    expect(new Set(mails.map((m) => m.from))).toEqual(new Set([`=?UTF-8?B?${Buffer.from('违法建设治理办公室').toString('base64')}?= <rectify@example.gov.cn>`]));
+    expect(new Set(mails.map((m) => m.from))).toEqual(
+      new Set([`=?UTF-8?B?${Buffer.from('违法建设治理办公室').toString('base64')}?= <rectify@example.gov.cn>`]),
+    );
   });
 
   it('each email states the notice number, the deadline in Beijing time, the next step and the link', async () => {
@@ -77,7 +89,9 @@ describe('delivering every kind of email through the local SES', () => {
     const urge = stages.escalated.deadlines.urge;
     expect(byKind('escalation')?.text).toContain(`催告期限：${formatShanghai(urge?.at ?? '')}`);
     expect(byKind('escalation')?.text).toContain('复查结果：未拆除');
-    expect(byKind('enforcement-scheduled')?.text).toContain(`强制拆除时间：${formatShanghai(stages.scheduled.enforcementAt ?? '')}`);
+    expect(byKind('enforcement-scheduled')?.text).toContain(
+      `强制拆除时间：${formatShanghai(stages.scheduled.enforcementAt ?? '')}`,
+    );
     expect(byKind('appeal-hold')?.text).toContain('文号：沙府复〔2027〕3号');
     expect(byKind('workflow-failure')?.text).toContain('失败步骤：Schedule the enforcement');
   });
@@ -86,7 +100,9 @@ describe('delivering every kind of email through the local SES', () => {
     const outbox = await h.mailer().outbox.listForCase(stages.reported.id);
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
     expect(outbox.map((m) => m.status)).toEqual(outbox.map(() => 'SENT'));
-    expect(outbox.map((m) => `${m.id}=${m.messageId}`).sort()).toEqual(mails.map((m) => `${m.mailId}=${m.messageId}`).sort());
+    expect(outbox.map((m) => `${m.id}=${m.messageId}`).sort()).toEqual(
+      mails.map((m) => `${m.mailId}=${m.messageId}`).sort(),
+    );
     expect((await h.mailer().outbox.pendingPage()).items).toEqual([]);
   });
 
@@ -95,7 +111,8 @@ describe('delivering every kind of email through the local SES', () => {
     // A fresh mailer, as after a restart; and the re-run sees the case as it stands later.
     const mailer = h.mailer();
     const again = [];
-    for (const kind of MAIL_KINDS) again.push(...(await mailer.deliver({ ...requestFor(stages, kind), caseRecord: stages.scheduled })));
+    for (const kind of MAIL_KINDS)
+      again.push(...(await mailer.deliver({ ...requestFor(stages, kind), caseRecord: stages.scheduled })));
     expect(new Set(again.map((d) => d.status))).toEqual(new Set(['already-sent']));
     const after = await mailboxForCase(h.endpoint, stages.reported.id);
     expect(after).toHaveLength(before.length);
@@ -103,7 +120,9 @@ describe('delivering every kind of email through the local SES', () => {
   });
 
   it('a new occasion is a new email', async () => {
-    const deliveries = await h.mailer().deliver({ kind: 'reminder', occasion: 'reminder-after-extension-1', caseRecord: stages.noticed });
+    const deliveries = await h
+      .mailer()
+      .deliver({ kind: 'reminder', occasion: 'reminder-after-extension-1', caseRecord: stages.noticed });
     expect(deliveries.map((d) => d.status)).toEqual(['sent', 'sent']);
   });
 });
@@ -119,7 +138,9 @@ describe('recipients', () => {
 
   it('a sub-district without configured addresses goes to the fallback address', async () => {
     const stages = await caseThroughStages(h.table.store, {
-      submission: seedSubmission({ location: { subdistrict: '井口街道', community: '南溪村', address: '南溪村3社12号' } }),
+      submission: seedSubmission({
+        location: { subdistrict: '井口街道', community: '南溪村', address: '南溪村3社12号' },
+      }),
     });
     await h.mailer().deliver({ kind: 'notice-copy', occasion: 'notice-RN-2026-000012', caseRecord: stages.noticed });
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
@@ -129,7 +150,9 @@ describe('recipients', () => {
   it('the party notice is not sent when no party email is known', async () => {
     const party = { name: '刘某', phone: '13900139000' };
     const stages = await caseThroughStages(h.table.store, { submission: seedSubmission({ responsibleParty: party }) });
-    const deliveries = await h.mailer().deliver({ kind: 'notice-to-party', occasion: 'notice-RN-2026-000012', caseRecord: stages.noticed });
+    const deliveries = await h
+      .mailer()
+      .deliver({ kind: 'notice-to-party', occasion: 'notice-RN-2026-000012', caseRecord: stages.noticed });
     expect(deliveries).toEqual([]);
     expect(await mailboxForCase(h.endpoint, stages.reported.id)).toEqual([]);
   });
@@ -149,9 +172,20 @@ describe('recipients', () => {
   it('refuses a malformed request before recording anything, naming the field', async () => {
     const stages = await caseThroughStages(h.table.store);
     const mailer = h.mailer();
-    await expect(mailer.deliver({ kind: 'notice-copy', occasion: 'notice#1', caseRecord: stages.noticed })).rejects.toThrow(MailRequestError);
-    await expect(mailer.deliver({ kind: 'notice-copy', occasion: 'notice#1', caseRecord: stages.noticed })).rejects.toThrow(/occasion/);
-    await expect(mailer.deliver({ kind: 'escalation', occasion: 'esc-1', caseRecord: stages.escalated, facts: { inspectionResult: 'maybe' } })).rejects.toThrow(/facts\.inspectionResult/);
+    await expect(
+      mailer.deliver({ kind: 'notice-copy', occasion: 'notice#1', caseRecord: stages.noticed }),
+    ).rejects.toThrow(MailRequestError);
+    await expect(
+      mailer.deliver({ kind: 'notice-copy', occasion: 'notice#1', caseRecord: stages.noticed }),
+    ).rejects.toThrow(/occasion/);
+    await expect(
+      mailer.deliver({
+        kind: 'escalation',
+        occasion: 'esc-1',
+        caseRecord: stages.escalated,
+        facts: { inspectionResult: 'maybe' },
+      }),
+    ).rejects.toThrow(/facts\.inspectionResult/);
     expect(await mailer.outbox.listForCase(stages.reported.id)).toEqual([]);
   });
 });

@@ -57,11 +57,18 @@ describe('the mail service unavailable for a while', () => {
     expect(await restarted.deliverPending()).toEqual({ sent: 5, pending: 0, failed: 0, unconfirmed: 0 });
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
     expect(Object.values(arrivalsById(mails))).toEqual([1, 1, 1, 1, 1]);
-    expect(mails.map((m) => m.to[0]).sort()).toEqual(['xlk-cgk@example.gov.cn', 'xlk-cgk@example.gov.cn', 'xlk-jdb@example.gov.cn', 'xlk-jdb@example.gov.cn', 'zhang@example.cn']);
+    expect(mails.map((m) => m.to[0]).sort()).toEqual([
+      'xlk-cgk@example.gov.cn',
+      'xlk-cgk@example.gov.cn',
+      'xlk-jdb@example.gov.cn',
+      'xlk-jdb@example.gov.cn',
+      'zhang@example.cn',
+    ]);
 
     // Nothing is left to send, and the phase re-running sends nothing new.
     expect(await restarted.deliverPending()).toEqual({ sent: 0, pending: 0, failed: 0, unconfirmed: 0 });
-    for (const request of requests) expect((await restarted.deliver(request)).every((d) => d.status === 'already-sent')).toBe(true);
+    for (const request of requests)
+      expect((await restarted.deliver(request)).every((d) => d.status === 'already-sent')).toBe(true);
     expect(await mailboxForCase(h.endpoint, stages.reported.id)).toHaveLength(5);
     expect(await emailFailures(h, stages.reported.id)).toEqual([]);
   });
@@ -72,9 +79,9 @@ describe('the mail service unavailable for a while', () => {
     const mailer = h.mailer({ wallNow: () => wall, retry: { ...fastRetry, maxRounds: 2 } });
     await h.stopSes();
     try {
-      expect(await mailer.deliver({ kind: 'notice-to-party', occasion: 'notice-1', caseRecord: stages.noticed })).toEqual([
-        { id: `${stages.reported.id}#notice-1#notice-to-party`, status: 'pending' },
-      ]);
+      expect(
+        await mailer.deliver({ kind: 'notice-to-party', occasion: 'notice-1', caseRecord: stages.noticed }),
+      ).toEqual([{ id: `${stages.reported.id}#notice-1#notice-to-party`, status: 'pending' }]);
       wall += HOUR;
       const report = await mailer.deliverPending();
       expect(report.failed).toBe(1);
@@ -115,13 +122,18 @@ describe('throttling', () => {
       (next) => async (args) => {
         if (refusals < 2) {
           refusals += 1;
-          throw new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } });
+          throw new TooManyRequestsException({
+            message: 'Maximum sending rate exceeded.',
+            $metadata: { httpStatusCode: 429 },
+          });
         }
         return next(args);
       },
       { step: 'initialize', name: 'throttleTwice' },
     );
-    const deliveries = await h.mailer({ ses, retry: fastRetry }).deliver({ kind: 'escalation', occasion: 'escalation-1', caseRecord: stages.escalated });
+    const deliveries = await h
+      .mailer({ ses, retry: fastRetry })
+      .deliver({ kind: 'escalation', occasion: 'escalation-1', caseRecord: stages.escalated });
     expect(deliveries.map((d) => d.status)).toEqual(['sent', 'sent']);
     expect(refusals).toBe(2);
     const mails = await mailboxForCase(h.endpoint, stages.reported.id);
@@ -147,7 +159,8 @@ describe('the window between sending and recording it', () => {
     const crashingClient = dynamoDbClient();
     crashingClient.middlewareStack.add(
       (next) => async (args) => {
-        if (JSON.stringify(args.input).includes('"SENT"')) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        if (JSON.stringify(args.input).includes('"SENT"'))
+          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
         return next(args);
       },
       { step: 'initialize', name: 'loseTheTableAfterSending' },
@@ -164,7 +177,9 @@ describe('the window between sending and recording it', () => {
     // A new process: while the stopped sender's claim runs, the email is left alone.
     const next = h.mailer({ wallNow });
     expect(await next.deliverPending()).toEqual({ sent: 0, pending: 1, failed: 0, unconfirmed: 0 });
-    expect(await next.deliver(request)).toEqual([{ id: `${stages.reported.id}#notice-1#notice-to-party`, status: 'pending' }]);
+    expect(await next.deliver(request)).toEqual([
+      { id: `${stages.reported.id}#notice-1#notice-to-party`, status: 'pending' },
+    ]);
 
     // Once the claim has lapsed, it is not resent: it is settled, recorded on the case and alerted.
     wall += HOUR;
@@ -177,7 +192,9 @@ describe('the window between sending and recording it', () => {
       'workflow-failure → ops@example.gov.cn',
     ]);
     expect(mails[1]?.text).toContain('未能确认送达');
-    expect((await emailFailures(h, stages.reported.id)).map((e) => [e.data.kind, e.data.outcome])).toEqual([['notice-to-party', 'unconfirmed']]);
+    expect((await emailFailures(h, stages.reported.id)).map((e) => [e.data.kind, e.data.outcome])).toEqual([
+      ['notice-to-party', 'unconfirmed'],
+    ]);
 
     // Asking again changes nothing.
     expect((await next.deliver(request)).map((d) => d.status)).toEqual(['unconfirmed']);

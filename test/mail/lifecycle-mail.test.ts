@@ -42,7 +42,13 @@ const answers: MailDelivery[] = [];
 
 /** The ids the mailer answered `already-sent` for: emails a retried or re-run step asked for again. */
 function askedAgain(caseId: string): string[] {
-  return [...new Set(answers.filter((d) => d.id.startsWith(`${caseId}#`) && d.status === 'already-sent').map((d) => d.id.split('#')[2] ?? ''))].sort();
+  return [
+    ...new Set(
+      answers
+        .filter((d) => d.id.startsWith(`${caseId}#`) && d.status === 'already-sent')
+        .map((d) => d.id.split('#')[2] ?? ''),
+    ),
+  ].sort();
 }
 
 beforeAll(async () => {
@@ -128,7 +134,12 @@ describe('emails along the lifecycle', () => {
   it('notice then self-demolition: the notice copy, the party notice and the reminder, none again when the phase re-runs after a restart', async () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
-    const waiting = await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
+    const waiting = await waitForCase(
+      harness,
+      reported.id,
+      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3,
+      'the reminder',
+    );
     const expected = routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE });
     await waitForMails(reported.id, expected.length);
     expect((await mailsOf(reported.id)).routes).toEqual(expected);
@@ -161,10 +172,17 @@ describe('emails along the lifecycle', () => {
   });
 
   it('a sub-district named like an inherited property (constructor) is an unconfigured one: its emails go to the fallback office and the workflow goes on', async () => {
-    const reported = await reportCase(harness, { category: 'other', location: { ...seedSubmission().location, subdistrict: 'constructor' } });
+    const reported = await reportCase(harness, {
+      category: 'other',
+      location: { ...seedSubmission().location, subdistrict: 'constructor' },
+    });
     await startCaseWorkflow(harness.engine, reported.id);
     await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
-    const expected = routes({ 'notice-copy': RECIPIENTS.fallback, 'notice-to-party': [PARTY], reminder: RECIPIENTS.fallback });
+    const expected = routes({
+      'notice-copy': RECIPIENTS.fallback,
+      'notice-to-party': [PARTY],
+      reminder: RECIPIENTS.fallback,
+    });
     await waitForMails(reported.id, expected.length);
     expect((await mailsOf(reported.id)).routes).toEqual(expected);
     expect((await caseOf(harness, reported.id)).attention).toBeUndefined();
@@ -179,7 +197,9 @@ describe('emails along the lifecycle', () => {
     const decided = await waitForStatus(harness, reported.id, 'ENFORCEMENT_DECIDED');
     const scheduled = await waitForCallback(harness, reported.id, 'enforcement');
     await completeEnforcement(harness, reported.id);
-    expect(await harness.engine.waitForExecution(executionName({ caseId: reported.id, phase: 'enforcement', round: 1 }))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(
+      await harness.engine.waitForExecution(executionName({ caseId: reported.id, phase: 'enforcement', round: 1 })),
+    ).toMatchObject({ status: 'SUCCEEDED' });
 
     const { mails, routes: received } = await mailsOf(reported.id);
     expect(received).toEqual(
@@ -195,7 +215,9 @@ describe('emails along the lifecycle', () => {
     );
     const notice = noticeOf(decided);
     for (const m of mails) expect(m.text).toContain(notice.number);
-    expect(mailOf(mails, 'inspection-overdue').text).toContain(`应复查时间：${formatShanghai(first.deadlines.inspection?.at ?? '')}`);
+    expect(mailOf(mails, 'inspection-overdue').text).toContain(
+      `应复查时间：${formatShanghai(first.deadlines.inspection?.at ?? '')}`,
+    );
     const escalation = mailOf(mails, 'escalation');
     expect(escalation.text).toContain('复查结果：未拆除');
     expect(escalation.text).toContain('复查人：王复查');
@@ -204,11 +226,16 @@ describe('emails along the lifecycle', () => {
     const decision = mailOf(mails, 'enforcement-decided');
     expect(decision.text).toContain(`公告自行拆除期限：${formatShanghai(decided.deadlines.announcement?.at ?? '')}`);
     expect(decision.text).toContain(`提起行政诉讼期限：${formatShanghai(decided.deadlines.litigation?.at ?? '')}`);
-    expect(mailOf(mails, 'enforcement-scheduled').text).toContain(`强制拆除时间：${formatShanghai(scheduled.enforcementAt ?? '')}`);
+    expect(mailOf(mails, 'enforcement-scheduled').text).toContain(
+      `强制拆除时间：${formatShanghai(scheduled.enforcementAt ?? '')}`,
+    );
   });
 
   it('an appeal holds the case; after it is upheld, the demolition is scheduled and announced once', async () => {
-    const reported = await reportCase(harness, { category: 'other', responsibleParty: { name: '刘某', phone: '13900139000' } });
+    const reported = await reportCase(harness, {
+      category: 'other',
+      responsibleParty: { name: '刘某', phone: '13900139000' },
+    });
     await startCaseWorkflow(harness.engine, reported.id);
     await waitForCallback(harness, reported.id, 'inspection');
     await recordInspection(harness, reported.id, 'not-demolished');
@@ -217,11 +244,19 @@ describe('emails along the lifecycle', () => {
     await resolveAppealUpheld(harness, reported.id, 1);
     await waitForCallback(harness, reported.id, 'enforcement');
     await completeEnforcement(harness, reported.id);
-    expect(await harness.engine.waitForExecution(executionName({ caseId: reported.id, phase: 'after-appeal', round: 1 }))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(
+      await harness.engine.waitForExecution(executionName({ caseId: reported.id, phase: 'after-appeal', round: 1 })),
+    ).toMatchObject({ status: 'SUCCEEDED' });
 
     // No party email is known: the party notice is not sent.
     expect((await mailsOf(reported.id)).routes).toEqual(
-      routes({ 'notice-copy': OFFICE, reminder: OFFICE, escalation: OFFICE, 'enforcement-decided': OFFICE, 'enforcement-scheduled': OFFICE }),
+      routes({
+        'notice-copy': OFFICE,
+        reminder: OFFICE,
+        escalation: OFFICE,
+        'enforcement-decided': OFFICE,
+        'enforcement-scheduled': OFFICE,
+      }),
     );
   });
 
@@ -232,7 +267,9 @@ describe('emails along the lifecycle', () => {
     await waitForCallback(harness, reported.id, 'inspection');
     await recordInspection(harness, reported.id, 'demolished');
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
-    expect((await mailsOf(reported.id)).routes).toEqual(routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE, 'case-closed': OFFICE }));
+    expect((await mailsOf(reported.id)).routes).toEqual(
+      routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], reminder: OFFICE, 'case-closed': OFFICE }),
+    );
     expect(askedAgain(reported.id)).toEqual(['notice-copy', 'notice-to-party']);
   });
 
@@ -243,7 +280,9 @@ describe('emails along the lifecycle', () => {
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'FAILED' });
 
     const { mails, routes: received } = await mailsOf(reported.id);
-    expect(received).toEqual(routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], 'workflow-failure': [...OFFICE, ...OPS] }));
+    expect(received).toEqual(
+      routes({ 'notice-copy': OFFICE, 'notice-to-party': [PARTY], 'workflow-failure': [...OFFICE, ...OPS] }),
+    );
     const alert = mailOf(mails, 'workflow-failure');
     expect(alert.subject).toContain(reported.id);
     expect(alert.text).toContain('Lambda.ServiceException');

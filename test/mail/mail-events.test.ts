@@ -43,7 +43,13 @@ const bounce = (caseId: string, feedbackId = 'feedback-1') =>
         bounceSubType: 'General',
         feedbackId,
         timestamp: '2026-12-03T02:00:05.000Z',
-        bouncedRecipients: [{ emailAddress: 'office@xiaolongkan.example.gov.cn', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+        bouncedRecipients: [
+          {
+            emailAddress: 'office@xiaolongkan.example.gov.cn',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
+        ],
       },
     }),
   );
@@ -57,7 +63,8 @@ describe('SES bounce, complaint and delay events', () => {
     // SNS delivers at least once: the same notification again adds nothing.
     expect(await recordMailEvent(deps, bounce(record.id))).toBe('already-recorded');
     const failed = [];
-    for await (const event of table.store.allEvents(record.id)) if (event.type === 'EMAIL_FAILED') failed.push(event.data);
+    for await (const event of table.store.allEvents(record.id))
+      if (event.type === 'EMAIL_FAILED') failed.push(event.data);
     expect(failed).toEqual([
       expect.objectContaining({
         outcome: 'bounced',
@@ -80,9 +87,24 @@ describe('SES bounce, complaint and delay events', () => {
     const states = new CaseStates(table.store, () => new Date());
     const record = await states.reported();
     const deps = { store: table.store, clock: systemClock, logger };
-    const complaint = sesEventSchema.parse(sesEvent('Complaint', record.id, { complaint: { feedbackId: 'complaint-1', complaintFeedbackType: 'abuse', complainedRecipients: [{ emailAddress: 'office@xiaolongkan.example.gov.cn' }] } }));
+    const complaint = sesEventSchema.parse(
+      sesEvent('Complaint', record.id, {
+        complaint: {
+          feedbackId: 'complaint-1',
+          complaintFeedbackType: 'abuse',
+          complainedRecipients: [{ emailAddress: 'office@xiaolongkan.example.gov.cn' }],
+        },
+      }),
+    );
     expect(await recordMailEvent(deps, complaint)).toBe('recorded');
-    const delay = sesEventSchema.parse(sesEvent('DeliveryDelay', record.id, { deliveryDelay: { delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: 'office@xiaolongkan.example.gov.cn' }] } }));
+    const delay = sesEventSchema.parse(
+      sesEvent('DeliveryDelay', record.id, {
+        deliveryDelay: {
+          delayType: 'MailboxFull',
+          delayedRecipients: [{ emailAddress: 'office@xiaolongkan.example.gov.cn' }],
+        },
+      }),
+    );
     expect(await recordMailEvent(deps, delay)).toBe('logged');
     const types = [];
     for await (const event of table.store.allEvents(record.id)) types.push(event.type);

@@ -7,7 +7,11 @@ import { startLocalSes } from '../../functions/local/ses-local';
 import { readMailbox } from '../support/mailbox';
 
 function send(endpoint: string, subject: string) {
-  const client = new SESv2Client({ endpoint, maxAttempts: 1, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true } });
+  const client = new SESv2Client({
+    endpoint,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
+  });
   return client
     .send(
       new SendEmailCommand({
@@ -38,7 +42,9 @@ describe('the local SES', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<html/i);
       const mails = await readMailbox(ses.endpoint);
-      expect(mails.map((m) => [m.messageId, m.subject, m.to])).toEqual([[MessageId, '测试 subject', ['xlk-jdb@example.gov.cn']]]);
+      expect(mails.map((m) => [m.messageId, m.subject, m.to])).toEqual([
+        [MessageId, '测试 subject', ['xlk-jdb@example.gov.cn']],
+      ]);
     } finally {
       await ses.stop();
     }
@@ -64,7 +70,10 @@ describe('the local SES', () => {
       const second = await freshProcess().startLocalSes({ port: 0, dataDir });
       try {
         await send(second.endpoint, 'after the restart');
-        expect((await readMailbox(second.endpoint)).map((m) => m.subject)).toEqual(['before the restart', 'after the restart']);
+        expect((await readMailbox(second.endpoint)).map((m) => m.subject)).toEqual([
+          'before the restart',
+          'after the restart',
+        ]);
       } finally {
         await second.stop();
       }

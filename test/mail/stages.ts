@@ -38,7 +38,13 @@ export async function caseThroughStages(
   const opened = reportedCase(reportedAt, options.submission);
   await store?.createCase(opened.record, opened.event);
   let current = opened.record;
-  const step = async (type: EventType, to: CaseStatus, at: Date, patch: Partial<CaseRecord>, data: Record<string, unknown> = {}) => {
+  const step = async (
+    type: EventType,
+    to: CaseStatus,
+    at: Date,
+    patch: Partial<CaseRecord>,
+    data: Record<string, unknown> = {},
+  ) => {
     const { next, event } = applyEvent(current, { type, actor: SYSTEM, at, data }, to, patch);
     await store?.commit(current, next, event);
     current = next;
@@ -65,7 +71,12 @@ export async function caseThroughStages(
   const awaitingInspection = await step('INSPECTION_OPENED', 'AWAITING_INSPECTION', openedAt, {
     deadlines: { ...current.deadlines, inspection },
     dueAt: inspection.at,
-    pendingCallback: { token: 'token-inspection-1', kind: 'inspection', openedAt: openedAt.toISOString(), dueAt: inspection.at },
+    pendingCallback: {
+      token: 'token-inspection-1',
+      kind: 'inspection',
+      openedAt: openedAt.toISOString(),
+      dueAt: inspection.at,
+    },
   });
 
   const inspectedAt = new Date(openedAt.getTime() + 26 * 3_600_000);
@@ -87,35 +98,87 @@ export async function caseThroughStages(
     dueAt: latestOf(announcement, reconsideration, litigation).at,
   });
 
-  const onHold = await step('APPEAL_FILED', 'ON_HOLD', new Date(decidedAt.getTime() + 5 * 24 * 3_600_000), {}, { kind: 'reconsideration' });
-  const resumed = await step('APPEAL_RESOLVED', 'ENFORCEMENT_DECIDED', new Date(decidedAt.getTime() + 40 * 24 * 3_600_000), {}, { outcome: 'upheld' });
+  const onHold = await step(
+    'APPEAL_FILED',
+    'ON_HOLD',
+    new Date(decidedAt.getTime() + 5 * 24 * 3_600_000),
+    {},
+    { kind: 'reconsideration' },
+  );
+  const resumed = await step(
+    'APPEAL_RESOLVED',
+    'ENFORCEMENT_DECIDED',
+    new Date(decidedAt.getTime() + 40 * 24 * 3_600_000),
+    {},
+    { outcome: 'upheld' },
+  );
 
   const windowsEnd = latestOf(announcement, reconsideration, litigation);
   const slot = enforcementSlot(calendar, policy, new Date(Date.parse(windowsEnd.at) + 1));
   const enforcementDue = deadlineAfter(calendar, new Date(slot.at), policy.enforcementWindow);
-  const scheduled = await step('ENFORCEMENT_SCHEDULED', 'ENFORCEMENT_SCHEDULED', new Date(Date.parse(windowsEnd.at) + 1), {
-    enforcementAt: slot.at,
-    deadlines: { ...resumed.deadlines, enforcement: enforcementDue },
-    dueAt: enforcementDue.at,
-  });
+  const scheduled = await step(
+    'ENFORCEMENT_SCHEDULED',
+    'ENFORCEMENT_SCHEDULED',
+    new Date(Date.parse(windowsEnd.at) + 1),
+    {
+      enforcementAt: slot.at,
+      deadlines: { ...resumed.deadlines, enforcement: enforcementDue },
+      dueAt: enforcementDue.at,
+    },
+  );
 
-  const branch = (from: CaseRecord, type: EventType, to: CaseStatus, at: Date, patch: Partial<CaseRecord>) => applyEvent(from, { type, actor: SYSTEM, at, data: {} }, to, patch).next;
+  const branch = (from: CaseRecord, type: EventType, to: CaseStatus, at: Date, patch: Partial<CaseRecord>) =>
+    applyEvent(from, { type, actor: SYSTEM, at, data: {} }, to, patch).next;
   const notice = noticed.notice;
   if (!notice) throw new Error('the noticed stage has no notice');
   const extendedDeadline = deadlineAfter(calendar, new Date(noticeDeadline.at), { amount: 10, unit: 'calendar-days' });
-  const extended = branch(noticed, 'DEADLINE_EXTENDED', 'NOTICE_ISSUED', new Date(issuedAt.getTime() + 3 * 24 * 3_600_000), {
-    notice: { ...notice, deadline: extendedDeadline, extensionCount: 1, extendedDays: 10 },
-    deadlines: { ...noticed.deadlines, notice: extendedDeadline },
-    dueAt: extendedDeadline.at,
-  });
-  const dismissed = branch(escalated, 'CASE_DISMISSED', 'DISMISSED', new Date(inspectedAt.getTime() + 2 * 24 * 3_600_000), { dueAt: undefined });
+  const extended = branch(
+    noticed,
+    'DEADLINE_EXTENDED',
+    'NOTICE_ISSUED',
+    new Date(issuedAt.getTime() + 3 * 24 * 3_600_000),
+    {
+      notice: { ...notice, deadline: extendedDeadline, extensionCount: 1, extendedDays: 10 },
+      deadlines: { ...noticed.deadlines, notice: extendedDeadline },
+      dueAt: extendedDeadline.at,
+    },
+  );
+  const dismissed = branch(
+    escalated,
+    'CASE_DISMISSED',
+    'DISMISSED',
+    new Date(inspectedAt.getTime() + 2 * 24 * 3_600_000),
+    { dueAt: undefined },
+  );
   const demolishedAt = new Date(openedAt.getTime() + 20 * 3_600_000);
-  const selfDemolished = branch(awaitingInspection, 'INSPECTION_RECORDED', 'SELF_DEMOLISHED', demolishedAt, { pendingCallback: undefined, dueAt: undefined, areaRemovedM2: awaitingInspection.areaM2 });
-  const closed = branch(selfDemolished, 'CASE_CLOSED', 'CLOSED', new Date(demolishedAt.getTime() + 60_000), { closedAt: new Date(demolishedAt.getTime() + 60_000).toISOString() });
+  const selfDemolished = branch(awaitingInspection, 'INSPECTION_RECORDED', 'SELF_DEMOLISHED', demolishedAt, {
+    pendingCallback: undefined,
+    dueAt: undefined,
+    areaRemovedM2: awaitingInspection.areaM2,
+  });
+  const closed = branch(selfDemolished, 'CASE_CLOSED', 'CLOSED', new Date(demolishedAt.getTime() + 60_000), {
+    closedAt: new Date(demolishedAt.getTime() + 60_000).toISOString(),
+  });
   const enforcedAt = new Date(Date.parse(slot.at) + 5 * 3_600_000);
-  const enforced = branch(scheduled, 'ENFORCEMENT_COMPLETED', 'ENFORCED', enforcedAt, { dueAt: undefined, areaRemovedM2: scheduled.areaM2 });
+  const enforced = branch(scheduled, 'ENFORCEMENT_COMPLETED', 'ENFORCED', enforcedAt, {
+    dueAt: undefined,
+    areaRemovedM2: scheduled.areaM2,
+  });
 
-  return { reported: opened.record, noticed, awaitingInspection, escalated, decided, onHold, scheduled, extended, dismissed, closed, resolved: resumed, enforced };
+  return {
+    reported: opened.record,
+    noticed,
+    awaitingInspection,
+    escalated,
+    decided,
+    onHold,
+    scheduled,
+    extended,
+    dismissed,
+    closed,
+    resolved: resumed,
+    enforced,
+  };
 }
 
 /** The stage each kind is sent from. */
@@ -149,4 +212,3 @@ export function recordFor(stages: CaseStages, kind: MailKind): CaseRecord {
       return stages.scheduled;
   }
 }
-

@@ -20,29 +20,36 @@ describe('email rendering', () => {
     stages = await caseThroughStages(undefined);
   });
 
-  it.each(MAIL_KINDS.map((k) => [k]))('%s carries the case number, notice number, address and deadlines in both languages', (kind) => {
-    const record = recordFor(stages, kind);
-    const mail = renderMail({ kind, caseRecord: record, facts: {} }, OPTIONS);
-    const { zh, en } = parts(mail.text);
-    const notice = record.notice;
-    if (!notice) throw new Error('fixture has no notice');
-    expect(mail.subject).toContain(kind === 'workflow-failure' ? record.id : notice.number);
-    expect(mail.subject).not.toMatch(/[\r\n]/);
-    for (const part of [zh, en]) {
-      expect(part).toContain(record.id);
-      expect(part).toContain(notice.number);
-      expect(part).toContain('隆庆楼16号 屋顶');
-    }
-    expect(zh).toContain('小龙坎街道 解放坡社区');
-    // Chinese first, then the English part.
-    expect(mail.text.indexOf('案件编号')).toBeLessThan(mail.text.indexOf('Case number'));
-    expect(mail.html.indexOf('lang="zh-CN"')).toBeLessThan(mail.html.indexOf('lang="en"'));
-    expect(zh.includes(formatShanghai(notice.deadline.at))).toBe(kind !== 'workflow-failure');
-    // Internal recipients get the link; the party cannot open the case page.
-    const link = `https://rectify.example.gov.cn/console/cases/${record.id}`;
-    const linked = kind !== 'notice-to-party';
-    expect([zh.includes(link), en.includes(link), mail.html.includes(`href="${link}"`)]).toEqual([linked, linked, linked]);
-  });
+  it.each(MAIL_KINDS.map((k) => [k]))(
+    '%s carries the case number, notice number, address and deadlines in both languages',
+    (kind) => {
+      const record = recordFor(stages, kind);
+      const mail = renderMail({ kind, caseRecord: record, facts: {} }, OPTIONS);
+      const { zh, en } = parts(mail.text);
+      const notice = record.notice;
+      if (!notice) throw new Error('fixture has no notice');
+      expect(mail.subject).toContain(kind === 'workflow-failure' ? record.id : notice.number);
+      expect(mail.subject).not.toMatch(/[\r\n]/);
+      for (const part of [zh, en]) {
+        expect(part).toContain(record.id);
+        expect(part).toContain(notice.number);
+        expect(part).toContain('隆庆楼16号 屋顶');
+      }
+      expect(zh).toContain('小龙坎街道 解放坡社区');
+      // Chinese first, then the English part.
+      expect(mail.text.indexOf('案件编号')).toBeLessThan(mail.text.indexOf('Case number'));
+      expect(mail.html.indexOf('lang="zh-CN"')).toBeLessThan(mail.html.indexOf('lang="en"'));
+      expect(zh.includes(formatShanghai(notice.deadline.at))).toBe(kind !== 'workflow-failure');
+      // Internal recipients get the link; the party cannot open the case page.
+      const link = `https://rectify.example.gov.cn/console/cases/${record.id}`;
+      const linked = kind !== 'notice-to-party';
+      expect([zh.includes(link), en.includes(link), mail.html.includes(`href="${link}"`)]).toEqual([
+        linked,
+        linked,
+        linked,
+      ]);
+    },
+  );
 
   it.each(MAIL_KINDS.filter((k) => k !== 'notice-to-party').map((k) => [k]))(
     '%s without a console configured names the case and the rectify command that opens it, and links nowhere',
@@ -52,8 +59,12 @@ describe('email rendering', () => {
       const { zh, en } = parts(mail.text);
       expect(mail.text).not.toMatch(/https?:\/\//);
       expect(mail.html).not.toMatch(/<a /);
-      expect(zh).toContain(`案件：${record.id}（命令行查看：npx rectify show ${record.id}；办理记录：npx rectify history ${record.id}）`);
-      expect(en).toContain(`Case: ${record.id} (from the command line: npx rectify show ${record.id}; its history: npx rectify history ${record.id})`);
+      expect(zh).toContain(
+        `案件：${record.id}（命令行查看：npx rectify show ${record.id}；办理记录：npx rectify history ${record.id}）`,
+      );
+      expect(en).toContain(
+        `Case: ${record.id} (from the command line: npx rectify show ${record.id}; its history: npx rectify history ${record.id})`,
+      );
       expect(mail.html).toContain(`npx rectify show ${record.id}`);
     },
   );
@@ -75,7 +86,10 @@ describe('email rendering', () => {
 
   it('the notice copy says what was ordered, when, and what happens after the deadline', () => {
     const record = stages.noticed;
-    const mail = renderMail({ kind: 'notice-copy', caseRecord: record, facts: { reminderAt: '2026-12-02T01:00:00.000Z' } }, OPTIONS);
+    const mail = renderMail(
+      { kind: 'notice-copy', caseRecord: record, facts: { reminderAt: '2026-12-02T01:00:00.000Z' } },
+      OPTIONS,
+    );
     expect(mail.text).toContain('责令事项：限期自行拆除违法建设，恢复原状');
     expect(mail.text).toContain(`下达时间：${formatShanghai(record.notice?.issuedAt ?? '')}`);
     expect(mail.text).toContain('送达：直接送达');
@@ -89,7 +103,16 @@ describe('email rendering', () => {
     const urge = record.deadlines.urge;
     if (!urge) throw new Error('fixture has no urge deadline');
     const mail = renderMail(
-      { kind: 'escalation', caseRecord: record, facts: { inspectionResult: 'partially-demolished', inspectedAt: '2026-12-07T03:30:00Z', areaRemovedM2: 6, inspector: '王科员' } },
+      {
+        kind: 'escalation',
+        caseRecord: record,
+        facts: {
+          inspectionResult: 'partially-demolished',
+          inspectedAt: '2026-12-07T03:30:00Z',
+          areaRemovedM2: 6,
+          inspector: '王科员',
+        },
+      },
       OPTIONS,
     );
     expect(mail.text).toContain('复查结果：部分拆除');
@@ -114,7 +137,9 @@ describe('email rendering', () => {
     expect(mail.text).toContain(`申请行政复议期限：${formatShanghai(reconsideration.at)}`);
     expect(mail.text).toContain(`提起行政诉讼期限：${formatShanghai(litigation.at)}`);
     // The litigation window (6 months) is the later one: enforcement comes after it.
-    expect(mail.text).toContain(`当事人在 ${formatShanghai(litigation.at)}${litigation.provisional ? '（暂定）' : ''} 前未申请行政复议或提起行政诉讼的`);
+    expect(mail.text).toContain(
+      `当事人在 ${formatShanghai(litigation.at)}${litigation.provisional ? '（暂定）' : ''} 前未申请行政复议或提起行政诉讼的`,
+    );
   });
 
   it('the scheduled enforcement gives the day and time in Beijing', () => {
@@ -127,7 +152,16 @@ describe('email rendering', () => {
 
   it('the appeal hold names the appeal', () => {
     const mail = renderMail(
-      { kind: 'appeal-hold', caseRecord: stages.onHold, facts: { appealKind: 'litigation', appealAuthority: '沙坪坝区人民法院', appealReference: '(2027)渝0106行初12号', appealFiledOn: '2027-01-05' } },
+      {
+        kind: 'appeal-hold',
+        caseRecord: stages.onHold,
+        facts: {
+          appealKind: 'litigation',
+          appealAuthority: '沙坪坝区人民法院',
+          appealReference: '(2027)渝0106行初12号',
+          appealFiledOn: '2027-01-05',
+        },
+      },
       OPTIONS,
     );
     expect(mail.text).toContain('类型：行政诉讼');
@@ -143,7 +177,15 @@ describe('email rendering', () => {
 
   it('the dismissal tells the office the case ended, why, and that nothing more is needed', () => {
     const mail = renderMail(
-      { kind: 'case-dismissed', caseRecord: stages.dismissed, facts: { dismissalReason: 'duplicate', dismissalExplanation: '与另一案件为同一处建设', duplicateOf: 'C-20261120-ABCDEF' } },
+      {
+        kind: 'case-dismissed',
+        caseRecord: stages.dismissed,
+        facts: {
+          dismissalReason: 'duplicate',
+          dismissalExplanation: '与另一案件为同一处建设',
+          duplicateOf: 'C-20261120-ABCDEF',
+        },
+      },
       OPTIONS,
     );
     expect(mail.subject).toMatch(/^【案件撤销】RN-2026-000012 .* \/ Case dismissed: RN-2026-000012$/);
@@ -152,13 +194,24 @@ describe('email rendering', () => {
     expect(mail.text).toContain('说明：\n  与另一案件为同一处建设');
     expect(mail.text).toContain('重复案件：C-20261120-ABCDEF');
     expect(mail.text).toContain('下一步：此前就本案发给贵办的通知、上报不再执行，无需再采取行动。');
-    expect(mail.text).toContain('Next: What earlier emails told your office about this case no longer applies; no further action is needed.');
+    expect(mail.text).toContain(
+      'Next: What earlier emails told your office about this case no longer applies; no further action is needed.',
+    );
   });
 
   it('the extension gives the new deadline, the old one, the reason and who approved it', () => {
     const record = stages.extended;
     const mail = renderMail(
-      { kind: 'deadline-extended', caseRecord: record, facts: { previousDeadlineAt: stages.noticed.notice?.deadline.at, extraDays: 10, extensionReason: '当事人申请，需调运拆除机械', approver: '李科长' } },
+      {
+        kind: 'deadline-extended',
+        caseRecord: record,
+        facts: {
+          previousDeadlineAt: stages.noticed.notice?.deadline.at,
+          extraDays: 10,
+          extensionReason: '当事人申请，需调运拆除机械',
+          approver: '李科长',
+        },
+      },
       OPTIONS,
     );
     const deadline = record.notice?.deadline;
@@ -184,7 +237,16 @@ describe('email rendering', () => {
 
   it('the appeal resolution says whether enforcement resumes or the case ends', () => {
     const upheld = renderMail(
-      { kind: 'appeal-resolved', caseRecord: stages.resolved, facts: { appealOutcome: 'upheld', appealResolvedOn: '2027-02-10', appealReference: '沙府复〔2027〕3号', appealSummary: '维持原强制执行决定' } },
+      {
+        kind: 'appeal-resolved',
+        caseRecord: stages.resolved,
+        facts: {
+          appealOutcome: 'upheld',
+          appealResolvedOn: '2027-02-10',
+          appealReference: '沙府复〔2027〕3号',
+          appealSummary: '维持原强制执行决定',
+        },
+      },
       OPTIONS,
     );
     expect(upheld.subject).toMatch(/^【复议\/诉讼结果·恢复执行】RN-2026-000012/);
@@ -193,7 +255,14 @@ describe('email rendering', () => {
     expect(upheld.text).toContain('决定日期：2027-02-10');
     expect(upheld.text).toContain('文号：沙府复〔2027〕3号');
     expect(upheld.text).toContain('案件恢复执行');
-    const revoked = renderMail({ kind: 'appeal-resolved', caseRecord: { ...stages.resolved, status: 'DISMISSED' }, facts: { appealOutcome: 'revoked', appealResolvedOn: '2027-02-10' } }, OPTIONS);
+    const revoked = renderMail(
+      {
+        kind: 'appeal-resolved',
+        caseRecord: { ...stages.resolved, status: 'DISMISSED' },
+        facts: { appealOutcome: 'revoked', appealResolvedOn: '2027-02-10' },
+      },
+      OPTIONS,
+    );
     expect(revoked.subject).toMatch(/^【复议\/诉讼结果·撤销】/);
     expect(revoked.text).toContain('结果：原决定被撤销');
     expect(revoked.text).toContain('案件撤销，不再执行');
@@ -202,7 +271,16 @@ describe('email rendering', () => {
   it('the completed enforcement says when, who led it and how much was removed', () => {
     const record = stages.enforced;
     const mail = renderMail(
-      { kind: 'enforcement-completed', caseRecord: record, facts: { completedAt: '2027-06-08T06:30:00Z', teamLead: '赵队长', areaRemovedM2: 24, enforcementNotes: '现场已清理' } },
+      {
+        kind: 'enforcement-completed',
+        caseRecord: record,
+        facts: {
+          completedAt: '2027-06-08T06:30:00Z',
+          teamLead: '赵队长',
+          areaRemovedM2: 24,
+          enforcementNotes: '现场已清理',
+        },
+      },
       OPTIONS,
     );
     expect(mail.subject).toMatch(/^【强制拆除完成】RN-2026-000012/);
@@ -214,7 +292,14 @@ describe('email rendering', () => {
   });
 
   it('the failure alert names the step and the cause', () => {
-    const mail = renderMail({ kind: 'workflow-failure', caseRecord: stages.scheduled, facts: { step: 'Issue the notice', cause: 'Lambda.Unknown: boom' } }, OPTIONS);
+    const mail = renderMail(
+      {
+        kind: 'workflow-failure',
+        caseRecord: stages.scheduled,
+        facts: { step: 'Issue the notice', cause: 'Lambda.Unknown: boom' },
+      },
+      OPTIONS,
+    );
     expect(mail.text).toContain('失败步骤：Issue the notice');
     expect(mail.text).toContain('原因：Lambda.Unknown: boom');
     expect(mail.text).toContain('当前状态：已安排强制拆除（ENFORCEMENT_SCHEDULED）');
@@ -231,7 +316,10 @@ describe('email rendering', () => {
     const record = stages.noticed;
     const notice = record.notice;
     if (!notice) throw new Error('fixture has no notice');
-    const provisional: CaseRecord = { ...record, notice: { ...notice, deadline: { ...notice.deadline, provisional: true } } };
+    const provisional: CaseRecord = {
+      ...record,
+      notice: { ...notice, deadline: { ...notice.deadline, provisional: true } },
+    };
     const plain = renderMail({ kind: 'notice-copy', caseRecord: record }, OPTIONS);
     const marked = renderMail({ kind: 'notice-copy', caseRecord: provisional }, OPTIONS);
     expect(plain.text).not.toContain('暂定');
@@ -242,7 +330,9 @@ describe('email rendering', () => {
   });
 
   it('refuses malformed facts, naming the fact', () => {
-    expect(() => renderMail({ kind: 'escalation', caseRecord: stages.escalated, facts: { inspectionResult: 'gone' } }, OPTIONS)).toThrow(/inspectionResult/);
+    expect(() =>
+      renderMail({ kind: 'escalation', caseRecord: stages.escalated, facts: { inspectionResult: 'gone' } }, OPTIONS),
+    ).toThrow(/inspectionResult/);
   });
 });
 
@@ -268,7 +358,14 @@ describe('hostile case text', () => {
   });
 
   it.each(MAIL_KINDS.map((k) => [k]))('%s: no case text becomes markup', (kind) => {
-    const mail = renderMail({ kind, caseRecord: record, facts: { inspectionNotes: HOSTILE, cause: HOSTILE, appealAuthority: '<script>x</script>' } }, OPTIONS);
+    const mail = renderMail(
+      {
+        kind,
+        caseRecord: record,
+        facts: { inspectionNotes: HOSTILE, cause: HOSTILE, appealAuthority: '<script>x</script>' },
+      },
+      OPTIONS,
+    );
     const html = mail.html;
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
@@ -276,7 +373,28 @@ describe('hostile case text', () => {
     expect(html).not.toMatch(/<b>|<i>/);
     // The only elements are the layout's own.
     const tags = new Set([...html.matchAll(/<\/?([a-zA-Z]+)/g)].map((m) => (m[1] ?? '').toLowerCase()));
-    expect([...tags].filter((t) => !['html', 'head', 'meta', 'title', 'body', 'div', 'p', 'table', 'tr', 'th', 'td', 'strong', 'a', 'hr', 'br'].includes(t))).toEqual([]);
+    expect(
+      [...tags].filter(
+        (t) =>
+          ![
+            'html',
+            'head',
+            'meta',
+            'title',
+            'body',
+            'div',
+            'p',
+            'table',
+            'tr',
+            'th',
+            'td',
+            'strong',
+            'a',
+            'hr',
+            'br',
+          ].includes(t),
+      ),
+    ).toEqual([]);
     expect(html).toContain('&lt;b&gt;隆庆楼&lt;/b&gt; &amp; &quot;16号&quot;');
     expect(html).toContain('&lt;script&gt;');
   });

@@ -40,26 +40,48 @@ afterAll(async () => {
 const PROTECTED = ROUTES.filter((route) => !('public' in route.access && route.access.public));
 
 /** A request each protected route would take from the right person. */
-function requestFor(route: (typeof ROUTES)[number], caseId: string): { method: string; path: string; body?: unknown; headers: Record<string, string> } {
-  const path = route.path.replace('{id}', caseId) + (route.operationId === 'listCases' ? `?subdistrict=${encodeURIComponent('小龙坎街道')}` : '');
+function requestFor(
+  route: (typeof ROUTES)[number],
+  caseId: string,
+): { method: string; path: string; body?: unknown; headers: Record<string, string> } {
+  const path =
+    route.path.replace('{id}', caseId) +
+    (route.operationId === 'listCases' ? `?subdistrict=${encodeURIComponent('小龙坎街道')}` : '');
   const now = api.clock.now().toISOString();
   const bodies: Record<string, unknown> = {
     createCase: seedSubmission({ discoveredOn: '2026-11-20' }),
     recordInspection: { result: 'demolished', inspectedAt: now, inspector: '王科员' },
     grantExtension: { newDeadline: '2026-12-20', reason: '申请延期', approver: '陈主任' },
     recordRepresentation: { receivedOn: '2026-11-24', summary: '陈述', outcome: 'rejected', response: '不予采纳' },
-    recordAppeal: { action: 'filed', kind: 'reconsideration', filedOn: '2026-11-24', authority: '区人民政府', reference: 'R-1' },
+    recordAppeal: {
+      action: 'filed',
+      kind: 'reconsideration',
+      filedOn: '2026-11-24',
+      authority: '区人民政府',
+      reference: 'R-1',
+    },
     recordEnforcement: { completedAt: now, teamLead: '赵队长', areaRemovedM2: 24 },
     dismissCase: { reason: 'withdrawn', explanation: '撤回' },
     resumeCase: { reason: '流程恢复' },
   };
-  return { method: route.method.toUpperCase(), path, body: bodies[route.operationId], headers: route.operationId === 'createCase' ? { 'idempotency-key': randomUUID() } : {} };
+  return {
+    method: route.method.toUpperCase(),
+    path,
+    body: bodies[route.operationId],
+    headers: route.operationId === 'createCase' ? { 'idempotency-key': randomUUID() } : {},
+  };
 }
 
-async function call(authorization: string | undefined, route: (typeof ROUTES)[number]): Promise<HttpAnswer & { writes: string[] }> {
+async function call(
+  authorization: string | undefined,
+  route: (typeof ROUTES)[number],
+): Promise<HttpAnswer & { writes: string[] }> {
   meter.reset();
   const request = requestFor(route, othersCase);
-  const answer = await client(api.url).call(request.method, request.path, { body: request.body, headers: { ...request.headers, ...(authorization !== undefined ? { authorization } : {}) } });
+  const answer = await client(api.url).call(request.method, request.path, {
+    body: request.body,
+    headers: { ...request.headers, ...(authorization !== undefined ? { authorization } : {}) },
+  });
   return { ...answer, writes: meter.writes() };
 }
 
@@ -67,13 +89,24 @@ async function call(authorization: string | undefined, route: (typeof ROUTES)[nu
 async function badCredentials(): Promise<Record<string, string>> {
   const { privateKey: strangerKey } = await generateKeyPair('ES256');
   const claims = { 'cognito:groups': ['officer'], token_use: 'id' };
-  const signed = (build: (jwt: SignJWT) => SignJWT, key = strangerKey) => build(new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setSubject('intruder')).sign(key);
+  const signed = (build: (jwt: SignJWT) => SignJWT, key = strangerKey) =>
+    build(new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setSubject('intruder')).sign(key);
   const genuine = await api.auth.issue({ role: 'auditor', sub: 'auditor-real' });
   const [header, payload, signature] = genuine.split('.') as [string, string, string];
-  const promoted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), 'cognito:groups': ['officer'] })).toString('base64url');
-  const unsigned = new UnsecuredJWT(claims).setSubject('intruder').setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').encode();
+  const promoted = Buffer.from(
+    JSON.stringify({
+      ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')),
+      'cognito:groups': ['officer'],
+    }),
+  ).toString('base64url');
+  const unsigned = new UnsecuredJWT(claims)
+    .setSubject('intruder')
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setExpirationTime('1h')
+    .encode();
   return {
-    'expired': `Bearer ${await api.auth.issue({ role: 'officer', ttlSeconds: -60 })}`,
+    expired: `Bearer ${await api.auth.issue({ role: 'officer', ttlSeconds: -60 })}`,
     'signed by another key': `Bearer ${await signed((j) => j.setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h'))}`,
     'unsigned (alg none)': `Bearer ${unsigned}`,
     'payload altered after signing': `Bearer ${header}.${promoted}.${signature}`,
@@ -87,53 +120,80 @@ async function badCredentials(): Promise<Record<string, string>> {
 }
 
 describe('bad credentials on every protected route', () => {
-  it.each(PROTECTED.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))('%s: 401 for each, problem+json, nothing written', async (_name, route) => {
-    const credentials = await badCredentials();
-    const seen: Record<string, number> = {};
-    for (const [kind, authorization] of Object.entries(credentials)) {
-      const answer = await call(authorization, route);
-      seen[kind] = answer.status;
-      expect({ kind, writes: answer.writes, contentType: answer.headers.get('content-type'), challenge: answer.headers.get('www-authenticate') }).toEqual({
-        kind,
-        writes: [],
-        contentType: expect.stringContaining('application/problem+json'),
-        challenge: expect.stringContaining('Bearer'),
-      });
-    }
-    expect(seen).toEqual(Object.fromEntries(Object.keys(credentials).map((kind) => [kind, 401])));
-    expect(api.engine.startCalls).toEqual([]);
-  });
+  it.each(PROTECTED.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
+    '%s: 401 for each, problem+json, nothing written',
+    async (_name, route) => {
+      const credentials = await badCredentials();
+      const seen: Record<string, number> = {};
+      for (const [kind, authorization] of Object.entries(credentials)) {
+        const answer = await call(authorization, route);
+        seen[kind] = answer.status;
+        expect({
+          kind,
+          writes: answer.writes,
+          contentType: answer.headers.get('content-type'),
+          challenge: answer.headers.get('www-authenticate'),
+        }).toEqual({
+          kind,
+          writes: [],
+          contentType: expect.stringContaining('application/problem+json'),
+          challenge: expect.stringContaining('Bearer'),
+        });
+      }
+      expect(seen).toEqual(Object.fromEntries(Object.keys(credentials).map((kind) => [kind, 401])));
+      expect(api.engine.startCalls).toEqual([]);
+    },
+  );
 });
 
 describe('tokens without a Rectify role on every protected route', () => {
-  it.each(PROTECTED.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))('%s: 403, nothing written', async (_name, route) => {
-    const tokens = {
-      'no groups claim': await api.auth.issue({ role: 'officer', sub: 'nobody-1', groups: [] }),
-      'an unknown group': await api.auth.issue({ role: 'officer', sub: 'nobody-2', groups: ['visitors'] }),
-      'a group named like a role': await api.auth.issue({ role: 'officer', sub: 'nobody-3', groups: ['Officer', 'officers', 'admin'] }),
-    };
-    const seen: Record<string, number> = {};
-    for (const [kind, token] of Object.entries(tokens)) {
-      const answer = await call(`Bearer ${token}`, route);
-      seen[kind] = answer.status;
-      expect({ kind, writes: answer.writes }).toEqual({ kind, writes: [] });
-    }
-    expect(seen).toEqual({ 'no groups claim': 403, 'an unknown group': 403, 'a group named like a role': 403 });
-  });
+  it.each(PROTECTED.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
+    '%s: 403, nothing written',
+    async (_name, route) => {
+      const tokens = {
+        'no groups claim': await api.auth.issue({ role: 'officer', sub: 'nobody-1', groups: [] }),
+        'an unknown group': await api.auth.issue({ role: 'officer', sub: 'nobody-2', groups: ['visitors'] }),
+        'a group named like a role': await api.auth.issue({
+          role: 'officer',
+          sub: 'nobody-3',
+          groups: ['Officer', 'officers', 'admin'],
+        }),
+      };
+      const seen: Record<string, number> = {};
+      for (const [kind, token] of Object.entries(tokens)) {
+        const answer = await call(`Bearer ${token}`, route);
+        seen[kind] = answer.status;
+        expect({ kind, writes: answer.writes }).toEqual({ kind, writes: [] });
+      }
+      expect(seen).toEqual({ 'no groups claim': 403, 'an unknown group': 403, 'a group named like a role': 403 });
+    },
+  );
 });
 
 describe('a reporter and cases that are not theirs', () => {
   /** The parts of a 404 that could tell a case that exists from one that does not. */
   function shapeOf(answer: HttpAnswer, id: string) {
     const text = JSON.stringify({ ...answer.body, requestId: typeof answer.body.requestId }).replaceAll(id, '<id>');
-    return { status: answer.status, contentType: answer.headers.get('content-type'), etag: answer.headers.get('etag'), body: text };
+    return {
+      status: answer.status,
+      contentType: answer.headers.get('content-type'),
+      etag: answer.headers.get('etag'),
+      body: text,
+    };
   }
 
   it('gets the same 404 for another reporter’s case as for a case that does not exist, on every route naming a case', async () => {
     const reporter = client(api.url, await api.auth.issue({ role: 'reporter', sub: 'reporter-own' }));
     const missing = 'C-20261125-ZZZZZZ';
-    const byId = PROTECTED.filter((r) => r.path.includes('{id}') && (r.access as { roles: readonly string[] }).roles.includes('reporter'));
-    expect(byId.map((r) => r.operationId).sort()).toEqual(['getCase', 'getCaseEmails', 'getCaseHistory', 'recordInspection']);
+    const byId = PROTECTED.filter(
+      (r) => r.path.includes('{id}') && (r.access as { roles: readonly string[] }).roles.includes('reporter'),
+    );
+    expect(byId.map((r) => r.operationId).sort()).toEqual([
+      'getCase',
+      'getCaseEmails',
+      'getCaseHistory',
+      'recordInspection',
+    ]);
     for (const route of byId) {
       meter.reset();
       const other = requestFor(route, othersCase);
@@ -150,7 +210,12 @@ describe('a reporter and cases that are not theirs', () => {
 
   it('never sees another reporter’s case in a list, whatever the filter', async () => {
     const reporter = client(api.url, await api.auth.issue({ role: 'reporter', sub: 'reporter-own' }));
-    for (const query of [`subdistrict=${encodeURIComponent('小龙坎街道')}`, 'status=AWAITING_INSPECTION', 'overdue=true', 'status=REPORTED']) {
+    for (const query of [
+      `subdistrict=${encodeURIComponent('小龙坎街道')}`,
+      'status=AWAITING_INSPECTION',
+      'overdue=true',
+      'status=REPORTED',
+    ]) {
       const answer = await reporter.get(`/cases?${query}&limit=100`);
       expect(answer.status).toBe(200);
       expect(answer.body.items.filter((c: { reporterSub: string }) => c.reporterSub !== 'reporter-own')).toEqual([]);
@@ -166,41 +231,75 @@ describe('sub-district scope: the route × role matrix with the same role in ano
     const request = requestFor(route, caseId);
     const area = `subdistrict=${encodeURIComponent(HOME)}`;
     if (route.operationId === 'exportCases' || route.operationId === 'getSummaryReport') request.path += `?${area}`;
-    if (route.operationId === 'createCaseBatch') request.body = { items: [{ idempotencyKey: randomUUID(), submission: seedSubmission({ discoveredOn: '2026-11-20' }) }] };
+    if (route.operationId === 'createCaseBatch')
+      request.body = {
+        items: [{ idempotencyKey: randomUUID(), submission: seedSubmission({ discoveredOn: '2026-11-20' }) }],
+      };
     return request;
   }
-  const rolesOf = (route: (typeof ROUTES)[number]) => ((route.access as { roles?: readonly string[] }).roles ?? []).filter((r) => r !== 'auditor') as ('reporter' | 'officer' | 'enforcer')[];
-  const cells = PROTECTED.flatMap((route) => rolesOf(route).map((role) => [`${route.method.toUpperCase()} ${route.path} as ${role}`, route, role] as const));
+  const rolesOf = (route: (typeof ROUTES)[number]) =>
+    ((route.access as { roles?: readonly string[] }).roles ?? []).filter((r) => r !== 'auditor') as (
+      'reporter' | 'officer' | 'enforcer'
+    )[];
+  const cells = PROTECTED.flatMap((route) =>
+    rolesOf(route).map((role) => [`${route.method.toUpperCase()} ${route.path} as ${role}`, route, role] as const),
+  );
 
-  it.each(cells)('%s: 404 from another sub-district (403 naming the field for a report there), nothing written; from its own, not 404', async (_name, route, role) => {
-    const sub = role === 'reporter' ? 'reporter-own' : `${role}-scoped`;
-    const caseId = role === 'reporter' ? ownCase : othersCase;
-    const request = scopedRequest(route, caseId);
-    const as = async (subdistricts: string[]) => client(api.url, await api.auth.issue({ role, sub, subdistricts }));
-    meter.reset();
-    const elsewhere = await (await as([ELSEWHERE])).call(request.method, request.path, { body: request.body, headers: { ...request.headers, 'idempotency-key': randomUUID() } });
-    const seen = { status: elsewhere.status, batchItem: elsewhere.body.results?.[0]?.status, field: elsewhere.body.errors?.[0]?.field, writes: meter.writes() };
-    const expected = {
-      createCaseBatch: { status: 200, batchItem: 403, field: undefined, writes: [] },
-      createCase: { status: 403, batchItem: undefined, field: 'location.subdistrict', writes: [] },
-    }[route.operationId as string] ?? { status: 404, batchItem: undefined, field: undefined, writes: [] };
-    expect(seen).toEqual(expected);
-    const home = await (await as([ELSEWHERE, HOME])).call(request.method, request.path, { body: request.body, headers: { ...request.headers, 'idempotency-key': randomUUID() } });
-    expect(home.status).not.toBe(404);
-    expect(home.status).not.toBe(403);
-  });
+  it.each(cells)(
+    '%s: 404 from another sub-district (403 naming the field for a report there), nothing written; from its own, not 404',
+    async (_name, route, role) => {
+      const sub = role === 'reporter' ? 'reporter-own' : `${role}-scoped`;
+      const caseId = role === 'reporter' ? ownCase : othersCase;
+      const request = scopedRequest(route, caseId);
+      const as = async (subdistricts: string[]) => client(api.url, await api.auth.issue({ role, sub, subdistricts }));
+      meter.reset();
+      const elsewhere = await (
+        await as([ELSEWHERE])
+      ).call(request.method, request.path, {
+        body: request.body,
+        headers: { ...request.headers, 'idempotency-key': randomUUID() },
+      });
+      const seen = {
+        status: elsewhere.status,
+        batchItem: elsewhere.body.results?.[0]?.status,
+        field: elsewhere.body.errors?.[0]?.field,
+        writes: meter.writes(),
+      };
+      const expected = {
+        createCaseBatch: { status: 200, batchItem: 403, field: undefined, writes: [] },
+        createCase: { status: 403, batchItem: undefined, field: 'location.subdistrict', writes: [] },
+      }[route.operationId as string] ?? { status: 404, batchItem: undefined, field: undefined, writes: [] };
+      expect(seen).toEqual(expected);
+      const home = await (
+        await as([ELSEWHERE, HOME])
+      ).call(request.method, request.path, {
+        body: request.body,
+        headers: { ...request.headers, 'idempotency-key': randomUUID() },
+      });
+      expect(home.status).not.toBe(404);
+      expect(home.status).not.toBe(403);
+    },
+  );
 
   it('lists by status or overdue leave out every case of another sub-district; an auditor and the city group see them', async () => {
-    const elsewhereOfficer = client(api.url, await api.auth.issue({ role: 'officer', sub: 'officer-elsewhere', subdistricts: [ELSEWHERE] }));
+    const elsewhereOfficer = client(
+      api.url,
+      await api.auth.issue({ role: 'officer', sub: 'officer-elsewhere', subdistricts: [ELSEWHERE] }),
+    );
     for (const query of ['status=AWAITING_INSPECTION', 'overdue=true', 'status=REPORTED']) {
       const answer = await elsewhereOfficer.get(`/cases?${query}&limit=100`);
       expect(answer.status).toBe(200);
-      expect(answer.body.items.filter((c: { location: { subdistrict: string } }) => c.location.subdistrict !== ELSEWHERE)).toEqual([]);
+      expect(
+        answer.body.items.filter((c: { location: { subdistrict: string } }) => c.location.subdistrict !== ELSEWHERE),
+      ).toEqual([]);
     }
     const report = await elsewhereOfficer.get('/reports/summary');
     expect(report.status).toBe(200);
     expect(report.body.rows.filter((r: { subdistrict: string }) => r.subdistrict !== ELSEWHERE)).toEqual([]);
-    for (const token of [await api.auth.issue({ role: 'auditor', sub: 'auditor-scoped', subdistricts: [ELSEWHERE] }), await api.auth.issue({ role: 'officer', sub: 'officer-city' })]) {
+    for (const token of [
+      await api.auth.issue({ role: 'auditor', sub: 'auditor-scoped', subdistricts: [ELSEWHERE] }),
+      await api.auth.issue({ role: 'officer', sub: 'officer-city' }),
+    ]) {
       const listed = await client(api.url, token).get(`/cases?subdistrict=${encodeURIComponent(HOME)}&limit=100`);
       expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(othersCase);
     }

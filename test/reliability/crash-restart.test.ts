@@ -46,14 +46,24 @@ afterAll(async () => {
 }, 30_000);
 
 /** The events that mark a deadline or a step of the workflow; each may happen only once per case here. */
-const ONCE = ['CASE_REPORTED', 'PERSUASION_STARTED', 'PERSUASION_EXPIRED', 'NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED'];
+const ONCE = [
+  'CASE_REPORTED',
+  'PERSUASION_STARTED',
+  'PERSUASION_EXPIRED',
+  'NOTICE_ISSUED',
+  'REMINDER_SENT',
+  'INSPECTION_OPENED',
+  'INSPECTION_RECORDED',
+  'CASE_CLOSED',
+];
 
 describe('the local stack killed mid-lifecycle and started again', () => {
   it('resumes every open case; every deadline fires once; no notice number or email twice', async () => {
     const ports = { port: await freePort(), mailPort: await freePort() };
     stack = await startChildStack({ dataDir, clockFactor: CLOCK_FACTOR, ...ports });
     const auth = await localAuth(dataDir);
-    const as = async (role: 'reporter' | 'officer' | 'enforcer' | 'auditor', base: string): Promise<Client> => client(base, await auth.issue({ role, sub: `${role}-crash` }));
+    const as = async (role: 'reporter' | 'officer' | 'enforcer' | 'auditor', base: string): Promise<Client> =>
+      client(base, await auth.issue({ role, sub: `${role}-crash` }));
     const reporter = await as('reporter', stack.apiUrl);
     const auditor = await as('auditor', stack.apiUrl);
 
@@ -61,7 +71,16 @@ describe('the local stack killed mid-lifecycle and started again', () => {
     const cases: DrivenCase[] = [];
     for (const [index, { category, severity }] of CASES.entries()) {
       const key = randomUUID();
-      const created = await reporter.post('/cases', seedSubmission({ category, severity, discoveredOn: today, location: { subdistrict: SUBDISTRICT, community: '解放坡社区', address: `石小路${index + 1}号` } }), { 'idempotency-key': key });
+      const created = await reporter.post(
+        '/cases',
+        seedSubmission({
+          category,
+          severity,
+          discoveredOn: today,
+          location: { subdistrict: SUBDISTRICT, community: '解放坡社区', address: `石小路${index + 1}号` },
+        }),
+        { 'idempotency-key': key },
+      );
       expect(created.status).toBe(201);
       // Driven as self-demolition: nobody answers the persuasion, so it expires into a notice.
       cases.push({ id: created.body.id, path: 'self-demolition', idempotencyKey: key });
@@ -72,14 +91,19 @@ describe('the local stack killed mid-lifecycle and started again', () => {
       'every case to wait on a deadline or a person',
       async () => {
         const listed = await listArea(auditor, SUBDISTRICT);
-        return listed.length === CASES.length && listed.every((c) => c.status === 'NOTICE_ISSUED' || c.status === 'PERSUASION') ? listed : undefined;
+        return listed.length === CASES.length &&
+          listed.every((c) => c.status === 'NOTICE_ISSUED' || c.status === 'PERSUASION')
+          ? listed
+          : undefined;
       },
       30_000,
       100,
     );
     // The mailbox page keeps what it received in its data folder every second: let it, then kill.
     await sleep(1_500);
-    const mailedBefore = (await readMailbox(stack.mailEndpoint)).filter((m) => cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mailedBefore = (await readMailbox(stack.mailEndpoint)).filter((m) =>
+      cases.some((c) => m.mailId?.startsWith(`${c.id}#`)),
+    );
     expect(mailedBefore.length).toBeGreaterThanOrEqual(3);
     await stack.kill();
     const first = stack.output();
@@ -87,11 +111,18 @@ describe('the local stack killed mid-lifecycle and started again', () => {
 
     stack = await startChildStack({ dataDir, clockFactor: CLOCK_FACTOR, ...ports });
     // Ours and the seed community's demo cases that are still open.
-    expect(Number(/Resumed +(\d+) open workflow execution/.exec(stack.output())?.[1])).toBeGreaterThanOrEqual(CASES.length);
+    expect(Number(/Resumed +(\d+) open workflow execution/.exec(stack.output())?.[1])).toBeGreaterThanOrEqual(
+      CASES.length,
+    );
     const auditorAgain = await as('auditor', stack.apiUrl);
     const driven = await driveToEnd(
       {
-        clients: { reporter: await as('reporter', stack.apiUrl), officer: await as('officer', stack.apiUrl), enforcer: await as('enforcer', stack.apiUrl), auditor: auditorAgain },
+        clients: {
+          reporter: await as('reporter', stack.apiUrl),
+          officer: await as('officer', stack.apiUrl),
+          enforcer: await as('enforcer', stack.apiUrl),
+          auditor: auditorAgain,
+        },
         subdistrict: SUBDISTRICT,
         legalNow: () => (stack as ChildStack).savedLegalTime(),
         roundMs: 200,
@@ -102,20 +133,31 @@ describe('the local stack killed mid-lifecycle and started again', () => {
     expect(driven.unexpected).toEqual([]);
     expect(driven.cases.map((c) => c.status)).toEqual(CASES.map(() => 'CLOSED'));
 
-    const verdicts = await verifyHistories(auditorAgain, cases.map((c) => c.id));
+    const verdicts = await verifyHistories(
+      auditorAgain,
+      cases.map((c) => c.id),
+    );
     expect(verdicts.filter((v) => !v.ok)).toEqual([]);
     for (const { id, types } of verdicts) {
-      const counts = Object.fromEntries(ONCE.map((type) => [type, types.filter((t) => t === type).length]).filter(([, n]) => (n as number) > 1));
+      const counts = Object.fromEntries(
+        ONCE.map((type) => [type, types.filter((t) => t === type).length]).filter(([, n]) => (n as number) > 1),
+      );
       expect({ id, twice: counts }).toEqual({ id, twice: {} });
-      expect(types).toEqual(expect.arrayContaining(['NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'CASE_CLOSED']));
+      expect(types).toEqual(
+        expect.arrayContaining(['NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'CASE_CLOSED']),
+      );
       expect(types.filter((t) => t === 'TASK_FAILED' || t === 'EMAIL_FAILED')).toEqual([]);
     }
-    const numbers = await Promise.all(cases.map(async (c) => (await auditorAgain.get(`/cases/${c.id}`)).body.notice?.number as string));
+    const numbers = await Promise.all(
+      cases.map(async (c) => (await auditorAgain.get(`/cases/${c.id}`)).body.notice?.number as string),
+    );
     expect(numbers.every((n) => /^RN-\d{4}-\d{6}$/.test(n))).toBe(true);
     expect(repeated(numbers)).toEqual({});
 
     // Every email once: the mailbox from before the kill and the one after, by outbox id.
-    const mailedAfter = (await readMailbox(stack.mailEndpoint)).filter((m) => cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mailedAfter = (await readMailbox(stack.mailEndpoint)).filter((m) =>
+      cases.some((c) => m.mailId?.startsWith(`${c.id}#`)),
+    );
     const byMessage = new Map([...mailedBefore, ...mailedAfter].map((m) => [m.messageId, m]));
     const ids = [...byMessage.values()].map((m) => m.mailId ?? '(no id)');
     expect(repeated(ids)).toEqual({});
@@ -125,7 +167,9 @@ describe('the local stack killed mid-lifecycle and started again', () => {
       const emails = await auditorAgain.get(`/cases/${c.id}/emails`);
       const reminders = (emails.body.items as { kind: string; status: string }[]).filter((e) => e.kind === 'reminder');
       expect(reminders.map((e) => e.status)).toEqual(reminders.map(() => 'SENT'));
-      expect(new Set(ids.filter((id) => id.startsWith(`${c.id}#`) && id.includes('#reminder'))).size).toBeLessThanOrEqual(reminders.length);
+      expect(
+        new Set(ids.filter((id) => id.startsWith(`${c.id}#`) && id.includes('#reminder'))).size,
+      ).toBeLessThanOrEqual(reminders.length);
       expect(reminders).toHaveLength(1);
     }
     expect(first).not.toMatch(/unhandled|TypeError/i);
@@ -138,7 +182,9 @@ describe('the local stack killed mid-lifecycle and started again', () => {
 /** Process ids of the DynamoDB Local JVMs running on a data folder. */
 function dynamoDbLocalsOn(folder: string): number[] {
   const lines = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' }).split('\n');
-  return lines.filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(folder)).map((line) => Number(line.trim().split(/\s+/)[0]));
+  return lines
+    .filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(folder))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
 describe('the stack’s Node process killed alone', () => {
@@ -157,7 +203,9 @@ describe('the stack’s Node process killed alone', () => {
         .filter(([, pgid, command]) => Number(pgid) === running?.process.pid && !command?.includes('java'))
         .map(([pid]) => Number(pid));
       for (const pid of group) process.kill(pid, 'SIGKILL');
-      await eventually('the stack to be gone', async () => (running?.process.exitCode !== null || running?.process.signalCode !== null ? true : undefined));
+      await eventually('the stack to be gone', async () =>
+        running?.process.exitCode !== null || running?.process.signalCode !== null ? true : undefined,
+      );
       expect(dynamoDbLocalsOn(folder)).toEqual([java]);
 
       running = await startChildStack({ dataDir: folder, clockFactor: CLOCK_FACTOR, ...ports });

@@ -41,7 +41,12 @@ interface Submission {
 }
 
 function expectUnavailable(answer: HttpAnswer, what: string): void {
-  expect({ what, status: answer.status, type: answer.body?.type, retryAfter: Number(answer.headers.get('retry-after')) >= 1 }).toEqual({
+  expect({
+    what,
+    status: answer.status,
+    type: answer.body?.type,
+    retryAfter: Number(answer.headers.get('retry-after')) >= 1,
+  }).toEqual({
     what,
     status: 503,
     type: 'urn:rectify:problem:dependency-unavailable',
@@ -54,7 +59,8 @@ async function submitUntilCreated(reporter: Client, submission: Submission): Pro
     const answer = await reporter.post('/cases', submission.body, { 'idempotency-key': submission.key });
     submission.answers.push(answer);
     if (answer.status === 201) return answer;
-    if (answer.status !== 503 && answer.status !== 409) throw new Error(`replay answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 503 && answer.status !== 409)
+      throw new Error(`replay answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     await sleep(Number(answer.headers.get('retry-after') ?? '1') * 1000);
   }
   throw new Error(`submission ${submission.key} never completed`);
@@ -68,13 +74,20 @@ describe('DynamoDB Local killed mid-request', () => {
     const reporter = await first.as('reporter', REPORTER);
     const officer = await first.as('officer');
     const today = shanghaiDateOf(first.stack.clock.now());
-    const submission = (index: number): Submission => ({ key: randomUUID(), body: submissionFor('self-demolition', SUBDISTRICT, index, today), answers: [] });
+    const submission = (index: number): Submission => ({
+      key: randomUUID(),
+      body: submissionFor('self-demolition', SUBDISTRICT, index, today),
+      answers: [],
+    });
 
     // Before: three cases whose workflows now sleep until their deadlines.
     const before = [submission(0), submission(1), submission(2)];
     for (const s of before) await submitUntilCreated(reporter, s);
     const beforeIds = before.map((s) => s.answers.at(-1)?.body.id as string);
-    for (const id of beforeIds) await eventually(`case ${id} noticed`, async () => ((await officer.get(`/cases/${id}`)).body.status === 'NOTICE_ISSUED' ? true : undefined));
+    for (const id of beforeIds)
+      await eventually(`case ${id} noticed`, async () =>
+        (await officer.get(`/cases/${id}`)).body.status === 'NOTICE_ISSUED' ? true : undefined,
+      );
 
     // Submissions arriving one after another, and DynamoDB Local killed while some are half-way.
     const burst = Array.from({ length: 16 }, (_, i) => submission(10 + i));
@@ -87,22 +100,36 @@ describe('DynamoDB Local killed mid-request', () => {
     await sleep(100);
     dynamo.process.kill('SIGKILL');
     const burstAnswers = await Promise.all(inFlight);
-    expect(burstAnswers.filter((a) => a.status !== 201 && a.status !== 503).map((a) => ({ status: a.status, body: a.body }))).toEqual([]);
-    for (const answer of burstAnswers.filter((a) => a.status === 503)) expectUnavailable(answer, 'a submission in the burst');
+    expect(
+      burstAnswers.filter((a) => a.status !== 201 && a.status !== 503).map((a) => ({ status: a.status, body: a.body })),
+    ).toEqual([]);
+    for (const answer of burstAnswers.filter((a) => a.status === 503))
+      expectUnavailable(answer, 'a submission in the burst');
     expect(burstAnswers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
 
     // While it is down: reads, lists, actions and health all say so, with Retry-After.
     expectUnavailable(await officer.get(`/cases/${beforeIds[0]}`), 'a read');
     expectUnavailable(await officer.get(`/cases?subdistrict=${encodeURIComponent(SUBDISTRICT)}`), 'a list');
-    expectUnavailable(await officer.post(`/cases/${beforeIds[1]}/dismissal`, { reason: 'withdrawn', explanation: '撤回' }), 'an action');
-    expectUnavailable(await reporter.post('/cases', submission(99).body, { 'idempotency-key': randomUUID() }), 'a new submission');
+    expectUnavailable(
+      await officer.post(`/cases/${beforeIds[1]}/dismissal`, { reason: 'withdrawn', explanation: '撤回' }),
+      'an action',
+    );
+    expectUnavailable(
+      await reporter.post('/cases', submission(99).body, { 'idempotency-key': randomUUID() }),
+      'a new submission',
+    );
     const health = await first.anonymous.get('/health');
     expect(health.status).toBe(503);
     expect(health.body.parts.dynamodb.up).toBe(false);
 
     // DynamoDB Local comes back on the same port with the same data folder.
     revived = await startDynamoDbLocal({ dataDir: path.join(first.dataDir, 'dynamodb'), port: dynamo.port });
-    await eventually('reads to work again', async () => ((await officer.get(`/cases/${beforeIds[0]}`)).status === 200 ? true : undefined), 30_000, 200);
+    await eventually(
+      'reads to work again',
+      async () => ((await officer.get(`/cases/${beforeIds[0]}`)).status === 200 ? true : undefined),
+      30_000,
+      200,
+    );
     expect((await first.anonymous.get('/health')).status).toBe(200);
 
     // Every refused submission, replayed with its key, makes exactly one case; acknowledged ones stay.
@@ -122,7 +149,10 @@ describe('DynamoDB Local killed mid-request', () => {
       expect((await first.stack.store.getIdempotency(scopedIdempotencyKey(REPORTER, s.key)))?.caseId).toBe(ids[i]);
       expect(await first.stack.engine.executionExists({ caseId: ids[i] ?? '', phase: 'intake', round: 1 })).toBe(true);
     }
-    const dismissed = await officer.post(`/cases/${beforeIds[1]}/dismissal`, { reason: 'withdrawn', explanation: '撤回' });
+    const dismissed = await officer.post(`/cases/${beforeIds[1]}/dismissal`, {
+      reason: 'withdrawn',
+      explanation: '撤回',
+    });
     expect(dismissed.status).toBe(200);
 
     // The stack restarts on the same data: every open case's workflow runs on to its notice, once.
@@ -136,7 +166,12 @@ describe('DynamoDB Local killed mid-request', () => {
       const open = ids.filter((id) => id !== beforeIds[1]);
       const officerAgain = await second.as('officer');
       for (const id of open) {
-        await eventually(`case ${id} to be noticed after the restart`, async () => ((await officerAgain.get(`/cases/${id}`)).body.status === 'NOTICE_ISSUED' ? true : undefined), 30_000, 200);
+        await eventually(
+          `case ${id} to be noticed after the restart`,
+          async () => ((await officerAgain.get(`/cases/${id}`)).body.status === 'NOTICE_ISSUED' ? true : undefined),
+          30_000,
+          200,
+        );
       }
       const verdicts = await verifyHistories(await second.as('auditor'), ids);
       expect(verdicts.filter((v) => !v.ok)).toEqual([]);

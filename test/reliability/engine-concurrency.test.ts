@@ -44,10 +44,20 @@ describe('task functions running at once', () => {
       },
     });
     await harness.engine.close();
-    harness.engine = new LocalWorkflowEngine({ ...harness.engineOptions, taskConcurrency: 2, taskDeps: { ...harness.engineOptions.taskDeps, store: countingStore } });
+    harness.engine = new LocalWorkflowEngine({
+      ...harness.engineOptions,
+      taskConcurrency: 2,
+      taskDeps: { ...harness.engineOptions.taskDeps, store: countingStore },
+    });
 
     const cases = [];
-    for (let i = 0; i < 6; i += 1) cases.push(await reportCase(harness, { category: 'other', location: { subdistrict: '并发街道', community: '解放坡社区', address: `石小路${i + 1}号` } }));
+    for (let i = 0; i < 6; i += 1)
+      cases.push(
+        await reportCase(harness, {
+          category: 'other',
+          location: { subdistrict: '并发街道', community: '解放坡社区', address: `石小路${i + 1}号` },
+        }),
+      );
     await Promise.all(cases.map((c) => startCaseWorkflow(harness.engine, c.id)));
     for (const c of cases) await waitForStatus(harness, c.id, 'NOTICE_ISSUED');
     expect(most).toBe(2);

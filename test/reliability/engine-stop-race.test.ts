@@ -11,11 +11,15 @@ const root = path.resolve(__dirname, '../..');
  * behaviour: an unhandled rejection ends the process (and with it the whole local stack).
  */
 async function scenario(name: string): Promise<unknown> {
-  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), [path.join(__dirname, 'fixtures/engine-scenarios.ts'), name], {
-    cwd: root,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    timeout: 60_000,
-  });
+  const { stdout } = await run(
+    path.join(root, 'node_modules/.bin/tsx'),
+    [path.join(__dirname, 'fixtures/engine-scenarios.ts'), name],
+    {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      timeout: 60_000,
+    },
+  );
   return JSON.parse(stdout.trim());
 }
 
@@ -25,6 +29,12 @@ describe('the local engine under races that end a process', () => {
   }, 90_000);
 
   it('keeps an execution open when its end cannot be recorded, and the next resume ends it cleanly, the case closed once', async () => {
-    expect(await scenario('end-unrecorded')).toEqual({ first: 'SUCCEEDED', resumed: true, again: 'SUCCEEDED', recorded: 'SUCCEEDED', closedEvents: 1 });
+    expect(await scenario('end-unrecorded')).toEqual({
+      first: 'SUCCEEDED',
+      resumed: true,
+      again: 'SUCCEEDED',
+      recorded: 'SUCCEEDED',
+      closedEvents: 1,
+    });
   }, 90_000);
 });

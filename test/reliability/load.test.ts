@@ -3,7 +3,14 @@ import type { E2eStack } from '../e2e/support';
 import { startE2eStack } from '../e2e/support';
 import { readMailbox } from '../support/mailbox';
 import type { LifecyclePath } from './support/lifecycle';
-import { EXPECTED_END, LIFECYCLE_PATHS, LOAD_POLICY, driveLifecycles, repeated, verifyHistories } from './support/lifecycle';
+import {
+  EXPECTED_END,
+  LIFECYCLE_PATHS,
+  LOAD_POLICY,
+  driveLifecycles,
+  repeated,
+  verifyHistories,
+} from './support/lifecycle';
 
 /** One legal day every half second: the enforcement path's legal weeks pass in seconds. */
 const CLOCK_FACTOR = 172_800;
@@ -22,7 +29,17 @@ afterAll(async () => {
 const ONCE: Record<LifecyclePath, string[]> = {
   'self-demolition': ['CASE_REPORTED', 'NOTICE_ISSUED', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED'],
   persuasion: ['CASE_REPORTED', 'PERSUASION_STARTED', 'INSPECTION_RECORDED', 'CASE_CLOSED'],
-  enforcement: ['CASE_REPORTED', 'NOTICE_ISSUED', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_ESCALATED', 'ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED', 'ENFORCEMENT_COMPLETED', 'CASE_CLOSED'],
+  enforcement: [
+    'CASE_REPORTED',
+    'NOTICE_ISSUED',
+    'INSPECTION_OPENED',
+    'INSPECTION_RECORDED',
+    'CASE_ESCALATED',
+    'ENFORCEMENT_DECIDED',
+    'ENFORCEMENT_SCHEDULED',
+    'ENFORCEMENT_COMPLETED',
+    'CASE_CLOSED',
+  ],
   dismissal: ['CASE_REPORTED', 'NOTICE_ISSUED', 'CASE_DISMISSED'],
 };
 
@@ -35,32 +52,60 @@ describe('many cases at once through the whole stack', () => {
       enforcer: await e2e.as('enforcer', 'enforcer-load'),
       auditor: await e2e.as('auditor', 'auditor-load'),
     };
-    const driven = await driveLifecycles({ clients, subdistrict: '负载街道', paths, legalNow: () => e2e.stack.clock.now(), concurrency: 8, timeoutMs: 90_000 });
+    const driven = await driveLifecycles({
+      clients,
+      subdistrict: '负载街道',
+      paths,
+      legalNow: () => e2e.stack.clock.now(),
+      concurrency: 8,
+      timeoutMs: 90_000,
+    });
 
     expect(driven.unexpected).toEqual([]);
-    expect(driven.cases.map((c) => `${c.path} → ${c.status}`).sort()).toEqual(paths.map((p) => `${p} → ${EXPECTED_END[p]}`).sort());
+    expect(driven.cases.map((c) => `${c.path} → ${c.status}`).sort()).toEqual(
+      paths.map((p) => `${p} → ${EXPECTED_END[p]}`).sort(),
+    );
 
-    const verdicts = await verifyHistories(clients.auditor, driven.cases.map((c) => c.id));
+    const verdicts = await verifyHistories(
+      clients.auditor,
+      driven.cases.map((c) => c.id),
+    );
     expect(verdicts.filter((v) => !v.ok)).toEqual([]);
     for (const { id, types, events } of verdicts) {
       const path = driven.cases.find((c) => c.id === id)?.path as LifecyclePath;
       const counts = Object.fromEntries(ONCE[path].map((type) => [type, types.filter((t) => t === type).length]));
-      expect({ id, path, counts }).toEqual({ id, path, counts: Object.fromEntries(ONCE[path].map((type) => [type, 1])) });
+      expect({ id, path, counts }).toEqual({
+        id,
+        path,
+        counts: Object.fromEntries(ONCE[path].map((type) => [type, 1])),
+      });
       // No step failed and no step was missed under load.
-      expect(events.filter((e) => e.type === 'TASK_FAILED' || e.type === 'EMAIL_FAILED' || e.type.endsWith('_OVERDUE'))).toEqual([]);
+      expect(
+        events.filter((e) => e.type === 'TASK_FAILED' || e.type === 'EMAIL_FAILED' || e.type.endsWith('_OVERDUE')),
+      ).toEqual([]);
     }
-    expect((await e2e.stack.store.listFlagged()).items.filter((f) => driven.cases.some((c) => c.id === f.caseId))).toEqual([]);
+    expect(
+      (await e2e.stack.store.listFlagged()).items.filter((f) => driven.cases.some((c) => c.id === f.caseId)),
+    ).toEqual([]);
 
     // Every email reached the mailbox once: one per outbox id, and every case that got a notice has its copy.
-    const mails = (await readMailbox(e2e.stack.ses.endpoint)).filter((m) => driven.cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mails = (await readMailbox(e2e.stack.ses.endpoint)).filter((m) =>
+      driven.cases.some((c) => m.mailId?.startsWith(`${c.id}#`)),
+    );
     expect(repeated(mails.map((m) => m.mailId ?? '(no id)'))).toEqual({});
     const noticed = driven.cases.filter((c) => c.path !== 'persuasion');
-    for (const c of noticed) expect(mails.filter((m) => m.mailId?.startsWith(`${c.id}#notice-`) && m.mailId.includes('#notice-copy'))).toHaveLength(1);
+    for (const c of noticed)
+      expect(
+        mails.filter((m) => m.mailId?.startsWith(`${c.id}#notice-`) && m.mailId.includes('#notice-copy')),
+      ).toHaveLength(1);
     const enforced = driven.cases.filter((c) => c.path === 'enforcement');
     for (const c of enforced) {
-      expect(mails.filter((m) => m.mailId?.startsWith(`${c.id}#`)).map((m) => m.mailId?.split('#')[2]).sort()).toEqual(
-        expect.arrayContaining(['enforcement-decided', 'enforcement-scheduled', 'escalation', 'notice-copy']),
-      );
+      expect(
+        mails
+          .filter((m) => m.mailId?.startsWith(`${c.id}#`))
+          .map((m) => m.mailId?.split('#')[2])
+          .sort(),
+      ).toEqual(expect.arrayContaining(['enforcement-decided', 'enforcement-scheduled', 'escalation', 'notice-copy']));
     }
   }, 120_000);
 });

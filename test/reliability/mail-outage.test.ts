@@ -4,7 +4,14 @@ import { startLocalSes } from '../../functions/local/ses-local';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';
 import { readMailbox } from '../support/mailbox';
-import { EXPECTED_END, LIFECYCLE_PATHS, LOAD_POLICY, driveLifecycles, repeated, verifyHistories } from './support/lifecycle';
+import {
+  EXPECTED_END,
+  LIFECYCLE_PATHS,
+  LOAD_POLICY,
+  driveLifecycles,
+  repeated,
+  verifyHistories,
+} from './support/lifecycle';
 import { stackTable } from './support/stack-table';
 
 /**
@@ -43,9 +50,17 @@ describe('the mail service down through whole lifecycles', () => {
       enforcer: await e2e.as('enforcer'),
       auditor: await e2e.as('auditor'),
     };
-    const driven = await driveLifecycles({ clients, subdistrict: '停邮街道', paths: [...LIFECYCLE_PATHS], legalNow: () => e2e.stack.clock.now(), timeoutMs: 60_000 });
+    const driven = await driveLifecycles({
+      clients,
+      subdistrict: '停邮街道',
+      paths: [...LIFECYCLE_PATHS],
+      legalNow: () => e2e.stack.clock.now(),
+      timeoutMs: 60_000,
+    });
     expect(driven.unexpected).toEqual([]);
-    expect(driven.cases.map((c) => [c.path, c.status])).toEqual(LIFECYCLE_PATHS.map((path) => [path, EXPECTED_END[path]]));
+    expect(driven.cases.map((c) => [c.path, c.status])).toEqual(
+      LIFECYCLE_PATHS.map((path) => [path, EXPECTED_END[path]]),
+    );
 
     // Down all along: every email is recorded and pending, none sent.
     const recorded = async () => (await Promise.all(driven.cases.map((c) => table.outbox.listForCase(c.id)))).flat();
@@ -56,7 +71,15 @@ describe('the mail service down through whole lifecycles', () => {
     expect(during.every((m) => m.attempts >= 1)).toBe(true);
     const kinds = (caseId: string) => during.filter((m) => m.caseId === caseId).map((m) => m.kind);
     const enforced = driven.cases.find((c) => c.path === 'enforcement')?.id as string;
-    expect(kinds(enforced)).toEqual(expect.arrayContaining(['notice-copy', 'notice-to-party', 'escalation', 'enforcement-decided', 'enforcement-scheduled']));
+    expect(kinds(enforced)).toEqual(
+      expect.arrayContaining([
+        'notice-copy',
+        'notice-to-party',
+        'escalation',
+        'enforcement-decided',
+        'enforcement-scheduled',
+      ]),
+    );
 
     revived = await startLocalSes({ port: e2e.stack.ses.port, dataDir: e2e.dataDir });
     const delivered = await eventually(
@@ -71,12 +94,19 @@ describe('the mail service down through whole lifecycles', () => {
     // The same emails, no new ones: what was recorded during the outage is what went out.
     expect(delivered.map((m) => m.id).sort()).toEqual(during.map((m) => m.id).sort());
 
-    const mails = (await readMailbox(revived.endpoint)).filter((m) => driven.cases.some((c) => m.mailId?.startsWith(`${c.id}#`)));
+    const mails = (await readMailbox(revived.endpoint)).filter((m) =>
+      driven.cases.some((c) => m.mailId?.startsWith(`${c.id}#`)),
+    );
     expect(repeated(mails.map((m) => m.mailId ?? '(no id)'))).toEqual({});
     expect(mails.map((m) => m.mailId).sort()).toEqual(delivered.map((m) => m.id).sort());
 
-    const verdicts = await verifyHistories(clients.auditor, driven.cases.map((c) => c.id));
+    const verdicts = await verifyHistories(
+      clients.auditor,
+      driven.cases.map((c) => c.id),
+    );
     expect(verdicts.filter((v) => !v.ok)).toEqual([]);
-    expect(verdicts.flatMap((v) => v.events.filter((e) => e.type === 'EMAIL_FAILED' || e.type === 'TASK_FAILED'))).toEqual([]);
+    expect(
+      verdicts.flatMap((v) => v.events.filter((e) => e.type === 'EMAIL_FAILED' || e.type === 'TASK_FAILED')),
+    ).toEqual([]);
   }, 120_000);
 });

@@ -23,20 +23,49 @@ let clients: Record<'reporter' | 'officer' | 'enforcer', Client>;
 const POLICY = resolvePolicy(STOPPING_POLICY);
 
 /** Task states a forced failure can hit: each fails its invocations until the ASL gives up. */
-const FAILING_STATES = ['Check whether the deadline was extended', 'Escalate to the sub-district office and serve the demand notice', 'Schedule the forced demolition'];
+const FAILING_STATES = [
+  'Check whether the deadline was extended',
+  'Escalate to the sub-district office and serve the demand notice',
+  'Schedule the forced demolition',
+];
 
 beforeAll(async () => {
-  e2e = await startE2eStack({ clockFactor: 172_800, policy: POLICY, retryIntervalMs: 10, workflowCheckIntervalMs: 60 * 60_000, workflowCheckGraceWallMs: 2_000 });
-  clients = { reporter: await e2e.as('reporter', 'reporter-property'), officer: await e2e.as('officer'), enforcer: await e2e.as('enforcer') };
+  e2e = await startE2eStack({
+    clockFactor: 172_800,
+    policy: POLICY,
+    retryIntervalMs: 10,
+    workflowCheckIntervalMs: 60 * 60_000,
+    workflowCheckGraceWallMs: 2_000,
+  });
+  clients = {
+    reporter: await e2e.as('reporter', 'reporter-property'),
+    officer: await e2e.as('officer'),
+    enforcer: await e2e.as('enforcer'),
+  };
 }, 60_000);
 
 afterAll(async () => {
   await e2e?.dispose();
 }, 30_000);
 
-const ACTIONS = ['let-every-window-pass', 'inspect-demolished', 'inspect-standing', 'extend', 'enforce', 'file-appeal', 'uphold-appeal', 'resume', 'dismiss', 'fail-a-task'] as const;
+const ACTIONS = [
+  'let-every-window-pass',
+  'inspect-demolished',
+  'inspect-standing',
+  'extend',
+  'enforce',
+  'file-appeal',
+  'uphold-appeal',
+  'resume',
+  'dismiss',
+  'fail-a-task',
+] as const;
 type Action = (typeof ACTIONS)[number];
-const stepArbitrary = fc.record({ waitMs: fc.integer({ min: 0, max: 2_500 }), action: fc.constantFrom(...ACTIONS), state: fc.constantFrom(...FAILING_STATES) });
+const stepArbitrary = fc.record({
+  waitMs: fc.integer({ min: 0, max: 2_500 }),
+  action: fc.constantFrom(...ACTIONS),
+  state: fc.constantFrom(...FAILING_STATES),
+});
 const scriptArbitrary = fc.record({
   category: fc.constantFrom('unit-internal' as const, 'resident-built' as const, 'other' as const),
   steps: fc.array(stepArbitrary, { minLength: 2, maxLength: 5 }),
@@ -52,11 +81,16 @@ const calendar = chinaCalendar();
 async function act(id: string, action: Action, state: string): Promise<number | undefined> {
   for (let attempt = 1; ; attempt += 1) {
     const answer = await actOnce(id, action, state);
-    if (answer?.status !== 409 || !String(answer.type).endsWith('version-conflict') || attempt >= 8) return answer?.status;
+    if (answer?.status !== 409 || !String(answer.type).endsWith('version-conflict') || attempt >= 8)
+      return answer?.status;
   }
 }
 
-async function actOnce(id: string, action: Action, state: string): Promise<{ status: number; type?: unknown } | undefined> {
+async function actOnce(
+  id: string,
+  action: Action,
+  state: string,
+): Promise<{ status: number; type?: unknown } | undefined> {
   const post = async (client: Client, path: string, body: unknown, headers: Record<string, string>) => {
     const answer = await client.post(path, body, headers);
     return { status: answer.status, type: answer.body?.type };
@@ -67,25 +101,61 @@ async function actOnce(id: string, action: Action, state: string): Promise<{ sta
   const deadline = current.body.notice?.deadline?.date as string | undefined;
   switch (action) {
     case 'inspect-demolished':
-      return post(clients.officer, `/cases/${id}/inspections`, { result: 'demolished', inspector: '王科长', areaRemovedM2: 24 }, ifMatch);
+      return post(
+        clients.officer,
+        `/cases/${id}/inspections`,
+        { result: 'demolished', inspector: '王科长', areaRemovedM2: 24 },
+        ifMatch,
+      );
     case 'inspect-standing':
-      return post(clients.officer, `/cases/${id}/inspections`, { result: 'not-demolished', inspector: '王科长' }, ifMatch);
+      return post(
+        clients.officer,
+        `/cases/${id}/inspections`,
+        { result: 'not-demolished', inspector: '王科长' },
+        ifMatch,
+      );
     case 'extend': {
       if (!deadline) return undefined;
       const base = deadline > legalToday ? deadline : legalToday;
       const newDeadline = calendar.addWorkingDays(base, 2).date;
-      return post(clients.officer, `/cases/${id}/extensions`, { newDeadline, reason: '当事人申请', approver: '李科长' }, ifMatch);
+      return post(
+        clients.officer,
+        `/cases/${id}/extensions`,
+        { newDeadline, reason: '当事人申请', approver: '李科长' },
+        ifMatch,
+      );
     }
     case 'enforce':
       return post(clients.enforcer, `/cases/${id}/enforcement`, { teamLead: '赵队长', areaRemovedM2: 24 }, ifMatch);
     case 'file-appeal':
-      return post(clients.officer, `/cases/${id}/appeals`, { action: 'filed', kind: 'reconsideration', filedOn: legalToday, authority: '沙坪坝区人民政府', reference: `R-${id}` }, ifMatch);
+      return post(
+        clients.officer,
+        `/cases/${id}/appeals`,
+        {
+          action: 'filed',
+          kind: 'reconsideration',
+          filedOn: legalToday,
+          authority: '沙坪坝区人民政府',
+          reference: `R-${id}`,
+        },
+        ifMatch,
+      );
     case 'uphold-appeal':
-      return post(clients.officer, `/cases/${id}/appeals`, { action: 'resolved', outcome: 'upheld', resolvedOn: legalToday, reference: `R-${id}` }, ifMatch);
+      return post(
+        clients.officer,
+        `/cases/${id}/appeals`,
+        { action: 'resolved', outcome: 'upheld', resolvedOn: legalToday, reference: `R-${id}` },
+        ifMatch,
+      );
     case 'resume':
       return post(clients.officer, `/cases/${id}/resume`, { reason: '原因已排除' }, ifMatch);
     case 'dismiss':
-      return post(clients.officer, `/cases/${id}/dismissal`, { reason: 'withdrawn', explanation: '当事人已整改' }, ifMatch);
+      return post(
+        clients.officer,
+        `/cases/${id}/dismissal`,
+        { reason: 'withdrawn', explanation: '当事人已整改' },
+        ifMatch,
+      );
     case 'let-every-window-pass':
       // Long enough for the notice, the inspection window and its overdue round: the workflow stops waiting.
       await sleep(6_000);
@@ -106,7 +176,11 @@ describe('random people, random times, forced failures', () => {
           address += 1;
           const created = await clients.reporter.post(
             '/cases',
-            seedSubmission({ category: script.category, discoveredOn: shanghaiDateOf(e2e.stack.clock.now()), location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: `石小路${address}号 property` } }),
+            seedSubmission({
+              category: script.category,
+              discoveredOn: shanghaiDateOf(e2e.stack.clock.now()),
+              location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: `石小路${address}号 property` },
+            }),
             { 'idempotency-key': randomUUID() },
           );
           if (created.status !== 201) throw new Error(`submission answered ${created.status}`);
@@ -135,10 +209,14 @@ describe('random people, random times, forced failures', () => {
           if (TERMINAL_STATUSES.includes(record.status)) continue;
           // On hold, the appeal authority decides; the case shows in its own status list.
           if (record.status === 'ON_HOLD') continue;
-          const running = record.execution ? (await e2e.stack.engine.describeExecution(record.execution))?.status === 'RUNNING' : false;
+          const running = record.execution
+            ? (await e2e.stack.engine.describeExecution(record.execution))?.status === 'RUNNING'
+            : false;
           if (running) continue;
           if (record.attention && listed.has(id) && record.dueAt) continue;
-          stuck.push(`${id} ${record.status} execution=${record.execution ?? 'none'} attention=${record.attention?.reason ?? 'none'} due=${record.dueAt ?? 'none'}`);
+          stuck.push(
+            `${id} ${record.status} execution=${record.execution ?? 'none'} attention=${record.attention?.reason ?? 'none'} due=${record.dueAt ?? 'none'}`,
+          );
         }
         expect(stuck).toEqual([]);
         for (const id of ids) {

@@ -24,7 +24,15 @@ afterAll(async () => {
 
 describe('notices issued at the same moment', () => {
   it(`gives each of ${CASES} cases started at once its own number, with no workflow failing on the race`, async () => {
-    const reported = await mapLimited(Array.from({ length: CASES }, (_, i) => i), 8, (i) => reportCase(harness, { category: 'other', location: { subdistrict: '普查街道', community: '解放坡社区', address: `上土湾${i + 1}号` } }));
+    const reported = await mapLimited(
+      Array.from({ length: CASES }, (_, i) => i),
+      8,
+      (i) =>
+        reportCase(harness, {
+          category: 'other',
+          location: { subdistrict: '普查街道', community: '解放坡社区', address: `上土湾${i + 1}号` },
+        }),
+    );
     const counterBefore = await harness.store.noticeCounter(2026);
     await Promise.all(reported.map((record) => startCaseWorkflow(harness.engine, record.id)));
 
@@ -46,7 +54,8 @@ describe('notices issued at the same moment', () => {
     const sequence = numbers.map((n) => Number(n.slice(-6))).sort((a, b) => a - b);
     expect(sequence).toEqual(Array.from({ length: CASES }, (_, i) => counterBefore + i + 1));
     expect(await harness.store.noticeCounter(2026)).toBe(counterBefore + CASES);
-    for (const record of reported.slice(0, 5)) expect((await eventTypes(harness, record.id)).filter((t) => t === 'TASK_FAILED')).toEqual([]);
+    for (const record of reported.slice(0, 5))
+      expect((await eventTypes(harness, record.id)).filter((t) => t === 'TASK_FAILED')).toEqual([]);
     for (const name of harness.engine.runningExecutions()) await harness.engine.stopExecution(name, 'the test is over');
   }, 120_000);
 });

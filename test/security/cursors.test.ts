@@ -12,7 +12,8 @@ let states: CaseStates;
 let auditor: Client;
 const subdistrict = `游标街道-${randomUUID().slice(0, 6)}`;
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
 
 beforeAll(async () => {
   api = await startApiHarness({ now: new Date('2026-12-09T02:00:00Z') });
@@ -20,7 +21,9 @@ beforeAll(async () => {
   auditor = await api.as('auditor');
   for (let i = 0; i < 3; i += 1) {
     api.clock.advance(60_000);
-    await states.reported({ submission: { location: { subdistrict, community: '解放坡社区', address: `石小路${i}号` } } });
+    await states.reported({
+      submission: { location: { subdistrict, community: '解放坡社区', address: `石小路${i}号` } },
+    });
   }
 }, 60_000);
 afterAll(async () => {
@@ -32,11 +35,26 @@ describe('forged cursors', () => {
   const area = `subdistrict=${encodeURIComponent(subdistrict)}&from=2026-12-01`;
   /** kind → [the list's filters, the forged cursor]. */
   const forgedLists: Record<string, [string, string]> = {
-    'status list: a key of another status': ['status=REPORTED', b64({ k: 'status', c: b64({ ...caseKey, GSI1PK: 'STATUS#CLOSED', GSI1SK: '2026-12-01T00:00:00.000Z#x' }) })],
-    'status list: a number where a string belongs': ['status=REPORTED', b64({ k: 'status', c: b64({ ...caseKey, GSI1PK: 'STATUS#REPORTED', GSI1SK: 7 }) })],
-    'status list: the sort key missing': ['status=REPORTED', b64({ k: 'status', c: b64({ ...caseKey, GSI1PK: 'STATUS#REPORTED' }) })],
-    'area list: a key of another sub-district': [area, b64({ k: 'area', c: b64({ ...caseKey, GSI2PK: 'AREA#别的街道', GSI2SK: '2026-12-09T02:00:00.000Z#x' }) })],
-    'area list: a key outside the date range': [area, b64({ k: 'area', c: b64({ ...caseKey, GSI2PK: `AREA#${subdistrict}`, GSI2SK: '1999-01-01T00:00:00.000Z#x' }) })],
+    'status list: a key of another status': [
+      'status=REPORTED',
+      b64({ k: 'status', c: b64({ ...caseKey, GSI1PK: 'STATUS#CLOSED', GSI1SK: '2026-12-01T00:00:00.000Z#x' }) }),
+    ],
+    'status list: a number where a string belongs': [
+      'status=REPORTED',
+      b64({ k: 'status', c: b64({ ...caseKey, GSI1PK: 'STATUS#REPORTED', GSI1SK: 7 }) }),
+    ],
+    'status list: the sort key missing': [
+      'status=REPORTED',
+      b64({ k: 'status', c: b64({ ...caseKey, GSI1PK: 'STATUS#REPORTED' }) }),
+    ],
+    'area list: a key of another sub-district': [
+      area,
+      b64({ k: 'area', c: b64({ ...caseKey, GSI2PK: 'AREA#别的街道', GSI2SK: '2026-12-09T02:00:00.000Z#x' }) }),
+    ],
+    'area list: a key outside the date range': [
+      area,
+      b64({ k: 'area', c: b64({ ...caseKey, GSI2PK: `AREA#${subdistrict}`, GSI2SK: '1999-01-01T00:00:00.000Z#x' }) }),
+    ],
     'overdue list: a position past the end': ['overdue=true', b64({ k: 'overdue', s: 99 })],
     'not base64 JSON': ['status=REPORTED', '%%%'],
     'JSON but not a cursor': ['status=REPORTED', b64('[1,2,3]')],
@@ -44,7 +62,10 @@ describe('forged cursors', () => {
 
   it.each(Object.entries(forgedLists))('GET /cases, %s: 400 naming the cursor', async (_kind, [filter, cursor]) => {
     const answer = await auditor.get(`/cases?${filter}&cursor=${encodeURIComponent(cursor)}`);
-    expect({ status: answer.status, errors: answer.body.errors }).toEqual({ status: 400, errors: [expect.objectContaining({ field: 'cursor', in: 'query' })] });
+    expect({ status: answer.status, errors: answer.body.errors }).toEqual({
+      status: 400,
+      errors: [expect.objectContaining({ field: 'cursor', in: 'query' })],
+    });
   });
 
   it('GET /cases/{id}/history with a key of another case, or of an email beside the case: 400 naming the cursor', async () => {
@@ -56,7 +77,11 @@ describe('forged cursors', () => {
       { PK: `CASE#${record.id}`, SK: 'EVT#000000002', extra: 'x' },
     ]) {
       const answer = await auditor.get(`/cases/${record.id}/history?limit=2&cursor=${encodeURIComponent(b64(key))}`);
-      expect({ key, status: answer.status, field: answer.body.errors?.[0]?.field }).toEqual({ key, status: 400, field: 'cursor' });
+      expect({ key, status: answer.status, field: answer.body.errors?.[0]?.field }).toEqual({
+        key,
+        status: 400,
+        field: 'cursor',
+      });
     }
   });
 });
@@ -91,7 +116,11 @@ describe('cursors are opaque, tamper-evident and bound to the list and the calle
     ];
     for (const [kind, who, query] of attempts) {
       const answer = await who.get(`/cases?${query}`);
-      expect({ kind, status: answer.status, field: answer.body.errors?.[0]?.field }).toEqual({ kind, status: 400, field: 'cursor' });
+      expect({ kind, status: answer.status, field: answer.body.errors?.[0]?.field }).toEqual({
+        kind,
+        status: 400,
+        field: 'cursor',
+      });
     }
     const genuine = await auditor.get(`/cases?${area()}&cursor=${cursor}`);
     expect(genuine.status).toBe(200);
@@ -103,7 +132,9 @@ describe('cursors are opaque, tamper-evident and bound to the list and the calle
     const first = await auditor.get(`/cases/${one.id}/history?limit=1`);
     const other = await auditor.get(`/cases/${two.id}/history?limit=1&cursor=${first.body.cursor}`);
     expect({ status: other.status, field: other.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'cursor' });
-    expect((await auditor.get(`/cases/${one.id}/history?limit=1&cursor=${first.body.cursor}`)).body.items[0].seq).toBe(2);
+    expect((await auditor.get(`/cases/${one.id}/history?limit=1&cursor=${first.body.cursor}`)).body.items[0].seq).toBe(
+      2,
+    );
   });
 });
 
@@ -112,10 +143,24 @@ describe('a reporter’s list reads their own cases only', () => {
     const mine: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       api.clock.advance(60_000);
-      mine.push((await states.reported({ reporterSub: 'reporter-pager', submission: { location: { subdistrict, community: '解放坡社区', address: `上土湾${i}号` } } })).id);
-      await states.reported({ reporterSub: 'reporter-other', submission: { location: { subdistrict, community: '解放坡社区', address: `隆庆楼${i}号` } } });
+      mine.push(
+        (
+          await states.reported({
+            reporterSub: 'reporter-pager',
+            submission: { location: { subdistrict, community: '解放坡社区', address: `上土湾${i}号` } },
+          })
+        ).id,
+      );
+      await states.reported({
+        reporterSub: 'reporter-other',
+        submission: { location: { subdistrict, community: '解放坡社区', address: `隆庆楼${i}号` } },
+      });
     }
-    const reads = { area: jest.spyOn(api.store, 'listByArea'), status: jest.spyOn(api.store, 'listByStatus'), reporter: jest.spyOn(api.store, 'listByReporter') };
+    const reads = {
+      area: jest.spyOn(api.store, 'listByArea'),
+      status: jest.spyOn(api.store, 'listByStatus'),
+      reporter: jest.spyOn(api.store, 'listByReporter'),
+    };
     const reporter = await api.as('reporter', 'reporter-pager');
     const byQuery: Record<string, string[]> = {};
     for (const query of [`subdistrict=${encodeURIComponent(subdistrict)}`, 'status=REPORTED', 'overdue=true']) {
@@ -129,8 +174,15 @@ describe('a reporter’s list reads their own cases only', () => {
       } while (cursor);
       byQuery[query] = seen;
     }
-    expect(byQuery).toEqual({ [`subdistrict=${encodeURIComponent(subdistrict)}`]: mine, 'status=REPORTED': mine, 'overdue=true': [] });
-    expect({ area: reads.area.mock.calls.length, status: reads.status.mock.calls.length }).toEqual({ area: 0, status: 0 });
+    expect(byQuery).toEqual({
+      [`subdistrict=${encodeURIComponent(subdistrict)}`]: mine,
+      'status=REPORTED': mine,
+      'overdue=true': [],
+    });
+    expect({ area: reads.area.mock.calls.length, status: reads.status.mock.calls.length }).toEqual({
+      area: 0,
+      status: 0,
+    });
     expect(reads.reporter.mock.calls.every(([sub]) => sub === 'reporter-pager')).toBe(true);
     expect(reads.reporter.mock.calls.length).toBeGreaterThanOrEqual(3);
     for (const spy of Object.values(reads)) spy.mockRestore();

@@ -34,10 +34,21 @@ async function verification(id: string) {
   return answer.body.verification as { ok: boolean; brokenAt?: number; reason?: string };
 }
 async function eventItem(id: string, seq: number): Promise<Record<string, unknown>> {
-  return (await doc.send(new GetCommand({ TableName: table(), Key: keys.event(id, seq) }))).Item as Record<string, unknown>;
+  return (await doc.send(new GetCommand({ TableName: table(), Key: keys.event(id, seq) }))).Item as Record<
+    string,
+    unknown
+  >;
 }
 async function setOnCase(id: string, name: string, value: unknown) {
-  await doc.send(new UpdateCommand({ TableName: table(), Key: keys.case(id), UpdateExpression: 'SET #n = :v', ExpressionAttributeNames: { '#n': name }, ExpressionAttributeValues: { ':v': value } }));
+  await doc.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.case(id),
+      UpdateExpression: 'SET #n = :v',
+      ExpressionAttributeNames: { '#n': name },
+      ExpressionAttributeValues: { ':v': value },
+    }),
+  );
 }
 /** A closed case whose demolition recorded an area, as the workflow and the API write it. */
 async function closedCase(): Promise<CaseRecord> {
@@ -50,14 +61,27 @@ describe('tampering the history', () => {
   it('an event edited: named at that event', async () => {
     const record = await closedCase();
     const event = await eventItem(record.id, 2);
-    await doc.send(new PutCommand({ TableName: table(), Item: { ...event, data: { ...(event.data as object), noticeNumber: 'RN-2026-000001' } } }));
-    expect(await verification(record.id)).toMatchObject({ ok: false, brokenAt: 2, reason: expect.stringContaining('altered') });
+    await doc.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...event, data: { ...(event.data as object), noticeNumber: 'RN-2026-000001' } },
+      }),
+    );
+    expect(await verification(record.id)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      reason: expect.stringContaining('altered'),
+    });
   });
 
   it('an event removed: named as missing', async () => {
     const record = await closedCase();
     await doc.send(new DeleteCommand({ TableName: table(), Key: keys.event(record.id, 2) }));
-    expect(await verification(record.id)).toMatchObject({ ok: false, brokenAt: 2, reason: expect.stringContaining('missing') });
+    expect(await verification(record.id)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      reason: expect.stringContaining('missing'),
+    });
   });
 
   it('two events swapped: named at the first out of place', async () => {

@@ -22,10 +22,16 @@ let sign: (payload: JWTPayload, options?: { kid?: string; omitExp?: boolean }) =
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-tokens-'));
   api = await startApiHarness({ dataDir });
-  const { kid, privateJwk } = JSON.parse(readFileSync(path.join(dataDir, 'auth', 'local-signing-key.json'), 'utf8')) as { kid: string; privateJwk: JWK };
+  const { kid, privateJwk } = JSON.parse(
+    readFileSync(path.join(dataDir, 'auth', 'local-signing-key.json'), 'utf8'),
+  ) as { kid: string; privateJwk: JWK };
   const key = await importJWK(privateJwk, 'ES256');
   sign = async (payload, options = {}) => {
-    let jwt = new SignJWT({ token_use: 'id', ...payload }).setProtectedHeader({ alg: 'ES256', kid: options.kid ?? kid }).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setIssuedAt();
+    let jwt = new SignJWT({ token_use: 'id', ...payload })
+      .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? kid })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt();
     if (!options.omitExp) jwt = jwt.setExpirationTime('1h');
     return jwt.sign(key);
   };
@@ -63,27 +69,54 @@ describe('what a token must be', () => {
 });
 
 describe('groups', () => {
-  it.each([['x,officer'], ['x officer'], ['[officer]'], ['officer '], ['Officer'], ['officer,auditor']])('a group named %j grants no role', async (group) => {
-    const answer = await list(await sign({ sub: 'g-1', 'cognito:groups': [group] }));
-    expect(answer.status).toBe(403);
-  });
+  it.each([['x,officer'], ['x officer'], ['[officer]'], ['officer '], ['Officer'], ['officer,auditor']])(
+    'a group named %j grants no role',
+    async (group) => {
+      const answer = await list(await sign({ sub: 'g-1', 'cognito:groups': [group] }));
+      expect(answer.status).toBe(403);
+    },
+  );
 
   it('the comma-joined string API Gateway passes is never split: the token in the Authorization header decides', () => {
     const claims = { sub: 'u-1', token_use: 'id', 'cognito:groups': 'x,officer' };
-    const bearer = (groups: string[], sub = 'u-1') => `Bearer e30.${Buffer.from(JSON.stringify({ sub, 'cognito:groups': groups })).toString('base64url')}.sig`;
-    const event = (authorization?: string) => ({ requestContext: { authorizer: { claims } }, headers: authorization ? { Authorization: authorization } : {} }) as never;
-    expect(principalOf(event(bearer(['x,officer'])))).toEqual({ sub: 'u-1', roles: [], scope: { city: false, subdistricts: [] } });
-    expect(principalOf(event(bearer(['x', 'officer'])))).toEqual({ sub: 'u-1', roles: ['officer'], scope: { city: false, subdistricts: [] } });
-    expect(principalOf(event(bearer(['officer'], 'someone-else')))).toEqual({ sub: 'u-1', roles: [], scope: { city: false, subdistricts: [] } });
+    const bearer = (groups: string[], sub = 'u-1') =>
+      `Bearer e30.${Buffer.from(JSON.stringify({ sub, 'cognito:groups': groups })).toString('base64url')}.sig`;
+    const event = (authorization?: string) =>
+      ({
+        requestContext: { authorizer: { claims } },
+        headers: authorization ? { Authorization: authorization } : {},
+      }) as never;
+    expect(principalOf(event(bearer(['x,officer'])))).toEqual({
+      sub: 'u-1',
+      roles: [],
+      scope: { city: false, subdistricts: [] },
+    });
+    expect(principalOf(event(bearer(['x', 'officer'])))).toEqual({
+      sub: 'u-1',
+      roles: ['officer'],
+      scope: { city: false, subdistricts: [] },
+    });
+    expect(principalOf(event(bearer(['officer'], 'someone-else')))).toEqual({
+      sub: 'u-1',
+      roles: [],
+      scope: { city: false, subdistricts: [] },
+    });
     expect(principalOf(event())).toEqual({ sub: 'u-1', roles: [], scope: { city: false, subdistricts: [] } });
-    expect(principalOf({ requestContext: { authorizer: { claims: { ...claims, token_use: 'access' } } }, headers: {} } as never)).toBeUndefined();
+    expect(
+      principalOf({
+        requestContext: { authorizer: { claims: { ...claims, token_use: 'access' } } },
+        headers: {},
+      } as never),
+    ).toBeUndefined();
   });
 });
 
 describe('several roles', () => {
   it('a reporter who is also an officer acts as officer on POST /cases, as docs/api.md says', async () => {
     const token = await api.auth.issue({ role: 'reporter', sub: 'both-1', groups: ['reporter', 'officer', 'city'] });
-    const answer = await client(api.url, token).post('/cases', seedSubmission(), { 'idempotency-key': `both-${Date.now()}` });
+    const answer = await client(api.url, token).post('/cases', seedSubmission(), {
+      'idempotency-key': `both-${Date.now()}`,
+    });
     expect(answer.status).toBe(201);
     const first = (await api.store.history(answer.body.id)).items[0];
     expect(first?.actor).toEqual({ sub: 'both-1', role: 'officer' });
@@ -93,7 +126,10 @@ describe('several roles', () => {
 describe('order of checks', () => {
   it('a bad token on a body larger than the limit is 401, not 413: the body is not read first', async () => {
     const big = 'x'.repeat(200_000);
-    const answer = await client(api.url, 'not-a-token').postRaw('/cases', big, { 'content-type': 'application/json', 'idempotency-key': 'k-big' });
+    const answer = await client(api.url, 'not-a-token').postRaw('/cases', big, {
+      'content-type': 'application/json',
+      'idempotency-key': 'k-big',
+    });
     expect(answer.status).toBe(401);
   });
 });

@@ -25,7 +25,11 @@ async function storedCase(): Promise<CaseRecord> {
 }
 
 function reminder(record: CaseRecord, n: number) {
-  return applyEvent(record, { type: 'REMINDER_SENT', actor: system, at: new Date(Date.parse(record.updatedAt) + 1000), data: { n } }, record.status);
+  return applyEvent(
+    record,
+    { type: 'REMINDER_SENT', actor: system, at: new Date(Date.parse(record.updatedAt) + 1000), data: { n } },
+    record.status,
+  );
 }
 
 async function allEvents(id: string): Promise<CaseEvent[]> {
@@ -37,14 +41,22 @@ async function allEvents(id: string): Promise<CaseEvent[]> {
 describe('the case store on DynamoDB Local', () => {
   it('creates a case with its first event and idempotency record in one transaction', async () => {
     const { record, event } = reportedCase();
-    const idem = { key: 'k-create', requestHash: 'h', caseId: record.id, createdAt: record.reportedAt, expiresAt: 2_000_000_000 };
+    const idem = {
+      key: 'k-create',
+      requestHash: 'h',
+      caseId: record.id,
+      createdAt: record.reportedAt,
+      expiresAt: 2_000_000_000,
+    };
     await table.store.createCase(record, event, idem);
     expect(await table.store.getCase(record.id)).toEqual(record);
     expect((await table.store.history(record.id)).items).toEqual([event]);
     expect(await table.store.getIdempotency('k-create')).toEqual(idem);
 
     const other = reportedCase();
-    await expect(table.store.createCase(other.record, other.event, { ...idem, caseId: other.record.id })).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+    await expect(
+      table.store.createCase(other.record, other.event, { ...idem, caseId: other.record.id }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
     expect(await table.store.getCase(other.record.id)).toBeUndefined();
     expect((await table.store.history(other.record.id)).items).toEqual([]);
   });
@@ -72,7 +84,9 @@ describe('the case store on DynamoDB Local', () => {
     const record = await storedCase();
     const { next, event } = reminder(record, 1);
     // Occupy the event's key so its conditional put fails inside the transaction.
-    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.event(record.id, event.seq), squatter: true } }));
+    await table.doc.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...keys.event(record.id, event.seq), squatter: true } }),
+    );
     await expect(table.store.commit(record, next, event)).rejects.toBeInstanceOf(VersionConflictError);
     expect(await table.store.getCase(record.id)).toEqual(record);
   });
@@ -80,7 +94,9 @@ describe('the case store on DynamoDB Local', () => {
   it('lets exactly one of 50 concurrent appends at the same version win, and the chain still verifies', async () => {
     const record = await storedCase();
     const attempts = Array.from({ length: 50 }, (_, n) => reminder(record, n));
-    const results = await Promise.allSettled(attempts.map(({ next, event }) => table.store.commit(record, next, event)));
+    const results = await Promise.allSettled(
+      attempts.map(({ next, event }) => table.store.commit(record, next, event)),
+    );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -113,12 +129,24 @@ describe('the case store on DynamoDB Local', () => {
   it('lists by status with the earliest deadline first and by area within a date range', async () => {
     const area = `测试街道-${Date.now()}`;
     const made: CaseRecord[] = [];
-    for (const [i, due] of ['2026-12-05T15:59:59.999Z', '2026-12-01T15:59:59.999Z', '2026-12-03T15:59:59.999Z'].entries()) {
+    for (const [i, due] of [
+      '2026-12-05T15:59:59.999Z',
+      '2026-12-01T15:59:59.999Z',
+      '2026-12-03T15:59:59.999Z',
+    ].entries()) {
       const { record, event } = reportedCase(new Date(Date.UTC(2026, 10, 20 + i, 2)));
-      const placed = { ...record, location: { ...record.location, subdistrict: area, community: i === 1 ? '石小路社区' : '解放坡社区' } };
+      const placed = {
+        ...record,
+        location: { ...record.location, subdistrict: area, community: i === 1 ? '石小路社区' : '解放坡社区' },
+      };
       const opened = { ...event, data: event.data };
       await table.store.createCase(placed, opened);
-      const { next, event: issued } = applyEvent(placed, { type: 'NOTICE_ISSUED', actor: system, at: new Date(Date.UTC(2026, 10, 26)), data: {} }, 'NOTICE_ISSUED', { dueAt: due });
+      const { next, event: issued } = applyEvent(
+        placed,
+        { type: 'NOTICE_ISSUED', actor: system, at: new Date(Date.UTC(2026, 10, 26)), data: {} },
+        'NOTICE_ISSUED',
+        { dueAt: due },
+      );
       await table.store.commit(placed, next, issued);
       made.push(next);
     }
@@ -135,9 +163,15 @@ describe('the case store on DynamoDB Local', () => {
   });
 
   it('rejects a cursor it did not issue', async () => {
-    await expect(table.store.history('C-20261129-AAAAAA', { cursor: 'bm90LWpzb24' })).rejects.toBeInstanceOf(InvalidCursorError);
-    const forged = Buffer.from(JSON.stringify({ PK: 'IDEMP#x', SK: 'IDEMP', extra: 'x', GSI1PK: 'a', GSI1SK: 'b', GSI2PK: 'c', GSI2SK: 'd' })).toString('base64url');
-    await expect(table.store.history('C-20261129-AAAAAA', { cursor: forged })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(table.store.history('C-20261129-AAAAAA', { cursor: 'bm90LWpzb24' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    const forged = Buffer.from(
+      JSON.stringify({ PK: 'IDEMP#x', SK: 'IDEMP', extra: 'x', GSI1PK: 'a', GSI1SK: 'b', GSI2PK: 'c', GSI2SK: 'd' }),
+    ).toString('base64url');
+    await expect(table.store.history('C-20261129-AAAAAA', { cursor: forged })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 
   it('allocates notice numbers atomically: 30 concurrent takers get 30 distinct consecutive numbers', async () => {
@@ -150,10 +184,20 @@ describe('the case store on DynamoDB Local', () => {
     const b = await storedCase();
     const year = 2032;
     const counter = await table.store.noticeCounter(year);
-    const issueA = applyEvent(a, { type: 'NOTICE_ISSUED', actor: system, at: new Date(), data: { number: counter + 1 } }, 'NOTICE_ISSUED');
-    const issueB = applyEvent(b, { type: 'NOTICE_ISSUED', actor: system, at: new Date(), data: { number: counter + 1 } }, 'NOTICE_ISSUED');
+    const issueA = applyEvent(
+      a,
+      { type: 'NOTICE_ISSUED', actor: system, at: new Date(), data: { number: counter + 1 } },
+      'NOTICE_ISSUED',
+    );
+    const issueB = applyEvent(
+      b,
+      { type: 'NOTICE_ISSUED', actor: system, at: new Date(), data: { number: counter + 1 } },
+      'NOTICE_ISSUED',
+    );
     await table.store.commit(a, issueA.next, issueA.event, { noticeCounter: { year, expected: counter } });
-    await expect(table.store.commit(b, issueB.next, issueB.event, { noticeCounter: { year, expected: counter } })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(
+      table.store.commit(b, issueB.next, issueB.event, { noticeCounter: { year, expected: counter } }),
+    ).rejects.toBeInstanceOf(VersionConflictError);
     expect(await table.store.noticeCounter(year)).toBe(counter + 1);
     expect((await table.store.getCase(b.id))?.status).toBe('REPORTED');
   });
@@ -161,7 +205,11 @@ describe('the case store on DynamoDB Local', () => {
   it('lists flagged cases', async () => {
     const record = await storedCase();
     await table.store.flagForAttention(record.id, 'task failed', '2026-11-29T00:00:00.000Z');
-    expect((await table.store.listFlagged()).items).toContainEqual({ caseId: record.id, reason: 'task failed', at: '2026-11-29T00:00:00.000Z' });
+    expect((await table.store.listFlagged()).items).toContainEqual({
+      caseId: record.id,
+      reason: 'task failed',
+      at: '2026-11-29T00:00:00.000Z',
+    });
     await table.store.clearAttention(record.id);
     expect((await table.store.listFlagged()).items.map((i) => i.caseId)).not.toContain(record.id);
   });
@@ -174,6 +222,8 @@ describe('the case store on DynamoDB Local', () => {
   });
 
   it('refuses a Scan on every client the code builds', async () => {
-    await expect(table.doc.send(new ScanCommand({ TableName: table.tableName }))).rejects.toBeInstanceOf(ScanForbiddenError);
+    await expect(table.doc.send(new ScanCommand({ TableName: table.tableName }))).rejects.toBeInstanceOf(
+      ScanForbiddenError,
+    );
   });
 });

@@ -3,11 +3,25 @@ import path from 'node:path';
 import aslValidator from 'asl-validator';
 import { TASK_FUNCTIONS } from '../../functions/tasks/registry';
 import type { AslDefinition, AslState } from '../../functions/workflow/asl';
-import { LAMBDA_INVOKE, LAMBDA_INVOKE_WAIT_FOR_TOKEN, PARTITION_SUBSTITUTION, STATE_PATHS, caseLifecycleDefinition, substitute, substitutionKeys, taskStates } from '../../functions/workflow/asl';
+import {
+  LAMBDA_INVOKE,
+  LAMBDA_INVOKE_WAIT_FOR_TOKEN,
+  PARTITION_SUBSTITUTION,
+  STATE_PATHS,
+  caseLifecycleDefinition,
+  substitute,
+  substitutionKeys,
+  taskStates,
+} from '../../functions/workflow/asl';
 
 const root = path.join(__dirname, '..', '..');
 const workflowFiles = readdirSync(path.join(root, 'workflows')).filter((name) => name.endsWith('.asl.json'));
-const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
 
 const states = Object.entries(caseLifecycleDefinition.States);
 const byType = (type: string) => states.filter(([, state]) => state.Type === type);
@@ -17,23 +31,40 @@ describe('the workflow definitions', () => {
     expect(workflowFiles).toContain('case-lifecycle.asl.json');
   });
 
-  it.each(workflowFiles)('%s passes asl-validator, with ARN and path checks, once substituted for each partition', (file) => {
-    const definition = JSON.parse(readFileSync(path.join(root, 'workflows', file), 'utf8')) as AslDefinition;
-    // As CloudFormation fills it in each partition the stack may deploy to.
-    for (const [partition, region] of [['aws', 'ap-southeast-1'], ['aws-us-gov', 'us-gov-west-1']] as const) {
-      const arns = Object.fromEntries(substitutionKeys(definition).map((key) => [key, `arn:${partition}:lambda:${region}:123456789012:function:rectify-${key}`]));
-      const result = aslValidator(substitute(definition, { ...arns, [PARTITION_SUBSTITUTION]: partition }), { checkArn: true, checkPaths: true });
-      expect({ partition, errors: result.errorsText('\n') }).toEqual({ partition, errors: '' });
-      expect(result.isValid).toBe(true);
-    }
-  });
+  it.each(workflowFiles)(
+    '%s passes asl-validator, with ARN and path checks, once substituted for each partition',
+    (file) => {
+      const definition = JSON.parse(readFileSync(path.join(root, 'workflows', file), 'utf8')) as AslDefinition;
+      // As CloudFormation fills it in each partition the stack may deploy to.
+      for (const [partition, region] of [
+        ['aws', 'ap-southeast-1'],
+        ['aws-us-gov', 'us-gov-west-1'],
+      ] as const) {
+        const arns = Object.fromEntries(
+          substitutionKeys(definition).map((key) => [
+            key,
+            `arn:${partition}:lambda:${region}:123456789012:function:rectify-${key}`,
+          ]),
+        );
+        const result = aslValidator(substitute(definition, { ...arns, [PARTITION_SUBSTITUTION]: partition }), {
+          checkArn: true,
+          checkPaths: true,
+        });
+        expect({ partition, errors: result.errorsText('\n') }).toEqual({ partition, errors: '' });
+        expect(result.isValid).toBe(true);
+      }
+    },
+  );
 
-  it.each(workflowFiles)('%s names no partition: every ARN it writes takes ${Partition}, which the stack fills', (file) => {
-    const text = readFileSync(path.join(root, 'workflows', file), 'utf8');
-    const arns = [...text.matchAll(/"arn:[^"]*"/g)].map((m) => m[0]);
-    expect(arns.length).toBeGreaterThan(0);
-    expect(arns.filter((arn) => !arn.startsWith('"arn:${Partition}:'))).toEqual([]);
-  });
+  it.each(workflowFiles)(
+    '%s names no partition: every ARN it writes takes ${Partition}, which the stack fills',
+    (file) => {
+      const text = readFileSync(path.join(root, 'workflows', file), 'utf8');
+      const arns = [...text.matchAll(/"arn:[^"]*"/g)].map((m) => m[0]);
+      expect(arns.length).toBeGreaterThan(0);
+      expect(arns.filter((arn) => !arn.startsWith('"arn:${Partition}:'))).toEqual([]);
+    },
+  );
 
   it.each(workflowFiles)('%s uses JSONPath only (no JSONata, no Assign)', (file) => {
     const text = readFileSync(path.join(root, 'workflows', file), 'utf8');
@@ -68,8 +99,13 @@ describe('the case lifecycle state machine', () => {
     for (const [name, state] of byType('Task')) {
       expect([name, state.TimeoutSeconds ?? state.TimeoutSecondsPath]).toEqual([name, expect.anything()]);
       const retry = state.Retry as { ErrorEquals: string[] }[];
-      expect([name, retry.flatMap((r) => r.ErrorEquals)]).toEqual([name, expect.arrayContaining([...LAMBDA_SERVICE_ERRORS, 'States.TaskFailed'])]);
-      const catchAll = (state.Catch as { ErrorEquals: string[]; Next: string }[]).find((c) => c.ErrorEquals.includes('States.ALL'));
+      expect([name, retry.flatMap((r) => r.ErrorEquals)]).toEqual([
+        name,
+        expect.arrayContaining([...LAMBDA_SERVICE_ERRORS, 'States.TaskFailed']),
+      ]);
+      const catchAll = (state.Catch as { ErrorEquals: string[]; Next: string }[]).find((c) =>
+        c.ErrorEquals.includes('States.ALL'),
+      );
       const expected = name === 'Record the failure' ? 'Fail after recording the failure' : 'Record the failure';
       expect([name, catchAll?.Next]).toEqual([name, expected]);
     }
@@ -77,7 +113,10 @@ describe('the case lifecycle state machine', () => {
 
   it('invokes Lambda with the function as a definition substitution and keeps only its payload', () => {
     for (const [name, state] of byType('Task')) {
-      expect([name, [LAMBDA_INVOKE, LAMBDA_INVOKE_WAIT_FOR_TOKEN].includes(state.Resource as string)]).toEqual([name, true]);
+      expect([name, [LAMBDA_INVOKE, LAMBDA_INVOKE_WAIT_FOR_TOKEN].includes(state.Resource as string)]).toEqual([
+        name,
+        true,
+      ]);
       const selector = state.ResultSelector as Record<string, string>;
       expect([name, selector]).toEqual([name, { 'Payload.$': state.Resource === LAMBDA_INVOKE ? '$.Payload' : '$' }]);
     }
@@ -85,10 +124,20 @@ describe('the case lifecycle state machine', () => {
 
   it('waits for people with callbacks that pass the token and time out by a path the tasks computed', () => {
     const callbacks = byType('Task').filter(([, state]) => state.Resource === LAMBDA_INVOKE_WAIT_FOR_TOKEN);
-    expect(callbacks.map(([name]) => name).sort()).toEqual(['Wait for the forced demolition to be recorded', 'Wait for the inspection result', 'Wait for the persuasion result']);
+    expect(callbacks.map(([name]) => name).sort()).toEqual([
+      'Wait for the forced demolition to be recorded',
+      'Wait for the inspection result',
+      'Wait for the persuasion result',
+    ]);
     for (const [name, state] of callbacks) {
       const payload = (state.Parameters as { Payload: Record<string, string> }).Payload;
-      expect([name, payload['token.$'], payload['engineTimeoutSeconds.$'], state.TimeoutSecondsPath, state.InputPath]).toEqual([
+      expect([
+        name,
+        payload['token.$'],
+        payload['engineTimeoutSeconds.$'],
+        state.TimeoutSecondsPath,
+        state.InputPath,
+      ]).toEqual([
         name,
         '$$.Task.Token',
         STATE_PATHS.engineTimeoutSeconds,
@@ -103,12 +152,20 @@ describe('the case lifecycle state machine', () => {
   it('waits for deadlines with Wait states on a timestamp the tasks computed, never by polling', () => {
     const waits = byType('Wait');
     expect(waits.length).toBeGreaterThanOrEqual(4);
-    for (const [name, state] of waits) expect([name, state.TimestampPath, state.Seconds, state.SecondsPath]).toEqual([name, STATE_PATHS.wakeAt, undefined, undefined]);
+    for (const [name, state] of waits)
+      expect([name, state.TimestampPath, state.Seconds, state.SecondsPath]).toEqual([
+        name,
+        STATE_PATHS.wakeAt,
+        undefined,
+        undefined,
+      ]);
   });
 
   it('routes on the paths the tasks write', () => {
     const variables = byType('Choice').flatMap(([, state]) =>
-      (state.Choices as { Variable?: string; Or?: { Variable: string }[] }[]).flatMap((choice) => (choice.Or ? choice.Or.map((c) => c.Variable) : [choice.Variable])),
+      (state.Choices as { Variable?: string; Or?: { Variable: string }[] }[]).flatMap((choice) =>
+        choice.Or ? choice.Or.map((c) => c.Variable) : [choice.Variable],
+      ),
     );
     expect(new Set(variables)).toEqual(new Set(['$.phase', STATE_PATHS.next, STATE_PATHS.outcome]));
   });
@@ -120,9 +177,19 @@ describe('the case lifecycle state machine', () => {
       expect(existsSync(path.join(root, fn.entry))).toBe(true);
       // Each entry builds exactly the dependencies its registered permissions allow.
       const permissions = `[${fn.permissions.map((p) => `'${p}'`).join(', ')}]`;
-      expect(readFileSync(path.join(root, fn.entry), 'utf8')).toMatch(new RegExp(`export const handler = make\\w+Handler\\(taskDepsFromEnv\\(${permissions.replace(/[[\]]/g, '\\$&')}\\)\\);`));
+      expect(readFileSync(path.join(root, fn.entry), 'utf8')).toMatch(
+        new RegExp(
+          `export const handler = make\\w+Handler\\(taskDepsFromEnv\\(${permissions.replace(/[[\]]/g, '\\$&')}\\)\\);`,
+        ),
+      );
     }
-    const entries = readdirSync(path.join(root, 'functions', 'tasks')).filter((f) => f.endsWith('.ts') && !['registry.ts', 'task-kit.ts', 'deps-from-env.ts'].includes(f));
-    expect(entries.map((f) => `functions/tasks/${f}`).sort()).toEqual(Object.values(TASK_FUNCTIONS).map((fn) => fn.entry).sort());
+    const entries = readdirSync(path.join(root, 'functions', 'tasks')).filter(
+      (f) => f.endsWith('.ts') && !['registry.ts', 'task-kit.ts', 'deps-from-env.ts'].includes(f),
+    );
+    expect(entries.map((f) => `functions/tasks/${f}`).sort()).toEqual(
+      Object.values(TASK_FUNCTIONS)
+        .map((fn) => fn.entry)
+        .sort(),
+    );
   });
 });

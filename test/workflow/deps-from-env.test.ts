@@ -3,7 +3,13 @@ import { taskDepsWith } from '../../functions/tasks/deps-from-env';
 import { AwsWorkflowEngine, workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
 
 const base = { TABLE_NAME: 'rectify-cases' };
-const mail = { MAIL_RECIPIENTS_JSON: JSON.stringify({ from: 'rectify@example.gov.cn', subdistricts: { 小龙坎街道: ['xlk@example.gov.cn'] }, fallback: ['office@example.gov.cn'] }) };
+const mail = {
+  MAIL_RECIPIENTS_JSON: JSON.stringify({
+    from: 'rectify@example.gov.cn',
+    subdistricts: { 小龙坎街道: ['xlk@example.gov.cn'] },
+    fallback: ['office@example.gov.cn'],
+  }),
+};
 const stateMachine = { STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:123456789012:stateMachine:rectify-case-lifecycle' };
 
 /** Every port, as the entry of a task that sends mail and starts executions builds them. */
@@ -12,15 +18,21 @@ const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv, engine: workflowEn
 describe('task dependencies from the environment (cold start)', () => {
   it('builds only what a function may use: no mail configuration or state machine for a function that needs neither', async () => {
     for (const deps of [taskDepsFromEnv([], base), taskDepsWith({})([], base)]) {
-      await expect(deps.mailer.deliver({ kind: 'reminder', occasion: 'x', caseRecord: {} as never })).rejects.toThrow(/not given mail/);
-      await expect(deps.engine.startExecution({ caseId: 'C-20261129-7K3M2Q', phase: 'intake', round: 1 })).rejects.toThrow(/not given the workflow engine/);
+      await expect(deps.mailer.deliver({ kind: 'reminder', occasion: 'x', caseRecord: {} as never })).rejects.toThrow(
+        /not given mail/,
+      );
+      await expect(
+        deps.engine.startExecution({ caseId: 'C-20261129-7K3M2Q', phase: 'intake', round: 1 }),
+      ).rejects.toThrow(/not given the workflow engine/);
       expect(deps.policy.urgePeriod).toEqual({ amount: 10, unit: 'calendar-days' });
     }
   });
 
   it('builds the Step Functions engine for a function that starts executions or answers callbacks', () => {
     expect(taskDepsFromEnv(['start-execution'], { ...base, ...stateMachine }).engine).toBeInstanceOf(AwsWorkflowEngine);
-    expect(taskDepsWith({ engine: workflowEngineFromEnv })(['send-task-success'], { ...base, ...stateMachine }).engine).toBeInstanceOf(AwsWorkflowEngine);
+    expect(
+      taskDepsWith({ engine: workflowEngineFromEnv })(['send-task-success'], { ...base, ...stateMachine }).engine,
+    ).toBeInstanceOf(AwsWorkflowEngine);
     expect(() => taskDepsFromEnv(['send-task-success'], base)).toThrow(/STATE_MACHINE_ARN/);
   });
 
@@ -33,12 +45,16 @@ describe('task dependencies from the environment (cold start)', () => {
   it('refuses at cold start a permission whose port the entry did not build', () => {
     // The type of taskDepsWith's permissions already forbids this; a cast stands for a hand-edited entry.
     expect(() => taskDepsWith({})(['send-mail'] as never[], { ...base, ...mail })).toThrow(/not given mail/);
-    expect(() => taskDepsWith({ mailer: mailerFromEnv })(['start-execution'] as never[], { ...base, ...stateMachine })).toThrow(/not given the workflow engine/);
+    expect(() =>
+      taskDepsWith({ mailer: mailerFromEnv })(['start-execution'] as never[], { ...base, ...stateMachine }),
+    ).toThrow(/not given the workflow engine/);
   });
 
   it('names a missing table or a malformed policy', () => {
     expect(() => taskDepsFromEnv([], {})).toThrow(/TABLE_NAME/);
-    expect(() => taskDepsFromEnv([], { ...base, POLICY_JSON: '{"urgePeriod": {"amount": -1, "unit": "calendar-days"}}' })).toThrow(/POLICY_JSON/);
+    expect(() =>
+      taskDepsFromEnv([], { ...base, POLICY_JSON: '{"urgePeriod": {"amount": -1, "unit": "calendar-days"}}' }),
+    ).toThrow(/POLICY_JSON/);
     expect(() => taskDepsFromEnv([], { ...base, POLICY_JSON: 'not json' })).toThrow(/POLICY_JSON is not valid JSON/);
   });
 

@@ -55,7 +55,10 @@ describe('enforcement phase', () => {
   it('carries a case from a failed inspection through the demand, the decision and the windows to forced demolition and close', async () => {
     const caseId = await caseWithEnforcementDecided();
     const decided = await caseOf(harness, caseId);
-    const windowsEnd = [decided.deadlines.announcement, decided.deadlines.reconsideration, decided.deadlines.litigation].map((d) => d?.at ?? '').sort()[2] ?? '';
+    const windowsEnd =
+      [decided.deadlines.announcement, decided.deadlines.reconsideration, decided.deadlines.litigation]
+        .map((d) => d?.at ?? '')
+        .sort()[2] ?? '';
 
     const scheduled = await waitForCallback(harness, caseId, 'enforcement');
     expect(scheduled.status).toBe('ENFORCEMENT_SCHEDULED');
@@ -83,7 +86,14 @@ describe('enforcement phase', () => {
       'CASE_CLOSED',
     ]);
     await assertChainVerifies(harness, caseId);
-    expect(harness.mailer.kindsFor(caseId)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'escalation', 'enforcement-decided', 'enforcement-scheduled']);
+    expect(harness.mailer.kindsFor(caseId)).toEqual([
+      'notice-copy',
+      'notice-to-party',
+      'reminder',
+      'escalation',
+      'enforcement-decided',
+      'enforcement-scheduled',
+    ]);
     // Two executions, each well inside its designed size.
     expect(statesEntered(harness.engine, caseId).length).toBeLessThanOrEqual(22);
   });
@@ -122,6 +132,13 @@ describe('enforcement phase', () => {
     const scheduled = (await historyOf(harness, caseId)).find((e) => e.type === 'ENFORCEMENT_SCHEDULED');
     expect(scheduled?.data.execution).toBe(afterAppeal);
     await assertChainVerifies(harness, caseId);
-    expect(harness.mailer.kindsFor(caseId)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'escalation', 'enforcement-decided', 'enforcement-scheduled']);
+    expect(harness.mailer.kindsFor(caseId)).toEqual([
+      'notice-copy',
+      'notice-to-party',
+      'reminder',
+      'escalation',
+      'enforcement-decided',
+      'enforcement-scheduled',
+    ]);
   });
 });

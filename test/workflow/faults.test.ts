@@ -42,12 +42,26 @@ describe('faults and restarts', () => {
     await recordInspection(harness, reported.id, 'demolished');
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
 
-    const retries = harness.engine.events.filter((e) => e.execution === intake(reported.id) && e.type === 'StateRetried');
-    expect(retries.map((e) => e.state)).toEqual(['Start persuasion or issue the rectification notice', 'Start persuasion or issue the rectification notice']);
-    const runs = harness.engine.invocations.filter((i) => i.execution === intake(reported.id) && i.state === 'Start persuasion or issue the rectification notice');
+    const retries = harness.engine.events.filter(
+      (e) => e.execution === intake(reported.id) && e.type === 'StateRetried',
+    );
+    expect(retries.map((e) => e.state)).toEqual([
+      'Start persuasion or issue the rectification notice',
+      'Start persuasion or issue the rectification notice',
+    ]);
+    const runs = harness.engine.invocations.filter(
+      (i) => i.execution === intake(reported.id) && i.state === 'Start persuasion or issue the rectification notice',
+    );
     expect(runs.map((i) => i.ok)).toEqual([false, false, true]);
     expect(await harness.store.noticeCounter(2026)).toBe(counterBefore + 1);
-    expect(await eventTypes(harness, reported.id)).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
+    expect(await eventTypes(harness, reported.id)).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'INSPECTION_RECORDED',
+      'CASE_CLOSED',
+    ]);
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'case-closed']);
   });
@@ -57,7 +71,10 @@ describe('faults and restarts', () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
 
-    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({
+      status: 'FAILED',
+      error: 'Lambda.ServiceException',
+    });
     const record = await caseOf(harness, reported.id);
     expect(record.status).toBe('NOTICE_ISSUED');
     expect(record.attention?.reason).toBe('workflow step failed: Lambda.ServiceException');
@@ -68,7 +85,9 @@ describe('faults and restarts', () => {
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'workflow-failure']);
     // Lambda service errors are retried with the ASL's own policy (6 attempts) before the catch.
-    const attempts = harness.engine.invocations.filter((i) => i.execution === intake(reported.id) && i.state === 'Send the reminder');
+    const attempts = harness.engine.invocations.filter(
+      (i) => i.execution === intake(reported.id) && i.state === 'Send the reminder',
+    );
     expect(attempts).toHaveLength(7);
   });
 
@@ -76,11 +95,19 @@ describe('faults and restarts', () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
     // Waiting for the deadline: notice issued, reminder sent.
-    const waiting = await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
+    const waiting = await waitForCase(
+      harness,
+      reported.id,
+      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3,
+      'the reminder',
+    );
     const counter = await harness.store.noticeCounter(2026);
 
     const restarted = await harness.restartEngine();
-    expect(await restarted.describeExecution(intake(reported.id))).toEqual({ name: intake(reported.id), status: 'RUNNING' });
+    expect(await restarted.describeExecution(intake(reported.id))).toEqual({
+      name: intake(reported.id),
+      status: 'RUNNING',
+    });
     expect(await restarted.resumeOpenExecutions()).toEqual([intake(reported.id)]);
 
     await waitForCallback(harness, reported.id, 'inspection');
@@ -90,11 +117,20 @@ describe('faults and restarts', () => {
     expect(await harness.store.noticeCounter(2026)).toBe(counter);
     expect((await caseOf(harness, reported.id)).notice?.number).toBe(waiting.notice?.number);
     const types = await eventTypes(harness, reported.id);
-    expect(types).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'REMINDER_SENT', 'INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
+    expect(types).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+      'INSPECTION_RECORDED',
+      'CASE_CLOSED',
+    ]);
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'case-closed']);
     // The resumed run re-ran the phase from its start.
-    const resumedStates = restarted.events.filter((e) => e.execution === intake(reported.id) && e.type === 'StateEntered').map((e) => e.state);
+    const resumedStates = restarted.events
+      .filter((e) => e.execution === intake(reported.id) && e.type === 'StateEntered')
+      .map((e) => e.state);
     expect(resumedStates.slice(0, 2)).toEqual(['Route by phase', 'Start persuasion or issue the rectification notice']);
     expect(resumedStates.filter((s) => s === 'Wait for the inspection result')).toHaveLength(1);
     // Nothing is left open to resume.

@@ -56,7 +56,11 @@ export const TEST_POLICY_OVERRIDES: PolicyOverrides = {
   noticeDeadline: Object.fromEntries(
     (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
       category,
-      { minor: { amount: 4, unit: 'calendar-days' }, moderate: { amount: 4, unit: 'calendar-days' }, serious: { amount: 4, unit: 'calendar-days' } },
+      {
+        minor: { amount: 4, unit: 'calendar-days' },
+        moderate: { amount: 4, unit: 'calendar-days' },
+        serious: { amount: 4, unit: 'calendar-days' },
+      },
     ]),
   ),
   reminderLead: { amount: 1, unit: 'working-days' },
@@ -115,7 +119,8 @@ export interface Harness {
  * first: they would see legal time jump back.
  */
 export async function startScenario(harness: Harness): Promise<void> {
-  for (const name of harness.engine.runningExecutions()) await harness.engine.stopExecution(name, 'the next scenario starts');
+  for (const name of harness.engine.runningExecutions())
+    await harness.engine.stopExecution(name, 'the next scenario starts');
   harness.clock.restartAt(LEGAL_START);
 }
 
@@ -186,23 +191,45 @@ export async function assertChainVerifies(harness: Harness, caseId: string): Pro
 }
 
 /** Polls the case until `ready` holds (the workflow runs in the background). */
-export async function waitForCase(harness: Harness, caseId: string, ready: (record: CaseRecord) => boolean, what: string, timeoutMs = 30_000): Promise<CaseRecord> {
+export async function waitForCase(
+  harness: Harness,
+  caseId: string,
+  ready: (record: CaseRecord) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<CaseRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const record = await caseOf(harness, caseId);
     if (ready(record)) return record;
-    if (Date.now() > deadline) throw new Error(`case ${caseId} never got ${what}; it is ${record.status} (version ${record.version})`);
+    if (Date.now() > deadline)
+      throw new Error(`case ${caseId} never got ${what}; it is ${record.status} (version ${record.version})`);
     await sleep(15);
   }
 }
 
-export function waitForStatus(harness: Harness, caseId: string, status: CaseStatus, timeoutMs?: number): Promise<CaseRecord> {
+export function waitForStatus(
+  harness: Harness,
+  caseId: string,
+  status: CaseStatus,
+  timeoutMs?: number,
+): Promise<CaseRecord> {
   return waitForCase(harness, caseId, (r) => r.status === status, `status ${status}`, timeoutMs);
 }
 
 /** Waits until the workflow keeps a callback of `kind` open on the case (the API could now answer it). */
-export function waitForCallback(harness: Harness, caseId: string, kind: NonNullable<CaseRecord['pendingCallback']>['kind'], notToken?: string): Promise<CaseRecord> {
-  return waitForCase(harness, caseId, (r) => r.pendingCallback?.kind === kind && r.pendingCallback.token !== notToken, `a pending ${kind} callback`);
+export function waitForCallback(
+  harness: Harness,
+  caseId: string,
+  kind: NonNullable<CaseRecord['pendingCallback']>['kind'],
+  notToken?: string,
+): Promise<CaseRecord> {
+  return waitForCase(
+    harness,
+    caseId,
+    (r) => r.pendingCallback?.kind === kind && r.pendingCallback.token !== notToken,
+    `a pending ${kind} callback`,
+  );
 }
 
 const OFFICER: ActorRef = { sub: 'officer-1', role: 'officer' };
@@ -219,17 +246,27 @@ async function act(
   caseId: string,
   actor: ActorRef,
   action: ActionName,
-  build: (record: CaseRecord) => { outcome?: string; data: Record<string, unknown>; patch?: Parameters<typeof applyEvent>[3]; aftermath: Aftermath },
+  build: (record: CaseRecord) => {
+    outcome?: string;
+    data: Record<string, unknown>;
+    patch?: Parameters<typeof applyEvent>[3];
+    aftermath: Aftermath;
+  },
 ): Promise<{ record: CaseRecord; delivery?: string }> {
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const before = await caseOf(harness, caseId);
     const plan = build(before);
     const decision = decide(before.status, action, actor.role, plan.outcome);
     if (!decision.allowed) throw new Error(`${action} refused: ${decision.reason}`);
-    const { next, event } = applyEvent(before, { type: decision.event, actor, at: harness.clock.now(), data: plan.data }, decision.to, {
-      ...plan.patch,
-      pendingCallback: undefined,
-    });
+    const { next, event } = applyEvent(
+      before,
+      { type: decision.event, actor, at: harness.clock.now(), data: plan.data },
+      decision.to,
+      {
+        ...plan.patch,
+        pendingCallback: undefined,
+      },
+    );
     try {
       await harness.store.commit(before, next, event);
     } catch (error) {
@@ -238,19 +275,34 @@ async function act(
     }
     let delivery: string | undefined;
     if (plan.aftermath.answer && before.pendingCallback) {
-      delivery = await harness.engine.sendTaskSuccess(before.pendingCallback.token, { outcome: plan.aftermath.answer, eventSeq: event.seq });
+      delivery = await harness.engine.sendTaskSuccess(before.pendingCallback.token, {
+        outcome: plan.aftermath.answer,
+        eventSeq: event.seq,
+      });
     }
-    if (plan.aftermath.stop && before.execution) await harness.engine.stopExecution(before.execution, `${event.type} at event ${event.seq}`);
-    if (plan.aftermath.afterAppealRound) await harness.engine.startExecution({ caseId, phase: 'after-appeal', round: plan.aftermath.afterAppealRound });
+    if (plan.aftermath.stop && before.execution)
+      await harness.engine.stopExecution(before.execution, `${event.type} at event ${event.seq}`);
+    if (plan.aftermath.afterAppealRound)
+      await harness.engine.startExecution({ caseId, phase: 'after-appeal', round: plan.aftermath.afterAppealRound });
     return { record: next, delivery };
   }
   throw new Error(`${action} kept conflicting with the workflow`);
 }
 
-export function recordInspection(harness: Harness, caseId: string, result: InspectionResult, actor: ActorRef = OFFICER) {
+export function recordInspection(
+  harness: Harness,
+  caseId: string,
+  result: InspectionResult,
+  actor: ActorRef = OFFICER,
+) {
   return act(harness, caseId, actor, 'record-inspection', (record) => ({
     outcome: result,
-    data: { result, inspectedAt: harness.clock.now().toISOString(), inspector: '王复查', areaRemovedM2: result === 'demolished' ? record.areaM2 : undefined },
+    data: {
+      result,
+      inspectedAt: harness.clock.now().toISOString(),
+      inspector: '王复查',
+      areaRemovedM2: result === 'demolished' ? record.areaM2 : undefined,
+    },
     patch: result === 'demolished' ? { areaRemovedM2: record.areaM2 } : {},
     aftermath: { answer: result },
   }));
@@ -265,7 +317,12 @@ export function grantExtension(harness: Harness, caseId: string, extraDays: numb
     return {
       data: { previousDeadline: notice.deadline, deadline, extraDays, reason: '当事人申请延期', approver: '李科长' },
       patch: {
-        notice: { ...notice, deadline, extensionCount: notice.extensionCount + 1, extendedDays: notice.extendedDays + extraDays },
+        notice: {
+          ...notice,
+          deadline,
+          extensionCount: notice.extensionCount + 1,
+          extendedDays: notice.extendedDays + extraDays,
+        },
         deadlines: { ...record.deadlines, notice: deadline },
         dueAt: deadline.at,
       },
@@ -284,7 +341,12 @@ export function dismiss(harness: Harness, caseId: string, options: { stopExecuti
 
 export function fileAppeal(harness: Harness, caseId: string) {
   return act(harness, caseId, OFFICER, 'file-appeal', () => ({
-    data: { kind: 'reconsideration', filedOn: '2026-03-20', authority: '沙坪坝区人民政府', reference: '沙府复〔2026〕1号' },
+    data: {
+      kind: 'reconsideration',
+      filedOn: '2026-03-20',
+      authority: '沙坪坝区人民政府',
+      reference: '沙府复〔2026〕1号',
+    },
     patch: { dueAt: undefined },
     aftermath: { stop: true },
   }));
@@ -309,5 +371,7 @@ export function completeEnforcement(harness: Harness, caseId: string) {
 
 /** State entries of every execution of a case, in order. */
 export function statesEntered(engine: LocalWorkflowEngine, caseId: string): string[] {
-  return engine.events.filter((e) => e.type === 'StateEntered' && e.execution.startsWith(`${caseId}--`)).map((e) => e.state ?? '');
+  return engine.events
+    .filter((e) => e.type === 'StateEntered' && e.execution.startsWith(`${caseId}--`))
+    .map((e) => e.state ?? '');
 }

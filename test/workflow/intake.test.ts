@@ -46,7 +46,12 @@ describe('intake phase', () => {
     const closed = await caseOf(harness, reported.id);
     expect(closed.status).toBe('CLOSED');
     expect(closed.notice).toBeUndefined();
-    expect(await eventTypes(harness, reported.id)).toEqual(['CASE_REPORTED', 'PERSUASION_STARTED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
+    expect(await eventTypes(harness, reported.id)).toEqual([
+      'CASE_REPORTED',
+      'PERSUASION_STARTED',
+      'INSPECTION_RECORDED',
+      'CASE_CLOSED',
+    ]);
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.idsFor(reported.id)).toEqual([]);
   });
@@ -61,13 +66,25 @@ describe('intake phase', () => {
 
     const refusedNotice = await waitForStatus(harness, refused.id, 'NOTICE_ISSUED');
     await dismiss(harness, refused.id);
-    expect((await eventTypes(harness, refused.id)).slice(0, 4)).toEqual(['CASE_REPORTED', 'PERSUASION_STARTED', 'INSPECTION_RECORDED', 'NOTICE_ISSUED']);
+    expect((await eventTypes(harness, refused.id)).slice(0, 4)).toEqual([
+      'CASE_REPORTED',
+      'PERSUASION_STARTED',
+      'INSPECTION_RECORDED',
+      'NOTICE_ISSUED',
+    ]);
     const expiredNotice = await waitForStatus(harness, expired.id, 'NOTICE_ISSUED');
     await dismiss(harness, expired.id);
     const expiredEvents = await historyOf(harness, expired.id);
-    expect(expiredEvents.slice(0, 4).map((e) => e.type)).toEqual(['CASE_REPORTED', 'PERSUASION_STARTED', 'PERSUASION_EXPIRED', 'NOTICE_ISSUED']);
+    expect(expiredEvents.slice(0, 4).map((e) => e.type)).toEqual([
+      'CASE_REPORTED',
+      'PERSUASION_STARTED',
+      'PERSUASION_EXPIRED',
+      'NOTICE_ISSUED',
+    ]);
     // Expired only once its period had passed.
-    expect(Date.parse(expiredEvents[2]?.at ?? '')).toBeGreaterThan(Date.parse(expiredNotice.deadlines.persuasion?.at ?? ''));
+    expect(Date.parse(expiredEvents[2]?.at ?? '')).toBeGreaterThan(
+      Date.parse(expiredNotice.deadlines.persuasion?.at ?? ''),
+    );
     expect(refusedNotice.notice?.number).not.toBe(expiredNotice.notice?.number);
     for (const c of [refused, expired]) {
       await assertChainVerifies(harness, c.id);
@@ -82,7 +99,10 @@ describe('intake phase', () => {
     const inspecting = await waitForCallback(harness, reported.id, 'inspection');
     expect(inspecting.status).toBe('AWAITING_INSPECTION');
     expect(inspecting.notice?.number).toMatch(/^RN-2026-\d{6}$/);
-    expect(inspecting.notice?.service).toEqual({ method: 'direct', servedOn: inspecting.notice?.issuedAt.slice(0, 10) });
+    expect(inspecting.notice?.service).toEqual({
+      method: 'direct',
+      servedOn: inspecting.notice?.issuedAt.slice(0, 10),
+    });
     // The inspection opened only once the deadline had passed.
     const opened = (await historyOf(harness, reported.id)).find((e) => e.type === 'INSPECTION_OPENED');
     expect(Date.parse(opened?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));
@@ -103,16 +123,29 @@ describe('intake phase', () => {
     const number = inspecting.notice?.number;
     const deadlineDate = inspecting.notice?.deadline.date;
     expect(harness.mailer.idsFor(reported.id).sort()).toEqual(
-      [`${reported.id}#notice-${number}#notice-copy`, `${reported.id}#notice-${number}#notice-to-party`, `${reported.id}#reminder-${deadlineDate}#reminder`, `${reported.id}#case-closed#case-closed`].sort(),
+      [
+        `${reported.id}#notice-${number}#notice-copy`,
+        `${reported.id}#notice-${number}#notice-to-party`,
+        `${reported.id}#reminder-${deadlineDate}#reminder`,
+        `${reported.id}#case-closed#case-closed`,
+      ].sort(),
     );
   });
 
   it('waits again until an extended deadline, reminding of the new one, before inspecting', async () => {
-    const reported = await reportCase(harness, { category: 'unit-internal', responsibleParty: { name: '某单位', phone: '023-65301234' } });
+    const reported = await reportCase(harness, {
+      category: 'unit-internal',
+      responsibleParty: { name: '某单位', phone: '023-65301234' },
+    });
     await startCaseWorkflow(harness.engine, reported.id);
 
     // Extended after the reminder went out (REPORTED, NOTICE_ISSUED, REMINDER_SENT).
-    const reminded = await waitForCase(harness, reported.id, (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3, 'the reminder');
+    const reminded = await waitForCase(
+      harness,
+      reported.id,
+      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3,
+      'the reminder',
+    );
     await grantExtension(harness, reported.id, 5);
     const inspecting = await waitForCallback(harness, reported.id, 'inspection');
     expect(inspecting.notice?.deadline.date).toBe(daysAfter(reminded.notice?.deadline.date ?? '', 5));
@@ -161,7 +194,13 @@ describe('intake phase', () => {
       'CASE_CLOSED',
     ]);
     await assertChainVerifies(harness, reported.id);
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'reminder', 'case-closed']);
+    expect(harness.mailer.kindsFor(reported.id)).toEqual([
+      'notice-copy',
+      'notice-to-party',
+      'reminder',
+      'reminder',
+      'case-closed',
+    ]);
   });
 
   it('ends cleanly when an officer dismisses the case while the workflow waits for the deadline', async () => {
@@ -175,7 +214,12 @@ describe('intake phase', () => {
     const eventsAtDismissal = await eventTypes(harness, reported.id);
     expect(eventsAtDismissal[eventsAtDismissal.length - 1]).toBe('CASE_DISMISSED');
     // Past the deadline in legal time, when the inspection would have opened: nothing more happens.
-    await waitForCase(harness, reported.id, () => harness.clock.now() > new Date('2026-03-11T00:00:00Z'), 'legal time to pass the deadline');
+    await waitForCase(
+      harness,
+      reported.id,
+      () => harness.clock.now() > new Date('2026-03-11T00:00:00Z'),
+      'legal time to pass the deadline',
+    );
     expect(await eventTypes(harness, reported.id)).toEqual(eventsAtDismissal);
     expect(harness.mailer.idsFor(reported.id)).toEqual(mailsAtDismissal);
     expect((await caseOf(harness, reported.id)).status).toBe('DISMISSED');

@@ -45,7 +45,10 @@ describe('overdue steps', () => {
     await recordInspection(harness, reported.id, 'not-demolished');
 
     const decided = await waitForStatus(harness, reported.id, 'ENFORCEMENT_DECIDED');
-    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED', output: { Payload: { next: 'handed-over' } } });
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { Payload: { next: 'handed-over' } },
+    });
     expect(decided.execution).toBe(executionName({ caseId: reported.id, phase: 'enforcement', round: 1 }));
     const events = await historyOf(harness, reported.id);
     expect(events.map((e) => e.type)).toEqual([
@@ -59,9 +62,21 @@ describe('overdue steps', () => {
       'ENFORCEMENT_DECIDED',
     ]);
     const escalated = events.find((e) => e.type === 'CASE_ESCALATED');
-    expect(escalated?.data).toMatchObject({ inspectionResult: 'not-demolished', demand: { document: '催告书', deadline: decided.deadlines.urge } });
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'inspection-overdue', 'escalation', 'enforcement-decided']);
-    const escalationMail = [...harness.mailer.sent.values()].find((r) => r.caseRecord.id === reported.id && r.kind === 'escalation');
+    expect(escalated?.data).toMatchObject({
+      inspectionResult: 'not-demolished',
+      demand: { document: '催告书', deadline: decided.deadlines.urge },
+    });
+    expect(harness.mailer.kindsFor(reported.id)).toEqual([
+      'notice-copy',
+      'notice-to-party',
+      'reminder',
+      'inspection-overdue',
+      'escalation',
+      'enforcement-decided',
+    ]);
+    const escalationMail = [...harness.mailer.sent.values()].find(
+      (r) => r.caseRecord.id === reported.id && r.kind === 'escalation',
+    );
     expect(escalationMail?.facts).toMatchObject({ inspectionResult: 'not-demolished', inspector: '王复查' });
 
     // The enforcement phase carries the case on; dismissing it stops that execution.
@@ -103,9 +118,16 @@ describe('overdue steps', () => {
     expect(again.deadlines.enforcement?.at).not.toBe(first.deadlines.enforcement?.at);
     await completeEnforcement(harness, caseId);
 
-    expect(await harness.engine.waitForExecution(executionName({ caseId, phase: 'enforcement', round: 1 }))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(
+      await harness.engine.waitForExecution(executionName({ caseId, phase: 'enforcement', round: 1 })),
+    ).toMatchObject({ status: 'SUCCEEDED' });
     const types = await eventTypes(harness, caseId);
-    expect(types.slice(-4)).toEqual(['ENFORCEMENT_SCHEDULED', 'ENFORCEMENT_OVERDUE', 'ENFORCEMENT_COMPLETED', 'CASE_CLOSED']);
+    expect(types.slice(-4)).toEqual([
+      'ENFORCEMENT_SCHEDULED',
+      'ENFORCEMENT_OVERDUE',
+      'ENFORCEMENT_COMPLETED',
+      'CASE_CLOSED',
+    ]);
     expect(harness.mailer.kindsFor(caseId).slice(-2)).toEqual(['enforcement-scheduled', 'enforcement-overdue']);
     await assertChainVerifies(harness, caseId);
   });

@@ -23,7 +23,12 @@ const shanghai = (local: string) => new Date(`${local}+08:00`);
 describe('the deadlines the workflow sets (Asia/Shanghai, 2026 calendar)', () => {
   it('ends a resident-built notice that falls in the Spring Festival on the first working day after it', () => {
     // 10 days from Tuesday 2026-02-10 is 02-20, inside the 02-15…02-23 holiday.
-    const { period, deadline } = noticeDeadline(calendar, DEFAULT_POLICY, { category: 'resident-built', severity: 'moderate' }, shanghai('2026-02-10T10:00:00'));
+    const { period, deadline } = noticeDeadline(
+      calendar,
+      DEFAULT_POLICY,
+      { category: 'resident-built', severity: 'moderate' },
+      shanghai('2026-02-10T10:00:00'),
+    );
     expect(period).toEqual({ amount: 10, unit: 'calendar-days' });
     expect(deadline).toEqual({ date: '2026-02-24', at: '2026-02-24T15:59:59.999Z', provisional: false });
   });
@@ -35,7 +40,10 @@ describe('the deadlines the workflow sets (Asia/Shanghai, 2026 calendar)', () =>
   it('reminds three working days before the deadline, counting the Spring Festival Saturday that is a working day', () => {
     const deadline = { date: '2026-02-24', at: '2026-02-24T15:59:59.999Z', provisional: false };
     // Back from 02-24: the holiday does not count; Saturday 02-14 (调休) does, then 02-13 and 02-12.
-    expect(reminderFor(calendar, DEFAULT_POLICY, deadline, shanghai('2026-02-01T09:00:00'))).toEqual({ at: shanghai('2026-02-12T09:00').toISOString(), provisional: false });
+    expect(reminderFor(calendar, DEFAULT_POLICY, deadline, shanghai('2026-02-01T09:00:00'))).toEqual({
+      at: shanghai('2026-02-12T09:00').toISOString(),
+      provisional: false,
+    });
   });
 
   it('gives the inspector five working days after the deadline, across National Day and its working Saturday', () => {
@@ -60,14 +68,23 @@ describe('the deadlines the workflow sets (Asia/Shanghai, 2026 calendar)', () =>
     // 30 days from 10-10 is 11-09, a Monday.
     expect(completeBy.date).toBe('2026-11-09');
     // On a Monday morning the slot is Thursday at opening, not within the hour.
-    expect(enforcementSchedule(calendar, DEFAULT_POLICY, shanghai('2026-06-08T10:20:00')).slot.at).toBe(shanghai('2026-06-11T09:00').toISOString());
+    expect(enforcementSchedule(calendar, DEFAULT_POLICY, shanghai('2026-06-08T10:20:00')).slot.at).toBe(
+      shanghai('2026-06-11T09:00').toISOString(),
+    );
     // A district may ask for no notice: the first day-time hour, as before.
     const noNotice = resolvePolicy({ enforcementNotice: { amount: 0, unit: 'working-days' } });
-    expect(enforcementSchedule(calendar, noNotice, shanghai('2026-06-08T10:20:00')).slot.at).toBe(shanghai('2026-06-08T11:00').toISOString());
+    expect(enforcementSchedule(calendar, noNotice, shanghai('2026-06-08T10:20:00')).slot.at).toBe(
+      shanghai('2026-06-08T11:00').toISOString(),
+    );
   });
 
   it('marks a deadline in a year without a published holiday calendar as provisional', () => {
-    const { deadline } = noticeDeadline(calendar, DEFAULT_POLICY, { category: 'other', severity: 'minor' }, shanghai('2026-12-20T10:00:00'));
+    const { deadline } = noticeDeadline(
+      calendar,
+      DEFAULT_POLICY,
+      { category: 'other', severity: 'minor' },
+      shanghai('2026-12-20T10:00:00'),
+    );
     expect(deadline.provisional).toBe(true);
   });
 });

@@ -10,7 +10,11 @@ import { MAX_FAILURE_MESSAGE, describeFailure } from '../../functions/tasks/step
 import { makeOpenCallbackHandler, makeRecordOverdueHandler } from '../../functions/tasks/steps/callbacks';
 import { makeCloseCaseHandler, makeRecordFailureHandler } from '../../functions/tasks/steps/closing';
 import { makeCheckDeadlineHandler, makeIssueNoticeHandler } from '../../functions/tasks/steps/intake';
-import { COLD_START_ALLOWANCE_SECONDS, SELF_ANSWER_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/time-limits';
+import {
+  COLD_START_ALLOWANCE_SECONDS,
+  SELF_ANSWER_TIMEOUT_SECONDS,
+  TASK_FUNCTION_TIMEOUT_SECONDS,
+} from '../../functions/shared/time-limits';
 import type { PhaseInput, WorkflowEngine } from '../../functions/workflow/engine';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
@@ -72,7 +76,9 @@ describe('task functions', () => {
   it('refuses a malformed task input, naming the field', async () => {
     const issue = makeIssueNoticeHandler(deps);
     await expect(issue({ execution: { caseId: 'case-1', phase: 'intake', round: 1 } })).rejects.toThrow(TaskInputError);
-    await expect(issue({ execution: { caseId: 'case-1', phase: 'intake', round: 1 } })).rejects.toThrow(/execution\.caseId: must be a case id/);
+    await expect(issue({ execution: { caseId: 'case-1', phase: 'intake', round: 1 } })).rejects.toThrow(
+      /execution\.caseId: must be a case id/,
+    );
     await expect(issue({})).rejects.toThrow(/execution: /);
   });
 
@@ -105,16 +111,36 @@ describe('task functions', () => {
     await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
     // The inspection was recorded (and the case moved on) while no callback was open.
     const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
-    const opened = applyEvent(issued, { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} }, 'AWAITING_INSPECTION');
+    const opened = applyEvent(
+      issued,
+      { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
+      'AWAITING_INSPECTION',
+    );
     await deps.store.commit(issued, opened.next, opened.event);
     const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
     if (!decision.allowed) throw new Error(decision.reason);
-    const inspected = applyEvent(opened.next, { type: decision.event, actor: { sub: 'officer-1', role: 'officer' }, at: deps.clock.now(), data: { result: 'demolished' } }, decision.to);
+    const inspected = applyEvent(
+      opened.next,
+      {
+        type: decision.event,
+        actor: { sub: 'officer-1', role: 'officer' },
+        at: deps.clock.now(),
+        data: { result: 'demolished' },
+      },
+      decision.to,
+    );
     await deps.store.commit(opened.next, inspected.next, inspected.event);
 
-    const result = await makeOpenCallbackHandler(deps)({ ...intakeOf(reported.id), kind: 'inspection', token: 'token-1' });
+    const result = await makeOpenCallbackHandler(deps)({
+      ...intakeOf(reported.id),
+      kind: 'inspection',
+      token: 'token-1',
+    });
     expect(result).toEqual({ waiting: false, outcome: 'demolished' });
-    expect(deps.engine.answers.at(-1)).toEqual({ token: 'token-1', output: { outcome: 'demolished', eventSeq: inspected.event.seq } });
+    expect(deps.engine.answers.at(-1)).toEqual({
+      token: 'token-1',
+      output: { outcome: 'demolished', eventSeq: inspected.event.seq },
+    });
     expect((await deps.store.getCase(reported.id))?.pendingCallback).toBeUndefined();
   });
 
@@ -122,26 +148,59 @@ describe('task functions', () => {
     const reported = await newCase();
     await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
     const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
-    const opened = applyEvent(issued, { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} }, 'AWAITING_INSPECTION');
+    const opened = applyEvent(
+      issued,
+      { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
+      'AWAITING_INSPECTION',
+    );
     await deps.store.commit(issued, opened.next, opened.event);
     const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
     if (!decision.allowed) throw new Error(decision.reason);
-    const inspected = applyEvent(opened.next, { type: decision.event, actor: { sub: 'officer-1', role: 'officer' }, at: deps.clock.now(), data: { result: 'demolished' } }, decision.to);
+    const inspected = applyEvent(
+      opened.next,
+      {
+        type: decision.event,
+        actor: { sub: 'officer-1', role: 'officer' },
+        at: deps.clock.now(),
+        data: { result: 'demolished' },
+      },
+      decision.to,
+    );
     await deps.store.commit(opened.next, inspected.next, inspected.event);
 
     // The result is recorded: the inspection callback opens and its own step answers it at once.
-    expect(await makeCheckDeadlineHandler(deps)(intakeOf(reported.id))).toEqual({ next: 'inspect', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS });
-    expect(await makeRecordOverdueHandler(deps)({ ...intakeOf(reported.id), kind: 'inspection' })).toEqual({ next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS });
-    expect(SELF_ANSWER_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(TASK_FUNCTION_TIMEOUT_SECONDS + COLD_START_ALLOWANCE_SECONDS);
+    expect(await makeCheckDeadlineHandler(deps)(intakeOf(reported.id))).toEqual({
+      next: 'inspect',
+      engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS,
+    });
+    expect(await makeRecordOverdueHandler(deps)({ ...intakeOf(reported.id), kind: 'inspection' })).toEqual({
+      next: 'await',
+      engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS,
+    });
+    expect(SELF_ANSWER_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(
+      TASK_FUNCTION_TIMEOUT_SECONDS + COLD_START_ALLOWANCE_SECONDS,
+    );
   });
 
   it('keeps the token of a step that waits for a person on the case, moving its version', async () => {
     const reported = await newCase('resident-built');
     expect(await makeIssueNoticeHandler(deps)(intakeOf(reported.id))).toMatchObject({ next: 'persuade' });
     const persuading = (await deps.store.getCase(reported.id)) as CaseRecord;
-    expect(await makeOpenCallbackHandler(deps)({ ...intakeOf(reported.id), kind: 'persuasion-result', token: 'token-2', engineTimeoutSeconds: 5 })).toEqual({ waiting: true });
+    expect(
+      await makeOpenCallbackHandler(deps)({
+        ...intakeOf(reported.id),
+        kind: 'persuasion-result',
+        token: 'token-2',
+        engineTimeoutSeconds: 5,
+      }),
+    ).toEqual({ waiting: true });
     const waiting = await deps.store.getCase(reported.id);
-    expect(waiting?.pendingCallback).toEqual({ token: 'token-2', kind: 'persuasion-result', openedAt: deps.clock.now().toISOString(), dueAt: persuading.deadlines.persuasion?.at });
+    expect(waiting?.pendingCallback).toEqual({
+      token: 'token-2',
+      kind: 'persuasion-result',
+      openedAt: deps.clock.now().toISOString(),
+      dueAt: persuading.deadlines.persuasion?.at,
+    });
     expect(waiting?.version).toBe(persuading.version + 1);
     expect(waiting?.lastSeq).toBe(persuading.lastSeq);
   });
@@ -155,7 +214,9 @@ describe('task functions', () => {
     const events: string[] = [];
     for await (const event of deps.store.allEvents(reported.id)) events.push(event.type);
     expect(events).toEqual(['CASE_REPORTED', 'TASK_FAILED']);
-    expect((await deps.store.getCase(reported.id))?.attention?.reason).toBe('workflow step failed: Rectify.InjectedFault');
+    expect((await deps.store.getCase(reported.id))?.attention?.reason).toBe(
+      'workflow step failed: Rectify.InjectedFault',
+    );
     expect(deps.mailer.kindsFor(reported.id)).toEqual(['workflow-failure']);
   });
 
@@ -172,19 +233,40 @@ describe('task functions', () => {
         '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
       ],
     });
-    await makeRecordFailureHandler(deps)({ ...intakeOf(reported.id), failure: { Error: 'UnexpectedCaseStateError', Cause: cause } });
+    await makeRecordFailureHandler(deps)({
+      ...intakeOf(reported.id),
+      failure: { Error: 'UnexpectedCaseStateError', Cause: cause },
+    });
     const failed = [];
-    for await (const event of deps.store.allEvents(reported.id)) if (event.type === 'TASK_FAILED') failed.push(event.data);
-    expect(failed).toEqual([expect.objectContaining({ error: 'UnexpectedCaseStateError', cause: `case ${reported.id} is ESCALATED: nothing to schedule` })]);
-    const alert = [...deps.mailer.sent.values()].find((r) => r.caseRecord.id === reported.id && r.kind === 'workflow-failure');
-    expect(alert?.facts).toEqual(expect.objectContaining({ cause: `case ${reported.id} is ESCALATED: nothing to schedule` }));
+    for await (const event of deps.store.allEvents(reported.id))
+      if (event.type === 'TASK_FAILED') failed.push(event.data);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        error: 'UnexpectedCaseStateError',
+        cause: `case ${reported.id} is ESCALATED: nothing to schedule`,
+      }),
+    ]);
+    const alert = [...deps.mailer.sent.values()].find(
+      (r) => r.caseRecord.id === reported.id && r.kind === 'workflow-failure',
+    );
+    expect(alert?.facts).toEqual(
+      expect.objectContaining({ cause: `case ${reported.id} is ESCALATED: nothing to schedule` }),
+    );
     expect(JSON.stringify([failed, alert?.facts])).not.toMatch(/\/var\/task|index\.js|processTicksAndRejections/);
   });
 
   it('keeps a plain cause to its first line, without stack frames, and bounded', () => {
-    expect(describeFailure({ Error: 'States.Timeout', Cause: 'Task timed out after 60.00 seconds' })).toEqual({ error: 'States.Timeout', message: 'Task timed out after 60.00 seconds' });
-    expect(describeFailure({ Error: 'Error', Cause: 'Error: boom\n    at f (/var/task/index.js:1:2)' })).toEqual({ error: 'Error', message: 'Error: boom' });
-    expect(describeFailure({ Error: 'Rectify.InjectedFault', Cause: 'x'.repeat(5000) }).message).toHaveLength(MAX_FAILURE_MESSAGE);
+    expect(describeFailure({ Error: 'States.Timeout', Cause: 'Task timed out after 60.00 seconds' })).toEqual({
+      error: 'States.Timeout',
+      message: 'Task timed out after 60.00 seconds',
+    });
+    expect(describeFailure({ Error: 'Error', Cause: 'Error: boom\n    at f (/var/task/index.js:1:2)' })).toEqual({
+      error: 'Error',
+      message: 'Error: boom',
+    });
+    expect(describeFailure({ Error: 'Rectify.InjectedFault', Cause: 'x'.repeat(5000) }).message).toHaveLength(
+      MAX_FAILURE_MESSAGE,
+    );
     expect(describeFailure({ Error: 'States.TaskFailed' })).toEqual({ error: 'States.TaskFailed', message: '' });
   });
 

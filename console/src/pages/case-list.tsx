@@ -42,9 +42,22 @@ export function CaseList() {
   }, [key]);
 
   const fields: FieldSpec[] = [
-    { name: 'subdistrict', label: tr.t('subdistrict'), kind: 'text', optional: true, value: filter.subdistrict ?? session.scope[0] },
+    {
+      name: 'subdistrict',
+      label: tr.t('subdistrict'),
+      kind: 'text',
+      optional: true,
+      value: filter.subdistrict ?? session.scope[0],
+    },
     { name: 'community', label: tr.t('community'), kind: 'text', optional: true, value: filter.community },
-    { name: 'status', label: tr.t('status'), kind: 'select', optional: true, options: CASE_STATUSES.map((s) => ({ value: s, label: tr.status(s) })), value: filter.status },
+    {
+      name: 'status',
+      label: tr.t('status'),
+      kind: 'select',
+      optional: true,
+      options: CASE_STATUSES.map((s) => ({ value: s, label: tr.status(s) })),
+      value: filter.status,
+    },
     { name: 'from', label: tr.t('from'), kind: 'date', optional: true, value: filter.from },
     { name: 'to', label: tr.t('to'), kind: 'date', optional: true, value: filter.to },
   ];
@@ -69,10 +82,15 @@ export function CaseList() {
 
   const exportCsv = async () => {
     const params = new URLSearchParams({ ...filter, format: 'csv' });
-    const response = await fetch(`${config.apiBase || location.origin}/cases/export?${params}`, { headers: { authorization: `Bearer ${session.token}` } });
+    const response = await fetch(`${config.apiBase || location.origin}/cases/export?${params}`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
     if (!response.ok) return setProblem((await response.json()) as Problem);
     const url = URL.createObjectURL(await response.blob());
-    const link = Object.assign(document.createElement('a'), { href: url, download: `cases-${new Date().toISOString().slice(0, 10)}.csv` });
+    const link = Object.assign(document.createElement('a'), {
+      href: url,
+      download: `cases-${new Date().toISOString().slice(0, 10)}.csv`,
+    });
     link.click();
     URL.revokeObjectURL(url);
   };
@@ -89,7 +107,13 @@ export function CaseList() {
           <label for="filter-overdue">{tr.t('onlyOverdue')}</label>
         </div>
         <div class="check">
-          <input type="checkbox" id="filter-attention" name="attention" value="true" checked={filter.attention === 'true'} />
+          <input
+            type="checkbox"
+            id="filter-attention"
+            name="attention"
+            value="true"
+            checked={filter.attention === 'true'}
+          />
           <label for="filter-attention">{tr.t('onlyAttention')}</label>
         </div>
         <div class="row">

@@ -31,7 +31,9 @@ export function CasePage({ id }: { id: string }) {
     let cursor: string | undefined;
     let verification: Loaded['verification'];
     do {
-      const page = await api.GET('/cases/{id}/history', { params: { path: { id }, query: { verify: 'true', ...(cursor ? { cursor } : {}) } } });
+      const page = await api.GET('/cases/{id}/history', {
+        params: { path: { id }, query: { verify: 'true', ...(cursor ? { cursor } : {}) } },
+      });
       if (!page.data) throw new Error(problemText(page.error) || `HTTP ${page.response.status}`);
       events.push(...page.data.items);
       verification ??= page.data.verification;
@@ -70,7 +72,12 @@ export function CasePage({ id }: { id: string }) {
 function ChainBadge({ verification, events }: { verification: Loaded['verification']; events: CaseEvent[] }) {
   const tr = useT();
   if (!verification) return null;
-  if (verification.ok) return <span class="badge badge-ok" data-testid="chain">✓ {tr.t('chainOk')}</span>;
+  if (verification.ok)
+    return (
+      <span class="badge badge-ok" data-testid="chain">
+        ✓ {tr.t('chainOk')}
+      </span>
+    );
   const broken = events.find((e) => e.seq === verification.brokenAt);
   return (
     <span class="badge badge-bad" data-testid="chain" title={verification.reason}>
@@ -88,11 +95,15 @@ function Facts({ view }: { view: CaseView }) {
     [tr.t('severity'), tr.term(view.severity)],
     [tr.t('area'), String(view.areaM2)],
     [tr.t('description'), view.description],
-    [tr.t('responsibleParty'), `${view.responsibleParty.name}${view.responsibleParty.unit ? `（${view.responsibleParty.unit}）` : ''} ${view.responsibleParty.phone}`],
+    [
+      tr.t('responsibleParty'),
+      `${view.responsibleParty.name}${view.responsibleParty.unit ? `（${view.responsibleParty.unit}）` : ''} ${view.responsibleParty.phone}`,
+    ],
     [tr.t('reportedAt'), formatTime(view.reportedAt, tr.lang)],
   ];
   if (view.notice) rows.push([tr.t('noticeNumber'), view.notice.number]);
-  if (view.attention) rows.push([tr.t('attention'), `${view.attention.reason} (${formatTime(view.attention.at, tr.lang)})`]);
+  if (view.attention)
+    rows.push([tr.t('attention'), `${view.attention.reason} (${formatTime(view.attention.at, tr.lang)})`]);
   return (
     <section class="card" aria-labelledby="facts-h">
       <h2 id="facts-h">{tr.t('facts')}</h2>
@@ -121,7 +132,9 @@ const DEADLINE_NAMES: Record<string, [string, string]> = {
 
 function Deadlines({ view }: { view: CaseView }) {
   const tr = useT();
-  const entries = Object.entries(view.deadlines).filter((entry): entry is [string, { date: string; at: string; provisional: boolean }] => entry[1] !== undefined);
+  const entries = Object.entries(view.deadlines).filter(
+    (entry): entry is [string, { date: string; at: string; provisional: boolean }] => entry[1] !== undefined,
+  );
   return (
     <section class="card" aria-labelledby="deadlines-h">
       <h2 id="deadlines-h">{tr.t('deadlines')}</h2>
@@ -131,9 +144,17 @@ function Deadlines({ view }: { view: CaseView }) {
         <ul class="deadlines">
           {entries.map(([name, d]) => (
             <li key={name}>
-              <span>{Object.hasOwn(DEADLINE_NAMES, name) ? (DEADLINE_NAMES[name] as [string, string])[tr.lang === 'zh' ? 0 : 1] : name}</span>{' '}
+              <span>
+                {Object.hasOwn(DEADLINE_NAMES, name)
+                  ? (DEADLINE_NAMES[name] as [string, string])[tr.lang === 'zh' ? 0 : 1]
+                  : name}
+              </span>{' '}
               <time dateTime={d.at}>{formatDate(d.date, tr.lang)}</time>{' '}
-              {!isTerminal(view.status) && view.dueAt === d.at ? <Countdown at={d.at} provisional={d.provisional} /> : d.provisional ? <em>({tr.t('provisional')})</em> : null}
+              {!isTerminal(view.status) && view.dueAt === d.at ? (
+                <Countdown at={d.at} provisional={d.provisional} />
+              ) : d.provisional ? (
+                <em>({tr.t('provisional')})</em>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -146,14 +167,27 @@ function Deadlines({ view }: { view: CaseView }) {
 function Lifecycle({ view }: { view: CaseView }) {
   const tr = useT();
   const visited = new Set(Object.keys(view.milestones));
-  const main: CaseStatus[] = ['REPORTED', 'NOTICE_ISSUED', 'AWAITING_INSPECTION', 'ESCALATED', 'ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED', 'ENFORCED', 'CLOSED'];
+  const main: CaseStatus[] = [
+    'REPORTED',
+    'NOTICE_ISSUED',
+    'AWAITING_INSPECTION',
+    'ESCALATED',
+    'ENFORCEMENT_DECIDED',
+    'ENFORCEMENT_SCHEDULED',
+    'ENFORCED',
+    'CLOSED',
+  ];
   const shown = CASE_STATUSES.filter((s) => main.includes(s) || visited.has(s) || s === view.status);
   return (
     <section class="card" aria-labelledby="lifecycle-h">
       <h2 id="lifecycle-h">{tr.t('lifecycle')}</h2>
       <ol class="lifecycle">
         {shown.map((s) => (
-          <li key={s} class={s === view.status ? 'current' : visited.has(s) ? 'visited' : ''} aria-current={s === view.status ? 'step' : undefined}>
+          <li
+            key={s}
+            class={s === view.status ? 'current' : visited.has(s) ? 'visited' : ''}
+            aria-current={s === view.status ? 'step' : undefined}
+          >
             {tr.status(s)}
           </li>
         ))}
@@ -165,16 +199,32 @@ function Lifecycle({ view }: { view: CaseView }) {
 function Actions({ view, etag, reload }: { view: CaseView; etag: string; reload: () => void }) {
   const session = useSession();
   const tr = useT();
-  const forms = [...allowedActions(view.status, session.role)].map(([action, outcomes]) => actionForm(action, outcomes, tr)).filter((f): f is ActionForm => f !== undefined);
+  const forms = [...allowedActions(view.status, session.role)]
+    .map(([action, outcomes]) => actionForm(action, outcomes, tr))
+    .filter((f): f is ActionForm => f !== undefined);
   return (
     <section class="card" aria-labelledby="actions-h">
       <h2 id="actions-h">{tr.t('actions')}</h2>
-      {forms.length === 0 ? <p data-testid="no-actions">{tr.t('noActions')}</p> : forms.map((form) => <ActionPanel key={form.action} form={form} view={view} etag={etag} reload={reload} />)}
+      {forms.length === 0 ? (
+        <p data-testid="no-actions">{tr.t('noActions')}</p>
+      ) : (
+        forms.map((form) => <ActionPanel key={form.action} form={form} view={view} etag={etag} reload={reload} />)
+      )}
     </section>
   );
 }
 
-function ActionPanel({ form, view, etag, reload }: { form: ActionForm; view: CaseView; etag: string; reload: () => void }) {
+function ActionPanel({
+  form,
+  view,
+  etag,
+  reload,
+}: {
+  form: ActionForm;
+  view: CaseView;
+  etag: string;
+  reload: () => void;
+}) {
   const { api } = useApp();
   const tr = useT();
   const [errors, setErrors] = useState(new Map<string, string>());
@@ -183,12 +233,18 @@ function ActionPanel({ form, view, etag, reload }: { form: ActionForm; view: Cas
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
-    const result = await form.send(api, view.id, etag, formValues(event.currentTarget as HTMLFormElement, form.fields)).finally(() => setBusy(false));
+    const result = await form
+      .send(api, view.id, etag, formValues(event.currentTarget as HTMLFormElement, form.fields))
+      .finally(() => setBusy(false));
     if (result.data) return reload();
     const problem = result.error;
     setErrors(fieldErrors(problem));
     if (problem?.type.endsWith('version-conflict')) setMessage({ kind: 'conflict', text: tr.t('conflict') });
-    else setMessage({ kind: 'error', text: problem?.errors?.length ? tr.t('fixFields') : problemText(problem) || `HTTP ${result.response.status}` });
+    else
+      setMessage({
+        kind: 'error',
+        text: problem?.errors?.length ? tr.t('fixFields') : problemText(problem) || `HTTP ${result.response.status}`,
+      });
   };
   const title = form.title[tr.lang === 'zh' ? 0 : 1];
   return (
@@ -245,7 +301,8 @@ function Timeline({ events }: { events: CaseEvent[] }) {
               <strong>{tr.event(e.type)}</strong> <StatusBadge status={e.status} />
             </div>
             <div class="timeline-meta">
-              <time dateTime={e.at}>{formatTime(e.at, tr.lang)}</time> · {e.actor.role === 'system' ? tr.t('system') : `${tr.term(e.actor.role)} ${e.actor.sub}`} · #{e.seq}
+              <time dateTime={e.at}>{formatTime(e.at, tr.lang)}</time> ·{' '}
+              {e.actor.role === 'system' ? tr.t('system') : `${tr.term(e.actor.role)} ${e.actor.sub}`} · #{e.seq}
             </div>
             {Object.keys(e.data).length > 0 && (
               <dl class="event-data">

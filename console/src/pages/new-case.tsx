@@ -37,7 +37,12 @@ export function NewCase() {
     { name: 'responsibleParty.name', label: L('当事人姓名', 'Responsible party'), kind: 'text' },
     { name: 'responsibleParty.phone', label: L('当事人电话', 'Party’s phone'), kind: 'tel' },
     { name: 'responsibleParty.unit', label: L('当事人单位', 'Party’s unit'), kind: 'text', optional: true },
-    { name: 'reporter.name', label: L('登记人', 'Reported by'), kind: 'text', value: session.name.startsWith('local-') ? '' : session.name },
+    {
+      name: 'reporter.name',
+      label: L('登记人', 'Reported by'),
+      kind: 'text',
+      value: session.name.startsWith('local-') ? '' : session.name,
+    },
     { name: 'reporter.unit', label: L('登记单位', 'Reporter’s unit'), kind: 'text', optional: true },
     { name: 'discoveredOn', label: L('发现日期', 'Discovered on'), kind: 'date', value: shanghaiToday() },
   ];
@@ -46,9 +51,13 @@ export function NewCase() {
   /** Open cases the person can see at the address typed so far. */
   const lookForDuplicates = async (form: HTMLFormElement) => {
     const data = new FormData(form);
-    const [subdistrict, community, address] = ['location.subdistrict', 'location.community', 'location.address'].map((n) => String(data.get(n) ?? '').trim());
+    const [subdistrict, community, address] = ['location.subdistrict', 'location.community', 'location.address'].map(
+      (n) => String(data.get(n) ?? '').trim(),
+    );
     if (!subdistrict || !address) return setNearby([]);
-    const page = await api.GET('/cases', { params: { query: { subdistrict, ...(community ? { community } : {}), limit: 100 } } });
+    const page = await api.GET('/cases', {
+      params: { query: { subdistrict, ...(community ? { community } : {}), limit: 100 } },
+    });
     setNearby((page.data?.items ?? []).filter((c) => !isTerminal(c.status) && c.location.address === address));
   };
 
@@ -58,7 +67,9 @@ export function NewCase() {
     setBusy(true);
     // The API validates every field; its answer names any that is wrong.
     const body = { photos: [], ...formValues(form, fields) } as unknown as CaseSubmission;
-    const result = await api.POST('/cases', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body }).finally(() => setBusy(false));
+    const result = await api
+      .POST('/cases', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body })
+      .finally(() => setBusy(false));
     if (result.data) {
       setCreated(result.data);
       setProblem(undefined);
@@ -96,7 +107,16 @@ export function NewCase() {
           <CaseTable cases={nearby} caption={tr.t('possibleDuplicates')} />
         </section>
       )}
-      <form class="card grid2" onSubmit={(e) => void submit(e)} onFocusOut={(e) => (e.target as HTMLElement).getAttribute('name')?.startsWith('location.') && void lookForDuplicates(e.currentTarget as HTMLFormElement)} noValidate aria-label={tr.t('newCase')}>
+      <form
+        class="card grid2"
+        onSubmit={(e) => void submit(e)}
+        onFocusOut={(e) =>
+          (e.target as HTMLElement).getAttribute('name')?.startsWith('location.') &&
+          void lookForDuplicates(e.currentTarget as HTMLFormElement)
+        }
+        noValidate
+        aria-label={tr.t('newCase')}
+      >
         {fields.map((spec) => (
           <Field key={spec.name} spec={spec} error={errors.get(spec.name)} idPrefix="case" />
         ))}

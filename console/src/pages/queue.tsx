@@ -15,7 +15,9 @@ async function listAll(api: ApiClient, query: Query): Promise<CaseSummary[]> {
   const items: CaseSummary[] = [];
   let cursor: string | undefined;
   do {
-    const page = await api.GET('/cases', { params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } } });
+    const page = await api.GET('/cases', {
+      params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } },
+    });
     if (!page.data) throw new Error(problemText(page.error) || `HTTP ${page.response.status}`);
     items.push(...page.data.items);
     cursor = page.data.cursor;
@@ -43,7 +45,9 @@ async function queueFor(api: ApiClient, role: string): Promise<Section[]> {
         listAll(api, { attention: 'true' }),
       ]);
       const now = legalNow();
-      const dueSoon = notice.filter((c) => c.dueAt && Date.parse(c.dueAt) >= now && Date.parse(c.dueAt) - now <= WEEK_MS);
+      const dueSoon = notice.filter(
+        (c) => c.dueAt && Date.parse(c.dueAt) >= now && Date.parse(c.dueAt) - now <= WEEK_MS,
+      );
       return [
         { key: 'awaitingInspection', cases: awaiting },
         { key: 'dueSoon', cases: dueSoon },
@@ -53,11 +57,20 @@ async function queueFor(api: ApiClient, role: string): Promise<Section[]> {
       ];
     }
     case 'enforcer':
-      return [{ key: 'scheduled', cases: (await listAll(api, { status: 'ENFORCEMENT_SCHEDULED' })).sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '')) }];
+      return [
+        {
+          key: 'scheduled',
+          cases: (await listAll(api, { status: 'ENFORCEMENT_SCHEDULED' })).sort((a, b) =>
+            (a.dueAt ?? '').localeCompare(b.dueAt ?? ''),
+          ),
+        },
+      ];
     case 'reporter':
       return [{ key: 'myCases', cases: (await inStatuses(api, OPEN_STATUSES)).sort(byUpdatedDesc) }];
     default:
-      return [{ key: 'recentActivity', cases: (await inStatuses(api, OPEN_STATUSES)).sort(byUpdatedDesc).slice(0, 30) }];
+      return [
+        { key: 'recentActivity', cases: (await inStatuses(api, OPEN_STATUSES)).sort(byUpdatedDesc).slice(0, 30) },
+      ];
   }
 }
 
@@ -90,7 +103,9 @@ function ByDate({ cases }: { cases: CaseSummary[] }) {
   const tr = useT();
   const days = new Map<string, CaseSummary[]>();
   for (const c of cases) {
-    const day = c.dueAt ? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(c.dueAt)) : '';
+    const day = c.dueAt
+      ? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(c.dueAt))
+      : '';
     days.set(day, [...(days.get(day) ?? []), c]);
   }
   if (cases.length === 0) return <p class="empty">{tr.t('nothing')}</p>;

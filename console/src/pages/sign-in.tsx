@@ -26,7 +26,13 @@ export function SignIn() {
   }
 
   const fields: FieldSpec[] = [
-    { name: 'role', label: tr.t('role'), kind: 'select', options: ROLES.map((r) => ({ value: r, label: tr.term(r) })), value: 'officer' },
+    {
+      name: 'role',
+      label: tr.t('role'),
+      kind: 'select',
+      options: ROLES.map((r) => ({ value: r, label: tr.term(r) })),
+      value: 'officer',
+    },
     { name: 'sub', label: tr.t('person'), kind: 'text', optional: true },
     { name: 'name', label: tr.t('displayName'), kind: 'text', optional: true },
     { name: 'subdistricts', label: tr.t('scope'), kind: 'text', optional: true },
@@ -40,9 +46,22 @@ export function SignIn() {
       .split(/[,，]/)
       .map((s) => s.trim())
       .filter(Boolean);
-    const body = { role: text('role'), ...(text('sub') ? { sub: text('sub') } : {}), ...(text('name') ? { name: text('name') } : {}), ...(subdistricts.length ? { subdistricts } : {}) };
-    const response = await fetch(`${app.config.apiBase}/local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const answer = (await response.json()) as { token?: string; title?: string; errors?: { field: string; message: string }[] };
+    const body = {
+      role: text('role'),
+      ...(text('sub') ? { sub: text('sub') } : {}),
+      ...(text('name') ? { name: text('name') } : {}),
+      ...(subdistricts.length ? { subdistricts } : {}),
+    };
+    const response = await fetch(`${app.config.apiBase}/local/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as {
+      token?: string;
+      title?: string;
+      errors?: { field: string; message: string }[];
+    };
     if (response.ok && answer.token && app.signedIn(answer.token)) return;
     setErrors(new Map((answer.errors ?? []).map((e) => [e.field, e.message])));
     setFailure(answer.title ?? `HTTP ${response.status}`);

@@ -25,7 +25,11 @@ const FIGURES: [keyof Figures, [string, string]][] = [
 
 function csvOf(report: Report, header: string[]): string {
   const cell = (value: unknown) => `"${String(value ?? '').replaceAll('"', '""')}"`;
-  const lines = [header, ...report.rows.map((r) => [r.subdistrict, r.community ?? '', ...FIGURES.map(([k]) => r[k])]), ['', '', ...FIGURES.map(([k]) => report.total[k])]];
+  const lines = [
+    header,
+    ...report.rows.map((r) => [r.subdistrict, r.community ?? '', ...FIGURES.map(([k]) => r[k])]),
+    ['', '', ...FIGURES.map(([k]) => report.total[k])],
+  ];
   return `\uFEFF${lines.map((line) => line.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -35,7 +39,11 @@ export function WorkSummary() {
   const tr = useT();
   const { query, route } = useLocation();
   const L = ([zh, en]: [string, string]) => (tr.lang === 'zh' ? zh : en);
-  const filter = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}), ...(query.subdistrict ? { subdistrict: query.subdistrict } : {}) };
+  const filter = {
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {}),
+    ...(query.subdistrict ? { subdistrict: query.subdistrict } : {}),
+  };
   const [loaded] = useLoad(async (): Promise<{ report?: Report; problem?: Problem }> => {
     const got = await api.GET('/reports/summary', { params: { query: filter } });
     return got.data ? { report: got.data } : { problem: got.error };
@@ -50,13 +58,17 @@ export function WorkSummary() {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const params = new URLSearchParams();
-    for (const { name } of fields) if (String(data.get(name) ?? '').trim()) params.set(name, String(data.get(name)).trim());
+    for (const { name } of fields)
+      if (String(data.get(name) ?? '').trim()) params.set(name, String(data.get(name)).trim());
     route(`${BASE_PATH}/summary?${params}`);
   };
   const header = [tr.t('subdistrict'), tr.t('community'), ...FIGURES.map(([, words]) => L(words))];
   const download = (report: Report) => {
     const url = URL.createObjectURL(new Blob([csvOf(report, header)], { type: 'text/csv;charset=utf-8' }));
-    Object.assign(document.createElement('a'), { href: url, download: `work-summary-${report.period.from ?? 'all'}-${report.period.to ?? 'now'}.csv` }).click();
+    Object.assign(document.createElement('a'), {
+      href: url,
+      download: `work-summary-${report.period.from ?? 'all'}-${report.period.to ?? 'now'}.csv`,
+    }).click();
     URL.revokeObjectURL(url);
   };
 
@@ -70,7 +82,12 @@ export function WorkSummary() {
             <>
               <form class="card filters" onSubmit={apply} aria-label={tr.t('period')} noValidate>
                 {fields.map((spec) => (
-                  <Field key={`${spec.name}-${spec.value ?? ''}`} spec={spec} error={errors.get(spec.name)} idPrefix="summary" />
+                  <Field
+                    key={`${spec.name}-${spec.value ?? ''}`}
+                    spec={spec}
+                    error={errors.get(spec.name)}
+                    idPrefix="summary"
+                  />
                 ))}
                 <div class="row">
                   <button type="submit">{tr.t('show')}</button>

@@ -5,4 +5,7 @@ import { actionOperations } from '../operations/actions';
 import { dismissCase } from '../routes/dismiss-case';
 
 /** POST /cases/{id}/dismissal: a case dismissed (撤销). */
-export const handler = apiHandler(dismissCase, (deps) => actionOperations(deps).dismissCase, { engine: workflowEngineFromEnv, mailer: mailerFromEnv });
+export const handler = apiHandler(dismissCase, (deps) => actionOperations(deps).dismissCase, {
+  engine: workflowEngineFromEnv,
+  mailer: mailerFromEnv,
+});

@@ -6,4 +6,8 @@ import { actionOperations } from '../operations/actions';
 import { grantExtension } from '../routes/grant-extension';
 
 /** POST /cases/{id}/extensions: a later notice deadline (延期). */
-export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv, mailer: mailerFromEnv });
+export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, {
+  engine: workflowEngineFromEnv,
+  deadlines: deadlinesFromEnv,
+  mailer: mailerFromEnv,
+});

@@ -5,4 +5,7 @@ import { actionOperations } from '../operations/actions';
 import { recordAppeal } from '../routes/record-appeal';
 
 /** POST /cases/{id}/appeals: an appeal filed or resolved (复议/诉讼). */
-export const handler = apiHandler(recordAppeal, (deps) => actionOperations(deps).recordAppeal, { engine: workflowEngineFromEnv, mailer: mailerFromEnv });
+export const handler = apiHandler(recordAppeal, (deps) => actionOperations(deps).recordAppeal, {
+  engine: workflowEngineFromEnv,
+  mailer: mailerFromEnv,
+});

@@ -4,4 +4,6 @@ import { actionOperations } from '../operations/actions';
 import { recordInspection } from '../routes/record-inspection';
 
 /** POST /cases/{id}/inspections: an inspection result (复查). */
-export const handler = apiHandler(recordInspection, (deps) => actionOperations(deps).recordInspection, { engine: workflowEngineFromEnv });
+export const handler = apiHandler(recordInspection, (deps) => actionOperations(deps).recordInspection, {
+  engine: workflowEngineFromEnv,
+});

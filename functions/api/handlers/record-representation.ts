@@ -5,4 +5,7 @@ import { actionOperations } from '../operations/actions';
 import { recordRepresentation } from '../routes/record-representation';
 
 /** POST /cases/{id}/representations: the party's statement and defence (陈述申辩). */
-export const handler = apiHandler(recordRepresentation, (deps) => actionOperations(deps).recordRepresentation, { engine: workflowEngineFromEnv, mailer: mailerFromEnv });
+export const handler = apiHandler(recordRepresentation, (deps) => actionOperations(deps).recordRepresentation, {
+  engine: workflowEngineFromEnv,
+  mailer: mailerFromEnv,
+});

@@ -5,4 +5,7 @@ import { actionOperations } from '../operations/actions';
 import { resumeCase } from '../routes/resume-case';
 
 /** POST /cases/{id}/resume: a stopped or failed workflow started again. */
-export const handler = apiHandler(resumeCase, (deps) => actionOperations(deps).resumeCase, { engine: workflowEngineFromEnv, deadlines: deadlinesFromEnv });
+export const handler = apiHandler(resumeCase, (deps) => actionOperations(deps).resumeCase, {
+  engine: workflowEngineFromEnv,
+  deadlines: deadlinesFromEnv,
+});

@@ -9,11 +9,19 @@ import { caseResult } from './case-result';
 import type { ApiDeps } from './index';
 
 /** The version an action was decided on: `expectedVersion` in the body or `If-Match`; they must agree. */
-function pinnedVersion(input: OperationInput<AnyRoute> & { body: { expectedVersion?: number }; headers: { 'If-Match'?: string } }): number | undefined {
+function pinnedVersion(
+  input: OperationInput<AnyRoute> & { body: { expectedVersion?: number }; headers: { 'If-Match'?: string } },
+): number | undefined {
   const fromHeader = versionFromIfMatch(input.headers['If-Match']);
   const fromBody = input.body.expectedVersion;
   if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
-    throw invalidInput([{ field: 'If-Match', in: 'header', message: `names version ${fromHeader} but expectedVersion in the body is ${fromBody}` }]);
+    throw invalidInput([
+      {
+        field: 'If-Match',
+        in: 'header',
+        message: `names version ${fromHeader} but expectedVersion in the body is ${fromBody}`,
+      },
+    ]);
   }
   return fromBody ?? fromHeader;
 }
@@ -31,18 +39,53 @@ export function actionOperations(deps: ApiDeps): {
   const actions = makeCaseActions(deps);
   return {
     recordInspection: async (input) =>
-      caseResult(await actions.recordInspection(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.recordInspection(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
     grantExtension: async (input) =>
-      caseResult(await actions.grantExtension(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.grantExtension(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
     recordRepresentation: async (input) =>
-      caseResult(await actions.recordRepresentation(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.recordRepresentation(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
     recordAppeal: async (input) =>
-      caseResult(await actions.recordAppeal(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.recordAppeal(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
     recordEnforcement: async (input) =>
-      caseResult(await actions.recordEnforcement(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.recordEnforcement(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
     dismissCase: async (input) =>
-      caseResult(await actions.dismiss(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.dismiss(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
     resumeCase: async (input) =>
-      caseResult(await actions.resume(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) })),
+      caseResult(
+        await actions.resume(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
   };
 }

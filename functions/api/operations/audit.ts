@@ -14,7 +14,11 @@ export function auditOperations(deps: ApiDeps): {
   return {
     exportCases: async (input) => {
       const { overdue, attention, format, ...filter } = input.query;
-      const chunk = await audit.exportList(requireViewer(input), { ...filter, overdue: overdue === 'true', attention: attention === 'true' }, format);
+      const chunk = await audit.exportList(
+        requireViewer(input),
+        { ...filter, overdue: overdue === 'true', attention: attention === 'true' },
+        format,
+      );
       return {
         statusCode: 200,
         text: chunk.text,
@@ -31,7 +35,11 @@ export function auditOperations(deps: ApiDeps): {
       return {
         statusCode: 200,
         text: chunk.text,
-        headers: { 'content-type': chunk.contentType, 'content-disposition': `attachment; filename="${input.params.id}-history.${input.query.format}"`, 'x-row-count': String(chunk.rows) },
+        headers: {
+          'content-type': chunk.contentType,
+          'content-disposition': `attachment; filename="${input.params.id}-history.${input.query.format}"`,
+          'x-row-count': String(chunk.rows),
+        },
       };
     },
     getSummaryReport: async (input) => {

@@ -18,7 +18,9 @@ export interface ApiDeps extends AppDeps {
 }
 
 export type Operations = {
-  [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute ? Operation<(typeof routes)[K]> : never;
+  [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute
+    ? Operation<(typeof routes)[K]>
+    : never;
 };
 
 export { openApiOperation };
@@ -41,11 +43,17 @@ export function makeOperations(deps: ApiDeps): Operations {
 }
 
 /** Every route bound to its operation and wrapped in the handler pipeline: what a server or Lambda runs. */
-export function bindRoutes(deps: ApiDeps, options: Omit<HandlerOptions, 'clock'> = {}): { route: AnyRoute; handler: ProxyHandler }[] {
+export function bindRoutes(
+  deps: ApiDeps,
+  options: Omit<HandlerOptions, 'clock'> = {},
+): { route: AnyRoute; handler: ProxyHandler }[] {
   const operations = makeOperations(deps) as unknown as Record<string, Operation<AnyRoute>>;
   return ROUTES.map((route) => {
     const operation = operations[route.operationId];
     if (!operation) throw new Error(`route ${route.operationId} has no operation`);
-    return { route, handler: makeRouteHandler(route as AnyRoute, operation, { clock: deps.clock, logger: deps.logger, ...options }) };
+    return {
+      route,
+      handler: makeRouteHandler(route as AnyRoute, operation, { clock: deps.clock, logger: deps.logger, ...options }),
+    };
   });
 }

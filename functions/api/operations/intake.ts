@@ -13,8 +13,13 @@ export function createCaseOperation(deps: ApiDeps): Operation<typeof routes.crea
   const intake = makeCaseIntake(deps);
   return async (input) => {
     const viewer = requireViewer(input);
-    if (!inScope(viewer, input.body.location.subdistrict)) throw new OutsideScopeError('location.subdistrict', input.body.location.subdistrict);
-    const result = await intake.submit({ actor: { sub: viewer.sub, role: viewer.role }, idempotencyKey: input.headers['Idempotency-Key'], submission: input.body });
+    if (!inScope(viewer, input.body.location.subdistrict))
+      throw new OutsideScopeError('location.subdistrict', input.body.location.subdistrict);
+    const result = await intake.submit({
+      actor: { sub: viewer.sub, role: viewer.role },
+      idempotencyKey: input.headers['Idempotency-Key'],
+      submission: input.body,
+    });
     return {
       statusCode: result.statusCode,
       body: result.body,
@@ -39,13 +44,22 @@ export function createCaseBatchOperation(deps: ApiDeps): Operation<typeof routes
     const outcomes = input.body.items.map((item) =>
       inScope(viewer, item.submission.location.subdistrict)
         ? (submitted[allowed.indexOf(item)] as (typeof submitted)[number])
-        : { idempotencyKey: item.idempotencyKey, error: new OutsideScopeError('location.subdistrict', item.submission.location.subdistrict) },
+        : {
+            idempotencyKey: item.idempotencyKey,
+            error: new OutsideScopeError('location.subdistrict', item.submission.location.subdistrict),
+          },
     );
     // Nothing stored and a service down: the whole request answers 503 with Retry-After, as one submission would.
     const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
     if (errors.length === outcomes.length && asDependencyError(errors[0], 'database')) throw errors[0];
     const results = outcomes.map((outcome) => {
-      if ('result' in outcome) return { idempotencyKey: outcome.idempotencyKey, status: outcome.result.statusCode, replayed: outcome.result.replayed, case: outcome.result.body };
+      if ('result' in outcome)
+        return {
+          idempotencyKey: outcome.idempotencyKey,
+          status: outcome.result.statusCode,
+          replayed: outcome.result.replayed,
+          case: outcome.result.body,
+        };
       const problem = problemFor(outcome.error, logger, input.requestId).toProblem(input.requestPath, input.requestId);
       return { idempotencyKey: outcome.idempotencyKey, status: problem.status, problem };
     });

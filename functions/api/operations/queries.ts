@@ -17,13 +17,24 @@ export function queryOperations(deps: ApiDeps): {
     getCase: async (input) => caseResult(await queries.getCase(requireViewer(input), input.params.id)),
     listCases: async (input) => {
       const { overdue, attention, ...filter } = input.query;
-      const page = await queries.listCases(requireViewer(input), { ...filter, overdue: overdue === 'true', attention: attention === 'true' });
+      const page = await queries.listCases(requireViewer(input), {
+        ...filter,
+        overdue: overdue === 'true',
+        attention: attention === 'true',
+      });
       return { statusCode: 200, body: page };
     },
     getCaseHistory: async (input) => {
-      const page = await queries.history(requireViewer(input), input.params.id, { cursor: input.query.cursor, limit: input.query.limit, verify: input.query.verify === 'true' });
+      const page = await queries.history(requireViewer(input), input.params.id, {
+        cursor: input.query.cursor,
+        limit: input.query.limit,
+        verify: input.query.verify === 'true',
+      });
       return { statusCode: 200, body: page };
     },
-    getCaseEmails: async (input) => ({ statusCode: 200, body: { items: await queries.emails(requireViewer(input), input.params.id) } }),
+    getCaseEmails: async (input) => ({
+      statusCode: 200,
+      body: { items: await queries.emails(requireViewer(input), input.params.id) },
+    }),
   };
 }

@@ -20,7 +20,12 @@ const batchOf = <S extends z.ZodType>(submission: S) =>
       const seen = new Map<string, number>();
       batch.items.forEach((item, i) => {
         const first = seen.get(item.idempotencyKey);
-        if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['items', i, 'idempotencyKey'], message: `repeats the key of items[${first}]: each submission needs its own` });
+        if (first !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', i, 'idempotencyKey'],
+            message: `repeats the key of items[${first}]: each submission needs its own`,
+          });
         else seen.set(item.idempotencyKey, i);
       });
     });
@@ -31,8 +36,14 @@ export const caseBatchResultSchema = z.object({
   results: z.array(
     z.object({
       idempotencyKey: z.string(),
-      status: z.number().int().describe('What `POST /cases` would have answered for this submission alone: 201, or the status of `problem`.'),
-      replayed: z.boolean().optional().describe('`true` when the case was created by an earlier request with this key.'),
+      status: z
+        .number()
+        .int()
+        .describe('What `POST /cases` would have answered for this submission alone: 201, or the status of `problem`.'),
+      replayed: z
+        .boolean()
+        .optional()
+        .describe('`true` when the case was created by an earlier request with this key.'),
       case: caseViewSchema.optional(),
       problem: problemSchema.optional(),
     }),
@@ -53,6 +64,10 @@ export const createCaseBatch = defineRoute({
   headers: noHeaders,
   // Each submission may be as large as one POST /cases takes.
   bodyLimitBytes: MAX_CASES_PER_TRANSACTION * BODY_LIMIT_BYTES,
-  body: { schema: caseBatchSchema, at: (now: Date) => batchOf(caseSubmissionSchemaAt(now)), example: { items: [{ idempotencyKey: 'survey-2026-11-row-2', submission: EXAMPLES.submission }] } },
+  body: {
+    schema: caseBatchSchema,
+    at: (now: Date) => batchOf(caseSubmissionSchemaAt(now)),
+    example: { items: [{ idempotencyKey: 'survey-2026-11-row-2', submission: EXAMPLES.submission }] },
+  },
   responses: [{ status: 200, description: 'Each submission answered in order.', schema: caseBatchResultSchema }],
 });

@@ -22,7 +22,11 @@ export const createCase = defineRoute({
       status: 201,
       description: 'The case was created (or this is the replay of the request that created it).',
       schema: caseViewSchema,
-      headers: { Location: 'The URL of the new case.', ETag: 'The case version.', 'Idempotent-Replayed': '`true` when this is the stored response to an earlier request.' },
+      headers: {
+        Location: 'The URL of the new case.',
+        ETag: 'The case version.',
+        'Idempotent-Replayed': '`true` when this is the stored response to an earlier request.',
+      },
     },
   ],
 });

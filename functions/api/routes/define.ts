@@ -46,9 +46,12 @@ export interface RouteSpec<
   responses: ResponseSpec[];
 }
 
-export function defineRoute<P extends z.ZodType, Q extends z.ZodType, H extends z.ZodType, B extends z.ZodType = z.ZodNever>(
-  spec: RouteSpec<P, Q, H, B>,
-): RouteSpec<P, Q, H, B> {
+export function defineRoute<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  H extends z.ZodType,
+  B extends z.ZodType = z.ZodNever,
+>(spec: RouteSpec<P, Q, H, B>): RouteSpec<P, Q, H, B> {
   return spec;
 }
 

@@ -13,5 +13,11 @@ export const exportCases = defineRoute({
   params: noParams,
   query: exportCasesQuery,
   headers: noHeaders,
-  responses: [{ status: 200, description: 'The export.', headers: { 'X-Next-Cursor': 'Present when more rows remain.', 'X-Row-Count': 'Rows in this response.' } }],
+  responses: [
+    {
+      status: 200,
+      description: 'The export.',
+      headers: { 'X-Next-Cursor': 'Present when more rows remain.', 'X-Row-Count': 'Rows in this response.' },
+    },
+  ],
 });

@@ -14,5 +14,7 @@ export const getCaseEmails = defineRoute({
   params: caseIdParams,
   query: noQuery,
   headers: noHeaders,
-  responses: [{ status: 200, description: 'The emails, oldest occasion first within each kind.', schema: caseEmailsSchema }],
+  responses: [
+    { status: 200, description: 'The emails, oldest occasion first within each kind.', schema: caseEmailsSchema },
+  ],
 });

@@ -7,11 +7,14 @@ export const getCaseHistory = defineRoute({
   path: '/cases/{id}/history',
   entry: 'get-case-history',
   summary: "Read a case's history (append-only, hash-chained)",
-  description: 'Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page.',
+  description:
+    'Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page.',
   tags: ['cases'],
   access: { roles: READ_ROLES, writes: false },
   params: caseIdParams,
   query: historyQuery,
   headers: noHeaders,
-  responses: [{ status: 200, description: 'One page of events, and the verdict when asked for.', schema: historyPageSchema }],
+  responses: [
+    { status: 200, description: 'One page of events, and the verdict when asked for.', schema: historyPageSchema },
+  ],
 });

@@ -14,6 +14,11 @@ export const getHealth = defineRoute({
   headers: noHeaders,
   responses: [
     { status: 200, description: 'Every part is up.', schema: healthSchema },
-    { status: 503, description: 'A part is down; `parts` names it.', schema: healthSchema, headers: { 'Retry-After': 'Seconds to wait before asking again.' } },
+    {
+      status: 503,
+      description: 'A part is down; `parts` names it.',
+      schema: healthSchema,
+      headers: { 'Retry-After': 'Seconds to wait before asking again.' },
+    },
   ],
 });

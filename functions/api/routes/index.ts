@@ -21,7 +21,26 @@ import { getHealth } from './health';
 
 export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec } from './define';
 export { defineRoute } from './define';
-export { createCase, createCaseBatch, getCase, listCases, getCaseHistory, getCaseEmails, recordInspection, grantExtension, recordRepresentation, recordAppeal, recordEnforcement, dismissCase, resumeCase, exportCases, exportCaseHistory, getSummaryReport, getOpenApi, getHealth };
+export {
+  createCase,
+  createCaseBatch,
+  getCase,
+  listCases,
+  getCaseHistory,
+  getCaseEmails,
+  recordInspection,
+  grantExtension,
+  recordRepresentation,
+  recordAppeal,
+  recordEnforcement,
+  dismissCase,
+  resumeCase,
+  exportCases,
+  exportCaseHistory,
+  getSummaryReport,
+  getOpenApi,
+  getHealth,
+};
 
 /**
  * The route table: the local server routes with it, the OpenAPI document is generated from it and the

@@ -9,7 +9,9 @@ export const recordRepresentation = defineRoute({
   path: '/cases/{id}/representations',
   entry: 'record-representation',
   summary: "Record the party's statement and defence (陈述申辩)",
-  description: actionDescription('Accepting the representation dismisses the case; rejecting it leaves the case where it is.'),
+  description: actionDescription(
+    'Accepting the representation dismisses the case; rejecting it leaves the case where it is.',
+  ),
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
   // An accepted representation dismisses the case: the sub-district office is told (case-dismissed).

@@ -56,7 +56,12 @@ function recordedResult(events: readonly CaseEvent[], since: EventType): Inspect
 }
 
 /** The answer already on the case, if the step need not wait for a person at all. */
-async function settledOutcome(deps: TaskDeps, kind: CallbackKind, record: CaseRecord, now: Date): Promise<CallbackOutcome | undefined> {
+async function settledOutcome(
+  deps: TaskDeps,
+  kind: CallbackKind,
+  record: CaseRecord,
+  now: Date,
+): Promise<CallbackOutcome | undefined> {
   if (isHalted(record)) return 'halted';
   switch (kind) {
     case 'persuasion-result':
@@ -86,7 +91,11 @@ async function settledOutcome(deps: TaskDeps, kind: CallbackKind, record: CaseRe
 }
 
 function dueOf(kind: CallbackKind, record: CaseRecord): Deadline {
-  const due = { 'persuasion-result': record.deadlines.persuasion, inspection: record.deadlines.inspection, enforcement: record.deadlines.enforcement }[kind];
+  const due = {
+    'persuasion-result': record.deadlines.persuasion,
+    inspection: record.deadlines.inspection,
+    enforcement: record.deadlines.enforcement,
+  }[kind];
   if (!due) throw new UnexpectedCaseStateError(`case ${record.id} waits for ${kind} without its deadline`);
   return due;
 }
@@ -96,28 +105,40 @@ function dueOf(kind: CallbackKind, record: CaseRecord): Deadline {
  * API can answer it. If the answer is already there — recorded while the previous callback was lost,
  * or by an earlier run of the phase — the step completes at once with it instead of waiting.
  */
-export const makeOpenCallbackHandler = defineTask('open-callback', openCallbackInput, openCallbackOutput, (deps, { execution, kind, token }) =>
-  withCase(deps, execution.caseId, async (record) => {
-    const now = deps.clock.now();
-    const settled = await settledOutcome(deps, kind, record, now);
-    if (settled) {
-      await deps.engine.sendTaskSuccess(token, { outcome: settled, eventSeq: record.lastSeq });
-      return { waiting: false, outcome: settled };
-    }
-    if (kind === 'inspection' && record.status === 'NOTICE_ISSUED') {
-      const noticeDeadline = record.notice?.deadline;
-      if (!noticeDeadline) throw new UnexpectedCaseStateError(`case ${record.id} is NOTICE_ISSUED without a notice`);
-      const due = inspectionDeadline(deps.calendar, deps.policy, noticeDeadline);
-      await commitStep(deps, record, 'open-inspection', {
-        execution,
-        data: { noticeDeadline, inspectionDeadline: due, window: deps.policy.inspectionWindow },
-        patch: { deadlines: { ...record.deadlines, inspection: due }, dueAt: due.at, pendingCallback: { token, kind, openedAt: now.toISOString(), dueAt: due.at } },
-      });
-    } else {
-      await deps.store.setPendingCallback(record, { token, kind, openedAt: now.toISOString(), dueAt: dueOf(kind, record).at }, now.toISOString());
-    }
-    return { waiting: true };
-  }),
+export const makeOpenCallbackHandler = defineTask(
+  'open-callback',
+  openCallbackInput,
+  openCallbackOutput,
+  (deps, { execution, kind, token }) =>
+    withCase(deps, execution.caseId, async (record) => {
+      const now = deps.clock.now();
+      const settled = await settledOutcome(deps, kind, record, now);
+      if (settled) {
+        await deps.engine.sendTaskSuccess(token, { outcome: settled, eventSeq: record.lastSeq });
+        return { waiting: false, outcome: settled };
+      }
+      if (kind === 'inspection' && record.status === 'NOTICE_ISSUED') {
+        const noticeDeadline = record.notice?.deadline;
+        if (!noticeDeadline) throw new UnexpectedCaseStateError(`case ${record.id} is NOTICE_ISSUED without a notice`);
+        const due = inspectionDeadline(deps.calendar, deps.policy, noticeDeadline);
+        await commitStep(deps, record, 'open-inspection', {
+          execution,
+          data: { noticeDeadline, inspectionDeadline: due, window: deps.policy.inspectionWindow },
+          patch: {
+            deadlines: { ...record.deadlines, inspection: due },
+            dueAt: due.at,
+            pendingCallback: { token, kind, openedAt: now.toISOString(), dueAt: due.at },
+          },
+        });
+      } else {
+        await deps.store.setPendingCallback(
+          record,
+          { token, kind, openedAt: now.toISOString(), dueAt: dueOf(kind, record).at },
+          now.toISOString(),
+        );
+      }
+      return { waiting: true };
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -135,7 +156,18 @@ export const recordOverdueOutput = z.discriminatedUnion('next', [
 ]);
 type RecordOverdueOutput = z.infer<typeof recordOverdueOutput>;
 
-const OVERDUE: Record<OverdueKind, { waiting: CaseRecord['status']; done: readonly CaseRecord['status'][]; opened: EventType; overdue: EventType; action: 'mark-inspection-overdue' | 'mark-enforcement-overdue'; mail: MailKind; deadline: 'inspection' | 'enforcement' }> = {
+const OVERDUE: Record<
+  OverdueKind,
+  {
+    waiting: CaseRecord['status'];
+    done: readonly CaseRecord['status'][];
+    opened: EventType;
+    overdue: EventType;
+    action: 'mark-inspection-overdue' | 'mark-enforcement-overdue';
+    mail: MailKind;
+    deadline: 'inspection' | 'enforcement';
+  }
+> = {
   inspection: {
     waiting: 'AWAITING_INSPECTION',
     done: ['SELF_DEMOLISHED', 'ESCALATED', 'ENFORCEMENT_DECIDED', 'ENFORCEMENT_SCHEDULED', 'ENFORCED'],
@@ -156,7 +188,11 @@ const OVERDUE: Record<OverdueKind, { waiting: CaseRecord['status']; done: readon
   },
 };
 
-const overdueEventData = z.object({ round: z.number().int(), missedDeadline: z.object({ at: z.string(), date: z.string() }), workflowStopped: z.boolean().optional() });
+const overdueEventData = z.object({
+  round: z.number().int(),
+  missedDeadline: z.object({ at: z.string(), date: z.string() }),
+  workflowStopped: z.boolean().optional(),
+});
 
 function overdueMail(kind: OverdueKind, record: CaseRecord, round: number, missed: Pick<Deadline, 'at'>) {
   return {
@@ -173,31 +209,44 @@ function overdueMail(kind: OverdueKind, record: CaseRecord, round: number, misse
  * step is awaited again for one more inspection window; the last configured round flags the case for
  * attention, and the window after it ends the waiting, leaving the case flagged and in the overdue list.
  */
-export const makeRecordOverdueHandler = defineTask('record-overdue', recordOverdueInput, recordOverdueOutput, (deps, { execution, kind }) =>
-  withCase(deps, execution.caseId, async (record): Promise<RecordOverdueOutput> => {
-    if (isHalted(record)) return { next: 'halt' };
-    const spec = OVERDUE[kind];
-    if (spec.done.includes(record.status)) return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
-    if (kind === 'inspection' && record.status === 'NOTICE_ISSUED') return { next: 'recheck' };
-    if (record.status !== spec.waiting) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no ${kind} is awaited`);
-    const now = deps.clock.now();
-    const due = record.deadlines[spec.deadline];
-    if (!due) throw new UnexpectedCaseStateError(`case ${record.id} awaits ${kind} without its deadline`);
-    const events = await historyOf(deps, record.id);
-    // A resumed workflow waits afresh: the rounds it stopped after belong to the run before.
-    const rounds = eventsSince(events, spec.opened, 'WORKFLOW_RESUMED').filter((e) => e.type === spec.overdue);
-    const last = rounds.length ? overdueEventData.parse(rounds[rounds.length - 1]?.data) : undefined;
-    if (last?.workflowStopped) return { next: 'stop' };
-    if (!hasPassed(due.at, now)) {
-      // Woken early, or this round was recorded by an earlier attempt: make sure its email went out.
-      if (last) await sendMail(deps, overdueMail(kind, record, last.round, last.missedDeadline));
-      return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
-    }
-    return markOverdue(deps, execution, kind, record, due, rounds.length + 1);
-  }),
+export const makeRecordOverdueHandler = defineTask(
+  'record-overdue',
+  recordOverdueInput,
+  recordOverdueOutput,
+  (deps, { execution, kind }) =>
+    withCase(deps, execution.caseId, async (record): Promise<RecordOverdueOutput> => {
+      if (isHalted(record)) return { next: 'halt' };
+      const spec = OVERDUE[kind];
+      if (spec.done.includes(record.status))
+        return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
+      if (kind === 'inspection' && record.status === 'NOTICE_ISSUED') return { next: 'recheck' };
+      if (record.status !== spec.waiting)
+        throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no ${kind} is awaited`);
+      const now = deps.clock.now();
+      const due = record.deadlines[spec.deadline];
+      if (!due) throw new UnexpectedCaseStateError(`case ${record.id} awaits ${kind} without its deadline`);
+      const events = await historyOf(deps, record.id);
+      // A resumed workflow waits afresh: the rounds it stopped after belong to the run before.
+      const rounds = eventsSince(events, spec.opened, 'WORKFLOW_RESUMED').filter((e) => e.type === spec.overdue);
+      const last = rounds.length ? overdueEventData.parse(rounds[rounds.length - 1]?.data) : undefined;
+      if (last?.workflowStopped) return { next: 'stop' };
+      if (!hasPassed(due.at, now)) {
+        // Woken early, or this round was recorded by an earlier attempt: make sure its email went out.
+        if (last) await sendMail(deps, overdueMail(kind, record, last.round, last.missedDeadline));
+        return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
+      }
+      return markOverdue(deps, execution, kind, record, due, rounds.length + 1);
+    }),
 );
 
-async function markOverdue(deps: TaskDeps, execution: PhaseInput, kind: OverdueKind, record: CaseRecord, missed: Deadline, round: number): Promise<RecordOverdueOutput> {
+async function markOverdue(
+  deps: TaskDeps,
+  execution: PhaseInput,
+  kind: OverdueKind,
+  record: CaseRecord,
+  missed: Deadline,
+  round: number,
+): Promise<RecordOverdueOutput> {
   const spec = OVERDUE[kind];
   const rounds = deps.policy.inspectionOverdueRounds;
   const now = deps.clock.now().toISOString();
@@ -209,7 +258,12 @@ async function markOverdue(deps: TaskDeps, execution: PhaseInput, kind: OverdueK
   const next = stopping ? undefined : overdueWindow(deps.calendar, deps.policy, missed);
   const { record: marked } = await commitStep(deps, record, spec.action, {
     execution,
-    data: { round, missedDeadline: missed, ...(next ? { nextDeadline: next } : { workflowStopped: true }), flagged: flagging },
+    data: {
+      round,
+      missedDeadline: missed,
+      ...(next ? { nextDeadline: next } : { workflowStopped: true }),
+      flagged: flagging,
+    },
     patch: {
       pendingCallback: undefined,
       ...(next ? { deadlines: { ...record.deadlines, [spec.deadline]: next }, dueAt: next.at } : {}),

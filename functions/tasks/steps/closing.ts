@@ -32,7 +32,10 @@ export const makeCloseCaseHandler = defineTask('close-case', taskInputSchema, cl
     const now = deps.clock.now().toISOString();
     const { record: closed } = await commitStep(deps, record, 'close', {
       execution,
-      data: { outcome: record.status === 'ENFORCED' ? 'enforced' : 'self-demolished', areaRemovedM2: record.areaRemovedM2 },
+      data: {
+        outcome: record.status === 'ENFORCED' ? 'enforced' : 'self-demolished',
+        areaRemovedM2: record.areaRemovedM2,
+      },
       patch: { closedAt: now, dueAt: undefined, pendingCallback: undefined, attention: undefined },
     });
     if (record.attention) await deps.store.clearAttention(record.id);
@@ -57,35 +60,45 @@ export const recordFailureOutput = z.strictObject({ recorded: z.boolean() });
  * sub-district office gets a workflow-failure email. Recording the same failure of the same execution
  * twice (a retried recording) adds nothing.
  */
-export const makeRecordFailureHandler = defineTask('record-failure', recordFailureInput, recordFailureOutput, (deps, { execution, failure }) =>
-  withCase(deps, execution.caseId, async (record) => {
-    const running = executionName(execution);
-    // The record and the email get the error and its message; the full cause (a stack trace in AWS) is logged.
-    const cause = describeFailure(failure).message;
-    deps.logger?.warn('workflow step failed', { caseId: record.id, execution: running, error: failure.Error, cause: failure.Cause });
-    const now = deps.clock.now().toISOString();
-    const reason = `workflow step failed: ${failure.Error}`;
-    const events = await historyOf(deps, record.id);
-    const last = events[events.length - 1];
-    const alreadyRecorded = last?.type === 'TASK_FAILED' && last.data.execution === running && last.data.error === failure.Error;
-    const current = alreadyRecorded
-      ? record
-      : (
-          await commitStep(deps, record, 'record-task-failure', {
-            execution,
-            data: { error: failure.Error, cause },
-            // A failed step is a person's step now (fix the cause, resume): due at once, so it shows as overdue.
-            patch: { attention: { reason, at: now }, ...(record.dueAt ? {} : { dueAt: now }) },
-            carriedBy: record.execution,
-          })
-        ).record;
-    await deps.store.flagForAttention(record.id, reason, now);
-    await sendMail(deps, {
-      kind: 'workflow-failure',
-      occasion: `failure-${running}`,
-      caseRecord: current,
-      facts: { step: `${running}: ${failure.Error}`, cause },
-    });
-    return { recorded: !alreadyRecorded };
-  }),
+export const makeRecordFailureHandler = defineTask(
+  'record-failure',
+  recordFailureInput,
+  recordFailureOutput,
+  (deps, { execution, failure }) =>
+    withCase(deps, execution.caseId, async (record) => {
+      const running = executionName(execution);
+      // The record and the email get the error and its message; the full cause (a stack trace in AWS) is logged.
+      const cause = describeFailure(failure).message;
+      deps.logger?.warn('workflow step failed', {
+        caseId: record.id,
+        execution: running,
+        error: failure.Error,
+        cause: failure.Cause,
+      });
+      const now = deps.clock.now().toISOString();
+      const reason = `workflow step failed: ${failure.Error}`;
+      const events = await historyOf(deps, record.id);
+      const last = events[events.length - 1];
+      const alreadyRecorded =
+        last?.type === 'TASK_FAILED' && last.data.execution === running && last.data.error === failure.Error;
+      const current = alreadyRecorded
+        ? record
+        : (
+            await commitStep(deps, record, 'record-task-failure', {
+              execution,
+              data: { error: failure.Error, cause },
+              // A failed step is a person's step now (fix the cause, resume): due at once, so it shows as overdue.
+              patch: { attention: { reason, at: now }, ...(record.dueAt ? {} : { dueAt: now }) },
+              carriedBy: record.execution,
+            })
+          ).record;
+      await deps.store.flagForAttention(record.id, reason, now);
+      await sendMail(deps, {
+        kind: 'workflow-failure',
+        occasion: `failure-${running}`,
+        caseRecord: current,
+        facts: { step: `${running}: ${failure.Error}`, cause },
+      });
+      return { recorded: !alreadyRecorded };
+    }),
 );

@@ -4,7 +4,13 @@ import { mailFactsSchema } from '../../mail/templates';
 import type { CaseRecord } from '../../domain/schemas';
 import { isoDateTime } from '../../domain/schemas';
 import { shanghaiDateOf } from '../../domain/shanghai-time';
-import { enforcementDecisionDeadlines, enforcementSchedule, hasPassed, recordedEnforcementWindows, urgeDeadline } from '../../app/procedure';
+import {
+  enforcementDecisionDeadlines,
+  enforcementSchedule,
+  hasPassed,
+  recordedEnforcementWindows,
+  urgeDeadline,
+} from '../../app/procedure';
 import { executionName } from '../../workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import {
@@ -35,7 +41,9 @@ export const escalateOutput = z.strictObject({ wakeAt: isoDateTime });
 
 /** The inspection that found the structure standing, as the escalation email reports it. */
 async function inspectionFacts(deps: TaskDeps, record: CaseRecord): Promise<NonNullable<MailRequest['facts']>> {
-  const recorded = eventsSince(await historyOf(deps, record.id), 'INSPECTION_OPENED').filter((e) => e.type === 'INSPECTION_RECORDED');
+  const recorded = eventsSince(await historyOf(deps, record.id), 'INSPECTION_OPENED').filter(
+    (e) => e.type === 'INSPECTION_RECORDED',
+  );
   const data = recorded[recorded.length - 1]?.data ?? {};
   const facts = mailFactsSchema.safeParse({
     inspectionResult: data.result,
@@ -58,7 +66,8 @@ export const makeEscalateHandler = defineTask('escalate', taskInputSchema, escal
   withCase(deps, execution.caseId, async (record) => {
     if (isHalted(record) || (record.status !== 'ESCALATED' && !record.deadlines.urge)) return { wakeAt: wakeNow(deps) };
     const facts = await inspectionFacts(deps, record);
-    const escalationMail = (caseRecord: CaseRecord) => sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord, facts });
+    const escalationMail = (caseRecord: CaseRecord) =>
+      sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord, facts });
     if (record.deadlines.urge) {
       // Escalated by an earlier run of the phase: ask for the email again, the outbox sends it once.
       await escalationMail(record);
@@ -69,7 +78,12 @@ export const makeEscalateHandler = defineTask('escalate', taskInputSchema, escal
       execution,
       data: {
         inspectionResult: facts.inspectionResult,
-        demand: { document: '催告书', period: deps.policy.urgePeriod, deadline: urge, rightOfRepresentation: RIGHT_OF_REPRESENTATION },
+        demand: {
+          document: '催告书',
+          period: deps.policy.urgePeriod,
+          deadline: urge,
+          rightOfRepresentation: RIGHT_OF_REPRESENTATION,
+        },
       },
       patch: { deadlines: { ...record.deadlines, urge }, dueAt: urge.at },
     });
@@ -96,47 +110,58 @@ const ENFORCEMENT_ROUND = 1;
  * period and the 复议/诉讼 windows run from here and can take half a year, so the rest of the case runs
  * as the `enforcement` phase, its own execution, started here (by name, so a re-run starts it once).
  */
-export const makeDecideEnforcementHandler = defineTask('decide-enforcement', taskInputSchema, decideEnforcementOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record): Promise<DecideEnforcementOutput> => {
-    if (isHalted(record)) return { next: 'halt' };
-    const enforcementPhase = { caseId: record.id, phase: 'enforcement' as const, round: ENFORCEMENT_ROUND };
-    const enforcementExecution = executionName(enforcementPhase);
-    if (record.status === 'ESCALATED') {
-      const urge = record.deadlines.urge;
-      if (!urge) throw new UnexpectedCaseStateError(`case ${record.id} is escalated without a demand period`);
-      const now = deps.clock.now();
-      if (!hasPassed(urge.at, now)) return { next: 'wait', wakeAt: engineTime(deps, urge.at) };
-      const { announcement, reconsideration, litigation, earliestEnforcement } = enforcementDecisionDeadlines(deps.calendar, deps.policy, now);
-      const { record: decided } = await commitStep(deps, record, 'decide-enforcement', {
-        execution,
-        data: {
-          decision: { document: '强制执行决定书', decidedOn: shanghaiDateOf(now) },
-          announcement: { document: '强制拆除公告', period: deps.policy.announcementPeriod, deadline: announcement },
-          reconsideration: { period: deps.policy.reconsiderationWindow, deadline: reconsideration },
-          litigation: { period: deps.policy.litigationWindow, deadline: litigation },
-          earliestEnforcement,
-          enforcementExecution,
-        },
-        patch: { deadlines: { ...record.deadlines, announcement, reconsideration, litigation }, dueAt: earliestEnforcement.at },
-        carriedBy: enforcementExecution,
-      });
-      await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: decided });
-      await deps.engine.startExecution(enforcementPhase);
-      return { next: 'handed-over', enforcementExecution };
-    }
-    if (record.status === 'ENFORCEMENT_DECIDED' && record.execution === enforcementExecution) {
-      // Decided by an earlier run that may have stopped before the email or the hand-over.
-      await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
-      await deps.engine.startExecution(enforcementPhase);
-      return { next: 'handed-over', enforcementExecution };
-    }
-    if (record.deadlines.announcement) {
-      // Decided long ago; the enforcement (or after-appeal) phase carries the case.
-      await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
-      return { next: 'handed-over', enforcementExecution };
-    }
-    throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no enforcement to decide`);
-  }),
+export const makeDecideEnforcementHandler = defineTask(
+  'decide-enforcement',
+  taskInputSchema,
+  decideEnforcementOutput,
+  (deps, { execution }) =>
+    withCase(deps, execution.caseId, async (record): Promise<DecideEnforcementOutput> => {
+      if (isHalted(record)) return { next: 'halt' };
+      const enforcementPhase = { caseId: record.id, phase: 'enforcement' as const, round: ENFORCEMENT_ROUND };
+      const enforcementExecution = executionName(enforcementPhase);
+      if (record.status === 'ESCALATED') {
+        const urge = record.deadlines.urge;
+        if (!urge) throw new UnexpectedCaseStateError(`case ${record.id} is escalated without a demand period`);
+        const now = deps.clock.now();
+        if (!hasPassed(urge.at, now)) return { next: 'wait', wakeAt: engineTime(deps, urge.at) };
+        const { announcement, reconsideration, litigation, earliestEnforcement } = enforcementDecisionDeadlines(
+          deps.calendar,
+          deps.policy,
+          now,
+        );
+        const { record: decided } = await commitStep(deps, record, 'decide-enforcement', {
+          execution,
+          data: {
+            decision: { document: '强制执行决定书', decidedOn: shanghaiDateOf(now) },
+            announcement: { document: '强制拆除公告', period: deps.policy.announcementPeriod, deadline: announcement },
+            reconsideration: { period: deps.policy.reconsiderationWindow, deadline: reconsideration },
+            litigation: { period: deps.policy.litigationWindow, deadline: litigation },
+            earliestEnforcement,
+            enforcementExecution,
+          },
+          patch: {
+            deadlines: { ...record.deadlines, announcement, reconsideration, litigation },
+            dueAt: earliestEnforcement.at,
+          },
+          carriedBy: enforcementExecution,
+        });
+        await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: decided });
+        await deps.engine.startExecution(enforcementPhase);
+        return { next: 'handed-over', enforcementExecution };
+      }
+      if (record.status === 'ENFORCEMENT_DECIDED' && record.execution === enforcementExecution) {
+        // Decided by an earlier run that may have stopped before the email or the hand-over.
+        await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
+        await deps.engine.startExecution(enforcementPhase);
+        return { next: 'handed-over', enforcementExecution };
+      }
+      if (record.deadlines.announcement) {
+        // Decided long ago; the enforcement (or after-appeal) phase carries the case.
+        await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
+        return { next: 'handed-over', enforcementExecution };
+      }
+      throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no enforcement to decide`);
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -146,13 +171,17 @@ export const makeDecideEnforcementHandler = defineTask('decide-enforcement', tas
 export const checkWindowsOutput = z.strictObject({ wakeAt: isoDateTime });
 
 /** The first step of the enforcement and after-appeal phases: wait for the windows recorded at the decision. */
-export const makeCheckWindowsHandler = defineTask('check-windows', taskInputSchema, checkWindowsOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record) => {
-    if (isHalted(record) || record.status !== 'ENFORCEMENT_DECIDED') return { wakeAt: wakeNow(deps) };
-    const windows = recordedEnforcementWindows(record);
-    if (!windows) throw new UnexpectedCaseStateError(`case ${record.id} is ENFORCEMENT_DECIDED without its windows`);
-    return { wakeAt: engineTime(deps, windows.at) };
-  }),
+export const makeCheckWindowsHandler = defineTask(
+  'check-windows',
+  taskInputSchema,
+  checkWindowsOutput,
+  (deps, { execution }) =>
+    withCase(deps, execution.caseId, async (record) => {
+      if (isHalted(record) || record.status !== 'ENFORCEMENT_DECIDED') return { wakeAt: wakeNow(deps) };
+      const windows = recordedEnforcementWindows(record);
+      if (!windows) throw new UnexpectedCaseStateError(`case ${record.id} is ENFORCEMENT_DECIDED without its windows`);
+      return { wakeAt: engineTime(deps, windows.at) };
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -167,42 +196,56 @@ export const scheduleEnforcementOutput = z.discriminatedUnion('next', [
 type ScheduleEnforcementOutput = z.infer<typeof scheduleEnforcementOutput>;
 
 function scheduledMail(record: CaseRecord) {
-  return { kind: 'enforcement-scheduled' as const, occasion: `enforcement-scheduled-${occasionStamp(record.enforcementAt ?? '')}`, caseRecord: record };
+  return {
+    kind: 'enforcement-scheduled' as const,
+    occasion: `enforcement-scheduled-${occasionStamp(record.enforcementAt ?? '')}`,
+    caseRecord: record,
+  };
 }
 
 /**
  * Every window has passed with no appeal: forced demolition is scheduled on the first working day, in
  * day-time hours (§43), and the enforcement team is given the enforcement window to record it.
  */
-export const makeScheduleEnforcementHandler = defineTask('schedule-enforcement', taskInputSchema, scheduleEnforcementOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record): Promise<ScheduleEnforcementOutput> => {
-    if (isHalted(record)) return { next: 'halt' };
-    const now = deps.clock.now();
-    switch (record.status) {
-      case 'ENFORCEMENT_DECIDED': {
-        const windows = recordedEnforcementWindows(record);
-        if (!windows) throw new UnexpectedCaseStateError(`case ${record.id} is ENFORCEMENT_DECIDED without its windows`);
-        if (!hasPassed(windows.at, now)) return { next: 'wait', wakeAt: engineTime(deps, windows.at) };
-        const { slot, completeBy } = enforcementSchedule(deps.calendar, deps.policy, now);
-        const { record: scheduled } = await commitStep(deps, record, 'schedule-enforcement', {
-          execution,
-          data: { slot, hours: deps.policy.enforcementHours, completeBy, window: deps.policy.enforcementWindow },
-          patch: { enforcementAt: slot.at, deadlines: { ...record.deadlines, enforcement: completeBy }, dueAt: completeBy.at },
-        });
-        await sendMail(deps, scheduledMail(scheduled));
-        return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, completeBy.at) };
+export const makeScheduleEnforcementHandler = defineTask(
+  'schedule-enforcement',
+  taskInputSchema,
+  scheduleEnforcementOutput,
+  (deps, { execution }) =>
+    withCase(deps, execution.caseId, async (record): Promise<ScheduleEnforcementOutput> => {
+      if (isHalted(record)) return { next: 'halt' };
+      const now = deps.clock.now();
+      switch (record.status) {
+        case 'ENFORCEMENT_DECIDED': {
+          const windows = recordedEnforcementWindows(record);
+          if (!windows)
+            throw new UnexpectedCaseStateError(`case ${record.id} is ENFORCEMENT_DECIDED without its windows`);
+          if (!hasPassed(windows.at, now)) return { next: 'wait', wakeAt: engineTime(deps, windows.at) };
+          const { slot, completeBy } = enforcementSchedule(deps.calendar, deps.policy, now);
+          const { record: scheduled } = await commitStep(deps, record, 'schedule-enforcement', {
+            execution,
+            data: { slot, hours: deps.policy.enforcementHours, completeBy, window: deps.policy.enforcementWindow },
+            patch: {
+              enforcementAt: slot.at,
+              deadlines: { ...record.deadlines, enforcement: completeBy },
+              dueAt: completeBy.at,
+            },
+          });
+          await sendMail(deps, scheduledMail(scheduled));
+          return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, completeBy.at) };
+        }
+        case 'ENFORCEMENT_SCHEDULED': {
+          const due = record.deadlines.enforcement;
+          if (!due || !record.enforcementAt)
+            throw new UnexpectedCaseStateError(`case ${record.id} is scheduled without a slot`);
+          await sendMail(deps, scheduledMail(record));
+          return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
+        }
+        case 'ENFORCED':
+          if (record.enforcementAt) await sendMail(deps, scheduledMail(record));
+          return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
+        default:
+          throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: nothing to schedule`);
       }
-      case 'ENFORCEMENT_SCHEDULED': {
-        const due = record.deadlines.enforcement;
-        if (!due || !record.enforcementAt) throw new UnexpectedCaseStateError(`case ${record.id} is scheduled without a slot`);
-        await sendMail(deps, scheduledMail(record));
-        return { next: 'await', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
-      }
-      case 'ENFORCED':
-        if (record.enforcementAt) await sendMail(deps, scheduledMail(record));
-        return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
-      default:
-        throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: nothing to schedule`);
-    }
-  }),
+    }),
 );

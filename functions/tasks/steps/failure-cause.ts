@@ -31,7 +31,12 @@ export function describeFailure(failure: { Error: string; Cause?: string }): { e
     parsed = undefined;
   }
   const lambda = lambdaErrorCause.safeParse(parsed);
-  if (lambda.success && parsed !== null && typeof parsed === 'object' && (lambda.data.errorMessage !== undefined || lambda.data.errorType !== undefined)) {
+  if (
+    lambda.success &&
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    (lambda.data.errorMessage !== undefined || lambda.data.errorType !== undefined)
+  ) {
     return { error: failure.Error, message: oneLine(lambda.data.errorMessage ?? '') };
   }
   return { error: failure.Error, message: oneLine(cause) };

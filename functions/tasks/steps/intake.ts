@@ -3,7 +3,14 @@ import { formatNoticeNumber } from '../../domain/case-history';
 import type { CaseEvent, CaseRecord } from '../../domain/schemas';
 import { isoDateTime } from '../../domain/schemas';
 import { shanghaiDateOf } from '../../domain/shanghai-time';
-import { hasPassed, inspectionDeadline, noticeDeadline, noticeService, persuasionDeadline, reminderFor } from '../../app/procedure';
+import {
+  hasPassed,
+  inspectionDeadline,
+  noticeDeadline,
+  noticeService,
+  persuasionDeadline,
+  reminderFor,
+} from '../../app/procedure';
 import type { PhaseInput } from '../../workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import {
@@ -49,7 +56,12 @@ async function deliverNoticeMails(deps: TaskDeps, record: CaseRecord, reminderAt
   if (record.responsibleParty.email) await sendMail(deps, { kind: 'notice-to-party', occasion, caseRecord: record });
 }
 
-async function issueNotice(deps: TaskDeps, record: CaseRecord, execution: PhaseInput, now: Date): Promise<IssueNoticeOutput> {
+async function issueNotice(
+  deps: TaskDeps,
+  record: CaseRecord,
+  execution: PhaseInput,
+  now: Date,
+): Promise<IssueNoticeOutput> {
   const year = Number(shanghaiDateOf(now).slice(0, 4));
   // The number is taken in the same transaction as the NOTICE_ISSUED event: no gaps, no duplicates.
   const taken = await deps.store.noticeCounter(year);
@@ -59,7 +71,15 @@ async function issueNotice(deps: TaskDeps, record: CaseRecord, execution: PhaseI
   const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
   const { record: issued } = await commitStep(deps, record, 'issue-notice', {
     execution,
-    data: { noticeNumber: number, category: record.category, severity: record.severity, period, deadline, service, reminderAt: reminder.at },
+    data: {
+      noticeNumber: number,
+      category: record.category,
+      severity: record.severity,
+      period,
+      deadline,
+      service,
+      reminderAt: reminder.at,
+    },
     patch: {
       notice: { number, issuedAt: now.toISOString(), deadline, service, extensionCount: 0, extendedDays: 0 },
       deadlines: { ...record.deadlines, notice: deadline },
@@ -76,44 +96,52 @@ async function issueNotice(deps: TaskDeps, record: CaseRecord, execution: PhaseI
  * case — and a resident who refused, or let the persuasion period pass — gets the numbered 限期拆除通知书.
  * The step decides from the stored case, so it is also where persuasion resumes after its callback.
  */
-export const makeIssueNoticeHandler = defineTask('issue-notice', taskInputSchema, issueNoticeOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record): Promise<IssueNoticeOutput> => {
-    if (isHalted(record)) return { next: 'halt' };
-    const now = deps.clock.now();
-    switch (record.status) {
-      case 'REPORTED': {
-        if (record.category !== 'resident-built') return issueNotice(deps, record, execution, now);
-        const deadline = persuasionDeadline(deps.calendar, deps.policy, now);
-        await commitStep(deps, record, 'start-persuasion', {
-          execution,
-          data: { period: deps.policy.persuasion, deadline },
-          patch: { deadlines: { ...record.deadlines, persuasion: deadline }, dueAt: deadline.at },
-        });
-        return { next: 'persuade', engineTimeoutSeconds: engineSecondsUntil(deps, deadline.at) };
+export const makeIssueNoticeHandler = defineTask(
+  'issue-notice',
+  taskInputSchema,
+  issueNoticeOutput,
+  (deps, { execution }) =>
+    withCase(deps, execution.caseId, async (record): Promise<IssueNoticeOutput> => {
+      if (isHalted(record)) return { next: 'halt' };
+      const now = deps.clock.now();
+      switch (record.status) {
+        case 'REPORTED': {
+          if (record.category !== 'resident-built') return issueNotice(deps, record, execution, now);
+          const deadline = persuasionDeadline(deps.calendar, deps.policy, now);
+          await commitStep(deps, record, 'start-persuasion', {
+            execution,
+            data: { period: deps.policy.persuasion, deadline },
+            patch: { deadlines: { ...record.deadlines, persuasion: deadline }, dueAt: deadline.at },
+          });
+          return { next: 'persuade', engineTimeoutSeconds: engineSecondsUntil(deps, deadline.at) };
+        }
+        case 'PERSUASION': {
+          const deadline = record.deadlines.persuasion;
+          if (!deadline)
+            throw new UnexpectedCaseStateError(`case ${record.id} is in persuasion without a persuasion deadline`);
+          const events = await historyOf(deps, record.id);
+          if (persuasionAnswered(events)) return issueNotice(deps, record, execution, now);
+          if (!hasPassed(deadline.at, now))
+            return { next: 'persuade', engineTimeoutSeconds: engineSecondsUntil(deps, deadline.at) };
+          const alreadyExpired = eventsSince(events, 'PERSUASION_STARTED').some((e) => e.type === 'PERSUASION_EXPIRED');
+          const expired = alreadyExpired
+            ? record
+            : (await commitStep(deps, record, 'expire-persuasion', { execution, data: { deadline } })).record;
+          return issueNotice(deps, expired, execution, now);
+        }
+        case 'SELF_DEMOLISHED':
+          return { next: 'close' };
+        default: {
+          // The notice was issued by an earlier run of this step.
+          const deadline = record.notice?.deadline;
+          if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
+          // Asked for again: the outbox does not send an email it has sent.
+          const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
+          await deliverNoticeMails(deps, record, reminder.at);
+          return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
+        }
       }
-      case 'PERSUASION': {
-        const deadline = record.deadlines.persuasion;
-        if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is in persuasion without a persuasion deadline`);
-        const events = await historyOf(deps, record.id);
-        if (persuasionAnswered(events)) return issueNotice(deps, record, execution, now);
-        if (!hasPassed(deadline.at, now)) return { next: 'persuade', engineTimeoutSeconds: engineSecondsUntil(deps, deadline.at) };
-        const alreadyExpired = eventsSince(events, 'PERSUASION_STARTED').some((e) => e.type === 'PERSUASION_EXPIRED');
-        const expired = alreadyExpired ? record : (await commitStep(deps, record, 'expire-persuasion', { execution, data: { deadline } })).record;
-        return issueNotice(deps, expired, execution, now);
-      }
-      case 'SELF_DEMOLISHED':
-        return { next: 'close' };
-      default: {
-        // The notice was issued by an earlier run of this step.
-        const deadline = record.notice?.deadline;
-        if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
-        // Asked for again: the outbox does not send an email it has sent.
-        const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
-        await deliverNoticeMails(deps, record, reminder.at);
-        return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
-      }
-    }
-  }),
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -127,28 +155,36 @@ function remindedOf(events: readonly CaseEvent[], deadlineDate: string): boolean
 }
 
 /** One reminder per deadline: an extended deadline is reminded of again. */
-export const makeSendReminderHandler = defineTask('send-reminder', taskInputSchema, sendReminderOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record) => {
-    const now = deps.clock.now();
-    const deadline = record.notice?.deadline;
-    // Nothing to remind of: the deadline check that follows the Wait decides what comes next.
-    if (isHalted(record) || !deadline) return { wakeAt: wakeNow(deps) };
-    const waiting = record.status === 'NOTICE_ISSUED';
-    const reminderMail = (caseRecord: CaseRecord) => sendMail(deps, { kind: 'reminder', occasion: `reminder-${deadline.date}`, caseRecord });
-    if (remindedOf(await historyOf(deps, record.id), deadline.date)) {
-      // Reminded by an earlier run of the phase: ask again, the outbox does not send it twice.
-      await reminderMail(record);
-      return { wakeAt: waiting ? engineTime(deps, deadline.at) : wakeNow(deps) };
-    }
-    if (!waiting) return { wakeAt: wakeNow(deps) };
-    if (hasPassed(deadline.at, now)) return { wakeAt: engineTime(deps, deadline.at) };
-    const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
-    // Woken before the reminder is due: wait on; the deadline check sends the case back here.
-    if (!hasPassed(reminder.at, now)) return { wakeAt: engineTime(deps, reminder.at) };
-    const { record: reminded } = await commitStep(deps, record, 'send-reminder', { execution, data: { deadlineDate: deadline.date, deadline } });
-    await reminderMail(reminded);
-    return { wakeAt: engineTime(deps, deadline.at) };
-  }),
+export const makeSendReminderHandler = defineTask(
+  'send-reminder',
+  taskInputSchema,
+  sendReminderOutput,
+  (deps, { execution }) =>
+    withCase(deps, execution.caseId, async (record) => {
+      const now = deps.clock.now();
+      const deadline = record.notice?.deadline;
+      // Nothing to remind of: the deadline check that follows the Wait decides what comes next.
+      if (isHalted(record) || !deadline) return { wakeAt: wakeNow(deps) };
+      const waiting = record.status === 'NOTICE_ISSUED';
+      const reminderMail = (caseRecord: CaseRecord) =>
+        sendMail(deps, { kind: 'reminder', occasion: `reminder-${deadline.date}`, caseRecord });
+      if (remindedOf(await historyOf(deps, record.id), deadline.date)) {
+        // Reminded by an earlier run of the phase: ask again, the outbox does not send it twice.
+        await reminderMail(record);
+        return { wakeAt: waiting ? engineTime(deps, deadline.at) : wakeNow(deps) };
+      }
+      if (!waiting) return { wakeAt: wakeNow(deps) };
+      if (hasPassed(deadline.at, now)) return { wakeAt: engineTime(deps, deadline.at) };
+      const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
+      // Woken before the reminder is due: wait on; the deadline check sends the case back here.
+      if (!hasPassed(reminder.at, now)) return { wakeAt: engineTime(deps, reminder.at) };
+      const { record: reminded } = await commitStep(deps, record, 'send-reminder', {
+        execution,
+        data: { deadlineDate: deadline.date, deadline },
+      });
+      await reminderMail(reminded);
+      return { wakeAt: engineTime(deps, deadline.at) };
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -168,34 +204,45 @@ type CheckDeadlineOutput = z.infer<typeof checkDeadlineOutput>;
  * moved the deadline while the workflow waited: then the workflow reminds of the new one and waits
  * again. Once the deadline has passed, the inspection is due.
  */
-export const makeCheckDeadlineHandler = defineTask('check-deadline', taskInputSchema, checkDeadlineOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record): Promise<CheckDeadlineOutput> => {
-    if (isHalted(record)) return { next: 'halt' };
-    const now = deps.clock.now();
-    switch (record.status) {
-      case 'NOTICE_ISSUED': {
-        const deadline = record.notice?.deadline;
-        if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is NOTICE_ISSUED without a notice`);
-        if (!hasPassed(deadline.at, now)) {
-          const events = await historyOf(deps, record.id);
-          if (!remindedOf(events, deadline.date)) {
-            return { next: 'remind', wakeAt: engineTime(deps, reminderFor(deps.calendar, deps.policy, deadline, now).at) };
+export const makeCheckDeadlineHandler = defineTask(
+  'check-deadline',
+  taskInputSchema,
+  checkDeadlineOutput,
+  (deps, { execution }) =>
+    withCase(deps, execution.caseId, async (record): Promise<CheckDeadlineOutput> => {
+      if (isHalted(record)) return { next: 'halt' };
+      const now = deps.clock.now();
+      switch (record.status) {
+        case 'NOTICE_ISSUED': {
+          const deadline = record.notice?.deadline;
+          if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is NOTICE_ISSUED without a notice`);
+          if (!hasPassed(deadline.at, now)) {
+            const events = await historyOf(deps, record.id);
+            if (!remindedOf(events, deadline.date)) {
+              return {
+                next: 'remind',
+                wakeAt: engineTime(deps, reminderFor(deps.calendar, deps.policy, deadline, now).at),
+              };
+            }
+            return { next: 'wait', wakeAt: engineTime(deps, deadline.at) };
           }
-          return { next: 'wait', wakeAt: engineTime(deps, deadline.at) };
+          return {
+            next: 'inspect',
+            engineTimeoutSeconds: engineSecondsUntil(deps, inspectionDeadline(deps.calendar, deps.policy, deadline).at),
+          };
         }
-        return { next: 'inspect', engineTimeoutSeconds: engineSecondsUntil(deps, inspectionDeadline(deps.calendar, deps.policy, deadline).at) };
+        case 'AWAITING_INSPECTION': {
+          const due = record.deadlines.inspection;
+          if (!due)
+            throw new UnexpectedCaseStateError(`case ${record.id} awaits inspection without an inspection deadline`);
+          return { next: 'inspect', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
+        }
+        case 'REPORTED':
+        case 'PERSUASION':
+          throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no notice deadline to check`);
+        default:
+          // The inspection result is already recorded: the callback completes at once with it.
+          return { next: 'inspect', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
       }
-      case 'AWAITING_INSPECTION': {
-        const due = record.deadlines.inspection;
-        if (!due) throw new UnexpectedCaseStateError(`case ${record.id} awaits inspection without an inspection deadline`);
-        return { next: 'inspect', engineTimeoutSeconds: engineSecondsUntil(deps, due.at) };
-      }
-      case 'REPORTED':
-      case 'PERSUASION':
-        throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no notice deadline to check`);
-      default:
-        // The inspection result is already recorded: the callback completes at once with it.
-        return { next: 'inspect', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };
-    }
-  }),
+    }),
 );

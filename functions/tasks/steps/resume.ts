@@ -3,7 +3,16 @@ import type { CaseStatus } from '../../domain/vocabulary';
 import { defineTask, taskInputSchema, withCase } from '../task-kit';
 
 /** Where a resumed workflow picks the case up: the state of the ASL that carries each status on. */
-export const RESUME_POINTS = ['intake', 'deadline', 'escalate', 'decide', 'windows', 'schedule', 'close', 'halt'] as const;
+export const RESUME_POINTS = [
+  'intake',
+  'deadline',
+  'escalate',
+  'decide',
+  'windows',
+  'schedule',
+  'close',
+  'halt',
+] as const;
 export type ResumePoint = (typeof RESUME_POINTS)[number];
 
 export const findResumePointOutput = z.strictObject({ next: z.enum(RESUME_POINTS) });
@@ -28,6 +37,9 @@ const RESUME_POINT: Record<CaseStatus, ResumePoint> = {
  * The first step of a resumed workflow: every step after it re-reads the case and is idempotent, so
  * entering the lifecycle at the state for the case's status carries it on as if it had never stopped.
  */
-export const makeFindResumePointHandler = defineTask('find-resume-point', taskInputSchema, findResumePointOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record) => ({ next: RESUME_POINT[record.status] })),
+export const makeFindResumePointHandler = defineTask(
+  'find-resume-point',
+  taskInputSchema,
+  findResumePointOutput,
+  (deps, { execution }) => withCase(deps, execution.caseId, async (record) => ({ next: RESUME_POINT[record.status] })),
 );

@@ -39,10 +39,22 @@ export class CaseStates {
     return record;
   }
 
-  private async step(record: CaseRecord, action: ActionName, actor: ActorRef, patch: Partial<CaseRecord> = {}, outcome?: string, data: Record<string, unknown> = {}): Promise<CaseRecord> {
+  private async step(
+    record: CaseRecord,
+    action: ActionName,
+    actor: ActorRef,
+    patch: Partial<CaseRecord> = {},
+    outcome?: string,
+    data: Record<string, unknown> = {},
+  ): Promise<CaseRecord> {
     const decision = decide(record.status, action, actor.role, outcome);
     if (!decision.allowed) throw new Error(`${action} from ${record.status}: ${decision.reason}`);
-    const { next, event } = applyEvent(record, { type: decision.event, actor, at: this.now(), data }, decision.to, patch);
+    const { next, event } = applyEvent(
+      record,
+      { type: decision.event, actor, at: this.now(), data },
+      decision.to,
+      patch,
+    );
     await this.store.commit(record, next, event);
     return next;
   }
@@ -50,58 +62,113 @@ export class CaseStates {
   /** A case whose intake workflow failed at its first step: still REPORTED, flagged for a person. */
   async failedAtIntake(): Promise<CaseRecord> {
     const at = this.now().toISOString();
-    return this.step(await this.reported(), 'record-task-failure', SYSTEM, { attention: { reason: 'workflow step failed: States.Timeout', at } }, undefined, { error: 'States.Timeout', cause: '' });
+    return this.step(
+      await this.reported(),
+      'record-task-failure',
+      SYSTEM,
+      { attention: { reason: 'workflow step failed: States.Timeout', at } },
+      undefined,
+      { error: 'States.Timeout', cause: '' },
+    );
   }
 
   /** A step of the workflow waiting for a person, with its callback token on the case. */
-  private async waitFor(record: CaseRecord, kind: 'persuasion-result' | 'inspection' | 'enforcement', token: string): Promise<CaseRecord> {
+  private async waitFor(
+    record: CaseRecord,
+    kind: 'persuasion-result' | 'inspection' | 'enforcement',
+    token: string,
+  ): Promise<CaseRecord> {
     const now = this.now().toISOString();
-    const pendingCallback = { token, kind, openedAt: now, dueAt: new Date(Date.parse(now) + 7 * 86_400_000).toISOString() };
+    const pendingCallback = {
+      token,
+      kind,
+      openedAt: now,
+      dueAt: new Date(Date.parse(now) + 7 * 86_400_000).toISOString(),
+    };
     await this.store.setPendingCallback(record, pendingCallback, now);
     return { ...record, pendingCallback, version: record.version + 1, updatedAt: now };
   }
 
   async inPersuasion(token: string, options: { reporterSub?: string } = {}): Promise<CaseRecord> {
-    const record = await this.step(await this.reported(options), 'start-persuasion', SYSTEM, { dueAt: deadline('2026-12-02').at, deadlines: { persuasion: deadline('2026-12-02') } });
+    const record = await this.step(await this.reported(options), 'start-persuasion', SYSTEM, {
+      dueAt: deadline('2026-12-02').at,
+      deadlines: { persuasion: deadline('2026-12-02') },
+    });
     return this.waitFor(record, 'persuasion-result', token);
   }
 
-  async noticeIssued(options: { reporterSub?: string; deadlineDate?: string; submission?: Partial<CaseSubmission> } = {}): Promise<CaseRecord> {
+  async noticeIssued(
+    options: { reporterSub?: string; deadlineDate?: string; submission?: Partial<CaseSubmission> } = {},
+  ): Promise<CaseRecord> {
     const noticeDeadline = deadline(options.deadlineDate ?? '2026-12-07');
     // As the workflow records it: the number is in the NOTICE_ISSUED event, which the case item follows.
     const noticeNumber = `RN-2026-${String(Math.floor(Math.random() * 900_000) + 100_000)}`;
-    return this.step(await this.reported(options), 'issue-notice', SYSTEM, {
-      notice: { number: noticeNumber, issuedAt: this.now().toISOString(), deadline: noticeDeadline, service: { method: 'direct', servedOn: shanghaiDateOf(this.now()) }, extensionCount: 0, extendedDays: 0 },
-      deadlines: { notice: noticeDeadline },
-      dueAt: noticeDeadline.at,
-    }, undefined, { noticeNumber, deadline: noticeDeadline });
+    return this.step(
+      await this.reported(options),
+      'issue-notice',
+      SYSTEM,
+      {
+        notice: {
+          number: noticeNumber,
+          issuedAt: this.now().toISOString(),
+          deadline: noticeDeadline,
+          service: { method: 'direct', servedOn: shanghaiDateOf(this.now()) },
+          extensionCount: 0,
+          extendedDays: 0,
+        },
+        deadlines: { notice: noticeDeadline },
+        dueAt: noticeDeadline.at,
+      },
+      undefined,
+      { noticeNumber, deadline: noticeDeadline },
+    );
   }
 
-  async awaitingInspection(token: string, options: { reporterSub?: string; submission?: Partial<CaseSubmission> } = {}): Promise<CaseRecord> {
-    const record = await this.step(await this.noticeIssued(options), 'open-inspection', SYSTEM, { dueAt: deadline('2026-12-14').at, deadlines: { notice: deadline('2026-12-07'), inspection: deadline('2026-12-14') } });
+  async awaitingInspection(
+    token: string,
+    options: { reporterSub?: string; submission?: Partial<CaseSubmission> } = {},
+  ): Promise<CaseRecord> {
+    const record = await this.step(await this.noticeIssued(options), 'open-inspection', SYSTEM, {
+      dueAt: deadline('2026-12-14').at,
+      deadlines: { notice: deadline('2026-12-07'), inspection: deadline('2026-12-14') },
+    });
     return this.waitFor(record, 'inspection', token);
   }
 
   async escalated(): Promise<CaseRecord> {
     const record = await this.step(await this.noticeIssued(), 'open-inspection', SYSTEM);
-    return this.step(record, 'record-inspection', OFFICER, { dueAt: deadline('2026-12-20').at }, 'not-demolished', { result: 'not-demolished' });
+    return this.step(record, 'record-inspection', OFFICER, { dueAt: deadline('2026-12-20').at }, 'not-demolished', {
+      result: 'not-demolished',
+    });
   }
 
   async enforcementDecided(): Promise<CaseRecord> {
     const escalated = await this.escalated();
     // The 公告, 复议 and 诉讼 windows as the decision records them; the last one ends the wait.
-    const windows = { announcement: deadline('2026-12-31'), reconsideration: deadline('2027-02-08'), litigation: deadline('2027-06-01') };
-    return this.step(escalated, 'decide-enforcement', SYSTEM, { deadlines: { ...escalated.deadlines, ...windows }, dueAt: windows.litigation.at });
+    const windows = {
+      announcement: deadline('2026-12-31'),
+      reconsideration: deadline('2027-02-08'),
+      litigation: deadline('2027-06-01'),
+    };
+    return this.step(escalated, 'decide-enforcement', SYSTEM, {
+      deadlines: { ...escalated.deadlines, ...windows },
+      dueAt: windows.litigation.at,
+    });
   }
 
   async enforcementScheduled(token: string): Promise<CaseRecord> {
-    const record = await this.step(await this.enforcementDecided(), 'schedule-enforcement', SYSTEM, { enforcementAt: '2027-06-02T01:00:00.000Z', dueAt: deadline('2027-07-02').at });
+    const record = await this.step(await this.enforcementDecided(), 'schedule-enforcement', SYSTEM, {
+      enforcementAt: '2027-06-02T01:00:00.000Z',
+      dueAt: deadline('2027-07-02').at,
+    });
     return this.waitFor(record, 'enforcement', token);
   }
 
   async closed(): Promise<CaseRecord> {
     const record = await this.step(await this.noticeIssued(), 'open-inspection', SYSTEM);
-    const demolished = await this.step(record, 'record-inspection', OFFICER, {}, 'demolished', { result: 'demolished' });
+    const demolished = await this.step(record, 'record-inspection', OFFICER, {}, 'demolished', {
+      result: 'demolished',
+    });
     return this.step(demolished, 'close', SYSTEM, { closedAt: this.now().toISOString(), dueAt: undefined });
   }
 

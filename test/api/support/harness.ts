@@ -25,7 +25,11 @@ export interface HttpAnswer {
 
 /** A small HTTP client for tests: JSON in, JSON (or problem+json) out. */
 export function client(baseUrl: string, token?: string) {
-  async function call(method: string, pathAndQuery: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+  async function call(
+    method: string,
+    pathAndQuery: string,
+    options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}) };
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
@@ -33,7 +37,11 @@ export function client(baseUrl: string, token?: string) {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const response = await fetch(`${baseUrl}${pathAndQuery}`, { method, headers: { ...headers, ...options.headers }, body });
+    const response = await fetch(`${baseUrl}${pathAndQuery}`, {
+      method,
+      headers: { ...headers, ...options.headers },
+      body,
+    });
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
@@ -67,7 +75,9 @@ export interface ApiHarness {
  * The API handlers behind the local server, on a fresh table of the test run's DynamoDB Local, with a
  * recording workflow engine and a manual legal clock.
  */
-export async function startApiHarness(options: { now?: Date; deps?: Partial<ApiDeps>; dataDir?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: { now?: Date; deps?: Partial<ApiDeps>; dataDir?: string } = {},
+): Promise<ApiHarness> {
   const table = await freshTable('api');
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rectify-api-'));
   const auth = await localAuth(dataDir);

@@ -32,7 +32,9 @@ export interface ChildStack {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 export async function startChildStack(options: ChildStackOptions, timeoutMs = 90_000): Promise<ChildStack> {
@@ -62,7 +64,8 @@ export async function startChildStack(options: ChildStackOptions, timeoutMs = 90
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the stack exited while starting:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the stack exited while starting:\n${output}`);
     // Ready once it has printed its URLs (after resuming open executions) and answers health.
     if (output.includes('Rectify is running')) {
       const health = await fetch(`${apiUrl}/health`).catch(() => undefined);
@@ -90,7 +93,9 @@ export async function startChildStack(options: ChildStackOptions, timeoutMs = 90
     },
     savedLegalTime() {
       try {
-        return new Date((JSON.parse(readFileSync(path.join(options.dataDir, 'clock.json'), 'utf8')) as { legalMs: number }).legalMs);
+        return new Date(
+          (JSON.parse(readFileSync(path.join(options.dataDir, 'clock.json'), 'utf8')) as { legalMs: number }).legalMs,
+        );
       } catch {
         // Not saved yet: legal time started from the wall clock and has only run ahead of it since.
         return new Date();

@@ -34,7 +34,11 @@ export const LOAD_POLICY: PolicyOverrides = {
   noticeDeadline: Object.fromEntries(
     (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
       category,
-      { minor: { amount: 2, unit: 'calendar-days' }, moderate: { amount: 2, unit: 'calendar-days' }, serious: { amount: 2, unit: 'calendar-days' } },
+      {
+        minor: { amount: 2, unit: 'calendar-days' },
+        moderate: { amount: 2, unit: 'calendar-days' },
+        serious: { amount: 2, unit: 'calendar-days' },
+      },
     ]),
   ),
   reminderLead: { amount: 1, unit: 'working-days' },
@@ -56,7 +60,11 @@ export const STOPPING_POLICY: PolicyOverrides = {
   noticeDeadline: Object.fromEntries(
     (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
       category,
-      { minor: { amount: 2, unit: 'calendar-days' }, moderate: { amount: 2, unit: 'calendar-days' }, serious: { amount: 2, unit: 'calendar-days' } },
+      {
+        minor: { amount: 2, unit: 'calendar-days' },
+        moderate: { amount: 2, unit: 'calendar-days' },
+        serious: { amount: 2, unit: 'calendar-days' },
+      },
     ]),
   ),
   reminderLead: { amount: 1, unit: 'working-days' },
@@ -117,12 +125,18 @@ export interface DriveResult {
 }
 
 /** Every summary of the sub-district's cases, page by page. */
-export async function listArea(client: Client, subdistrict: string): Promise<{ id: string; status: CaseStatus; version: number; attention?: unknown }[]> {
+export async function listArea(
+  client: Client,
+  subdistrict: string,
+): Promise<{ id: string; status: CaseStatus; version: number; attention?: unknown }[]> {
   const items: { id: string; status: CaseStatus; version: number }[] = [];
   let cursor: string | undefined;
   do {
-    const answer = await client.get(`/cases?subdistrict=${encodeURIComponent(subdistrict)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    if (answer.status !== 200) throw new Error(`listing ${subdistrict} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await client.get(
+      `/cases?subdistrict=${encodeURIComponent(subdistrict)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    if (answer.status !== 200)
+      throw new Error(`listing ${subdistrict} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     items.push(...answer.body.items);
     cursor = answer.body.cursor;
   } while (cursor);
@@ -139,23 +153,48 @@ export function submissionFor(path: LifecyclePath, subdistrict: string, index: n
 }
 
 /** The action a person takes on a case of this path in this status, if any. */
-function actionFor(path: LifecyclePath, status: CaseStatus, now: Date, clients: LifecycleClients): { who: Client; path: string; body: unknown } | undefined {
+function actionFor(
+  path: LifecyclePath,
+  status: CaseStatus,
+  now: Date,
+  clients: LifecycleClients,
+): { who: Client; path: string; body: unknown } | undefined {
   const at = now.toISOString();
   // A busy driver can come late: a persuasion that expired became a notice; inspected, the case closes all the same.
   if (path === 'persuasion' && (status === 'PERSUASION' || status === 'AWAITING_INSPECTION')) {
-    return { who: clients.officer, path: 'inspections', body: { result: 'demolished', inspectedAt: at, inspector: '李网格', areaRemovedM2: 24 } };
+    return {
+      who: clients.officer,
+      path: 'inspections',
+      body: { result: 'demolished', inspectedAt: at, inspector: '李网格', areaRemovedM2: 24 },
+    };
   }
   if (path === 'self-demolition' && status === 'AWAITING_INSPECTION') {
-    return { who: clients.officer, path: 'inspections', body: { result: 'demolished', inspectedAt: at, inspector: '王科员', areaRemovedM2: 24 } };
+    return {
+      who: clients.officer,
+      path: 'inspections',
+      body: { result: 'demolished', inspectedAt: at, inspector: '王科员', areaRemovedM2: 24 },
+    };
   }
   if (path === 'enforcement' && status === 'AWAITING_INSPECTION') {
-    return { who: clients.officer, path: 'inspections', body: { result: 'not-demolished', inspectedAt: at, inspector: '王科员' } };
+    return {
+      who: clients.officer,
+      path: 'inspections',
+      body: { result: 'not-demolished', inspectedAt: at, inspector: '王科员' },
+    };
   }
   if (path === 'enforcement' && status === 'ENFORCEMENT_SCHEDULED') {
-    return { who: clients.enforcer, path: 'enforcement', body: { completedAt: at, teamLead: '赵队长', areaRemovedM2: 24 } };
+    return {
+      who: clients.enforcer,
+      path: 'enforcement',
+      body: { completedAt: at, teamLead: '赵队长', areaRemovedM2: 24 },
+    };
   }
   if (path === 'dismissal' && (status === 'NOTICE_ISSUED' || status === 'AWAITING_INSPECTION')) {
-    return { who: clients.officer, path: 'dismissal', body: { reason: 'withdrawn', explanation: '当事人已补办手续，举报人撤回' } };
+    return {
+      who: clients.officer,
+      path: 'dismissal',
+      body: { reason: 'withdrawn', explanation: '当事人已补办手续，举报人撤回' },
+    };
   }
   return undefined;
 }
@@ -174,7 +213,8 @@ export async function driveLifecycles(options: DriveOptions): Promise<DriveResul
   const concurrency = options.concurrency ?? 16;
   const log = options.log ?? (() => undefined);
   const unexpected: DriveResult['unexpected'] = [];
-  const note = (request: string, answer: HttpAnswer) => unexpected.push({ request, status: answer.status, body: answer.body });
+  const note = (request: string, answer: HttpAnswer) =>
+    unexpected.push({ request, status: answer.status, body: answer.body });
 
   const started = Date.now();
   const discoveredOn = shanghaiDateOf(legalNow());
@@ -205,7 +245,8 @@ export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: Dr
   const timeoutMs = options.timeoutMs ?? 120_000;
   const log = options.log ?? (() => undefined);
   const unexpected: DriveResult['unexpected'] = [];
-  const note = (request: string, answer: HttpAnswer) => unexpected.push({ request, status: answer.status, body: answer.body });
+  const note = (request: string, answer: HttpAnswer) =>
+    unexpected.push({ request, status: answer.status, body: answer.body });
   const started = Date.now();
   const byId = new Map(cases.map((c) => [c.id, c]));
   let actions = 0;
@@ -230,10 +271,13 @@ export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: Dr
     await mapLimited(todo, concurrency, async ({ driven, version, status }) => {
       const action = actionFor(driven.path, status, legalNow(), clients);
       if (!action) return;
-      const answer = await action.who.post(`/cases/${driven.id}/${action.path}`, action.body, { 'if-match': `"${version}"` });
+      const answer = await action.who.post(`/cases/${driven.id}/${action.path}`, action.body, {
+        'if-match': `"${version}"`,
+      });
       actions += 1;
       // 409: the workflow moved the case since it was listed; the next round sees where it is now.
-      if (answer.status !== 200 && answer.status !== 409) note(`POST /cases/${driven.id}/${action.path} (${status})`, answer);
+      if (answer.status !== 200 && answer.status !== 409)
+        note(`POST /cases/${driven.id}/${action.path} (${status})`, answer);
     });
     await sleep(roundMs);
   }
@@ -251,14 +295,27 @@ export interface HistoryVerdict {
 }
 
 /** Each case's whole history, with the API's own chain verification. */
-export async function verifyHistories(client: Client, ids: readonly string[], concurrency = 8): Promise<HistoryVerdict[]> {
+export async function verifyHistories(
+  client: Client,
+  ids: readonly string[],
+  concurrency = 8,
+): Promise<HistoryVerdict[]> {
   return mapLimited(ids, concurrency, async (id) => {
     const events: HistoryVerdict['events'] = [];
     let cursor: string | undefined;
     let verdict: { ok?: boolean } | undefined;
     do {
-      const answer = await client.get(`/cases/${id}/history?verify=true&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-      if (answer.status !== 200) return { id, ok: false, types: events.map((e) => e.type), events, detail: { status: answer.status, body: answer.body } };
+      const answer = await client.get(
+        `/cases/${id}/history?verify=true&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      if (answer.status !== 200)
+        return {
+          id,
+          ok: false,
+          types: events.map((e) => e.type),
+          events,
+          detail: { status: answer.status, body: answer.body },
+        };
       events.push(...answer.body.items);
       verdict ??= answer.body.verification;
       cursor = answer.body.cursor;

@@ -2,13 +2,27 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient, documentClient } from '../../../functions/shared/aws-clients';
 import { CaseStore } from '../../../functions/store/case-store';
 
-const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand', 'BatchExecuteStatementCommand', 'ExecuteStatementCommand', 'ExecuteTransactionCommand']);
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+  'BatchExecuteStatementCommand',
+  'ExecuteStatementCommand',
+  'ExecuteTransactionCommand',
+]);
 
 /**
  * A case store whose DynamoDB client counts every write it sends (and every command that writes or may
  * write through PartiQL), so a test can prove a request wrote nothing at all, not only nothing it looked for.
  */
-export function meteredStore(tableName: string): { store: CaseStore; client: DynamoDBClient; writes: () => string[]; reset(): void } {
+export function meteredStore(tableName: string): {
+  store: CaseStore;
+  client: DynamoDBClient;
+  writes: () => string[];
+  reset(): void;
+} {
   const client = dynamoDbClient();
   let seen: string[] = [];
   client.middlewareStack.add(

@@ -32,7 +32,9 @@ const ARRAY_CAP = 3;
 const MIN_DATE = new Date('1900-01-01T00:00:00Z');
 const MAX_DATE = new Date('2100-12-31T23:59:59Z');
 
-const isoDateArbitrary = fc.date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const isoDateArbitrary = fc
+  .date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const offsetArbitrary = fc.constantFrom('Z', '+08:00', '-05:00', '+14:00', '-12:00', '+00:00');
 const isoDateTimeArbitrary = fc
   .tuple(fc.date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true }), offsetArbitrary, fc.boolean())
@@ -43,26 +45,35 @@ const isoDateTimeArbitrary = fc
 
 function stringArbitrary(def: Def): fc.Arbitrary<string> {
   const checks = checksOf(def);
-  const formats = [def.format, ...checks.filter((c) => c.check === 'string_format').map((c) => c.format)].filter(Boolean);
+  const formats = [def.format, ...checks.filter((c) => c.check === 'string_format').map((c) => c.format)].filter(
+    Boolean,
+  );
   if (formats.includes('date')) return isoDateArbitrary;
   if (formats.includes('datetime')) return isoDateTimeArbitrary;
   if (formats.includes('email')) return fc.emailAddress();
   const regex = checks.find((c) => c.check === 'string_format' && c.format === 'regex')?.pattern as RegExp | undefined;
   if (regex) return fc.stringMatching(regex).filter((s) => s.length <= 200);
   const minLength = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum as number));
-  const declaredMax = Math.min(Number.MAX_SAFE_INTEGER, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum as number));
+  const declaredMax = Math.min(
+    Number.MAX_SAFE_INTEGER,
+    ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum as number),
+  );
   const maxLength = Math.max(minLength, Math.min(declaredMax, LENGTH_CAP));
   return fc.oneof(
     { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength, maxLength }) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength, maxLength }) },
     // Right at the declared limit, where off-by-one errors live.
-    ...(Number.isFinite(declaredMax) && declaredMax <= 5_000 ? [{ weight: 1, arbitrary: fc.constantFrom('违'.repeat(declaredMax), 'a'.repeat(declaredMax)) }] : []),
+    ...(Number.isFinite(declaredMax) && declaredMax <= 5_000
+      ? [{ weight: 1, arbitrary: fc.constantFrom('违'.repeat(declaredMax), 'a'.repeat(declaredMax)) }]
+      : []),
   );
 }
 
 function numberArbitrary(def: Def): fc.Arbitrary<number> {
   const checks = checksOf(def);
-  const integer = checks.some((c) => c.check === 'number_format' && ['safeint', 'int32', 'uint32'].includes(c.format as string));
+  const integer = checks.some(
+    (c) => c.check === 'number_format' && ['safeint', 'int32', 'uint32'].includes(c.format as string),
+  );
   let min = -1e12;
   let max = 1e12;
   let minExcluded = false;
@@ -77,8 +88,12 @@ function numberArbitrary(def: Def): fc.Arbitrary<number> {
       maxExcluded = !c.inclusive;
     }
   }
-  if (integer) return fc.integer({ min: Math.ceil(minExcluded ? min + 1 : min), max: Math.floor(maxExcluded ? max - 1 : max) });
-  return fc.oneof(fc.double({ min, max, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true }), fc.constantFrom(...[min, max].filter((v, i) => !(i === 0 ? minExcluded : maxExcluded))));
+  if (integer)
+    return fc.integer({ min: Math.ceil(minExcluded ? min + 1 : min), max: Math.floor(maxExcluded ? max - 1 : max) });
+  return fc.oneof(
+    fc.double({ min, max, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(...[min, max].filter((v, i) => !(i === 0 ? minExcluded : maxExcluded))),
+  );
 }
 
 function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
@@ -115,17 +130,24 @@ export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
     case 'array': {
       const checks = checksOf(def);
       const minLength = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum as number));
-      const maxLength = Math.max(minLength, Math.min(ARRAY_CAP, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum as number)));
+      const maxLength = Math.max(
+        minLength,
+        Math.min(ARRAY_CAP, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum as number)),
+      );
       return fc.array(arbitraryOf(def.element as z.ZodType), { minLength, maxLength });
     }
     case 'object': {
       const shape = def.shape as Record<string, z.ZodType>;
-      return fc.record(Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, arbitraryOf(value)]))).map(withoutUndefined);
+      return fc
+        .record(Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, arbitraryOf(value)])))
+        .map(withoutUndefined);
     }
     case 'union':
       return fc.oneof(...(def.options as z.ZodType[]).map(arbitraryOf));
     case 'record':
-      return fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), arbitraryOf(def.valueType as z.ZodType), { maxKeys: 3 });
+      return fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), arbitraryOf(def.valueType as z.ZodType), {
+        maxKeys: 3,
+      });
     case 'unknown':
     case 'any':
       return fc.jsonValue({ maxDepth: 2 });
@@ -188,13 +210,28 @@ export const HOSTILE_VALUES: readonly unknown[] = [
   JSON.parse('{"constructor": {"prototype": {"polluted": true}}}'),
 ];
 
-const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', '$where', 'PK', 'SK', 'version', 'status', 'a'.repeat(300)];
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  '$where',
+  'PK',
+  'SK',
+  'version',
+  'status',
+  'a'.repeat(300),
+];
 
 type Path = (string | number)[];
 
 function pathsOf(value: unknown, prefix: Path = []): Path[] {
   if (Array.isArray(value)) return [prefix, ...value.flatMap((v, i) => pathsOf(v, [...prefix, i]))];
-  if (value && typeof value === 'object') return [prefix, ...Object.entries(value).flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
+  if (value && typeof value === 'object')
+    return [prefix, ...Object.entries(value).flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
   return [prefix];
 }
 
@@ -205,7 +242,13 @@ function setAt(value: unknown, path: Path, replacement: unknown): unknown {
   if (Array.isArray(value)) return value.map((v, i) => (i === head ? setAt(v, rest, replacement) : v));
   if (value && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(copy, k, { value: k === head ? setAt(v, rest, replacement) : v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(copy, k, {
+        value: k === head ? setAt(v, rest, replacement) : v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return copy;
   }
   return value;
@@ -232,7 +275,13 @@ function withoutKey(value: unknown, path: Path): unknown {
 /** One valid-shaped value of the schema bent by one hostile change: a value, a key, a missing field. */
 export function hostileOf(schema: z.ZodType): fc.Arbitrary<unknown> {
   return fc
-    .tuple(arbitraryOf(schema), fc.nat(), fc.constantFrom(...HOSTILE_VALUES), fc.constantFrom(...HOSTILE_KEYS), fc.constantFrom('replace', 'add-key', 'drop', 'replace'))
+    .tuple(
+      arbitraryOf(schema),
+      fc.nat(),
+      fc.constantFrom(...HOSTILE_VALUES),
+      fc.constantFrom(...HOSTILE_KEYS),
+      fc.constantFrom('replace', 'add-key', 'drop', 'replace'),
+    )
     .map(([value, pick, hostile, key, change]) => {
       const paths = pathsOf(value);
       const path = paths[pick % paths.length] as Path;
