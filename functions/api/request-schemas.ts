@@ -156,7 +156,7 @@ export const caseEmailSchema = z.object({
   subject: z.string(),
   status: z.enum(MAIL_STATUSES).meta({
     description:
-      'PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged).',
+      'PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged) · BOUNCED or COMPLAINED (SES reported it after sending; the case records EMAIL_FAILED and was flagged).',
   }),
   createdAt: z.string().meta({ description: 'When the email was recorded (UTC).' }),
   sentAt: z.string().optional(),
@@ -166,7 +166,16 @@ export const caseEmailSchema = z.object({
     description:
       'A send ended without an answer, so the office may have received this email twice (the repeat is marked).',
   }),
-  lastError: z.string().optional(),
+  lastError: z
+    .string()
+    .optional()
+    .meta({ description: 'Why it failed: the last send error, or the bounce diagnostic.' }),
+  reportedAt: z.string().optional().meta({ description: 'When SES reported it bounced or complained of (UTC).' }),
+  delayedAt: z
+    .string()
+    .optional()
+    .meta({ description: 'When SES last reported its delivery delayed (UTC); SES keeps trying until it bounces.' }),
+  delayType: z.string().optional().meta({ description: "SES's reason for the delay, e.g. MailboxFull." }),
 });
 export const caseEmailsSchema = z.object({ items: z.array(caseEmailSchema) });
 

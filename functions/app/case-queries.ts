@@ -45,6 +45,9 @@ export interface CaseEmail {
   attempts: number;
   possibleRepeat: boolean;
   lastError?: string;
+  reportedAt?: string;
+  delayedAt?: string;
+  delayType?: string;
 }
 
 export interface HistoryPage extends Page<CaseEvent> {
@@ -115,6 +118,8 @@ export function makeCaseQueries(deps: AppDeps) {
       attempts: mail.attempts,
       possibleRepeat: mail.possibleRepeat === true,
       ...(mail.lastError ? { lastError: mail.lastError } : {}),
+      ...(mail.reportedAt ? { reportedAt: mail.reportedAt } : {}),
+      ...(mail.delayedAt ? { delayedAt: mail.delayedAt, delayType: mail.delayType } : {}),
     }));
   }
 

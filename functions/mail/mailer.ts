@@ -35,8 +35,11 @@ export const MAIL_KINDS = [
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
-/** An email's state in the outbox (functions/mail/outbox.ts). */
-export const MAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'UNCONFIRMED'] as const;
+/**
+ * An email's state in the outbox (functions/mail/outbox.ts). BOUNCED and COMPLAINED come after SENT (or
+ * UNCONFIRMED), when SES reports the email bounced or its recipient complained (functions/mail/mail-events.ts).
+ */
+export const MAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'UNCONFIRMED', 'BOUNCED', 'COMPLAINED'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 
 /**
@@ -73,7 +76,8 @@ export interface MailDelivery {
    * `failed`: refused for good (e.g. an address SES rejects); the case records EMAIL_FAILED and an alert goes out.
    * `unconfirmed`: it is unknown whether SES took it (no answer, or the sender stopped before recording
    * it): the party's notice after one such send, an office email after `maxUnconfirmedSends` of them.
-   * The case records EMAIL_FAILED and an alert goes out.
+   * The case records EMAIL_FAILED and an alert goes out. An email SES later reported bounced or complained of
+   * is `failed` too.
    */
   status: 'sent' | 'already-sent' | 'pending' | 'failed' | 'unconfirmed';
 }

@@ -24,6 +24,11 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export type { MailStatus } from './mailer';
 export { MAIL_STATUSES } from './mailer';
 export type SettledStatus = Extract<MailStatus, 'FAILED' | 'UNCONFIRMED'>;
+/** What SES reports after it took an email: the address bounced it, or its reader complained. */
+export type ReportedStatus = Extract<MailStatus, 'BOUNCED' | 'COMPLAINED'>;
+
+/** Statuses no sender moves on from: the email is off the pending list. */
+export const FINAL_MAIL_STATUSES: readonly MailStatus[] = ['SENT', 'FAILED', 'UNCONFIRMED', 'BOUNCED', 'COMPLAINED'];
 
 export const outboxMailSchema = z.object({
   id: z.string(),
@@ -55,6 +60,11 @@ export const outboxMailSchema = z.object({
   possibleRepeat: z.boolean().optional(),
   /** Sends whose outcome is unknown (no answer, or the sender stopped before recording the result). */
   unconfirmedSends: z.number().int().min(0).optional(),
+  /** When SES reported the email bounced or complained of (status BOUNCED or COMPLAINED). */
+  reportedAt: z.string().optional(),
+  /** When SES last reported the delivery delayed (it keeps trying), and why (SES's delay type). */
+  delayedAt: z.string().optional(),
+  delayType: z.string().optional(),
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
 export type NewOutboxMail = Omit<
@@ -70,6 +80,9 @@ export type NewOutboxMail = Omit<
   | 'lastError'
   | 'possibleRepeat'
   | 'unconfirmedSends'
+  | 'reportedAt'
+  | 'delayedAt'
+  | 'delayType'
 >;
 
 const pendingEntrySchema = z.object({ SK: z.string(), caseId: z.string(), mailId: z.string(), createdAt: z.string() });
@@ -402,6 +415,53 @@ export class Outbox {
       },
       { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
     ];
+  }
+
+  /** The email of a case SES gave this message id (its last send's), when the event lacks the mail id header. */
+  async findByMessageId(caseId: string, messageId: string): Promise<OutboxMail | undefined> {
+    return (await this.listForCase(caseId)).find((mail) => mail.messageId === messageId);
+  }
+
+  /**
+   * The writes that record SES's report that an email bounced or was complained of, for the transaction
+   * that records it on the case. The report is final whatever the email's state: an email still pending
+   * or being sent again (after a send without an answer) is not sent once more to an address SES now
+   * suppresses; its sender finds the claim gone, and its pending entry goes in the same transaction.
+   */
+  reportItems(mail: OutboxMail, status: ReportedStatus, detail: string, at: string): TransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression:
+            'SET #status = :reported, lastError = :detail, reportedAt = :at REMOVE claimToken, claimUntil',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reported': status, ':detail': shortError(detail), ':at': at },
+        },
+      },
+      { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
+    ];
+  }
+
+  /** Notes that SES reported the email's delivery delayed; its status stays. False when there is no such email. */
+  async noteDelay(mail: Pick<OutboxMail, 'caseId' | 'id'>, delayType: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(mail.caseId, mail.id),
+          UpdateExpression: 'SET delayedAt = :at, delayType = :type',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': at, ':type': shortError(delayType) },
+        }),
+      );
+      return true;
+    } catch (caught) {
+      if (isConditionFailure(caught)) return false;
+      throw caught;
+    }
   }
 
   /** Settles an email on its own (when its case cannot take the event). */

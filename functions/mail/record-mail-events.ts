@@ -8,10 +8,17 @@ import { METRICS, writeMetrics } from '../shared/metrics';
 import { CaseStore } from '../store/case-store';
 import type { MailEventOutcome } from './mail-events';
 import { recordMailEvent, sesEventSchema } from './mail-events';
+import { Outbox } from './outbox';
 
 const env = parseEnv(envPieces.table);
 const logger = new Logger({ serviceName: 'rectify-mail-events' });
-const deps = { store: new CaseStore(documentClient(), env.TABLE_NAME), clock: systemClock, logger };
+const doc = documentClient();
+const deps = {
+  store: new CaseStore(doc, env.TABLE_NAME),
+  outbox: new Outbox(doc, env.TABLE_NAME),
+  clock: systemClock,
+  logger,
+};
 
 /**
  * Subscribed to the mail-event topic: each SES bounce or complaint is recorded on its case and flags it;
@@ -22,6 +29,7 @@ const deps = { store: new CaseStore(documentClient(), env.TABLE_NAME), clock: sy
 export async function handler(event: SNSEvent, context?: Context): Promise<{ outcomes: MailEventOutcome[] }> {
   injectLambdaContext(logger, context);
   const outcomes: MailEventOutcome[] = [];
+  let delayed = 0;
   for (const record of event.Records) {
     let message: unknown;
     try {
@@ -37,11 +45,12 @@ export async function handler(event: SNSEvent, context?: Context): Promise<{ out
       });
       continue;
     }
+    if (parsed.data.eventType === 'DeliveryDelay') delayed += 1;
     outcomes.push(await recordMailEvent(deps, parsed.data));
   }
   writeMetrics({
     [METRICS.emailsBouncedOrComplained]: outcomes.filter((o) => o === 'recorded' || o === 'no-case').length,
-    [METRICS.emailsDelayed]: outcomes.filter((o) => o === 'logged').length,
+    [METRICS.emailsDelayed]: delayed,
   });
   return { outcomes };
 }

@@ -21,7 +21,7 @@ import { keys } from '../store/table';
 import type { MailDelivery, Mailer, MailRequest, PendingMailSweeper, SweepReport } from './mailer';
 import { MAIL_KINDS, deliveredAtLeastOnce, mailId } from './mailer';
 import type { OutboxMail, PendingEntry, SettledStatus, TransactItem } from './outbox';
-import { Outbox } from './outbox';
+import { FINAL_MAIL_STATUSES, Outbox } from './outbox';
 import type { MailRecipients } from './recipients';
 import { fromHeader, parseMailRecipients, recipientsFor } from './recipients';
 import { classifySendError, describeError } from './send-errors';
@@ -246,7 +246,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     );
     if (claimed) return this.sendClaimed(claimed);
     const mail = await this.outbox.get(entry.caseId, entry.mailId);
-    if (!mail || mail.status === 'SENT' || mail.status === 'FAILED' || mail.status === 'UNCONFIRMED') {
+    if (!mail || FINAL_MAIL_STATUSES.includes(mail.status)) {
       await this.outbox.dropPendingEntry(entry);
       return 'settled';
     }
@@ -262,6 +262,9 @@ export class SesMailer implements Mailer, PendingMailSweeper {
         return 'failed';
       case 'UNCONFIRMED':
         return 'unconfirmed';
+      case 'BOUNCED':
+      case 'COMPLAINED':
+        return 'failed';
       case 'SENDING': {
         const now = this.wallNow();
         if ((mail.claimUntil ?? 0) >= now) return 'pending';
@@ -284,7 +287,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     const current = await this.outbox.get(mail.caseId, mail.id);
     if (!current) return 'pending';
     if (current.status === 'SENT') return 'already-sent';
-    if (current.status === 'FAILED') return 'failed';
+    if (current.status === 'FAILED' || current.status === 'BOUNCED' || current.status === 'COMPLAINED') return 'failed';
     if (current.status === 'UNCONFIRMED') return 'unconfirmed';
     return 'pending';
   }

@@ -2,6 +2,8 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { LocalSes } from '../../functions/local/ses-local';
 import { startLocalSes } from '../../functions/local/ses-local';
 import { mailId } from '../../functions/mail/mailer';
+import { recordMailEvent, sesEventSchema } from '../../functions/mail/mail-events';
+import { Outbox } from '../../functions/mail/outbox';
 import { SesMailer } from '../../functions/mail/ses-mailer';
 import { sesClient } from '../../functions/shared/aws-clients';
 import { OFFICE, RECIPIENTS } from '../mail/harness';
@@ -70,6 +72,49 @@ describe('GET /cases/{id}/emails', () => {
       expect(item).not.toHaveProperty('html');
       expect(item).not.toHaveProperty('claimToken');
     }
+  });
+
+  it('shows an email SES later reported bounced as BOUNCED, with the diagnostic and when it was reported', async () => {
+    const record = await states.escalated();
+    const officer = await api.as('officer');
+    const dismissed = await officer.post(`/cases/${record.id}/dismissal`, {
+      reason: 'not-a-violation',
+      explanation: '经核实已取得规划许可',
+    });
+    expect(dismissed.status).toBe(200);
+    const [sent] = await new Outbox(table.doc, table.tableName).listForCase(record.id);
+    const bounce = sesEventSchema.parse({
+      eventType: 'Bounce',
+      mail: {
+        messageId: sent?.messageId,
+        destination: [sent?.to],
+        headers: [{ name: 'X-Rectify-Mail-Id', value: sent?.id }],
+        tags: { case: [record.id], kind: [sent?.kind] },
+      },
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'NoEmail',
+        feedbackId: 'feedback-api-1',
+        bouncedRecipients: [{ emailAddress: sent?.to, diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+      },
+    });
+    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const outbox = new Outbox(table.doc, table.tableName);
+    expect(await recordMailEvent({ store: table.store, outbox, clock: api.clock, logger }, bounce)).toBe('recorded');
+
+    const answer = await officer.get(`/cases/${record.id}/emails`);
+    expect(answer.status).toBe(200);
+    const items = answer.body.items as { id: string; status: string; lastError?: string; reportedAt?: string }[];
+    expect(items.find((item) => item.id === sent?.id)).toEqual(
+      expect.objectContaining({
+        status: 'BOUNCED',
+        lastError: 'smtp; 550 5.1.1 user unknown',
+        reportedAt: api.clock.now().toISOString(),
+      }),
+    );
+    expect(items.filter((item) => item.id !== sent?.id).map((item) => item.status)).toEqual(
+      OFFICE.slice(1).map(() => 'SENT'),
+    );
   });
 
   it('answers an empty list for a case nothing was sent about', async () => {

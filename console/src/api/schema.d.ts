@@ -1146,10 +1146,10 @@ export interface operations {
                             to: string;
                             subject: string;
                             /**
-                             * @description PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged).
+                             * @description PENDING (recorded, not delivered yet) · SENDING · SENT · FAILED (refused) · UNCONFIRMED (unknown whether it arrived; the case was flagged) · BOUNCED or COMPLAINED (SES reported it after sending; the case records EMAIL_FAILED and was flagged).
                              * @enum {string}
                              */
-                            status: "PENDING" | "SENDING" | "SENT" | "FAILED" | "UNCONFIRMED";
+                            status: "PENDING" | "SENDING" | "SENT" | "FAILED" | "UNCONFIRMED" | "BOUNCED" | "COMPLAINED";
                             /** @description When the email was recorded (UTC). */
                             createdAt: string;
                             sentAt?: string;
@@ -1159,7 +1159,14 @@ export interface operations {
                             attempts: number;
                             /** @description A send ended without an answer, so the office may have received this email twice (the repeat is marked). */
                             possibleRepeat: boolean;
+                            /** @description Why it failed: the last send error, or the bounce diagnostic. */
                             lastError?: string;
+                            /** @description When SES reported it bounced or complained of (UTC). */
+                            reportedAt?: string;
+                            /** @description When SES last reported its delivery delayed (UTC); SES keeps trying until it bounces. */
+                            delayedAt?: string;
+                            /** @description SES's reason for the delay, e.g. MailboxFull. */
+                            delayType?: string;
                         }[];
                     };
                 };
