@@ -6,6 +6,8 @@ export type CaseSummary = components['schemas']['CaseSummary'];
 export type CaseEvent = components['schemas']['CaseEvent'];
 export type Problem = components['schemas']['Problem'];
 export type CaseSubmission = components['schemas']['CaseSubmission'];
+export type CaseEmail =
+  paths['/cases/{id}/emails']['get']['responses'][200]['content']['application/json']['items'][number];
 
 export type ApiClient = ReturnType<typeof createClient<paths>>;
 

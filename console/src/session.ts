@@ -12,8 +12,9 @@ export interface Session {
   sub: string;
   name: string;
   role: Role;
-  /** Sub-districts the token is scoped to, when it carries a scope. */
-  scope: string[];
+  /** Where the person acts: the whole city (group `city`), or the sub-districts their account names. */
+  city: boolean;
+  subdistricts: string[];
   expiresAt: number;
 }
 
@@ -40,6 +41,17 @@ function decodePayload(token: string): Record<string, unknown> | undefined {
 const asList = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? value.split(/[,\s]+/) : [];
 
+/** `custom:subdistricts` holds a JSON array of names, as the API reads it (functions/api/auth.ts). */
+function subdistrictsClaim(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export function sessionFromToken(token: string): Session | undefined {
   const claims = decodePayload(token);
   if (!claims) return undefined;
@@ -49,8 +61,9 @@ export function sessionFromToken(token: string): Session | undefined {
   if (!role || expiresAt <= Date.now()) return undefined;
   const sub = String(claims.sub ?? '');
   const name = String(claims.name ?? claims['cognito:username'] ?? claims.email ?? sub);
-  const scope = asList(claims['custom:subdistricts'] ?? claims.subdistricts);
-  return { token, sub, name, role, scope, expiresAt };
+  const city = groups.includes('city');
+  const subdistricts = city ? [] : subdistrictsClaim(claims['custom:subdistricts']);
+  return { token, sub, name, role, city, subdistricts, expiresAt };
 }
 
 export function storedSession(): Session | undefined {

@@ -104,7 +104,12 @@ export function Shell({ config }: { config: ConsoleConfig }) {
               {session && (
                 <>
                   <span class="who">
-                    {session.name} · {tr.term(session.role)}
+                    {session.name} · {tr.term(session.role)} ·{' '}
+                    <span class="office" data-testid="office" title={tr.t('office')}>
+                      {session.city || session.role === 'auditor'
+                        ? tr.t('wholeCity')
+                        : session.subdistricts.join(tr.lang === 'zh' ? '、' : ', ') || '—'}
+                    </span>
                   </span>
                   <button type="button" class="link" onClick={state.signOut}>
                     {tr.t('signOut')}

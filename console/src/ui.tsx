@@ -76,18 +76,22 @@ export interface FieldSpec {
   options?: readonly { value: string; label: string }[];
   optional?: boolean;
   value?: string;
+  /** A line under the label saying what to enter. */
+  hint?: string;
 }
 
 /** One labelled input with the API's message for it right below, tied by aria-describedby. */
 export function Field({ spec, error, idPrefix }: { spec: FieldSpec; error: string | undefined; idPrefix: string }) {
   const id = `${idPrefix}-${spec.name.replace(/\W/g, '-')}`;
   const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [spec.hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
   const common = {
     id,
     name: spec.name,
     required: !spec.optional,
     'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? errorId : undefined,
+    'aria-describedby': describedBy || undefined,
   };
   let input;
   if (spec.kind === 'textarea') input = <textarea {...common} rows={3} value={spec.value} />;
@@ -114,6 +118,11 @@ export function Field({ spec, error, idPrefix }: { spec: FieldSpec; error: strin
         {spec.label}
         {spec.optional ? '' : ' *'}
       </label>
+      {spec.hint && (
+        <p class="field-hint" id={hintId}>
+          {spec.hint}
+        </p>
+      )}
       {input}
       {error && (
         <p class="field-message" id={errorId}>

@@ -30,6 +30,8 @@ const signInSchema = z.strictObject({
     .max(128)
     .regex(/^[\w.@-]+$/, 'may hold letters, digits and . _ @ - only')
     .optional(),
+  /** The sub-districts the person acts in, as Cognito's `custom:subdistricts`; none: the whole city. */
+  subdistricts: z.array(z.string().trim().min(1).max(64)).max(20).optional(),
 });
 
 export interface ConsoleSiteOptions {
@@ -121,8 +123,9 @@ export function consoleSite(options: ConsoleSiteOptions) {
         );
         return true;
       }
-      const { role, sub } = parsed.data;
-      sendJson(response, 200, { token: await options.auth.issue({ role, sub: sub ?? `local-${role}` }) });
+      const { role, sub, subdistricts } = parsed.data;
+      const scope = subdistricts?.length ? { subdistricts: [...new Set(subdistricts)] } : {};
+      sendJson(response, 200, { token: await options.auth.issue({ role, sub: sub ?? `local-${role}`, ...scope }) });
       return true;
     }
     if (method !== 'GET' && method !== 'HEAD') return false;

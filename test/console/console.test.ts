@@ -28,12 +28,18 @@ afterAll(async () => {
 
 const today = () => shanghaiDateOf(e2e.stack.clock.now());
 
-async function signedIn(role: Role, sub = `console-${role}`, viewport = { width: 1280, height: 900 }): Promise<Page> {
+async function signedIn(
+  role: Role,
+  sub = `console-${role}`,
+  viewport = { width: 1280, height: 900 },
+  subdistricts = '',
+): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   await page.goto(consoleUrl);
   await page.getByLabel('角色').selectOption(role);
   await page.getByLabel('人员标识').fill(sub);
+  if (subdistricts) await page.getByLabel('管辖街道').fill(subdistricts);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByRole('heading', { name: '工作台' }).waitFor();
   return page;
@@ -161,10 +167,38 @@ describe('the web console in Chromium against the local stack', () => {
     await untilStatus(page, '已结案');
     await expect(page.getByTestId('chain').textContent()).resolves.toContain('记录链校验通过');
     await expect(page.getByTestId('timeline').textContent()).resolves.toContain('记录复查结果');
+    // Every value and fact name the events record reads in Chinese: no raw enum value (self-demolished) or
+    // key (areaRemovedM2). Who acted is an account id, shown as it is, outside the events' facts.
+    const facts = (await page.locator('[data-testid=timeline] li > .event-data').allTextContents()).join('\n');
+    expect(facts.match(/(?<![\w./@-])(?:[a-z]+(?:-[a-z]+)+|[a-z]+[A-Z][A-Za-z]*)(?![\w.@-])/g) ?? []).toEqual([]);
+    const emails = page.getByTestId('emails');
+    await expect(emails.textContent()).resolves.toContain('通知书抄送街道办');
+    await expect(emails.locator('tbody tr').count()).resolves.toBeGreaterThan(0);
+    // Kinds and statuses read in Chinese, not as the API's raw values.
+    await expect(emails.textContent()).resolves.not.toMatch(/notice-copy|PENDING|SENT|FAILED/);
     await screenshot(page, 'case-closed');
     await expectAccessible(page);
     await page.context().close();
   }, 90_000);
+
+  it('signs an officer in for one sub-district, shows that office, and keeps the other districts’ cases out', async () => {
+    const id = await submittedByApi(`隆庆楼${Math.floor(Math.random() * 1000)}号 天台`);
+    const elsewhere = await signedIn('officer', 'console-officer-yubilu', undefined, '渝碚路街道');
+    await expect(elsewhere.getByTestId('office').textContent()).resolves.toBe('渝碚路街道');
+    await elsewhere.goto(`${consoleUrl}cases/${id}`);
+    await expect(elsewhere.getByRole('alert').textContent()).resolves.toMatch(/出错了.*404|not found/i);
+    await elsewhere.context().close();
+
+    const here = await signedIn('officer', 'console-officer-xiaolongkan', undefined, '小龙坎街道');
+    await expect(here.getByTestId('office').textContent()).resolves.toBe('小龙坎街道');
+    await here.goto(`${consoleUrl}cases/${id}`);
+    await here.getByTestId('timeline').waitFor();
+    await here.context().close();
+
+    const city = await signedIn('officer', 'console-officer-city');
+    await expect(city.getByTestId('office').textContent()).resolves.toBe('全市');
+    await city.context().close();
+  });
 
   it('offers an auditor no action, and the API refuses an auditor’s write', async () => {
     const id = await submittedByApi(`石小路${Math.floor(Math.random() * 1000)}号`);

@@ -47,7 +47,7 @@ export function CaseList() {
       label: tr.t('subdistrict'),
       kind: 'text',
       optional: true,
-      value: filter.subdistrict ?? session.scope[0],
+      value: filter.subdistrict ?? session.subdistricts[0],
     },
     { name: 'community', label: tr.t('community'), kind: 'text', optional: true, value: filter.community },
     {

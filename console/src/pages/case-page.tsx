@@ -5,7 +5,7 @@ import type { CaseStatus } from '../../../functions/domain/vocabulary';
 import { CASE_STATUSES } from '../../../functions/domain/vocabulary';
 import type { ActionForm } from '../actions';
 import { actionForm, allowedActions } from '../actions';
-import type { CaseEvent, CaseView } from '../api';
+import type { CaseEmail, CaseEvent, CaseView } from '../api';
 import { fieldErrors } from '../api';
 import { useApp, useSession } from '../app-context';
 import type { Translator } from '../i18n';
@@ -17,6 +17,7 @@ interface Loaded {
   view: CaseView;
   etag: string;
   events: CaseEvent[];
+  emails: CaseEmail[];
   verification: { ok: true; count: number } | { ok: false; brokenAt: number; reason: string } | undefined;
 }
 
@@ -25,6 +26,7 @@ export function CasePage({ id }: { id: string }) {
   const { api } = useApp();
   const tr = useT();
   const [loaded, reload] = useLoad<Loaded>(async () => {
+    const emailsLoaded = api.GET('/cases/{id}/emails', { params: { path: { id } } });
     const got = await api.GET('/cases/{id}', { params: { path: { id } } });
     if (!got.data) throw new Error(problemText(got.error) || `HTTP ${got.response.status}`);
     const events: CaseEvent[] = [];
@@ -39,12 +41,20 @@ export function CasePage({ id }: { id: string }) {
       verification ??= page.data.verification;
       cursor = page.data.cursor;
     } while (cursor);
-    return { view: got.data, etag: got.response.headers.get('etag') ?? `"${got.data.version}"`, events, verification };
+    const mail = await emailsLoaded;
+    if (!mail.data) throw new Error(problemText(mail.error) || `HTTP ${mail.response.status}`);
+    return {
+      view: got.data,
+      etag: got.response.headers.get('etag') ?? `"${got.data.version}"`,
+      events,
+      emails: mail.data.items,
+      verification,
+    };
   }, [id]);
 
   return (
     <Loading loaded={loaded}>
-      {({ view, etag, events, verification }) => (
+      {({ view, etag, events, emails, verification }) => (
         <article class="case">
           <header class="case-head">
             <h1>
@@ -63,6 +73,7 @@ export function CasePage({ id }: { id: string }) {
           <Lifecycle view={view} />
           <Actions view={view} etag={etag} reload={reload} />
           <Timeline events={events} />
+          <Emails emails={emails} />
         </article>
       )}
     </Loading>
@@ -279,14 +290,64 @@ function readable(value: unknown, tr: Translator): string {
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, tr.lang);
     return tr.term(value);
   }
-  if (Array.isArray(value)) return value.map((v) => readable(v, tr)).join('、') || '—';
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${tr.key(k)}: ${readable(v, tr)}`)
-      .join('；');
-  }
   if (typeof value === 'boolean') return value ? (tr.lang === 'zh' ? '是' : 'yes') : tr.lang === 'zh' ? '否' : 'no';
   return String(value);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A deadline as events record it ({date, at, provisional}): one line, the way people say it. */
+function deadlineText(value: Record<string, unknown>, tr: Translator): string | undefined {
+  if (typeof value.date !== 'string' || typeof value.at !== 'string') return undefined;
+  return `${formatTime(value.at, tr.lang)}${value.provisional === true ? ` (${tr.t('provisional')})` : ''}`;
+}
+
+/** A period as policy states it ({amount, unit}): “7 自然日”. */
+function periodText(value: Record<string, unknown>, tr: Translator): string | undefined {
+  if (typeof value.amount !== 'number' || typeof value.unit !== 'string' || Object.keys(value).length !== 2)
+    return undefined;
+  return `${value.amount} ${tr.term(value.unit)}`;
+}
+
+/** An event's fact: plain values as text, records as a nested list of their facts, each name translated. */
+function DataValue({ value }: { value: unknown }) {
+  const tr = useT();
+  if (Array.isArray(value)) {
+    if (value.length === 0) return <>—</>;
+    if (!value.some(isRecord)) return <>{value.map((v) => readable(v, tr)).join('、')}</>;
+    return (
+      <ol class="event-list">
+        {value.map((v, i) => (
+          <li key={i}>
+            <DataValue value={v} />
+          </li>
+        ))}
+      </ol>
+    );
+  }
+  if (isRecord(value)) {
+    const short = deadlineText(value, tr) ?? periodText(value, tr);
+    if (short) return <>{short}</>;
+    return <DataList data={value} />;
+  }
+  return <>{readable(value, tr)}</>;
+}
+
+function DataList({ data }: { data: Record<string, unknown> }) {
+  const tr = useT();
+  return (
+    <dl class="event-data">
+      {Object.entries(data).map(([k, v]) => (
+        <div key={k}>
+          <dt>{tr.key(k)}</dt>
+          <dd>
+            <DataValue value={v} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 function Timeline({ events }: { events: CaseEvent[] }) {
@@ -304,19 +365,71 @@ function Timeline({ events }: { events: CaseEvent[] }) {
               <time dateTime={e.at}>{formatTime(e.at, tr.lang)}</time> ·{' '}
               {e.actor.role === 'system' ? tr.t('system') : `${tr.term(e.actor.role)} ${e.actor.sub}`} · #{e.seq}
             </div>
-            {Object.keys(e.data).length > 0 && (
-              <dl class="event-data">
-                {Object.entries(e.data).map(([k, v]) => (
-                  <div key={k}>
-                    <dt>{tr.key(k)}</dt>
-                    <dd>{readable(v, tr)}</dd>
-                  </div>
-                ))}
-              </dl>
-            )}
+            {Object.keys(e.data).length > 0 && <DataList data={e.data} />}
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+/** What was sent about the case, to whom, and whether it went: the office's copy of the case's mail. */
+function Emails({ emails }: { emails: CaseEmail[] }) {
+  const tr = useT();
+  return (
+    <section class="card" aria-labelledby="emails-h" data-testid="emails">
+      <h2 id="emails-h">{tr.t('emails')}</h2>
+      {emails.length === 0 ? (
+        <p class="empty">{tr.t('noEmails')}</p>
+      ) : (
+        <table class="cases emails">
+          <caption class="visually-hidden">{tr.t('emails')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{tr.t('mailKind')}</th>
+              <th scope="col">{tr.t('subject')}</th>
+              <th scope="col">{tr.t('recipient')}</th>
+              <th scope="col">{tr.t('mailStatus')}</th>
+              <th scope="col">{tr.t('recordedAt')}</th>
+              <th scope="col">{tr.t('sentAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {emails.map((mail) => (
+              <tr key={mail.id}>
+                <td data-label={tr.t('mailKind')}>{tr.mailKind(mail.kind)}</td>
+                <td data-label={tr.t('subject')} class="subject">
+                  {mail.subject}
+                </td>
+                <td data-label={tr.t('recipient')} class="recipient">
+                  {mail.to}
+                </td>
+                <td data-label={tr.t('mailStatus')}>
+                  <span
+                    class={`badge ${mail.status === 'SENT' ? 'badge-ok' : mail.status === 'FAILED' || mail.status === 'UNCONFIRMED' ? 'badge-bad' : 'badge-open'}`}
+                  >
+                    {tr.mailStatus(mail.status)}
+                  </span>
+                  {mail.attempts > 1 && (
+                    <span class="count">
+                      {' '}
+                      · {tr.t('attempts')} {mail.attempts}
+                    </span>
+                  )}
+                  {mail.possibleRepeat && <span class="count"> · {tr.t('possibleRepeat')}</span>}
+                  {mail.lastError && mail.status !== 'SENT' && <div class="count">{mail.lastError}</div>}
+                </td>
+                <td data-label={tr.t('recordedAt')}>
+                  <time dateTime={mail.createdAt}>{formatTime(mail.createdAt, tr.lang)}</time>
+                </td>
+                <td data-label={tr.t('sentAt')}>
+                  {mail.sentAt ? <time dateTime={mail.sentAt}>{formatTime(mail.sentAt, tr.lang)}</time> : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -25,7 +25,7 @@ export function NewCase() {
   const choices = (values: readonly string[]) => values.map((value) => ({ value, label: tr.term(value) }));
 
   const fields: FieldSpec[] = [
-    { name: 'location.subdistrict', label: tr.t('subdistrict'), kind: 'text', value: session.scope[0] },
+    { name: 'location.subdistrict', label: tr.t('subdistrict'), kind: 'text', value: session.subdistricts[0] },
     { name: 'location.community', label: tr.t('community'), kind: 'text' },
     { name: 'location.address', label: tr.t('address'), kind: 'text' },
     { name: 'category', label: tr.t('category'), kind: 'select', options: choices(CATEGORIES) },

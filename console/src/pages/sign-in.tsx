@@ -34,8 +34,7 @@ export function SignIn() {
       value: 'officer',
     },
     { name: 'sub', label: tr.t('person'), kind: 'text', optional: true },
-    { name: 'name', label: tr.t('displayName'), kind: 'text', optional: true },
-    { name: 'subdistricts', label: tr.t('scope'), kind: 'text', optional: true },
+    { name: 'subdistricts', label: tr.t('scope'), kind: 'text', optional: true, hint: tr.t('scopeHint') },
   ];
 
   const submit = async (event: Event) => {
@@ -49,7 +48,6 @@ export function SignIn() {
     const body = {
       role: text('role'),
       ...(text('sub') ? { sub: text('sub') } : {}),
-      ...(text('name') ? { name: text('name') } : {}),
       ...(subdistricts.length ? { subdistricts } : {}),
     };
     const response = await fetch(`${app.config.apiBase}/local/sign-in`, {
