@@ -11,10 +11,10 @@ import { summaryOf } from '../store/case-summary';
 import { InvalidCursorError } from '../store/errors';
 import type { AppDeps } from './context';
 import type { Viewer } from './case-view';
-import { inScope, maySee } from './case-view';
+import { inScope, loadVisibleCase, maySee } from './case-view';
 import { cursorSealer, processCursorKey } from './cursor-seal';
 import { callDependency } from './dependency-errors';
-import { CaseNotFoundError, SubdistrictNotFoundError } from './errors';
+import { SubdistrictNotFoundError } from './errors';
 
 export interface CaseListFilter {
   status?: CaseStatus;
@@ -94,10 +94,8 @@ export function makeCaseQueries(deps: AppDeps) {
     return result.data;
   }
 
-  async function getCase(viewer: Viewer, id: string): Promise<CaseRecord> {
-    const record = await callDependency('database', () => store.getCase(id));
-    if (!record || !maySee(viewer, record)) throw new CaseNotFoundError(id);
-    return record;
+  function getCase(viewer: Viewer, id: string): Promise<CaseRecord> {
+    return loadVisibleCase(store, viewer, id);
   }
   /**
    * The emails recorded about a case (one Query on its partition), as people read them: what was sent to

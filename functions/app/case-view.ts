@@ -2,18 +2,21 @@ import type { z } from 'zod';
 import type { CaseRecord } from '../domain/schemas';
 import { caseRecordSchema, pendingCallbackSchema } from '../domain/schemas';
 import type { Role } from '../domain/vocabulary';
+import { callDependency } from './dependency-errors';
+import { CaseNotFoundError } from './errors';
 
 /**
  * A case as people see it through the API: the stored case without the workflow's task token, which
- * only the workflow and the services answering it may hold.
+ * only the workflow and the services answering it may hold, nor the count that names after-appeal
+ * executions (the execution name itself is shown).
  */
-export const caseViewSchema = caseRecordSchema.extend({
+export const caseViewSchema = caseRecordSchema.omit({ appealRound: true }).extend({
   pendingCallback: pendingCallbackSchema.omit({ token: true }).optional(),
 });
 export type CaseView = z.infer<typeof caseViewSchema>;
 
 export function toCaseView(record: CaseRecord): CaseView {
-  const { pendingCallback, ...rest } = record;
+  const { pendingCallback, appealRound: _appealRound, ...rest } = record;
   if (!pendingCallback) return rest;
   const { token: _token, ...visible } = pendingCallback;
   return { ...rest, pendingCallback: visible };
@@ -45,4 +48,15 @@ export function inScope(viewer: Pick<Viewer, 'role' | 'scope'>, subdistrict: str
 export function maySee(viewer: Viewer, record: Pick<CaseRecord, 'reporterSub' | 'location'>): boolean {
   if (viewer.role === 'reporter' && record.reporterSub !== viewer.sub) return false;
   return inScope(viewer, record.location.subdistrict);
+}
+
+/** Reads a case for a person: one they may not see is, to them, one that does not exist (404). */
+export async function loadVisibleCase(
+  store: { getCase(caseId: string): Promise<CaseRecord | undefined> },
+  viewer: Viewer,
+  caseId: string,
+): Promise<CaseRecord> {
+  const record = await callDependency('database', () => store.getCase(caseId));
+  if (!record || !maySee(viewer, record)) throw new CaseNotFoundError(caseId);
+  return record;
 }

@@ -69,6 +69,13 @@ export function resumePlan(
   };
 }
 
+/** The resume execution a case was last given, if it was ever resumed. */
+export function resumedExecution(record: Pick<CaseRecord, 'id' | 'resumeRound'>): PhaseInput | undefined {
+  return record.resumeRound === undefined
+    ? undefined
+    : { caseId: record.id, phase: 'resume', round: record.resumeRound };
+}
+
 /** The status of the execution carrying the case now (undefined: none was ever started under that name). */
 export function carryingExecutionStatus(
   engine: WorkflowEngine,

@@ -308,6 +308,8 @@ export const caseRecordSchema = z.strictObject({
   execution: z.string().max(80).optional(),
   /** How many times the workflow was resumed after it stopped (names each resumed execution). */
   resumeRound: z.number().int().min(1).optional(),
+  /** How many appeals were resolved upheld (names each after-appeal execution). */
+  appealRound: z.number().int().min(1).optional(),
   possibleDuplicates: z.array(caseId).default([]),
   attention: z.strictObject({ reason: z.string(), at: isoDateTime }).optional(),
   areaRemovedM2: z.number().min(0).optional(),

@@ -19,6 +19,14 @@ export function executionName(input: PhaseInput): string {
   return `${input.caseId}--${input.phase}--${input.round}`;
 }
 
+/** The phase an execution name was made for by `executionName`; undefined for any other name. */
+export function phaseOfExecution(name: string): PhaseInput | undefined {
+  const parts = /^(.+)--([a-z-]+)--(\d+)$/.exec(name);
+  const phase = PHASES.find((known) => known === parts?.[2]);
+  if (!parts?.[1] || !parts[3] || !phase) return undefined;
+  return { caseId: parts[1], phase, round: Number(parts[3]) };
+}
+
 export type CallbackDelivery = 'delivered' | 'stale';
 
 /** Step Functions' execution statuses; `undefined` when no execution of that name exists. */

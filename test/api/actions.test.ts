@@ -284,6 +284,31 @@ describe('representations, appeals, enforcement and dismissal', () => {
     expect(upheldAgain.body.execution).toBe(`${record.id}--after-appeal--2`);
   });
 
+  it('names a second upheld appeal after-appeal--2 even when a resume carried the case in between', async () => {
+    const record = await states.enforcementDecided();
+    const appeal = {
+      action: 'filed',
+      kind: 'reconsideration',
+      filedOn: '2026-12-08',
+      authority: '区政府',
+      reference: 'R-3',
+    };
+    const upheld = { action: 'resolved', outcome: 'upheld', resolvedOn: '2026-12-09', reference: 'R-3' };
+    await officer.post(`/cases/${record.id}/appeals`, appeal);
+    const first = await officer.post(`/cases/${record.id}/appeals`, upheld);
+    expect(first.body.execution).toBe(`${record.id}--after-appeal--1`);
+    expect(first.body).not.toHaveProperty('appealRound');
+    api.engine.ended.set(`${record.id}--after-appeal--1`, 'FAILED');
+    const resumed = await officer.post(`/cases/${record.id}/resume`, { reason: 'the enforcement task failed' });
+    expect(resumed.body.execution).toBe(`${record.id}--resume--1`);
+    await officer.post(`/cases/${record.id}/appeals`, { ...appeal, kind: 'litigation' });
+    const second = await officer.post(`/cases/${record.id}/appeals`, upheld);
+    expect(second.status).toBe(200);
+    expect(second.body.execution).toBe(`${record.id}--after-appeal--2`);
+    expect(api.engine.executions).toContain(`${record.id}--after-appeal--2`);
+    expect((await api.store.getCase(record.id))?.appealRound).toBe(2);
+  });
+
   it('dismisses the case when the appeal revokes the decision', async () => {
     const record = await states.enforcementDecided();
     await officer.post(`/cases/${record.id}/appeals`, {

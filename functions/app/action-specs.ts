@@ -1,0 +1,424 @@
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Deadline } from '../domain/deadlines';
+import type { ActionName } from '../domain/lifecycle';
+import { decide } from '../domain/lifecycle';
+import type { Policy } from '../domain/policy';
+import type {
+  AppealAction,
+  CaseRecord,
+  DismissalAction,
+  EnforcementAction,
+  ExtensionAction,
+  InspectionAction,
+  RepresentationAction,
+  ResumeAction,
+} from '../domain/schemas';
+import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '../domain/shanghai-time';
+import type { CaseStatus, Role } from '../domain/vocabulary';
+import type { MailKind, MailRequest } from '../mail/mailer';
+import type { PhaseInput, WorkflowEngine } from '../workflow/engine';
+import { executionName, phaseOfExecution } from '../workflow/engine';
+import { notBeforeReport, removedAreaFits } from './action-checks';
+import { callDependency } from './dependency-errors';
+import { ActionInputError, TransitionRefusedError } from './errors';
+import { recordedEnforcementWindows } from './procedure';
+import { carryingExecutionStatus, resumedExecution, resumePlan } from './workflow-resume';
+
+/** What an action changes besides the status: the event's facts and the case fields it sets. */
+export interface ActionPlan {
+  data: Record<string, unknown>;
+  patch?: Partial<CaseRecord>;
+}
+
+/**
+ * An email the action itself sends: the appeal hold (the workflow that would send it is stopped) and
+ * what became of a case the office was told about (dismissed, extended, appeal resolved, demolished).
+ */
+export interface ActionMail {
+  kind: Extract<
+    MailKind,
+    'appeal-hold' | 'case-dismissed' | 'deadline-extended' | 'appeal-resolved' | 'enforcement-completed'
+  >;
+  facts: MailRequest['facts'];
+}
+
+/** What happens in the workflow once the action is stored. */
+export type Aftermath =
+  | { kind: 'answer-callback'; outcome: string }
+  | { kind: 'stop-execution'; cause: string; thenMail?: ActionMail }
+  | { kind: 'start-after-appeal'; round: number }
+  | { kind: 'start-resume'; execution: PhaseInput }
+  | { kind: 'none' };
+
+const NOTHING: Aftermath = { kind: 'none' };
+
+/** One action on a case, declared: its checks and facts, then what follows once it is stored. */
+export interface ActionSpec {
+  action: ActionName;
+  outcome?: string;
+  /** Checks the input against the case and says what the action records; throws to refuse it. */
+  plan(current: CaseRecord, now: Date, to: CaseStatus): ActionPlan | Promise<ActionPlan>;
+  /** What the workflow is told, read from the case before and after the action. */
+  aftermath(before: CaseRecord, next: CaseRecord): Aftermath;
+  /** The email telling the office of the stored action, if any; sent before the workflow is told. */
+  mail?(next: CaseRecord, before: CaseRecord, data: Record<string, unknown>): ActionMail | undefined;
+  /**
+   * The action moves on a step the workflow waits for. If the workflow no longer runs (it stopped waiting,
+   * failed, or was stopped), the action resumes it from the case's new status in the same transaction.
+   */
+  carriesOnWorkflow?: boolean;
+  /**
+   * A repeat of the action that is already recorded (retried after a 503): what is left to do instead of
+   * recording it again, or undefined when this is no such repeat.
+   */
+  repeated?(current: CaseRecord, role: Role): Aftermath | undefined;
+}
+
+/** What some actions read besides the case: the policy's limits, the calendar, other cases, the engine. */
+export interface ActionSpecDeps {
+  store: { getCase(caseId: string, options?: { consistent?: boolean }): Promise<CaseRecord | undefined> };
+  engine: WorkflowEngine;
+  calendar: WorkingCalendar;
+  policy: Policy;
+}
+
+/** Fields that stop meaning anything once the waiting step they belong to has been answered. */
+function endWaiting(current: CaseRecord, to: CaseStatus): Partial<CaseRecord> {
+  return {
+    pendingCallback: undefined,
+    // The running deadline belongs to the step that just ended; the workflow sets the next one.
+    ...(to !== current.status ? { dueAt: undefined } : {}),
+  };
+}
+
+function notAfterToday(field: string, date: string, now: Date): void {
+  if (date > shanghaiDateOf(now))
+    throw new ActionInputError(field, `must not be in the future (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`);
+}
+
+/**
+ * How many appeals of the case were resolved upheld. Cases stored before the count was kept on the case
+ * carry it only in the name of their after-appeal execution.
+ */
+export function appealRoundOf(record: Pick<CaseRecord, 'appealRound' | 'execution'>): number | undefined {
+  if (record.appealRound !== undefined) return record.appealRound;
+  const carrying = record.execution ? phaseOfExecution(record.execution) : undefined;
+  return carrying?.phase === 'after-appeal' ? carrying.round : undefined;
+}
+
+/** 复查: the result of an inspection, by an officer (or, during persuasion, the community). */
+export function inspectionSpec(input: InspectionAction): ActionSpec {
+  return {
+    action: 'record-inspection',
+    outcome: input.result,
+    carriesOnWorkflow: true,
+    plan: (current, now, to) => {
+      if (input.result === 'not-demolished' && input.areaRemovedM2) {
+        throw new ActionInputError('areaRemovedM2', 'must be 0 or absent when the result is not-demolished');
+      }
+      notBeforeReport('inspectedAt', input.inspectedAt, current);
+      removedAreaFits('areaRemovedM2', input.areaRemovedM2, current);
+      return {
+        data: {
+          result: input.result,
+          inspectedAt: input.inspectedAt ?? now.toISOString(),
+          inspector: input.inspector,
+          notes: input.notes,
+          areaRemovedM2: input.areaRemovedM2,
+          photos: input.photos,
+        },
+        patch: {
+          ...endWaiting(current, to),
+          ...(input.areaRemovedM2 !== undefined ? { areaRemovedM2: input.areaRemovedM2 } : {}),
+        },
+      };
+    },
+    aftermath: (before) =>
+      before.pendingCallback?.kind === 'inspection' || before.pendingCallback?.kind === 'persuasion-result'
+        ? { kind: 'answer-callback', outcome: input.result }
+        : NOTHING,
+  };
+}
+
+/** 延期: moves the notice deadline to the end of a later day, within the policy's limits. */
+export function extensionSpec(input: ExtensionAction, deps: Pick<ActionSpecDeps, 'calendar' | 'policy'>): ActionSpec {
+  const { calendar, policy } = deps;
+  return {
+    action: 'grant-extension',
+    carriesOnWorkflow: true,
+    plan: (current, now, to) => {
+      const notice = current.notice;
+      if (!notice) throw new TransitionRefusedError('the case has no notice deadline to extend', current.version);
+      const { maxCount, maxTotalDays } = policy.extensions;
+      if (notice.extensionCount >= maxCount) {
+        throw new TransitionRefusedError(
+          `the notice deadline was already extended ${notice.extensionCount} time(s); the policy allows ${maxCount}`,
+          current.version,
+        );
+      }
+      const previous = notice.deadline;
+      if (input.newDeadline <= previous.date)
+        throw new ActionInputError('newDeadline', `must be later than the current deadline ${previous.date}`);
+      if (input.newDeadline < shanghaiDateOf(now))
+        throw new ActionInputError(
+          'newDeadline',
+          `must not be in the past (today is ${shanghaiDateOf(now)} in Asia/Shanghai)`,
+        );
+      const extraDays = daysBetween(previous.date, input.newDeadline);
+      const remaining = maxTotalDays - notice.extendedDays;
+      if (extraDays > remaining) {
+        throw new ActionInputError(
+          'newDeadline',
+          `extends the deadline by ${extraDays} days; the policy allows ${remaining} more day(s) in total (${maxTotalDays})`,
+        );
+      }
+      if (!calendar.isWorkingDay(input.newDeadline)) {
+        throw new ActionInputError(
+          'newDeadline',
+          `must be a working day (notice deadlines fall on working days); ${input.newDeadline} is a rest day, the next working day is ${calendar.addWorkingDays(input.newDeadline, 1).date}`,
+        );
+      }
+      const deadline: Deadline = {
+        date: input.newDeadline,
+        at: endOfShanghaiDay(input.newDeadline).toISOString(),
+        provisional: !calendar.hasPublishedYear(yearOf(input.newDeadline)),
+      };
+      return {
+        data: { previousDeadline: previous, deadline, extraDays, reason: input.reason, approver: input.approver },
+        patch: {
+          ...endWaiting(current, to),
+          notice: {
+            ...notice,
+            deadline,
+            extensionCount: notice.extensionCount + 1,
+            extendedDays: notice.extendedDays + extraDays,
+          },
+          // The inspection window is counted again from the new deadline when it passes.
+          deadlines: { ...current.deadlines, notice: deadline, inspection: undefined },
+          dueAt: deadline.at,
+        },
+      };
+    },
+    aftermath: (before) =>
+      before.pendingCallback?.kind === 'inspection' ? { kind: 'answer-callback', outcome: 'extended' } : NOTHING,
+    mail: (next, before) => ({
+      kind: 'deadline-extended',
+      facts: {
+        previousDeadlineAt: before.notice?.deadline.at,
+        extraDays:
+          before.notice && next.notice
+            ? daysBetween(before.notice.deadline.date, next.notice.deadline.date)
+            : undefined,
+        extensionReason: input.reason,
+        approver: input.approver,
+      },
+    }),
+  };
+}
+
+/** 陈述申辩: the party's statement and the decision on it; accepting it ends the case. */
+export function representationSpec(input: RepresentationAction): ActionSpec {
+  return {
+    action: 'record-representation',
+    outcome: input.outcome,
+    plan: (current, now, to) => {
+      notAfterToday('receivedOn', input.receivedOn, now);
+      return {
+        data: {
+          receivedOn: input.receivedOn,
+          summary: input.summary,
+          outcome: input.outcome,
+          response: input.response,
+        },
+        patch: to === 'DISMISSED' ? endWaiting(current, to) : {},
+      };
+    },
+    aftermath: (_before, next) =>
+      next.status === 'DISMISSED'
+        ? { kind: 'stop-execution', cause: 'representation accepted; case dismissed' }
+        : NOTHING,
+    mail: (next) =>
+      next.status === 'DISMISSED'
+        ? {
+            kind: 'case-dismissed',
+            facts: { dismissalReason: 'representation-accepted', dismissalExplanation: input.response },
+          }
+        : undefined,
+  };
+}
+
+/** 复议/诉讼 filed: holds the case and stops its workflow. */
+export function appealFiledSpec(input: Extract<AppealAction, { action: 'filed' }>): ActionSpec {
+  return {
+    action: 'file-appeal',
+    plan: (current, now, to) => {
+      notAfterToday('filedOn', input.filedOn, now);
+      return {
+        data: {
+          kind: input.kind,
+          filedOn: input.filedOn,
+          authority: input.authority,
+          reference: input.reference,
+        },
+        patch: { ...endWaiting(current, to), dueAt: undefined },
+      };
+    },
+    aftermath: () => ({
+      kind: 'stop-execution',
+      cause: `appeal filed (${input.kind}); case on hold`,
+      thenMail: {
+        kind: 'appeal-hold',
+        facts: {
+          appealKind: input.kind,
+          appealFiledOn: input.filedOn,
+          appealAuthority: input.authority,
+          appealReference: input.reference,
+        },
+      },
+    }),
+  };
+}
+
+/**
+ * 复议/诉讼 resolved: upheld resumes enforcement in a new after-appeal phase (its round counted on the
+ * case), revoked ends the case. Repeating an upheld resolution once recorded (after a 503 because the
+ * phase could not start) writes nothing and makes sure the phase runs: the case can only be
+ * ENFORCEMENT_DECIDED under an after-appeal execution if that resolution was recorded.
+ */
+export function appealResolvedSpec(input: Extract<AppealAction, { action: 'resolved' }>): ActionSpec {
+  return {
+    action: 'resolve-appeal',
+    outcome: input.outcome,
+    repeated: (current, role) => {
+      const round = appealRoundOf(current);
+      if (
+        input.outcome !== 'upheld' ||
+        current.status !== 'ENFORCEMENT_DECIDED' ||
+        round === undefined ||
+        current.execution !== executionName({ caseId: current.id, phase: 'after-appeal', round }) ||
+        !decide('ON_HOLD', 'resolve-appeal', role, 'upheld').allowed
+      )
+        return undefined;
+      return { kind: 'start-after-appeal', round };
+    },
+    plan: (current, now, to) => {
+      notAfterToday('resolvedOn', input.resolvedOn, now);
+      const data = {
+        outcome: input.outcome,
+        resolvedOn: input.resolvedOn,
+        reference: input.reference,
+        summary: input.summary,
+      };
+      if (to !== 'ENFORCEMENT_DECIDED') return { data, patch: endWaiting(current, to) };
+      const appealRound = (appealRoundOf(current) ?? 0) + 1;
+      const execution = executionName({ caseId: current.id, phase: 'after-appeal', round: appealRound });
+      // The windows recorded at the decision still run: the case is due when the last one ends.
+      const windows = recordedEnforcementWindows(current);
+      return {
+        data: { ...data, execution },
+        patch: { ...endWaiting(current, to), execution, appealRound, ...(windows ? { dueAt: windows.at } : {}) },
+      };
+    },
+    aftermath: (_before, next) =>
+      next.status === 'ENFORCEMENT_DECIDED' && next.appealRound !== undefined
+        ? { kind: 'start-after-appeal', round: next.appealRound }
+        : NOTHING,
+    mail: () => ({
+      kind: 'appeal-resolved',
+      facts: {
+        appealOutcome: input.outcome,
+        appealResolvedOn: input.resolvedOn,
+        appealReference: input.reference,
+        appealSummary: input.summary,
+      },
+    }),
+  };
+}
+
+/** 强制拆除 done: recorded by the enforcement team. */
+export function enforcementSpec(input: EnforcementAction): ActionSpec {
+  return {
+    action: 'complete-enforcement',
+    carriesOnWorkflow: true,
+    plan: (current, now, to) => {
+      const completedAt = input.completedAt ?? now.toISOString();
+      notBeforeReport('completedAt', completedAt, current);
+      removedAreaFits('areaRemovedM2', input.areaRemovedM2, current, current.areaRemovedM2);
+      return {
+        data: { completedAt, teamLead: input.teamLead, areaRemovedM2: input.areaRemovedM2, notes: input.notes },
+        // Area an earlier partial self-demolition removed stays counted.
+        patch: { ...endWaiting(current, to), areaRemovedM2: (current.areaRemovedM2 ?? 0) + input.areaRemovedM2 },
+      };
+    },
+    aftermath: (before) =>
+      before.pendingCallback?.kind === 'enforcement' ? { kind: 'answer-callback', outcome: 'completed' } : NOTHING,
+    mail: (_next, _before, data) => ({
+      kind: 'enforcement-completed',
+      facts: {
+        completedAt: typeof data.completedAt === 'string' ? data.completedAt : undefined,
+        teamLead: input.teamLead,
+        areaRemovedM2: input.areaRemovedM2,
+        enforcementNotes: input.notes,
+      },
+    }),
+  };
+}
+
+/**
+ * Starts a stopped or failed workflow again from the case's status, once the cause is fixed; a case
+ * whose workflow is running needs no resume. The attention flag is cleared: the workflow carries it.
+ */
+export function resumeSpec(
+  input: ResumeAction,
+  deps: Pick<ActionSpecDeps, 'engine' | 'calendar' | 'policy'>,
+): ActionSpec {
+  return {
+    action: 'resume-workflow',
+    plan: async (current, now) => {
+      const status = await carryingExecutionStatus(deps.engine, current);
+      if (status === 'RUNNING') {
+        throw new TransitionRefusedError(
+          `the case's workflow is running (execution ${current.execution}); it needs no resume — act on its pending step instead`,
+          current.version,
+        );
+      }
+      const resumed = resumePlan(current, now, {
+        reason: input.reason,
+        renew: { calendar: deps.calendar, policy: deps.policy },
+      });
+      return { data: { ...resumed.data, previousExecutionStatus: status ?? 'none' }, patch: resumed.patch };
+    },
+    aftermath: (_before, next) => {
+      const execution = resumedExecution(next);
+      return execution ? { kind: 'start-resume', execution } : NOTHING;
+    },
+  };
+}
+
+/** 撤销: not a violation, a duplicate, withdrawn… from any open state. */
+export function dismissalSpec(input: DismissalAction, deps: Pick<ActionSpecDeps, 'store'>): ActionSpec {
+  return {
+    action: 'dismiss',
+    plan: async (current, _now, to) => {
+      const duplicateOf = input.duplicateOf;
+      if (duplicateOf !== undefined) {
+        if (duplicateOf === current.id) throw new ActionInputError('duplicateOf', 'must name another case');
+        const original = await callDependency('database', () => deps.store.getCase(duplicateOf, { consistent: false }));
+        if (!original) throw new ActionInputError('duplicateOf', `case ${duplicateOf} does not exist`);
+      }
+      return {
+        data: { reason: input.reason, explanation: input.explanation, duplicateOf: input.duplicateOf },
+        patch: endWaiting(current, to),
+      };
+    },
+    aftermath: () => ({ kind: 'stop-execution', cause: `dismissed: ${input.reason}` }),
+    mail: () => ({
+      kind: 'case-dismissed',
+      facts: {
+        dismissalReason: input.reason,
+        dismissalExplanation: input.explanation,
+        duplicateOf: input.duplicateOf,
+      },
+    }),
+  };
+}
