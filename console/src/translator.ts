@@ -73,6 +73,8 @@ const MAIL_STATUSES: Record<CaseEmail['status'], [string, string]> = {
   SENT: ['已发送', 'Sent'],
   FAILED: ['发送失败', 'Failed'],
   UNCONFIRMED: ['未确认送达', 'Unconfirmed'],
+  BOUNCED: ['被退回', 'Bounced'],
+  COMPLAINED: ['被投诉为垃圾邮件', 'Marked as spam'],
 };
 
 /** Words of the console; each entry is [Chinese, English]. */

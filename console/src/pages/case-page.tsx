@@ -373,6 +373,8 @@ function Timeline({ events }: { events: CaseEvent[] }) {
   );
 }
 
+const BAD_MAIL_STATUSES = new Set<CaseEmail['status']>(['FAILED', 'UNCONFIRMED', 'BOUNCED', 'COMPLAINED']);
+
 /** What was sent about the case, to whom, and whether it went: the office's copy of the case's mail. */
 function Emails({ emails }: { emails: CaseEmail[] }) {
   const tr = useT();
@@ -406,7 +408,7 @@ function Emails({ emails }: { emails: CaseEmail[] }) {
                 </td>
                 <td data-label={tr.t('mailStatus')}>
                   <span
-                    class={`badge ${mail.status === 'SENT' ? 'badge-ok' : mail.status === 'FAILED' || mail.status === 'UNCONFIRMED' ? 'badge-bad' : 'badge-open'}`}
+                    class={`badge ${mail.status === 'SENT' ? 'badge-ok' : BAD_MAIL_STATUSES.has(mail.status) ? 'badge-bad' : 'badge-open'}`}
                   >
                     {tr.mailStatus(mail.status)}
                   </span>
