@@ -1,18 +1,12 @@
 /**
  * The shape of the function manifest: each Lambda entry with what it serves and exactly what it may do.
- * The stack derives every grant, environment variable, route and state-machine substitution from it.
+ * The stack derives every grant, environment variable, route and state-machine substitution from it;
+ * infra/manifest.ts derives it in turn from the route table and the task declarations.
  */
 
-/**
- * `read`: Get/BatchGet/Query only. `read-write`: plus Put/Update/ConditionCheck (transactions). Deleting is
- * granted apart (`deletesItems`, and every mail sender for its outbox), and only in the partitions whose
- * items are meant to go away: case items and their history are never deleted.
- */
-export type TableAccess = 'none' | 'read' | 'read-write';
+import type { TableAccess, WorkflowAction } from '../functions/shared/lambda-needs';
 
-/** Step Functions actions on the case workflow. */
-export type WorkflowAction =
-  'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
+export type { TableAccess, WorkflowAction };
 
 /** Actions granted on the case workflow's executions (`…:execution:<machine>:*`); the others on the state machine. */
 export const EXECUTION_ACTIONS: readonly WorkflowAction[] = ['StopExecution', 'DescribeExecution'];

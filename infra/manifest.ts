@@ -1,351 +1,129 @@
-import { CONTENDED_TASK_CONCURRENCY } from '../functions/shared/time-limits';
-import type { EnvGroup, Manifest } from './manifest-types';
+import type { AnyRoute } from '../functions/api/routes';
+import { needsOfRoute, ROUTES } from '../functions/api/routes';
+import type { LambdaNeeds } from '../functions/shared/lambda-needs';
+import type { TaskDeclaration } from '../functions/tasks/declarations';
+import { needsOfTask, taskEntry, taskName, TASKS } from '../functions/tasks/declarations';
+import type { ApiFunction, EnvGroup, FunctionSpec, Manifest, TaskFunction } from './manifest-types';
 
 /**
- * What a task reads at cold start (functions/tasks/deps-from-env.ts): every task the policy and calendar;
- * a task that sends mail the mail configuration; a task that starts executions or answers its callback
- * the state machine.
+ * The configuration an entry reads at cold start for what it needs: the policy and calendar where it
+ * computes deadlines, the state machine where it takes workflow actions, the mail configuration (and the
+ * console's address for links) where it sends mail.
  */
-const TASK_ENV: readonly EnvGroup[] = ['deadlines'];
-const MAILING_TASK_ENV: readonly EnvGroup[] = ['deadlines', 'links', 'mail'];
+function envOf(needs: LambdaNeeds): EnvGroup[] {
+  return [
+    ...(needs.deadlines ? (['deadlines'] as const) : []),
+    ...(needs.workflow?.length ? (['stateMachine'] as const) : []),
+    ...(needs.mail ? (['links', 'mail'] as const) : []),
+  ];
+}
+
+/** A declaration's needs in the manifest's terms (its table access, grants and environment). */
+function grantsOf(needs: LambdaNeeds) {
+  return {
+    table: needs.table,
+    ...(needs.workflow?.length ? { workflow: needs.workflow } : {}),
+    ...(needs.mail ? { sendsMail: true } : {}),
+    ...(needs.clearsAttention ? { deletesItems: true } : {}),
+    env: envOf(needs),
+  };
+}
+
+/** Headers whose schema refuses a missing value: API Gateway requires them before the function runs. */
+function requiredHeadersOf(route: AnyRoute): string[] {
+  const shape = (
+    route.headers as unknown as { shape?: Record<string, { safeParse(value: unknown): { success: boolean } }> }
+  ).shape;
+  return Object.entries(shape ?? {})
+    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .map(([name]) => name);
+}
+
+/** One Lambda per route, everything it is and may do read from the route's declaration. */
+export function apiFunctionOf(route: AnyRoute): ApiFunction {
+  const method = route.method.toUpperCase() as 'GET' | 'POST';
+  const requiredHeaders = requiredHeadersOf(route);
+  return {
+    kind: 'api',
+    id: route.operationId.charAt(0).toUpperCase() + route.operationId.slice(1),
+    entry: `functions/api/handlers/${route.entry}.ts`,
+    description: `${method} ${route.path}: ${route.summary}`,
+    routes: [
+      {
+        method,
+        path: route.path,
+        ...(route.access.public ? { public: true } : {}),
+        ...(requiredHeaders.length ? { requiredHeaders } : {}),
+      },
+    ],
+    ...grantsOf(needsOfRoute(route)),
+  };
+}
+
+/** One Lambda per declared task, filling the workflow substitution that names it. */
+export function taskFunctionOf(key: string, task: TaskDeclaration): TaskFunction {
+  const { workflow, ...grants } = grantsOf(needsOfTask(task));
+  return {
+    kind: 'task',
+    id: taskName(key),
+    entry: taskEntry(key),
+    description: task.description,
+    substitution: key,
+    ...grants,
+    ...(workflow && task.uses.workflow ? { workflow: task.uses.workflow } : {}),
+    ...(task.reservedConcurrency ? { reservedConcurrency: task.reservedConcurrency } : {}),
+  };
+}
 
 /**
- * Every Lambda entry of Rectify with what it serves and exactly what it may do. A template test fails
- * when an entry file exists that is not listed here, or a listed one does not exist; another compares it
- * with the API's route table and the workflow's task registry.
+ * The functions that are neither a route nor a workflow task: each runs on a schedule or a topic, which
+ * is what only the stack can say, so each is declared here, once.
+ */
+const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
+  {
+    kind: 'mail',
+    id: 'DeliverPendingMail',
+    entry: 'functions/mail/deliver-pending.ts',
+    description: 'Delivers the emails an outage or a stopped sender left pending in the outbox',
+    table: 'read-write',
+    sendsMail: true,
+    env: ['links', 'mail'],
+    // Retries back off from 10 s; a sweep every 2 minutes that ends within 100 s never overlaps the next.
+    everyMinutes: 2,
+    timeoutSeconds: 100,
+  },
+  {
+    kind: 'scheduled',
+    id: 'CheckWorkflows',
+    entry: 'functions/checks/check-workflows.ts',
+    description:
+      'Keeps every open case moving: starts intakes a submission left unstarted, resumes or flags cases whose workflow stopped',
+    table: 'read-write',
+    workflow: ['StartExecution', 'DescribeExecution'],
+    env: ['deadlines', 'stateMachine'],
+    everyMinutes: 5,
+    timeoutSeconds: 60,
+  },
+  {
+    kind: 'subscriber',
+    id: 'RecordMailEvents',
+    entry: 'functions/mail/record-mail-events.ts',
+    description: 'Records SES bounces and complaints on their cases and flags them',
+    topic: 'mail-events',
+    table: 'read-write',
+  },
+];
+
+/**
+ * Every Lambda of Rectify with what it serves and exactly what it may do: one per route of the route
+ * table, one per declared workflow task, and the scheduled and subscribed ones above. A template test
+ * fails when an entry file exists that is not listed here, or a listed one does not exist.
  */
 export const MANIFEST: Manifest = {
   workflow: { id: 'CaseLifecycle', definition: 'workflows/case-lifecycle.asl.json', name: 'case-lifecycle' },
   functions: [
-    {
-      kind: 'api',
-      id: 'Health',
-      entry: 'functions/api/handlers/health.ts',
-      description: 'GET /health: whether the table answers',
-      routes: [{ method: 'GET', path: '/health', public: true }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'GetOpenApi',
-      entry: 'functions/api/handlers/get-openapi.ts',
-      description: 'GET /openapi.json: the API described in OpenAPI 3.1',
-      routes: [{ method: 'GET', path: '/openapi.json', public: true }],
-      table: 'none',
-    },
-    {
-      kind: 'api',
-      id: 'CreateCase',
-      entry: 'functions/api/handlers/create-case.ts',
-      description: 'POST /cases: reports a suspected illegal construction and starts its workflow',
-      routes: [{ method: 'POST', path: '/cases', requiredHeaders: ['Idempotency-Key'] }],
-      table: 'read-write',
-      // A replay asks whether the intake execution exists to tell "done" from "in flight".
-      workflow: ['StartExecution', 'DescribeExecution'],
-      env: ['stateMachine'],
-    },
-    {
-      kind: 'api',
-      id: 'CreateCaseBatch',
-      entry: 'functions/api/handlers/create-case-batch.ts',
-      description: 'POST /case-batches: several reports at once (a survey), each answered as POST /cases would',
-      routes: [{ method: 'POST', path: '/case-batches' }],
-      table: 'read-write',
-      workflow: ['StartExecution', 'DescribeExecution'],
-      env: ['stateMachine'],
-    },
-    {
-      kind: 'api',
-      id: 'ListCases',
-      entry: 'functions/api/handlers/list-cases.ts',
-      description: 'GET /cases: cases by sub-district, status or overdue deadline',
-      routes: [{ method: 'GET', path: '/cases' }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'GetCase',
-      entry: 'functions/api/handlers/get-case.ts',
-      description: 'GET /cases/{id}: one case',
-      routes: [{ method: 'GET', path: '/cases/{id}' }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'GetCaseHistory',
-      entry: 'functions/api/handlers/get-case-history.ts',
-      description: "GET /cases/{id}/history: a case's hash-chained history",
-      routes: [{ method: 'GET', path: '/cases/{id}/history' }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'GetCaseEmails',
-      entry: 'functions/api/handlers/get-case-emails.ts',
-      description: 'GET /cases/{id}/emails: the emails recorded about a case (its outbox items, read-only)',
-      routes: [{ method: 'GET', path: '/cases/{id}/emails' }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'RecordInspection',
-      entry: 'functions/api/handlers/record-inspection.ts',
-      description: 'POST /cases/{id}/inspections: an inspection result, answering the waiting step',
-      routes: [{ method: 'POST', path: '/cases/{id}/inspections' }],
-      table: 'read-write',
-      // A resumed workflow takes over from the attention flag: the action clears it.
-      deletesItems: true,
-      workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
-      env: ['stateMachine'],
-    },
-    {
-      kind: 'api',
-      id: 'GrantExtension',
-      entry: 'functions/api/handlers/grant-extension.ts',
-      description: 'POST /cases/{id}/extensions: a later notice deadline, answering the waiting inspection',
-      routes: [{ method: 'POST', path: '/cases/{id}/extensions' }],
-      table: 'read-write',
-      // A resumed workflow takes over from the attention flag: the action clears it.
-      deletesItems: true,
-      workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
-      sendsMail: true,
-      env: ['deadlines', 'stateMachine', 'links', 'mail'],
-    },
-    {
-      kind: 'api',
-      id: 'RecordRepresentation',
-      entry: 'functions/api/handlers/record-representation.ts',
-      description: "POST /cases/{id}/representations: the party's statement; an accepted one dismisses the case",
-      routes: [{ method: 'POST', path: '/cases/{id}/representations' }],
-      table: 'read-write',
-      workflow: ['StopExecution'],
-      sendsMail: true,
-      env: ['stateMachine', 'links', 'mail'],
-    },
-    {
-      kind: 'api',
-      id: 'RecordAppeal',
-      entry: 'functions/api/handlers/record-appeal.ts',
-      description:
-        'POST /cases/{id}/appeals: a filed appeal holds the case; an upheld decision starts the after-appeal phase',
-      routes: [{ method: 'POST', path: '/cases/{id}/appeals' }],
-      table: 'read-write',
-      workflow: ['StopExecution', 'StartExecution'],
-      sendsMail: true,
-      env: ['stateMachine', 'links', 'mail'],
-    },
-    {
-      kind: 'api',
-      id: 'RecordEnforcement',
-      entry: 'functions/api/handlers/record-enforcement.ts',
-      description: 'POST /cases/{id}/enforcement: the forced demolition done, answering the waiting step',
-      routes: [{ method: 'POST', path: '/cases/{id}/enforcement' }],
-      table: 'read-write',
-      // A resumed workflow takes over from the attention flag: the action clears it.
-      deletesItems: true,
-      workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
-      sendsMail: true,
-      env: ['stateMachine', 'links', 'mail'],
-    },
-    {
-      kind: 'api',
-      id: 'DismissCase',
-      entry: 'functions/api/handlers/dismiss-case.ts',
-      description: 'POST /cases/{id}/dismissal: a case dismissed, its running execution stopped',
-      routes: [{ method: 'POST', path: '/cases/{id}/dismissal' }],
-      table: 'read-write',
-      workflow: ['StopExecution'],
-      sendsMail: true,
-      env: ['stateMachine', 'links', 'mail'],
-    },
-    {
-      kind: 'api',
-      id: 'ResumeCase',
-      entry: 'functions/api/handlers/resume-case.ts',
-      description: "POST /cases/{id}/resume: a stopped or failed workflow started again from the case's status",
-      routes: [{ method: 'POST', path: '/cases/{id}/resume' }],
-      table: 'read-write',
-      // A resumed workflow takes over from the attention flag: the action clears it.
-      deletesItems: true,
-      workflow: ['DescribeExecution', 'StartExecution'],
-      env: ['deadlines', 'stateMachine'],
-    },
-    {
-      kind: 'api',
-      id: 'ExportCases',
-      entry: 'functions/api/handlers/export-cases.ts',
-      description: 'GET /cases/export: a filtered case list as CSV or JSON (read-only)',
-      routes: [{ method: 'GET', path: '/cases/export' }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'ExportCaseHistory',
-      entry: 'functions/api/handlers/export-case-history.ts',
-      description: 'GET /cases/{id}/history/export: a case chronology as CSV or JSON (read-only)',
-      routes: [{ method: 'GET', path: '/cases/{id}/history/export' }],
-      table: 'read',
-    },
-    {
-      kind: 'api',
-      id: 'GetSummaryReport',
-      entry: 'functions/api/handlers/get-summary-report.ts',
-      description: 'GET /reports/summary: the work-summary figures (read-only)',
-      routes: [{ method: 'GET', path: '/reports/summary' }],
-      table: 'read',
-    },
-    {
-      kind: 'task',
-      id: 'IssueNotice',
-      entry: 'functions/tasks/issue-notice.ts',
-      description: 'Starts persuasion or issues the rectification notice',
-      substitution: 'IssueNoticeFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      env: MAILING_TASK_ENV,
-      // Every notice takes the next number of one counter item: as many at once as the local engine runs.
-      reservedConcurrency: CONTENDED_TASK_CONCURRENCY,
-    },
-    {
-      kind: 'task',
-      id: 'SendReminder',
-      entry: 'functions/tasks/send-reminder.ts',
-      description: 'Sends the reminder before the notice deadline',
-      substitution: 'SendReminderFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      env: MAILING_TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'CheckDeadline',
-      entry: 'functions/tasks/check-deadline.ts',
-      description: 'Checks whether the notice deadline was extended or has passed',
-      substitution: 'CheckDeadlineFunctionArn',
-      table: 'read-write',
-      env: TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'OpenCallback',
-      entry: 'functions/tasks/open-callback.ts',
-      description: 'Opens a step that waits for a person (persuasion result, inspection, forced demolition)',
-      substitution: 'OpenCallbackFunctionArn',
-      table: 'read-write',
-      workflow: ['SendTaskSuccess'],
-      env: ['deadlines', 'stateMachine'],
-    },
-    {
-      kind: 'task',
-      id: 'RecordOverdue',
-      entry: 'functions/tasks/record-overdue.ts',
-      description: 'Records an overdue inspection or demolition and emails the office',
-      substitution: 'RecordOverdueFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      env: MAILING_TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'Escalate',
-      entry: 'functions/tasks/escalate.ts',
-      description: 'Escalates to the sub-district office and serves the demand notice (催告书)',
-      substitution: 'EscalateFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      env: MAILING_TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'DecideEnforcement',
-      entry: 'functions/tasks/decide-enforcement.ts',
-      description: 'Decides on enforcement, announces it and starts the enforcement phase',
-      substitution: 'DecideEnforcementFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      workflow: ['StartExecution'],
-      env: ['deadlines', 'stateMachine', 'links', 'mail'],
-    },
-    {
-      kind: 'task',
-      id: 'CheckWindows',
-      entry: 'functions/tasks/check-windows.ts',
-      description: 'Checks the announcement and appeal windows',
-      substitution: 'CheckWindowsFunctionArn',
-      table: 'read-write',
-      env: TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'ScheduleEnforcement',
-      entry: 'functions/tasks/schedule-enforcement.ts',
-      description: 'Schedules the forced demolition on a working day',
-      substitution: 'ScheduleEnforcementFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      env: MAILING_TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'CloseCase',
-      entry: 'functions/tasks/close-case.ts',
-      description: 'Closes a self-demolished or enforced case',
-      substitution: 'CloseCaseFunctionArn',
-      table: 'read-write',
-      // Closing clears the case's attention flag.
-      deletesItems: true,
-      env: TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'FindResumePoint',
-      entry: 'functions/tasks/find-resume-point.ts',
-      description: 'Finds where a resumed workflow picks the case up from its status',
-      substitution: 'FindResumePointFunctionArn',
-      table: 'read',
-      env: TASK_ENV,
-    },
-    {
-      kind: 'task',
-      id: 'RecordFailure',
-      entry: 'functions/tasks/record-failure.ts',
-      description: 'Records a failed workflow step, flags the case and sends the failure alert',
-      substitution: 'RecordFailureFunctionArn',
-      table: 'read-write',
-      sendsMail: true,
-      env: MAILING_TASK_ENV,
-    },
-    {
-      kind: 'mail',
-      id: 'DeliverPendingMail',
-      entry: 'functions/mail/deliver-pending.ts',
-      description: 'Delivers the emails an outage or a stopped sender left pending in the outbox',
-      table: 'read-write',
-      sendsMail: true,
-      env: ['links', 'mail'],
-      // Retries back off from 10 s; a sweep every 2 minutes that ends within 100 s never overlaps the next.
-      everyMinutes: 2,
-      timeoutSeconds: 100,
-    },
-    {
-      kind: 'scheduled',
-      id: 'CheckWorkflows',
-      entry: 'functions/checks/check-workflows.ts',
-      description:
-        'Keeps every open case moving: starts intakes a submission left unstarted, resumes or flags cases whose workflow stopped',
-      table: 'read-write',
-      workflow: ['StartExecution', 'DescribeExecution'],
-      env: ['deadlines', 'stateMachine'],
-      everyMinutes: 5,
-      timeoutSeconds: 60,
-    },
-    {
-      kind: 'subscriber',
-      id: 'RecordMailEvents',
-      entry: 'functions/mail/record-mail-events.ts',
-      description: 'Records SES bounces and complaints on their cases and flags them',
-      topic: 'mail-events',
-      table: 'read-write',
-    },
+    ...(ROUTES as readonly AnyRoute[]).map(apiFunctionOf),
+    ...Object.entries(TASKS).map(([key, task]) => taskFunctionOf(key, task)),
+    ...OTHER_FUNCTIONS,
   ],
 };

@@ -17,12 +17,13 @@ import type { Operation, ProxyHandler } from './handler';
 import { makeRouteHandler } from './handler';
 import type { ApiDeps } from './operations';
 import type { AnyRoute } from './routes';
+import type { WorkflowAction } from '../shared/lambda-needs';
 
 /**
  * What an API function builds beyond the case table, each from its own environment. A handler names
- * only the ones its route uses, so its bundle carries only those clients and libraries — and its
- * manifest entry gives it only that configuration and those permissions (test/infra/entry-ports.test.ts
- * holds the two together).
+ * exactly the ones its route `uses` (the type `PortsFor` holds the two together), so its bundle carries
+ * only those clients and libraries — and the stack, reading the same declaration, gives its function
+ * exactly that configuration and those permissions.
  */
 export interface ApiPorts {
   /** Routes that start, answer or stop workflow executions (`workflowEngineFromEnv`: STATE_MACHINE_ARN). */
@@ -32,6 +33,20 @@ export interface ApiPorts {
   /** Routes that send email themselves (`mailerFromEnv`: the mail configuration and SES). */
   mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
 }
+
+type UsesOf<R> = R extends { uses?: infer U } ? NonNullable<U> : Record<never, never>;
+
+/** The ports a route's handler must build: one per need its route declares, and no other. */
+export type PortsFor<R extends AnyRoute> = (UsesOf<R> extends {
+  workflow: readonly [WorkflowAction, ...WorkflowAction[]];
+}
+  ? { engine: NonNullable<ApiPorts['engine']> }
+  : { engine?: never }) &
+  (UsesOf<R> extends { mail: true } ? { mailer: NonNullable<ApiPorts['mailer']> } : { mailer?: never }) &
+  (UsesOf<R> extends { deadlines: true } ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never });
+
+/** A Lambda handler that says which declaration it serves, so a test can hold each entry to its own. */
+export type DeclaredHandler<H> = H & { readonly serves: string };
 
 /** Routes without an engine port never touch the workflow; their functions have no Step Functions permission either. */
 const noEngine: WorkflowEngine = {
@@ -74,12 +89,16 @@ export function apiDepsFromEnv(ports: ApiPorts, env: NodeJS.ProcessEnv = process
   };
 }
 
-/** The Lambda handler of one route: its operation, with the dependencies its ports build from the environment. */
+/**
+ * The Lambda handler of one route: its operation, with the dependencies its ports build from the
+ * environment. The ports are typed from the route's `uses`: a missing or an extra one does not compile.
+ */
 export function apiHandler<R extends AnyRoute>(
   route: R,
   makeOperation: (deps: ApiDeps) => Operation<R>,
-  ports: ApiPorts = {},
-): ProxyHandler {
-  const deps = apiDepsFromEnv(ports);
-  return makeRouteHandler(route, makeOperation(deps), { clock: deps.clock, logger: deps.logger });
+  ...[ports]: Record<never, never> extends PortsFor<R> ? [ports?: PortsFor<R>] : [ports: PortsFor<R>]
+): DeclaredHandler<ProxyHandler> {
+  const deps = apiDepsFromEnv(ports ?? {});
+  const handler = makeRouteHandler(route, makeOperation(deps), { clock: deps.clock, logger: deps.logger });
+  return Object.assign(handler, { serves: route.operationId });
 }

@@ -1,7 +1,5 @@
-import { taskDepsWith } from './deps-from-env';
 import { makeCheckDeadlineHandler } from './steps/intake';
-
-const taskDepsFromEnv = taskDepsWith({});
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Check whether the notice deadline was extended or has passed. */
-export const handler = makeCheckDeadlineHandler(taskDepsFromEnv([]));
+export const handler = taskLambda('CheckDeadlineFunctionArn', makeCheckDeadlineHandler);

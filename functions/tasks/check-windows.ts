@@ -1,7 +1,5 @@
-import { taskDepsWith } from './deps-from-env';
 import { makeCheckWindowsHandler } from './steps/enforcement';
-
-const taskDepsFromEnv = taskDepsWith({});
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Check the announcement and appeal windows. */
-export const handler = makeCheckWindowsHandler(taskDepsFromEnv([]));
+export const handler = taskLambda('CheckWindowsFunctionArn', makeCheckWindowsHandler);

@@ -1,7 +1,5 @@
-import { taskDepsWith } from './deps-from-env';
 import { makeCloseCaseHandler } from './steps/closing';
-
-const taskDepsFromEnv = taskDepsWith({});
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Close a self-demolished or enforced case. */
-export const handler = makeCloseCaseHandler(taskDepsFromEnv([]));
+export const handler = taskLambda('CloseCaseFunctionArn', makeCloseCaseHandler);

@@ -1,7 +1,5 @@
-import { taskDepsWith } from './deps-from-env';
 import { makeFindResumePointHandler } from './steps/resume';
-
-const taskDepsFromEnv = taskDepsWith({});
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Find where a resumed workflow picks the case up. */
-export const handler = makeFindResumePointHandler(taskDepsFromEnv([]));
+export const handler = taskLambda('FindResumePointFunctionArn', makeFindResumePointHandler);

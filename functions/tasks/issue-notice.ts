@@ -1,8 +1,6 @@
 import { mailerFromEnv } from '../mail/from-env';
-import { taskDepsWith } from './deps-from-env';
 import { makeIssueNoticeHandler } from './steps/intake';
-
-const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv });
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Start persuasion or issue the rectification notice. */
-export const handler = makeIssueNoticeHandler(taskDepsFromEnv(['send-mail']));
+export const handler = taskLambda('IssueNoticeFunctionArn', makeIssueNoticeHandler, { mailer: mailerFromEnv });

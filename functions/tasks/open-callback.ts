@@ -1,8 +1,8 @@
 import { workflowEngineFromEnv } from '../workflow/aws-engine';
-import { taskDepsWith } from './deps-from-env';
 import { makeOpenCallbackHandler } from './steps/callbacks';
-
-const taskDepsFromEnv = taskDepsWith({ engine: workflowEngineFromEnv });
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Open a step that waits for a person (persuasion result, inspection, forced demolition). */
-export const handler = makeOpenCallbackHandler(taskDepsFromEnv(['send-task-success']));
+export const handler = taskLambda('OpenCallbackFunctionArn', makeOpenCallbackHandler, {
+  engine: workflowEngineFromEnv,
+});

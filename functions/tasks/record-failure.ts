@@ -1,8 +1,6 @@
 import { mailerFromEnv } from '../mail/from-env';
-import { taskDepsWith } from './deps-from-env';
 import { makeRecordFailureHandler } from './steps/closing';
-
-const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv });
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Record a failed workflow step and flag the case. */
-export const handler = makeRecordFailureHandler(taskDepsFromEnv(['send-mail']));
+export const handler = taskLambda('RecordFailureFunctionArn', makeRecordFailureHandler, { mailer: mailerFromEnv });

@@ -1,8 +1,6 @@
 import { mailerFromEnv } from '../mail/from-env';
-import { taskDepsWith } from './deps-from-env';
 import { makeRecordOverdueHandler } from './steps/callbacks';
-
-const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv });
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Record an overdue inspection or demolition. */
-export const handler = makeRecordOverdueHandler(taskDepsFromEnv(['send-mail']));
+export const handler = taskLambda('RecordOverdueFunctionArn', makeRecordOverdueHandler, { mailer: mailerFromEnv });

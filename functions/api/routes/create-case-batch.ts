@@ -59,6 +59,7 @@ export const createCaseBatch = defineRoute({
   description: `Up to ${MAX_CASES_PER_TRANSACTION} submissions, each with its own \`idempotencyKey\`, each answered in \`results\` (in order) exactly as \`POST /cases\` would answer it alone: created (201), the original answer to an earlier request with the same key (201, \`replayed\`), or a problem (422 for a key used with another submission, 409 while that earlier request is in flight, 503 when a service is down). An invalid submission makes the whole batch 400, naming it (\`items[3].submission.location.address\`), and nothing is written. Sending the same batch again creates nothing new. \`rectify import\` sends surveys this way.`,
   tags: ['cases'],
   access: { roles: ['reporter', 'officer'], writes: true },
+  uses: { workflow: ['StartExecution', 'DescribeExecution'] },
   params: noParams,
   query: noQuery,
   headers: noHeaders,

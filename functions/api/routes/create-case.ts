@@ -13,6 +13,8 @@ export const createCase = defineRoute({
     'Creates a case in REPORTED and starts its workflow. `Idempotency-Key` is required: repeating a request with the same key and body returns the original response (header `Idempotent-Replayed: true`); the same key with another body answers 422; while the first request is still being processed, 409 with Retry-After. Cases already open at the same address are listed in `possibleDuplicates`.',
   tags: ['cases'],
   access: { roles: ['reporter', 'officer'], writes: true },
+  // A replay asks whether the intake execution exists to tell "done" from "in flight".
+  uses: { workflow: ['StartExecution', 'DescribeExecution'] },
   params: noParams,
   query: noQuery,
   headers: createCaseHeaders,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LambdaNeeds } from '../../shared/lambda-needs';
 import type { Access } from '../auth';
 import { caseViewSchema } from '../request-schemas';
 
@@ -12,25 +13,40 @@ export interface ResponseSpec {
   headers?: Record<string, string>;
 }
 
-/** One route of the API: its path, who may call it, the schemas of every input and what it answers. */
+/**
+ * What a route's function needs beyond reading the case table (writing it follows from `access.writes`):
+ * the stack gives its function exactly this configuration and these permissions, and its entry must
+ * build exactly these dependencies (functions/api/lambda.ts types them from this declaration).
+ */
+export type RouteUses = Omit<LambdaNeeds, 'table'> & {
+  /** The route reads no table at all (its function gets neither TABLE_NAME nor any DynamoDB permission). */
+  table?: 'none';
+};
+
+/**
+ * One route of the API: its path, who may call it, the schemas of every input, what it answers and what
+ * its function needs. It is the route's one declaration: the local server, the OpenAPI document and the
+ * CDK stack (its API Gateway method, its Lambda, role, environment and alarms) all read it.
+ */
 export interface RouteSpec<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   H extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
+  U extends RouteUses = RouteUses,
 > {
   operationId: string;
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/cases/{id}`; also the API Gateway resource path. */
   path: string;
-  /** The Lambda entry, `functions/api/handlers/<entry>.ts`. */
+  /** The Lambda entry, `functions/api/handlers/<entry>.ts`; its kebab-case name is also the function's (PascalCase). */
   entry: string;
   summary: string;
   description?: string;
   tags: string[];
   access: Access;
-  /** The route's function sends email itself (its function gets the mail configuration and SES). */
-  sendsMail?: boolean;
+  /** What its function needs besides the table; nothing when omitted. */
+  uses?: U;
   params: P;
   query: Q;
   headers: H;
@@ -51,8 +67,16 @@ export function defineRoute<
   Q extends z.ZodType,
   H extends z.ZodType,
   B extends z.ZodType = z.ZodNever,
->(spec: RouteSpec<P, Q, H, B>): RouteSpec<P, Q, H, B> {
+  const U extends RouteUses = Record<never, never>,
+>(spec: RouteSpec<P, Q, H, B, U>): RouteSpec<P, Q, H, B, U> {
   return spec;
+}
+
+/** Everything the route's function needs: its `uses`, and the table as `access` implies. */
+export function needsOfRoute(route: Pick<AnyRoute, 'access' | 'uses'>): LambdaNeeds {
+  const { table, ...uses } = route.uses ?? {};
+  const writes = !route.access.public && route.access.writes;
+  return { ...uses, table: table ?? (writes ? 'read-write' : 'read') };
 }
 
 export const READ_ROLES = ['officer', 'enforcer', 'auditor', 'reporter'] as const;
@@ -69,4 +93,4 @@ export const actionDescription = (what: string) =>
 
 export const AUDIT_ROLES = ['officer', 'auditor'] as const;
 
-export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>;
+export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType, RouteUses>;

@@ -13,7 +13,7 @@ export const dismissCase = defineRoute({
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
   // The sub-district office, told of the notice, is told of the dismissal (case-dismissed).
-  sendsMail: true,
+  uses: { workflow: ['StopExecution'], mail: true },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

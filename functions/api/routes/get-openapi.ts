@@ -9,6 +9,8 @@ export const getOpenApi = defineRoute({
   summary: 'This API, described in OpenAPI 3.1',
   tags: ['meta'],
   access: { public: true },
+  // The document is built from the route table: no table, no engine, no configuration.
+  uses: { table: 'none' },
   params: noParams,
   query: noQuery,
   headers: noHeaders,

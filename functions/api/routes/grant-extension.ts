@@ -15,7 +15,13 @@ export const grantExtension = defineRoute({
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
   // The sub-district office is told the new deadline (the deadline-extended email).
-  sendsMail: true,
+  uses: {
+    workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
+    // A resumed workflow takes over from the attention flag: the action clears it.
+    clearsAttention: true,
+    mail: true,
+    deadlines: true,
+  },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

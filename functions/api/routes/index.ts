@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import type { RouteSpec } from './define';
+import type { AnyRoute } from './define';
 import { createCase } from './create-case';
 import { createCaseBatch } from './create-case-batch';
 import { getCase } from './get-case';
@@ -19,8 +18,8 @@ import { getSummaryReport } from './get-summary-report';
 import { getOpenApi } from './get-openapi';
 import { getHealth } from './health';
 
-export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec } from './define';
-export { defineRoute } from './define';
+export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec, RouteUses } from './define';
+export { defineRoute, needsOfRoute } from './define';
 export {
   createCase,
   createCaseBatch,
@@ -44,9 +43,10 @@ export {
 
 /**
  * The route table: the local server routes with it, the OpenAPI document is generated from it and the
- * CDK stack makes one API Gateway method and one Lambda per entry. A new route is a file beside this
- * one, one more entry here, an operation in functions/api/operations and a tiny handler file, which
- * imports its route's own file so that its bundle carries no other route.
+ * CDK stack makes one API Gateway method and one Lambda per route, with the role and environment its
+ * `uses` declares (infra/manifest.ts). A new route is a file beside this one, one more entry here, an
+ * operation in functions/api/operations and a tiny handler file, which imports its route's own file so
+ * that its bundle carries no other route.
  */
 export const ROUTES = [
   createCase,
@@ -67,4 +67,4 @@ export const ROUTES = [
   getSummaryReport,
   getOpenApi,
   getHealth,
-] as const satisfies readonly RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>[];
+] as const satisfies readonly AnyRoute[];

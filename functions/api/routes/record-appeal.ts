@@ -16,7 +16,7 @@ export const recordAppeal = defineRoute({
   access: { roles: ['officer'], writes: true },
   // The hold stops the workflow, so the appeal-hold email to the sub-district office is sent from here;
   // so is the resolution's (appeal-resolved).
-  sendsMail: true,
+  uses: { workflow: ['StopExecution', 'StartExecution'], mail: true },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -13,7 +13,12 @@ export const recordEnforcement = defineRoute({
   tags: ['actions'],
   access: { roles: ['enforcer'], writes: true },
   // The sub-district office is told the demolition is done (the enforcement-completed email).
-  sendsMail: true,
+  uses: {
+    workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'],
+    // A resumed workflow takes over from the attention flag: the action clears it.
+    clearsAttention: true,
+    mail: true,
+  },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

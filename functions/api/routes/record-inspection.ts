@@ -14,6 +14,8 @@ export const recordInspection = defineRoute({
   ),
   tags: ['actions'],
   access: { roles: ['officer', 'reporter'], writes: true },
+  // A resumed workflow takes over from the attention flag: the action clears it.
+  uses: { workflow: ['SendTaskSuccess', 'DescribeExecution', 'StartExecution'], clearsAttention: true },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -15,7 +15,7 @@ export const recordRepresentation = defineRoute({
   tags: ['actions'],
   access: { roles: ['officer'], writes: true },
   // An accepted representation dismisses the case: the sub-district office is told (case-dismissed).
-  sendsMail: true,
+  uses: { workflow: ['StopExecution'], mail: true },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

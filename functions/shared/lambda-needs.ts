@@ -1,0 +1,28 @@
+/**
+ * What a Lambda function needs from the rest of the system, declared once beside what it serves (its
+ * route in functions/api/routes, its task in functions/tasks/declarations.ts). The stack derives the
+ * function's role, environment and alarms from it; its entry builds exactly these dependencies.
+ */
+
+/**
+ * `read`: Get/BatchGet/Query only. `read-write`: plus Put/Update/ConditionCheck (transactions). Deleting is
+ * granted apart (`clearsAttention`, and every mail sender for its outbox), and only in the partitions
+ * whose items are meant to go away: case items and their history are never deleted.
+ */
+export type TableAccess = 'none' | 'read' | 'read-write';
+
+/** Step Functions actions on the case workflow. */
+export type WorkflowAction =
+  'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
+
+export interface LambdaNeeds {
+  table: TableAccess;
+  /** The workflow actions it takes; any gives it STATE_MACHINE_ARN and builds the Step Functions engine. */
+  workflow?: readonly WorkflowAction[];
+  /** Sends email through the outbox and SES: the mail configuration, SES, deleting delivered outbox entries. */
+  mail?: boolean;
+  /** Computes deadlines: the district's policy and calendar (POLICY_JSON, CALENDAR_JSON). */
+  deadlines?: boolean;
+  /** Clears a case's attention flag (DeleteItem in the attention partition). */
+  clearsAttention?: boolean;
+}

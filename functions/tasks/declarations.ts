@@ -1,0 +1,98 @@
+import type { LambdaNeeds } from '../shared/lambda-needs';
+import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
+
+/**
+ * What a task function needs beyond reading and writing the case table and computing deadlines. A task
+ * may chain the next phase (`StartExecution`) and the step that opens a callback may answer its own token
+ * when the person's answer is already recorded (`SendTaskSuccess`); failing callbacks and stopping
+ * executions belong to the API.
+ */
+export interface TaskUses {
+  workflow?: readonly ('StartExecution' | 'SendTaskSuccess')[];
+  mail?: true;
+  clearsAttention?: true;
+  /** The task only reads the case table. */
+  table?: 'read';
+}
+
+export interface TaskDeclaration {
+  /** What the task does; also the description of its Lambda. */
+  description: string;
+  uses: TaskUses;
+  /**
+   * Reserved concurrency: at most this many invocations at once, for a task whose invocations contend
+   * for one item (more would only collide and back off until their attempts run out).
+   */
+  reservedConcurrency?: number;
+}
+
+/**
+ * Every task function of the case lifecycle, by the definition substitution that names it in
+ * `workflows/case-lifecycle.asl.json` (`<Name>FunctionArn`), declared once: the stack makes one Lambda
+ * per task from `functions/tasks/<name>.ts` with the role and environment its `uses` declares and fills
+ * the substitution with its ARN; its entry builds exactly those dependencies (the type of `taskLambda`
+ * holds the two together); the local engine runs the same steps in-process (registry.ts).
+ */
+export const TASKS = {
+  IssueNoticeFunctionArn: {
+    description: 'Starts persuasion or issues the rectification notice',
+    uses: { mail: true },
+    // Every notice takes the next number of one counter item: as many at once as the local engine runs.
+    reservedConcurrency: CONTENDED_TASK_CONCURRENCY,
+  },
+  SendReminderFunctionArn: { description: 'Sends the reminder before the notice deadline', uses: { mail: true } },
+  CheckDeadlineFunctionArn: { description: 'Checks whether the notice deadline was extended or has passed', uses: {} },
+  OpenCallbackFunctionArn: {
+    description: 'Opens a step that waits for a person (persuasion result, inspection, forced demolition)',
+    uses: { workflow: ['SendTaskSuccess'] },
+  },
+  RecordOverdueFunctionArn: {
+    description: 'Records an overdue inspection or demolition and emails the office',
+    uses: { mail: true },
+  },
+  EscalateFunctionArn: {
+    description: 'Escalates to the sub-district office and serves the demand notice (催告书)',
+    uses: { mail: true },
+  },
+  DecideEnforcementFunctionArn: {
+    description: 'Decides on enforcement, announces it and starts the enforcement phase',
+    uses: { mail: true, workflow: ['StartExecution'] },
+  },
+  CheckWindowsFunctionArn: { description: 'Checks the announcement and appeal windows', uses: {} },
+  ScheduleEnforcementFunctionArn: {
+    description: 'Schedules the forced demolition on a working day',
+    uses: { mail: true },
+  },
+  CloseCaseFunctionArn: {
+    description: 'Closes a self-demolished or enforced case',
+    // Closing clears the case's attention flag.
+    uses: { clearsAttention: true },
+  },
+  FindResumePointFunctionArn: {
+    description: 'Finds where a resumed workflow picks the case up from its status',
+    uses: { table: 'read' },
+  },
+  RecordFailureFunctionArn: {
+    description: 'Records a failed workflow step, flags the case and sends the failure alert',
+    uses: { mail: true },
+  },
+} as const satisfies Record<`${string}FunctionArn`, TaskDeclaration>;
+
+export type TaskKey = keyof typeof TASKS;
+
+/** `IssueNoticeFunctionArn` → `IssueNotice`: the task's function (and construct) name. */
+export function taskName(key: string): string {
+  return key.replace(/FunctionArn$/, '');
+}
+
+/** `IssueNoticeFunctionArn` → `functions/tasks/issue-notice.ts`. */
+export function taskEntry(key: string): string {
+  const kebab = taskName(key).replace(/[A-Z]/g, (letter, at: number) => `${at ? '-' : ''}${letter.toLowerCase()}`);
+  return `functions/tasks/${kebab}.ts`;
+}
+
+/** Everything a task's function needs: every task reads the case and computes deadlines; most write the case. */
+export function needsOfTask(task: TaskDeclaration): LambdaNeeds {
+  const { table, ...uses } = task.uses;
+  return { ...uses, table: table ?? 'read-write', deadlines: true };
+}

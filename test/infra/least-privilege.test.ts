@@ -1,0 +1,143 @@
+import type { CfnResource } from 'aws-cdk-lib';
+import { MANIFEST } from '../../infra/manifest';
+import type { Json } from './support';
+import { logicalId, permissionsOf, synthesize } from './support';
+
+/**
+ * What each function of the real stack may do and read, written out by hand. The stack derives roles and
+ * environments from the route and task declarations; this table is the independent statement of what
+ * those declarations must come to, checked on the synthesized template. A change to a function's
+ * privileges (or a new function) is a change to this table, seen in review.
+ *
+ * table: `r` Get/BatchGet/Query; `rw` plus Put/Update/ConditionCheck; `rwd` plus DeleteItem in the
+ * attention and pending-mail partitions only. states: the Step Functions actions. mail: ses:SendEmail.
+ * env: the variables beyond NODE_OPTIONS and the Powertools settings.
+ */
+interface Privileges {
+  table: 'none' | 'r' | 'rw' | 'rwd';
+  states?: string[];
+  mail?: true;
+  env: string[];
+}
+
+const TABLE = 'TABLE_NAME';
+const MACHINE = 'STATE_MACHINE_ARN';
+const DEADLINES = ['CALENDAR_JSON', 'POLICY_JSON'];
+const MAIL = ['MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON'];
+const reader: Privileges = { table: 'r', env: [TABLE] };
+const mailingTask: Privileges = { table: 'rwd', mail: true, env: [TABLE, ...DEADLINES, ...MAIL] };
+const answering = ['DescribeExecution', 'SendTaskSuccess', 'StartExecution'];
+
+const EXPECTED: Record<string, Privileges> = {
+  CreateCase: { table: 'rw', states: ['DescribeExecution', 'StartExecution'], env: [TABLE, MACHINE] },
+  CreateCaseBatch: { table: 'rw', states: ['DescribeExecution', 'StartExecution'], env: [TABLE, MACHINE] },
+  ListCases: reader,
+  GetCase: reader,
+  GetCaseHistory: reader,
+  GetCaseEmails: reader,
+  ExportCases: reader,
+  ExportCaseHistory: reader,
+  GetSummaryReport: reader,
+  GetHealth: reader,
+  GetOpenApi: { table: 'none', env: [] },
+  RecordInspection: { table: 'rwd', states: answering, env: [TABLE, MACHINE] },
+  GrantExtension: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...DEADLINES, ...MAIL] },
+  RecordRepresentation: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL] },
+  RecordAppeal: {
+    table: 'rwd',
+    states: ['StartExecution', 'StopExecution'],
+    mail: true,
+    env: [TABLE, MACHINE, ...MAIL],
+  },
+  RecordEnforcement: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...MAIL] },
+  DismissCase: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL] },
+  ResumeCase: {
+    table: 'rwd',
+    states: ['DescribeExecution', 'StartExecution'],
+    env: [TABLE, MACHINE, ...DEADLINES],
+  },
+  IssueNotice: mailingTask,
+  SendReminder: mailingTask,
+  CheckDeadline: { table: 'rw', env: [TABLE, ...DEADLINES] },
+  OpenCallback: { table: 'rw', states: ['SendTaskSuccess'], env: [TABLE, MACHINE, ...DEADLINES] },
+  RecordOverdue: mailingTask,
+  Escalate: mailingTask,
+  DecideEnforcement: { ...mailingTask, states: ['StartExecution'], env: [...mailingTask.env, MACHINE] },
+  CheckWindows: { table: 'rw', env: [TABLE, ...DEADLINES] },
+  ScheduleEnforcement: mailingTask,
+  CloseCase: { table: 'rwd', env: [TABLE, ...DEADLINES] },
+  FindResumePoint: { table: 'r', env: [TABLE, ...DEADLINES] },
+  RecordFailure: mailingTask,
+  DeliverPendingMail: { table: 'rwd', mail: true, env: [TABLE, ...MAIL] },
+  CheckWorkflows: {
+    table: 'rw',
+    states: ['DescribeExecution', 'StartExecution'],
+    env: [TABLE, MACHINE, ...DEADLINES],
+  },
+  RecordMailEvents: { table: 'rw', env: [TABLE] },
+};
+
+const TABLE_LEVELS: Record<string, Privileges['table']> = {
+  '': 'none',
+  'BatchGetItem GetItem Query': 'r',
+  'BatchGetItem ConditionCheckItem GetItem PutItem Query UpdateItem': 'rw',
+  'BatchGetItem ConditionCheckItem DeleteItem GetItem PutItem Query UpdateItem': 'rwd',
+};
+const ALWAYS_SET = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
+
+describe('each function of the Rectify stack, as synthesized', () => {
+  const { stack, template } = synthesize(MANIFEST);
+  const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, Json> }>;
+
+  /** The function's privileges as its role and environment in the template grant them. */
+  function granted(id: string): Privileges {
+    const handler = stack.functions.get(id);
+    if (!handler) throw new Error(`no function ${id}`);
+    const permissions = permissionsOf(template, logicalId(handler.role.node.defaultChild as CfnResource));
+    const actionsOf = (service: string) =>
+      [
+        ...new Set(
+          permissions.filter((p) => p.action.startsWith(`${service}:`)).map((p) => p.action.slice(service.length + 1)),
+        ),
+      ].sort();
+    const deletes = permissions.filter((p) => p.action === 'dynamodb:DeleteItem');
+    // Deleting is only ever granted in the attention and pending-mail partitions.
+    for (const p of deletes)
+      expect({ id, condition: p.condition }).toEqual({
+        id,
+        condition: expect.stringContaining('"ATTENTION","OUTBOX#PENDING"'),
+      });
+    const states = actionsOf('states');
+    const variables = (
+      resources[logicalId(handler.function.node.defaultChild as CfnResource)]?.Properties.Environment as {
+        Variables: Record<string, Json>;
+      }
+    ).Variables;
+    return {
+      table:
+        TABLE_LEVELS[actionsOf('dynamodb').join(' ')] ?? (`unexpected: ${actionsOf('dynamodb').join(' ')}` as never),
+      ...(states.length ? { states } : {}),
+      ...(actionsOf('ses').length
+        ? { mail: actionsOf('ses').join() === 'SendEmail' ? true : (actionsOf('ses').join() as never) }
+        : {}),
+      env: Object.keys(variables)
+        .filter((name) => !ALWAYS_SET.has(name))
+        .sort(),
+    };
+  }
+
+  it('covers every function the stack deploys, and only those', () => {
+    expect([...stack.functions.keys()].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(Object.entries(EXPECTED))(
+    '%s may do exactly what it needs and reads only its own configuration',
+    (id, expected) => {
+      expect(granted(id)).toEqual({
+        ...expected,
+        env: [...expected.env].sort(),
+        ...(expected.states ? { states: [...expected.states].sort() } : {}),
+      });
+    },
+  );
+});
