@@ -1,3 +1,6 @@
+import { makeMailFailureLog } from '../functions/app/mail-failures';
+import { systemClock } from '../functions/domain/clock';
+import { CaseStore } from '../functions/store/case-store';
 import { startLocalSes } from '../functions/local/ses-local';
 import type { MailRequest } from '../functions/mail/mailer';
 import { SesMailer } from '../functions/mail/ses-mailer';
@@ -30,6 +33,7 @@ export const mailOutboxBenchmark: Benchmark = {
         ses: sesV2,
         recipients: RECIPIENTS,
         consoleUrl: 'http://localhost:3000/console',
+        failures: makeMailFailureLog({ store: new CaseStore(doc, tableName), clock: systemClock }),
       });
       const stages = await caseThroughStages(undefined);
       const request = (n: number): MailRequest => ({

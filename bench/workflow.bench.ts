@@ -1,3 +1,4 @@
+import { makeMailFailureLog } from '../functions/app/mail-failures';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { chinaCalendar } from '../functions/domain/china-calendar';
 import { DEFAULT_POLICY } from '../functions/domain/policy';
@@ -122,7 +123,7 @@ export const workflowBenchmark: Benchmark = {
         fallback: ['rectify-office@example.gov.cn'],
       },
       consoleUrl: 'http://localhost:3000/console',
-      clock,
+      failures: makeMailFailureLog({ store: new CaseStore(meteredDoc, tableName), clock }),
     });
     const engineOptions = {
       taskDeps: {

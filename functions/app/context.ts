@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import type { Policy } from '../domain/policy';
@@ -5,12 +6,8 @@ import type { CaseStore } from '../store/case-store';
 import type { WorkflowEngine } from '../workflow/engine';
 import type { Mailer } from '../mail/mailer';
 
-/** The few logging calls the services make; Powertools' Logger satisfies it. */
-export interface AppLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}
+/** The few logging calls the services and adapters make, as Powertools' Logger declares them. */
+export type AppLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export const silentLogger: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -1,3 +1,4 @@
+import { makeMailFailureLog } from '../app/mail-failures';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -195,8 +196,10 @@ async function addMissingIndexes(
 }
 
 function lineLogger(log: (line: string) => void): AppLogger {
-  const format = (level: string, message: string, extra: Record<string, unknown>[]) =>
-    `${level} ${message}${extra.length ? ` ${extra.map((e) => JSON.stringify(e)).join(' ')}` : ''}`;
+  const text = (part: unknown) =>
+    typeof part === 'string' ? part : part instanceof Error ? String(part) : JSON.stringify(part);
+  const format = (level: string, message: unknown, extra: unknown[]) =>
+    `${level} ${text(message)}${extra.length ? ` ${extra.map(text).join(' ')}` : ''}`;
   return {
     info: (message, ...extra) => log(format('info', message, extra)),
     warn: (message, ...extra) => log(format('warn', message, extra)),
@@ -280,7 +283,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       recipients: parseMailRecipients(options.recipients ?? LOCAL_RECIPIENTS),
       // The console's case page, when this stack serves the console on the API's origin.
       ...(options.consoleDir ? { consoleUrl: `${apiBase}${CONSOLE_BASE_PATH}` } : {}),
-      clock,
+      failures: makeMailFailureLog({ store, clock }),
       logger,
       retry: options.mailRetry,
     });

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { makeMailFailureLog } from '../app/mail-failures';
+import { systemClock } from '../domain/clock';
+import { CaseStore } from '../store/case-store';
 import { documentClient, sesClient } from '../shared/aws-clients';
 import { envPieces, parseEnv } from '../shared/env';
 import { mailRecipientsFromEnv } from './recipients';
@@ -20,13 +23,16 @@ export const mailEnvSchema = envPieces.table.extend(envPieces.links.shape).exten
 export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SesMailerDeps> = {}): SesMailer {
   const settings = parseEnv(mailEnvSchema, env);
   const recipients = mailRecipientsFromEnv(env);
+  const doc = overrides.doc ?? documentClient();
   return new SesMailer({
     tableName: settings.TABLE_NAME,
     ...(settings.CONSOLE_URL ? { consoleUrl: settings.CONSOLE_URL } : {}),
     recipients,
     ...(settings.MAIL_CONFIGURATION_SET ? { configurationSetName: settings.MAIL_CONFIGURATION_SET } : {}),
     ...overrides,
-    doc: overrides.doc ?? documentClient(),
+    doc,
+    failures:
+      overrides.failures ?? makeMailFailureLog({ store: new CaseStore(doc, settings.TABLE_NAME), clock: systemClock }),
     ses: overrides.ses ?? sesClient(),
   });
 }

@@ -6,55 +6,26 @@
  */
 import { createHash } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { applyEvent } from '../domain/case-history';
-import type { Clock } from '../domain/clock';
-import { systemClock } from '../domain/clock';
-import { decide } from '../domain/lifecycle';
+import type { AppLogger } from '../app/context';
+import { silentLogger } from '../app/context';
 import type { CaseRecord } from '../domain/schemas';
-import { caseRecordSchema } from '../domain/schemas';
-import { CaseStore } from '../store/case-store';
-import { VersionConflictError } from '../store/errors';
-import { keys } from '../store/table';
+import type { ComposedMail } from './compose';
+import { composeMail } from './compose';
+import type { MailFailureLog } from './failure-log';
 import type { MailDelivery, Mailer, MailRequest, PendingMailSweeper, SweepReport } from './mailer';
-import { MAIL_KINDS, deliveredAtLeastOnce, mailId } from './mailer';
-import type { OutboxMail, PendingEntry, SettledStatus, TransactItem } from './outbox';
+import { deliveredAtLeastOnce } from './mailer';
+import type { NewOutboxMail, OutboxMail, PendingEntry, SettledStatus } from './outbox';
 import { FINAL_MAIL_STATUSES, Outbox } from './outbox';
 import type { MailRecipients } from './recipients';
-import { fromHeader, parseMailRecipients, recipientsFor } from './recipients';
+import { parseMailRecipients } from './recipients';
 import { classifySendError, describeError } from './send-errors';
-import type { RenderedMail } from './templates';
-import { markPossibleRepeat, renderMail } from './templates';
+import type { MailTransport } from './ses-transport';
+import { sesTransport } from './ses-transport';
 
-/**
- * The header that carries an email's outbox id, the same on every send of one email, so a mailbox (or a
- * person) can tell emails apart and a repeat from a new email. (SES replaces any Message-ID it is given
- * with its own, so that header cannot serve.)
- */
-export const MAIL_ID_HEADER = 'X-Rectify-Mail-Id';
-/** Present (`yes`) on a send after one whose outcome is unknown: the recipient may already have the email. */
-export const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
-
-/** Occasions become part of keys and headers: plain ASCII, no `#`. */
-export const occasionSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$/,
-    'must be 1–160 characters of letters, digits and . _ : - (starting with a letter or digit)',
-  );
-
-export const mailRequestSchema = z.object({
-  kind: z.enum(MAIL_KINDS),
-  occasion: occasionSchema,
-  caseRecord: caseRecordSchema,
-  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.undefined()])).optional(),
-});
-
-export class MailRequestError extends Error {
-  override readonly name = 'MailRequestError';
-}
+export { MAIL_ID_HEADER, POSSIBLE_REPEAT_HEADER } from './ses-transport';
+export { MailRequestError, mailRequestSchema, occasionSchema } from './compose';
 
 export interface RetryPolicy {
   /** Quick attempts within one round (the task or sweep that holds the email). */
@@ -86,14 +57,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxUnconfirmedSends: 3,
 };
 
-export interface MailLogger {
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
-}
-
-const silentLogger: MailLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 export interface SesMailerDeps {
   doc: DynamoDBDocumentClient;
   tableName: string;
@@ -103,18 +66,18 @@ export interface SesMailerDeps {
   /** The console's address for links to a case (`CONSOLE_URL`); without it emails name the `rectify` command. */
   consoleUrl?: string;
   configurationSetName?: string;
-  /** Legal time, for the events the mailer records (accelerated in the local stack). */
-  clock?: Clock;
+  /** Where a failed email is recorded on its case (the application's EMAIL_FAILED and attention flag). */
+  failures: MailFailureLog;
+  /** Sends one email; SES through `ses` unless given. */
+  transport?: MailTransport;
   /** Wall-clock epoch ms, for claims and backoff. */
   wallNow?: () => number;
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
-  logger?: MailLogger;
+  logger?: AppLogger;
   /** Emails sent at once by a sweep. */
   sweepConcurrency?: number;
 }
-
-const MAILER_ACTOR = { sub: 'mailer', role: 'system' as const };
 
 /** The occasion of the alert raised when an email fails: derived from the email, so raised once. */
 function alertOccasion(mail: OutboxMail): string {
@@ -128,13 +91,12 @@ function emptyReport(): SweepReport {
 
 export class SesMailer implements Mailer, PendingMailSweeper {
   readonly outbox: Outbox;
-  private readonly store: CaseStore;
   private readonly recipients: MailRecipients;
-  private readonly clock: Clock;
+  private readonly transport: MailTransport;
   private readonly wallNow: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly retry: RetryPolicy;
-  private readonly logger: MailLogger;
+  private readonly logger: AppLogger;
 
   constructor(private readonly deps: SesMailerDeps) {
     if (!deps.tableName) throw new Error('mailer: tableName is required');
@@ -142,8 +104,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
       throw new Error(`mailer: consoleUrl must be a URL, got ${JSON.stringify(deps.consoleUrl)}`);
     this.recipients = parseMailRecipients(deps.recipients);
     this.outbox = new Outbox(deps.doc, deps.tableName);
-    this.store = new CaseStore(deps.doc, deps.tableName);
-    this.clock = deps.clock ?? systemClock;
+    this.transport = deps.transport ?? sesTransport(deps.ses, deps.configurationSetName);
     this.wallNow = deps.wallNow ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
@@ -151,48 +112,12 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   }
 
   /** The emails a request produces, rendered and addressed, without recording or sending anything. */
-  prepare(
-    request: MailRequest,
-  ): { mail: Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>; rendered: RenderedMail }[] {
-    const parsed = mailRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      throw new MailRequestError(
-        `invalid mail request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    const { kind, occasion, caseRecord, facts } = parsed.data;
-    const addresses = recipientsFor(this.recipients, kind, caseRecord);
-    if (addresses.length === 0) return [];
-    let rendered: RenderedMail;
-    try {
-      rendered = renderMail(
-        { kind, caseRecord, facts },
-        this.deps.consoleUrl ? { consoleUrl: this.deps.consoleUrl } : {},
-      );
-    } catch (error) {
-      if (error instanceof z.ZodError) {
-        throw new MailRequestError(
-          `invalid mail facts: ${error.issues.map((i) => `facts.${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        );
-      }
-      throw error;
-    }
-    const createdAt = new Date(this.wallNow()).toISOString();
-    return addresses.map((to, recipientIndex) => ({
-      rendered,
-      mail: {
-        id: mailId(caseRecord.id, occasion, kind, recipientIndex),
-        caseId: caseRecord.id,
-        occasion,
-        kind,
-        recipientIndex,
-        to,
-        from: fromHeader(this.recipients),
-        ...(this.recipients.replyTo ? { replyTo: this.recipients.replyTo } : {}),
-        ...rendered,
-        createdAt,
-      },
-    }));
+  prepare(request: MailRequest): ComposedMail[] {
+    return composeMail(request, {
+      recipients: this.recipients,
+      ...(this.deps.consoleUrl ? { consoleUrl: this.deps.consoleUrl } : {}),
+      createdAt: new Date(this.wallNow()).toISOString(),
+    });
   }
 
   async deliver(request: MailRequest): Promise<MailDelivery[]> {
@@ -304,7 +229,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     for (let attempt = 1; attempt <= this.retry.attemptsPerRound; attempt += 1) {
       let messageId: string;
       try {
-        messageId = await this.send(mail);
+        messageId = await this.transport(mail);
       } catch (error) {
         const verdict = classifySendError(error);
         if (verdict === 'permanent') {
@@ -367,34 +292,6 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     return deliveredAtLeastOnce(mail.kind) ? `outcome unknown after ${sends} send(s): ${reason}` : reason;
   }
 
-  private async send(mail: OutboxMail): Promise<string> {
-    const content = mail.possibleRepeat ? markPossibleRepeat(mail, mail.id) : mail;
-    const headers = [
-      { Name: MAIL_ID_HEADER, Value: mail.id },
-      ...(mail.possibleRepeat ? [{ Name: POSSIBLE_REPEAT_HEADER, Value: 'yes' }] : []),
-    ];
-    const result = await this.deps.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: mail.from,
-        Destination: { ToAddresses: [mail.to] },
-        ...(mail.replyTo ? { ReplyToAddresses: mail.replyTo } : {}),
-        Content: {
-          Simple: {
-            Subject: { Data: content.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: content.text, Charset: 'UTF-8' }, Html: { Data: content.html, Charset: 'UTF-8' } },
-            Headers: headers,
-          },
-        },
-        EmailTags: [
-          { Name: 'kind', Value: mail.kind },
-          { Name: 'case', Value: mail.caseId },
-        ],
-        ...(this.deps.configurationSetName ? { ConfigurationSetName: this.deps.configurationSetName } : {}),
-      }),
-    );
-    return result.MessageId ?? 'unknown';
-  }
-
   /**
    * SES took the email: record it, retrying the table briefly. Unrecorded, its claim lapses and the sweep
    * sends an office email again as a possible repeat, or settles the party's notice UNCONFIRMED.
@@ -416,9 +313,9 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   }
 
   /**
-   * Settles a claimed email as FAILED or UNCONFIRMED, records EMAIL_FAILED on its case, flags the case
-   * for attention and lists the alert emails: all in one transaction, so none of it happens twice or
-   * half. Answers false when another sender settled it first.
+   * Settles a claimed email as FAILED or UNCONFIRMED, has the failure recorded on its case and lists the
+   * alert emails: all in one transaction (through the failure log), so none of it happens twice or half.
+   * Answers false when another sender settled it first.
    */
   private async settleFailure(
     mail: OutboxMail,
@@ -427,52 +324,18 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     lapsedBefore?: number,
   ): Promise<boolean> {
     const settledAt = new Date(this.wallNow()).toISOString();
+    const failure = { mail, outcome: status === 'FAILED' ? 'refused' : 'unconfirmed', reason } as const;
     for (let attempt = 1; attempt <= 5; attempt += 1) {
-      const record = await this.store.getCase(mail.caseId);
-      if (!record) return this.outbox.settle(mail, status, reason, settledAt, lapsedBefore);
-      const decision = decide(record.status, 'record-email-failure', MAILER_ACTOR.role);
-      if (!decision.allowed) throw new Error(`cannot record an email failure: ${decision.reason}`);
-      const at = this.clock.now();
-      const outcome = status === 'FAILED' ? 'refused' : 'unconfirmed';
-      const { next, event } = applyEvent(
-        record,
-        {
-          type: decision.event,
-          actor: MAILER_ACTOR,
-          at,
-          data: {
-            mailId: mail.id,
-            kind: mail.kind,
-            occasion: mail.occasion,
-            to: mail.to,
-            outcome,
-            error: reason.slice(0, 500),
-          },
-        },
-        decision.to,
-        { attention: { reason: `email ${mail.kind} to ${mail.to} ${outcome}`, at: at.toISOString() } },
-      );
-      const alerts = mail.kind === 'workflow-failure' ? [] : this.prepareAlert(mail, next, reason);
-      const extraItems: TransactItem[] = [
-        ...this.outbox.settleItems(mail, status, reason, settledAt, lapsedBefore),
-        {
-          Put: {
-            TableName: this.deps.tableName,
-            Item: {
-              ...keys.attention(record.id),
-              entity: 'attention',
-              caseId: record.id,
-              reason: `email ${mail.kind} ${outcome}`,
-              at: at.toISOString(),
-            },
-          },
-        },
-        ...alerts.flatMap((alert) => this.outbox.recordItems(alert, this.wallNow())),
-      ];
-      try {
-        await this.store.commit(record, next, event, { extraItems });
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
+      let alerts: NewOutboxMail[] = [];
+      const recording = await this.deps.failures.record(failure, (caseAfter) => {
+        alerts = mail.kind === 'workflow-failure' ? [] : this.prepareAlert(mail, caseAfter, reason);
+        return [
+          ...this.outbox.settleItems(mail, status, reason, settledAt, lapsedBefore),
+          ...alerts.flatMap((alert) => this.outbox.recordItems(alert, this.wallNow())),
+        ];
+      });
+      if (recording === 'no-case') return this.outbox.settle(mail, status, reason, settledAt, lapsedBefore);
+      if (recording === 'conflict') {
         const current = await this.outbox.get(mail.caseId, mail.id);
         if (current?.status !== 'SENDING' || current.claimToken !== mail.claimToken) return false;
         continue;
@@ -486,11 +349,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     throw new Error(`could not record the failure of email ${mail.id}: the case kept changing`);
   }
 
-  private prepareAlert(
-    mail: OutboxMail,
-    record: CaseRecord,
-    reason: string,
-  ): Omit<OutboxMail, 'status' | 'attempts' | 'nextAttemptAt'>[] {
+  private prepareAlert(mail: OutboxMail, record: CaseRecord, reason: string): NewOutboxMail[] {
     return this.prepare({
       kind: 'workflow-failure',
       occasion: alertOccasion(mail),
@@ -498,9 +357,4 @@ export class SesMailer implements Mailer, PendingMailSweeper {
       facts: { step: 'email', cause: reason, failedMailId: mail.id, failedKind: mail.kind, failedRecipient: mail.to },
     }).map((p) => p.mail);
   }
-}
-
-/** Builds the mailer; throws at once on a missing or invalid configuration. */
-export function createSesMailer(deps: SesMailerDeps): SesMailer {
-  return new SesMailer(deps);
 }

@@ -79,6 +79,8 @@ export interface NewCaseAddress {
 export interface CommitOptions {
   /** Take notice number `expected + 1` for `year`; fails as a conflict if someone took it first. */
   noticeCounter?: { year: number; expected: number };
+  /** Lists the case for attention (as `flagForAttention` does), with the change. */
+  attention?: { reason: string; at: string };
   extraItems?: TransactItem[];
 }
 
@@ -313,6 +315,8 @@ export class CaseStore {
         },
       });
     }
+    if (options.attention)
+      items.push({ Put: { TableName: this.tableName, Item: this.attentionItem(next.id, options.attention) } });
     items.push(...(options.extraItems ?? []));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -589,12 +593,11 @@ export class CaseStore {
 
   /** Marks a case as needing a person's attention (a failed task, an overdue step). */
   async flagForAttention(id: string, reason: string, at: string): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.attention(id), entity: 'attention', caseId: id, reason, at },
-      }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.attentionItem(id, { reason, at }) }));
+  }
+
+  private attentionItem(id: string, flag: { reason: string; at: string }): Item {
+    return { ...keys.attention(id), entity: 'attention', caseId: id, ...flag };
   }
 
   async clearAttention(id: string): Promise<void> {

@@ -1,3 +1,6 @@
+import { makeMailFailureLog } from '../../functions/app/mail-failures';
+import { systemClock } from '../../functions/domain/clock';
+import { CaseStore } from '../../functions/store/case-store';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { LocalSes } from '../../functions/local/ses-local';
 import { startLocalSes } from '../../functions/local/ses-local';
@@ -25,7 +28,13 @@ beforeAll(async () => {
   ses = await startLocalSes({ port: 0 });
   process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
   sesV2 = sesClient();
-  const mailer = new SesMailer({ doc: table.doc, tableName: table.tableName, ses: sesV2, recipients: RECIPIENTS });
+  const mailer = new SesMailer({
+    doc: table.doc,
+    tableName: table.tableName,
+    ses: sesV2,
+    recipients: RECIPIENTS,
+    failures: makeMailFailureLog({ store: new CaseStore(table.doc, table.tableName), clock: systemClock }),
+  });
   api = await startApiHarness({ now: new Date('2026-12-09T02:00:00Z'), deps: { store: table.store, mailer } });
   states = new CaseStates(table.store, () => api.clock.now());
 });

@@ -1,3 +1,6 @@
+import { makeMailFailureLog } from '../../functions/app/mail-failures';
+import { systemClock } from '../../functions/domain/clock';
+import { CaseStore } from '../../functions/store/case-store';
 import { MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { mailerFromEnv } from '../../functions/mail/from-env';
@@ -61,6 +64,7 @@ describe('mail configuration', () => {
       tableName: 't',
       ses: new SESv2Client({}),
       consoleUrl: 'http://localhost:3000/console',
+      failures: makeMailFailureLog({ store: new CaseStore(documentClient(), 't'), clock: systemClock }),
     };
     expect(() => new SesMailer({ ...deps, recipients: undefined })).toThrow(/invalid mail recipients configuration/);
     expect(() => new SesMailer({ ...deps, recipients: RECIPIENTS, consoleUrl: 'not a url' })).toThrow(

@@ -4,7 +4,7 @@ import type { CaseEvent } from '../../functions/domain/schemas';
 import { formatShanghai } from '../../functions/domain/shanghai-time';
 import type { MailKind, MailRequest } from '../../functions/mail/mailer';
 import { MAIL_KINDS, mailId } from '../../functions/mail/mailer';
-import { MailRequestError } from '../../functions/mail/ses-mailer';
+import { MailRequestError } from '../../functions/mail/compose';
 import { seedSubmission } from '../fixtures/submissions';
 import { arrivalsById, mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';

@@ -1,3 +1,6 @@
+import { makeMailFailureLog } from '../../functions/app/mail-failures';
+import { systemClock } from '../../functions/domain/clock';
+import { CaseStore } from '../../functions/store/case-store';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { LocalSes } from '../../functions/local/ses-local';
 import { startLocalSes } from '../../functions/local/ses-local';
@@ -43,6 +46,11 @@ export async function mailHarness(label: string) {
         ses: overrides.ses ?? harness.sesClient(),
         recipients: RECIPIENTS,
         consoleUrl: CONSOLE_URL,
+        // The failure log writes through the same client as the outbox, as the entries wire it.
+        failures: makeMailFailureLog({
+          store: new CaseStore(overrides.doc ?? table.doc, table.tableName),
+          clock: systemClock,
+        }),
         ...overrides,
       });
     },

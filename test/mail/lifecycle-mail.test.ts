@@ -1,3 +1,4 @@
+import { makeMailFailureLog } from '../../functions/app/mail-failures';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { CaseRecord } from '../../functions/domain/schemas';
 import { formatShanghai } from '../../functions/domain/shanghai-time';
@@ -62,7 +63,7 @@ beforeAll(async () => {
     ses: sesV2,
     recipients: RECIPIENTS,
     consoleUrl: CONSOLE_URL,
-    clock: harness.clock,
+    failures: makeMailFailureLog({ store: harness.store, clock: harness.clock }),
   });
   // The real mailer, noting every answer it gives, so a test can tell a re-run asked again.
   harness.engineOptions.taskDeps.mailer = {
