@@ -24,6 +24,26 @@ function shellQuote(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
+/**
+ * Ctrl-C, `kill` and a closed terminal stop the stack in order (API, engine, mail, database) and say
+ * "Stopped.". The handlers are installed before anything starts, so a signal during the start stops what
+ * has started once the start is over. DynamoDB Local runs in a process group of its own: the terminal's
+ * Ctrl-C reaches this process only, which stops the database last, after everything that writes to it.
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let stopSignal: string | undefined;
+let stopRunningStack: ((signal: string) => void) | undefined;
+for (const signal of STOP_SIGNALS)
+  process.on(signal, () => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    stopRunningStack?.(signal);
+  });
+
+function exitAfterWriting(line: string, code: number): void {
+  process.stdout.write(`${line}\n`, () => process.exit(code));
+}
+
 async function main(): Promise<void> {
   const env = parseEnv(envSchema);
   const dataDir = path.resolve(env.DATA_DIR);
@@ -32,6 +52,7 @@ async function main(): Promise<void> {
     if (verbose || /^(warn|error)/.test(line)) console.error(line);
   };
   const consoleDir = await ensureConsoleBuilt((line) => console.log(line));
+  if (stopSignal) return exitAfterWriting('Stopped before the stack started.', 0);
   console.log(`Starting Rectify locally (data in ${dataDir}, legal time ×${env.CLOCK_FACTOR})…`);
   const stack = await startLocalStack({
     dataDir,
@@ -43,26 +64,19 @@ async function main(): Promise<void> {
     consoleDir,
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopRunningStack = (signal: string) => {
     console.log(
       `\n${signal}: stopping the API, the workflow engine, the mail sweep, the local SES and DynamoDB Local…`,
     );
     stack
       .stop()
-      .then(() => {
-        console.log('Stopped. Every case is kept in', dataDir);
-        process.exit(0);
-      })
+      .then(() => exitAfterWriting(`Stopped. Every case is kept in ${dataDir}`, 0))
       .catch((error: unknown) => {
         console.error(error);
         process.exit(1);
       });
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (stopSignal) return stopRunningStack(stopSignal);
 
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES)

@@ -235,6 +235,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamo = await startDynamoDbLocal({
       dataDir: path.join(dataDir, 'dynamodb'),
       heapMb: options.dynamoHeapMb ?? DEFAULT_DYNAMO_HEAP_MB,
+      // Ctrl-C in the terminal must not stop the database before the parts that write to it.
+      detached: true,
     });
     // If this process dies without stopping the stack, Java must not outlive it.
     const killJava = () => dynamo.process.kill('SIGKILL');

@@ -13,7 +13,7 @@ import { eventually } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
 import { readMailbox } from '../support/mailbox';
 import type { ChildStack } from './support/child-stack';
-import { startChildStack } from './support/child-stack';
+import { dynamoDbLocalsOn, startChildStack } from './support/child-stack';
 import type { DrivenCase } from './support/lifecycle';
 import { driveToEnd, listArea, repeated, verifyHistories } from './support/lifecycle';
 
@@ -178,14 +178,6 @@ describe('the local stack killed mid-lifecycle and started again', () => {
     stack = undefined;
   }, 240_000);
 });
-
-/** Process ids of the DynamoDB Local JVMs running on a data folder. */
-function dynamoDbLocalsOn(folder: string): number[] {
-  const lines = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' }).split('\n');
-  return lines
-    .filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(folder))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
-}
 
 describe('the stack’s Node process killed alone', () => {
   it('leaves a DynamoDB Local behind that the next start stops, so one runs on the data folder', async () => {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,8 +14,9 @@ export interface ChildStackOptions {
 }
 
 /**
- * `npm start`'s entry (scripts/start.ts) as a process of its own, in its own process group with the
- * DynamoDB Local it starts, so the test can kill the whole of it at once as a power cut would.
+ * `npm start`'s command (package.json `scripts.start`) as a process of its own, in its own process group
+ * as a terminal would run it. Its DynamoDB Local runs in a group of its own (so a Ctrl-C reaches only the
+ * stack, which stops the database last): killing "the whole stack" is the group and that Java.
  */
 export interface ChildStack {
   apiUrl: string;
@@ -23,10 +24,15 @@ export interface ChildStack {
   mailEndpoint: string;
   process: ChildProcess;
   output(): string;
-  /** SIGKILL to the whole process group: no shutdown code runs. */
+  /** SIGKILL to the whole process group and its DynamoDB Local at once: no shutdown code runs. */
   kill(): Promise<void>;
-  /** SIGINT, as Ctrl-C: the clean stop. */
+  /** SIGINT to the process group, as Ctrl-C in the terminal: the clean stop. */
   stop(): Promise<void>;
+  /**
+   * Ctrl-C on a machine too busy to run the stack for a while: the process that runs the stack is
+   * suspended (SIGSTOP) when the terminal's SIGINT reaches the group, and runs again `busyMs` later.
+   */
+  stopWhileBusy(busyMs: number): Promise<void>;
   /** The legal time the stack last saved (every 2 s): never ahead of its clock. */
   savedLegalTime(): Date;
 }
@@ -37,9 +43,41 @@ function exited(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** Process ids of the DynamoDB Local JVMs running on a data folder. */
+export function dynamoDbLocalsOn(folder: string): number[] {
+  const lines = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  return lines
+    .filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(folder))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** Where the stack's DynamoDB Local notes its process id while it runs. */
+export function dynamoDbPidFile(dataDir: string): string {
+  return path.join(dataDir, 'dynamodb', 'dynamodb-local.pid');
+}
+
+/** The process of a group that runs the stack: the innermost one running scripts/start.ts (a wrapper such as a CLI that relays signals runs it as its child). */
+function stackProcessIn(group: number): number {
+  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => Number(fields[2]) === group && fields.slice(3).join(' ').includes('scripts/start.ts'))
+    .map(([pid, ppid]) => ({ pid: Number(pid), ppid: Number(ppid) }));
+  const innermost = rows.filter((row) => !rows.some((other) => other.ppid === row.pid));
+  if (innermost.length !== 1) throw new Error(`expected one process running the stack, found ${JSON.stringify(rows)}`);
+  return (innermost[0] as { pid: number }).pid;
+}
+
+/** What `npm start` runs, without npm's install check: the command of package.json's `start` script. */
+function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/);
+}
+
 export async function startChildStack(options: ChildStackOptions, timeoutMs = 90_000): Promise<ChildStack> {
   let output = '';
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+  const [command, ...args] = startCommand() as [string, ...string[]];
+  const child = spawn(command === 'node' ? process.execPath : command, args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,6 +100,16 @@ export async function startChildStack(options: ChildStackOptions, timeoutMs = 90
       // Already gone.
     }
   };
+  const killAll = () => {
+    const javas = dynamoDbLocalsOn(options.dataDir);
+    killGroup('SIGKILL');
+    for (const pid of javas)
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+  };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null)
@@ -72,7 +120,7 @@ export async function startChildStack(options: ChildStackOptions, timeoutMs = 90
       if (health?.status === 200) break;
     }
     if (Date.now() > deadline) {
-      killGroup('SIGKILL');
+      killAll();
       throw new Error(`the stack did not start within ${timeoutMs} ms:\n${output}`);
     }
     await sleep(200);
@@ -83,12 +131,28 @@ export async function startChildStack(options: ChildStackOptions, timeoutMs = 90
     process: child,
     output: () => output,
     async kill() {
-      killGroup('SIGKILL');
+      killAll();
       await exited(child);
+      for (const until = Date.now() + 10_000; dynamoDbLocalsOn(options.dataDir).length && Date.now() < until;)
+        await sleep(50);
     },
     async stop() {
-      // To the stack alone (tsx passes it on): the stack stops its own DynamoDB Local.
-      child.kill('SIGINT');
+      killGroup('SIGINT');
+      await exited(child);
+    },
+    async stopWhileBusy(busyMs) {
+      const runner = stackProcessIn(child.pid as number);
+      process.kill(runner, 'SIGSTOP');
+      try {
+        killGroup('SIGINT');
+        await sleep(busyMs);
+      } finally {
+        try {
+          process.kill(runner, 'SIGCONT');
+        } catch {
+          // Killed meanwhile.
+        }
+      }
       await exited(child);
     },
     savedLegalTime() {
