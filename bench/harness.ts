@@ -7,7 +7,7 @@ import { dynamoDbClient, documentClient } from '../functions/shared/aws-clients'
 import { createTableInput } from '../functions/store/table';
 import { mapLimited } from '../functions/shared/concurrency';
 
-export interface Figure {
+interface Figure {
   value: number;
   unit: string;
 }

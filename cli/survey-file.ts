@@ -82,7 +82,7 @@ function dateCell(raw: string): string {
   return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }
 
-export const SURVEY_COLUMNS: Column[] = [
+const SURVEY_COLUMNS: Column[] = [
   { path: 'location.subdistrict', headers: ['街道', 'subdistrict'], required: true },
   { path: 'location.community', headers: ['社区', 'community'], required: true },
   { path: 'location.address', headers: ['地址', '详细地址', 'address'], required: true },

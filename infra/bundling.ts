@@ -12,7 +12,7 @@ export const LOCK_FILE = path.join(PROJECT_ROOT, 'package-lock.json');
  * `import()`ed lazily, and the runtime ships them should one ever be reached); bundled they add about
  * 110 KB to every function and to every cold start's parse.
  */
-export const UNREACHABLE_CREDENTIAL_SOURCES = [
+const UNREACHABLE_CREDENTIAL_SOURCES = [
   '@aws-sdk/credential-provider-ini',
   '@aws-sdk/credential-provider-login',
   '@aws-sdk/credential-provider-process',

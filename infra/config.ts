@@ -12,7 +12,7 @@ import { isSupportedRegion, unsupportedRegionMessage } from './regions';
  */
 
 /** Context keys, each a top-level context value. Objects and arrays may be given as JSON text on the command line. */
-export const CONFIG_KEYS = [
+const CONFIG_KEYS = [
   'stage',
   'region',
   'senderAddress',
@@ -53,7 +53,7 @@ const LOG_RETENTION_DAYS = [
 /** Lambda rejects a function whose environment variables exceed 4 KB in total. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
-export const configSchema = z
+const configSchema = z
   .object({
     /** Names the stack (`Rectify-<stage>`) and every named resource, so stages can share an account. */
     stage: z
@@ -207,7 +207,7 @@ function fromContextText(key: ConfigKey, value: unknown): unknown {
   }
 }
 
-export class ConfigError extends Error {
+class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 

@@ -1,12 +1,48 @@
 import { Aws, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-// cdk-nag names a wildcard finding by this rendering of the resource; using it keeps the names in step.
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { RectifyConfig } from './config';
+import type { CaseWorkflow } from './constructs/case-workflow';
 import { executionArnPatternFor, stateMachineName } from './constructs/case-workflow';
 import type { Manifest } from './manifest-types';
 import { ASYNC_KINDS, EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
-import type { RectifyStack } from './stack';
+import type { CaseApi } from './constructs/case-api';
+import type { ConsoleSite } from './constructs/console-site';
+import type { HandlerFunction } from './constructs/handler-function';
+import type { Operations } from './constructs/operations';
+
+/** The parts of the Rectify stack whose findings are acknowledged (the stack itself, without importing it). */
+interface AcknowledgedStack extends Stack {
+  readonly api: CaseApi;
+  readonly workflow: CaseWorkflow;
+  readonly operations: Operations;
+  readonly console: ConsoleSite;
+  readonly functions: ReadonlyMap<string, HandlerFunction>;
+}
+
+/**
+ * How cdk-nag names the resource of a wildcard finding (`AwsSolutions-IAM5[Resource::<name>]`): a resolved
+ * CloudFormation value flattened to text — `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attribute>`, `Fn::Join`
+ * joined, `${…}` of `Fn::Sub` as `<…>`. cdk-nag keeps its own rendering internal, so it is written out here;
+ * should the two ever differ, the acknowledgement no longer matches and synthesis fails on the finding
+ * (test/infra/stack.test.ts), so a drift cannot pass unnoticed.
+ */
+function nagResourceName(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const node = value as Record<string, unknown>;
+  if (node['Fn::Join']) {
+    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
+    return items.map(nagResourceName).join(delimiter);
+  }
+  if (node['Fn::Sub']) return nagResourceName(node['Fn::Sub']);
+  if (node['Fn::GetAtt']) {
+    const [resource, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
+    return `<${nagResourceName(resource)}.${nagResourceName(attribute)}>`;
+  }
+  if (node['Fn::ImportValue']) return nagResourceName(node['Fn::ImportValue']);
+  if (node.Ref) return `<${nagResourceName(node.Ref)}>`;
+  return JSON.stringify(value);
+}
 
 /**
  * Every cdk-nag finding Rectify accepts, each on the one construct it concerns and, for IAM5, naming the
@@ -20,7 +56,7 @@ export interface NagAcknowledgement {
 }
 
 export function applyNagSuppressions(
-  stack: RectifyStack,
+  stack: AcknowledgedStack,
   options: { config: RectifyConfig; manifest: Manifest },
 ): NagAcknowledgement[] {
   const { config, manifest } = options;
@@ -69,7 +105,7 @@ export function applyNagSuppressions(
   const executionPattern = Stack.of(stack).resolve(
     executionArnPatternFor(stack, config.stage, manifest.workflow),
   ) as unknown;
-  const executionFinding = `AwsSolutions-IAM5[Resource::${flattenCfnReference(executionPattern)}]`;
+  const executionFinding = `AwsSolutions-IAM5[Resource::${nagResourceName(executionPattern)}]`;
   for (const spec of manifest.functions) {
     const onExecutions = workflowActionsOf(spec).filter((action) => EXECUTION_ACTIONS.includes(action));
     if (onExecutions.length) {
@@ -130,8 +166,8 @@ export function applyNagSuppressions(
 }
 
 /** The web console's distribution, bucket and the deployment function CDK provides for BucketDeployment. */
-export function acknowledgeConsoleFindings(
-  stack: RectifyStack,
+function acknowledgeConsoleFindings(
+  stack: AcknowledgedStack,
   acknowledge: (scope: IConstruct, id: string, reason: string) => void,
 ): void {
   const site = stack.console;
@@ -170,8 +206,7 @@ export function acknowledgeConsoleFindings(
   )
     .replace('${AWS::AccountId}', Aws.ACCOUNT_ID)
     .replace('${AWS::Region}', stack.region);
-  const wildcard = (resource: unknown) =>
-    `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(resource))}]`;
+  const wildcard = (resource: unknown) => `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(resource))}]`;
   const why =
     'CDK’s BucketDeployment function, which copies the built console from the CDK asset bucket into the console bucket and invalidates the distribution';
   acknowledge(

@@ -13,7 +13,7 @@ const PSEUDO_PARAMETERS: Record<string, string> = {
 };
 
 /** Resolves `Ref`, `Fn::GetAtt` and `Fn::Join` over stand-in values; anything else is an error. */
-export function standInValue(value: unknown): string {
+function standInValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value && typeof value === 'object') {

@@ -32,7 +32,7 @@ export function cdkJsonContext(): Record<string, unknown> {
   return file.context ?? {};
 }
 
-export function stackNameFor(config: RectifyConfig): string {
+function stackNameFor(config: RectifyConfig): string {
   return `Rectify-${config.stage}`;
 }
 

@@ -6,7 +6,7 @@
  * optional WAF web ACL. Classified partitions (aws-iso*, the European Sovereign Cloud) are left out: they
  * are reached with other tooling and nobody has checked the stack there.
  */
-export const SUPPORTED_REGIONS = [
+const SUPPORTED_REGIONS = [
   'af-south-1',
   'ap-northeast-1',
   'ap-northeast-2',
@@ -43,7 +43,7 @@ export type SupportedRegion = (typeof SUPPORTED_REGIONS)[number];
 const NO_SES = 'SES (AWS::SES::EmailIdentity, ConfigurationSet, ConfigurationSetEventDestination) is not offered there';
 
 /** Regions known to lack a service the stack needs, with what is missing. */
-export const UNSUPPORTED_REGIONS: Readonly<Record<string, string>> = {
+const UNSUPPORTED_REGIONS: Readonly<Record<string, string>> = {
   'ap-east-1': NO_SES,
   'ap-east-2': NO_SES,
   'ap-southeast-4': NO_SES,

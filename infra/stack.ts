@@ -30,7 +30,7 @@ import type { NagAcknowledgement } from './nag-suppressions';
 import { applyNagSuppressions } from './nag-suppressions';
 
 /** DynamoDB actions per access level. Scan is in neither: nothing in Rectify reads the whole table. */
-export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   none: [],
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   'read-write': [
@@ -49,26 +49,26 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
  * resumes) and the outbox's pending entries (removed once delivered). Everything else, above all the
  * cases and their hash-chained history, is never deleted by anyone.
  */
-export const DELETABLE_PARTITIONS = [keys.attention('-').PK, keys.pendingMailPartition] as const;
+const DELETABLE_PARTITIONS = [keys.attention('-').PK, keys.pendingMailPartition] as const;
 
 /** Whether a function may delete: it says so, or it sends mail through the outbox. */
-export function deletesItems(spec: FunctionSpec): boolean {
+function deletesItems(spec: FunctionSpec): boolean {
   return spec.table === 'read-write' && (spec.deletesItems === true || spec.sendsMail === true);
 }
 
 /** Environment variable names the mail senders read (see docs/mail.md). */
-export const MAIL_ENV = {
+const MAIL_ENV = {
   recipients: 'MAIL_RECIPIENTS_JSON',
   configurationSet: 'MAIL_CONFIGURATION_SET',
 } as const;
 
 /** Aborted executions are routine (a dismissal or an appeal stops the running phase); a flood of them is not. */
-export const ABORTED_EXECUTIONS_PER_HOUR_ALARM = 25;
+const ABORTED_EXECUTIONS_PER_HOUR_ALARM = 25;
 /** AWS reviews a sending account at a 5 % bounce rate and a 0.1 % complaint rate; the alarms fire earlier. */
-export const BOUNCE_RATE_ALARM = 0.04;
-export const COMPLAINT_RATE_ALARM = 0.0008;
+const BOUNCE_RATE_ALARM = 0.04;
+const COMPLAINT_RATE_ALARM = 0.0008;
 /** A function whose longest run reaches this share of its timeout is close to being cut off. */
-export const DURATION_ALARM_SHARE = 0.8;
+const DURATION_ALARM_SHARE = 0.8;
 
 export interface RectifyStackProps extends StackProps {
   config: RectifyConfig;
@@ -462,7 +462,7 @@ export class RectifyStack extends Stack {
 }
 
 /** The messages the mail senders log when an email is given up on or its outcome stays unknown (functions/mail/ses-mailer.ts). */
-export const MAIL_FAILURE_LOG_MESSAGES = [
+const MAIL_FAILURE_LOG_MESSAGES = [
   'email refused',
   'email outcome unknown; not resending',
   'mail service unavailable for too long; giving up',

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type * as Vite from 'vite/dist/node/index.js';
 
 /** Builds the web console (console/ → console/dist) with Vite, unless its sources are unchanged. */
 const root = path.resolve(__dirname, '..');
@@ -20,6 +19,7 @@ function sourceFiles(): string[] {
     });
   return [
     path.join(CONSOLE_SOURCE_DIR, 'index.html'),
+    path.join(CONSOLE_SOURCE_DIR, 'vite.config.ts'),
     ...walk(path.join(CONSOLE_SOURCE_DIR, 'src')),
     ...walk(path.join(root, 'functions', 'domain')),
     path.join(root, 'package-lock.json'),
@@ -34,31 +34,13 @@ function sourcesHash(): string {
   return hash.digest('hex');
 }
 
-/** Vite's build, in this process (Vite is an ES module: test runners with CommonJS call it through a child). */
-async function viteBuild(): Promise<void> {
-  // The package name in a variable: this file compiles to CommonJS, whose module resolution cannot see
-  // Vite's export map; its types come from the file that map points to.
-  const vite = 'vite';
-  const { build } = (await import(vite)) as typeof Vite;
-  await build({
-    root: CONSOLE_SOURCE_DIR,
-    base: '/console/',
-    configFile: false,
-    logLevel: 'warn',
-    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-    build: {
-      outDir: CONSOLE_DIST_DIR,
-      emptyOutDir: true,
-      target: 'es2022',
-      sourcemap: false,
-      reportCompressedSize: false,
-    },
-  });
-}
-
-/** Builds the console in a child process, so any caller can (Jest cannot load Vite's ES modules). */
+/**
+ * Builds the console with Vite's own command and console/vite.config.ts, in a child process so any caller
+ * can (Jest cannot load Vite's ES modules).
+ */
 export async function buildConsole(): Promise<void> {
-  await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), [__filename, '--vite-build'], {
+  const config = path.join(CONSOLE_SOURCE_DIR, 'vite.config.ts');
+  await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', config], {
     cwd: root,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -79,12 +61,7 @@ export async function ensureConsoleBuilt(log: (line: string) => void = () => und
   return CONSOLE_DIST_DIR;
 }
 
-if (require.main === module && process.argv.includes('--vite-build')) {
-  viteBuild().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else if (require.main === module) {
+if (require.main === module) {
   ensureConsoleBuilt(console.log)
     .then((dir) => console.log(`Console ready in ${path.relative(process.cwd(), dir)}`))
     .catch((error: unknown) => {

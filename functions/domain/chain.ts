@@ -105,7 +105,7 @@ export function verifyChain(
 }
 
 /** What of a case item its history alone determines (the rest is the workflow's bookkeeping). */
-export interface DerivedCaseFields {
+interface DerivedCaseFields {
   status: string;
   noticeNumber?: string;
   areaRemovedM2?: number;

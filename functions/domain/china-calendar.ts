@@ -6,7 +6,7 @@ import { WorkingCalendar } from './calendar';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /** The shape of a calendar file that adds years the bundled data does not cover. */
-export const publishedYearSchema = z.object({
+const publishedYearSchema = z.object({
   year: z.number().int().min(2000).max(2100),
   holidays: z.record(isoDate, z.string().min(1)),
   workdays: z.record(isoDate, z.string().min(1)),

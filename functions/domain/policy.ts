@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { CATEGORIES, SEVERITIES } from './vocabulary';
 
-export const periodSchema = z.object({
+const periodSchema = z.object({
   amount: z.number().int().min(0).max(400),
   unit: z.enum(['calendar-days', 'working-days', 'months']),
 });
@@ -14,7 +14,7 @@ const bySeverity = z.object({ minor: periodSchema, moderate: periodSchema, serio
  * 行政复议法 §20; 诉讼 6 months, 行政诉讼法 §46) and common district practice where the law leaves the
  * period to the administrative organ (the notice deadline, the 催告 and 公告 periods).
  */
-export const policySchema = z
+const policySchema = z
   .object({
     /** 督促自行拆除: how long the community urges a resident-built case before a notice is issued. */
     persuasion: periodSchema,

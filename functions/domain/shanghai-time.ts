@@ -10,7 +10,7 @@ export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function assertIsoDate(date: string): asserts date is IsoDate {
+function assertIsoDate(date: string): asserts date is IsoDate {
   const match = ISO_DATE.exec(date);
   if (!match) throw new RangeError(`not a calendar date: ${date}`);
   const parsed = new Date(`${date}T00:00:00Z`);

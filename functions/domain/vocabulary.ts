@@ -15,7 +15,6 @@ export const MATERIALS = [
   'temporary',
   'other',
 ] as const;
-export type Material = (typeof MATERIALS)[number];
 
 export const ROLES = ['reporter', 'officer', 'enforcer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];

@@ -6,7 +6,7 @@ import { resolvePolicy } from '../domain/policy';
 import { envPieces, parseEnv, parseJsonEnv } from './env';
 
 /** What a function that computes deadlines reads at cold start: `POLICY_JSON` and `CALENDAR_JSON`. */
-export const deadlinesEnvSchema = envPieces.policy.extend(envPieces.calendar.shape);
+const deadlinesEnvSchema = envPieces.policy.extend(envPieces.calendar.shape);
 
 export interface Deadlines {
   policy: Policy;

@@ -18,7 +18,7 @@ export const METRICS = {
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
 /** The embedded-metric line for these values (written even when a value is 0, so a gauge reads 0). */
-export function metricLine(values: Partial<Record<MetricName, number>>, at: number = Date.now()): string {
+function metricLine(values: Partial<Record<MetricName, number>>, at: number = Date.now()): string {
   const entries = Object.entries(values) as [MetricName, number][];
   return JSON.stringify({
     _aws: {

@@ -10,7 +10,7 @@ export interface ApiFirewallProps {
 }
 
 /** AWS managed rule groups, in order: common exploits, known bad inputs, addresses with a bad reputation. */
-export const MANAGED_RULE_GROUPS = [
+const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesCommonRuleSet',
   'AWSManagedRulesKnownBadInputsRuleSet',
   'AWSManagedRulesAmazonIpReputationList',
@@ -20,7 +20,7 @@ export const MANAGED_RULE_GROUPS = [
  * The common rule set blocks bodies over 8 KB; the API takes larger ones on purpose (a batch of 25
  * submissions) and the gateway and the handlers bound every body, so that one rule only counts.
  */
-export const COUNTED_RULES: Readonly<Record<(typeof MANAGED_RULE_GROUPS)[number], readonly string[]>> = {
+const COUNTED_RULES: Readonly<Record<(typeof MANAGED_RULE_GROUPS)[number], readonly string[]>> = {
   AWSManagedRulesCommonRuleSet: ['SizeRestrictions_BODY'],
   AWSManagedRulesKnownBadInputsRuleSet: [],
   AWSManagedRulesAmazonIpReputationList: [],

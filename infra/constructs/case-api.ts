@@ -33,9 +33,9 @@ import { Construct } from 'constructs';
 import { ROLES } from '../../functions/domain/vocabulary';
 import type { HttpMethod, Route } from '../manifest-types';
 
-export const API_STAGE_NAME = 'v1';
+const API_STAGE_NAME = 'v1';
 
-export const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
+const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
   reporter: 'Community staff, grid workers and survey teams: submit cases and follow their own submissions',
   officer:
     'Sub-district office and enforcement department: notices, inspections, extensions, representations, appeals, dismissals',
@@ -64,7 +64,7 @@ const GATEWAY_PROBLEMS: { type: ResponseType; status?: number; title: string }[]
 ];
 
 /** The gateway response body: RFC 9457 members plus the gateway's own error code and request id. */
-export function gatewayProblemTemplate(title: string, status?: number): string {
+function gatewayProblemTemplate(title: string, status?: number): string {
   const members = [
     '"type":"about:blank"',
     `"title":"${title}"`,

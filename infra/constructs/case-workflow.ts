@@ -22,7 +22,7 @@ export function stateMachineName(stage: string, spec: WorkflowSpec): string {
   return `rectify-${stage}-${spec.name}`;
 }
 
-export function stateMachineLogGroupName(stage: string, spec: WorkflowSpec): string {
+function stateMachineLogGroupName(stage: string, spec: WorkflowSpec): string {
   return `/aws/vendedlogs/states/${stateMachineName(stage, spec)}`;
 }
 

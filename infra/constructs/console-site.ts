@@ -27,7 +27,7 @@ import { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../bundling';
 
 /** The console's path on the distribution, as on the local stack: the API keeps every other path. */
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 
 export interface ConsoleSiteProps {
   stage: string;

@@ -25,7 +25,7 @@ export const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = {
 };
 
 /** The API's and the tasks' limits nest inside their callers' (functions/shared/time-limits.ts). */
-export const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
+const DEFAULT_TIMEOUT_SECONDS: Record<FunctionSpec['kind'], number> = {
   api: API_FUNCTION_TIMEOUT_SECONDS,
   task: TASK_FUNCTION_TIMEOUT_SECONDS,
   mail: 60,
@@ -42,7 +42,7 @@ export interface HandlerFunctionProps {
 }
 
 /** Retries Lambda makes of a failed asynchronous invocation before handing it to the on-failure queue. */
-export const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_RETRY_ATTEMPTS = 2;
 
 /**
  * One Lambda entry: Node.js 22 on arm64, bundled by esbuild, with its own log group and its own role that

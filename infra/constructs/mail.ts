@@ -31,7 +31,7 @@ export interface MailProps {
 }
 
 /** Events the configuration set reports: the ones an operator must act on, not every delivery. */
-export const REPORTED_MAIL_EVENTS = [
+const REPORTED_MAIL_EVENTS = [
   EmailSendingEvent.BOUNCE,
   EmailSendingEvent.COMPLAINT,
   EmailSendingEvent.REJECT,

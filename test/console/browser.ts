@@ -5,10 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 /** Where the browser tests leave their screenshots (gitignored). */
-export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'console');
+const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'console');
 
 /** The command that gives this machine the browser and the fonts Chinese pages need. */
-export const BROWSER_INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium fonts-noto-cjk';
+const BROWSER_INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium fonts-noto-cjk';
 
 const CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -18,7 +18,7 @@ const CANDIDATES = [
 ].filter((p): p is string => Boolean(p));
 
 /** The machine's Chromium; a missing browser fails the tests with the command that installs it. */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const found = CANDIDATES.find((candidate) => existsSync(candidate));
   if (!found)
     throw new Error(

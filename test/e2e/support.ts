@@ -11,7 +11,7 @@ import { client } from '../api/support/harness';
  * Legal seconds per wall second in the end-to-end tests: a 7-day notice deadline passes in about 6 s,
  * and a person still has seconds to answer a step before it is overdue.
  */
-export const E2E_CLOCK_FACTOR = 100_000;
+const E2E_CLOCK_FACTOR = 100_000;
 
 export interface E2eStack {
   stack: LocalStack;

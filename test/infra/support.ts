@@ -29,7 +29,7 @@ export interface Synthesized {
   nagErrors: string[];
 }
 
-export interface NagFinding {
+interface NagFinding {
   rule: string;
   path: string;
   severity: string;

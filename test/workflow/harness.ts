@@ -83,7 +83,7 @@ export const SHORT_WINDOWS: PolicyOverrides = {
 export const LEGAL_START = new Date('2026-03-03T01:30:00Z');
 
 /** Legal seconds per wall-clock second: one engine second is about three legal days. */
-export const TEST_FACTOR = 250_000;
+const TEST_FACTOR = 250_000;
 
 /** An accelerated clock the tests can set back to the start of legal time between scenarios. */
 export interface TestClock extends Clock {

@@ -85,7 +85,7 @@ const CATEGORY: Record<LifecyclePath, 'resident-built' | 'other' | 'unit-interna
   dismissal: 'other',
 };
 
-export interface LifecycleClients {
+interface LifecycleClients {
   reporter: Client;
   officer: Client;
   enforcer: Client;

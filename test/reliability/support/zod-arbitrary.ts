@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * fast-check arbitraries derived from zod 4 schemas by walking their definitions (no maintained bridge
@@ -13,16 +13,27 @@ interface Def {
   type: string;
   [key: string]: unknown;
 }
-interface CheckDef {
-  check: string;
-  [key: string]: unknown;
+/** A schema's declared bounds as zod publishes them: its input's JSON Schema. */
+interface Bounds {
+  type?: string;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  allOf?: Bounds[];
 }
 
-function defOf(schema: unknown): Def {
-  return (schema as { _zod: { def: Def } })._zod.def;
+function defOf(schema: z.ZodType): Def {
+  return schema.def as unknown as Def;
 }
-function checksOf(def: Def): CheckDef[] {
-  return ((def.checks as { _zod: { def: CheckDef } }[] | undefined) ?? []).map((c) => c._zod.def);
+function boundsOf(schema: z.ZodType): Bounds {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Bounds;
 }
 
 /** Longest string or array generated: bounds far larger than this are tested by the hostile values. */
@@ -43,21 +54,15 @@ const isoDateTimeArbitrary = fc
     return `${millis ? iso.slice(0, 23) : iso.slice(0, 19)}${offset}`;
   });
 
-function stringArbitrary(def: Def): fc.Arbitrary<string> {
-  const checks = checksOf(def);
-  const formats = [def.format, ...checks.filter((c) => c.check === 'string_format').map((c) => c.format)].filter(
-    Boolean,
-  );
-  if (formats.includes('date')) return isoDateArbitrary;
-  if (formats.includes('datetime')) return isoDateTimeArbitrary;
-  if (formats.includes('email')) return fc.emailAddress();
-  const regex = checks.find((c) => c.check === 'string_format' && c.format === 'regex')?.pattern as RegExp | undefined;
-  if (regex) return fc.stringMatching(regex).filter((s) => s.length <= 200);
-  const minLength = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum as number));
-  const declaredMax = Math.min(
-    Number.MAX_SAFE_INTEGER,
-    ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum as number),
-  );
+function stringArbitrary(schema: z.ZodType): fc.Arbitrary<string> {
+  const bounds = boundsOf(schema);
+  if (bounds.format === 'date') return isoDateArbitrary;
+  if (bounds.format === 'date-time') return isoDateTimeArbitrary;
+  if (bounds.format === 'email') return fc.emailAddress();
+  const pattern = bounds.pattern ?? bounds.allOf?.find((part) => part.pattern)?.pattern;
+  if (pattern) return fc.stringMatching(new RegExp(pattern)).filter((s) => s.length <= 200);
+  const minLength = bounds.minLength ?? 0;
+  const declaredMax = bounds.maxLength ?? Number.MAX_SAFE_INTEGER;
   const maxLength = Math.max(minLength, Math.min(declaredMax, LENGTH_CAP));
   return fc.oneof(
     { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength, maxLength }) },
@@ -69,25 +74,14 @@ function stringArbitrary(def: Def): fc.Arbitrary<string> {
   );
 }
 
-function numberArbitrary(def: Def): fc.Arbitrary<number> {
-  const checks = checksOf(def);
-  const integer = checks.some(
-    (c) => c.check === 'number_format' && ['safeint', 'int32', 'uint32'].includes(c.format as string),
-  );
-  let min = -1e12;
-  let max = 1e12;
-  let minExcluded = false;
-  let maxExcluded = false;
-  for (const c of checks) {
-    if (c.check === 'greater_than') {
-      min = c.value as number;
-      minExcluded = !c.inclusive;
-    }
-    if (c.check === 'less_than') {
-      max = c.value as number;
-      maxExcluded = !c.inclusive;
-    }
-  }
+function numberArbitrary(schema: z.ZodType): fc.Arbitrary<number> {
+  const bounds = boundsOf(schema);
+  const integer = bounds.type === 'integer';
+  const minExcluded = bounds.exclusiveMinimum !== undefined;
+  const maxExcluded = bounds.exclusiveMaximum !== undefined;
+  // Unbounded (or only bounded by the safe integers) numbers are drawn within ±1e12.
+  const min = Math.max(-1e12, bounds.exclusiveMinimum ?? bounds.minimum ?? -1e12);
+  const max = Math.min(1e12, bounds.exclusiveMaximum ?? bounds.maximum ?? 1e12);
   if (integer)
     return fc.integer({ min: Math.ceil(minExcluded ? min + 1 : min), max: Math.floor(maxExcluded ? max - 1 : max) });
   return fc.oneof(
@@ -105,9 +99,9 @@ export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
   const def = defOf(schema);
   switch (def.type) {
     case 'string':
-      return stringArbitrary(def);
+      return stringArbitrary(schema);
     case 'number':
-      return numberArbitrary(def);
+      return numberArbitrary(schema);
     case 'boolean':
       return fc.boolean();
     case 'enum':
@@ -128,12 +122,9 @@ export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
       // What a client sends is the pipe's input.
       return arbitraryOf(def.in as z.ZodType);
     case 'array': {
-      const checks = checksOf(def);
-      const minLength = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum as number));
-      const maxLength = Math.max(
-        minLength,
-        Math.min(ARRAY_CAP, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum as number)),
-      );
+      const bounds = boundsOf(schema);
+      const minLength = bounds.minItems ?? 0;
+      const maxLength = Math.max(minLength, Math.min(ARRAY_CAP, bounds.maxItems ?? ARRAY_CAP));
       return fc.array(arbitraryOf(def.element as z.ZodType), { minLength, maxLength });
     }
     case 'object': {
@@ -161,7 +152,7 @@ export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
 // -----------------------------------------------------------------------------------------------
 
 /** Nested `depth` deep: arrays in arrays, or objects in objects. */
-export function deeplyNested(depth: number, kind: 'array' | 'object' = 'array'): unknown {
+function deeplyNested(depth: number, kind: 'array' | 'object' = 'array'): unknown {
   let value: unknown = 1;
   for (let i = 0; i < depth; i += 1) value = kind === 'array' ? [value] : { a: value };
   return value;
