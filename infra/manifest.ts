@@ -40,7 +40,7 @@ function requiredHeadersOf(route: AnyRoute): string[] {
 }
 
 /** One Lambda per route, everything it is and may do read from the route's declaration. */
-export function apiFunctionOf(route: AnyRoute): ApiFunction {
+function apiFunctionOf(route: AnyRoute): ApiFunction {
   const method = route.method.toUpperCase() as 'GET' | 'POST';
   const requiredHeaders = requiredHeadersOf(route);
   return {
@@ -61,7 +61,7 @@ export function apiFunctionOf(route: AnyRoute): ApiFunction {
 }
 
 /** One Lambda per declared task, filling the workflow substitution that names it. */
-export function taskFunctionOf(key: string, task: TaskDeclaration): TaskFunction {
+function taskFunctionOf(key: string, task: TaskDeclaration): TaskFunction {
   const { workflow, ...grants } = grantsOf(needsOfTask(task));
   return {
     kind: 'task',
