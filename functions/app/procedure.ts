@@ -248,7 +248,8 @@ export function phaseBounds(
   );
   const slotWait = span(policy.enforcementNotice) + longestRestRunDays(calendar) + 1;
   const enforcementDays = windows + slotWait + span(policy.enforcementWindow) + rounds * inspection;
-  // State entries along the longest path of the ASL: see docs/workflow.md for the count of each loop.
+  // State entries along the longest path of the ASL (docs/workflow.md); test/workflow/phase-entries.test.ts
+  // counts each figure again from the state graph.
   const intakeEntries =
     INTAKE_BASE_ENTRIES +
     EXTENSION_LOOP_ENTRIES * policy.extensions.maxCount +

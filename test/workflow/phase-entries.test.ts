@@ -1,0 +1,141 @@
+import {
+  ENFORCEMENT_BASE_ENTRIES,
+  EXTENSION_LOOP_ENTRIES,
+  FAILURE_ENTRIES,
+  INTAKE_BASE_ENTRIES,
+  OVERDUE_ROUND_ENTRIES,
+  RESUME_ENTRIES,
+} from '../../functions/app/procedure';
+import type { AslState } from '../../functions/workflow/asl';
+import { caseLifecycleDefinition } from '../../functions/workflow/asl';
+
+/**
+ * The state-entry bounds of app/procedure.ts, counted again from the state graph of the ASL both engines
+ * run: a state added to a path, or a new loop, changes a count here and fails the test until the bound
+ * (and the 1-year / 25,000-event argument of docs/workflow.md) is revised.
+ */
+
+const STATES = caseLifecycleDefinition.States;
+const FAILURE = 'Record the failure';
+
+/** Where a state can go next: Next, Choices, Default and Catch (a callback's timeout is a Catch). */
+function successors(state: AslState): string[] {
+  const choices = (state.Choices as { Next: string }[] | undefined) ?? [];
+  const catches = (state.Catch as { Next: string }[] | undefined) ?? [];
+  return [
+    ...(typeof state.Next === 'string' ? [state.Next] : []),
+    ...choices.map((c) => c.Next),
+    ...(typeof state.Default === 'string' ? [state.Default] : []),
+    ...catches.map((c) => c.Next),
+  ];
+}
+
+const edge = (from: string, to: string) => `${from} → ${to}`;
+
+/** The edges that close a loop, each bounded by the policy or the procedure (how they are counted). */
+const LOOPS = {
+  /** Persuasion happens once, before the notice: counted in the intake base. */
+  persuasion: edge('Wait for the persuasion result', 'Start persuasion or issue the rectification notice'),
+  /** An extension granted while the inspection is awaited: back to the deadline check… */
+  extension: edge('Route by the inspection result', 'Check whether the deadline was extended'),
+  /** …and round the reminder and the new deadline once more (policy.extensions.maxCount times in all). */
+  extensionReminder: edge('Route by whether the deadline has passed', 'Wait until the reminder is due'),
+  /** An extension granted while the inspection is overdue: counted in the overdue round and the extension. */
+  extensionWhileOverdue: edge(
+    'Route by whether the inspection is still awaited',
+    'Check whether the deadline was extended',
+  ),
+  /** Each overdue round (policy.inspectionOverdueRounds + 1 at most). */
+  inspectionOverdue: edge('Route by whether the inspection is still awaited', 'Wait for the inspection result'),
+  demolitionOverdue: edge(
+    'Route by whether the demolition is still awaited',
+    'Wait for the forced demolition to be recorded',
+  ),
+};
+
+/**
+ * A wait woken before its moment goes round again. It is not taken: wake times are rounded up to the whole
+ * second (tasks/task-kit.ts), so a wait ends at or after the moment the task checks.
+ */
+const WOKEN_EARLY = [
+  edge('Route by whether the deadline has passed', 'Wait until the notice deadline'),
+  edge('Route by whether enforcement was decided', 'Wait until the demand period ends'),
+  edge('Route by whether the demolition can go ahead', 'Wait until the announcement and appeal windows have passed'),
+];
+
+/** A callback step timed out: the overdue rounds count what follows. */
+const OVERDUE_ROUND_STARTS = ['Record the overdue inspection', 'Record the overdue demolition'];
+
+/**
+ * The graph without the loops' closing edges and without the failure path (counted on its own); for a
+ * phase's straight path, without the overdue rounds either.
+ */
+function forwardSuccessors(name: string, straight: boolean): string[] {
+  const state = STATES[name];
+  if (!state) throw new Error(`no state "${name}"`);
+  const closing = new Set<string>([...Object.values(LOOPS), ...WOKEN_EARLY]);
+  return [...new Set(successors(state))].filter(
+    (next) => next !== FAILURE && !closing.has(edge(name, next)) && !(straight && OVERDUE_ROUND_STARTS.includes(next)),
+  );
+}
+
+/** States entered on the longest path from `from` to `to` (or to any end), both counted. */
+function longestPath(from: string, to?: string, straight = false, visiting: readonly string[] = []): number {
+  if (visiting.includes(from)) throw new Error(`undeclared loop: ${[...visiting, from].join(' → ')}`);
+  if (from === to) return 1;
+  const lengths = forwardSuccessors(from, straight).map((next) => longestPath(next, to, straight, [...visiting, from]));
+  const reachable = lengths.filter((n) => n > 0);
+  if (to !== undefined) return reachable.length ? 1 + Math.max(...reachable) : 0;
+  return 1 + Math.max(0, ...reachable);
+}
+
+/** States entered going once round the loop its closing edge `from → to` ends. */
+function loopLength(closing: string): number {
+  const [from, to] = closing.split(' → ') as [string, string];
+  expect(successors(STATES[from] as AslState)).toContain(to);
+  const length = longestPath(to, from);
+  expect(length).toBeGreaterThan(0);
+  return length;
+}
+
+describe('the state-entry bounds, counted from the ASL', () => {
+  it('leaves no loop undeclared: without the declared closing edges the graph has no cycle', () => {
+    for (const name of Object.keys(STATES)) expect(() => longestPath(name)).not.toThrow();
+  });
+
+  it('intake: the longest straight path, with persuasion once', () => {
+    expect(caseLifecycleDefinition.StartAt).toBe('Route by phase');
+    const intake = longestPath('Start persuasion or issue the rectification notice', undefined, true);
+    // Route by phase, the straight path, and the persuasion round (start, route, wait) before the notice.
+    expect(1 + intake + loopLength(LOOPS.persuasion)).toBe(INTAKE_BASE_ENTRIES);
+  });
+
+  it('an extension: back to the deadline check and round the reminder once more', () => {
+    expect(loopLength(LOOPS.extension) + loopLength(LOOPS.extensionReminder)).toBe(EXTENSION_LOOP_ENTRIES);
+    // Granted while overdue, the loop is longer only by the overdue round's own states, which are counted.
+    expect(loopLength(LOOPS.extensionWhileOverdue) + loopLength(LOOPS.extensionReminder)).toBeLessThanOrEqual(
+      EXTENSION_LOOP_ENTRIES + OVERDUE_ROUND_ENTRIES,
+    );
+  });
+
+  it('an overdue round, for the inspection and for the demolition', () => {
+    expect(loopLength(LOOPS.inspectionOverdue)).toBe(OVERDUE_ROUND_ENTRIES);
+    expect(loopLength(LOOPS.demolitionOverdue)).toBe(OVERDUE_ROUND_ENTRIES);
+    // The last round leaves the step to the officers: its wait is on the straight path, the rest one round.
+    for (const start of OVERDUE_ROUND_STARTS) expect(longestPath(start)).toBeLessThanOrEqual(OVERDUE_ROUND_ENTRIES);
+  });
+
+  it('enforcement and after-appeal: the longest straight path from the windows check', () => {
+    expect(1 + longestPath('Check the announcement and appeal windows', undefined, true)).toBe(
+      ENFORCEMENT_BASE_ENTRIES,
+    );
+  });
+
+  it('resume: finding where the case stands and routing there', () => {
+    expect(longestPath('Find where the case stands', 'Route by where the case stands')).toBe(RESUME_ENTRIES);
+  });
+
+  it('a failure: recording it, then failing', () => {
+    expect(longestPath(FAILURE)).toBe(FAILURE_ENTRIES);
+  });
+});
