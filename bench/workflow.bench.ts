@@ -1,48 +1,42 @@
-import { makeMailFailureLog } from '../functions/app/mail-failures';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AppLogger } from '../functions/app/context';
+import { makeMailFailureLog } from '../functions/app/mail-failures';
+import { bindRoutes } from '../functions/api/operations';
 import { chinaCalendar } from '../functions/domain/china-calendar';
 import { DEFAULT_POLICY } from '../functions/domain/policy';
+import { shanghaiDateOf } from '../functions/domain/shanghai-time';
+import type { LocalRoute } from '../functions/local/api-server';
+import { startApiServer } from '../functions/local/api-server';
+import { localAuth } from '../functions/local/local-auth';
 import { startLocalSes } from '../functions/local/ses-local';
 import { SesMailer } from '../functions/mail/ses-mailer';
 import { documentClient, dynamoDbClient, sesClient } from '../functions/shared/aws-clients';
 import { CaseStore } from '../functions/store/case-store';
+import { keys } from '../functions/store/table';
+import type { TaskFunctionKey } from '../functions/tasks/registry';
 import { executionName } from '../functions/workflow/engine';
+import type { EngineEvent } from '../functions/workflow/local-engine';
 import { LocalWorkflowEngine } from '../functions/workflow/local-engine';
-import { startCaseWorkflow } from '../functions/workflow/phases';
+import type { Client } from '../test/api/support/harness';
+import { client } from '../test/api/support/harness';
+import { seedSubmission } from '../test/fixtures/submissions';
 import type { Harness } from '../test/workflow/harness';
-import {
-  LEGAL_START,
-  RecordingMailer,
-  completeEnforcement,
-  recordInspection,
-  reportCase,
-  testClock,
-  waitForCallback,
-} from '../test/workflow/harness';
+import { LEGAL_START, RecordingMailer, testClock, waitForCallback } from '../test/workflow/harness';
+import type { CaseUsage } from './cost-model';
+import { STORAGE_YEARS, costOfCase } from './cost-model';
+import type { DeployedStack } from './deployed-stack';
+import { synthesizeDeployedStack } from './deployed-stack';
 import type { Benchmark } from './harness';
 import { round } from './harness';
-import { DEFAULT_MEMORY_MB } from '../infra/constructs/handler-function';
+import { storedBytes } from './item-size';
+import { PRICES } from './prices';
 
-/** Published prices (us-east-1): Step Functions Standard, Lambda on arm64, DynamoDB on-demand, SES, API Gateway REST. */
-const PRICE = {
-  perStateTransition: 0.025 / 1000,
-  perLambdaRequest: 0.2 / 1_000_000,
-  perArmGbSecond: 0.0000133334,
-  perWriteRequestUnit: 1.25 / 1_000_000,
-  perReadRequestUnit: 0.25 / 1_000_000,
-  perEmail: 0.1 / 1000,
-  perApiRequest: 3.5 / 1_000_000,
-};
-/** The task functions' memory as the stack deploys them (infra/constructs/handler-function.ts). */
-const LAMBDA_MEMORY_GB = DEFAULT_MEMORY_MB.task / 1024;
-/**
- * The requests people make through the API for the enforced case: the report, the inspection, the
- * demolition recorded. Their functions' compute is counted at the API functions' memory and this
- * duration each (a warm action: a read, a transaction, a Step Functions call).
- */
-const API_REQUESTS_PER_ENFORCED_CASE = 3;
-const API_REQUEST_BILLED_MS = 100;
-const API_MEMORY_GB = DEFAULT_MEMORY_MB.api / 1024;
 /** Legal days per wall-clock second: the default policy's half-year windows pass in seconds. */
 const FACTOR = 2_000_000;
 
@@ -57,6 +51,7 @@ const WRITE_COMMANDS = new Set([
 /** Asks DynamoDB for the capacity every request consumed and adds it up (what on-demand bills). */
 function meterCapacity(client: DynamoDBClient) {
   const units = { read: 0, write: 0 };
+  const byCommand = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
@@ -68,6 +63,7 @@ function meterCapacity(client: DynamoDBClient) {
         (sum, c) => sum + (c.CapacityUnits ?? 0),
         0,
       );
+      byCommand.set(context.commandName ?? '?', (byCommand.get(context.commandName ?? '?') ?? 0) + total);
       if (WRITE_COMMANDS.has(context.commandName ?? '')) units.write += total;
       else units.read += total;
       return result;
@@ -76,22 +72,158 @@ function meterCapacity(client: DynamoDBClient) {
   );
   return {
     take() {
-      const taken = { ...units };
+      const taken = { ...units, byCommand: Object.fromEntries(byCommand) };
       units.read = 0;
       units.write = 0;
+      byCommand.clear();
       return taken;
     },
   };
 }
 
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
 /**
- * One case through the real ASL on the local engine, default policy, task functions and the outbox
- * mailer on a metered DynamoDB client: state transitions from the engine's event log, Lambda requests
- * and durations from the in-process invocations, DynamoDB units from ReturnConsumedCapacity.
+ * A logger that writes nothing and counts the bytes the functions' Powertools Logger would send to
+ * CloudWatch Logs at the deployed level: each line is a JSON object with the Lambda context Powertools adds.
+ */
+function countingLogger(level: string) {
+  const least = Math.max(0, LEVELS.indexOf(level.toUpperCase() as (typeof LEVELS)[number]));
+  let bytes = 0;
+  const write = (lineLevel: (typeof LEVELS)[number], message: unknown, extra: unknown[]) => {
+    if (LEVELS.indexOf(lineLevel) < least) return;
+    const attributes = extra.map((e) =>
+      e instanceof Error ? { error: { name: e.name, message: e.message, stack: e.stack } } : e,
+    );
+    const line = JSON.stringify({
+      level: lineLevel,
+      ...(typeof message === 'string' ? { message } : (message as object)),
+      timestamp: new Date().toISOString(),
+      service: 'rectify',
+      cold_start: false,
+      function_arn:
+        'arn:aws:lambda:ap-southeast-1:123456789012:function:Rectify-dev-ScheduleEnforcementFunctionF72213A2-AbCdEfGhIjKl',
+      function_memory_size: '512',
+      function_name: 'Rectify-dev-ScheduleEnforcementFunctionF72213A2-AbCdEfGhIjKl',
+      function_request_id: randomUUID(),
+      sampling_rate: 0,
+      xray_trace_id: '1-6750a3c0-0123456789abcdef01234567',
+      ...Object.assign({}, ...attributes),
+    });
+    bytes += Buffer.byteLength(line) + 1;
+  };
+  const logger: AppLogger = {
+    info: (message, ...extra) => write('INFO', message, extra),
+    warn: (message, ...extra) => write('WARN', message, extra),
+    error: (message, ...extra) => write('ERROR', message, extra),
+  };
+  return {
+    logger,
+    take() {
+      const taken = bytes;
+      bytes = 0;
+      return taken;
+    },
+  };
+}
+
+/** The START, END and REPORT lines Lambda writes for each invocation (with active tracing, REPORT names the trace). */
+function platformLogBytes(durationMs: number, memoryMb: number): number {
+  const id = randomUUID();
+  return Buffer.byteLength(
+    `START RequestId: ${id} Version: $LATEST\n` +
+      `END RequestId: ${id}\n` +
+      `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(durationMs)} ms\t` +
+      `Memory Size: ${memoryMb} MB\tMax Memory Used: 118 MB\t\nXRAY TraceId: 1-6750a3c0-0123456789abcdef01234567\t` +
+      `SegmentId: 0123456789abcdef\tSampled: true\t\n`,
+  );
+}
+
+/**
+ * The history events Step Functions logs (level ALL, without execution data) for what the engine ran:
+ * a Task state is entered, scheduled, started, succeeds and is exited; any other state is entered and
+ * exited; a retry fails, is scheduled and started again. Each is a JSON record of this shape.
+ */
+function stateMachineLogBytes(events: readonly EngineEvent[], level: DeployedStack['stateMachineLogLevel']): number {
+  if (level !== 'ALL') return 0;
+  let bytes = 0;
+  let id = 0;
+  const record = (type: string, execution: string, state?: string) => {
+    id += 1;
+    bytes +=
+      Buffer.byteLength(
+        JSON.stringify({
+          id: String(id),
+          type,
+          details: state ? { name: state, inputDetails: { truncated: false } } : { inputDetails: { truncated: false } },
+          previous_event_id: String(id - 1),
+          event_timestamp: String(Date.now()),
+          execution_arn: `arn:aws:states:ap-southeast-1:123456789012:execution:rectify-dev-case-lifecycle:${execution}`,
+          redrive_count: '0',
+        }),
+      ) + 1;
+  };
+  for (const event of events) {
+    if (event.type === 'StateEntered' && event.stateType === 'Task')
+      for (const type of ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'])
+        record(type, event.execution, event.state);
+    else if (event.type === 'StateEntered') {
+      record(`${event.stateType ?? 'Pass'}StateEntered`, event.execution, event.state);
+      record(`${event.stateType ?? 'Pass'}StateExited`, event.execution, event.state);
+    } else if (event.type === 'StateRetried')
+      for (const type of ['TaskFailed', 'TaskScheduled', 'TaskStarted']) record(type, event.execution, event.state);
+    else record(event.type, event.execution);
+  }
+  return bytes;
+}
+
+/** The line the API stage's access log writes per request (its custom JSON format). */
+function accessLogBytes(method: string, resourcePath: string): number {
+  return (
+    Buffer.byteLength(
+      JSON.stringify({
+        requestId: randomUUID(),
+        ip: '203.0.113.7',
+        caller: '-',
+        user: '-',
+        requestTime: '03/Dec/2026:02:00:00 +0000',
+        httpMethod: method,
+        resourcePath,
+        status: '200',
+        protocol: 'HTTP/1.1',
+        responseLength: '1480',
+      }),
+    ) + 1
+  );
+}
+
+/** What SES bills per email beyond the email itself: the attachments' bytes. */
+function attachmentBytes(input: SendEmailCommandInput): number {
+  const attachments = (input.Content?.Simple as { Attachments?: { RawContent?: Uint8Array }[] } | undefined)
+    ?.Attachments;
+  return (attachments ?? []).reduce((sum, a) => sum + (a.RawContent?.byteLength ?? 0), 0);
+}
+
+interface ApiCall {
+  functionId: string;
+  method: string;
+  path: string;
+  billedMs: number;
+}
+
+/**
+ * Cases through the real ASL on the local engine (default policy) and the real API handlers behind the
+ * local server, as people use them: report, then for each step a person takes, read the case (its version
+ * is the If-Match of the action) and act. Counted: state transitions from the engine's log; Lambda
+ * invocations and their durations, in process, each at the memory the synthesized template gives its
+ * function; DynamoDB units from ReturnConsumedCapacity on every request of the tasks, the mailer and the
+ * API; emails as SES is asked to send them; API requests as made; the case's stored items as DynamoDB
+ * sizes them, indexes included; log bytes at the deployed log levels.
  */
 export const workflowBenchmark: Benchmark = {
   name: 'transitions.self_demolition transitions.full_enforcement cost.usd_per_case_enforcement',
   async run(context) {
+    const deployed = synthesizeDeployedStack();
     const { tableName, doc } = await context.freshTable('workflow');
     const ses = await startLocalSes({ port: 0 });
     process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
@@ -99,154 +231,277 @@ export const workflowBenchmark: Benchmark = {
     const meter = meterCapacity(meteredClient);
     const meteredDoc = documentClient(meteredClient);
     const clock = testClock(LEGAL_START, FACTOR);
-    const ses_ = sesClient();
-    let emailsSent = 0;
-    ses_.middlewareStack.add(
+    const sesSdk = sesClient();
+    const sent = { emails: 0, attachmentBytes: 0 };
+    sesSdk.middlewareStack.add(
       (next, mw) => async (args) => {
-        if (mw.commandName === 'SendEmailCommand') emailsSent += 1;
+        if (mw.commandName === 'SendEmailCommand') {
+          sent.emails += 1;
+          sent.attachmentBytes += attachmentBytes(args.input as SendEmailCommandInput);
+        }
         return next(args);
       },
       { step: 'initialize', name: 'countEmails' },
     );
     const takeEmails = () => {
-      const count = emailsSent;
-      emailsSent = 0;
-      return count;
+      const taken = { ...sent };
+      sent.emails = 0;
+      sent.attachmentBytes = 0;
+      return taken;
     };
+    const logLevel = [...deployed.logLevelById.values()].sort(
+      (a, b) => LEVELS.indexOf(a as (typeof LEVELS)[number]) - LEVELS.indexOf(b as (typeof LEVELS)[number]),
+    )[0];
+    const logs = countingLogger(logLevel ?? 'INFO');
+    const store = new CaseStore(meteredDoc, tableName);
     const mailer = new SesMailer({
       doc: meteredDoc,
       tableName,
-      ses: ses_,
+      ses: sesSdk,
       recipients: {
         from: 'rectify@example.gov.cn',
         subdistricts: { 小龙坎街道: ['xlk-jdb@example.gov.cn'] },
         fallback: ['rectify-office@example.gov.cn'],
       },
       consoleUrl: 'http://localhost:3000/console',
-      failures: makeMailFailureLog({ store: new CaseStore(meteredDoc, tableName), clock }),
+      failures: makeMailFailureLog({ store, clock }),
+      logger: logs.logger,
     });
+    const calendar = chinaCalendar();
     const engineOptions = {
-      taskDeps: {
-        store: new CaseStore(meteredDoc, tableName),
-        mailer,
-        clock,
-        calendar: chinaCalendar(),
-        policy: DEFAULT_POLICY,
-      },
+      taskDeps: { store, mailer, clock, calendar, policy: DEFAULT_POLICY, logger: logs.logger },
       doc,
       tableName,
     };
+    const engine = new LocalWorkflowEngine(engineOptions);
     const harness: Harness = {
       store: new CaseStore(doc, tableName),
       mailer: new RecordingMailer(),
       clock,
       policy: DEFAULT_POLICY,
-      engine: new LocalWorkflowEngine(engineOptions),
+      engine,
       engineOptions,
       restartEngine: () => Promise.reject(new Error('not used')),
-      close: () => harness.engine.close(),
+      close: () => engine.close(),
     };
 
-    const measure = (caseId: string, apiRequests: number) => {
-      const executions = (name: string) => name.startsWith(`${caseId}--`);
-      const entries = harness.engine.events.filter((e) => executions(e.execution) && e.type === 'StateEntered').length;
-      const retries = harness.engine.events.filter((e) => executions(e.execution) && e.type === 'StateRetried').length;
-      const invocations = harness.engine.invocations.filter((i) => executions(i.execution));
-      const billedMs = invocations.reduce((sum, i) => sum + Math.ceil(i.durationMs), 0);
-      const units = meter.take();
-      const emails = takeEmails();
-      const transitions = entries + retries;
-      const cost = {
-        emails: emails * PRICE.perEmail,
-        api:
-          apiRequests *
-          (PRICE.perApiRequest +
-            PRICE.perLambdaRequest +
-            (API_REQUEST_BILLED_MS / 1000) * API_MEMORY_GB * PRICE.perArmGbSecond),
-        transitions: transitions * PRICE.perStateTransition,
-        requests: invocations.length * PRICE.perLambdaRequest,
-        compute: (billedMs / 1000) * LAMBDA_MEMORY_GB * PRICE.perArmGbSecond,
-        writes: units.write * PRICE.perWriteRequestUnit,
-        reads: units.read * PRICE.perReadRequestUnit,
+    const apiCalls: ApiCall[] = [];
+    const routes: LocalRoute[] = bindRoutes({
+      store,
+      engine,
+      clock,
+      calendar,
+      policy: DEFAULT_POLICY,
+      logger: logs.logger,
+      mailer,
+      health: { database: async () => undefined },
+    }).map(({ route, handler }) => {
+      const method = route.method.toUpperCase();
+      const key = `${method} ${route.path}`;
+      const functionId = deployed.routeFunctionIds.get(key);
+      if (!functionId) throw new Error(`no deployed function serves ${key}`);
+      return {
+        route,
+        handler: async (event, lambdaContext) => {
+          const started = performance.now();
+          try {
+            return await handler(event, lambdaContext);
+          } finally {
+            apiCalls.push({
+              functionId,
+              method,
+              path: route.path,
+              billedMs: Math.ceil(performance.now() - started),
+            });
+          }
+        },
       };
-      const total = Object.values(cost).reduce((a, b) => a + b, 0);
+    });
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-cost-auth-'));
+    const auth = await localAuth(dataDir);
+    const server = await startApiServer({ routes, auth, port: 0 });
+    const people = {
+      reporter: client(server.url, await auth.issue({ role: 'reporter', sub: 'reporter-cost' })),
+      officer: client(server.url, await auth.issue({ role: 'officer', sub: 'officer-cost' })),
+      enforcer: client(server.url, await auth.issue({ role: 'enforcer', sub: 'enforcer-cost' })),
+    };
+
+    const expectStatus = (answer: { status: number; body: unknown }, status: number, what: string) => {
+      if (answer.status !== status)
+        throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    };
+    /** A person reads the case (for its version) and acts on it. */
+    const act = async (who: Client, caseId: string, action: string, body: unknown) => {
+      const read = await who.get(`/cases/${caseId}`);
+      expectStatus(read, 200, `GET /cases/${caseId}`);
+      const answer = await who.post(`/cases/${caseId}/${action}`, body, { 'if-match': `"${read.body.version}"` });
+      expectStatus(answer, 200, `POST /cases/${caseId}/${action}`);
+    };
+    const report = async (): Promise<string> => {
+      const answer = await people.reporter.post(
+        '/cases',
+        seedSubmission({ category: 'other', discoveredOn: shanghaiDateOf(clock.now()) }),
+        {
+          'idempotency-key': randomUUID(),
+        },
+      );
+      expectStatus(answer, 201, 'POST /cases');
+      return answer.body.id as string;
+    };
+    const selfDemolition = async (): Promise<string> => {
+      clock.restartAt(LEGAL_START);
+      const id = await report();
+      await waitForCallback(harness, id, 'inspection');
+      const at = clock.now().toISOString();
+      await act(people.officer, id, 'inspections', {
+        result: 'demolished',
+        inspectedAt: at,
+        inspector: '王科员',
+        areaRemovedM2: 24,
+      });
+      const outcome = await engine.waitForExecution(executionName({ caseId: id, phase: 'intake', round: 1 }));
+      if (outcome.status !== 'SUCCEEDED') throw new Error(`self-demolition run ended ${outcome.status}`);
+      return id;
+    };
+    const forcedDemolition = async (): Promise<string> => {
+      clock.restartAt(LEGAL_START);
+      const id = await report();
+      await waitForCallback(harness, id, 'inspection');
+      await act(people.officer, id, 'inspections', {
+        result: 'not-demolished',
+        inspectedAt: clock.now().toISOString(),
+        inspector: '王科员',
+      });
+      await waitForCallback(harness, id, 'enforcement');
+      await act(people.enforcer, id, 'enforcement', {
+        completedAt: clock.now().toISOString(),
+        teamLead: '赵队长',
+        areaRemovedM2: 24,
+      });
+      const outcome = await engine.waitForExecution(executionName({ caseId: id, phase: 'enforcement', round: 1 }));
+      if (outcome.status !== 'SUCCEEDED') throw new Error(`enforcement run ended ${outcome.status}`);
+      return id;
+    };
+    const resetCounters = () => {
+      meter.take();
+      takeEmails();
+      logs.take();
+      apiCalls.length = 0;
+    };
+    const storedByKind = new Map<string, { items: number; bytes: number }>();
+    const caseStoredBytes = async (caseId: string) => {
+      storedByKind.clear();
+      let bytes = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.case(caseId).PK },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const itemBytes = storedBytes(item, deployed.secondaryIndexes);
+          bytes += itemBytes;
+          const kind = String(item.SK).replace(/#.*$/, '');
+          const sofar = storedByKind.get(kind) ?? { items: 0, bytes: 0 };
+          storedByKind.set(kind, { items: sofar.items + 1, bytes: sofar.bytes + itemBytes });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return bytes;
+    };
+    const usageOf = async (caseId: string): Promise<{ usage: CaseUsage; entries: number }> => {
+      const ofCase = (execution: string) => execution.startsWith(`${caseId}--`);
+      const events = engine.events.filter((e) => ofCase(e.execution));
+      const entries = events.filter((e) => e.type === 'StateEntered').length;
+      const retries = events.filter((e) => e.type === 'StateRetried').length;
+      const executions = new Set(events.map((e) => e.execution)).size;
+      const tasks = engine.invocations
+        .filter((i) => ofCase(i.execution))
+        .map((i) => {
+          const functionId = deployed.taskFunctionIds.get(i.functionKey as TaskFunctionKey);
+          if (!functionId) throw new Error(`the state machine names no deployed function for ${i.functionKey}`);
+          return { functionId, billedMs: Math.ceil(i.durationMs) };
+        });
+      const invocations = [...tasks, ...apiCalls.map(({ functionId, billedMs }) => ({ functionId, billedMs }))];
+      const units = meter.take();
+      context.log(`  capacity units by request: ${JSON.stringify(units.byCommand)}`);
+      const emails = takeEmails();
+      const logBytes =
+        logs.take() +
+        invocations.reduce(
+          (sum, i) => sum + platformLogBytes(i.billedMs, deployed.memoryMbById.get(i.functionId) ?? 0),
+          0,
+        ) +
+        stateMachineLogBytes(events, deployed.stateMachineLogLevel) +
+        apiCalls.reduce((sum, call) => sum + accessLogBytes(call.method, call.path), 0);
       return {
         entries,
-        transitions,
-        invocations: invocations.length,
-        billedMs,
-        units,
-        emails,
-        apiRequests,
-        cost,
-        total,
+        usage: {
+          stateTransitions: entries + retries,
+          invocations,
+          readRequestUnits: units.read,
+          writeRequestUnits: units.write,
+          emails: emails.emails,
+          attachmentBytes: emails.attachmentBytes,
+          apiRequests: apiCalls.length,
+          storedBytes: await caseStoredBytes(caseId),
+          logBytes,
+          traces: executions + apiCalls.length,
+        },
       };
-    };
-    const describe = (label: string, m: ReturnType<typeof measure>) => {
-      context.log(
-        `${label}: ${m.entries} states entered (+${m.transitions - m.entries} retries) across the case's executions`,
-      );
-      context.log(
-        `${label}: $${m.total.toFixed(6)} = ${m.transitions} transitions × $0.025/1k ($${m.cost.transitions.toFixed(6)})` +
-          ` + ${m.invocations} Lambda requests × $0.20/M ($${m.cost.requests.toFixed(7)})` +
-          ` + ${m.billedMs} ms × ${LAMBDA_MEMORY_GB * 1024} MB arm64 at $0.0000133334/GB-s ($${m.cost.compute.toFixed(7)})` +
-          ` + ${m.units.write} WRU × $1.25/M ($${m.cost.writes.toFixed(7)}) + ${m.units.read} RRU × $0.25/M ($${m.cost.reads.toFixed(7)})` +
-          ` + ${m.emails} emails × $0.10/1k ($${m.cost.emails.toFixed(7)})` +
-          ` + ${m.apiRequests} API requests × ($3.50/M + a Lambda request + ${API_REQUEST_BILLED_MS} ms × ${API_MEMORY_GB * 1024} MB) ($${m.cost.api.toFixed(7)})`,
-      );
     };
 
     try {
       // Warm the JVM and the code paths so durations are not all first-call costs.
-      clock.restartAt(LEGAL_START);
-      const warm = await reportCase(harness, { category: 'other' });
-      takeEmails();
-      await startCaseWorkflow(harness.engine, warm.id);
-      await waitForCallback(harness, warm.id, 'inspection');
-      await recordInspection(harness, warm.id, 'demolished');
-      await harness.engine.waitForExecution(executionName({ caseId: warm.id, phase: 'intake', round: 1 }));
-      meter.take();
-      takeEmails();
-
-      clock.restartAt(LEGAL_START);
-      const selfDemolished = await reportCase(harness, { category: 'other' });
-      meter.take();
-      takeEmails();
-      await startCaseWorkflow(harness.engine, selfDemolished.id);
-      await waitForCallback(harness, selfDemolished.id, 'inspection');
-      await recordInspection(harness, selfDemolished.id, 'demolished');
-      const selfOutcome = await harness.engine.waitForExecution(
-        executionName({ caseId: selfDemolished.id, phase: 'intake', round: 1 }),
+      await forcedDemolition();
+      resetCounters();
+      const self = await usageOf(await selfDemolition());
+      context.log(`notice → self-demolition → closed: ${self.entries} states entered`);
+      resetCounters();
+      const enforcedId = await forcedDemolition();
+      const full = await usageOf(enforcedId);
+      const cost = costOfCase(full.usage, deployed, PRICES);
+      context.log(
+        `notice → not demolished → demand → decision → windows → forced demolition → closed: ${full.entries} states entered`,
       );
-      if (selfOutcome.status !== 'SUCCEEDED') throw new Error(`self-demolition run ended ${selfOutcome.status}`);
-      const self = measure(selfDemolished.id, 2);
-      describe('notice → self-demolition → closed', self);
-
-      clock.restartAt(LEGAL_START);
-      const enforced = await reportCase(harness, { category: 'other' });
-      meter.take();
-      takeEmails();
-      await startCaseWorkflow(harness.engine, enforced.id);
-      await waitForCallback(harness, enforced.id, 'inspection');
-      await recordInspection(harness, enforced.id, 'not-demolished');
-      await waitForCallback(harness, enforced.id, 'enforcement');
-      await completeEnforcement(harness, enforced.id);
-      const enforcedOutcome = await harness.engine.waitForExecution(
-        executionName({ caseId: enforced.id, phase: 'enforcement', round: 1 }),
+      context.log(
+        `cost of that case in ${cost.region} at the deployed memory sizes, priced from the ${cost.pricesRegion} table read ${cost.pricesReadOn} (storage over ${STORAGE_YEARS} years):`,
       );
-      if (enforcedOutcome.status !== 'SUCCEEDED') throw new Error(`enforcement run ended ${enforcedOutcome.status}`);
-      const full = measure(enforced.id, API_REQUESTS_PER_ENFORCED_CASE);
-      describe('notice → not demolished → demand → decision → windows → forced demolition → closed', full);
-
-      return {
+      for (const [name, p] of Object.entries(cost.parts))
+        context.log(
+          `  ${name.padEnd(26)} ${String(round(p.quantity, 6)).padStart(12)} ${p.unit} → $${p.usd.toFixed(7)}`,
+        );
+      context.log(`  ${'total'.padEnd(26)} $${cost.total.toFixed(6)}`);
+      const byFunction = new Map<string, { count: number; ms: number }>();
+      for (const i of full.usage.invocations) {
+        const entry = byFunction.get(i.functionId) ?? { count: 0, ms: 0 };
+        byFunction.set(i.functionId, { count: entry.count + 1, ms: entry.ms + i.billedMs });
+      }
+      context.log(
+        `  invocations: ${[...byFunction].map(([id, f]) => `${id}×${f.count} ${f.ms} ms @${deployed.memoryMbById.get(id)} MB`).join(', ')}`,
+      );
+      context.log(
+        `  stored: ${[...storedByKind].map(([kind, k]) => `${kind} ${k.items} items ${k.bytes} B`).join(', ')} (indexes and 100 B per item included)`,
+      );
+      const figures: Record<string, { value: number; unit: string }> = {
         'transitions.self_demolition': { value: self.entries, unit: 'transitions' },
         'transitions.full_enforcement': { value: full.entries, unit: 'transitions' },
-        'cost.usd_per_case_enforcement': { value: round(full.total, 6), unit: 'USD' },
+        'cost.usd_per_case_enforcement': { value: round(cost.total, 6), unit: 'USD' },
       };
+      for (const [name, p] of Object.entries(cost.parts))
+        figures[`cost.enforcement.${name}`] = { value: round(p.usd, 9), unit: 'USD' };
+      return figures;
     } finally {
-      await harness.engine.close();
+      await server.close();
+      await engine.close();
       await ses.stop();
+      sesSdk.destroy();
       meteredClient.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   },
 };

@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CfnResource } from 'aws-cdk-lib';
+import * as z from 'zod';
+import { MANIFEST } from '../infra/manifest';
+import type { Manifest } from '../infra/manifest-types';
+import type { RectifyAppOptions } from '../infra/rectify-app';
+import { createRectifyApp } from '../infra/rectify-app';
+
+/** The parts of a synthesized template the cost figure reads. */
+const resourceSchema = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}) });
+const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
+type Resources = z.infer<typeof templateSchema>['Resources'];
+
+const functionProperties = z.object({
+  MemorySize: z.number().int(),
+  Environment: z.object({ Variables: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  LoggingConfig: z.object({ LogGroup: z.object({ Ref: z.string() }) }).optional(),
+});
+const getAtt = z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) });
+const stateMachineProperties = z.object({
+  DefinitionSubstitutions: z.record(z.string(), z.unknown()).default({}),
+  LoggingConfiguration: z
+    .object({ Level: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']), IncludeExecutionData: z.boolean().default(false) })
+    .optional(),
+  TracingConfiguration: z.object({ Enabled: z.boolean() }).optional(),
+});
+const tableProperties = z.object({
+  BillingMode: z.string().optional(),
+  GlobalSecondaryIndexes: z
+    .array(
+      z.object({
+        IndexName: z.string(),
+        KeySchema: z.array(z.object({ AttributeName: z.string() })),
+        Projection: z.object({
+          ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']),
+          NonKeyAttributes: z.array(z.string()).optional(),
+        }),
+      }),
+    )
+    .default([]),
+  PointInTimeRecoverySpecification: z.object({ PointInTimeRecoveryEnabled: z.boolean() }).optional(),
+});
+
+export interface SecondaryIndex {
+  name: string;
+  keys: string[];
+  /** undefined: every attribute is projected. */
+  projected?: string[];
+}
+
+/** What the stack as synthesized from cdk.json deploys, as far as a case's cost depends on it. */
+export interface DeployedStack {
+  region: string;
+  /** MemorySize of every Lambda function, by manifest id. */
+  memoryMbById: Map<string, number>;
+  /** The workflow's task functions (definition substitution key → manifest id), read from the state machine. */
+  taskFunctionIds: Map<string, string>;
+  /** Every API route (`METHOD /path`) → the manifest id of the function serving it. */
+  routeFunctionIds: Map<string, string>;
+  /** POWERTOOLS_LOG_LEVEL of every function, by manifest id. */
+  logLevelById: Map<string, string>;
+  /** Days every Lambda and state-machine log group keeps its logs (the longest, to stay on the safe side). */
+  logRetentionDays: number;
+  stateMachineLogLevel: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  stateMachineLogsExecutionData: boolean;
+  tracing: boolean;
+  onDemandTable: boolean;
+  pointInTimeRecovery: boolean;
+  secondaryIndexes: SecondaryIndex[];
+  /** A web ACL inspects every API request. */
+  firewall: boolean;
+}
+
+function ofType(resources: Resources, type: string): [string, Resources[string]][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function only(resources: Resources, type: string): Resources[string] {
+  const found = ofType(resources, type);
+  if (found.length !== 1) throw new Error(`expected one ${type} in the template, found ${found.length}`);
+  return (found[0] as [string, Resources[string]])[1];
+}
+
+/** Reads a synthesized template (with the stack's map of manifest ids to logical ids). */
+export function readDeployedStack(
+  template: unknown,
+  logicalIdById: Map<string, string>,
+  manifest: Manifest,
+  region: string,
+): DeployedStack {
+  const { Resources: resources } = templateSchema.parse(template);
+  const idByLogicalId = new Map([...logicalIdById].map(([id, logicalId]) => [logicalId, id]));
+  const memoryMbById = new Map<string, number>();
+  const logLevelById = new Map<string, string>();
+  const logGroups = new Set<string>();
+  for (const [id, logicalId] of logicalIdById) {
+    const resource = resources[logicalId];
+    if (resource?.Type !== 'AWS::Lambda::Function') throw new Error(`${id}: no Lambda function ${logicalId}`);
+    const properties = functionProperties.parse(resource.Properties);
+    memoryMbById.set(id, properties.MemorySize);
+    const level = properties.Environment?.Variables.POWERTOOLS_LOG_LEVEL;
+    logLevelById.set(id, typeof level === 'string' ? level : 'INFO');
+    if (properties.LoggingConfig) logGroups.add(properties.LoggingConfig.LogGroup.Ref);
+  }
+
+  const stateMachine = stateMachineProperties.parse(only(resources, 'AWS::StepFunctions::StateMachine').Properties);
+  const taskFunctionIds = new Map<string, string>();
+  for (const [key, value] of Object.entries(stateMachine.DefinitionSubstitutions)) {
+    const reference = getAtt.safeParse(value);
+    if (!reference.success) continue;
+    const id = idByLogicalId.get(reference.data['Fn::GetAtt'][0]);
+    if (id) taskFunctionIds.set(key, id);
+  }
+  const stateMachineLogs = ofType(resources, 'AWS::Logs::LogGroup').filter(([, resource]) =>
+    String(resource.Properties.LogGroupName ?? '').startsWith('/aws/vendedlogs/states/'),
+  );
+  for (const [logicalId] of stateMachineLogs) logGroups.add(logicalId);
+  const retentions = [...logGroups].map((logicalId) => Number(resources[logicalId]?.Properties.RetentionInDays ?? 0));
+  // A log group without retention keeps its logs forever: priced as ten years.
+  const logRetentionDays = Math.max(...retentions.map((days) => (days > 0 ? days : 3650)));
+
+  const routeFunctionIds = new Map<string, string>();
+  for (const spec of manifest.functions)
+    if (spec.kind === 'api')
+      for (const route of spec.routes) routeFunctionIds.set(`${route.method} ${route.path}`, spec.id);
+
+  const table = tableProperties.parse(only(resources, 'AWS::DynamoDB::Table').Properties);
+  return {
+    region,
+    memoryMbById,
+    taskFunctionIds,
+    routeFunctionIds,
+    logLevelById,
+    logRetentionDays,
+    stateMachineLogLevel: stateMachine.LoggingConfiguration?.Level ?? 'OFF',
+    stateMachineLogsExecutionData: stateMachine.LoggingConfiguration?.IncludeExecutionData ?? false,
+    tracing: stateMachine.TracingConfiguration?.Enabled ?? false,
+    onDemandTable: table.BillingMode === 'PAY_PER_REQUEST',
+    pointInTimeRecovery: table.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled ?? false,
+    secondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({
+      name: index.IndexName,
+      keys: index.KeySchema.map((key) => key.AttributeName),
+      projected:
+        index.Projection.ProjectionType === 'ALL'
+          ? undefined
+          : index.Projection.ProjectionType === 'KEYS_ONLY'
+            ? []
+            : (index.Projection.NonKeyAttributes ?? []),
+    })),
+    firewall: ofType(resources, 'AWS::WAFv2::WebACLAssociation').length > 0,
+  };
+}
+
+/**
+ * Synthesizes the app as `cdk deploy` would from cdk.json (handlers not bundled: the code is not what is
+ * read here) and reads what a case's cost depends on from the template.
+ */
+export function synthesizeDeployedStack(options: Pick<RectifyAppOptions, 'context' | 'manifest'> = {}): DeployedStack {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'rectify-cost-'));
+  try {
+    const { app, stack, config } = createRectifyApp({
+      ...options,
+      outdir,
+      bundle: false,
+      nag: false,
+      cloudFormationValidation: false,
+    });
+    const template = app.synth().getStackByName(stack.stackName).template as unknown;
+    const logicalIdById = new Map(
+      [...stack.functions.entries()].map(([id, handler]) => [
+        id,
+        stack.resolve((handler.function.node.defaultChild as CfnResource).logicalId) as string,
+      ]),
+    );
+    return readDeployedStack(template, logicalIdById, options.manifest ?? MANIFEST, config.region);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

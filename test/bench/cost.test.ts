@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod';
+import type { CaseUsage } from '../../bench/cost-model';
+import { costOfCase } from '../../bench/cost-model';
+import type { DeployedStack } from '../../bench/deployed-stack';
+import { synthesizeDeployedStack } from '../../bench/deployed-stack';
+import { itemBytes, storedBytes } from '../../bench/item-size';
+import { PRICES } from '../../bench/prices';
+import { MANIFEST } from '../../infra/manifest';
+import type { Manifest } from '../../infra/manifest-types';
+
+/** The cost of an enforced case (bench/workflow.bench.ts): its inputs, its arithmetic, its recorded figures. */
+
+/** The manifest with other memory sizes for one task and one API function than any default. */
+const resized: Manifest = {
+  ...MANIFEST,
+  functions: MANIFEST.functions.map((spec) =>
+    spec.id === 'ScheduleEnforcement'
+      ? { ...spec, memoryMb: 1536 }
+      : spec.id === 'RecordInspection'
+        ? { ...spec, memoryMb: 640 }
+        : spec,
+  ),
+};
+
+const usage: CaseUsage = {
+  stateTransitions: 22,
+  invocations: [
+    { functionId: 'ScheduleEnforcement', billedMs: 1000 },
+    { functionId: 'RecordInspection', billedMs: 2000 },
+  ],
+  readRequestUnits: 17,
+  writeRequestUnits: 620,
+  emails: 7,
+  attachmentBytes: 0,
+  apiRequests: 5,
+  storedBytes: 100_000,
+  logBytes: 45_000,
+  traces: 7,
+};
+
+describe('the cost of a case', () => {
+  let deployed: DeployedStack;
+  beforeAll(() => {
+    deployed = synthesizeDeployedStack({ manifest: resized });
+  });
+
+  it('takes each function’s memory from the synthesized template, the tasks found through the state machine', () => {
+    expect(deployed.memoryMbById.get('ScheduleEnforcement')).toBe(1536);
+    expect(deployed.memoryMbById.get('RecordInspection')).toBe(640);
+    expect(deployed.taskFunctionIds.get('ScheduleEnforcementFunctionArn')).toBe('ScheduleEnforcement');
+    expect(deployed.routeFunctionIds.get('POST /cases/{id}/inspections')).toBe('RecordInspection');
+    const cost = costOfCase(usage, deployed, PRICES);
+    // 1 s at 1.5 GB + 2 s at 0.625 GB.
+    expect(cost.parts['lambda.compute']?.quantity).toBeCloseTo(1.5 + 1.25, 9);
+  });
+
+  it('prices every service a case uses, each part its quantity times its unit price, adding up to the total', () => {
+    const cost = costOfCase(usage, deployed, PRICES);
+    expect(Object.keys(cost.parts).sort()).toEqual(
+      expect.arrayContaining([
+        'apigateway.requests',
+        'dynamodb.reads',
+        'dynamodb.storage',
+        'dynamodb.writes',
+        'lambda.compute',
+        'lambda.requests',
+        'logs.ingestion',
+        'ses.emails',
+        'stepfunctions.transitions',
+      ]),
+    );
+    for (const part of Object.values(cost.parts)) expect(part.usd).toBeCloseTo(part.quantity * part.unitUsd, 15);
+    const sum = Object.values(cost.parts).reduce((total, part) => total + part.usd, 0);
+    expect(cost.total).toBeCloseTo(sum, 15);
+    expect(cost.parts['ses.emails']?.usd).toBeCloseTo(7 * PRICES.usd.email, 15);
+    expect(cost.parts['apigateway.requests']?.usd).toBeCloseTo(5 * PRICES.usd.apiRequest, 15);
+    // The deployed table keeps point-in-time backups and a firewall inspects the API: both are priced.
+    expect(deployed.pointInTimeRecovery).toBe(true);
+    expect(cost.parts['dynamodb.pitr']?.usd).toBeGreaterThan(0);
+    expect(deployed.firewall).toBe(true);
+    expect(cost.parts['waf.requests']?.quantity).toBe(5);
+  });
+
+  it('refuses an invocation of a function the template does not have', () => {
+    expect(() =>
+      costOfCase({ ...usage, invocations: [{ functionId: 'NoSuchFunction', billedMs: 1 }] }, deployed, PRICES),
+    ).toThrow(/NoSuchFunction/);
+  });
+
+  it('records a figure whose breakdown adds up to it in bench/results.json', () => {
+    const results = z
+      .object({ figures: z.record(z.string(), z.object({ value: z.number(), unit: z.string() })) })
+      .parse(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'bench', 'results.json'), 'utf8')));
+    const total = results.figures['cost.usd_per_case_enforcement'];
+    const parts = Object.entries(results.figures).filter(([name]) => name.startsWith('cost.enforcement.'));
+    expect(parts.map(([name]) => name.replace('cost.enforcement.', '')).sort()).toEqual(
+      Object.keys(costOfCase(usage, deployed, PRICES).parts).sort(),
+    );
+    // The total is rounded to 6 decimals, each part to 9.
+    expect(total?.value).toBeCloseTo(
+      parts.reduce((sum, [, figure]) => sum + figure.value, 0),
+      5,
+    );
+  });
+});
+
+describe('item sizes as DynamoDB counts them', () => {
+  it('counts names and values: strings in UTF-8, numbers by digits, lists and maps with their overhead', () => {
+    expect(itemBytes({ PK: 'CASE#1' })).toBe(2 + 6);
+    expect(itemBytes({ 区: '街道' })).toBe(3 + 6);
+    expect(itemBytes({ n: 12345 })).toBe(1 + 4);
+    expect(itemBytes({ l: ['ab', true] })).toBe(1 + 3 + (1 + 2) + (1 + 1));
+    expect(itemBytes({ m: { k: 'v' } })).toBe(1 + 3 + (1 + 1 + 1));
+  });
+
+  it('adds 100 bytes per stored copy and the projection of each index the item is in', () => {
+    const item = { PK: 'p', SK: 's', GSI1PK: 'g', GSI1SK: 'h', status: 'OPEN', text: 'x'.repeat(50) };
+    const index = { name: 'byStatus', keys: ['GSI1PK', 'GSI1SK'], projected: ['status'] };
+    const projection = itemBytes({ PK: 'p', SK: 's', GSI1PK: 'g', GSI1SK: 'h', status: 'OPEN' });
+    expect(storedBytes(item, [index])).toBe(itemBytes(item) + 100 + projection + 100);
+    expect(storedBytes({ PK: 'p', SK: 's' }, [index])).toBe(itemBytes({ PK: 'p', SK: 's' }) + 100);
+  });
+});
