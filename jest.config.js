@@ -9,7 +9,7 @@ const path = require('node:path');
  */
 const UNIT_TESTS = [
   'test/app/action-specs.test.ts',
-  'test/app/exports.test.ts',
+  'test/app/export-formats.test.ts',
   'test/cli/import-rows.test.ts',
   'test/cli/survey-file.test.ts',
   'test/console/i18n.test.ts',

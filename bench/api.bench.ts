@@ -14,7 +14,7 @@ import {
   reportedCaseOf,
   requestHashOf,
   scopedIdempotencyKey,
-} from '../functions/app/report-case';
+} from '../functions/app/case-intake';
 import { newCaseId } from '../functions/domain/case-history';
 import { chinaCalendar } from '../functions/domain/china-calendar';
 import { systemClock } from '../functions/domain/clock';

@@ -19,8 +19,5 @@ export class CountingEngine implements WorkflowEngine {
   async sendTaskSuccess(): Promise<CallbackDelivery> {
     return 'stale';
   }
-  async sendTaskFailure(): Promise<CallbackDelivery> {
-    return 'stale';
-  }
   async stopExecution(): Promise<void> {}
 }

@@ -1,10 +1,10 @@
+import type * as z from 'zod';
+import type { healthSchema } from './request-schemas';
+
 /** A named check of one part the API depends on; it rejects when the part is not usable. */
 export type HealthChecks = Record<string, () => Promise<void>>;
 
-export interface HealthReport {
-  status: 'ok' | 'unavailable';
-  parts: Record<string, { up: boolean; detail?: string }>;
-}
+export type HealthReport = z.infer<typeof healthSchema>;
 
 /** A part that does not answer within this time counts as down: health must answer quickly itself. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;

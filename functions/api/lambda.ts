@@ -7,7 +7,7 @@ import type { Policy } from '../domain/policy';
 import type { Mailer } from '../mail/mailer';
 import { cursorKeyFromText } from '../app/cursor-seal';
 import { documentClient } from '../shared/aws-clients';
-import type { Deadlines } from '../shared/deadlines';
+import type { DeadlineRules } from '../shared/deadline-rules';
 import { envPieces, parseEnv } from '../shared/env';
 import { refusing } from '../shared/refusing';
 import { CaseStore } from '../store/case-store';
@@ -28,8 +28,8 @@ import type { WorkflowAction } from '../shared/lambda-needs';
 export interface ApiPorts {
   /** Routes that start, answer or stop workflow executions (`workflowEngineFromEnv`: STATE_MACHINE_ARN). */
   engine?: (env: NodeJS.ProcessEnv) => WorkflowEngine;
-  /** Routes whose services compute deadlines (`deadlinesFromEnv`: POLICY_JSON, CALENDAR_JSON). */
-  deadlines?: (env: NodeJS.ProcessEnv) => Deadlines;
+  /** Routes whose services compute deadlines (`deadlineRulesFromEnv`: POLICY_JSON, CALENDAR_JSON). */
+  deadlines?: (env: NodeJS.ProcessEnv) => DeadlineRules;
   /** Routes that send email themselves (`mailerFromEnv`: the mail configuration and SES). */
   mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
 }
@@ -54,7 +54,6 @@ const noEngine: WorkflowEngine = {
   executionExists: () => Promise.reject(new Error('this function has no workflow engine')),
   executionStatus: () => Promise.reject(new Error('this function has no workflow engine')),
   sendTaskSuccess: () => Promise.reject(new Error('this function has no workflow engine')),
-  sendTaskFailure: () => Promise.reject(new Error('this function has no workflow engine')),
   stopExecution: () => Promise.reject(new Error('this function has no workflow engine')),
 };
 

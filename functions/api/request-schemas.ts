@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { caseId, isoDate } from '../domain/schemas';
+import { chainVerdictSchema } from '../domain/chain';
 import { CASE_STATUSES } from '../domain/vocabulary';
+import { summaryFiguresSchema, summaryRowSchema } from '../domain/work-summary';
 import { caseSummarySchema } from '../store/case-summary';
 import { caseEventSchema } from '../domain/schemas';
 import { caseViewSchema } from '../app/case-view';
@@ -135,15 +137,10 @@ export const casePageSchema = z.object({
   }),
 });
 
-const verdictSchema = z.union([
-  z.object({ ok: z.literal(true), count: z.number().int(), lastSeq: z.number().int(), lastHash: z.string() }),
-  z.object({ ok: z.literal(false), brokenAt: z.number().int(), reason: z.string(), checked: z.number().int() }),
-]);
-
 export const historyPageSchema = z.object({
   items: z.array(caseEventSchema),
   cursor: z.string().optional(),
-  verification: verdictSchema
+  verification: chainVerdictSchema
     .optional()
     .meta({ description: 'With verify=true: the verdict over every event of the case, not only this page.' }),
 });
@@ -223,22 +220,10 @@ export const summaryQuery = z
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
-const summaryFigures = z.object({
-  reported: z.number().int(),
-  noticesIssued: z.number().int(),
-  selfDemolished: z.number().int(),
-  enforced: z.number().int(),
-  dismissed: z.number().int(),
-  open: z.number().int(),
-  overdue: z.number().int(),
-  areaRemovedM2: z.number(),
-  medianDaysToClose: z.number().nullable(),
-});
-
 export const summarySchema = z.object({
   period: z.object({ from: isoDate.nullable(), to: isoDate.nullable(), timeZone: z.literal('Asia/Shanghai') }),
   generatedAt: z.string(),
-  rows: z.array(summaryFigures.extend({ subdistrict: z.string(), community: z.string().optional() })),
-  total: summaryFigures,
+  rows: z.array(summaryRowSchema),
+  total: summaryFiguresSchema,
   casesRead: z.number().int(),
 });

@@ -7,7 +7,7 @@ import type { Viewer } from './case-view';
 import { inScope } from './case-view';
 import { SubdistrictNotFoundError } from './errors';
 import { callDependency } from './dependency-errors';
-import { CASE_LIST_COLUMNS, CHRONOLOGY_COLUMNS, csvStream, jsonArrayStream } from './exports';
+import { CASE_LIST_COLUMNS, CHRONOLOGY_COLUMNS, csvStream, jsonArrayStream } from './export-formats';
 import type { SummaryQuery, WorkSummaryReport } from './work-summary-report';
 import { buildWorkSummary } from './work-summary-report';
 

@@ -4,7 +4,7 @@ import type { WorkflowCheckReport } from '../app/workflow-check';
 import { makeWorkflowCheck } from '../app/workflow-check';
 import { systemClock } from '../domain/clock';
 import { documentClient } from '../shared/aws-clients';
-import { deadlinesFromEnv } from '../shared/deadlines';
+import { deadlineRulesFromEnv } from '../shared/deadline-rules';
 import { envPieces, parseEnv } from '../shared/env';
 import { injectLambdaContext } from '../shared/lambda-context';
 import { METRICS, writeMetrics } from '../shared/metrics';
@@ -20,7 +20,7 @@ const check = makeWorkflowCheck({
   store,
   engine: workflowEngineFromEnv(),
   clock: systemClock,
-  ...deadlinesFromEnv(),
+  ...deadlineRulesFromEnv(),
   logger,
 });
 

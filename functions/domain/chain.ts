@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -33,9 +34,11 @@ export function seal<T extends { seq: number }>(event: T, prevHash: string): T &
   return { ...withPrev, hash: hashEvent(withPrev) };
 }
 
-export type ChainVerdict =
-  | { ok: true; count: number; lastSeq: number; lastHash: string }
-  | { ok: false; brokenAt: number; reason: string; checked: number };
+export const chainVerdictSchema = z.union([
+  z.object({ ok: z.literal(true), count: z.number().int(), lastSeq: z.number().int(), lastHash: z.string() }),
+  z.object({ ok: z.literal(false), brokenAt: z.number().int(), reason: z.string(), checked: z.number().int() }),
+]);
+export type ChainVerdict = z.infer<typeof chainVerdictSchema>;
 
 export interface ChainVerifier {
   /** Feeds the next event in sequence order; returns a verdict as soon as the chain breaks. */

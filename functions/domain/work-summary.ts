@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { CaseStatus } from './vocabulary';
 
 /** What the summary needs of a case: the list indexes carry exactly this. */
@@ -11,25 +12,27 @@ export interface SummaryCase {
   areaRemovedM2?: number;
 }
 
-export interface SummaryFigures {
-  reported: number;
-  noticesIssued: number;
-  selfDemolished: number;
-  enforced: number;
-  dismissed: number;
-  open: number;
-  overdue: number;
+export const summaryFiguresSchema = z.object({
+  reported: z.number().int(),
+  noticesIssued: z.number().int(),
+  selfDemolished: z.number().int(),
+  enforced: z.number().int(),
+  dismissed: z.number().int(),
+  open: z.number().int(),
+  overdue: z.number().int(),
   /** m² removed by self-demolition or enforcement. */
-  areaRemovedM2: number;
+  areaRemovedM2: z.number(),
   /** Median whole days from report to close over the closed cases; null when none closed. */
-  medianDaysToClose: number | null;
-}
+  medianDaysToClose: z.number().nullable(),
+});
+export type SummaryFigures = z.infer<typeof summaryFiguresSchema>;
 
-export interface SummaryRow extends SummaryFigures {
-  subdistrict: string;
+export const summaryRowSchema = summaryFiguresSchema.extend({
+  subdistrict: z.string(),
   /** Absent on a sub-district's total row. */
-  community?: string;
-}
+  community: z.string().optional(),
+});
+export type SummaryRow = z.infer<typeof summaryRowSchema>;
 
 const DAY_MS = 86_400_000;
 

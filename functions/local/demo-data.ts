@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CaseSubmission } from '../domain/schemas';
 import { shanghaiDateOf } from '../domain/shanghai-time';
-import type { CaseIntake } from '../app/report-case';
+import type { CaseIntake } from '../app/case-intake';
 import { PRIVATE_FILE_MODE } from './data-dir';
 
 /**

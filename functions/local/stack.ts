@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { AppLogger } from '../app/context';
-import { makeCaseIntake } from '../app/report-case';
+import { makeCaseIntake } from '../app/case-intake';
 import type { HealthReport } from '../api/health';
 import { checkHealth } from '../api/health';
 import { bindRoutes } from '../api/operations';

@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../domain/clock';
 import type { Mailer } from '../mail/mailer';
 import { documentClient } from '../shared/aws-clients';
-import { deadlinesFromEnv } from '../shared/deadlines';
+import { deadlineRulesFromEnv } from '../shared/deadline-rules';
 import { envPieces, parseEnv } from '../shared/env';
 import { CaseStore } from '../store/case-store';
 import type { WorkflowEngine } from '../workflow/engine';
@@ -40,7 +40,6 @@ const noEngine: WorkflowEngine = {
   executionExists: async () => refusing('the workflow engine'),
   executionStatus: async () => refusing('the workflow engine'),
   sendTaskSuccess: async () => refusing('the workflow engine'),
-  sendTaskFailure: async () => refusing('the workflow engine'),
   stopExecution: async () => refusing('the workflow engine'),
 };
 
@@ -52,7 +51,7 @@ const noEngine: WorkflowEngine = {
  */
 export function taskDepsFromEnv(ports: TaskPorts, env: NodeJS.ProcessEnv = process.env): TaskDeps {
   const settings = parseEnv(envPieces.table, env);
-  const { policy, calendar } = deadlinesFromEnv(env);
+  const { policy, calendar } = deadlineRulesFromEnv(env);
   const doc = documentClient();
   return {
     store: new CaseStore(doc, settings.TABLE_NAME),

@@ -10,6 +10,7 @@ import type { CaseEvent, CaseRecord } from '../domain/schemas';
 import { caseId as caseIdSchema } from '../domain/schemas';
 import type { EventType } from '../domain/vocabulary';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
+import { CaseNotFoundError } from '../app/errors';
 import { WORKFLOW_ACTOR } from '../app/procedure';
 import type { MailDelivery, MailRequest, Mailer } from '../mail/mailer';
 import type { CaseStore, CommitOptions } from '../store/case-store';
@@ -50,11 +51,6 @@ export const taskInputSchema = z.object({ execution: phaseInputSchema });
 
 export class TaskInputError extends Error {
   override readonly name = 'TaskInputError';
-}
-
-/** The case the execution names does not exist: nothing can be done for it. */
-export class CaseNotFoundError extends Error {
-  override readonly name = 'CaseNotFoundError';
 }
 
 /** The case is in a status this step can never meet; a bug or a hand-edited item, never retried into shape. */
@@ -112,7 +108,7 @@ export async function withCase<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const record = await deps.store.getCase(caseId);
-    if (!record) throw new CaseNotFoundError(`case ${caseId} does not exist`);
+    if (!record) throw new CaseNotFoundError(caseId);
     try {
       return await step(record);
     } catch (error) {

@@ -1,7 +1,6 @@
 import {
   DescribeExecutionCommand,
   SFNClient,
-  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -94,14 +93,6 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   async sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery> {
     return this.answer(() =>
       this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })),
-    );
-  }
-
-  async sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery> {
-    return this.answer(() =>
-      this.client.send(
-        new SendTaskFailureCommand({ taskToken: token, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
-      ),
     );
   }
 

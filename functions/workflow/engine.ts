@@ -44,7 +44,6 @@ export interface WorkflowEngine {
   executionStatus(name: string): Promise<ExecutionStatus | undefined>;
   /** Answers a pending `.waitForTaskToken` step. `stale` when the step already ended (timed out, stopped). */
   sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<CallbackDelivery>;
-  sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery>;
   /** Stops a running execution (dismissal, appeal hold); stopping a finished one is not an error. */
   stopExecution(name: string, cause: string): Promise<void>;
 }

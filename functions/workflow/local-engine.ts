@@ -270,13 +270,6 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return 'delivered';
   }
 
-  async sendTaskFailure(token: string, error: string, cause: string): Promise<CallbackDelivery> {
-    const waiting = this.takeCallback(token);
-    if (!waiting) return 'stale';
-    waiting.reject(new NamedError(error, cause));
-    return 'delivered';
-  }
-
   async stopExecution(name: string, cause: string): Promise<void> {
     const run = this.runs.get(name);
     if (run && !run.outcome) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ROUTES } from '../../functions/api/routes';
 import { apiDepsFromEnv } from '../../functions/api/lambda';
-import { deadlinesFromEnv } from '../../functions/shared/deadlines';
+import { deadlineRulesFromEnv } from '../../functions/shared/deadline-rules';
 import { workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
 import { freshTable } from '../support/table';
 import { gatewayAuth } from '../support/gateway';
@@ -128,7 +128,7 @@ describe('Lambda entries', () => {
     expect(() => apiDepsFromEnv({}, {})).toThrow(/TABLE_NAME/);
     expect(() =>
       apiDepsFromEnv(
-        { deadlines: deadlinesFromEnv },
+        { deadlines: deadlineRulesFromEnv },
         { TABLE_NAME: 'rectify', POLICY_JSON: '{"extensions":{"maxCount":99}}' },
       ),
     ).toThrow(/POLICY_JSON/);

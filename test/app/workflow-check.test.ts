@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { manualClock } from '../../functions/domain/clock';
 import { chinaCalendar } from '../../functions/domain/china-calendar';
 import { resolvePolicy } from '../../functions/domain/policy';
-import { makeCaseIntake } from '../../functions/app/report-case';
+import { makeCaseIntake } from '../../functions/app/case-intake';
 import {
   INTAKE_GRACE_MS,
   MAX_AUTOMATIC_RESUMES,

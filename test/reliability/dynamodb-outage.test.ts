@@ -5,7 +5,7 @@ import { resolvePolicy } from '../../functions/domain/policy';
 import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
 import type { DynamoDbLocal } from '../../functions/local/dynamodb-local';
 import { startDynamoDbLocal } from '../../functions/local/dynamodb-local';
-import { scopedIdempotencyKey } from '../../functions/app/report-case';
+import { scopedIdempotencyKey } from '../../functions/app/case-intake';
 import type { Client, HttpAnswer } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';

@@ -39,9 +39,6 @@ class RecordingEngine implements WorkflowEngine {
     this.answers.push({ token, output });
     return 'delivered' as const;
   }
-  async sendTaskFailure() {
-    return 'delivered' as const;
-  }
   async stopExecution() {}
 }
 

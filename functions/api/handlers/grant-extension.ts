@@ -1,5 +1,5 @@
 import { mailerFromEnv } from '../../mail/from-env';
-import { deadlinesFromEnv } from '../../shared/deadlines';
+import { deadlineRulesFromEnv } from '../../shared/deadline-rules';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
@@ -8,6 +8,6 @@ import { grantExtension } from '../routes/grant-extension';
 /** POST /cases/{id}/extensions: a later notice deadline (延期). */
 export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, {
   engine: workflowEngineFromEnv,
-  deadlines: deadlinesFromEnv,
+  deadlines: deadlineRulesFromEnv,
   mailer: mailerFromEnv,
 });

@@ -1,4 +1,4 @@
-import { deadlinesFromEnv } from '../../shared/deadlines';
+import { deadlineRulesFromEnv } from '../../shared/deadline-rules';
 import { workflowEngineFromEnv } from '../../workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
@@ -7,5 +7,5 @@ import { resumeCase } from '../routes/resume-case';
 /** POST /cases/{id}/resume: a stopped or failed workflow started again. */
 export const handler = apiHandler(resumeCase, (deps) => actionOperations(deps).resumeCase, {
   engine: workflowEngineFromEnv,
-  deadlines: deadlinesFromEnv,
+  deadlines: deadlineRulesFromEnv,
 });

@@ -1,4 +1,4 @@
-import { makeCaseIntake } from '../../app/report-case';
+import { makeCaseIntake } from '../../app/case-intake';
 import { silentLogger } from '../../app/context';
 import { asDependencyError } from '../../app/dependency-errors';
 import type { Operation } from '../handler';

@@ -5,7 +5,7 @@ import { decide } from '../../../functions/domain/lifecycle';
 import type { ActorRef, CaseRecord, CaseSubmission } from '../../../functions/domain/schemas';
 import { endOfShanghaiDay, shanghaiDateOf } from '../../../functions/domain/shanghai-time';
 import type { CaseStatus } from '../../../functions/domain/vocabulary';
-import { reportedCaseOf } from '../../../functions/app/report-case';
+import { reportedCaseOf } from '../../../functions/app/case-intake';
 import type { CaseStore } from '../../../functions/store/case-store';
 import { seedSubmission } from '../../fixtures/submissions';
 

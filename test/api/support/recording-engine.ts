@@ -50,10 +50,6 @@ export class RecordingEngine implements WorkflowEngine {
     return 'delivered';
   }
 
-  async sendTaskFailure(token: string): Promise<CallbackDelivery> {
-    return this.waiting.delete(token) ? 'delivered' : 'stale';
-  }
-
   async stopExecution(name: string, cause: string): Promise<void> {
     if (this.fail.stop) throw this.fail.stop;
     this.stopped.push({ name, cause });

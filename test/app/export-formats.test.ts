@@ -5,7 +5,7 @@ import {
   UTF8_BOM,
   csvStream,
   jsonArrayStream,
-} from '../../functions/app/exports';
+} from '../../functions/app/export-formats';
 import type { CaseSummary } from '../../functions/store/case-store';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';

@@ -6,9 +6,10 @@ import { resolvePolicy } from '../domain/policy';
 import { envPieces, parseEnv, parseJsonEnv } from './env';
 
 /** What a function that computes deadlines reads at cold start: `POLICY_JSON` and `CALENDAR_JSON`. */
-const deadlinesEnvSchema = envPieces.policy.extend(envPieces.calendar.shape);
+const deadlineRulesEnvSchema = envPieces.policy.extend(envPieces.calendar.shape);
 
-export interface Deadlines {
+/** The rules a deadline is computed by (domain/deadlines.ts computes them): the period policy and the calendar. */
+export interface DeadlineRules {
   policy: Policy;
   calendar: WorkingCalendar;
 }
@@ -18,8 +19,8 @@ export interface Deadlines {
  * computes deadlines. A malformed variable fails the cold start with its name. (Whether the policy fits
  * one workflow execution is checked when the stack is synthesized: infra/config.ts.)
  */
-export function deadlinesFromEnv(env: NodeJS.ProcessEnv = process.env): Deadlines {
-  const settings = parseEnv(deadlinesEnvSchema, env);
+export function deadlineRulesFromEnv(env: NodeJS.ProcessEnv = process.env): DeadlineRules {
+  const settings = parseEnv(deadlineRulesEnvSchema, env);
   const overrides = parseJsonEnv('POLICY_JSON', settings.POLICY_JSON, z.record(z.string(), z.unknown()));
   let policy: Policy;
   try {
