@@ -27,7 +27,7 @@ export interface CaseUsage {
   traces: number;
 }
 
-export interface CostPart {
+interface CostPart {
   quantity: number;
   unit: string;
   unitUsd: number;
@@ -47,7 +47,7 @@ function part(quantity: number, unit: string, unitUsd: number): CostPart {
 }
 
 /** GB-seconds of the invocations, each at the memory the template gives its function. */
-export function gbSeconds(invocations: CaseUsage['invocations'], stack: DeployedStack): number {
+function gbSeconds(invocations: CaseUsage['invocations'], stack: DeployedStack): number {
   return invocations.reduce((sum, invocation) => {
     const memoryMb = stack.memoryMbById.get(invocation.functionId);
     if (memoryMb === undefined) throw new Error(`no deployed function ${invocation.functionId} in the template`);

@@ -84,7 +84,7 @@ function only(resources: Resources, type: string): Resources[string] {
 }
 
 /** Reads a synthesized template (with the stack's map of manifest ids to logical ids). */
-export function readDeployedStack(
+function readDeployedStack(
   template: unknown,
   logicalIdById: Map<string, string>,
   manifest: Manifest,

@@ -16,7 +16,7 @@ import type { FunctionSpec } from '../manifest-types';
  * Lambda gives CPU in proportion to memory. API functions answer people, so they get twice the CPU
  * (a cold start mostly parses the bundle); workflow tasks and scheduled sweeps run unattended.
  */
-export const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = {
+const DEFAULT_MEMORY_MB: Record<FunctionSpec['kind'], number> = {
   api: 1024,
   task: 512,
   mail: 512,
