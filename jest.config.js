@@ -49,12 +49,13 @@ const LOCAL_PARTS_GUARD = Object.fromEntries(
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  testTimeout: 60000,
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
+  // A global option: Jest ignores it inside a project.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
