@@ -19,6 +19,7 @@ const UNIT_TESTS = [
   'test/domain/schemas.test.ts',
   'test/domain/work-summary.test.ts',
   'test/infra/lambda-context.test.ts',
+  'test/infra/aliases.test.ts',
   'test/infra/manifest.test.ts',
   'test/local/sweep-loop.test.ts',
   'test/mail/ses-local.test.ts',

@@ -12,7 +12,7 @@ const config: KnipConfig = {
     'scripts/*.{ts,js}',
     // package.json's scripts and bin (the CLI, the bench) are entries without being listed.
     'console/src/main.tsx',
-    'console/vite.config.ts',
+    'console/vite.config.mts',
     'test/**/*.test.ts',
     'test/support/*.ts',
     // Programs the tests start in a child process (tsx <file>) or bundle by path.

@@ -19,7 +19,7 @@ function sourceFiles(): string[] {
     });
   return [
     path.join(CONSOLE_SOURCE_DIR, 'index.html'),
-    path.join(CONSOLE_SOURCE_DIR, 'vite.config.ts'),
+    path.join(CONSOLE_SOURCE_DIR, 'vite.config.mts'),
     ...walk(path.join(CONSOLE_SOURCE_DIR, 'src')),
     ...walk(path.join(root, 'functions', 'domain')),
     path.join(root, 'package-lock.json'),
@@ -35,11 +35,11 @@ function sourcesHash(): string {
 }
 
 /**
- * Builds the console with Vite's own command and console/vite.config.ts, in a child process so any caller
+ * Builds the console with Vite's own command and console/vite.config.mts, in a child process so any caller
  * can (Jest cannot load Vite's ES modules).
  */
 export async function buildConsole(): Promise<void> {
-  const config = path.join(CONSOLE_SOURCE_DIR, 'vite.config.ts');
+  const config = path.join(CONSOLE_SOURCE_DIR, 'vite.config.mts');
   await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', config], {
     cwd: root,
     maxBuffer: 16 * 1024 * 1024,

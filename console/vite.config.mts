@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 
-/** The console's build: `vite build --config console/vite.config.ts` (scripts/console-build.ts runs it). */
+/** The console's build: `vite build --config console/vite.config.mts` (scripts/console-build.ts runs it). */
 export default defineConfig({
   root: new URL('.', import.meta.url).pathname,
   base: '/console/',
