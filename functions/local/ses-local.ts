@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import startSesServer from 'aws-ses-v2-local';
@@ -12,8 +13,10 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir';
  * serves them as JSON at `/store`.
  *
  * Its mailbox lives in memory in this process: stopping and starting the server again (an outage) keeps
- * the emails. With `dataDir` the mailbox is also written to `<dataDir>/mailbox.json` and read back on
- * start, so a restarted local stack still shows what it sent before.
+ * the emails. With `dataDir` the mailbox is also kept in `<dataDir>/mailbox.jsonl` and read back on
+ * start, so a restarted local stack still shows what it sent before. The file is append-only, one email
+ * per line, written asynchronously: a save costs the new emails, never the whole mailbox, and never holds
+ * up the API that runs in the same process.
  */
 export interface LocalSes {
   /** For `AWS_ENDPOINT_URL_SESV2`. */
@@ -23,6 +26,8 @@ export interface LocalSes {
   /** The emails as JSON: `{emails: [...]}`; `?since=<epoch seconds>` narrows it. */
   storeUrl: string;
   port: number;
+  /** Writes the emails received since the last save to the data folder (the stack does it every second). */
+  save(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,35 +40,104 @@ export interface LocalSesOptions {
 
 export const DEFAULT_MAIL_PORT = 8005;
 
-const MAILBOX_FILE = 'mailbox.json';
+const MAILBOX_FILE = 'mailbox.jsonl';
+/** The whole-array file of earlier versions, read once and folded into the append-only file. */
+const LEGACY_MAILBOX_FILE = 'mailbox.json';
 
-function loadMailbox(file: string): void {
-  let saved: unknown;
+function readEmails(file: string): { emails: Email[]; lines: number } {
+  let text: string;
   try {
-    saved = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch {
-    return;
+    return { emails: [], lines: 0 };
   }
-  if (!Array.isArray(saved)) return;
-  const known = new Set(getStoreReadonly().emails.map((e) => e.messageId));
-  for (const email of saved as Email[]) {
-    if (email && typeof email.messageId === 'string' && !known.has(email.messageId)) saveEmail(email);
+  const emails: Email[] = [];
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  for (const line of lines) {
+    try {
+      emails.push(JSON.parse(line) as Email);
+    } catch {
+      // A line cut short by a kill while it was written: that email is lost to the page, not the outbox.
+    }
+  }
+  return { emails, lines: lines.length };
+}
+
+function readLegacyEmails(file: string): Email[] {
+  try {
+    const saved: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return Array.isArray(saved) ? (saved as Email[]) : [];
+  } catch {
+    return [];
   }
 }
 
-function saveMailbox(file: string): void {
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, JSON.stringify(getStoreReadonly().emails), { mode: PRIVATE_FILE_MODE });
-  renameSync(temporary, file);
+const asLines = (emails: readonly Email[]) => emails.map((email) => `${JSON.stringify(email)}\n`).join('');
+
+/**
+ * Loads the saved mailbox into the library's store. At start only (nothing is served yet), the file is
+ * rewritten when it is not exactly the store's emails, one per line: a torn last line, a repeat, or the
+ * emails of an earlier version's mailbox.json.
+ */
+function loadMailbox(dataDir: string): void {
+  const file = path.join(dataDir, MAILBOX_FILE);
+  const legacyFile = path.join(dataDir, LEGACY_MAILBOX_FILE);
+  const saved = readEmails(file);
+  const legacy = readLegacyEmails(legacyFile);
+  const known = new Set(getStoreReadonly().emails.map((e) => e.messageId));
+  for (const email of [...legacy, ...saved.emails]) {
+    if (email && typeof email.messageId === 'string' && !known.has(email.messageId)) {
+      saveEmail(email);
+      known.add(email.messageId);
+    }
+  }
+  const emails = getStoreReadonly().emails;
+  if (saved.lines !== emails.length || legacy.length) {
+    const temporary = `${file}.tmp`;
+    writeFileSync(temporary, asLines(emails), { mode: PRIVATE_FILE_MODE });
+    renameSync(temporary, file);
+  }
+  rmSync(legacyFile, { force: true });
+}
+
+/** Appends what the store received since the last save; rewrites the file only after the store was cleared. */
+function mailboxWriter(file: string): { save(): Promise<void> } {
+  let savedArray = getStoreReadonly().emails;
+  let savedCount = savedArray.length;
+  let queue: Promise<void> = Promise.resolve();
+  const saveOnce = async () => {
+    const emails = getStoreReadonly().emails;
+    if (emails !== savedArray || emails.length < savedCount) {
+      // POST /clear-store replaced the list: the file starts again from what the store holds now.
+      const count = emails.length;
+      const temporary = `${file}.tmp`;
+      await writeFile(temporary, asLines(emails.slice(0, count)), { mode: PRIVATE_FILE_MODE });
+      await rename(temporary, file);
+      savedArray = emails;
+      savedCount = count;
+      return;
+    }
+    if (emails.length === savedCount) return;
+    const count = emails.length;
+    await appendFile(file, asLines(emails.slice(savedCount, count)), { mode: PRIVATE_FILE_MODE });
+    savedCount = count;
+  };
+  return {
+    // One save at a time; a save asked for while one runs follows it.
+    save() {
+      const next = queue.then(saveOnce);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
 }
 
 export async function startLocalSes(options: LocalSesOptions = {}): Promise<LocalSes> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? DEFAULT_MAIL_PORT;
-  const mailboxFile = options.dataDir ? path.join(options.dataDir, MAILBOX_FILE) : undefined;
-  if (options.dataDir && mailboxFile) {
+  if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    loadMailbox(mailboxFile);
+    loadMailbox(options.dataDir);
   }
   // Express hands a listen error to the callback, which the library resolves with regardless.
   const server: Server = await startSesServer({ host, port: requestedPort });
@@ -75,14 +149,15 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
   const port = typeof address === 'object' && address ? address.port : requestedPort;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  let savedCount = getStoreReadonly().emails.length;
-  const persist = mailboxFile
+  const writer = options.dataDir ? mailboxWriter(path.join(options.dataDir, MAILBOX_FILE)) : undefined;
+  const save = async () => {
+    await writer?.save();
+  };
+  const persist = writer
     ? setInterval(() => {
-        const count = getStoreReadonly().emails.length;
-        if (count !== savedCount) {
-          saveMailbox(mailboxFile);
-          savedCount = count;
-        }
+        save().catch(() => {
+          // Kept in memory; the next save writes it (the page's copy is for people, the outbox decides).
+        });
       }, 1000)
     : undefined;
   persist?.unref();
@@ -92,14 +167,16 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
     mailboxUrl: `${base}/`,
     storeUrl: `${base}/store`,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (persist) clearInterval(persist);
-        if (mailboxFile) saveMailbox(mailboxFile);
-        if (!server.listening) return resolve();
+    save,
+    async stop() {
+      if (persist) clearInterval(persist);
+      await save();
+      if (!server.listening) return;
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // SDK clients keep connections alive; without this, close waits for them to time out.
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

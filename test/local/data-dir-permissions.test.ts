@@ -56,7 +56,7 @@ describe('the data folder', () => {
     const dataDir = path.join(parent, 'fresh');
     await runOnce(dataDir);
     const names = readdirSync(dataDir, { recursive: true }).map(String);
-    expect(names).toEqual(expect.arrayContaining(['mailbox.json', 'clock.json', 'dynamodb', 'auth']));
+    expect(names).toEqual(expect.arrayContaining(['mailbox.jsonl', 'clock.json', 'dynamodb', 'auth']));
     expect(names.some((name) => name.startsWith('dynamodb/') && name.endsWith('.db'))).toBe(true);
     expect(openToOthers(dataDir)).toEqual([]);
   }, 120_000);
@@ -64,10 +64,10 @@ describe('the data folder', () => {
   it('is tightened when an older version left it and its files readable to others', async () => {
     const dataDir = path.join(parent, 'older');
     mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
-    writeFileSync(path.join(dataDir, 'mailbox.json'), '[]');
+    writeFileSync(path.join(dataDir, 'mailbox.jsonl'), '');
     writeFileSync(path.join(dataDir, 'notes-from-before.txt'), 'left by an older version');
     for (const folder of [dataDir, path.join(dataDir, 'dynamodb')]) chmodSync(folder, 0o755);
-    for (const file of ['mailbox.json', 'notes-from-before.txt']) chmodSync(path.join(dataDir, file), 0o644);
+    for (const file of ['mailbox.jsonl', 'notes-from-before.txt']) chmodSync(path.join(dataDir, file), 0o644);
     expect(openToOthers(dataDir).length).toBeGreaterThan(0);
 
     await runOnce(dataDir);

@@ -23,6 +23,11 @@ function send(endpoint: string, subject: string) {
     .finally(() => client.destroy());
 }
 
+/** The emails the local SES saved in its data folder, one JSON line each. */
+function savedLines(dataDir: string): string[] {
+  return readFileSync(path.join(dataDir, 'mailbox.jsonl'), 'utf8').split('\n').filter(Boolean);
+}
+
 /** A fresh copy of the local SES module and of the library's in-memory mailbox: a new process. */
 function freshProcess(): typeof SesLocalModule {
   let loaded: typeof SesLocalModule | undefined;
@@ -65,7 +70,7 @@ describe('the local SES', () => {
       const first = await freshProcess().startLocalSes({ port: 0, dataDir });
       await send(first.endpoint, 'before the restart');
       await first.stop();
-      expect(JSON.parse(readFileSync(path.join(dataDir, 'mailbox.json'), 'utf8'))).toHaveLength(1);
+      expect(savedLines(dataDir)).toHaveLength(1);
 
       const second = await freshProcess().startLocalSes({ port: 0, dataDir });
       try {
@@ -77,7 +82,7 @@ describe('the local SES', () => {
       } finally {
         await second.stop();
       }
-      expect(JSON.parse(readFileSync(path.join(dataDir, 'mailbox.json'), 'utf8'))).toHaveLength(2);
+      expect(savedLines(dataDir)).toHaveLength(2);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
