@@ -21,8 +21,9 @@ import { CaseStore } from '../functions/store/case-store';
 import { keys } from '../functions/store/table';
 import type { TaskFunctionKey } from '../functions/tasks/registry';
 import { executionName } from '../functions/workflow/engine';
-import type { EngineEvent } from '../functions/workflow/local-engine';
-import { LocalWorkflowEngine } from '../functions/workflow/local-engine';
+import { LocalWorkflowEngine } from '../functions/local/local-engine';
+import type { EngineEvent } from '../functions/local/local-engine-probes';
+import { EngineEventLog, TaskFaults } from '../functions/local/local-engine-probes';
 import type { Client } from '../test/api/support/harness';
 import { client } from '../test/api/support/harness';
 import { seedSubmission } from '../test/fixtures/submissions';
@@ -268,7 +269,10 @@ export const workflowBenchmark: Benchmark = {
       logger: logs.logger,
     });
     const calendar = chinaCalendar();
+    const eventLog = new EngineEventLog();
+    const faults = new TaskFaults();
     const engineOptions = {
+      probes: [eventLog, faults],
       taskDeps: { store, mailer, clock, calendar, policy: DEFAULT_POLICY, logger: logs.logger },
       doc,
       tableName,
@@ -281,6 +285,8 @@ export const workflowBenchmark: Benchmark = {
       policy: DEFAULT_POLICY,
       engine,
       engineOptions,
+      eventLog,
+      faults,
       restartEngine: () => Promise.reject(new Error('not used')),
       close: () => engine.close(),
     };
@@ -415,11 +421,11 @@ export const workflowBenchmark: Benchmark = {
     };
     const usageOf = async (caseId: string): Promise<{ usage: CaseUsage; entries: number }> => {
       const ofCase = (execution: string) => execution.startsWith(`${caseId}--`);
-      const events = engine.events.filter((e) => ofCase(e.execution));
+      const events = eventLog.events.filter((e) => ofCase(e.execution));
       const entries = events.filter((e) => e.type === 'StateEntered').length;
       const retries = events.filter((e) => e.type === 'StateRetried').length;
       const executions = new Set(events.map((e) => e.execution)).size;
-      const tasks = engine.invocations
+      const tasks = eventLog.invocations
         .filter((i) => ofCase(i.execution))
         .map((i) => {
           const functionId = deployed.taskFunctionIds.get(i.functionKey as TaskFunctionKey);

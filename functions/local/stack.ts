@@ -31,7 +31,8 @@ import { startSweepLoop } from './sweep-loop';
 import { documentClient, dynamoDbClient, sesClient } from '../shared/aws-clients';
 import { CaseStore } from '../store/case-store';
 import { createTableInput } from '../store/table';
-import { LocalWorkflowEngine } from '../workflow/local-engine';
+import { LocalWorkflowEngine } from './local-engine';
+import { EngineEventLog, TaskFaults } from './local-engine-probes';
 import type { ApiServer } from './api-server';
 import { startApiServer } from './api-server';
 import { CONSOLE_BASE_PATH, consoleSite } from './console-site';
@@ -98,6 +99,10 @@ export interface LocalStack {
   clock: Clock;
   store: CaseStore;
   engine: LocalWorkflowEngine;
+  /** The engine's state transitions and task invocations, for tests and benches to read. */
+  eventLog: EngineEventLog;
+  /** Faults tests inject into the engine's task states. */
+  faults: TaskFaults;
   mailer: SesMailer;
   auth: LocalAuth;
   /** Every part the local stack runs, with its process where it has one of its own. */
@@ -295,8 +300,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push({ name: 'mail sweep', stop: () => sweep.stop() });
 
+    const eventLog = new EngineEventLog();
+    const faults = new TaskFaults();
     const engine = new LocalWorkflowEngine({
       taskDeps: { store, mailer, clock, calendar, policy, logger },
+      probes: [eventLog, faults],
       doc,
       tableName,
       retryIntervalMs: options.retryIntervalMs ?? 500,
@@ -376,6 +384,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       store,
       engine,
+      eventLog,
+      faults,
       mailer,
       auth,
       dynamo,

@@ -92,6 +92,10 @@ export const keys = {
   /** The list of emails not yet delivered, oldest first; an entry leaves it when its email is settled. */
   pendingMail: (createdAt: string, mailId: string) => ({ PK: 'OUTBOX#PENDING', SK: `${createdAt}#${mailId}` }),
   pendingMailPartition: 'OUTBOX#PENDING',
+  /** The local workflow engine's execution records (the local stack only) and the list of open ones. */
+  localExecution: (name: string) => ({ PK: 'LOCALENGINE#EXECUTION', SK: name }),
+  openLocalExecution: (name: string) => ({ PK: keys.openLocalExecutionsPartition, SK: name }),
+  openLocalExecutionsPartition: 'LOCALENGINE#OPEN',
   /** Where a case without a running deadline sorts in the status index: after every dated one. */
   noDeadline: '9999-12-31T23:59:59.999Z',
   statusIndex: (status: string, dueAt: string | undefined, id: string) => ({

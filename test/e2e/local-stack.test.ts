@@ -122,7 +122,9 @@ describe('the local stack over HTTP', () => {
 
     const listed = await (await e2e.as('auditor')).get(`/cases?subdistrict=${encodeURIComponent('重放街道')}`);
     expect(listed.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
-    const started = e2e.stack.engine.events.filter((e) => e.type === 'ExecutionStarted' && e.execution.startsWith(id));
+    const started = e2e.stack.eventLog.events.filter(
+      (e) => e.type === 'ExecutionStarted' && e.execution.startsWith(id),
+    );
     expect(started.map((e) => e.execution)).toEqual([`${id}--intake--1`]);
   }, 60_000);
 

@@ -13,7 +13,7 @@ import {
   sdkCallWorstCaseMs,
 } from '../../functions/shared/time-limits';
 import { LAMBDA_INVOKE, caseLifecycleDefinition } from '../../functions/workflow/asl';
-import { DEFAULT_TASK_CONCURRENCY } from '../../functions/workflow/local-engine';
+import { DEFAULT_TASK_CONCURRENCY } from '../../functions/local/local-engine';
 import { MANIFEST } from '../../infra/manifest';
 import { logicalId, synthesize } from './support';
 

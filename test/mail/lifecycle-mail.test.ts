@@ -83,7 +83,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  harness.engine.clearFaults();
+  harness.faults.clear();
   await startScenario(harness);
 });
 
@@ -262,7 +262,7 @@ describe('emails along the lifecycle', () => {
   });
 
   it('a step that fails after sending, and is retried, sends nothing twice', async () => {
-    harness.engine.injectFault('Start persuasion or issue the rectification notice', { times: 2, when: 'after' });
+    harness.faults.inject('Start persuasion or issue the rectification notice', { times: 2, when: 'after' });
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
     await waitForCallback(harness, reported.id, 'inspection');
@@ -275,7 +275,7 @@ describe('emails along the lifecycle', () => {
   });
 
   it('a step that always fails alerts the office and operations', async () => {
-    harness.engine.injectFault('Send the reminder', { times: 'always', error: 'Lambda.ServiceException' });
+    harness.faults.inject('Send the reminder', { times: 'always', error: 'Lambda.ServiceException' });
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'FAILED' });

@@ -162,7 +162,7 @@ async function actOnce(
       return undefined;
     case 'fail-a-task':
       // Fails the next invocations of one task state beyond what its retries absorb: the execution fails.
-      e2e.stack.engine.injectFault(state, { times: 9, error: 'Lambda.ServiceException' });
+      e2e.stack.faults.inject(state, { times: 9, error: 'Lambda.ServiceException' });
       return undefined;
   }
 }
@@ -193,7 +193,7 @@ describe('random people, random times, forced failures', () => {
           return id;
         });
         expect(unexpected).toEqual([]);
-        e2e.stack.engine.clearFaults();
+        e2e.stack.faults.clear();
         // Let running steps reach their next wait, then let the check look at every case twice.
         await sleep(4_000);
         await e2e.stack.workflowCheck.runNow();

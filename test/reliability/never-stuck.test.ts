@@ -172,7 +172,7 @@ describe('a person acting after the workflow stopped waiting for them', () => {
 
 describe('the attention list and resuming a flagged case', () => {
   it('lists flagged cases, and an officer resumes a case whose workflow failed; it then finishes its path', async () => {
-    e2e.stack.engine.injectFault('Check whether the deadline was extended', {
+    e2e.stack.faults.inject('Check whether the deadline was extended', {
       times: 'always',
       error: 'Lambda.ServiceException',
     });
@@ -201,7 +201,7 @@ describe('the attention list and resuming a flagged case', () => {
     expect((await reporter.post(`/cases/${id}/resume`, { reason: '故障已排除' })).status).toBe(403);
     expect((await auditor.post(`/cases/${id}/resume`, { reason: '故障已排除' })).status).toBe(403);
 
-    e2e.stack.engine.clearFaults();
+    e2e.stack.faults.clear();
     const before = await caseOf(id);
     const resumed = await officer.post(
       `/cases/${id}/resume`,

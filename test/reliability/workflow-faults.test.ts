@@ -35,7 +35,7 @@ afterAll(async () => {
   await e2e?.dispose();
 }, 30_000);
 
-beforeEach(() => e2e.stack.engine.clearFaults());
+beforeEach(() => e2e.stack.faults.clear());
 
 const mailsOf = async (caseId: string) =>
   (await readMailbox(e2e.stack.ses.endpoint)).filter((m) => m.mailId?.startsWith(`${caseId}#`));
@@ -43,7 +43,7 @@ const kindOf = (mailId: string | undefined) => mailId?.split('#')[2];
 
 describe('a task that fails for a while', () => {
   it('is retried per the ASL and the case goes on to its end, with each event and email once', async () => {
-    e2e.stack.engine.injectFault(ESCALATE, { times: 2, when: 'after' });
+    e2e.stack.faults.inject(ESCALATE, { times: 2, when: 'after' });
     const driven = await driveLifecycles({
       clients,
       subdistrict: SUBDISTRICT,
@@ -58,10 +58,10 @@ describe('a task that fails for a while', () => {
 
     const intake = `${id}--intake--1`;
     expect(
-      e2e.stack.engine.events.filter((e) => e.execution === intake && e.type === 'StateRetried').map((e) => e.state),
+      e2e.stack.eventLog.events.filter((e) => e.execution === intake && e.type === 'StateRetried').map((e) => e.state),
     ).toEqual([ESCALATE, ESCALATE]);
     expect(
-      e2e.stack.engine.invocations.filter((i) => i.execution === intake && i.state === ESCALATE).map((i) => i.ok),
+      e2e.stack.eventLog.invocations.filter((i) => i.execution === intake && i.state === ESCALATE).map((i) => i.ok),
     ).toEqual([false, false, true]);
 
     const [verdict] = await verifyHistories(clients.auditor, [id]);
@@ -81,7 +81,7 @@ describe('a task that fails for a while', () => {
 
 describe('a task that always fails', () => {
   it('records the failure, flags the case, alerts the office and operations once, and lists the case for officers', async () => {
-    e2e.stack.engine.injectFault(SCHEDULE, { times: 'always', error: 'Lambda.ServiceException' });
+    e2e.stack.faults.inject(SCHEDULE, { times: 'always', error: 'Lambda.ServiceException' });
     const created = await clients.reporter.post(
       '/cases',
       submissionFor('enforcement', SUBDISTRICT, 900, shanghaiDateOf(e2e.stack.clock.now())),
@@ -110,7 +110,7 @@ describe('a task that always fails', () => {
     });
     // Lambda service errors get the ASL's own six attempts before the catch.
     expect(
-      e2e.stack.engine.invocations.filter((i) => i.execution === enforcement && i.state === SCHEDULE),
+      e2e.stack.eventLog.invocations.filter((i) => i.execution === enforcement && i.state === SCHEDULE),
     ).toHaveLength(7);
 
     // Officers see it: the case carries the attention flag, and the attention list has it.
@@ -142,7 +142,7 @@ describe('a task that always fails', () => {
     expect(repeated((await mailsOf(id)).map((m) => m.mailId ?? ''))).toEqual({});
 
     // The case is not stuck for good: with the fault gone, an officer can still end it.
-    e2e.stack.engine.clearFaults();
+    e2e.stack.faults.clear();
     const dismissed = await clients.officer.post(`/cases/${id}/dismissal`, {
       reason: 'withdrawn',
       explanation: '当事人已自行整改完毕',

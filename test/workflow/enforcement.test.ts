@@ -95,7 +95,7 @@ describe('enforcement phase', () => {
       'enforcement-scheduled',
     ]);
     // Two executions, each well inside its designed size.
-    expect(statesEntered(harness.engine, caseId).length).toBeLessThanOrEqual(22);
+    expect(statesEntered(harness.eventLog, caseId).length).toBeLessThanOrEqual(22);
   });
 
   it('holds the case while an appeal runs and resumes enforcement after it is upheld', async () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  harness.engine.clearFaults();
+  harness.faults.clear();
   await startScenario(harness);
 });
 
@@ -34,7 +34,7 @@ const intake = (caseId: string) => executionName({ caseId, phase: 'intake', roun
 describe('faults and restarts', () => {
   it('retries a task whose invocation fails twice after doing its work, without a second notice number or email', async () => {
     const counterBefore = await harness.store.noticeCounter(2026);
-    harness.engine.injectFault('Start persuasion or issue the rectification notice', { times: 2, when: 'after' });
+    harness.faults.inject('Start persuasion or issue the rectification notice', { times: 2, when: 'after' });
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
 
@@ -42,14 +42,14 @@ describe('faults and restarts', () => {
     await recordInspection(harness, reported.id, 'demolished');
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
 
-    const retries = harness.engine.events.filter(
+    const retries = harness.eventLog.events.filter(
       (e) => e.execution === intake(reported.id) && e.type === 'StateRetried',
     );
     expect(retries.map((e) => e.state)).toEqual([
       'Start persuasion or issue the rectification notice',
       'Start persuasion or issue the rectification notice',
     ]);
-    const runs = harness.engine.invocations.filter(
+    const runs = harness.eventLog.invocations.filter(
       (i) => i.execution === intake(reported.id) && i.state === 'Start persuasion or issue the rectification notice',
     );
     expect(runs.map((i) => i.ok)).toEqual([false, false, true]);
@@ -67,7 +67,7 @@ describe('faults and restarts', () => {
   });
 
   it('catches a task that always fails: the failure is recorded, the case flagged and the office alerted', async () => {
-    harness.engine.injectFault('Send the reminder', { times: 'always', error: 'Lambda.ServiceException' });
+    harness.faults.inject('Send the reminder', { times: 'always', error: 'Lambda.ServiceException' });
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
 
@@ -85,7 +85,7 @@ describe('faults and restarts', () => {
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'workflow-failure']);
     // Lambda service errors are retried with the ASL's own policy (6 attempts) before the catch.
-    const attempts = harness.engine.invocations.filter(
+    const attempts = harness.eventLog.invocations.filter(
       (i) => i.execution === intake(reported.id) && i.state === 'Send the reminder',
     );
     expect(attempts).toHaveLength(7);
@@ -128,7 +128,7 @@ describe('faults and restarts', () => {
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'case-closed']);
     // The resumed run re-ran the phase from its start.
-    const resumedStates = restarted.events
+    const resumedStates = harness.eventLog.events
       .filter((e) => e.execution === intake(reported.id) && e.type === 'StateEntered')
       .map((e) => e.state);
     expect(resumedStates.slice(0, 2)).toEqual(['Route by phase', 'Start persuasion or issue the rectification notice']);

@@ -14,8 +14,9 @@ import type { MailDelivery, MailKind, MailRequest, Mailer } from '../../function
 import { mailId } from '../../functions/mail/mailer';
 import type { CaseStore } from '../../functions/store/case-store';
 import { VersionConflictError } from '../../functions/store/errors';
-import type { LocalEngineOptions } from '../../functions/workflow/local-engine';
-import { LocalWorkflowEngine } from '../../functions/workflow/local-engine';
+import type { LocalEngineOptions } from '../../functions/local/local-engine';
+import { LocalWorkflowEngine } from '../../functions/local/local-engine';
+import { EngineEventLog, TaskFaults } from '../../functions/local/local-engine-probes';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
 import { freshTable } from '../support/table';
@@ -109,6 +110,9 @@ export interface Harness {
   policy: Policy;
   engine: LocalWorkflowEngine;
   engineOptions: LocalEngineOptions;
+  /** What the current engine did (a restarted engine starts a new log). */
+  eventLog: EngineEventLog;
+  faults: TaskFaults;
   /** A new engine over the same table, as after a restart. */
   restartEngine(): Promise<LocalWorkflowEngine>;
   close(): Promise<void>;
@@ -134,11 +138,14 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
   const clock = testClock(LEGAL_START, options.factor ?? TEST_FACTOR);
   const policy = resolvePolicy({ ...TEST_POLICY_OVERRIDES, ...options.policy });
   const mailer = new RecordingMailer();
+  const eventLog = new EngineEventLog();
+  const faults = new TaskFaults();
   const engineOptions: LocalEngineOptions = {
     taskDeps: { store: table.store, mailer, clock, calendar: chinaCalendar(), policy },
     doc: table.doc,
     tableName: table.tableName,
     retryIntervalMs: 10,
+    probes: [eventLog, faults],
   };
   const harness: Harness = {
     store: table.store,
@@ -147,8 +154,12 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
     policy,
     engine: new LocalWorkflowEngine(engineOptions),
     engineOptions,
+    eventLog,
+    faults,
     async restartEngine() {
       await harness.engine.close();
+      harness.eventLog = new EngineEventLog();
+      engineOptions.probes = [harness.eventLog, harness.faults];
       harness.engine = new LocalWorkflowEngine(engineOptions);
       return harness.engine;
     },
@@ -370,8 +381,8 @@ export function completeEnforcement(harness: Harness, caseId: string) {
 }
 
 /** State entries of every execution of a case, in order. */
-export function statesEntered(engine: LocalWorkflowEngine, caseId: string): string[] {
-  return engine.events
+export function statesEntered(eventLog: EngineEventLog, caseId: string): string[] {
+  return eventLog.events
     .filter((e) => e.type === 'StateEntered' && e.execution.startsWith(`${caseId}--`))
     .map((e) => e.state ?? '');
 }

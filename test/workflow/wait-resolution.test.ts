@@ -1,6 +1,7 @@
 import { acceleratedClock } from '../../functions/domain/clock';
 import type { CaseRecord } from '../../functions/domain/schemas';
-import { LocalWorkflowEngine, STEP_FUNCTIONS_WAIT_RESOLUTION_MS } from '../../functions/workflow/local-engine';
+import { LocalWorkflowEngine, STEP_FUNCTIONS_WAIT_RESOLUTION_MS } from '../../functions/local/local-engine';
+import { EngineEventLog } from '../../functions/local/local-engine-probes';
 import { CaseStates } from '../api/support/case-states';
 import type { Harness } from './harness';
 import { waitForStatus, workflowHarness } from './harness';
@@ -39,15 +40,19 @@ describe('a Wait on a deadline that ends at .999, its timestamp cut to the secon
     const issued: CaseRecord = await states.noticeIssued({ deadlineDate });
     expect(issued.notice?.deadline.at).toBe(new Date(deadlineMs).toISOString());
 
+    const eventLog = new EngineEventLog();
     const engine = new LocalWorkflowEngine({
       ...harness.engineOptions,
+      probes: [eventLog],
       taskDeps: { ...harness.engineOptions.taskDeps, clock },
       waitTimestampResolutionMs: STEP_FUNCTIONS_WAIT_RESOLUTION_MS,
     });
     try {
       await engine.startExecution({ caseId: issued.id, phase: 'intake', round: 1 });
       await waitForStatus(harness, issued.id, 'AWAITING_INSPECTION', 10_000);
-      const checks = engine.invocations.filter((i) => i.state === CHECK_DEADLINE && i.execution.startsWith(issued.id));
+      const checks = eventLog.invocations.filter(
+        (i) => i.state === CHECK_DEADLINE && i.execution.startsWith(issued.id),
+      );
       expect(checks.length).toBe(1);
       expect(clock.now().getTime()).toBeGreaterThan(deadlineMs);
     } finally {

@@ -1,20 +1,35 @@
-import './promise-with-resolvers';
+import '../workflow/promise-with-resolvers';
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StateMachine } from 'aws-local-stepfunctions';
-import * as z from 'zod';
 import { assertPolicyFitsWorkflow } from '../app/procedure';
 import type { TaskDeps, TaskHandler } from '../tasks/task-kit';
-import { phaseInputSchema } from '../tasks/task-kit';
 import type { TaskFunctionKey } from '../tasks/registry';
 import { TASK_FUNCTIONS } from '../tasks/registry';
-import type { AslDefinition, TaskStateInfo } from './asl';
+import type { AslDefinition, TaskStateInfo } from '../workflow/asl';
 import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
-import { RESULT_FIELDS, caseLifecycleDefinition, substitute, substitutionKeys, taskStates, valueAtPath } from './asl';
-import type { CallbackDelivery, ExecutionStatus as EngineExecutionStatus, PhaseInput, WorkflowEngine } from './engine';
-import { executionName } from './engine';
+import {
+  RESULT_FIELDS,
+  caseLifecycleDefinition,
+  substitute,
+  substitutionKeys,
+  taskStates,
+  valueAtPath,
+} from '../workflow/asl';
+import type {
+  CallbackDelivery,
+  ExecutionStatus as EngineExecutionStatus,
+  PhaseInput,
+  WorkflowEngine,
+} from '../workflow/engine';
+import { executionName } from '../workflow/engine';
+import type { ExecutionOutcome } from './local-engine-executions';
+import { ExecutionRecords } from './local-engine-executions';
+import type { EngineEvent, EngineProbe, TaskFault } from './local-engine-probes';
+import { TaskSlots } from './local-engine-slots';
+
+export type { ExecutionOutcome, ExecutionStatus } from './local-engine-executions';
 
 /**
  * The workflow engine on a laptop: aws-local-stepfunctions runs the same ASL file Step Functions runs,
@@ -23,10 +38,12 @@ import { executionName } from './engine';
  *   resolves it to with a real random token, holds the step open until `sendTaskSuccess`/`Failure`, and
  *   lets the library's `TimeoutSecondsPath` timer end it (the token turns stale at the same moment).
  * - the `lambda:invoke` response shape: handlers' results are wrapped as `{Payload}`.
- * - executions recorded in the case table (by name; Query, never Scan), so `startExecution` starts a name
+ * - executions recorded in the case table (local-engine-executions.ts), so `startExecution` starts a name
  *   once and `resumeOpenExecutions()` re-runs every open execution from its start after a restart —
  *   safe because every task is idempotent.
- * - an event log of state transitions, per-invocation durations, fast retries and fault injection.
+ * - a Lambda-like concurrency limit on task functions (local-engine-slots.ts) and fast retries.
+ * - hooks for probes a test or bench attaches (local-engine-probes.ts): the state transitions, each task
+ *   invocation, and faults to inject.
  */
 
 /** What `$$.Task.Token` resolves to inside the library; replaced by a real token per callback. */
@@ -57,54 +74,6 @@ export const STEP_FUNCTIONS_WAIT_RESOLUTION_MS = 1_000;
  */
 export const DEFAULT_TASK_CONCURRENCY = CONTENDED_TASK_CONCURRENCY;
 
-const EXECUTION_PK = 'LOCALENGINE#EXECUTION';
-const OPEN_PK = 'LOCALENGINE#OPEN';
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-
-export interface ExecutionOutcome {
-  name: string;
-  status: ExecutionStatus;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-}
-
-/** One entry of the engine's event log. */
-export interface EngineEvent {
-  execution: string;
-  type:
-    | 'ExecutionStarted'
-    | 'ExecutionSucceeded'
-    | 'ExecutionFailed'
-    | 'ExecutionAborted'
-    | 'StateEntered'
-    | 'StateRetried'
-    | 'StateCaught'
-    | 'StateFailed';
-  state?: string;
-  stateType?: string;
-  at: number;
-}
-
-/** One in-process run of a task function, as a Lambda invocation would be billed. */
-export interface TaskInvocation {
-  execution: string;
-  state: string;
-  functionKey: TaskFunctionKey;
-  durationMs: number;
-  ok: boolean;
-}
-
-/** A fault injected into a task state: its function fails `times` times (before or after running). */
-export interface TaskFault {
-  times: number | 'always';
-  /** `after`: the function's work is done, then the invocation fails (a lost response). */
-  when?: 'before' | 'after';
-  /** The error name Retry and Catch match on; default `Rectify.InjectedFault` (a task failure). */
-  error?: string;
-}
-
 export interface LocalEngineOptions {
   /** The task functions' dependencies; the engine adds itself as `engine`. */
   taskDeps: Omit<TaskDeps, 'engine'>;
@@ -122,26 +91,12 @@ export interface LocalEngineOptions {
    * test that runs in real time sets 1000 to see what AWS would do.
    */
   waitTimestampResolutionMs?: number;
-  /** Event log entries kept in memory (oldest dropped first). */
-  eventLogLimit?: number;
+  /** What tests and benches attach: an event log, fault injection (local-engine-probes.ts). */
+  probes?: readonly EngineProbe[];
   /** Task functions running at once (default DEFAULT_TASK_CONCURRENCY). */
   taskConcurrency?: number;
   log?: (message: string) => void;
 }
-
-const executionItemSchema = z.object({
-  name: z.string(),
-  input: phaseInputSchema,
-  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED']),
-  error: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? undefined),
-  cause: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? undefined),
-});
 
 interface Run {
   name: string;
@@ -175,18 +130,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly handlers: Map<TaskFunctionKey, TaskHandler>;
   private readonly runs = new Map<string, Run>();
   private readonly callbacks = new Map<string, WaitingCallback>();
-  private readonly faults = new Map<string, TaskFault>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly taskConcurrency: number;
-  private tasksRunning = 0;
-  private readonly waitingForSlot: (() => void)[] = [];
+  private readonly slots: TaskSlots;
+  private readonly records: ExecutionRecords;
+  private readonly probes: readonly EngineProbe[];
   private readonly maxEngineWaitMs: number;
   private readonly log: (message: string) => void;
   private closed = false;
-  /** Every state transition, oldest first. */
-  readonly events: EngineEvent[] = [];
-  /** Every task function invocation, oldest first. */
-  readonly invocations: TaskInvocation[] = [];
 
   constructor(private readonly options: LocalEngineOptions) {
     assertPolicyFitsWorkflow(options.taskDeps.policy, options.taskDeps.calendar);
@@ -207,7 +157,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const deps: TaskDeps = { ...options.taskDeps, engine: this };
     this.handlers = new Map(Object.entries(TASK_FUNCTIONS).map(([key, fn]) => [key as TaskFunctionKey, fn.make(deps)]));
     this.maxEngineWaitMs = options.maxEngineWaitMs ?? MAX_ENGINE_WAIT_MS;
-    this.taskConcurrency = options.taskConcurrency ?? DEFAULT_TASK_CONCURRENCY;
+    this.slots = new TaskSlots(options.taskConcurrency ?? DEFAULT_TASK_CONCURRENCY);
+    this.records = new ExecutionRecords(options.doc, options.tableName);
+    this.probes = options.probes ?? [];
     this.log = options.log ?? (() => undefined);
   }
 
@@ -218,45 +170,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   async startExecution(input: PhaseInput): Promise<{ name: string; started: boolean }> {
     this.assertOpen();
     const name = executionName(input);
-    const startedAt = new Date().toISOString();
-    try {
-      await this.options.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.options.tableName,
-                Item: {
-                  PK: EXECUTION_PK,
-                  SK: name,
-                  entity: 'local-execution',
-                  name,
-                  input,
-                  status: 'RUNNING',
-                  startedAt,
-                },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.options.tableName,
-                Item: { PK: OPEN_PK, SK: name, entity: 'local-execution-open', name, input, startedAt },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name === 'TransactionCanceledException') return { name, started: false };
-      throw error;
-    }
+    if (!(await this.records.recordStart(name, input))) return { name, started: false };
     this.launch(name, input);
     return { name, started: true };
   }
 
   async executionExists(input: PhaseInput): Promise<boolean> {
-    return (await this.executionItem(executionName(input))) !== undefined;
+    return (await this.records.get(executionName(input))) !== undefined;
   }
 
   async executionStatus(name: string): Promise<EngineExecutionStatus | undefined> {
@@ -279,8 +199,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       return;
     }
     // Not running here (never started, finished, or not resumed yet): close its record if it is open.
-    const item = await this.executionItem(name);
-    if (item?.status === 'RUNNING') await this.recordEnd(name, { name, status: 'ABORTED', cause });
+    const item = await this.records.get(name);
+    if (item?.status === 'RUNNING') await this.records.recordEnd(name, { name, status: 'ABORTED', cause });
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -291,27 +211,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   async resumeOpenExecutions(): Promise<string[]> {
     this.assertOpen();
     const resumed: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.options.doc.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': OPEN_PK },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { name, input } = z.object({ name: z.string(), input: phaseInputSchema }).parse(item);
-        const existing = this.runs.get(name);
-        if (existing && !existing.outcome) continue;
-        this.log(`resuming ${name} from its start`);
-        this.launch(name, input);
-        resumed.push(name);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const { name, input } of this.records.open()) {
+      const existing = this.runs.get(name);
+      if (existing && !existing.outcome) continue;
+      this.log(`resuming ${name} from its start`);
+      this.launch(name, input);
+      resumed.push(name);
+    }
     return resumed;
   }
 
@@ -319,7 +225,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   async waitForExecution(name: string, timeoutMs = 60_000): Promise<ExecutionOutcome> {
     const run = this.runs.get(name);
     if (!run) {
-      const item = await this.executionItem(name);
+      const item = await this.records.get(name);
       if (!item) throw new Error(`no execution named ${name}`);
       if (item.status === 'RUNNING')
         throw new Error(`execution ${name} is open but not running in this engine; resume it first`);
@@ -345,23 +251,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   async describeExecution(name: string): Promise<ExecutionOutcome | undefined> {
     const run = this.runs.get(name);
     if (run) return run.outcome ?? { name, status: 'RUNNING' };
-    const item = await this.executionItem(name);
+    const item = await this.records.get(name);
     return item ? { name, status: item.status, error: item.error, cause: item.cause } : undefined;
   }
 
   /** Names of the executions running in this engine now. */
   runningExecutions(): string[] {
     return [...this.runs.values()].filter((run) => !run.outcome).map((run) => run.name);
-  }
-
-  /** Makes a task state's function fail (tests). */
-  injectFault(stateName: string, fault: TaskFault): void {
-    if (!this.tasks.has(stateName)) throw new Error(`no task state named "${stateName}"`);
-    this.faults.set(stateName, { ...fault });
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
   }
 
   /**
@@ -426,7 +322,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       run.outcome = outcome;
       if (run.stopped !== 'by-shutdown') {
         try {
-          await this.recordEnd(name, outcome);
+          await this.records.recordEnd(name, outcome);
         } catch (error) {
           // The table is unreachable: the execution stays recorded as open, so the next resume runs it
           // again (every task is idempotent). Nothing awaits this promise, so throwing would end the process.
@@ -457,17 +353,16 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     name: string,
     eventLogs: AsyncGenerator<{ type: string; timestamp: number; state?: { name: string; type: string } }>,
   ): Promise<void> {
-    const limit = this.options.eventLogLimit ?? 100_000;
     for await (const event of eventLogs) {
       if (event.type === 'StateExited') continue;
-      this.events.push({
+      const entry: EngineEvent = {
         execution: name,
         type: event.type as EngineEvent['type'],
         state: event.state?.name,
         stateType: event.state?.type,
         at: event.timestamp,
-      });
-      if (this.events.length > limit) this.events.splice(0, this.events.length - limit);
+      };
+      for (const probe of this.probes) probe.onEvent?.(entry);
     }
   }
 
@@ -490,10 +385,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private invoke(execution: string, task: TaskStateInfo, payload: unknown): Promise<unknown> {
     const handler = this.handlers.get(task.functionKey as TaskFunctionKey);
     if (!handler) return Promise.reject(new Error(`no handler for ${task.functionKey}`));
-    const fault = this.takeFault(task.name);
+    const fault = this.faultFor(task.name);
     let started = performance.now();
     const invocation = (async () => {
-      const release = await this.taskSlot();
+      const release = await this.slots.take();
       started = performance.now();
       try {
         if (fault?.when !== 'after' && fault)
@@ -506,13 +401,14 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       }
     })();
     const record = (ok: boolean) => {
-      this.invocations.push({
+      const ended = {
         execution,
         state: task.name,
         functionKey: task.functionKey as TaskFunctionKey,
         durationMs: performance.now() - started,
         ok,
-      });
+      };
+      for (const probe of this.probes) probe.onInvocation?.(ended);
     };
     const tracked = invocation.then(
       (result) => {
@@ -529,30 +425,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return tracked;
   }
 
-  /** Waits for one of the task slots; the function returned gives it back. */
-  private async taskSlot(): Promise<() => void> {
-    if (this.tasksRunning >= this.taskConcurrency)
-      await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
-    else this.tasksRunning += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      // The slot passes straight to the next waiting invocation, or is freed.
-      const next = this.waitingForSlot.shift();
-      if (next) next();
-      else this.tasksRunning -= 1;
-    };
-  }
-
-  private takeFault(stateName: string): TaskFault | undefined {
-    const fault = this.faults.get(stateName);
-    if (!fault) return undefined;
-    if (fault.times !== 'always') {
-      if (fault.times <= 0) return undefined;
-      fault.times -= 1;
+  /** The fault a probe injects into this invocation of a task state, if any. */
+  private faultFor(stateName: string): TaskFault | undefined {
+    for (const probe of this.probes) {
+      const fault = probe.faultFor?.(stateName);
+      if (fault) return fault;
     }
-    return fault;
+    return undefined;
   }
 
   /**
@@ -608,37 +487,5 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       this.log(`${execution}: ${state} asked for a ${seconds} s callback; ending it earlier to look again`);
     }
     return limited;
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Execution records
-  // -------------------------------------------------------------------------------------------------
-
-  private async executionItem(name: string) {
-    const result = await this.options.doc.send(
-      new GetCommand({ TableName: this.options.tableName, Key: { PK: EXECUTION_PK, SK: name }, ConsistentRead: true }),
-    );
-    return result.Item ? executionItemSchema.parse(result.Item) : undefined;
-  }
-
-  private async recordEnd(name: string, outcome: ExecutionOutcome): Promise<void> {
-    await this.options.doc.send(
-      new UpdateCommand({
-        TableName: this.options.tableName,
-        Key: { PK: EXECUTION_PK, SK: name },
-        UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error, #cause = :cause',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#cause': 'cause' },
-        ExpressionAttributeValues: {
-          ':status': outcome.status,
-          ':at': new Date().toISOString(),
-          ':error': outcome.error ?? null,
-          ':cause': outcome.cause ?? null,
-        },
-      }),
-    );
-    await this.options.doc.send(
-      new DeleteCommand({ TableName: this.options.tableName, Key: { PK: OPEN_PK, SK: name } }),
-    );
   }
 }
