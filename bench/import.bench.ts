@@ -33,14 +33,14 @@ const ROWS = 400;
 const CONCURRENCY = 8;
 
 /** A survey file of `count` distinct rows in the seed community, as the CLI reads it. */
-function surveyRows(count: number, label: string): SurveyRow[] {
+async function surveyRows(count: number, label: string): Promise<SurveyRow[]> {
   const header = '街道,社区,地址,类别,严重程度,情况描述,面积(㎡),层数,结构,当事人,联系电话,上报人,发现日期';
   const lines = Array.from(
     { length: count },
     (_, i) =>
       `小龙坎街道,解放坡社区,${label}石小路${i}号,居民自建,一般,普查发现的阳台外扩,${6 + (i % 20)},1,彩钢板,住户${i},13800138000,陈普查,2026-11-20`,
   );
-  const parsed = readSurvey(Buffer.from([header, ...lines].join('\n')), new Date());
+  const parsed = await readSurvey(Buffer.from([header, ...lines].join('\n')), new Date());
   if (parsed.errors.length) throw new Error(`survey rows invalid: ${JSON.stringify(parsed.errors[0])}`);
   return parsed.rows;
 }
@@ -128,7 +128,7 @@ async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<nu
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   try {
     const api = new RectifyApi(server.url, await auth.issue({ role: 'reporter', sub: 'bench-importer' }));
-    await importRows(api, surveyRows(40, 'warm'), { concurrency: CONCURRENCY });
+    await importRows(api, await surveyRows(40, 'warm'), { concurrency: CONCURRENCY });
     const started = performance.now();
     const outcome = await importRows(api, rows, { concurrency: CONCURRENCY });
     const perSecond = rows.length / ((performance.now() - started) / 1000);
@@ -153,10 +153,10 @@ async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<nu
 export const importBenchmark: Benchmark = {
   name: 'import.ratio_vs_raw_batch',
   async run(context) {
-    const rows = surveyRows(ROWS, 'bench');
+    const rows = await surveyRows(ROWS, 'bench');
     // Warm the JVM for every side: batch writes, transactions (the import warms its own path).
-    await rawBatchRound(context, surveyRows(40, 'warm'));
-    await rawTransactionRound(context, surveyRows(100, 'warm-tx'));
+    await rawBatchRound(context, await surveyRows(40, 'warm'));
+    await rawTransactionRound(context, await surveyRows(100, 'warm-tx'));
     const raw = await rawBatchRound(context, rows);
     const rawTransactions = await rawTransactionRound(context, rows);
     const imported = await importRound(context, rows);

@@ -1,13 +1,26 @@
 import * as z from 'zod';
 import { mapLimited } from '../functions/shared/concurrency';
-import type { RectifyApi } from './api-client';
 import { ApiProblem } from './api-client';
 import type { RowError, SurveyRow } from './survey-file';
+import type { CaseSubmission } from '../functions/domain/schemas';
 
 export interface ImportOutcome {
   created: { row: number; caseId: string }[];
   alreadyImported: { row: number; caseId: string }[];
   failed: RowError[];
+}
+
+/** What `POST /case-batches` takes. */
+export interface CaseBatch {
+  items: { idempotencyKey: string; submission: CaseSubmission }[];
+}
+
+/**
+ * Where the rows go: `POST /case-batches` through the CLI's client (RectifyApi) or the web console's.
+ * A refusal is thrown as an ApiProblem.
+ */
+export interface CaseBatchApi {
+  post(path: 'case-batches', body: CaseBatch): Promise<{ body: unknown }>;
 }
 
 /** What `POST /case-batches` takes at most; the API refuses a larger batch. */
@@ -59,7 +72,7 @@ const ITEM_FIELD = /^items\[(\d+)\](?:\.submission\.?)?(.*)$/;
  * service down) is sent again in a later round; a row it refuses is reported with its field and reason.
  */
 export async function importRows(
-  api: RectifyApi,
+  api: CaseBatchApi,
   rows: readonly SurveyRow[],
   options: { concurrency: number; onProgress?: (done: number) => void },
 ): Promise<ImportOutcome> {

@@ -451,7 +451,7 @@ program
   .option('--errors <file>', 'also write the per-row error report to this CSV file')
   .option('--dry-run', 'check the file and report bad rows without submitting')
   .action(async (file: string, options: { concurrency: number; errors?: string; dryRun?: boolean }) => {
-    const parsed = readSurvey(readFileSync(file), new Date());
+    const parsed = await readSurvey(readFileSync(file), new Date());
     if (parsed.encoding === 'gbk') process.stderr.write('note: the file was read as GBK\n');
     let failed = parsed.errors;
     let created = 0;

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
-import { canonicalJson } from '../functions/domain/chain';
+import { canonicalJson } from '../functions/domain/canonical-json';
 import type { CaseSubmission } from '../functions/domain/schemas';
 import { caseSubmissionSchemaAt } from '../functions/domain/schemas';
 import { ownValue } from '../functions/shared/own';
@@ -10,6 +8,9 @@ import { ownValue } from '../functions/shared/own';
  * Survey (违法建设普查) CSV files: the column mapping from the headers survey teams use to the case
  * submission, decoding (UTF-8 with or without BOM; whole-file GBK recognised), validation with the same
  * schema the API uses, and a per-row error report.
+ *
+ * Read by `rectify import` and by the web console's survey import alike, so it uses only what Node and
+ * browsers share (TextDecoder, Web Crypto); the console's build swaps csv-parse for its browser build.
  */
 
 export interface RowError {
@@ -125,6 +126,40 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[parts[parts.length - 1]!] = value;
 }
 
+let gbkBytes: Map<string, number[]> | undefined;
+
+/**
+ * GBK's bytes for each character, read off the platform's own GBK decoder (WHATWG Encoding), which Node
+ * and browsers share; iconv-lite would need Node's Buffer in the browser. Built once, on first use.
+ */
+function gbkTable(): Map<string, number[]> {
+  if (gbkBytes) return gbkBytes;
+  const decoder = new TextDecoder('gbk');
+  gbkBytes = new Map();
+  for (let lead = 0x81; lead <= 0xfe; lead += 1)
+    for (let trail = 0x40; trail <= 0xfe; trail += 1) {
+      if (trail === 0x7f) continue;
+      const char = decoder.decode(new Uint8Array([lead, trail]));
+      if (char.length === 1 && char !== '\uFFFD' && !gbkBytes.has(char)) gbkBytes.set(char, [lead, trail]);
+    }
+  return gbkBytes;
+}
+
+/** Text as GBK bytes; a character GBK lacks becomes `?`, as encoders do. */
+function encodeGbk(text: string): Uint8Array {
+  const table = gbkTable();
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x80) bytes.push(code);
+    else bytes.push(...(table.get(char) ?? [0x3f]));
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** Text whose every character is below U+0100 as its Latin-1 bytes. */
+const encodeLatin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
 /**
  * Text that was decoded with the wrong encoding somewhere on its way (UTF-8 bytes read as GBK, or as
  * Latin-1) and saved again. Re-encoding it the wrong way round gives back valid UTF-8 — real Chinese
@@ -133,14 +168,14 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 export function looksMisdecoded(text: string): string | undefined {
   if (text.includes('\uFFFD')) {
     // Bytes were already lost; recover what can be recovered as a hint.
-    const bytes = iconv.encode(text.replaceAll('\uFFFD', ''), 'gbk');
+    const bytes = encodeGbk(text.replaceAll('\uFFFD', ''));
     const hint = new TextDecoder('utf-8').decode(bytes).replaceAll('\uFFFD', '');
     return /[\u4E00-\u9FFF]/.test(hint) && hint !== text.replaceAll('\uFFFD', '') ? hint : '';
   }
   if (!/[^ -~\t]/.test(text)) return undefined;
   for (const encoding of ['gbk', 'latin1'] as const) {
     if (encoding === 'latin1' && [...text].some((c) => c.charCodeAt(0) > 0xff)) continue;
-    const bytes = iconv.encode(text, encoding);
+    const bytes = encoding === 'gbk' ? encodeGbk(text) : encodeLatin1(text);
     try {
       const recovered = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       if (recovered !== text && /[\u4E00-\u9FFF]/.test(recovered)) return recovered;
@@ -151,7 +186,7 @@ export function looksMisdecoded(text: string): string | undefined {
   return undefined;
 }
 
-function decode(buffer: Buffer): { text: string; encoding: 'utf-8' | 'gbk' } {
+function decode(buffer: Uint8Array): { text: string; encoding: 'utf-8' | 'gbk' } {
   const body = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? buffer.subarray(3) : buffer;
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
@@ -166,8 +201,13 @@ function fieldLabel(path: string): string {
   return column ? `${column.headers[0]} (${path})` : path || '(row)';
 }
 
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Parses a survey file into valid submissions and a per-row error report; bad rows never stop good ones. */
-export function readSurvey(buffer: Buffer, now: Date): ParsedSurvey {
+export async function readSurvey(buffer: Uint8Array, now: Date): Promise<ParsedSurvey> {
   const { text, encoding } = decode(buffer);
   const records = parse(text, {
     bom: true,
@@ -195,7 +235,7 @@ export function readSurvey(buffer: Buffer, now: Date): ParsedSurvey {
 
   const schema = caseSubmissionSchemaAt(now);
   const seen = new Map<string, number>();
-  data.forEach((cells, i) => {
+  for (const [i, cells] of data.entries()) {
     const row = i + 2;
     const candidate: Record<string, unknown> = {};
     const rowErrors: RowError[] = [];
@@ -229,16 +269,16 @@ export function readSurvey(buffer: Buffer, now: Date): ParsedSurvey {
     }
     if (rowErrors.length || !result.success) {
       errors.push(...rowErrors);
-      return;
+      continue;
     }
-    const fingerprint = createHash('sha256').update(canonicalJson(result.data)).digest('hex');
+    const fingerprint = await sha256Hex(canonicalJson(result.data));
     const first = seen.get(fingerprint);
     if (first !== undefined) {
       errors.push({ row, field: '(row)', reason: `duplicate of row ${first}` });
-      return;
+      continue;
     }
     seen.set(fingerprint, row);
     rows.push({ row, submission: result.data, idempotencyKey: `survey-${fingerprint.slice(0, 40)}` });
-  });
+  }
   return { rows, errors, encoding };
 }

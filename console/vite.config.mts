@@ -6,6 +6,9 @@ export default defineConfig({
   base: '/console/',
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The survey reader (cli/survey-file.ts) is shared with the CLI; in the browser csv-parse's own
+  // browser build stands in for its Node build (which needs Node's Buffer).
+  resolve: { alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

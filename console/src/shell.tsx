@@ -17,6 +17,7 @@ const CasePage = lazy(() => import('./pages/case-page').then((m) => m.CasePage))
 const CaseList = lazy(() => import('./pages/case-list').then((m) => m.CaseList));
 const NewCase = lazy(() => import('./pages/new-case').then((m) => m.NewCase));
 const WorkSummary = lazy(() => import('./pages/work-summary').then((m) => m.WorkSummary));
+const SurveyImport = lazy(() => import('./pages/survey-import').then((m) => m.SurveyImport));
 
 const LANG_KEY = 'rectify.lang';
 
@@ -25,6 +26,7 @@ const NAV: [string, WordKey, readonly Role[]][] = [
   ['/', 'queue', ['officer', 'enforcer', 'reporter', 'auditor']],
   ['/cases', 'cases', ['officer', 'enforcer', 'reporter', 'auditor']],
   ['/cases/new', 'newCase', ['reporter', 'officer']],
+  ['/import', 'import', ['reporter', 'officer']],
   ['/summary', 'summary', ['officer', 'auditor']],
 ];
 
@@ -127,6 +129,7 @@ export function Shell({ config }: { config: ConsoleConfig }) {
                 <Route path={`${BASE_PATH}/cases/new`} component={NewCase} />
                 <Route path={`${BASE_PATH}/cases/:id`} component={CasePage} />
                 <Route path={`${BASE_PATH}/summary`} component={WorkSummary} />
+                <Route path={`${BASE_PATH}/import`} component={SurveyImport} />
                 <Route path={`${BASE_PATH}/callback`} component={Queue} />
                 <Route default component={NotFound} />
               </Router>

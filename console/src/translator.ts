@@ -77,6 +77,116 @@ const MAIL_STATUSES: Record<CaseEmail['status'], [string, string]> = {
   COMPLAINED: ['被投诉为垃圾邮件', 'Marked as spam'],
 };
 
+/** Problem titles by the problem's type (`urn:rectify:problem:<kind>`), as functions/api/problem.ts names them. */
+const PROBLEM_TITLES: Record<string, [string, string]> = {
+  'invalid-input': ['提交的内容有误', 'The request is not valid'],
+  unauthenticated: ['请重新登录', 'A valid bearer token is required'],
+  forbidden: ['当前角色无权办理此事项', 'Your role may not do this'],
+  'not-found': ['未找到', 'Not found'],
+  'method-not-allowed': ['不支持此操作', 'Method not allowed'],
+  'transition-not-allowed': ['案件当前状态不允许此操作', 'The procedure does not allow this now'],
+  'version-conflict': ['案件已被他人修改', 'The case changed since you read it'],
+  'request-in-flight': ['相同的请求正在处理中', 'The same request is still being processed'],
+  'payload-too-large': ['提交的内容过大', 'The request body is too large'],
+  'unsupported-media-type': ['提交格式有误', 'The request body must be JSON'],
+  'idempotency-key-reused': ['请求编号已用于其他内容', 'The Idempotency-Key was used for a different request'],
+  throttled: ['请求过于频繁，请稍后再试', 'Too many requests'],
+  internal: ['系统内部错误', 'Internal error'],
+  'dependency-unavailable': ['依赖的服务暂不可用，请稍后再试', 'A service the API depends on is unavailable'],
+};
+
+/**
+ * Chinese for the reasons the API (functions/domain/schemas.ts, functions/api/problem.ts, zod) and the
+ * survey reader (cli/survey-file.ts) give for a field; `$1`… are the reason's own values. A reason not
+ * listed is shown as the API wrote it.
+ */
+const TYPE_NAMES_ZH: Record<string, string> = {
+  number: '数字',
+  int: '整数',
+  string: '文字',
+  array: '列表',
+  object: '一组字段',
+  boolean: '是或否',
+};
+const REASONS_ZH: [RegExp, string | ((match: RegExpExecArray, term: (value: string) => string) => string)][] = [
+  [/^is required$/, '必填'],
+  [/^is not a known field$/, '不是可识别的字段'],
+  [/^must be a date, YYYY-MM-DD$/, '须为日期（年-月-日）'],
+  [/^must be an ISO 8601 date-time with a time zone$/, '须为带时区的日期时间'],
+  [/^must be a mainland China mobile or landline number$/, '须为中国大陆手机或固定电话号码'],
+  [/^must be a case id like (\S+)$/, '须为案件编号，例如 $1'],
+  [/^must be between (\S+) and (\S+)$/, '须在 $1 至 $2 之间'],
+  [/^must be at most (\S+) m²$/, '不得超过 $1 ㎡'],
+  [/^must be at least (\S+)$/, '不得小于 $1'],
+  [/^must be at most (\S+)$/, '不得大于 $1'],
+  [/^at most (\d+) photos$/, '最多 $1 张照片'],
+  [/^must not be before (\S+)$/, '不得早于 $1'],
+  [/^must not be in the future$/, '不得晚于今天'],
+  [/^must not be in the future \(today is (\S+) in Asia\/Shanghai\)$/, '不得晚于今天（北京时间今天是 $1）'],
+  [/^must not be in the past \(today is (\S+) in Asia\/Shanghai\)$/, '不得早于今天（北京时间今天是 $1）'],
+  [/^must be greater than 0$/, '须大于 0'],
+  [/^must not be empty$/, '不得为空'],
+  [/^must be an email address$/, '须为电子邮箱地址'],
+  [/^must be given once$/, '只能填写一次'],
+  [/^must name another case$/, '须为另一个案件'],
+  [/^must be at least (\d+) characters$/, '至少 $1 个字'],
+  [/^must be at most (\d+) characters$/, '最多 $1 个字'],
+  [/^must be 0 or absent when the result is not-demolished$/, '复查结果为“未拆除”时须为 0 或不填'],
+  [/^must be at most the case's area \((\S+) m²(.*)\)$/, '不得超过案件面积（$1 ㎡$2）'],
+  [/^must be later than the current deadline (\S+)$/, '须晚于现有期限 $1'],
+  [/^must not be before the case was reported \((\S+)\)$/, '不得早于案件登记时间（$1）'],
+  [
+    /^must be a working day \(notice deadlines fall on working days\); (\S+) is a rest day, the next working day is (\S+)$/,
+    '须为工作日：$1 是休息日，下一个工作日是 $2',
+  ],
+  [/^must not contain bidirectional text controls .*$/, '不得包含双向文字控制符'],
+  [/^is required when the reason is duplicate$/, '撤销原因为“重复登记”时必填'],
+  [/^must not contain control characters$/, '不得包含控制字符'],
+  [/^must be a single line \(no line breaks\)$/, '须为一行（不得换行）'],
+  [/^must be 0 or at least 0\.000000001 in size$/, '须为 0 或不小于 0.000000001'],
+  [/^must be a whole number$/, '须为整数'],
+  [/^must be a number(, not null)?$/, '须为数字'],
+  [/^must be a string(, not null)?$/, '须为文字'],
+  [/^must be a list(, not null)?$/, '须为列表'],
+  [/^must be an object(, not null)?$/, '须为一组字段'],
+  [/^must be a boolean(, not null)?$/, '须为是或否'],
+  [/^must be true or false$/, '须为 true 或 false'],
+  [/^Too small: expected string to have >=1 characters$/, '不得为空'],
+  [/^Too small: expected string to have >=(\d+) characters$/, '至少 $1 个字'],
+  [/^Too big: expected string to have <=(\d+) characters$/, '最多 $1 个字'],
+  [/^Too small: expected number to be >=(\S+)$/, '不得小于 $1'],
+  [/^Too small: expected number to be >(\S+)$/, '须大于 $1'],
+  [/^Too big: expected number to be <=(\S+)$/, '不得大于 $1'],
+  [/^Too big: expected number to be <(\S+)$/, '须小于 $1'],
+  [/^Too small: expected array to have >=(\d+) items$/, '至少 $1 项'],
+  [/^Too big: expected array to have <=(\d+) items$/, '最多 $1 项'],
+  [
+    /^Invalid option: expected one of (.+)$/,
+    (match, term) =>
+      `须为以下之一：${(match[1] ?? '')
+        .split('|')
+        .map((option) => term(option.replace(/^"|"$/g, '')))
+        .join('、')}`,
+  ],
+  [/^Invalid input: expected int, received number$/, '须为整数'],
+  [
+    /^Invalid input: expected (\w+), received \w+$/,
+    (match) => `须为${Object.hasOwn(TYPE_NAMES_ZH, match[1] ?? '') ? TYPE_NAMES_ZH[match[1] ?? ''] : match[1]}`,
+  ],
+  [/^duplicate of row (\d+)$/, '与第 $1 行重复'],
+  [/^missing column \(accepted headers: (.+)\)$/, '缺少此列（可用的列名：$1）'],
+  [/^the file is empty$/, '文件为空'],
+  [
+    /^text looks garbled by a wrong encoding \(GBK\/UTF-8 mix-up\); it may have been “(.*)” — re-save the file as UTF-8$/,
+    '文字疑似因编码错误成为乱码（原文可能是“$1”），请将文件另存为 UTF-8',
+  ],
+  [
+    /^text looks garbled by a wrong encoding \(GBK\/UTF-8 mix-up\) — re-save the file as UTF-8$/,
+    '文字疑似因编码错误成为乱码，请将文件另存为 UTF-8',
+  ],
+  [/^the API answered without this row$/, '接口答复中缺少此行'],
+];
+
 /** Words of the console; each entry is [Chinese, English]. */
 const WORDS = {
   appName: ['违法建设案件管理', 'Illegal-construction cases'],
@@ -162,6 +272,22 @@ const WORDS = {
   possibleDuplicates: ['可能重复的案件（同一地址）', 'Possible duplicates (same address)'],
   created: ['案件已登记：', 'Case reported: '],
   chooseFile: ['选择普查 CSV 文件', 'Choose the survey CSV file'],
+  importHint: [
+    '与命令行 rectify import 使用同一格式：首行为列名（街道、社区、地址、类别、严重程度……），UTF-8 或 GBK 编码均可。先在本机检查，确认后再导入；重复导入同一行不会重复登记。',
+    'The same format as `rectify import`: the first row names the columns (街道, 社区, 地址, 类别, 严重程度…), UTF-8 or GBK. The file is checked here first and imported when you confirm; importing a row again registers nothing twice.',
+  ],
+  surveyChecked: [
+    '{file}（{encoding}）：{valid} 行可导入，{bad} 行有误。',
+    '{file} ({encoding}): {valid} rows ready, {bad} rows refused.',
+  ],
+  importRows: ['导入 {count} 行', 'Import {count} rows'],
+  importDone: [
+    '导入完成：新登记 {created} 件，此前已导入 {already} 件，{bad} 行未导入。',
+    'Import finished: {created} cases created, {already} already imported, {bad} rows refused.',
+  ],
+  alreadyImported: ['此前已导入', 'Already imported'],
+  newlyCreated: ['新登记', 'Created'],
+  wholeRow: ['整行', 'Whole row'],
   rowsSent: ['已处理 {done}/{total} 行', '{done} of {total} rows processed'],
   accepted: ['已登记', 'Accepted'],
   refused: ['被拒绝的行', 'Refused rows'],
@@ -203,6 +329,10 @@ export interface Translator {
   key(name: string): string;
   mailKind(kind: CaseEmail['kind']): string;
   mailStatus(status: CaseEmail['status']): string;
+  /** The reason the API or the survey reader gives for a field, in this language where it is known. */
+  reason(message: string): string;
+  /** A problem's title, from its type, in this language. */
+  problemTitle(problem: { type?: string; title?: string }): string;
 }
 
 const TERMS: Record<string, [string, string]> = {
@@ -372,6 +502,14 @@ const DATA_KEYS: Record<string, [string, string]> = {
 
 export function translator(lang: Lang): Translator {
   const pick = ([zh, en]: [string, string]) => (lang === 'zh' ? zh : en);
+  const term = (value: string): string =>
+    Object.hasOwn(TERMS, value)
+      ? pick(TERMS[value] as [string, string])
+      : Object.hasOwn(MAIL_KINDS, value)
+        ? pick(MAIL_KINDS[value as CaseEmail['kind']])
+        : Object.hasOwn(MAIL_STATUSES, value)
+          ? pick(MAIL_STATUSES[value as CaseEmail['status']])
+          : value;
   return {
     lang,
     t(key, values = {}) {
@@ -379,16 +517,23 @@ export function translator(lang: Lang): Translator {
     },
     status: (status) => (lang === 'zh' ? STATUS_LABELS_ZH[status] : STATUS_EN[status]),
     event: (type) => pick(EVENTS[type]),
-    term: (value) =>
-      Object.hasOwn(TERMS, value)
-        ? pick(TERMS[value] as [string, string])
-        : Object.hasOwn(MAIL_KINDS, value)
-          ? pick(MAIL_KINDS[value as CaseEmail['kind']])
-          : Object.hasOwn(MAIL_STATUSES, value)
-            ? pick(MAIL_STATUSES[value as CaseEmail['status']])
-            : value,
+    term,
     key: (name) => (Object.hasOwn(DATA_KEYS, name) ? pick(DATA_KEYS[name] as [string, string]) : name),
     mailKind: (kind) => pick(MAIL_KINDS[kind]),
     mailStatus: (status) => pick(MAIL_STATUSES[status]),
+    reason(message) {
+      if (lang !== 'zh') return message;
+      for (const [pattern, zh] of REASONS_ZH) {
+        const match = pattern.exec(message);
+        if (match) return typeof zh === 'string' ? message.replace(pattern, zh) : zh(match, term);
+      }
+      return message;
+    },
+    problemTitle(problem) {
+      const kind = problem.type?.split(':').at(-1) ?? '';
+      return Object.hasOwn(PROBLEM_TITLES, kind)
+        ? pick(PROBLEM_TITLES[kind] as [string, string])
+        : (problem.title ?? '');
+    },
   };
 }

@@ -3,10 +3,23 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CaseStatus } from '../../functions/domain/vocabulary';
 import { isTerminal } from '../../functions/domain/lifecycle';
 import type { Problem } from './api';
+import type { Translator } from './i18n';
 import { useT } from './i18n';
 import { countdown } from './time';
 
-export type Loaded<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'failed'; message: string };
+export type Loaded<T> =
+  { state: 'loading' } | { state: 'done'; value: T } | { state: 'failed'; message: string; problem?: Problem };
+
+/** The API answered a load with a problem: kept whole, so the page can show it in the reader's language. */
+export class ProblemError extends Error {
+  override readonly name = 'ProblemError';
+  constructor(
+    readonly problem: Problem | undefined,
+    readonly status: number,
+  ) {
+    super(problem ? [problem.title, problem.detail].filter(Boolean).join(' — ') : `HTTP ${status}`);
+  }
+}
 
 /** Runs `load` when `deps` change; `reload` runs it again. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
@@ -17,7 +30,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
     load().then(
       (value) => current && setResult({ state: 'done', value }),
       (error: unknown) =>
-        current && setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        current &&
+        setResult({
+          state: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+          ...(error instanceof ProblemError && error.problem ? { problem: error.problem } : {}),
+        }),
     );
     return () => {
       current = false;
@@ -26,10 +44,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
   return [result, useCallback(() => setRound((r) => r + 1), [])];
 }
 
-/** A problem (or any failure) in words, for the top of a form or page. */
-export function problemText(problem: Problem | undefined): string {
+/** A problem (or any failure) in words, for the top of a form or page: its title in the reader's language. */
+export function problemText(
+  problem: (Pick<Problem, 'detail' | 'reason'> & { type?: string; title?: string }) | undefined,
+  tr: Translator,
+): string {
   if (!problem) return '';
-  return [problem.title, problem.detail, problem.reason].filter(Boolean).join(' — ');
+  return [tr.problemTitle(problem), problem.detail, problem.reason].filter(Boolean).join(' — ');
 }
 
 export function Alert({ children, kind = 'error' }: { children: ComponentChildren; kind?: 'error' | 'info' | 'ok' }) {
@@ -41,9 +62,10 @@ export function Alert({ children, kind = 'error' }: { children: ComponentChildre
 }
 
 export function Loading<T>({ loaded, children }: { loaded: Loaded<T>; children: (value: T) => ComponentChildren }) {
-  const { t } = useT();
-  if (loaded.state === 'loading') return <p aria-busy="true">{t('loading')}</p>;
-  if (loaded.state === 'failed') return <Alert>{`${t('error')}: ${loaded.message}`}</Alert>;
+  const tr = useT();
+  if (loaded.state === 'loading') return <p aria-busy="true">{tr.t('loading')}</p>;
+  if (loaded.state === 'failed')
+    return <Alert>{`${tr.t('error')}: ${loaded.problem ? problemText(loaded.problem, tr) : loaded.message}`}</Alert>;
   return <>{children(loaded.value)}</>;
 }
 
@@ -82,6 +104,7 @@ export interface FieldSpec {
 
 /** One labelled input with the API's message for it right below, tied by aria-describedby. */
 export function Field({ spec, error, idPrefix }: { spec: FieldSpec; error: string | undefined; idPrefix: string }) {
+  const tr = useT();
   const id = `${idPrefix}-${spec.name.replace(/\W/g, '-')}`;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
@@ -126,7 +149,7 @@ export function Field({ spec, error, idPrefix }: { spec: FieldSpec; error: strin
       {input}
       {error && (
         <p class="field-message" id={errorId}>
-          {error}
+          {tr.reason(error)}
         </p>
       )}
     </div>

@@ -11,8 +11,8 @@ const [header, ...goodLines] = sample.toString('utf8').trim().split('\n');
 const garble = (text: string) => new TextDecoder('gbk').decode(Buffer.from(text, 'utf8'));
 
 describe('reading a survey file', () => {
-  it('maps every row of the sample to a submission', () => {
-    const parsed = readSurvey(sample, now);
+  it('maps every row of the sample to a submission', async () => {
+    const parsed = await readSurvey(sample, now);
     expect(parsed.errors).toEqual([]);
     expect(parsed.rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6]);
     expect(parsed.rows[2]!.submission).toMatchObject({
@@ -27,16 +27,16 @@ describe('reading a survey file', () => {
     expect(parsed.rows[1]!.submission.discoveredOn).toBe('2026-11-20');
   });
 
-  it('gives the same row the same idempotency key in every read', () => {
-    const once = readSurvey(sample, now).rows.map((r) => r.idempotencyKey);
-    const twice = readSurvey(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), sample]), now).rows.map(
+  it('gives the same row the same idempotency key in every read', async () => {
+    const once = (await readSurvey(sample, now)).rows.map((r) => r.idempotencyKey);
+    const twice = (await readSurvey(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), sample]), now)).rows.map(
       (r) => r.idempotencyKey,
     );
     expect(twice).toEqual(once);
     expect(new Set(once).size).toBe(5);
   });
 
-  it('reports each bad row with its field and reason and keeps the good ones', () => {
+  it('reports each bad row with its field and reason and keeps the good ones', async () => {
     const garbledAddress = garble('上土湾七十号阳台');
     const lines = [
       header,
@@ -48,7 +48,7 @@ describe('reading a survey file', () => {
       goodLines[4]!.replace('2026-11-19', '2027-01-05'), // row 7: future date
       goodLines[4], // row 8: good
     ].join('\n');
-    const parsed = readSurvey(Buffer.from(lines, 'utf8'), now);
+    const parsed = await readSurvey(Buffer.from(lines, 'utf8'), now);
     expect(parsed.rows.map((r) => r.row)).toEqual([2, 8]);
     expect(parsed.errors).toEqual([
       { row: 3, field: '面积(㎡) (structure.areaM2)', reason: expect.stringMatching(/number/) },
@@ -59,20 +59,20 @@ describe('reading a survey file', () => {
     ]);
   });
 
-  it('decodes a whole file saved as GBK', () => {
-    const parsed = readSurvey(iconv.encode(sample.toString('utf8'), 'gbk'), now);
+  it('decodes a whole file saved as GBK', async () => {
+    const parsed = await readSurvey(iconv.encode(sample.toString('utf8'), 'gbk'), now);
     expect(parsed.encoding).toBe('gbk');
     expect(parsed.errors).toEqual([]);
     expect(parsed.rows[0]!.submission.location.address).toBe('隆庆楼16号屋顶');
   });
 
-  it('names a missing required column', () => {
-    const parsed = readSurvey(Buffer.from('街道,社区\n小龙坎街道,解放坡社区\n'), now);
+  it('names a missing required column', async () => {
+    const parsed = await readSurvey(Buffer.from('街道,社区\n小龙坎街道,解放坡社区\n'), now);
     expect(parsed.rows).toEqual([]);
     expect(parsed.errors).toContainEqual({ row: 1, field: '地址', reason: expect.stringContaining('missing column') });
   });
 
-  it('tells garbled text from real Chinese text', () => {
+  it('tells garbled text from real Chinese text', async () => {
     for (const real of ['隆庆楼16号屋顶', '解放坡社区', '石小路9号楼顶', '张某', '屋顶加建彩钢板房一间', 'Café'])
       expect(looksMisdecoded(real)).toBeUndefined();
     expect(looksMisdecoded(garble('隆庆楼顶'))).toBe('隆庆楼顶'); // an even number of UTF-8 bytes survives whole

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { chinaCalendar } from '../../functions/domain/china-calendar';
 import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
@@ -186,7 +189,7 @@ describe('the web console in Chromium against the local stack', () => {
     const elsewhere = await signedIn('officer', 'console-officer-yubilu', undefined, '渝碚路街道');
     await expect(elsewhere.getByTestId('office').textContent()).resolves.toBe('渝碚路街道');
     await elsewhere.goto(`${consoleUrl}cases/${id}`);
-    await expect(elsewhere.getByRole('alert').textContent()).resolves.toMatch(/出错了.*404|not found/i);
+    await expect(elsewhere.getByRole('alert').textContent()).resolves.toContain('出错了: 未找到');
     await elsewhere.context().close();
 
     const here = await signedIn('officer', 'console-officer-xiaolongkan', undefined, '小龙坎街道');
@@ -199,6 +202,64 @@ describe('the web console in Chromium against the local stack', () => {
     await expect(city.getByTestId('office').textContent()).resolves.toBe('全市');
     await city.context().close();
   });
+
+  it('imports a GBK survey file: progress, every refused row with its field and reason, each accepted row’s case', async () => {
+    const run = Math.floor(Math.random() * 100_000);
+    const [header, ...lines] = readFileSync(path.join(__dirname, '../../samples/survey-sample.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const good = lines.map((line) => line.replace(/号/, `-${run}号`));
+    const csv = [
+      header,
+      ...good, // rows 2–6
+      good[0]!.replace(/13800138001/, '12345'), // row 7: bad phone
+      good[1]!.replace(/,隆庆楼[^,]*,/, ',,'), // row 8: no address
+      good[2], // row 9: duplicate of row 4
+    ].join('\r\n');
+    const file = { name: '普查.csv', mimeType: 'text/csv', buffer: iconv.encode(csv, 'gbk') };
+
+    const page = await signedIn('reporter', 'console-reporter-survey');
+    await page.getByRole('link', { name: '普查导入' }).click();
+    await page.getByLabel('选择普查 CSV 文件').setInputFiles(file);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain('（GBK）：5 行可导入，3 行有误');
+    const refusedBefore = page.getByTestId('refused-rows');
+    await expect(refusedBefore.locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['7', '8', '9']);
+    await screenshot(page, 'survey-import-checked');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: '导入 5 行' }).click();
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toBe(
+      '导入完成：新登记 5 件，此前已导入 0 件，3 行未导入。',
+    );
+    const accepted = page.getByTestId('accepted-rows').locator('tbody tr');
+    await expect(accepted.locator('td:first-child').allTextContents()).resolves.toEqual(['2', '3', '4', '5', '6']);
+    const ids = await accepted.locator('a').allTextContents();
+    expect(ids.every((id) => /^C-\d{8}-/.test(id))).toBe(true);
+    const refused = await page.getByTestId('refused-rows').locator('tbody tr').allTextContents();
+    expect(refused).toEqual([
+      expect.stringMatching(/^7联系电话 \(responsibleParty\.phone\)须为中国大陆手机或固定电话号码$/),
+      expect.stringMatching(/^8地址 \(location\.address\)必填$/),
+      expect.stringMatching(/^9整行与第 4 行重复$/),
+    ]);
+    await screenshot(page, 'survey-import-done');
+    await expectAccessible(page);
+
+    // The imported case is there, as the reporter's own.
+    const officer = await e2e.as('officer');
+    await expect(officer.get(`/cases/${ids[0]}`).then((a) => a.body.location.address)).resolves.toBe(
+      `隆庆楼16-${run}号屋顶`,
+    );
+
+    // Importing the same file again registers nothing twice.
+    await page.getByLabel('选择普查 CSV 文件').setInputFiles([]);
+    await page.getByLabel('选择普查 CSV 文件').setInputFiles(file);
+    await page.getByRole('button', { name: '导入 5 行' }).click();
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toBe(
+      '导入完成：新登记 0 件，此前已导入 5 件，3 行未导入。',
+    );
+    await expect(page.getByTestId('accepted-rows').locator('a').allTextContents()).resolves.toEqual(ids);
+    await page.context().close();
+  }, 60_000);
 
   it('offers an auditor no action, and the API refuses an auditor’s write', async () => {
     const id = await submittedByApi(`石小路${Math.floor(Math.random() * 1000)}号`);
@@ -228,7 +289,11 @@ describe('the web console in Chromium against the local stack', () => {
     const phone = form.getByLabel('当事人电话');
     await expect(phone.getAttribute('aria-invalid')).resolves.toBe('true');
     const describedBy = (await phone.getAttribute('aria-describedby')) as string;
-    await expect(page.locator(`#${describedBy}`).textContent()).resolves.toMatch(/\S/);
+    // The API's reason, in Chinese beside the Chinese label.
+    await expect(page.locator(`#${describedBy}`).textContent()).resolves.toBe('须为中国大陆手机或固定电话号码');
+    const messages = await form.locator('.field-message').allTextContents();
+    expect(messages.length).toBeGreaterThan(3);
+    expect(messages.filter((m) => !/[\u4e00-\u9fff]/.test(m))).toEqual([]);
     await expect(form.getByLabel('面积（㎡）').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(form.getByLabel('地址').getAttribute('aria-invalid')).resolves.toBe('true');
     await screenshot(page, 'new-case-errors');

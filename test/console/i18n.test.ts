@@ -9,6 +9,7 @@ import {
   SEVERITIES,
 } from '../../functions/domain/vocabulary';
 import { translator } from '../../console/src/translator';
+import { readSurvey } from '../../cli/survey-file';
 
 const zh = translator('zh');
 
@@ -28,5 +29,47 @@ describe("the console's Chinese words for the API's vocabulary", () => {
   ])('name every one of the %s in Chinese', (_name, values: readonly string[]) => {
     const untranslated = values.filter((value) => !/[\u4e00-\u9fff]/.test(zh.term(value)));
     expect(untranslated).toEqual([]);
+  });
+});
+
+describe("the console's Chinese for the reasons a field is refused", () => {
+  const chinese = (text: string) => /[\u4e00-\u9fff]/.test(text);
+
+  it('translates every reason the survey reader gives for a bad file', async () => {
+    const header = '街道,社区,地址,纬度,类别,严重程度,情况描述,面积(㎡),层数,结构,当事人,联系电话,上报人,发现日期';
+    const good = '小龙坎街道,解放坡社区,上土湾1号,,居民自建,一般,加建,20,1,砖混,张某,13800000000,李四,2026-11-20';
+    const garbled = new TextDecoder('gbk').decode(Buffer.from('上土湾七十号', 'utf8'));
+    const rows = [
+      good,
+      good, // duplicate of row 2
+      '小龙坎街道,解放坡社区,,95,别的,一般,加建,约八平方,0,砖混,张某,12345,李四,2099-01-01',
+      `小龙坎街道,解放坡社区,${garbled},,居民自建,一般,加建,20,1,砖混,张某,13800000000,李四,2026-11-20`,
+    ];
+    const parsed = await readSurvey(Buffer.from([header, ...rows].join('\n')), new Date('2026-11-25T00:00:00Z'));
+    const missingColumn = await readSurvey(Buffer.from('街道\n小龙坎街道\n'), new Date());
+    const reasons = [...parsed.errors, ...missingColumn.errors].map((e) => e.reason);
+    expect(reasons.length).toBeGreaterThan(8);
+    expect(reasons.filter((reason) => !chinese(zh.reason(reason)))).toEqual([]);
+  });
+
+  it('translates the reasons the API gives next to a field', () => {
+    const reasons = [
+      'is required',
+      'is not a known field',
+      'must be a whole number',
+      'must be a number',
+      'must be a mainland China mobile or landline number',
+      'must be 0 or at least 0.000000001 in size',
+      'must not be in the future',
+      'must not be in the future (today is 2026-12-03 in Asia/Shanghai)',
+      'must be greater than 0',
+      'must be at most 200 characters',
+      'must be a working day (notice deadlines fall on working days); 2026-12-05 is a rest day, the next working day is 2026-12-07',
+      'Too small: expected string to have >=1 characters',
+      'Invalid option: expected one of "minor"|"moderate"|"serious"',
+    ];
+    expect(reasons.filter((reason) => !chinese(zh.reason(reason)))).toEqual([]);
+    expect(zh.reason('must be between -90 and 90')).toBe('须在 -90 至 90 之间');
+    expect(translator('en').reason('is required')).toBe('is required');
   });
 });

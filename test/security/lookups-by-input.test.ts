@@ -88,10 +88,10 @@ describe('policy overrides', () => {
 describe('survey spreadsheet words', () => {
   it.each(INHERITED_NAMES)(
     'a category, severity or material cell reading %s is refused as that field, not read as a function',
-    (name) => {
+    async (name) => {
       const header = '街道,社区,地址,类别,严重程度,情况描述,面积,层数,结构,当事人,联系电话,上报人,发现日期';
       const row = `小龙坎街道,解放坡社区,上土湾1号,${name},${name},加建,20,1,${name},张某,13800000000,李四,2026-11-20`;
-      const survey = readSurvey(Buffer.from(`${header}\n${row}\n`, 'utf8'), new Date('2026-11-25T00:00:00Z'));
+      const survey = await readSurvey(Buffer.from(`${header}\n${row}\n`, 'utf8'), new Date('2026-11-25T00:00:00Z'));
       expect(survey.rows).toEqual([]);
       const fields = survey.errors.map((e) => e.field);
       expect(fields).toEqual(

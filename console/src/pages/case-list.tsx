@@ -125,7 +125,7 @@ export function CaseList() {
           )}
         </div>
       </form>
-      {problem && <Alert>{problemText(problem)}</Alert>}
+      {problem && <Alert>{problemText(problem, tr)}</Alert>}
       <Loading loaded={loaded}>
         {(page) => {
           if (!page) return problem ? null : <p>{tr.t('listNeedsFilter')}</p>;

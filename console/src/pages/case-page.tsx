@@ -11,7 +11,7 @@ import { useApp, useSession } from '../app-context';
 import type { Translator } from '../i18n';
 import { useT } from '../i18n';
 import { formatDate, formatTime } from '../time';
-import { Alert, Countdown, Field, Loading, StatusBadge, formValues, problemText, useLoad } from '../ui';
+import { Alert, Countdown, Field, Loading, StatusBadge, formValues, ProblemError, problemText, useLoad } from '../ui';
 
 interface Loaded {
   view: CaseView;
@@ -28,7 +28,7 @@ export function CasePage({ id }: { id: string }) {
   const [loaded, reload] = useLoad<Loaded>(async () => {
     const emailsLoaded = api.GET('/cases/{id}/emails', { params: { path: { id } } });
     const got = await api.GET('/cases/{id}', { params: { path: { id } } });
-    if (!got.data) throw new Error(problemText(got.error) || `HTTP ${got.response.status}`);
+    if (!got.data) throw new ProblemError(got.error, got.response.status);
     const events: CaseEvent[] = [];
     let cursor: string | undefined;
     let verification: Loaded['verification'];
@@ -36,13 +36,13 @@ export function CasePage({ id }: { id: string }) {
       const page = await api.GET('/cases/{id}/history', {
         params: { path: { id }, query: { verify: 'true', ...(cursor ? { cursor } : {}) } },
       });
-      if (!page.data) throw new Error(problemText(page.error) || `HTTP ${page.response.status}`);
+      if (!page.data) throw new ProblemError(page.error, page.response.status);
       events.push(...page.data.items);
       verification ??= page.data.verification;
       cursor = page.data.cursor;
     } while (cursor);
     const mail = await emailsLoaded;
-    if (!mail.data) throw new Error(problemText(mail.error) || `HTTP ${mail.response.status}`);
+    if (!mail.data) throw new ProblemError(mail.error, mail.response.status);
     return {
       view: got.data,
       etag: got.response.headers.get('etag') ?? `"${got.data.version}"`,
@@ -254,7 +254,9 @@ function ActionPanel({
     else
       setMessage({
         kind: 'error',
-        text: problem?.errors?.length ? tr.t('fixFields') : problemText(problem) || `HTTP ${result.response.status}`,
+        text: problem?.errors?.length
+          ? tr.t('fixFields')
+          : problemText(problem, tr) || `HTTP ${result.response.status}`,
       });
   };
   const title = form.title[tr.lang === 'zh' ? 0 : 1];

@@ -100,7 +100,7 @@ export function NewCase() {
           )}
         </Alert>
       )}
-      {problem && <Alert>{problem.errors?.length ? tr.t('fixFields') : problemText(problem)}</Alert>}
+      {problem && <Alert>{problem.errors?.length ? tr.t('fixFields') : problemText(problem, tr)}</Alert>}
       {nearby.length > 0 && (
         <section class="card" aria-labelledby="dup-h">
           <h2 id="dup-h">{tr.t('possibleDuplicates')}</h2>

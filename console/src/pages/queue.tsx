@@ -6,7 +6,7 @@ import { CaseTable } from '../case-table';
 import type { WordKey } from '../i18n';
 import { useT } from '../i18n';
 import { formatDate, legalNow } from '../time';
-import { Loading, problemText, useLoad } from '../ui';
+import { Loading, ProblemError, useLoad } from '../ui';
 
 type Query = { status?: CaseStatus; overdue?: 'true'; attention?: 'true' };
 
@@ -18,7 +18,7 @@ async function listAll(api: ApiClient, query: Query): Promise<CaseSummary[]> {
     const page = await api.GET('/cases', {
       params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } },
     });
-    if (!page.data) throw new Error(problemText(page.error) || `HTTP ${page.response.status}`);
+    if (!page.data) throw new ProblemError(page.error, page.response.status);
     items.push(...page.data.items);
     cursor = page.data.cursor;
   } while (cursor && items.length < 500);

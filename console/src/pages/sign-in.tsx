@@ -57,12 +57,13 @@ export function SignIn() {
     });
     const answer = (await response.json()) as {
       token?: string;
+      type?: string;
       title?: string;
       errors?: { field: string; message: string }[];
     };
     if (response.ok && answer.token && app.signedIn(answer.token)) return;
     setErrors(new Map((answer.errors ?? []).map((e) => [e.field, e.message])));
-    setFailure(answer.title ?? `HTTP ${response.status}`);
+    setFailure(tr.problemTitle(answer) || `HTTP ${response.status}`);
   };
 
   return (

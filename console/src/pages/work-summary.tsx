@@ -101,7 +101,7 @@ export function WorkSummary() {
                   )}
                 </div>
               </form>
-              {problem && <Alert>{errors.size ? tr.t('fixFields') : problemText(problem)}</Alert>}
+              {problem && <Alert>{errors.size ? tr.t('fixFields') : problemText(problem, tr)}</Alert>}
               {report && <SummaryReport report={report} header={header} />}
             </>
           );
