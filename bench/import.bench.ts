@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RectifyApi } from '../cli/api-client';
-import { importRows } from '../cli/import-survey';
-import type { SurveyRow } from '../cli/survey-file';
-import { readSurvey } from '../cli/survey-file';
+import { importRows } from '../functions/domain/survey-import';
+import type { SurveyRow } from '../functions/domain/survey-file';
+import { readSurvey } from '../functions/domain/survey-file';
 import { bindRoutes } from '../functions/api/operations';
 import {
   IDEMPOTENCY_TTL_SECONDS,

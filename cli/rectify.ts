@@ -5,10 +5,10 @@ import * as z from 'zod';
 import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS } from '../functions/domain/vocabulary';
 import { ApiProblem, ApiUnreachable, RectifyApi, query } from './api-client';
 import { ActionConflict, performAction } from './case-actions';
-import { ImportRefusedError, importRows } from './import-survey';
+import { ImportRefusedError, importRows } from '../functions/domain/survey-import';
 import type { ListedCase, ReportRow } from './render';
 import { ATTENTION_COLUMNS, CASE_COLUMNS, REPORT_COLUMNS, describeProblem, table } from './render';
-import { readSurvey } from './survey-file';
+import { readSurvey } from '../functions/domain/survey-file';
 
 /**
  * `rectify`: the Rectify API from a terminal. Every command is a plain API call, so an auditor's token
@@ -506,7 +506,10 @@ function explain(error: unknown): string[] {
   if (error instanceof ApiProblem) return describeProblem(error, optionFor);
   if (error instanceof ActionConflict) return [error.message];
   if (error instanceof ImportRefusedError)
-    return ['the import was refused; nothing was submitted', ...describeProblem(error.problem)];
+    return [
+      'the import was refused; nothing was submitted',
+      ...(error.refusal instanceof ApiProblem ? describeProblem(error.refusal) : [error.refusal.message]),
+    ];
   return [error instanceof Error ? error.message : String(error)];
 }
 

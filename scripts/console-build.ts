@@ -10,10 +10,7 @@ export const CONSOLE_SOURCE_DIR = path.join(root, 'console');
 export const CONSOLE_DIST_DIR = path.join(CONSOLE_SOURCE_DIR, 'dist');
 const STAMP = path.join(CONSOLE_DIST_DIR, '.sources.sha256');
 
-/**
- * Everything the build reads: the console's sources, the domain and shared modules it imports, the CLI's
- * survey reader and importer (the survey import page runs them), the lockfile.
- */
+/** Everything the build reads: the console's sources, the domain modules it imports, the lockfile. */
 function sourceFiles(): string[] {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,8 +22,6 @@ function sourceFiles(): string[] {
     path.join(CONSOLE_SOURCE_DIR, 'vite.config.mts'),
     ...walk(path.join(CONSOLE_SOURCE_DIR, 'src')),
     ...walk(path.join(root, 'functions', 'domain')),
-    ...walk(path.join(root, 'functions', 'shared')),
-    ...walk(path.join(root, 'cli')),
     path.join(root, 'package-lock.json'),
     __filename,
   ].sort();

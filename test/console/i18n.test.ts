@@ -9,7 +9,7 @@ import {
   SEVERITIES,
 } from '../../functions/domain/vocabulary';
 import { translator } from '../../console/src/translator';
-import { readSurvey } from '../../cli/survey-file';
+import { readSurvey } from '../../functions/domain/survey-file';
 
 const zh = translator('zh');
 

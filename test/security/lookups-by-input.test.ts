@@ -5,7 +5,7 @@ import { DEFAULT_POLICY, resolvePolicy } from '../../functions/domain/policy';
 import { MAIL_KINDS } from '../../functions/mail/mailer';
 import { ROLES } from '../../functions/domain/vocabulary';
 import { officeAddresses, recipientsFor } from '../../functions/mail/recipients';
-import { readSurvey } from '../../cli/survey-file';
+import { readSurvey } from '../../functions/domain/survey-file';
 import { seedSubmission } from '../fixtures/submissions';
 import { RECIPIENTS } from '../mail/harness';
 

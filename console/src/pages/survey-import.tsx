@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
-import { ApiProblem } from '../../../cli/api-client';
-import type { CaseBatchApi, ImportOutcome } from '../../../cli/import-survey';
-import { ImportRefusedError, importRows } from '../../../cli/import-survey';
-import type { ParsedSurvey, RowError } from '../../../cli/survey-file';
-import { readSurvey } from '../../../cli/survey-file';
-import type { ApiClient } from '../api';
+import type { BatchFailure, CaseBatchApi, ImportOutcome } from '../../../functions/domain/survey-import';
+import { ImportRefusedError, importRows } from '../../../functions/domain/survey-import';
+import type { ParsedSurvey, RowError } from '../../../functions/domain/survey-file';
+import { readSurvey } from '../../../functions/domain/survey-file';
+import type { ApiClient, Problem } from '../api';
 import { useApp } from '../app-context';
 import { BASE_PATH } from '../config';
 import type { Translator } from '../i18n';
@@ -15,13 +14,23 @@ import { Alert, problemText } from '../ui';
 /** Batches in flight at once, as `rectify import` sends by default. */
 const CONCURRENCY = 4;
 
+/** A problem answer of `POST /case-batches`, as the importer reads refusals. */
+class BatchRefused extends Error implements BatchFailure {
+  override readonly name = 'BatchRefused';
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | Record<string, never>,
+  ) {
+    super(`${status} ${'title' in problem ? problem.title : ''}`.trim());
+  }
+}
+
 /** The console's typed client as the importer's batch API: the same rows, batches and retries as the CLI. */
 function batchApi(api: ApiClient): CaseBatchApi {
   return {
     async post(_path, body) {
       const answer = await api.POST('/case-batches', { body });
-      if (!answer.data)
-        throw new ApiProblem(answer.response.status, answer.error ?? {}, { method: 'POST', url: answer.response.url });
+      if (!answer.data) throw new BatchRefused(answer.response.status, answer.error ?? {});
       return { body: answer.data };
     },
   };
@@ -66,7 +75,7 @@ export function SurveyImport() {
     } catch (error) {
       const message =
         error instanceof ImportRefusedError
-          ? problemText(error.problem.problem, tr)
+          ? problemText(error.refusal.problem, tr)
           : error instanceof Error
             ? error.message
             : String(error);

@@ -1,8 +1,7 @@
 import * as z from 'zod';
-import { mapLimited } from '../functions/shared/concurrency';
-import { ApiProblem } from './api-client';
+import { mapLimited } from './concurrency';
+import type { CaseSubmission } from './schemas';
 import type { RowError, SurveyRow } from './survey-file';
-import type { CaseSubmission } from '../functions/domain/schemas';
 
 export interface ImportOutcome {
   created: { row: number; caseId: string }[];
@@ -11,13 +10,27 @@ export interface ImportOutcome {
 }
 
 /** What `POST /case-batches` takes. */
-export interface CaseBatch {
+interface CaseBatch {
   items: { idempotencyKey: string; submission: CaseSubmission }[];
+}
+
+/** What an API client throws for a problem answer (the CLI's ApiProblem, or the console's). */
+export interface BatchFailure extends Error {
+  status: number;
+  problem: { title?: string; detail?: string; errors?: { field: string; message: string }[] };
+}
+
+function isBatchFailure(error: unknown): error is BatchFailure {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<BatchFailure>).status === 'number' &&
+    typeof (error as Partial<BatchFailure>).problem === 'object'
+  );
 }
 
 /**
  * Where the rows go: `POST /case-batches` through the CLI's client (RectifyApi) or the web console's.
- * A refusal is thrown as an ApiProblem.
+ * A refusal is thrown as a BatchFailure.
  */
 export interface CaseBatchApi {
   post(path: 'case-batches', body: CaseBatch): Promise<{ body: unknown }>;
@@ -57,8 +70,8 @@ const batchAnswerSchema = z.object({
  */
 export class ImportRefusedError extends Error {
   override readonly name = 'ImportRefusedError';
-  constructor(readonly problem: ApiProblem) {
-    super(`the API refused the import: ${problem.message}`);
+  constructor(readonly refusal: BatchFailure) {
+    super(`the API refused the import: ${refusal.message}`);
   }
 }
 
@@ -90,7 +103,7 @@ export async function importRows(
   };
 
   let pending = [...rows];
-  let refusal: ApiProblem | undefined;
+  let refusal: BatchFailure | undefined;
   for (let round = 1; pending.length; round += 1) {
     const again: SurveyRow[] = [];
     let waitSeconds = 0;
@@ -123,7 +136,7 @@ export async function importRows(
           );
         });
       } catch (error) {
-        if (error instanceof ApiProblem && (error.status === 401 || error.status === 403)) {
+        if (isBatchFailure(error) && (error.status === 401 || error.status === 403)) {
           refusal ??= error;
           return;
         }
@@ -133,7 +146,7 @@ export async function importRows(
     const refuseBatch = (batch: SurveyRow[], error: unknown, retry: SurveyRow[]) => {
       // A 400 names the rows it refuses; the other rows of the batch go again without them.
       const named = new Map<number, { field: string; reason: string }>();
-      if (error instanceof ApiProblem && error.status === 400) {
+      if (isBatchFailure(error) && error.status === 400) {
         for (const e of error.problem.errors ?? []) {
           const match = ITEM_FIELD.exec(e.field);
           if (match && !named.has(Number(match[1])))

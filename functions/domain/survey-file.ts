@@ -1,8 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { canonicalJson } from '../functions/domain/canonical-json';
-import type { CaseSubmission } from '../functions/domain/schemas';
-import { caseSubmissionSchemaAt } from '../functions/domain/schemas';
-import { ownValue } from '../functions/shared/own';
+import { canonicalJson } from './canonical-json';
+import type { CaseSubmission } from './schemas';
+import { caseSubmissionSchemaAt } from './schemas';
 
 /**
  * Survey (违法建设普查) CSV files: the column mapping from the headers survey teams use to the case
@@ -44,30 +43,35 @@ interface Column {
   convert?: (raw: string) => unknown;
 }
 
-const CATEGORY_WORDS: Record<string, string> = {
-  单位内部: 'unit-internal',
-  单位: 'unit-internal',
-  居民自建: 'resident-built',
-  居民: 'resident-built',
-  其他: 'other',
-  其它: 'other',
-};
-const SEVERITY_WORDS: Record<string, string> = { 轻微: 'minor', 一般: 'moderate', 较重: 'serious', 严重: 'serious' };
-const MATERIAL_WORDS: Record<string, string> = {
-  砖混: 'brick-concrete',
-  砖混结构: 'brick-concrete',
-  钢筋混凝土: 'reinforced-concrete',
-  框架: 'reinforced-concrete',
-  钢结构: 'steel',
-  彩钢: 'color-steel-sheet',
-  彩钢板: 'color-steel-sheet',
-  木结构: 'timber',
-  临时: 'temporary',
-  简易: 'temporary',
-  其他: 'other',
-};
+const CATEGORY_WORDS = new Map(
+  Object.entries({
+    单位内部: 'unit-internal',
+    单位: 'unit-internal',
+    居民自建: 'resident-built',
+    居民: 'resident-built',
+    其他: 'other',
+    其它: 'other',
+  }),
+);
+const SEVERITY_WORDS = new Map(Object.entries({ 轻微: 'minor', 一般: 'moderate', 较重: 'serious', 严重: 'serious' }));
+const MATERIAL_WORDS = new Map(
+  Object.entries({
+    砖混: 'brick-concrete',
+    砖混结构: 'brick-concrete',
+    钢筋混凝土: 'reinforced-concrete',
+    框架: 'reinforced-concrete',
+    钢结构: 'steel',
+    彩钢: 'color-steel-sheet',
+    彩钢板: 'color-steel-sheet',
+    木结构: 'timber',
+    临时: 'temporary',
+    简易: 'temporary',
+    其他: 'other',
+  }),
+);
 
-const word = (table: Record<string, string>) => (raw: string) => ownValue(table, raw) ?? raw;
+/** A spreadsheet word (居民自建) as the API's value; a Map, so `constructor` is a word like any other. */
+const word = (table: ReadonlyMap<string, string>) => (raw: string) => table.get(raw) ?? raw;
 
 /** A number cell; anything not a plain number stays text so the schema reports it as the wrong type. */
 function numberCell(raw: string): unknown {
