@@ -95,7 +95,7 @@ describe('importing rows in batches', () => {
     const attempt = importRows(api, rows(100), { concurrency: 2 });
     await expect(attempt).rejects.toBeInstanceOf(ImportRefusedError);
     await expect(attempt).rejects.toMatchObject({
-      problem: { status: 403, problem: { detail: 'auditors may not submit cases' } },
+      refusal: { status: 403, problem: { detail: 'auditors may not submit cases' } },
     });
     expect(calls.length).toBeLessThanOrEqual(2);
   });
