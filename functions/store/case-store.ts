@@ -416,7 +416,7 @@ export class CaseStore {
     options: { dueBefore?: string; withoutDeadline?: boolean; limit?: number; cursor?: string } = {},
   ): Promise<Page<CaseSummary>> {
     const index = TABLE.indexes.byStatusDue;
-    const values: Item = { ':pk': `STATUS#${status}` };
+    const values: Item = { ':pk': keys.statusPartition(status) };
     let condition = `${index.partitionKey} = :pk`;
     if (options.dueBefore) {
       condition += ` AND ${index.sortKey} < :due`;
@@ -435,7 +435,7 @@ export class CaseStore {
           Limit: options.limit ?? 50,
           ExclusiveStartKey: decodeCursor(options.cursor, {
             attributes: STATUS_INDEX_KEY_ATTRIBUTES,
-            partition: { GSI1PK: `STATUS#${status}` },
+            partition: { GSI1PK: keys.statusPartition(status) },
           }),
         }),
       ),
@@ -471,7 +471,7 @@ export class CaseStore {
               }
             : {}),
           ExpressionAttributeValues: {
-            ':pk': `AREA#${subdistrict}`,
+            ':pk': keys.areaPartition(subdistrict),
             ':from': from,
             // '#' sorts before every id character, '~' after: [from, to) on the timestamp prefix.
             ':to': `${to}#`,
@@ -480,7 +480,7 @@ export class CaseStore {
           Limit: options.limit ?? 50,
           ExclusiveStartKey: decodeCursor(options.cursor, {
             attributes: AREA_INDEX_KEY_ATTRIBUTES,
-            partition: { GSI2PK: `AREA#${subdistrict}` },
+            partition: { GSI2PK: keys.areaPartition(subdistrict) },
           }),
         }),
       ),
@@ -573,7 +573,7 @@ export class CaseStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': 'AREAS' },
+          ExpressionAttributeValues: { ':pk': keys.areasPartition },
           ExclusiveStartKey: start,
         }),
       );
@@ -613,11 +613,11 @@ export class CaseStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': 'ATTENTION' },
+          ExpressionAttributeValues: { ':pk': keys.attentionPartition },
           Limit: options.limit ?? 50,
           ExclusiveStartKey: decodeCursor(options.cursor, {
             attributes: TABLE_KEY_ATTRIBUTES,
-            partition: { PK: 'ATTENTION' },
+            partition: { PK: keys.attentionPartition },
           }),
         }),
       ),

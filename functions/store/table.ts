@@ -78,14 +78,16 @@ export const keys = {
   eventPrefix: 'EVT#',
   idempotency: (key: string) => ({ PK: `IDEMP#${key}`, SK: 'IDEMP' }),
   noticeCounter: (year: number) => ({ PK: `COUNTER#NOTICE#${year}`, SK: 'COUNTER' }),
-  attention: (id: string) => ({ PK: 'ATTENTION', SK: `CASE#${id}` }),
+  attention: (id: string) => ({ PK: keys.attentionPartition, SK: `CASE#${id}` }),
+  attentionPartition: 'ATTENTION',
   /**
    * The cases reported at an address (a digest of sub-district, community and address), written in the
    * case's own transaction: the first report at an address checks for duplicates by that write alone.
    */
   addressCases: (addressKey: string) => ({ PK: `ADDRESS#${addressKey}`, SK: 'CASES' }),
   /** The registry of sub-districts and communities that have cases (reports enumerate it). */
-  area: (subdistrict: string, community: string) => ({ PK: 'AREAS', SK: `${subdistrict}#${community}` }),
+  area: (subdistrict: string, community: string) => ({ PK: keys.areasPartition, SK: `${subdistrict}#${community}` }),
+  areasPartition: 'AREAS',
   /** An email in the outbox, kept beside its case so a case's emails are one Query. */
   mail: (caseId: string, mailId: string) => ({ PK: `CASE#${caseId}`, SK: `MAIL#${mailId}` }),
   mailPrefix: 'MAIL#',
@@ -98,12 +100,14 @@ export const keys = {
   openLocalExecutionsPartition: 'LOCALENGINE#OPEN',
   /** Where a case without a running deadline sorts in the status index: after every dated one. */
   noDeadline: '9999-12-31T23:59:59.999Z',
+  statusPartition: (status: string) => `STATUS#${status}`,
+  areaPartition: (subdistrict: string) => `AREA#${subdistrict}`,
   statusIndex: (status: string, dueAt: string | undefined, id: string) => ({
-    GSI1PK: `STATUS#${status}`,
+    GSI1PK: keys.statusPartition(status),
     GSI1SK: `${dueAt ?? keys.noDeadline}#${id}`,
   }),
   areaIndex: (subdistrict: string, reportedAt: string, id: string) => ({
-    GSI2PK: `AREA#${subdistrict}`,
+    GSI2PK: keys.areaPartition(subdistrict),
     GSI2SK: `${reportedAt}#${id}`,
   }),
   reporterIndex: (reporterSub: string, reportedAt: string, id: string) => ({
