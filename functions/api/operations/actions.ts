@@ -6,7 +6,7 @@ import { requireViewer } from '../handler';
 import { invalidInput } from '../problem';
 import { versionFromIfMatch } from '../request-schemas';
 import { caseResult } from './case-result';
-import type { ApiDeps } from './index';
+import type { ApiDeps } from './api-deps';
 
 /** The version an action was decided on: `expectedVersion` in the body or `If-Match`; they must agree. */
 function pinnedVersion(

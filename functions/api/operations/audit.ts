@@ -2,7 +2,7 @@ import { makeCaseExports } from '../../app/case-exports';
 import type { Operation } from '../handler';
 import { requireViewer } from '../handler';
 import type * as routes from '../routes';
-import type { ApiDeps } from './index';
+import type { ApiDeps } from './api-deps';
 
 /** The exports and the work-summary report (reads only). */
 export function auditOperations(deps: ApiDeps): {

@@ -1,21 +1,17 @@
-import type { AppDeps } from '../../app/context';
 import type { HandlerOptions, Operation, ProxyHandler } from '../handler';
 import { makeRouteHandler } from '../handler';
-import type { HealthChecks } from '../health';
 import { openApiOperation } from '../openapi';
 import type { AnyRoute } from '../routes';
 import type * as routes from '../routes';
 import { ROUTES } from '../routes';
+import type { ApiDeps } from './api-deps';
 import { actionOperations } from './actions';
 import { auditOperations } from './audit';
 import { healthOperation } from './health';
 import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
 
-export interface ApiDeps extends AppDeps {
-  /** The parts `GET /health` checks, by name. */
-  health: HealthChecks;
-}
+export type { ApiDeps };
 
 export type Operations = {
   [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute

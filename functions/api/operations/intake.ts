@@ -4,7 +4,7 @@ import { asDependencyError } from '../../app/dependency-errors';
 import type { Operation } from '../handler';
 import { problemFor, requireViewer } from '../handler';
 import type * as routes from '../routes';
-import type { ApiDeps } from './index';
+import type { ApiDeps } from './api-deps';
 import { inScope } from '../../app/case-view';
 import { OutsideScopeError } from '../../app/errors';
 

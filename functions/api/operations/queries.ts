@@ -3,7 +3,7 @@ import type { Operation } from '../handler';
 import { requireViewer } from '../handler';
 import type * as routes from '../routes';
 import { caseResult } from './case-result';
-import type { ApiDeps } from './index';
+import type { ApiDeps } from './api-deps';
 
 /** `GET /cases/{id}`, `GET /cases`, `GET /cases/{id}/history` and `GET /cases/{id}/emails`. */
 export function queryOperations(deps: ApiDeps): {
