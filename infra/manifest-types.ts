@@ -74,7 +74,7 @@ export interface TaskFunction extends FunctionBase {
   workflow?: readonly ('StartExecution' | 'SendTaskSuccess')[];
 }
 
-export interface MailFunction extends FunctionBase {
+interface MailFunction extends FunctionBase {
   kind: 'mail';
   sendsMail: true;
   /** Runs on a fixed rate (minutes) to deliver what an earlier attempt left pending. */
@@ -82,14 +82,14 @@ export interface MailFunction extends FunctionBase {
 }
 
 /** A function run on a fixed rate by an EventBridge rule, e.g. the check for cases whose intake never started. */
-export interface ScheduledFunction extends FunctionBase {
+interface ScheduledFunction extends FunctionBase {
   kind: 'scheduled';
   everyMinutes: number;
   workflow?: readonly WorkflowAction[];
 }
 
 /** A function invoked by a topic's notifications, e.g. the SES events of the mail-event topic. */
-export interface SubscriberFunction extends FunctionBase {
+interface SubscriberFunction extends FunctionBase {
   kind: 'subscriber';
   topic: 'mail-events';
 }

@@ -34,12 +34,3 @@ export function fieldErrors(problem: Problem | undefined): Map<string, string> {
   for (const error of problem?.errors ?? []) if (!errors.has(error.field)) errors.set(error.field, error.message);
   return errors;
 }
-
-export function isProblem(value: unknown): value is Problem {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { title?: unknown }).title === 'string' &&
-    typeof (value as { status?: unknown }).status === 'number'
-  );
-}

@@ -52,7 +52,7 @@ function subdistrictsClaim(value: unknown): string[] {
   }
 }
 
-export function sessionFromToken(token: string): Session | undefined {
+function sessionFromToken(token: string): Session | undefined {
   const claims = decodePayload(token);
   if (!claims) return undefined;
   const groups = asList(claims['cognito:groups']);

@@ -15,16 +15,16 @@ export interface Principal {
 }
 
 /** The group that gives an officer, enforcer or reporter the whole city instead of named sub-districts. */
-export const CITY_GROUP = 'city';
+const CITY_GROUP = 'city';
 /**
  * The Cognito custom attribute naming a person's sub-districts: a JSON array of names as written on cases,
  * e.g. `["小龙坎街道","渝碚路街道"]` (it reaches the Lambda as that string).
  */
-export const SUBDISTRICTS_CLAIM = 'custom:subdistricts';
+const SUBDISTRICTS_CLAIM = 'custom:subdistricts';
 const subdistrictListSchema = z.array(z.string().trim().min(1).max(64)).max(100);
 
 /** The named sub-districts; a claim that is missing or not a JSON array of names names none. */
-export function subdistrictsOf(raw: unknown): string[] {
+function subdistrictsOf(raw: unknown): string[] {
   if (typeof raw !== 'string' && !Array.isArray(raw)) return [];
   let value: unknown = raw;
   if (typeof raw === 'string') {
@@ -96,7 +96,7 @@ export function principalOf(event: Pick<APIGatewayProxyEvent, 'requestContext' |
 }
 
 /** When a principal holds several roles a route takes, the one they act in (docs/api.md, Roles). */
-export const ROLE_PREFERENCE: readonly Role[] = ['officer', 'enforcer', 'reporter', 'auditor'];
+const ROLE_PREFERENCE: readonly Role[] = ['officer', 'enforcer', 'reporter', 'auditor'];
 
 /**
  * The role the principal acts in on this route: of the route's roles they hold, the first in

@@ -28,7 +28,7 @@ import type { FieldError, FieldLocation } from './problem';
 import { HttpProblem, fieldErrorsOf, friendlyIssueMessage, invalidInput } from './problem';
 import type { AnyRoute, RouteSpec } from './routes';
 
-export type BodyOf<R> = R extends RouteSpec<z.ZodType, z.ZodType, z.ZodType, infer B> ? z.output<B> : never;
+type BodyOf<R> = R extends RouteSpec<z.ZodType, z.ZodType, z.ZodType, infer B> ? z.output<B> : never;
 
 /** What an operation receives: every input parsed and valid, and who is asking. */
 export interface OperationInput<R extends AnyRoute> {

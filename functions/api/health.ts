@@ -30,7 +30,7 @@ function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
 }
 
 /** What a part that answered with an error is reported as; the error itself goes to the log only. */
-export const PART_FAILED = 'answered with an error';
+const PART_FAILED = 'answered with an error';
 
 /**
  * Runs every check at once; the report names each part and whether it is up. The route is public, and an

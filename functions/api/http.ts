@@ -6,7 +6,7 @@ import { emptyRecord } from '../shared/own';
 /** Case submissions and actions are small: a few kB of text and photo references. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** What an operation answers; the adapter turns it into an API Gateway proxy result. */
 export interface ApiResult {

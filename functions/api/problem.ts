@@ -6,10 +6,10 @@ import * as z from 'zod';
  */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export const FIELD_LOCATIONS = ['body', 'query', 'path', 'header'] as const;
+const FIELD_LOCATIONS = ['body', 'query', 'path', 'header'] as const;
 export type FieldLocation = (typeof FIELD_LOCATIONS)[number];
 
-export const fieldErrorSchema = z.object({
+const fieldErrorSchema = z.object({
   /** Dotted path inside its location, e.g. `structure.areaM2`; a header's name; `(body)` for the whole body. */
   field: z.string(),
   in: z.enum(FIELD_LOCATIONS),
@@ -31,7 +31,7 @@ export const problemSchema = z.object({
 });
 export type Problem = z.infer<typeof problemSchema>;
 
-export const PROBLEM_TYPES = {
+const PROBLEM_TYPES = {
   'invalid-input': { status: 400, title: 'The request is not valid' },
   unauthenticated: { status: 401, title: 'A valid bearer token is required' },
   forbidden: { status: 403, title: 'Your role may not do this' },
@@ -49,7 +49,7 @@ export const PROBLEM_TYPES = {
 } as const;
 export type ProblemKind = keyof typeof PROBLEM_TYPES;
 
-export function problemTypeUri(kind: ProblemKind): string {
+function problemTypeUri(kind: ProblemKind): string {
   return `urn:rectify:problem:${kind}`;
 }
 

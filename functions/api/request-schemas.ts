@@ -19,7 +19,7 @@ export const caseIdParams = z.strictObject({ id: caseId });
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' });
 
 /** Idempotency keys: a UUID or any 8–128 URL-safe characters; the draft standard's quoted form is accepted. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
+const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
 
 export const idempotencyKey = z
   .string({ message: 'is required' })
@@ -38,7 +38,7 @@ export const idempotencyKey = z
 export const createCaseHeaders = z.object({ 'Idempotency-Key': idempotencyKey });
 
 /** `If-Match: "3"` (the ETag a read returned) pins the case version an action was decided on. */
-export const ifMatch = z
+const ifMatch = z
   .string()
   .regex(/^(W\/)?"?\d{1,9}"?$/, 'must be the ETag of the case as returned by GET /cases/{id}, e.g. "3"')
   .meta({ description: 'The ETag of the case the action was decided on; a newer case answers 409.', example: '"3"' });
@@ -146,7 +146,7 @@ export const historyPageSchema = z.object({
 });
 
 /** One email recorded about a case, as `GET /cases/{id}/emails` lists it. */
-export const caseEmailSchema = z.object({
+const caseEmailSchema = z.object({
   id: z.string().meta({ description: 'The outbox id, also the X-Rectify-Mail-Id header of every send of this email.' }),
   kind: z.enum(MAIL_KINDS),
   to: z.string(),

@@ -25,7 +25,7 @@ import { recordedEnforcementWindows } from './procedure';
 import { carryingExecutionStatus, resumedExecution, resumePlan } from './workflow-resume';
 
 /** What an action changes besides the status: the event's facts and the case fields it sets. */
-export interface ActionPlan {
+interface ActionPlan {
   data: Record<string, unknown>;
   patch?: Partial<CaseRecord>;
 }

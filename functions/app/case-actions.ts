@@ -137,4 +137,3 @@ export function makeCaseActions(deps: AppDeps) {
       act(viewer, caseId, input.expectedVersion, dismissalSpec(input, deps)),
   };
 }
-export type CaseActions = ReturnType<typeof makeCaseActions>;

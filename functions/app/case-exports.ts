@@ -19,7 +19,7 @@ export interface ExportChunk {
   cursor?: string;
 }
 
-export const EXPORT_MAX_ROWS = 5_000;
+const EXPORT_MAX_ROWS = 5_000;
 
 async function collect(stream: AsyncIterable<string>): Promise<string> {
   const parts: string[] = [];

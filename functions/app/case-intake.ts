@@ -36,7 +36,7 @@ const MAX_INTAKE_ATTEMPTS = 5;
 /** Intake executions a batch starts at once. */
 const BATCH_STARTS_IN_FLIGHT = 8;
 /** The intake phase is the first execution of every case. */
-export const INTAKE = { phase: 'intake', round: 1 } as const;
+const INTAKE = { phase: 'intake', round: 1 } as const;
 
 export interface SubmitCaseInput {
   actor: ActorRef;

@@ -265,4 +265,3 @@ export function makeCaseQueries(deps: AppDeps) {
 
   return { getCase, listCases, history, emails };
 }
-export type CaseQueries = ReturnType<typeof makeCaseQueries>;

@@ -41,14 +41,11 @@ export const CHRONOLOGY_COLUMNS: { header: string; value: (e: CaseEvent) => stri
   { header: '哈希 hash', value: (e) => e.hash },
 ];
 
-export function csvHeader<T>(columns: { header: string; value: (row: T) => string | number }[]): string {
+function csvHeader<T>(columns: { header: string; value: (row: T) => string | number }[]): string {
   return UTF8_BOM + stringify([columns.map((c) => c.header)], { record_delimiter: 'windows' });
 }
 
-export function csvRows<T>(
-  columns: { header: string; value: (row: T) => string | number }[],
-  rows: readonly T[],
-): string {
+function csvRows<T>(columns: { header: string; value: (row: T) => string | number }[], rows: readonly T[]): string {
   if (rows.length === 0) return '';
   return stringify(
     rows.map((row) => columns.map((c) => neutraliseFormula(c.value(row)))),

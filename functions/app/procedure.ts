@@ -205,7 +205,7 @@ export function longestSpanDays(calendar: WorkingCalendar, period: Period): numb
 }
 
 /** The longest run of consecutive rest days (weekends and holidays) in the published calendar. */
-export function longestRestRunDays(calendar: WorkingCalendar): number {
+function longestRestRunDays(calendar: WorkingCalendar): number {
   // A zero-day period ends on the next working day: its longest span is the longest rest run.
   return longestSpanDays(calendar, { amount: 0, unit: 'calendar-days' });
 }

@@ -240,4 +240,3 @@ export function makeWorkflowCheck(
 
   return { check };
 }
-export type WorkflowCheck = ReturnType<typeof makeWorkflowCheck>;

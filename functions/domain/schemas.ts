@@ -26,7 +26,7 @@ export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 const LINE_BREAKS = /[\r\n\u2028\u2029\u0085]/;
 
 /** Trimmed text of bounded length without control characters; it may hold line breaks. */
-export const text = (max: number, min = 1) =>
+const text = (max: number, min = 1) =>
   z
     .string()
     .trim()
@@ -39,7 +39,7 @@ export const text = (max: number, min = 1) =>
     );
 
 /** Text of one line: a name, an address, a reference. */
-export const line = (max: number, min = 1) =>
+const line = (max: number, min = 1) =>
   text(max, min).refine((s) => !LINE_BREAKS.test(s), 'must be a single line (no line breaks)');
 
 /**
@@ -54,14 +54,14 @@ export const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 
 /** Mainland mobile (1xxxxxxxxxx) or landline (0xx-xxxxxxx), optionally prefixed +86. */
-export const phone = z
+const phone = z
   .string()
   .trim()
   .regex(/^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mainland China mobile or landline number');
 
 export const caseId = z.string().regex(/^C-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/, 'must be a case id like C-20261129-7K3M2Q');
 
-export const locationSchema = z.strictObject({
+const locationSchema = z.strictObject({
   subdistrict: line(64),
   community: line(64),
   address: line(200),
@@ -71,26 +71,26 @@ export const locationSchema = z.strictObject({
   ).optional(),
 });
 
-export const structureSchema = z.strictObject({
+const structureSchema = z.strictObject({
   areaM2: measured(z.number().positive('must be greater than 0').max(100_000, 'must be at most 100000 m²')),
   floors: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
   material: z.enum(MATERIALS),
 });
 
-export const partySchema = z.strictObject({
+const partySchema = z.strictObject({
   name: line(100),
   unit: line(200).optional(),
   phone,
   email: z.email('must be an email address').max(254).optional(),
 });
 
-export const reporterSchema = z.strictObject({
+const reporterSchema = z.strictObject({
   name: line(100),
   unit: line(200).optional(),
   phone: phone.optional(),
 });
 
-export const photoRefSchema = z.strictObject({
+const photoRefSchema = z.strictObject({
   ref: line(500),
   caption: line(200).optional(),
 });
@@ -169,7 +169,7 @@ export const representationActionSchema = z.strictObject({
 });
 export type RepresentationAction = z.infer<typeof representationActionSchema>;
 
-export const appealFiledSchema = z.strictObject({
+const appealFiledSchema = z.strictObject({
   action: z.literal('filed'),
   kind: z.enum(APPEAL_KINDS),
   filedOn: isoDate,
@@ -177,7 +177,7 @@ export const appealFiledSchema = z.strictObject({
   reference: line(100),
   expectedVersion,
 });
-export const appealResolvedSchema = z.strictObject({
+const appealResolvedSchema = z.strictObject({
   action: z.literal('resolved'),
   outcome: z.enum(['upheld', 'revoked']),
   resolvedOn: isoDate,
@@ -227,19 +227,19 @@ export function enforcementActionSchemaAt(now: Date) {
   return enforcementActionSchema.superRefine(notInFuture(now, 'completedAt'));
 }
 
-export const actorSchema = z.strictObject({
+const actorSchema = z.strictObject({
   sub: z.string().min(1).max(128),
   role: z.enum([...ROLES, 'system']),
 });
 export type ActorRef = z.infer<typeof actorSchema>;
 
-export const deadlineSchema = z.strictObject({
+const deadlineSchema = z.strictObject({
   date: isoDate,
   at: isoDateTime,
   provisional: z.boolean(),
 });
 
-export const noticeSchema = z.strictObject({
+const noticeSchema = z.strictObject({
   number: z.string(),
   issuedAt: isoDateTime,
   deadline: deadlineSchema,

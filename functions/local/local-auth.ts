@@ -23,7 +23,7 @@ const keyFileSchema = z.object({
   privateJwk: z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), d: z.string() }),
 });
 
-export interface IssueOptions {
+interface IssueOptions {
   role: Role;
   /** Every group the token carries; defaults to the role alone. */
   groups?: string[];

@@ -51,11 +51,11 @@ import { DEFAULT_MAIL_PORT, startLocalSes } from './ses-local';
  * the mail outbox sweep, and the API — the same handlers as in AWS — on localhost.
  */
 export const DEFAULT_PORT = 3000;
-export const DEFAULT_TABLE_NAME = 'rectify-local';
+const DEFAULT_TABLE_NAME = 'rectify-local';
 /** Legal seconds per wall second: one legal day passes in 5 s, a 15-day deadline in 75 s. */
 export const DEFAULT_CLOCK_FACTOR = 17_280;
 /** DynamoDB Local is the largest part of the idle stack; this cap keeps the whole stack under 700 MB. */
-export const DEFAULT_DYNAMO_HEAP_MB = 256;
+const DEFAULT_DYNAMO_HEAP_MB = 256;
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -119,7 +119,7 @@ export interface LocalStack {
 }
 
 /** Where mail goes on a laptop: everything lands in the local mailbox page, whatever the address. */
-export const LOCAL_RECIPIENTS: MailRecipients = {
+const LOCAL_RECIPIENTS: MailRecipients = {
   from: 'rectify@rectify.local',
   fromName: '违法建设治理办公室',
   subdistricts: { 小龙坎街道: ['xiaolongkan-office@rectify.local'] },

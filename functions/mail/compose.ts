@@ -9,14 +9,14 @@ import type { RenderedMail } from './templates';
 import { renderMail } from './templates';
 
 /** Occasions become part of keys and headers: plain ASCII, no `#`. */
-export const occasionSchema = z
+const occasionSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$/,
     'must be 1–160 characters of letters, digits and . _ : - (starting with a letter or digit)',
   );
 
-export const mailRequestSchema = z.object({
+const mailRequestSchema = z.object({
   kind: z.enum(MAIL_KINDS),
   occasion: occasionSchema,
   caseRecord: caseRecordSchema,

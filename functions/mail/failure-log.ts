@@ -2,7 +2,7 @@ import type { CaseRecord } from '../domain/schemas';
 import type { OutboxMail, TransactItem } from './outbox';
 
 /** An email the outbox gave up on: refused for good, or its outcome unknown and not to be sent again. */
-export interface MailFailure {
+interface MailFailure {
   mail: Pick<OutboxMail, 'id' | 'caseId' | 'kind' | 'occasion' | 'to'>;
   outcome: 'refused' | 'unconfirmed';
   reason: string;
@@ -12,7 +12,7 @@ export interface MailFailure {
  * `recorded`: the failure is on its case, with the outbox's writes. `no-case`: the email's case does not
  * exist, nothing was written. `conflict`: the case or the email changed meanwhile, nothing was written.
  */
-export type FailureRecording = 'recorded' | 'no-case' | 'conflict';
+type FailureRecording = 'recorded' | 'no-case' | 'conflict';
 
 /**
  * The port through which the outbox tells a case that one of its emails failed. The application records

@@ -9,7 +9,7 @@ import type { SesMailerDeps } from './ses-mailer';
 import { SesMailer } from './ses-mailer';
 
 /** The mail settings besides `MAIL_RECIPIENTS_JSON` (and `MAIL_FROM`) that a Lambda entry reads. */
-export const mailEnvSchema = envPieces.table.extend(envPieces.links.shape).extend({
+const mailEnvSchema = envPieces.table.extend(envPieces.links.shape).extend({
   /** The SES configuration set that reports bounces and complaints. */
   MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
 });

@@ -48,7 +48,7 @@ export type MailStatus = (typeof MAIL_STATUSES)[number];
  * served on them is what counts. Every other kind goes to the office (and operations) and is delivered
  * at least once: a send whose outcome is unknown is repeated, marked as a possible repeat.
  */
-export const AT_MOST_ONCE_KINDS: readonly MailKind[] = ['notice-to-party'];
+const AT_MOST_ONCE_KINDS: readonly MailKind[] = ['notice-to-party'];
 
 /** Whether an email of `kind` is sent again when an attempt's outcome is unknown (see docs/mail.md). */
 export function deliveredAtLeastOnce(kind: MailKind): boolean {

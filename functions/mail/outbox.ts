@@ -22,7 +22,6 @@ import { MAIL_KINDS, MAIL_STATUSES } from './mailer';
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export type { MailStatus } from './mailer';
-export { MAIL_STATUSES } from './mailer';
 export type SettledStatus = Extract<MailStatus, 'FAILED' | 'UNCONFIRMED'>;
 /** What SES reports after it took an email: the address bounced it, or its reader complained. */
 export type ReportedStatus = Extract<MailStatus, 'BOUNCED' | 'COMPLAINED'>;
@@ -30,7 +29,7 @@ export type ReportedStatus = Extract<MailStatus, 'BOUNCED' | 'COMPLAINED'>;
 /** Statuses no sender moves on from: the email is off the pending list. */
 export const FINAL_MAIL_STATUSES: readonly MailStatus[] = ['SENT', 'FAILED', 'UNCONFIRMED', 'BOUNCED', 'COMPLAINED'];
 
-export const outboxMailSchema = z.object({
+const outboxMailSchema = z.object({
   id: z.string(),
   caseId: z.string(),
   occasion: z.string(),
@@ -110,7 +109,7 @@ function withoutKeys(item: Record<string, unknown>): OutboxMail {
 }
 
 /** Keeps stored error text short: it ends up in events and alerts. */
-export function shortError(text: string): string {
+function shortError(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 

@@ -12,7 +12,7 @@ const address = z.email('must be an email address').max(254);
 const addressList = z.array(address).min(1, 'must list at least one address');
 
 /** `MAIL_RECIPIENTS_JSON`. */
-export const mailRecipientsSchema = z.strictObject({
+const mailRecipientsSchema = z.strictObject({
   /** The verified SES sender address. */
   from: address,
   /** Display name of the sender, e.g. 违法建设治理办公室. */

@@ -24,9 +24,6 @@ import { classifySendError, describeError } from './send-errors';
 import type { MailTransport } from './ses-transport';
 import { sesTransport } from './ses-transport';
 
-export { MAIL_ID_HEADER, POSSIBLE_REPEAT_HEADER } from './ses-transport';
-export { MailRequestError, mailRequestSchema, occasionSchema } from './compose';
-
 export interface RetryPolicy {
   /** Quick attempts within one round (the task or sweep that holds the email). */
   attemptsPerRound: number;
@@ -47,7 +44,7 @@ export interface RetryPolicy {
   maxUnconfirmedSends: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attemptsPerRound: 3,
   quickDelayMs: 200,
   roundDelayMs: 10_000,

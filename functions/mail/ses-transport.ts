@@ -10,7 +10,7 @@ import { markPossibleRepeat } from './templates';
  */
 export const MAIL_ID_HEADER = 'X-Rectify-Mail-Id';
 /** Present (`yes`) on a send after one whose outcome is unknown: the recipient may already have the email. */
-export const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
+const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
 
 /** Hands one email to the mail service; answers the service's message id. Throws what the service threw. */
 export type MailTransport = (mail: OutboxMail) => Promise<string>;

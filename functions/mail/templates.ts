@@ -84,7 +84,7 @@ export const mailFactsSchema = z
     enforcementNotes: z.string().optional(),
   })
   .loose();
-export type MailFacts = z.infer<typeof mailFactsSchema>;
+type MailFacts = z.infer<typeof mailFactsSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Text hygiene

@@ -29,7 +29,7 @@ import { Outbox } from '../mail/outbox';
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export const idempotencyRecordSchema = z.object({
+const idempotencyRecordSchema = z.object({
   key: z.string(),
   requestHash: z.string(),
   caseId: z.string(),
@@ -38,7 +38,6 @@ export const idempotencyRecordSchema = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
 
-export { caseSummarySchema } from './case-summary';
 export type { CaseSummary } from './case-summary';
 
 export interface Page<T> {
@@ -56,9 +55,9 @@ export interface NewCase {
 const ITEMS_PER_NEW_CASE = 4;
 
 /** How many of the cases reported at one address its item remembers (the most recent). */
-export const ADDRESS_CASES_KEPT = 25;
+const ADDRESS_CASES_KEPT = 25;
 
-export const addressCasesSchema = z.object({
+const addressCasesSchema = z.object({
   /** Every case ever reported at the address; the item's version. */
   count: z.number().int().min(1),
   /** The most recent `ADDRESS_CASES_KEPT` of them, oldest first. */

@@ -38,8 +38,6 @@ export const TABLE = {
   ],
 } as const;
 
-export type IndexName = keyof typeof TABLE.indexes;
-
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(TABLE.indexes);
   return {

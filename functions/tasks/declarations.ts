@@ -7,7 +7,7 @@ import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
  * when the person's answer is already recorded (`SendTaskSuccess`); failing callbacks and stopping
  * executions belong to the API.
  */
-export interface TaskUses {
+interface TaskUses {
   workflow?: readonly ('StartExecution' | 'SendTaskSuccess')[];
   mail?: true;
   clearsAttention?: true;

@@ -32,7 +32,7 @@ export interface TaskDeps {
 }
 
 /** The slice of a Powertools logger the tasks use. */
-export interface TaskLogger {
+interface TaskLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
 }

@@ -6,8 +6,6 @@ import definitionFile from '../../workflows/case-lifecycle.asl.json';
  * (`${IssueNoticeFunctionArn}`), filled with Lambda ARNs in AWS and local names on a laptop.
  */
 
-export const CASE_LIFECYCLE_FILE = 'workflows/case-lifecycle.asl.json';
-
 /** Fields of a task's result that the engine acts on. */
 export const RESULT_FIELDS = {
   /** The engine time a Wait state sleeps until (`TimestampPath`). */
@@ -36,7 +34,7 @@ export const STATE_PATHS = {
  * integrations' ARNs are right wherever the stack deploys. A laptop runs in `aws`.
  */
 export const PARTITION_SUBSTITUTION = 'Partition';
-export const LOCAL_PARTITION = 'aws';
+const LOCAL_PARTITION = 'aws';
 
 export const LAMBDA_INVOKE = 'arn:${Partition}:states:::lambda:invoke';
 export const LAMBDA_INVOKE_WAIT_FOR_TOKEN = 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken';

@@ -12,7 +12,7 @@ import type { CallbackDelivery, ExecutionStatus, PhaseInput, WorkflowEngine } fr
 import { executionName } from './engine';
 
 /** A Step Functions client with the same connection and request timeouts as every other client. */
-export function sfnClient(options: { maxAttempts?: number } = {}): SFNClient {
+function sfnClient(options: { maxAttempts?: number } = {}): SFNClient {
   return new SFNClient({ maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS, requestHandler: REQUEST_HANDLER });
 }
 

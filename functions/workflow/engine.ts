@@ -5,7 +5,7 @@
 
 /** A case runs one execution per phase, so no execution approaches a year or 25,000 events. */
 export const PHASES = ['intake', 'enforcement', 'after-appeal', 'resume'] as const;
-export type Phase = (typeof PHASES)[number];
+type Phase = (typeof PHASES)[number];
 
 export interface PhaseInput {
   caseId: string;

@@ -30,9 +30,9 @@ const batchOf = <S extends z.ZodType>(submission: S) =>
       });
     });
 
-export const caseBatchSchema = batchOf(caseSubmissionSchema);
+const caseBatchSchema = batchOf(caseSubmissionSchema);
 
-export const caseBatchResultSchema = z.object({
+const caseBatchResultSchema = z.object({
   results: z.array(
     z.object({
       idempotencyKey: z.string(),

@@ -3,7 +3,7 @@ import type { LambdaNeeds } from '../../shared/lambda-needs';
 import type { Access } from '../auth';
 import { caseViewSchema } from '../request-schemas';
 
-export type HttpMethod = 'get' | 'post';
+type HttpMethod = 'get' | 'post';
 
 export interface ResponseSpec {
   status: number;

@@ -18,8 +18,8 @@ import { getSummaryReport } from './get-summary-report';
 import { getOpenApi } from './get-openapi';
 import { getHealth } from './health';
 
-export type { AnyRoute, HttpMethod, ResponseSpec, RouteSpec, RouteUses } from './define';
-export { defineRoute, needsOfRoute } from './define';
+export type { AnyRoute, RouteSpec } from './define';
+export { needsOfRoute } from './define';
 export {
   createCase,
   createCaseBatch,

@@ -23,7 +23,7 @@ import {
 } from '../task-kit';
 import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
 
-export type CallbackKind = z.infer<typeof pendingCallbackSchema>['kind'];
+type CallbackKind = z.infer<typeof pendingCallbackSchema>['kind'];
 const callbackKind = pendingCallbackSchema.shape.kind;
 
 /**
@@ -37,14 +37,14 @@ export type CallbackOutcome = InspectionResult | 'extended' | 'completed' | 'hal
 // Wait for … (open the callback)
 // ---------------------------------------------------------------------------------------------------
 
-export const openCallbackInput = taskInputSchema.extend({
+const openCallbackInput = taskInputSchema.extend({
   kind: callbackKind,
   token: z.string().min(1).max(2048),
   /** Present for the engine's timeout; the step reads the due time from the case. */
   engineTimeoutSeconds: z.number().int().min(1).optional(),
 });
 
-export const openCallbackOutput = z.strictObject({ waiting: z.boolean(), outcome: z.string().optional() });
+const openCallbackOutput = z.strictObject({ waiting: z.boolean(), outcome: z.string().optional() });
 
 function recordedResult(events: readonly CaseEvent[], since: EventType): InspectionResult | undefined {
   const recorded = eventsSince(events, since).filter((e) => e.type === 'INSPECTION_RECORDED');
@@ -145,10 +145,10 @@ export const makeOpenCallbackHandler = defineTask(
 // Record the overdue inspection / demolition
 // ---------------------------------------------------------------------------------------------------
 
-export const recordOverdueInput = taskInputSchema.extend({ kind: z.enum(['inspection', 'enforcement']) });
+const recordOverdueInput = taskInputSchema.extend({ kind: z.enum(['inspection', 'enforcement']) });
 type OverdueKind = z.infer<typeof recordOverdueInput>['kind'];
 
-export const recordOverdueOutput = z.discriminatedUnion('next', [
+const recordOverdueOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('await'), engineTimeoutSeconds: z.number().int().min(1) }),
   z.strictObject({ next: z.literal('recheck') }),
   z.strictObject({ next: z.literal('stop') }),

@@ -9,7 +9,7 @@ import { describeFailure } from './failure-cause';
 // Close the case
 // ---------------------------------------------------------------------------------------------------
 
-export const closeCaseOutput = z.strictObject({ closed: z.boolean() });
+const closeCaseOutput = z.strictObject({ closed: z.boolean() });
 
 /**
  * The office, told of the notice, hears that the structure is gone. Only after self-demolition: a forced
@@ -49,11 +49,11 @@ export const makeCloseCaseHandler = defineTask('close-case', taskInputSchema, cl
 // ---------------------------------------------------------------------------------------------------
 
 /** The execution, and what Step Functions put at the Catch's ResultPath. */
-export const recordFailureInput = taskInputSchema.extend({
+const recordFailureInput = taskInputSchema.extend({
   failure: z.object({ Error: z.string().min(1).max(256), Cause: z.string().optional() }),
 });
 
-export const recordFailureOutput = z.strictObject({ recorded: z.boolean() });
+const recordFailureOutput = z.strictObject({ recorded: z.boolean() });
 
 /**
  * A step failed after its retries: the case gets a TASK_FAILED event, is flagged for attention, and the

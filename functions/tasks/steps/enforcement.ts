@@ -37,7 +37,7 @@ const RIGHT_OF_REPRESENTATION = '当事人有权进行陈述和申辩（《行�
 // Escalate to the sub-district office and serve the demand notice
 // ---------------------------------------------------------------------------------------------------
 
-export const escalateOutput = z.strictObject({ wakeAt: isoDateTime });
+const escalateOutput = z.strictObject({ wakeAt: isoDateTime });
 
 /** The inspection that found the structure standing, as the escalation email reports it. */
 async function inspectionFacts(deps: TaskDeps, record: CaseRecord): Promise<NonNullable<MailRequest['facts']>> {
@@ -96,7 +96,7 @@ export const makeEscalateHandler = defineTask('escalate', taskInputSchema, escal
 // Decide on enforcement and announce it
 // ---------------------------------------------------------------------------------------------------
 
-export const decideEnforcementOutput = z.discriminatedUnion('next', [
+const decideEnforcementOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('wait'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('handed-over'), enforcementExecution: z.string() }),
   z.strictObject({ next: z.literal('halt') }),
@@ -168,7 +168,7 @@ export const makeDecideEnforcementHandler = defineTask(
 // Check the announcement and appeal windows
 // ---------------------------------------------------------------------------------------------------
 
-export const checkWindowsOutput = z.strictObject({ wakeAt: isoDateTime });
+const checkWindowsOutput = z.strictObject({ wakeAt: isoDateTime });
 
 /** The first step of the enforcement and after-appeal phases: wait for the windows recorded at the decision. */
 export const makeCheckWindowsHandler = defineTask(
@@ -188,7 +188,7 @@ export const makeCheckWindowsHandler = defineTask(
 // Schedule the forced demolition
 // ---------------------------------------------------------------------------------------------------
 
-export const scheduleEnforcementOutput = z.discriminatedUnion('next', [
+const scheduleEnforcementOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('wait'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('await'), engineTimeoutSeconds: z.number().int().min(1) }),
   z.strictObject({ next: z.literal('halt') }),

@@ -35,7 +35,7 @@ const engineSeconds = z.number().int().min(1);
 // Start persuasion or issue the rectification notice
 // ---------------------------------------------------------------------------------------------------
 
-export const issueNoticeOutput = z.discriminatedUnion('next', [
+const issueNoticeOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('persuade'), engineTimeoutSeconds: engineSeconds }),
   z.strictObject({ next: z.literal('remind'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('close') }),
@@ -148,7 +148,7 @@ export const makeIssueNoticeHandler = defineTask(
 // Send the reminder
 // ---------------------------------------------------------------------------------------------------
 
-export const sendReminderOutput = z.strictObject({ wakeAt: isoDateTime });
+const sendReminderOutput = z.strictObject({ wakeAt: isoDateTime });
 
 function remindedOf(events: readonly CaseEvent[], deadlineDate: string): boolean {
   return events.some((e) => e.type === 'REMINDER_SENT' && e.data.deadlineDate === deadlineDate);
@@ -191,7 +191,7 @@ export const makeSendReminderHandler = defineTask(
 // Check whether the deadline was extended
 // ---------------------------------------------------------------------------------------------------
 
-export const checkDeadlineOutput = z.discriminatedUnion('next', [
+const checkDeadlineOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('remind'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('wait'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('inspect'), engineTimeoutSeconds: engineSeconds }),

@@ -3,19 +3,10 @@ import type { CaseStatus } from '../../domain/vocabulary';
 import { defineTask, taskInputSchema, withCase } from '../task-kit';
 
 /** Where a resumed workflow picks the case up: the state of the ASL that carries each status on. */
-export const RESUME_POINTS = [
-  'intake',
-  'deadline',
-  'escalate',
-  'decide',
-  'windows',
-  'schedule',
-  'close',
-  'halt',
-] as const;
-export type ResumePoint = (typeof RESUME_POINTS)[number];
+const RESUME_POINTS = ['intake', 'deadline', 'escalate', 'decide', 'windows', 'schedule', 'close', 'halt'] as const;
+type ResumePoint = (typeof RESUME_POINTS)[number];
 
-export const findResumePointOutput = z.strictObject({ next: z.enum(RESUME_POINTS) });
+const findResumePointOutput = z.strictObject({ next: z.enum(RESUME_POINTS) });
 
 const RESUME_POINT: Record<CaseStatus, ResumePoint> = {
   REPORTED: 'intake',
