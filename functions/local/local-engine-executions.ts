@@ -5,7 +5,7 @@ import { keys } from '../store/table';
 import { phaseInputSchema } from '../tasks/task-kit';
 import type { PhaseInput } from '../workflow/engine';
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
 export interface ExecutionOutcome {
   name: string;

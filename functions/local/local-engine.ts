@@ -29,7 +29,7 @@ import { ExecutionRecords } from './local-engine-executions';
 import type { EngineEvent, EngineProbe, TaskFault } from './local-engine-probes';
 import { TaskSlots } from './local-engine-slots';
 
-export type { ExecutionOutcome, ExecutionStatus } from './local-engine-executions';
+export type { ExecutionOutcome } from './local-engine-executions';
 
 /**
  * The workflow engine on a laptop: aws-local-stepfunctions runs the same ASL file Step Functions runs,
@@ -47,21 +47,21 @@ export type { ExecutionOutcome, ExecutionStatus } from './local-engine-execution
  */
 
 /** What `$$.Task.Token` resolves to inside the library; replaced by a real token per callback. */
-export const TASK_TOKEN_PLACEHOLDER = 'local-engine-task-token';
+const TASK_TOKEN_PLACEHOLDER = 'local-engine-task-token';
 
 /**
  * Node timers overflow past 2^31-1 ms (≈ 24.8 days) and fire at once. An engine wait longer than this
  * (only possible with little or no acceleration) is cut short; the task after it finds the legal time
  * not yet reached and waits again.
  */
-export const MAX_ENGINE_WAIT_MS = 20 * 24 * 60 * 60 * 1000;
+const MAX_ENGINE_WAIT_MS = 20 * 24 * 60 * 60 * 1000;
 
 /**
  * Node timers can fire a few milliseconds before the engine time they were set for — under acceleration,
  * hours of legal time. Waits end this much later, so a step never wakes before its legal moment (it would
  * only find the time not yet come and wait again).
  */
-export const WAKE_MARGIN_MS = 10;
+const WAKE_MARGIN_MS = 10;
 
 /** Step Functions reads a Wait state's timestamp to the whole second, dropping the rest. */
 export const STEP_FUNCTIONS_WAIT_RESOLUTION_MS = 1_000;
