@@ -1,5 +1,5 @@
 import type { KnipConfig } from 'knip';
-import { MANIFEST } from './infra/manifest';
+import { MANIFEST } from '#infra/manifest';
 
 /**
  * What counts as used: whatever an entry point reaches. The Lambda entries are the manifest's own list,

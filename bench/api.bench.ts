@@ -7,30 +7,30 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { bindRoutes } from '../functions/api/operations';
+import { bindRoutes } from '#api/operations/index';
 import {
   addressKeyOf,
   IDEMPOTENCY_TTL_SECONDS,
   reportedCaseOf,
   requestHashOf,
   scopedIdempotencyKey,
-} from '../functions/app/case-intake';
-import { newCaseId } from '../functions/domain/case-history';
-import { chinaCalendar } from '../functions/domain/china-calendar';
-import { systemClock } from '../functions/domain/clock';
-import { resolvePolicy } from '../functions/domain/policy';
-import type { CaseSubmission } from '../functions/domain/schemas';
-import { shanghaiDateOf } from '../functions/domain/shanghai-time';
-import { startApiServer } from '../functions/local/api-server';
-import { freePort } from '../functions/local/dynamodb-local';
-import { localAuth } from '../functions/local/local-auth';
-import { CaseStore } from '../functions/store/case-store';
-import { keys } from '../functions/store/table';
-import { seedSubmission } from '../test/fixtures/submissions';
+} from '#app/case-intake';
+import { newCaseId } from '#domain/case-history';
+import { chinaCalendar } from '#domain/china-calendar';
+import { systemClock } from '#domain/clock';
+import { resolvePolicy } from '#domain/policy';
+import type { CaseSubmission } from '#domain/schemas';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { startApiServer } from '#local/api-server';
+import { freePort } from '#local/dynamodb-local';
+import { localAuth } from '#local/local-auth';
+import { CaseStore } from '#store/case-store';
+import { keys } from '#store/table';
+import { seedSubmission } from '#test/fixtures/submissions';
 import type { Benchmark, BenchContext } from './harness';
 import { percentile, round } from './harness';
 import { CountingEngine } from './counting-engine';
-import { mapLimited } from '../functions/shared/concurrency';
+import { mapLimited } from '#shared/concurrency';
 
 /** Requests in flight at once, from both the API's clients and the raw writer. */
 const CONCURRENCY = 8;

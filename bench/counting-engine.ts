@@ -1,5 +1,5 @@
-import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '../functions/workflow/engine';
-import { executionName } from '../functions/workflow/engine';
+import type { CallbackDelivery, PhaseInput, WorkflowEngine } from '#workflow/engine';
+import { executionName } from '#workflow/engine';
 
 /** The workflow engine of the API and import benchmarks: starting an execution is one Step Functions call, counted here, not run. */
 export class CountingEngine implements WorkflowEngine {

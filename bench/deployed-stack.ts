@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import * as z from 'zod';
-import { MANIFEST } from '../infra/manifest';
-import type { Manifest } from '../infra/manifest-types';
-import type { RectifyAppOptions } from '../infra/rectify-app';
-import { createRectifyApp } from '../infra/rectify-app';
+import { MANIFEST } from '#infra/manifest';
+import type { Manifest } from '#infra/manifest-types';
+import type { RectifyAppOptions } from '#infra/rectify-app';
+import { createRectifyApp } from '#infra/rectify-app';
 
 /** The parts of a synthesized template the cost figure reads. */
 const resourceSchema = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}) });

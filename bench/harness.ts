@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDbLocal } from '../functions/local/dynamodb-local';
-import { dynamoDbClient, documentClient } from '../functions/shared/aws-clients';
-import { createTableInput } from '../functions/store/table';
-import { mapLimited } from '../functions/shared/concurrency';
+import type { DynamoDbLocal } from '#local/dynamodb-local';
+import { dynamoDbClient, documentClient } from '#shared/aws-clients';
+import { createTableInput } from '#store/table';
+import { mapLimited } from '#shared/concurrency';
 
 interface Figure {
   value: number;

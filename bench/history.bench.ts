@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { applyEvent } from '../functions/domain/case-history';
-import { CaseStore } from '../functions/store/case-store';
-import { keys } from '../functions/store/table';
-import { reportedCase } from '../test/fixtures/cases';
+import { applyEvent } from '#domain/case-history';
+import { CaseStore } from '#store/case-store';
+import { keys } from '#store/table';
+import { reportedCase } from '#test/fixtures/cases';
 import type { Benchmark } from './harness';
 import { batchWriteAll, percentile, round } from './harness';
 

@@ -3,29 +3,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RectifyApi } from '../cli/api-client';
-import { importRows } from '../functions/domain/survey-import';
-import type { SurveyRow } from '../functions/domain/survey-file';
-import { readSurvey } from '../functions/domain/survey-file';
-import { bindRoutes } from '../functions/api/operations';
+import { importRows } from '#domain/survey-import';
+import type { SurveyRow } from '#domain/survey-file';
+import { readSurvey } from '#domain/survey-file';
+import { bindRoutes } from '#api/operations/index';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   addressKeyOf,
   reportedCaseOf,
   requestHashOf,
   scopedIdempotencyKey,
-} from '../functions/app/case-intake';
-import { newCaseId } from '../functions/domain/case-history';
-import { chinaCalendar } from '../functions/domain/china-calendar';
-import { systemClock } from '../functions/domain/clock';
-import { resolvePolicy } from '../functions/domain/policy';
-import { shanghaiDateOf } from '../functions/domain/shanghai-time';
-import { startApiServer } from '../functions/local/api-server';
-import { localAuth } from '../functions/local/local-auth';
-import { CaseStore } from '../functions/store/case-store';
-import { keys } from '../functions/store/table';
+} from '#app/case-intake';
+import { newCaseId } from '#domain/case-history';
+import { chinaCalendar } from '#domain/china-calendar';
+import { systemClock } from '#domain/clock';
+import { resolvePolicy } from '#domain/policy';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { startApiServer } from '#local/api-server';
+import { localAuth } from '#local/local-auth';
+import { CaseStore } from '#store/case-store';
+import { keys } from '#store/table';
 import type { Benchmark, BenchContext } from './harness';
 import { batchWriteAll, round } from './harness';
-import { mapLimited } from '../functions/shared/concurrency';
+import { mapLimited } from '#shared/concurrency';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CountingEngine } from './counting-engine';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
-import { NODE_OPTIONS } from '../infra/bundling';
-import { offlineEnvironment } from '../infra/offline-environment';
-import { createRectifyApp } from '../infra/rectify-app';
+import { NODE_OPTIONS } from '#infra/bundling';
+import { offlineEnvironment } from '#infra/offline-environment';
+import { createRectifyApp } from '#infra/rectify-app';
 import type { Benchmark } from './harness';
 import { percentile, round } from './harness';
 

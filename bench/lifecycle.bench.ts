@@ -1,13 +1,13 @@
-import { resolvePolicy } from '../functions/domain/policy';
-import { startE2eStack } from '../test/e2e/support';
-import type { LifecyclePath } from '../test/reliability/support/lifecycle';
+import { resolvePolicy } from '#domain/policy';
+import { startE2eStack } from '#test/e2e/support';
+import type { LifecyclePath } from '#test/reliability/support/lifecycle';
 import {
   EXPECTED_END,
   LIFECYCLE_PATHS,
   LOAD_POLICY,
   driveLifecycles,
   verifyHistories,
-} from '../test/reliability/support/lifecycle';
+} from '#test/reliability/support/lifecycle';
 import type { Benchmark } from './harness';
 import { round } from './harness';
 

@@ -1,11 +1,11 @@
-import { makeMailFailureLog } from '../functions/app/mail-failures';
-import { systemClock } from '../functions/domain/clock';
-import { CaseStore } from '../functions/store/case-store';
-import { startLocalSes } from '../functions/local/ses-local';
-import type { MailRequest } from '../functions/mail/mailer';
-import { SesMailer } from '../functions/mail/ses-mailer';
-import { sesClient } from '../functions/shared/aws-clients';
-import { caseThroughStages } from '../test/mail/stages';
+import { makeMailFailureLog } from '#app/mail-failures';
+import { systemClock } from '#domain/clock';
+import { CaseStore } from '#store/case-store';
+import { startLocalSes } from '#local/ses-local';
+import type { MailRequest } from '#mail/mailer';
+import { SesMailer } from '#mail/ses-mailer';
+import { sesClient } from '#shared/aws-clients';
+import { caseThroughStages } from '#test/mail/stages';
 import type { Benchmark } from './harness';
 import { percentile, round } from './harness';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as z from 'zod';
 import path from 'node:path';
-import { startDynamoDbLocal } from '../functions/local/dynamodb-local';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { BENCHMARKS } from './benchmarks';
 import type { Figures } from './harness';
 import { makeFreshTable } from './harness';

@@ -1,6 +1,6 @@
-import { applyEvent } from '../functions/domain/case-history';
-import { CaseStore } from '../functions/store/case-store';
-import { reportedCase } from '../test/fixtures/cases';
+import { applyEvent } from '#domain/case-history';
+import { CaseStore } from '#store/case-store';
+import { reportedCase } from '#test/fixtures/cases';
 import type { Benchmark } from './harness';
 import { round } from './harness';
 

@@ -2,13 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import * as z from 'zod';
-import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS } from '../functions/domain/vocabulary';
+import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS } from '#domain/vocabulary';
 import { ApiProblem, ApiUnreachable, RectifyApi, query } from './api-client';
 import { ActionConflict, performAction } from './case-actions';
-import { ImportRefusedError, importRows } from '../functions/domain/survey-import';
+import { ImportRefusedError, importRows } from '#domain/survey-import';
 import type { ListedCase, ReportRow } from './render';
 import { ATTENTION_COLUMNS, CASE_COLUMNS, REPORT_COLUMNS, describeProblem, table } from './render';
-import { readSurvey } from '../functions/domain/survey-file';
+import { readSurvey } from '#domain/survey-file';
 
 /**
  * `rectify`: the Rectify API from a terminal. Every command is a plain API call, so an auditor's token

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatShanghai, shanghaiDateOf } from '../functions/domain/shanghai-time';
+import { formatShanghai, shanghaiDateOf } from '#domain/shanghai-time';
 import type { ApiProblem } from './api-client';
 import { readableUrl } from './api-client';
 

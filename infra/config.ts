@@ -1,9 +1,9 @@
 import type { Node } from 'constructs';
 import * as z from 'zod';
-import { assertPolicyFitsWorkflow } from '../functions/app/procedure';
-import { calendarFileSchema, chinaCalendar } from '../functions/domain/china-calendar';
-import type { Policy } from '../functions/domain/policy';
-import { resolvePolicy } from '../functions/domain/policy';
+import { assertPolicyFitsWorkflow } from '#app/procedure';
+import { calendarFileSchema, chinaCalendar } from '#domain/china-calendar';
+import type { Policy } from '#domain/policy';
+import { resolvePolicy } from '#domain/policy';
 import { isSupportedRegion, unsupportedRegionMessage } from './regions';
 
 /**

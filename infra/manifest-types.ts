@@ -4,7 +4,7 @@
  * infra/manifest.ts derives it in turn from the route table and the task declarations.
  */
 
-import type { TableAccess, WorkflowAction } from '../functions/shared/lambda-needs';
+import type { TableAccess, WorkflowAction } from '#shared/lambda-needs';
 
 export type { TableAccess, WorkflowAction };
 

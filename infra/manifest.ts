@@ -1,8 +1,8 @@
-import type { AnyRoute } from '../functions/api/routes';
-import { needsOfRoute, ROUTES } from '../functions/api/routes';
-import type { LambdaNeeds } from '../functions/shared/lambda-needs';
-import type { TaskDeclaration } from '../functions/tasks/declarations';
-import { needsOfTask, taskEntry, taskName, TASKS } from '../functions/tasks/declarations';
+import type { AnyRoute } from '#api/routes/index';
+import { needsOfRoute, ROUTES } from '#api/routes/index';
+import type { LambdaNeeds } from '#shared/lambda-needs';
+import type { TaskDeclaration } from '#tasks/declarations';
+import { needsOfTask, taskEntry, taskName, TASKS } from '#tasks/declarations';
 import type { ApiFunction, EnvGroup, FunctionSpec, Manifest, TaskFunction } from './manifest-types';
 
 /**

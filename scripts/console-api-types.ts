@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildOpenApiDocument } from '../functions/api/openapi';
+import { buildOpenApiDocument } from '#api/openapi';
 
 /** The console's API types, generated from the same document `GET /openapi.json` serves. */
 export const CONSOLE_API_TYPES_FILE = path.join(__dirname, '..', 'console', 'src', 'api', 'schema.d.ts');

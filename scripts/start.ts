@@ -1,12 +1,12 @@
 import path from 'node:path';
 import * as z from 'zod';
-import type { Role } from '../functions/domain/vocabulary';
-import { ROLES } from '../functions/domain/vocabulary';
-import { shanghaiDateOf } from '../functions/domain/shanghai-time';
-import { DEMO_REPORTER_SUB } from '../functions/local/demo-data';
-import { DEFAULT_CLOCK_FACTOR, DEFAULT_PORT, startLocalStack } from '../functions/local/stack';
-import { DEFAULT_MAIL_PORT } from '../functions/local/ses-local';
-import { parseEnv } from '../functions/shared/env';
+import type { Role } from '#domain/vocabulary';
+import { ROLES } from '#domain/vocabulary';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { DEMO_REPORTER_SUB } from '#local/demo-data';
+import { DEFAULT_CLOCK_FACTOR, DEFAULT_PORT, startLocalStack } from '#local/stack';
+import { DEFAULT_MAIL_PORT } from '#local/ses-local';
+import { parseEnv } from '#shared/env';
 import { ensureConsoleBuilt } from './console-build';
 
 /** `npm start`: the whole local stack in this process, until Ctrl-C. */

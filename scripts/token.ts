@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { ROLES } from '../functions/domain/vocabulary';
-import type { Role } from '../functions/domain/vocabulary';
-import { localAuth } from '../functions/local/local-auth';
+import { ROLES } from '#domain/vocabulary';
+import type { Role } from '#domain/vocabulary';
+import { localAuth } from '#local/local-auth';
 
 /**
  * `npm run token -- --role <role> [--sub <id>] [--subdistrict <name>]...`: prints a bearer token the local API accepts, signed with

@@ -1,7 +1,7 @@
-import type { ActionName } from '../../functions/domain/lifecycle';
-import { TRANSITIONS } from '../../functions/domain/lifecycle';
-import type { CaseStatus, Role } from '../../functions/domain/vocabulary';
-import { APPEAL_KINDS, DISMISSAL_REASONS } from '../../functions/domain/vocabulary';
+import type { ActionName } from '#domain/lifecycle';
+import { TRANSITIONS } from '#domain/lifecycle';
+import type { CaseStatus, Role } from '#domain/vocabulary';
+import { APPEAL_KINDS, DISMISSAL_REASONS } from '#domain/vocabulary';
 import type { ApiClient, CaseView, Problem } from './api';
 import type { components, operations } from './api/schema';
 import type { Translator } from './i18n';

@@ -1,5 +1,5 @@
-import type { Role } from '../../functions/domain/vocabulary';
-import { ROLES } from '../../functions/domain/vocabulary';
+import type { Role } from '#domain/vocabulary';
+import { ROLES } from '#domain/vocabulary';
 import type { ConsoleConfig } from './config';
 import { BASE_PATH } from './config';
 

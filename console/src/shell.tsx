@@ -1,6 +1,6 @@
 import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { useMemo, useState } from 'preact/hooks';
-import type { Role } from '../../functions/domain/vocabulary';
+import type { Role } from '#domain/vocabulary';
 import { apiClient } from './api';
 import type { AppState } from './app-context';
 import { App } from './app-context';

@@ -1,6 +1,6 @@
 /** The console's words in Chinese and English (no Preact here, so plain tests can read them). */
-import type { CaseStatus, EventType } from '../../functions/domain/vocabulary';
-import { STATUS_LABELS_ZH } from '../../functions/domain/vocabulary';
+import type { CaseStatus, EventType } from '#domain/vocabulary';
+import { STATUS_LABELS_ZH } from '#domain/vocabulary';
 import type { paths } from './api/schema';
 
 /** An email as `GET /cases/{id}/emails` lists it (from the generated types; api.ts needs the DOM, this file not). */

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { CaseStatus } from '../../functions/domain/vocabulary';
-import { isTerminal } from '../../functions/domain/lifecycle';
+import type { CaseStatus } from '#domain/vocabulary';
+import { isTerminal } from '#domain/lifecycle';
 import type { Problem } from './api';
 import type { Translator } from './i18n';
 import { useT } from './i18n';

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { Role } from '../domain/vocabulary';
-import { ROLES } from '../domain/vocabulary';
-import type { Scope, Viewer } from '../app/case-view';
-import { CITY_SCOPE } from '../app/case-view';
+import type { Role } from '#domain/vocabulary';
+import { ROLES } from '#domain/vocabulary';
+import type { Scope, Viewer } from '#app/case-view';
+import { CITY_SCOPE } from '#app/case-view';
 import { HttpProblem } from './problem';
 
 /** The person behind a request: their Cognito subject and the Rectify groups they belong to. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import type { Clock } from '../domain/clock';
-import type { Viewer } from '../app/case-view';
-import type { AppLogger } from '../app/context';
-import { silentLogger } from '../app/context';
-import { asDependencyError } from '../app/dependency-errors';
+import type { Clock } from '#domain/clock';
+import type { Viewer } from '#app/case-view';
+import type { AppLogger } from '#app/context';
+import { silentLogger } from '#app/context';
+import { asDependencyError } from '#app/dependency-errors';
 import {
   ActionInputError,
   CaseNotFoundError,
@@ -18,9 +18,9 @@ import {
   StaleVersionError,
   ThrottledError,
   TransitionRefusedError,
-} from '../app/errors';
-import { InvalidCursorError } from '../store/errors';
-import { injectLambdaContext } from '../shared/lambda-context';
+} from '#app/errors';
+import { InvalidCursorError } from '#store/errors';
+import { injectLambdaContext } from '#shared/lambda-context';
 import { actingViewer, principalOf } from './auth';
 import type { ApiResult } from './http';
 import { BODY_LIMIT_BYTES, lowerCaseHeaders, problemResult, proxyResult, readJsonBody } from './http';

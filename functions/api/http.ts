@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Problem } from './problem';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
-import { emptyRecord } from '../shared/own';
+import { emptyRecord } from '#shared/own';
 
 /** Case submissions and actions are small: a few kB of text and photo references. */
 export const BODY_LIMIT_BYTES = 64 * 1024;

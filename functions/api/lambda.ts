@@ -1,23 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { WorkingCalendar } from '../domain/calendar';
-import { systemClock } from '../domain/clock';
-import type { Policy } from '../domain/policy';
-import type { Mailer } from '../mail/mailer';
-import { cursorKeyFromText } from '../app/cursor-seal';
-import { documentClient } from '../shared/aws-clients';
-import type { DeadlineRules } from '../shared/deadline-rules';
-import { envPieces, parseEnv } from '../shared/env';
-import { refusing } from '../shared/refusing';
-import { CaseStore } from '../store/case-store';
-import { keys } from '../store/table';
-import type { WorkflowEngine } from '../workflow/engine';
+import type { WorkingCalendar } from '#domain/calendar';
+import { systemClock } from '#domain/clock';
+import type { Policy } from '#domain/policy';
+import type { Mailer } from '#mail/mailer';
+import { cursorKeyFromText } from '#app/cursor-seal';
+import { documentClient } from '#shared/aws-clients';
+import type { DeadlineRules } from '#shared/deadline-rules';
+import { envPieces, parseEnv } from '#shared/env';
+import { refusing } from '#shared/refusing';
+import { CaseStore } from '#store/case-store';
+import { keys } from '#store/table';
+import type { WorkflowEngine } from '#workflow/engine';
 import type { Operation, ProxyHandler } from './handler';
 import { makeRouteHandler } from './handler';
 import type { ApiDeps } from './operations';
 import type { AnyRoute } from './routes';
-import type { WorkflowAction } from '../shared/lambda-needs';
+import type { WorkflowAction } from '#shared/lambda-needs';
 
 /**
  * What an API function builds beyond the case table, each from its own environment. A handler names

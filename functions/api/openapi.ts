@@ -1,7 +1,7 @@
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { OpenAPIRegistry, OpenApiGeneratorV31, zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { caseViewSchema } from '../app/case-view';
+import { caseViewSchema } from '#app/case-view';
 import {
   appealActionSchema,
   caseEventSchema,
@@ -11,8 +11,8 @@ import {
   extensionActionSchema,
   inspectionActionSchema,
   representationActionSchema,
-} from '../domain/schemas';
-import { caseSummarySchema } from '../store/case-summary';
+} from '#domain/schemas';
+import { caseSummarySchema } from '#store/case-summary';
 import { problemSchema } from './problem';
 import type { Operation } from './handler';
 import type { AnyRoute, getOpenApi } from './routes';

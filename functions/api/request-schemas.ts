@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { caseId, isoDate } from '../domain/schemas';
-import { chainVerdictSchema } from '../domain/chain';
-import { CASE_STATUSES } from '../domain/vocabulary';
-import { summaryFiguresSchema, summaryRowSchema } from '../domain/work-summary';
-import { caseSummarySchema } from '../store/case-summary';
-import { caseEventSchema } from '../domain/schemas';
-import { caseViewSchema } from '../app/case-view';
-import { MAIL_KINDS, MAIL_STATUSES } from '../mail/mailer';
+import { caseId, isoDate } from '#domain/schemas';
+import { chainVerdictSchema } from '#domain/chain';
+import { CASE_STATUSES } from '#domain/vocabulary';
+import { summaryFiguresSchema, summaryRowSchema } from '#domain/work-summary';
+import { caseSummarySchema } from '#store/case-summary';
+import { caseEventSchema } from '#domain/schemas';
+import { caseViewSchema } from '#app/case-view';
+import { MAIL_KINDS, MAIL_STATUSES } from '#mail/mailer';
 
 /**
  * Path, query and header schemas of the HTTP API. Query and header values arrive as strings; numbers

@@ -1,10 +1,10 @@
-import type { Clock } from '../domain/clock';
-import type { CaseRecord } from '../domain/schemas';
-import type { Mailer } from '../mail/mailer';
-import type { CaseStore } from '../store/case-store';
-import type { WorkflowEngine } from '../workflow/engine';
-import { executionName } from '../workflow/engine';
-import { resumeAfterAppeal } from '../workflow/phases';
+import type { Clock } from '#domain/clock';
+import type { CaseRecord } from '#domain/schemas';
+import type { Mailer } from '#mail/mailer';
+import type { CaseStore } from '#store/case-store';
+import type { WorkflowEngine } from '#workflow/engine';
+import { executionName } from '#workflow/engine';
+import { resumeAfterAppeal } from '#workflow/phases';
 import type { ActionMail, Aftermath } from './action-specs';
 import type { AppLogger } from './context';
 import { callEngine } from './dependency-errors';

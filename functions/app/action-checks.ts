@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../domain/schemas';
+import type { CaseRecord } from '#domain/schemas';
 import { ActionInputError } from './errors';
 
 /**

@@ -1,8 +1,8 @@
-import type { WorkingCalendar } from '../domain/calendar';
-import type { Deadline } from '../domain/deadlines';
-import type { ActionName } from '../domain/lifecycle';
-import { decide } from '../domain/lifecycle';
-import type { Policy } from '../domain/policy';
+import type { WorkingCalendar } from '#domain/calendar';
+import type { Deadline } from '#domain/deadlines';
+import type { ActionName } from '#domain/lifecycle';
+import { decide } from '#domain/lifecycle';
+import type { Policy } from '#domain/policy';
 import type {
   AppealAction,
   CaseRecord,
@@ -12,12 +12,12 @@ import type {
   InspectionAction,
   RepresentationAction,
   ResumeAction,
-} from '../domain/schemas';
-import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '../domain/shanghai-time';
-import type { CaseStatus, Role } from '../domain/vocabulary';
-import type { MailKind, MailRequest } from '../mail/mailer';
-import type { PhaseInput, WorkflowEngine } from '../workflow/engine';
-import { executionName, phaseOfExecution } from '../workflow/engine';
+} from '#domain/schemas';
+import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '#domain/shanghai-time';
+import type { CaseStatus, Role } from '#domain/vocabulary';
+import type { MailKind, MailRequest } from '#mail/mailer';
+import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
+import { executionName, phaseOfExecution } from '#workflow/engine';
 import { notBeforeReport, removedAreaFits } from './action-checks';
 import { callDependency } from './dependency-errors';
 import { ActionInputError, TransitionRefusedError } from './errors';

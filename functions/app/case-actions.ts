@@ -1,5 +1,5 @@
-import { applyEvent } from '../domain/case-history';
-import { decide } from '../domain/lifecycle';
+import { applyEvent } from '#domain/case-history';
+import { decide } from '#domain/lifecycle';
 import type {
   AppealAction,
   CaseRecord,
@@ -9,10 +9,10 @@ import type {
   InspectionAction,
   RepresentationAction,
   ResumeAction,
-} from '../domain/schemas';
-import type { CaseStatus, EventType } from '../domain/vocabulary';
-import { WORKFLOW_STATUSES } from '../domain/vocabulary';
-import { VersionConflictError } from '../store/errors';
+} from '#domain/schemas';
+import type { CaseStatus, EventType } from '#domain/vocabulary';
+import { WORKFLOW_STATUSES } from '#domain/vocabulary';
+import { VersionConflictError } from '#store/errors';
 import { makeActionAftermath } from './action-aftermath';
 import type { ActionSpec } from './action-specs';
 import {

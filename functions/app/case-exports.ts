@@ -1,5 +1,5 @@
-import type { CaseEvent } from '../domain/schemas';
-import type { CaseSummary } from '../store/case-store';
+import type { CaseEvent } from '#domain/schemas';
+import type { CaseSummary } from '#store/case-store';
 import type { AppDeps } from './context';
 import type { CaseListFilter } from './case-queries';
 import { makeCaseQueries } from './case-queries';

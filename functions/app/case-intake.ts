@@ -1,22 +1,22 @@
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { canonicalJson } from '../domain/chain';
-import { newCaseId, openCase } from '../domain/case-history';
-import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '../domain/schemas';
-import { caseId as caseIdSchema, caseSubmissionSchema } from '../domain/schemas';
-import { shanghaiDateOf } from '../domain/shanghai-time';
-import { TERMINAL_STATUSES } from '../domain/vocabulary';
+import { canonicalJson } from '#domain/chain';
+import { newCaseId, openCase } from '#domain/case-history';
+import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '#domain/schemas';
+import { caseId as caseIdSchema, caseSubmissionSchema } from '#domain/schemas';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { TERMINAL_STATUSES } from '#domain/vocabulary';
 import {
   AddressCasesChangedError,
   AlreadyExistsError,
   BatchEntriesRefusedError,
   IdempotencyKeyTakenError,
-} from '../store/errors';
-import type { AddressCases, IdempotencyRecord, NewCase } from '../store/case-store';
-import { executionName } from '../workflow/engine';
-import { startCaseWorkflow } from '../workflow/phases';
-import { mapLimited } from '../shared/concurrency';
+} from '#store/errors';
+import type { AddressCases, IdempotencyRecord, NewCase } from '#store/case-store';
+import { executionName } from '#workflow/engine';
+import { startCaseWorkflow } from '#workflow/phases';
+import { mapLimited } from '#shared/concurrency';
 import type { AppDeps } from './context';
 import { silentLogger } from './context';
 import type { CaseView } from './case-view';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { CaseRecord } from '../domain/schemas';
-import { caseRecordSchema, pendingCallbackSchema } from '../domain/schemas';
-import type { Role } from '../domain/vocabulary';
+import type { CaseRecord } from '#domain/schemas';
+import { caseRecordSchema, pendingCallbackSchema } from '#domain/schemas';
+import type { Role } from '#domain/vocabulary';
 import { callDependency } from './dependency-errors';
 import { CaseNotFoundError } from './errors';
 

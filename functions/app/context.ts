@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { WorkingCalendar } from '../domain/calendar';
-import type { Clock } from '../domain/clock';
-import type { Policy } from '../domain/policy';
-import type { CaseStore } from '../store/case-store';
-import type { WorkflowEngine } from '../workflow/engine';
-import type { Mailer } from '../mail/mailer';
+import type { WorkingCalendar } from '#domain/calendar';
+import type { Clock } from '#domain/clock';
+import type { Policy } from '#domain/policy';
+import type { CaseStore } from '#store/case-store';
+import type { WorkflowEngine } from '#workflow/engine';
+import type { Mailer } from '#mail/mailer';
 
 /** The few logging calls the services and adapters make, as Powertools' Logger declares them. */
 export type AppLogger = Pick<Logger, 'info' | 'warn' | 'error'>;

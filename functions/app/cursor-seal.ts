@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { canonicalJson } from '../domain/chain';
-import { InvalidCursorError } from '../store/errors';
+import { canonicalJson } from '#domain/chain';
+import { InvalidCursorError } from '#store/errors';
 
 /**
  * Cursors handed to clients: the position in a query, encrypted and authenticated (AES-256-GCM) with a

@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
-import type { CaseEvent } from '../domain/schemas';
-import { BIDI_CONTROLS } from '../domain/schemas';
-import { formatShanghai } from '../domain/shanghai-time';
-import { STATUS_LABELS_ZH } from '../domain/vocabulary';
-import type { CaseSummary } from '../store/case-store';
+import type { CaseEvent } from '#domain/schemas';
+import { BIDI_CONTROLS } from '#domain/schemas';
+import { formatShanghai } from '#domain/shanghai-time';
+import { STATUS_LABELS_ZH } from '#domain/vocabulary';
+import type { CaseSummary } from '#store/case-store';
 
 /**
  * CSV and JSON exports, produced page by page so an export never holds the whole list in memory. CSV

@@ -1,9 +1,9 @@
-import { applyEvent } from '../domain/case-history';
-import type { Clock } from '../domain/clock';
-import { decide } from '../domain/lifecycle';
-import type { MailFailureLog } from '../mail/failure-log';
-import type { CaseStore } from '../store/case-store';
-import { VersionConflictError } from '../store/errors';
+import { applyEvent } from '#domain/case-history';
+import type { Clock } from '#domain/clock';
+import { decide } from '#domain/lifecycle';
+import type { MailFailureLog } from '#mail/failure-log';
+import type { CaseStore } from '#store/case-store';
+import { VersionConflictError } from '#store/errors';
 
 const MAILER_ACTOR = { sub: 'mailer', role: 'system' as const };
 

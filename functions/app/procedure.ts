@@ -1,12 +1,12 @@
-import type { WorkingCalendar } from '../domain/calendar';
-import type { Deadline } from '../domain/deadlines';
-import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '../domain/deadlines';
-import type { Period, Policy } from '../domain/policy';
-import { noticePeriodFor } from '../domain/policy';
-import type { ActorRef, CaseRecord } from '../domain/schemas';
-import { addDays, addMonths, daysBetween, shanghaiDateOf, startOfShanghaiDay } from '../domain/shanghai-time';
-import type { ServiceMethod } from '../domain/vocabulary';
-import { CATEGORIES, SEVERITIES } from '../domain/vocabulary';
+import type { WorkingCalendar } from '#domain/calendar';
+import type { Deadline } from '#domain/deadlines';
+import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '#domain/deadlines';
+import type { Period, Policy } from '#domain/policy';
+import { noticePeriodFor } from '#domain/policy';
+import type { ActorRef, CaseRecord } from '#domain/schemas';
+import { addDays, addMonths, daysBetween, shanghaiDateOf, startOfShanghaiDay } from '#domain/shanghai-time';
+import type { ServiceMethod } from '#domain/vocabulary';
+import { CATEGORIES, SEVERITIES } from '#domain/vocabulary';
 
 /**
  * The system steps of the procedure as plain computations: which deadline each step sets, counted in

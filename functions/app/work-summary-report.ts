@@ -1,7 +1,7 @@
-import type { SummaryFigures, SummaryRow } from '../domain/work-summary';
-import { workSummary } from '../domain/work-summary';
-import { startOfShanghaiDay } from '../domain/shanghai-time';
-import type { CaseStore, CaseSummary } from '../store/case-store';
+import type { SummaryFigures, SummaryRow } from '#domain/work-summary';
+import { workSummary } from '#domain/work-summary';
+import { startOfShanghaiDay } from '#domain/shanghai-time';
+import type { CaseStore, CaseSummary } from '#store/case-store';
 
 export interface SummaryQuery {
   /** First Shanghai date of the period (inclusive). */

@@ -1,10 +1,10 @@
-import type { WorkingCalendar } from '../domain/calendar';
-import type { Deadline } from '../domain/deadlines';
-import { deadlineAfter } from '../domain/deadlines';
-import type { Policy } from '../domain/policy';
-import type { CaseRecord } from '../domain/schemas';
-import type { ExecutionStatus, PhaseInput, WorkflowEngine } from '../workflow/engine';
-import { executionName } from '../workflow/engine';
+import type { WorkingCalendar } from '#domain/calendar';
+import type { Deadline } from '#domain/deadlines';
+import { deadlineAfter } from '#domain/deadlines';
+import type { Policy } from '#domain/policy';
+import type { CaseRecord } from '#domain/schemas';
+import type { ExecutionStatus, PhaseInput, WorkflowEngine } from '#workflow/engine';
+import { executionName } from '#workflow/engine';
 import { callEngine } from './dependency-errors';
 
 /**

@@ -3,12 +3,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { AppLogger } from '../app/context';
-import { silentLogger } from '../app/context';
-import type { ProxyHandler } from '../api/handler';
-import { BODY_LIMIT_BYTES, problemResult } from '../api/http';
-import { HttpProblem } from '../api/problem';
-import type { AnyRoute } from '../api/routes';
+import type { AppLogger } from '#app/context';
+import { silentLogger } from '#app/context';
+import type { ProxyHandler } from '#api/handler';
+import { BODY_LIMIT_BYTES, problemResult } from '#api/http';
+import { HttpProblem } from '#api/problem';
+import type { AnyRoute } from '#api/routes/index';
 import type { LocalAuth } from './local-auth';
 
 /** One route served locally: its spec and the same handler a Lambda would run. */

@@ -2,8 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import * as z from 'zod';
-import type { Clock } from '../domain/clock';
-import { ROLES } from '../domain/vocabulary';
+import type { Clock } from '#domain/clock';
+import { ROLES } from '#domain/vocabulary';
 import type { LocalAuth } from './local-auth';
 
 /** Where the console lives on the API's origin, locally as behind CloudFront: `/console/…`. */

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CaseSubmission } from '../domain/schemas';
-import { shanghaiDateOf } from '../domain/shanghai-time';
-import type { CaseIntake } from '../app/case-intake';
+import type { CaseSubmission } from '#domain/schemas';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import type { CaseIntake } from '#app/case-intake';
 import { PRIVATE_FILE_MODE } from './data-dir';
 
 /**

@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { JWK, KeyLike } from 'jose';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
 import * as z from 'zod';
-import type { Role } from '../domain/vocabulary';
-import { emptyRecord } from '../shared/own';
-import { cursorKeyFromText } from '../app/cursor-seal';
+import type { Role } from '#domain/vocabulary';
+import { emptyRecord } from '#shared/own';
+import { cursorKeyFromText } from '#app/cursor-seal';
 
 /**
  * Local sign-in: the laptop's stand-in for Cognito. Tokens carry the claims Cognito puts in an ID token

@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { keys } from '../store/table';
-import { phaseInputSchema } from '../tasks/task-kit';
-import type { PhaseInput } from '../workflow/engine';
+import { keys } from '#store/table';
+import { phaseInputSchema } from '#tasks/task-kit';
+import type { PhaseInput } from '#workflow/engine';
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 

@@ -1,6 +1,6 @@
-import type { TaskFunctionKey } from '../tasks/registry';
-import type { AslDefinition } from '../workflow/asl';
-import { caseLifecycleDefinition, taskStates } from '../workflow/asl';
+import type { TaskFunctionKey } from '#tasks/registry';
+import type { AslDefinition } from '#workflow/asl';
+import { caseLifecycleDefinition, taskStates } from '#workflow/asl';
 
 /** One entry of the engine's event log. */
 export interface EngineEvent {

@@ -1,14 +1,14 @@
-import '../workflow/promise-with-resolvers';
+import '#workflow/promise-with-resolvers';
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { assertPolicyFitsWorkflow } from '../app/procedure';
-import type { TaskDeps, TaskHandler } from '../tasks/task-kit';
-import type { TaskFunctionKey } from '../tasks/registry';
-import { TASK_FUNCTIONS } from '../tasks/registry';
-import type { AslDefinition, TaskStateInfo } from '../workflow/asl';
-import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
+import { assertPolicyFitsWorkflow } from '#app/procedure';
+import type { TaskDeps, TaskHandler } from '#tasks/task-kit';
+import type { TaskFunctionKey } from '#tasks/registry';
+import { TASK_FUNCTIONS } from '#tasks/registry';
+import type { AslDefinition, TaskStateInfo } from '#workflow/asl';
+import { CONTENDED_TASK_CONCURRENCY } from '#shared/time-limits';
 import {
   RESULT_FIELDS,
   caseLifecycleDefinition,
@@ -16,14 +16,14 @@ import {
   substitutionKeys,
   taskStates,
   valueAtPath,
-} from '../workflow/asl';
+} from '#workflow/asl';
 import type {
   CallbackDelivery,
   ExecutionStatus as EngineExecutionStatus,
   PhaseInput,
   WorkflowEngine,
-} from '../workflow/engine';
-import { executionName } from '../workflow/engine';
+} from '#workflow/engine';
+import { executionName } from '#workflow/engine';
 import type { ExecutionOutcome } from './local-engine-executions';
 import { ExecutionRecords } from './local-engine-executions';
 import type { EngineEvent, EngineProbe, TaskFault } from './local-engine-probes';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { caseRecordSchema } from '../domain/schemas';
+import { caseRecordSchema } from '#domain/schemas';
 import type { MailRequest } from './mailer';
 import { MAIL_KINDS, mailId } from './mailer';
 import type { NewOutboxMail } from './outbox';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import type { InvocationContext } from '../shared/time-budget';
-import { sweepBudget } from '../shared/time-budget';
-import { injectLambdaContext } from '../shared/lambda-context';
-import type { AppLogger } from '../app/context';
+import type { InvocationContext } from '#shared/time-budget';
+import { sweepBudget } from '#shared/time-budget';
+import { injectLambdaContext } from '#shared/lambda-context';
+import type { AppLogger } from '#app/context';
 import type { PendingMailSweeper, SweepReport } from './mailer';
 
 /** What the scheduler passes: nothing the sweep needs, so anything (an EventBridge event) is accepted. */

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../domain/schemas';
+import type { CaseRecord } from '#domain/schemas';
 import type { OutboxMail, TransactItem } from './outbox';
 
 /** An email the outbox gave up on: refused for good, or its outcome unknown and not to be sent again. */

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { makeMailFailureLog } from '../app/mail-failures';
-import { systemClock } from '../domain/clock';
-import { CaseStore } from '../store/case-store';
-import { documentClient, sesClient } from '../shared/aws-clients';
-import { envPieces, parseEnv } from '../shared/env';
+import { makeMailFailureLog } from '#app/mail-failures';
+import { systemClock } from '#domain/clock';
+import { CaseStore } from '#store/case-store';
+import { documentClient, sesClient } from '#shared/aws-clients';
+import { envPieces, parseEnv } from '#shared/env';
 import { mailRecipientsFromEnv } from './recipients';
 import type { SesMailerDeps } from './ses-mailer';
 import { SesMailer } from './ses-mailer';

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import type { AppLogger } from '../app/context';
-import { applyEvent } from '../domain/case-history';
-import type { Clock } from '../domain/clock';
-import { decide } from '../domain/lifecycle';
-import { caseId as caseIdSchema } from '../domain/schemas';
-import type { CaseStore } from '../store/case-store';
-import { VersionConflictError } from '../store/errors';
+import type { AppLogger } from '#app/context';
+import { applyEvent } from '#domain/case-history';
+import type { Clock } from '#domain/clock';
+import { decide } from '#domain/lifecycle';
+import { caseId as caseIdSchema } from '#domain/schemas';
+import type { CaseStore } from '#store/case-store';
+import { VersionConflictError } from '#store/errors';
 import type { Outbox, OutboxMail } from './outbox';
 
 /**

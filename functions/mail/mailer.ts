@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../domain/schemas';
+import type { CaseRecord } from '#domain/schemas';
 
 /** Every email Rectify sends. */
 export const MAIL_KINDS = [

@@ -14,8 +14,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { decodeCursor, encodeCursor, fromCursor } from '../store/cursor';
-import { keys } from '../store/table';
+import { decodeCursor, encodeCursor, fromCursor } from '#store/cursor';
+import { keys } from '#store/table';
 import type { MailStatus } from './mailer';
 import { MAIL_KINDS, MAIL_STATUSES } from './mailer';
 

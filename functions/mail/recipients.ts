@@ -3,10 +3,10 @@
  * a fallback for areas not configured; the responsible party for the notice when their email is known.
  */
 import * as z from 'zod';
-import type { CaseRecord } from '../domain/schemas';
-import { parseJsonEnv } from '../shared/env';
+import type { CaseRecord } from '#domain/schemas';
+import { parseJsonEnv } from '#shared/env';
 import type { MailKind } from './mailer';
-import { ownValue } from '../shared/own';
+import { ownValue } from '#shared/own';
 
 const address = z.email('must be an email address').max(254);
 const addressList = z.array(address).min(1, 'must list at least one address');

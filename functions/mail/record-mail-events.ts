@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { systemClock } from '../domain/clock';
-import { documentClient } from '../shared/aws-clients';
-import { envPieces, parseEnv } from '../shared/env';
-import { injectLambdaContext } from '../shared/lambda-context';
-import { METRICS, writeMetrics } from '../shared/metrics';
-import { CaseStore } from '../store/case-store';
+import { systemClock } from '#domain/clock';
+import { documentClient } from '#shared/aws-clients';
+import { envPieces, parseEnv } from '#shared/env';
+import { injectLambdaContext } from '#shared/lambda-context';
+import { METRICS, writeMetrics } from '#shared/metrics';
+import { CaseStore } from '#store/case-store';
 import type { MailEventOutcome } from './mail-events';
 import { recordMailEvent, sesEventSchema } from './mail-events';
 import { Outbox } from './outbox';

@@ -8,9 +8,9 @@
  * escapes everything it prints, fixed wording included, so no case text can become markup.
  */
 import * as z from 'zod';
-import type { CaseRecord } from '../domain/schemas';
-import { isoDate, isoDateTime } from '../domain/schemas';
-import { formatShanghai } from '../domain/shanghai-time';
+import type { CaseRecord } from '#domain/schemas';
+import { isoDate, isoDateTime } from '#domain/schemas';
+import { formatShanghai } from '#domain/shanghai-time';
 import type {
   AppealKind,
   Category,
@@ -18,8 +18,8 @@ import type {
   InspectionResult,
   ServiceMethod,
   Severity,
-} from '../domain/vocabulary';
-import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '../domain/vocabulary';
+} from '#domain/vocabulary';
+import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '#domain/vocabulary';
 import type { MailKind, MailRequest } from './mailer';
 
 /** What a rendered email holds (addresses are added by the mailer). */

@@ -1,2 +1,2 @@
 // Bounded concurrency is plain TypeScript the domain's survey importer needs too; it lives there.
-export { mapLimited } from '../domain/concurrency';
+export { mapLimited } from '#domain/concurrency';

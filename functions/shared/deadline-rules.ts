@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import type { WorkingCalendar } from '../domain/calendar';
-import { calendarFileSchema, chinaCalendar } from '../domain/china-calendar';
-import type { Policy } from '../domain/policy';
-import { resolvePolicy } from '../domain/policy';
+import type { WorkingCalendar } from '#domain/calendar';
+import { calendarFileSchema, chinaCalendar } from '#domain/china-calendar';
+import type { Policy } from '#domain/policy';
+import { resolvePolicy } from '#domain/policy';
 import { envPieces, parseEnv, parseJsonEnv } from './env';
 
 /** What a function that computes deadlines reads at cold start: `POLICY_JSON` and `CALENDAR_JSON`. */

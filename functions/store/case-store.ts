@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import type { CaseEvent, CaseRecord } from '../domain/schemas';
-import { caseEventSchema, caseRecordSchema } from '../domain/schemas';
+import type { CaseEvent, CaseRecord } from '#domain/schemas';
+import { caseEventSchema, caseRecordSchema } from '#domain/schemas';
 import type { CaseSummary } from './case-summary';
 import { caseSummarySchema } from './case-summary';
-import type { CaseStatus } from '../domain/vocabulary';
+import type { CaseStatus } from '#domain/vocabulary';
 import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
 import {
   AddressCasesChangedError,
@@ -23,8 +23,8 @@ import {
   VersionConflictError,
 } from './errors';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
-import type { OutboxMail } from '../mail/outbox';
-import { Outbox } from '../mail/outbox';
+import type { OutboxMail } from '#mail/outbox';
+import { Outbox } from '#mail/outbox';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

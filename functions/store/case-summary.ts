@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { CaseRecord } from '../domain/schemas';
-import { caseRecordSchema } from '../domain/schemas';
+import type { CaseRecord } from '#domain/schemas';
+import { caseRecordSchema } from '#domain/schemas';
 
 /**
  * What the indexes project of a case: the shape of list items. Kept apart from the store so that what

@@ -1,5 +1,5 @@
-import { mailerFromEnv } from '../mail/from-env';
-import { workflowEngineFromEnv } from '../workflow/aws-engine';
+import { mailerFromEnv } from '#mail/from-env';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { makeDecideEnforcementHandler } from './steps/enforcement';
 import { taskLambda } from './deps-from-env';
 

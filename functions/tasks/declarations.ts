@@ -1,5 +1,5 @@
-import type { LambdaNeeds } from '../shared/lambda-needs';
-import { CONTENDED_TASK_CONCURRENCY } from '../shared/time-limits';
+import type { LambdaNeeds } from '#shared/lambda-needs';
+import { CONTENDED_TASK_CONCURRENCY } from '#shared/time-limits';
 
 /**
  * What a task function needs beyond reading and writing the case table and computing deadlines. A task

@@ -1,12 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { systemClock } from '../domain/clock';
-import type { Mailer } from '../mail/mailer';
-import { documentClient } from '../shared/aws-clients';
-import { deadlineRulesFromEnv } from '../shared/deadline-rules';
-import { envPieces, parseEnv } from '../shared/env';
-import { CaseStore } from '../store/case-store';
-import type { WorkflowEngine } from '../workflow/engine';
+import { systemClock } from '#domain/clock';
+import type { Mailer } from '#mail/mailer';
+import { documentClient } from '#shared/aws-clients';
+import { deadlineRulesFromEnv } from '#shared/deadline-rules';
+import { envPieces, parseEnv } from '#shared/env';
+import { CaseStore } from '#store/case-store';
+import type { WorkflowEngine } from '#workflow/engine';
 import type { TaskKey, TASKS } from './declarations';
 import type { TaskDeps, TaskHandler } from './task-kit';
 

@@ -1,4 +1,4 @@
-import { mailerFromEnv } from '../mail/from-env';
+import { mailerFromEnv } from '#mail/from-env';
 import { makeEscalateHandler } from './steps/enforcement';
 import { taskLambda } from './deps-from-env';
 

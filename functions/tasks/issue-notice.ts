@@ -1,4 +1,4 @@
-import { mailerFromEnv } from '../mail/from-env';
+import { mailerFromEnv } from '#mail/from-env';
 import { makeIssueNoticeHandler } from './steps/intake';
 import { taskLambda } from './deps-from-env';
 

@@ -1,4 +1,4 @@
-import { workflowEngineFromEnv } from '../workflow/aws-engine';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { makeOpenCallbackHandler } from './steps/callbacks';
 import { taskLambda } from './deps-from-env';
 

@@ -1,4 +1,4 @@
-import { mailerFromEnv } from '../mail/from-env';
+import { mailerFromEnv } from '#mail/from-env';
 import { makeRecordFailureHandler } from './steps/closing';
 import { taskLambda } from './deps-from-env';
 

@@ -1,4 +1,4 @@
-import { mailerFromEnv } from '../mail/from-env';
+import { mailerFromEnv } from '#mail/from-env';
 import { makeRecordOverdueHandler } from './steps/callbacks';
 import { taskLambda } from './deps-from-env';
 

@@ -1,4 +1,4 @@
-import { mailerFromEnv } from '../mail/from-env';
+import { mailerFromEnv } from '#mail/from-env';
 import { makeSendReminderHandler } from './steps/intake';
 import { taskLambda } from './deps-from-env';
 

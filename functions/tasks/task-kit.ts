@@ -1,24 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
-import type { WorkingCalendar } from '../domain/calendar';
-import { applyEvent } from '../domain/case-history';
-import type { Clock } from '../domain/clock';
-import type { ActionName } from '../domain/lifecycle';
-import { decide } from '../domain/lifecycle';
-import type { Policy } from '../domain/policy';
-import type { CaseEvent, CaseRecord } from '../domain/schemas';
-import { caseId as caseIdSchema } from '../domain/schemas';
-import type { EventType } from '../domain/vocabulary';
-import { TERMINAL_STATUSES } from '../domain/vocabulary';
-import { CaseNotFoundError } from '../app/errors';
-import { WORKFLOW_ACTOR } from '../app/procedure';
-import type { MailDelivery, MailRequest, Mailer } from '../mail/mailer';
-import type { CaseStore, CommitOptions } from '../store/case-store';
-import { VersionConflictError } from '../store/errors';
-import type { PhaseInput, WorkflowEngine } from '../workflow/engine';
-import { PHASES, executionName } from '../workflow/engine';
-import { injectLambdaContext } from '../shared/lambda-context';
-import { CONFLICT_ATTEMPTS, CONFLICT_BACKOFF_BASE_MS, CONFLICT_BACKOFF_CAP_MS } from '../shared/time-limits';
+import type { WorkingCalendar } from '#domain/calendar';
+import { applyEvent } from '#domain/case-history';
+import type { Clock } from '#domain/clock';
+import type { ActionName } from '#domain/lifecycle';
+import { decide } from '#domain/lifecycle';
+import type { Policy } from '#domain/policy';
+import type { CaseEvent, CaseRecord } from '#domain/schemas';
+import { caseId as caseIdSchema } from '#domain/schemas';
+import type { EventType } from '#domain/vocabulary';
+import { TERMINAL_STATUSES } from '#domain/vocabulary';
+import { CaseNotFoundError } from '#app/errors';
+import { WORKFLOW_ACTOR } from '#app/procedure';
+import type { MailDelivery, MailRequest, Mailer } from '#mail/mailer';
+import type { CaseStore, CommitOptions } from '#store/case-store';
+import { VersionConflictError } from '#store/errors';
+import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
+import { PHASES, executionName } from '#workflow/engine';
+import { injectLambdaContext } from '#shared/lambda-context';
+import { CONFLICT_ATTEMPTS, CONFLICT_BACKOFF_BASE_MS, CONFLICT_BACKOFF_CAP_MS } from '#shared/time-limits';
 
 /** What every workflow task works with; the Lambda entries build it from the environment. */
 export interface TaskDeps {

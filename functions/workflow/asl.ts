@@ -1,4 +1,4 @@
-import definitionFile from '../../workflows/case-lifecycle.asl.json';
+import definitionFile from '#workflows/case-lifecycle.asl.json';
 
 /**
  * The case lifecycle state machine as written in `workflows/case-lifecycle.asl.json`: the one definition

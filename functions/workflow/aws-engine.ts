@@ -5,9 +5,9 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { REQUEST_HANDLER } from '../shared/aws-clients';
-import { SDK_MAX_ATTEMPTS } from '../shared/time-limits';
-import { envPieces, parseEnv } from '../shared/env';
+import { REQUEST_HANDLER } from '#shared/aws-clients';
+import { SDK_MAX_ATTEMPTS } from '#shared/time-limits';
+import { envPieces, parseEnv } from '#shared/env';
 import type { CallbackDelivery, ExecutionStatus, PhaseInput, WorkflowEngine } from './engine';
 import { executionName } from './engine';
 

@@ -30,7 +30,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROLES } from '../../functions/domain/vocabulary';
+import { ROLES } from '#domain/vocabulary';
 import type { HttpMethod, Route } from '../manifest-types';
 
 const API_STAGE_NAME = 'v1';

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { ScalarAttributeType } from '@aws-sdk/client-dynamodb';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { createTableInput, TABLE } from '../../functions/store/table';
+import { createTableInput, TABLE } from '#store/table';
 
 const ATTRIBUTE_TYPES: Record<ScalarAttributeType, AttributeType> = {
   S: AttributeType.STRING,

@@ -7,7 +7,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PARTITION_SUBSTITUTION } from '../../functions/workflow/asl';
+import { PARTITION_SUBSTITUTION } from '#workflow/asl';
 import { PROJECT_ROOT } from '../bundling';
 import type { WorkflowSpec } from '../manifest-types';
 

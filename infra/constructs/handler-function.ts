@@ -9,7 +9,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLING, LOCK_FILE, NODE_OPTIONS, PROJECT_ROOT } from '../bundling';
-import { API_FUNCTION_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/time-limits';
+import { API_FUNCTION_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '#shared/time-limits';
 import type { FunctionSpec } from '../manifest-types';
 
 /**

@@ -1,5 +1,5 @@
-import type { MailDelivery, MailRequest, Mailer } from '../../functions/mail/mailer';
-import { mailId } from '../../functions/mail/mailer';
+import type { MailDelivery, MailRequest, Mailer } from '#mail/mailer';
+import { mailId } from '#mail/mailer';
 import type { ApiHarness } from './support/harness';
 import { startApiHarness } from './support/harness';
 import { CaseStates } from './support/case-states';

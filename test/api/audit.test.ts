@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';
 import { CaseStates } from './support/case-states';
-import { makeCaseExports } from '../../functions/app/case-exports';
+import { makeCaseExports } from '#app/case-exports';
 
 let api: ApiHarness;
 let states: CaseStates;

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT, generateKeyPair } from 'jose';
-import { principalOf } from '../../functions/api/auth';
+import { principalOf } from '#api/auth';
 import { gatewayAuth } from '../support/gateway';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, localAuth } from '../../functions/local/local-auth';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localAuth } from '#local/local-auth';
 import type { ApiHarness } from './support/harness';
 import { client, startApiHarness } from './support/harness';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BODY_LIMIT_BYTES } from '../../functions/api/http';
+import { BODY_LIMIT_BYTES } from '#api/http';
 import { seedSubmission } from '../fixtures/submissions';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';

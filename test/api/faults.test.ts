@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CaseStore } from '../../functions/store/case-store';
+import { CaseStore } from '#store/case-store';
 import { seedSubmission } from '../fixtures/submissions';
 import type { ApiHarness } from './support/harness';
 import { startApiHarness } from './support/harness';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CaseStore } from '../../functions/store/case-store';
-import { IN_FLIGHT_TAKEOVER_MS, addressKeyOf, scopedIdempotencyKey } from '../../functions/app/case-intake';
+import { CaseStore } from '#store/case-store';
+import { IN_FLIGHT_TAKEOVER_MS, addressKeyOf, scopedIdempotencyKey } from '#app/case-intake';
 import { seedSubmission } from '../fixtures/submissions';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ROUTES } from '../../functions/api/routes';
-import { apiDepsFromEnv } from '../../functions/api/lambda';
-import { deadlineRulesFromEnv } from '../../functions/shared/deadline-rules';
-import { workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
+import { ROUTES } from '#api/routes/index';
+import { apiDepsFromEnv } from '#api/lambda';
+import { deadlineRulesFromEnv } from '#shared/deadline-rules';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { freshTable } from '../support/table';
 import { gatewayAuth } from '../support/gateway';
 import { seedSubmission } from '../fixtures/submissions';

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildOpenApiDocument } from '../../functions/api/openapi';
-import { ROUTES } from '../../functions/api/routes';
+import { buildOpenApiDocument } from '#api/openapi';
+import { ROUTES } from '#api/routes/index';
 import type { ApiHarness } from './support/harness';
 import { startApiHarness } from './support/harness';
 

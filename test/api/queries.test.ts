@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../functions/store/table';
+import { keys } from '#store/table';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';
 import { CaseStates } from './support/case-states';

@@ -1,4 +1,4 @@
-import { appealRoundOf } from '../../functions/app/action-specs';
+import { appealRoundOf } from '#app/action-specs';
 
 describe('the appeal round of a case', () => {
   it('is the count stored on the case, whatever execution carries it now', () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { manualClock } from '../../functions/domain/clock';
-import { resolvePolicy } from '../../functions/domain/policy';
-import type { CaseSubmission } from '../../functions/domain/schemas';
-import type { BatchItemOutcome } from '../../functions/app/case-intake';
-import { makeCaseIntake } from '../../functions/app/case-intake';
-import { IdempotencyMismatchError, RequestInFlightError } from '../../functions/app/errors';
+import { chinaCalendar } from '#domain/china-calendar';
+import { manualClock } from '#domain/clock';
+import { resolvePolicy } from '#domain/policy';
+import type { CaseSubmission } from '#domain/schemas';
+import type { BatchItemOutcome } from '#app/case-intake';
+import { makeCaseIntake } from '#app/case-intake';
+import { IdempotencyMismatchError, RequestInFlightError } from '#app/errors';
 import { RecordingEngine } from '../api/support/recording-engine';
 import { seedSubmission } from '../fixtures/submissions';
 import { freshTable } from '../support/table';

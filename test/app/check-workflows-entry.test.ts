@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { INTAKE_GRACE_MS } from '../../functions/app/workflow-check';
+import { INTAKE_GRACE_MS } from '#app/workflow-check';
 import { CaseStates } from '../api/support/case-states';
 import { freshTable } from '../support/table';
 
@@ -86,7 +86,7 @@ describe('the scheduled workflow check (Lambda entry)', () => {
   it('starts the intake execution, by its deterministic name, of a case stored without one', async () => {
     const lost = await new CaseStates(table.store, () => new Date(Date.now() - INTAKE_GRACE_MS - 60_000)).reported();
     const justReported = await new CaseStates(table.store, () => new Date()).reported();
-    const { handler } = (await import('../../functions/checks/check-workflows')) as {
+    const { handler } = (await import('#checks/check-workflows')) as {
       handler: (event: unknown) => Promise<{ started: string[] }>;
     };
 

@@ -1,12 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import {
-  CASE_LIST_COLUMNS,
-  CHRONOLOGY_COLUMNS,
-  UTF8_BOM,
-  csvStream,
-  jsonArrayStream,
-} from '../../functions/app/export-formats';
-import type { CaseSummary } from '../../functions/store/case-store';
+import { CASE_LIST_COLUMNS, CHRONOLOGY_COLUMNS, UTF8_BOM, csvStream, jsonArrayStream } from '#app/export-formats';
+import type { CaseSummary } from '#store/case-store';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
 

@@ -1,7 +1,7 @@
-import { applyEvent } from '../../functions/domain/case-history';
-import type { CaseRecord } from '../../functions/domain/schemas';
-import type { CaseStatus, EventType } from '../../functions/domain/vocabulary';
-import { buildWorkSummary } from '../../functions/app/work-summary-report';
+import { applyEvent } from '#domain/case-history';
+import type { CaseRecord } from '#domain/schemas';
+import type { CaseStatus, EventType } from '#domain/vocabulary';
+import { buildWorkSummary } from '#app/work-summary-report';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
 import { freshTable } from '../support/table';

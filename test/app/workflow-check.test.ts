@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { manualClock } from '../../functions/domain/clock';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { resolvePolicy } from '../../functions/domain/policy';
-import { makeCaseIntake } from '../../functions/app/case-intake';
-import {
-  INTAKE_GRACE_MS,
-  MAX_AUTOMATIC_RESUMES,
-  STALL_GRACE_MS,
-  makeWorkflowCheck,
-} from '../../functions/app/workflow-check';
-import { executionName } from '../../functions/workflow/engine';
+import { manualClock } from '#domain/clock';
+import { chinaCalendar } from '#domain/china-calendar';
+import { resolvePolicy } from '#domain/policy';
+import { makeCaseIntake } from '#app/case-intake';
+import { INTAKE_GRACE_MS, MAX_AUTOMATIC_RESUMES, STALL_GRACE_MS, makeWorkflowCheck } from '#app/workflow-check';
+import { executionName } from '#workflow/engine';
 import { RecordingEngine } from '../api/support/recording-engine';
 import { CaseStates } from '../api/support/case-states';
 import { seedSubmission } from '../fixtures/submissions';

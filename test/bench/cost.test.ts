@@ -7,8 +7,8 @@ import type { DeployedStack } from '../../bench/deployed-stack';
 import { synthesizeDeployedStack } from '../../bench/deployed-stack';
 import { itemBytes, storedBytes } from '../../bench/item-size';
 import { PRICES } from '../../bench/prices';
-import { MANIFEST } from '../../infra/manifest';
-import type { Manifest } from '../../infra/manifest-types';
+import { MANIFEST } from '#infra/manifest';
+import type { Manifest } from '#infra/manifest-types';
 
 /** The cost of an enforced case (bench/workflow.bench.ts): its inputs, its arithmetic, its recorded figures. */
 

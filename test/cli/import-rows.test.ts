@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { RectifyApi } from '../../cli/api-client';
-import { ImportRefusedError, ROWS_PER_BATCH, importRows } from '../../functions/domain/survey-import';
-import type { SurveyRow } from '../../functions/domain/survey-file';
+import { ImportRefusedError, ROWS_PER_BATCH, importRows } from '#domain/survey-import';
+import type { SurveyRow } from '#domain/survey-file';
 import { seedSubmission } from '../fixtures/submissions';
 
 const rows = (count: number): SurveyRow[] =>

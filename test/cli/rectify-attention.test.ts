@@ -1,4 +1,4 @@
-import type { Role } from '../../functions/domain/vocabulary';
+import type { Role } from '#domain/vocabulary';
 import type { ApiHarness } from '../api/support/harness';
 import { startApiHarness } from '../api/support/harness';
 import { CaseStates } from '../api/support/case-states';

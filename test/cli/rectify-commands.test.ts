@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { RectifyApi } from '../../cli/api-client';
 import { performAction } from '../../cli/case-actions';
-import type { Role } from '../../functions/domain/vocabulary';
+import type { Role } from '#domain/vocabulary';
 import type { ApiHarness } from '../api/support/harness';
 import { startApiHarness } from '../api/support/harness';
 import { CaseStates } from '../api/support/case-states';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { looksMisdecoded, readSurvey } from '../../functions/domain/survey-file';
+import { looksMisdecoded, readSurvey } from '#domain/survey-file';
 
 const now = new Date('2026-11-29T04:00:00Z');
 const sample = readFileSync(path.join(__dirname, '../../samples/survey-sample.csv'));

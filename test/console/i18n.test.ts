@@ -7,9 +7,9 @@ import {
   ROLES,
   SERVICE_METHODS,
   SEVERITIES,
-} from '../../functions/domain/vocabulary';
+} from '#domain/vocabulary';
 import { translator } from '../../console/src/translator';
-import { readSurvey } from '../../functions/domain/survey-file';
+import { readSurvey } from '#domain/survey-file';
 
 const zh = translator('zh');
 

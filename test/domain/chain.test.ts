@@ -1,6 +1,6 @@
-import { GENESIS_HASH, canonicalJson, seal, verifyChain, chainVerifier } from '../../functions/domain/chain';
-import { applyEvent } from '../../functions/domain/case-history';
-import type { CaseEvent } from '../../functions/domain/schemas';
+import { GENESIS_HASH, canonicalJson, seal, verifyChain, chainVerifier } from '#domain/chain';
+import { applyEvent } from '#domain/case-history';
+import type { CaseEvent } from '#domain/schemas';
 import { reportedCase } from '../fixtures/cases';
 
 function history(length: number): CaseEvent[] {

@@ -1,7 +1,7 @@
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '../../functions/domain/deadlines';
-import { DEFAULT_POLICY, resolvePolicy } from '../../functions/domain/policy';
-import { addMonths, endOfShanghaiDay, shanghaiDateOf } from '../../functions/domain/shanghai-time';
+import { chinaCalendar } from '#domain/china-calendar';
+import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '#domain/deadlines';
+import { DEFAULT_POLICY, resolvePolicy } from '#domain/policy';
+import { addMonths, endOfShanghaiDay, shanghaiDateOf } from '#domain/shanghai-time';
 
 const calendar = chinaCalendar();
 const shanghai = (local: string) => new Date(`${local}+08:00`);

@@ -1,6 +1,6 @@
-import { ACTION_NAMES, TRANSITIONS, decide } from '../../functions/domain/lifecycle';
-import type { Actor, CaseStatus } from '../../functions/domain/vocabulary';
-import { CASE_STATUSES, ROLES } from '../../functions/domain/vocabulary';
+import { ACTION_NAMES, TRANSITIONS, decide } from '#domain/lifecycle';
+import type { Actor, CaseStatus } from '#domain/vocabulary';
+import { CASE_STATUSES, ROLES } from '#domain/vocabulary';
 
 const ACTORS: Actor[] = [...ROLES, 'system'];
 const STATES: (CaseStatus | 'new')[] = ['new', ...CASE_STATUSES];

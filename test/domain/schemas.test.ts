@@ -7,7 +7,7 @@ import {
   extensionActionSchema,
   inspectionActionSchemaAt,
   representationActionSchema,
-} from '../../functions/domain/schemas';
+} from '#domain/schemas';
 import { seedSubmission } from '../fixtures/submissions';
 
 const now = new Date('2026-11-29T04:00:00Z');
@@ -187,7 +187,7 @@ describe('officer and enforcer actions', () => {
 
 describe('measured numbers', () => {
   it('refuses magnitudes too small to store or mean anything, naming the field', async () => {
-    const { caseSubmissionSchema } = await import('../../functions/domain/schemas');
+    const { caseSubmissionSchema } = await import('#domain/schemas');
     const { seedSubmission } = await import('../fixtures/submissions');
     const base = seedSubmission();
     const tiny = caseSubmissionSchema.safeParse({

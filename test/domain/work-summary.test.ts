@@ -1,5 +1,5 @@
-import type { SummaryCase } from '../../functions/domain/work-summary';
-import { workSummary } from '../../functions/domain/work-summary';
+import type { SummaryCase } from '#domain/work-summary';
+import { workSummary } from '#domain/work-summary';
 
 const now = new Date('2026-12-01T00:00:00Z');
 const at = (day: number) => new Date(Date.UTC(2026, 10, day, 2)).toISOString();

@@ -1,4 +1,4 @@
-import type { Role } from '../../functions/domain/vocabulary';
+import type { Role } from '#domain/vocabulary';
 import { seedSubmission } from '../fixtures/submissions';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import { ensureConsoleBuilt } from '../../scripts/console-build';
 import { seedSubmission } from '../fixtures/submissions';
 import type { E2eStack } from './support';

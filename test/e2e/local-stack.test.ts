@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
-import { scopedIdempotencyKey } from '../../functions/app/case-intake';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { scopedIdempotencyKey } from '#app/case-intake';
 import type { Client, HttpAnswer } from '../api/support/harness';
 import { client } from '../api/support/harness';
 import { seedSubmission } from '../fixtures/submissions';

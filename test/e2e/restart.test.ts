@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
-import { DEMO_REPORTER_SUB } from '../../functions/local/demo-data';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { DEMO_REPORTER_SUB } from '#local/demo-data';
 import { seedSubmission } from '../fixtures/submissions';
 import { CaseStates } from '../api/support/case-states';
 import type { E2eStack } from './support';

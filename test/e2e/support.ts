@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Role } from '../../functions/domain/vocabulary';
-import type { LocalStack, LocalStackOptions } from '../../functions/local/stack';
-import { startLocalStack } from '../../functions/local/stack';
+import type { Role } from '#domain/vocabulary';
+import type { LocalStack, LocalStackOptions } from '#local/stack';
+import { startLocalStack } from '#local/stack';
 import type { Client } from '../api/support/harness';
 import { client } from '../api/support/harness';
 

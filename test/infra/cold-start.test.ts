@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
-import { PROJECT_ROOT } from '../../infra/bundling';
-import { MANIFEST } from '../../infra/manifest';
-import { offlineEnvironment } from '../../infra/offline-environment';
+import { PROJECT_ROOT } from '#infra/bundling';
+import { MANIFEST } from '#infra/manifest';
+import { offlineEnvironment } from '#infra/offline-environment';
 import { synthesize } from './support';
 
 interface LoadResult {

@@ -1,5 +1,5 @@
-import { parseConfig } from '../../infra/config';
-import { cdkJsonContext, createRectifyApp } from '../../infra/rectify-app';
+import { parseConfig } from '#infra/config';
+import { cdkJsonContext, createRectifyApp } from '#infra/rectify-app';
 
 const minimal = {
   stage: 'prod',

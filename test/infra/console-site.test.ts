@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { MANIFEST } from '../../infra/manifest';
+import { MANIFEST } from '#infra/manifest';
 import type { Synthesized } from './support';
 import { synthesize } from './support';
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { CaseRecord } from '../../functions/domain/schemas';
-import { addDays, shanghaiDateOf } from '../../functions/domain/shanghai-time';
-import { PROJECT_ROOT } from '../../infra/bundling';
-import { MANIFEST } from '../../infra/manifest';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
+import type { CaseRecord } from '#domain/schemas';
+import { addDays, shanghaiDateOf } from '#domain/shanghai-time';
+import { PROJECT_ROOT } from '#infra/bundling';
+import { MANIFEST } from '#infra/manifest';
+import { chinaCalendar } from '#domain/china-calendar';
 import { CaseStates } from '../api/support/case-states';
 import { gatewayAuth } from '../support/gateway';
 import { freshTable } from '../support/table';

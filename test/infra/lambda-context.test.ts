@@ -3,15 +3,15 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { systemClock } from '../../functions/domain/clock';
-import { makeRouteHandler } from '../../functions/api/handler';
-import { getHealth } from '../../functions/api/routes/health';
-import { makeDeliverPendingHandler } from '../../functions/mail/deliver-pending-handler';
-import { injectLambdaContext } from '../../functions/shared/lambda-context';
-import type { TaskDeps } from '../../functions/tasks/task-kit';
-import { defineTask } from '../../functions/tasks/task-kit';
-import { PROJECT_ROOT } from '../../infra/bundling';
-import { MANIFEST } from '../../infra/manifest';
+import { systemClock } from '#domain/clock';
+import { makeRouteHandler } from '#api/handler';
+import { getHealth } from '#api/routes/health';
+import { makeDeliverPendingHandler } from '#mail/deliver-pending-handler';
+import { injectLambdaContext } from '#shared/lambda-context';
+import type { TaskDeps } from '#tasks/task-kit';
+import { defineTask } from '#tasks/task-kit';
+import { PROJECT_ROOT } from '#infra/bundling';
+import { MANIFEST } from '#infra/manifest';
 
 const context = {
   awsRequestId: 'req-1',

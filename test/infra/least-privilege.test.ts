@@ -1,5 +1,5 @@
 import type { CfnResource } from 'aws-cdk-lib';
-import { MANIFEST } from '../../infra/manifest';
+import { MANIFEST } from '#infra/manifest';
 import type { Json } from './support';
 import { logicalId, permissionsOf, synthesize } from './support';
 

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnyRoute } from '../../functions/api/routes';
-import { ROUTES } from '../../functions/api/routes';
-import { TASKS, taskEntry } from '../../functions/tasks/declarations';
-import { PROJECT_ROOT } from '../../infra/bundling';
-import { substitutionNames } from '../../infra/constructs/case-workflow';
-import { MANIFEST } from '../../infra/manifest';
-import type { WorkflowAction } from '../../infra/manifest-types';
-import { ENTRY_FILES, ENTRY_FOLDERS, workflowActionsOf } from '../../infra/manifest-types';
+import type { AnyRoute } from '#api/routes/index';
+import { ROUTES } from '#api/routes/index';
+import { TASKS, taskEntry } from '#tasks/declarations';
+import { PROJECT_ROOT } from '#infra/bundling';
+import { substitutionNames } from '#infra/constructs/case-workflow';
+import { MANIFEST } from '#infra/manifest';
+import type { WorkflowAction } from '#infra/manifest-types';
+import { ENTRY_FILES, ENTRY_FOLDERS, workflowActionsOf } from '#infra/manifest-types';
 
 const HANDLER_EXPORT = /export\s+(const|async function|function)\s+handler\b/;
 

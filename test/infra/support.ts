@@ -5,10 +5,10 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import type { RectifyAppOptions } from '../../infra/rectify-app';
-import { createRectifyApp } from '../../infra/rectify-app';
-import type { Manifest } from '../../infra/manifest-types';
-import type { RectifyStack } from '../../infra/stack';
+import type { RectifyAppOptions } from '#infra/rectify-app';
+import { createRectifyApp } from '#infra/rectify-app';
+import type { Manifest } from '#infra/manifest-types';
+import type { RectifyStack } from '#infra/stack';
 
 /** Context a deployment must give; everything else takes its default. */
 export const BASE_CONTEXT = {

@@ -11,10 +11,10 @@ import {
   TASK_STATE_TIMEOUT_SECONDS,
   conflictBackoffWorstCaseMs,
   sdkCallWorstCaseMs,
-} from '../../functions/shared/time-limits';
-import { LAMBDA_INVOKE, caseLifecycleDefinition } from '../../functions/workflow/asl';
-import { DEFAULT_TASK_CONCURRENCY } from '../../functions/local/local-engine';
-import { MANIFEST } from '../../infra/manifest';
+} from '#shared/time-limits';
+import { LAMBDA_INVOKE, caseLifecycleDefinition } from '#workflow/asl';
+import { DEFAULT_TASK_CONCURRENCY } from '#local/local-engine';
+import { MANIFEST } from '#infra/manifest';
 import { logicalId, synthesize } from './support';
 
 /** What must end before what: each limit inside the one that waits for it. */

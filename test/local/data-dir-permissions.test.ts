@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import { startE2eStack } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
 import { eventually } from '../e2e/support';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
-import type { DynamoDbLocal } from '../../functions/local/dynamodb-local';
-import { startDynamoDbLocal } from '../../functions/local/dynamodb-local';
+import type { DynamoDbLocal } from '#local/dynamodb-local';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
 
 /**
  * DynamoDB Local holds every case and its personal data without authentication: the local stack makes

@@ -3,7 +3,7 @@ import fs, { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import type { Email } from 'aws-ses-v2-local/dist/store';
-import type * as SesLocalModule from '../../functions/local/ses-local';
+import type * as SesLocalModule from '#local/ses-local';
 import type * as StoreModule from 'aws-ses-v2-local/dist/store';
 
 /**
@@ -20,7 +20,7 @@ function freshProcess(): { ses: typeof SesLocalModule; store: typeof StoreModule
   let loaded: { ses: typeof SesLocalModule; store: typeof StoreModule } | undefined;
   jest.isolateModules(() => {
     loaded = {
-      ses: jest.requireActual<typeof SesLocalModule>('../../functions/local/ses-local'),
+      ses: jest.requireActual<typeof SesLocalModule>('#local/ses-local'),
       store: jest.requireActual<typeof StoreModule>('aws-ses-v2-local/dist/store'),
     };
   });

@@ -1,5 +1,5 @@
-import type { PendingMailSweeper, SweepReport } from '../../functions/mail/mailer';
-import { startSweepLoop } from '../../functions/local/sweep-loop';
+import type { PendingMailSweeper, SweepReport } from '#mail/mailer';
+import { startSweepLoop } from '#local/sweep-loop';
 
 const REPORT: SweepReport = { sent: 1, pending: 0, failed: 0, unconfirmed: 0 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,18 +1,13 @@
-import { makeMailFailureLog } from '../../functions/app/mail-failures';
-import { systemClock } from '../../functions/domain/clock';
-import { CaseStore } from '../../functions/store/case-store';
+import { makeMailFailureLog } from '#app/mail-failures';
+import { systemClock } from '#domain/clock';
+import { CaseStore } from '#store/case-store';
 import { MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { mailerFromEnv } from '../../functions/mail/from-env';
-import {
-  mailRecipientsFromEnv,
-  officeAddresses,
-  parseMailRecipients,
-  recipientsFor,
-} from '../../functions/mail/recipients';
-import { classifySendError } from '../../functions/mail/send-errors';
-import { SesMailer } from '../../functions/mail/ses-mailer';
-import { documentClient } from '../../functions/shared/aws-clients';
+import { mailerFromEnv } from '#mail/from-env';
+import { mailRecipientsFromEnv, officeAddresses, parseMailRecipients, recipientsFor } from '#mail/recipients';
+import { classifySendError } from '#mail/send-errors';
+import { SesMailer } from '#mail/ses-mailer';
+import { documentClient } from '#shared/aws-clients';
 import { RECIPIENTS } from './harness';
 
 const CASE = {

@@ -1,5 +1,5 @@
-import { mailId } from '../../functions/mail/mailer';
-import type { SweepReport } from '../../functions/mail/mailer';
+import { mailId } from '#mail/mailer';
+import type { SweepReport } from '#mail/mailer';
 import { mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';
 import { CONSOLE_URL, RECIPIENTS, mailHarness } from './harness';
@@ -33,7 +33,7 @@ describe('the scheduled sweep (functions/mail/deliver-pending.ts)', () => {
     });
     process.env.CONSOLE_URL = CONSOLE_URL;
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-    const { handler } = (await import('../../functions/mail/deliver-pending')) as {
+    const { handler } = (await import('#mail/deliver-pending')) as {
       handler: (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<SweepReport>;
     };
     const report = await handler(

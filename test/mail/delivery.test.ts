@@ -1,10 +1,10 @@
 import { MessageRejected } from '@aws-sdk/client-sesv2';
-import { verifyChain } from '../../functions/domain/chain';
-import type { CaseEvent } from '../../functions/domain/schemas';
-import { formatShanghai } from '../../functions/domain/shanghai-time';
-import type { MailKind, MailRequest } from '../../functions/mail/mailer';
-import { MAIL_KINDS, mailId } from '../../functions/mail/mailer';
-import { MailRequestError } from '../../functions/mail/compose';
+import { verifyChain } from '#domain/chain';
+import type { CaseEvent } from '#domain/schemas';
+import { formatShanghai } from '#domain/shanghai-time';
+import type { MailKind, MailRequest } from '#mail/mailer';
+import { MAIL_KINDS, mailId } from '#mail/mailer';
+import { MailRequestError } from '#mail/compose';
 import { seedSubmission } from '../fixtures/submissions';
 import { arrivalsById, mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';

@@ -1,7 +1,7 @@
 import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import type { CaseEvent } from '../../functions/domain/schemas';
-import type { MailRequest } from '../../functions/mail/mailer';
-import { dynamoDbClient, documentClient } from '../../functions/shared/aws-clients';
+import type { CaseEvent } from '#domain/schemas';
+import type { MailRequest } from '#mail/mailer';
+import { dynamoDbClient, documentClient } from '#shared/aws-clients';
 import { arrivalsById, mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';
 import { mailHarness } from './harness';

@@ -1,13 +1,13 @@
-import { makeMailFailureLog } from '../../functions/app/mail-failures';
-import { systemClock } from '../../functions/domain/clock';
-import { CaseStore } from '../../functions/store/case-store';
+import { makeMailFailureLog } from '#app/mail-failures';
+import { systemClock } from '#domain/clock';
+import { CaseStore } from '#store/case-store';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { LocalSes } from '../../functions/local/ses-local';
-import { startLocalSes } from '../../functions/local/ses-local';
-import type { MailRecipients } from '../../functions/mail/recipients';
-import type { SesMailerDeps } from '../../functions/mail/ses-mailer';
-import { SesMailer } from '../../functions/mail/ses-mailer';
-import { sesClient } from '../../functions/shared/aws-clients';
+import type { LocalSes } from '#local/ses-local';
+import { startLocalSes } from '#local/ses-local';
+import type { MailRecipients } from '#mail/recipients';
+import type { SesMailerDeps } from '#mail/ses-mailer';
+import { SesMailer } from '#mail/ses-mailer';
+import { sesClient } from '#shared/aws-clients';
 import { readMailbox } from '../support/mailbox';
 import { freshTable } from '../support/table';
 

@@ -1,7 +1,7 @@
-import { systemClock } from '../../functions/domain/clock';
-import { MAIL_ID_HEADER_NAME, recordMailEvent, sesEventSchema } from '../../functions/mail/mail-events';
-import { Outbox } from '../../functions/mail/outbox';
-import { MAIL_ID_HEADER } from '../../functions/mail/ses-transport';
+import { systemClock } from '#domain/clock';
+import { MAIL_ID_HEADER_NAME, recordMailEvent, sesEventSchema } from '#mail/mail-events';
+import { Outbox } from '#mail/outbox';
+import { MAIL_ID_HEADER } from '#mail/ses-transport';
 import { CaseStates } from '../api/support/case-states';
 import { mailHarness, OFFICE } from './harness';
 

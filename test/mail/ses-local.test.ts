@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import type * as SesLocalModule from '../../functions/local/ses-local';
-import { startLocalSes } from '../../functions/local/ses-local';
+import type * as SesLocalModule from '#local/ses-local';
+import { startLocalSes } from '#local/ses-local';
 import { readMailbox } from '../support/mailbox';
 
 function send(endpoint: string, subject: string) {
@@ -32,7 +32,7 @@ function savedLines(dataDir: string): string[] {
 function freshProcess(): typeof SesLocalModule {
   let loaded: typeof SesLocalModule | undefined;
   jest.isolateModules(() => {
-    loaded = jest.requireActual<typeof SesLocalModule>('../../functions/local/ses-local');
+    loaded = jest.requireActual<typeof SesLocalModule>('#local/ses-local');
   });
   if (!loaded) throw new Error('module not loaded');
   return loaded;

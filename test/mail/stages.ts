@@ -1,11 +1,11 @@
-import { applyEvent, formatNoticeNumber } from '../../functions/domain/case-history';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { deadlineAfter, enforcementSlot, latestOf } from '../../functions/domain/deadlines';
-import { noticePeriodFor, resolvePolicy } from '../../functions/domain/policy';
-import type { CaseRecord, CaseSubmission } from '../../functions/domain/schemas';
-import type { CaseStatus, EventType } from '../../functions/domain/vocabulary';
-import type { CaseStore } from '../../functions/store/case-store';
-import type { MailKind } from '../../functions/mail/mailer';
+import { applyEvent, formatNoticeNumber } from '#domain/case-history';
+import { chinaCalendar } from '#domain/china-calendar';
+import { deadlineAfter, enforcementSlot, latestOf } from '#domain/deadlines';
+import { noticePeriodFor, resolvePolicy } from '#domain/policy';
+import type { CaseRecord, CaseSubmission } from '#domain/schemas';
+import type { CaseStatus, EventType } from '#domain/vocabulary';
+import type { CaseStore } from '#store/case-store';
+import type { MailKind } from '#mail/mailer';
 import { reportedCase } from '../fixtures/cases';
 
 /** A case at every stage an email is sent from, each stage committed to the store with the real deadlines. */

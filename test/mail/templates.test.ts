@@ -1,7 +1,7 @@
-import type { CaseRecord } from '../../functions/domain/schemas';
-import { formatShanghai } from '../../functions/domain/shanghai-time';
-import { MAIL_KINDS } from '../../functions/mail/mailer';
-import { MAX_QUOTED_CHARACTERS, cleanText, clip, escapeHtml, renderMail } from '../../functions/mail/templates';
+import type { CaseRecord } from '#domain/schemas';
+import { formatShanghai } from '#domain/shanghai-time';
+import { MAIL_KINDS } from '#mail/mailer';
+import { MAX_QUOTED_CHARACTERS, cleanText, clip, escapeHtml, renderMail } from '#mail/templates';
 import { seedSubmission } from '../fixtures/submissions';
 import type { CaseStages } from './stages';
 import { caseThroughStages, recordFor } from './stages';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
-import { ROUTES } from '../../functions/api/routes';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/local/local-auth';
+import { ROUTES } from '#api/routes/index';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '#local/local-auth';
 import type { ApiHarness, HttpAnswer } from '../api/support/harness';
 import { client, startApiHarness } from '../api/support/harness';
 import { CaseStates } from '../api/support/case-states';

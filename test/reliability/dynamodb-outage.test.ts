@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolvePolicy } from '../../functions/domain/policy';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
-import type { DynamoDbLocal } from '../../functions/local/dynamodb-local';
-import { startDynamoDbLocal } from '../../functions/local/dynamodb-local';
-import { scopedIdempotencyKey } from '../../functions/app/case-intake';
+import { resolvePolicy } from '#domain/policy';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import type { DynamoDbLocal } from '#local/dynamodb-local';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
+import { scopedIdempotencyKey } from '#app/case-intake';
 import type { Client, HttpAnswer } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';

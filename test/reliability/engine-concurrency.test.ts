@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CaseStore } from '../../functions/store/case-store';
-import { LocalWorkflowEngine } from '../../functions/local/local-engine';
-import { startCaseWorkflow } from '../../functions/workflow/phases';
+import type { CaseStore } from '#store/case-store';
+import { LocalWorkflowEngine } from '#local/local-engine';
+import { startCaseWorkflow } from '#workflow/phases';
 import type { Harness } from '../workflow/harness';
 import { reportCase, startScenario, waitForStatus, workflowHarness } from '../workflow/harness';
 

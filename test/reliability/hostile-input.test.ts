@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { ROUTES } from '../../functions/api/routes';
-import { BODY_LIMIT_BYTES } from '../../functions/api/http';
-import { caseId as caseIdSchema } from '../../functions/domain/schemas';
-import type { CaseStatus, Role } from '../../functions/domain/vocabulary';
+import { ROUTES } from '#api/routes/index';
+import { BODY_LIMIT_BYTES } from '#api/http';
+import { caseId as caseIdSchema } from '#domain/schemas';
+import type { CaseStatus, Role } from '#domain/vocabulary';
 import type { ApiHarness, Client, HttpAnswer } from '../api/support/harness';
 import { startApiHarness } from '../api/support/harness';
 import { CaseStates } from '../api/support/case-states';

@@ -1,4 +1,4 @@
-import { resolvePolicy } from '../../functions/domain/policy';
+import { resolvePolicy } from '#domain/policy';
 import type { E2eStack } from '../e2e/support';
 import { startE2eStack } from '../e2e/support';
 import { readMailbox } from '../support/mailbox';

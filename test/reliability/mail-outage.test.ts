@@ -1,6 +1,6 @@
-import { resolvePolicy } from '../../functions/domain/policy';
-import type { LocalSes } from '../../functions/local/ses-local';
-import { startLocalSes } from '../../functions/local/ses-local';
+import { resolvePolicy } from '#domain/policy';
+import type { LocalSes } from '#local/ses-local';
+import { startLocalSes } from '#local/ses-local';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';
 import { readMailbox } from '../support/mailbox';

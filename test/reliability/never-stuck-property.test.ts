@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as fc from 'fast-check';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { resolvePolicy } from '../../functions/domain/policy';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
-import { TERMINAL_STATUSES } from '../../functions/domain/vocabulary';
+import { chinaCalendar } from '#domain/china-calendar';
+import { resolvePolicy } from '#domain/policy';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { TERMINAL_STATUSES } from '#domain/vocabulary';
 import type { Client } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { startE2eStack } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
 import { STOPPING_POLICY } from './support/lifecycle';
-import { mapLimited } from '../../functions/shared/concurrency';
+import { mapLimited } from '#shared/concurrency';
 
 /**
  * The invariant under random use: people act on many cases in random order at random times — before

@@ -1,8 +1,8 @@
-import { executionName } from '../../functions/workflow/engine';
-import { startCaseWorkflow } from '../../functions/workflow/phases';
+import { executionName } from '#workflow/engine';
+import { startCaseWorkflow } from '#workflow/phases';
 import type { Harness } from '../workflow/harness';
 import { caseOf, eventTypes, reportCase, startScenario, workflowHarness } from '../workflow/harness';
-import { mapLimited } from '../../functions/shared/concurrency';
+import { mapLimited } from '#shared/concurrency';
 import { repeated } from './support/lifecycle';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { resolvePolicy } from '../../functions/domain/policy';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
+import { resolvePolicy } from '#domain/policy';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import type { E2eStack } from '../e2e/support';
 import { eventually, startE2eStack } from '../e2e/support';
 import type { Client } from '../api/support/harness';

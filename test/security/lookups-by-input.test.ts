@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { principalOf } from '../../functions/api/auth';
-import { lowerCaseHeaders } from '../../functions/api/http';
-import { DEFAULT_POLICY, resolvePolicy } from '../../functions/domain/policy';
-import { MAIL_KINDS } from '../../functions/mail/mailer';
-import { ROLES } from '../../functions/domain/vocabulary';
-import { officeAddresses, recipientsFor } from '../../functions/mail/recipients';
-import { readSurvey } from '../../functions/domain/survey-file';
+import { principalOf } from '#api/auth';
+import { lowerCaseHeaders } from '#api/http';
+import { DEFAULT_POLICY, resolvePolicy } from '#domain/policy';
+import { MAIL_KINDS } from '#mail/mailer';
+import { ROLES } from '#domain/vocabulary';
+import { officeAddresses, recipientsFor } from '#mail/recipients';
+import { readSurvey } from '#domain/survey-file';
 import { seedSubmission } from '../fixtures/submissions';
 import { RECIPIENTS } from '../mail/harness';
 

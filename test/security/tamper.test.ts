@@ -1,8 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { hashEvent } from '../../functions/domain/chain';
-import type { CaseRecord } from '../../functions/domain/schemas';
-import { keys } from '../../functions/store/table';
+import { hashEvent } from '#domain/chain';
+import type { CaseRecord } from '#domain/schemas';
+import { keys } from '#store/table';
 import type { ApiHarness, Client } from '../api/support/harness';
 import { startApiHarness } from '../api/support/harness';
 import { CaseStates } from '../api/support/case-states';

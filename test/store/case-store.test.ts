@@ -1,10 +1,10 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { applyEvent } from '../../functions/domain/case-history';
-import { verifyChain } from '../../functions/domain/chain';
-import type { CaseEvent, CaseRecord } from '../../functions/domain/schemas';
-import { keys } from '../../functions/store/table';
-import { IdempotencyKeyTakenError, InvalidCursorError, VersionConflictError } from '../../functions/store/errors';
-import { ScanForbiddenError } from '../../functions/shared/aws-clients';
+import { applyEvent } from '#domain/case-history';
+import { verifyChain } from '#domain/chain';
+import type { CaseEvent, CaseRecord } from '#domain/schemas';
+import { keys } from '#store/table';
+import { IdempotencyKeyTakenError, InvalidCursorError, VersionConflictError } from '#store/errors';
+import { ScanForbiddenError } from '#shared/aws-clients';
 import { reportedCase } from '../fixtures/cases';
 import { freshTable } from '../support/table';
 

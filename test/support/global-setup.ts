@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { startDynamoDbLocal } from '../../functions/local/dynamodb-local';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
 
 /** One DynamoDB Local per test run (it takes seconds to start); each test file makes its own table. */
 export default async function globalSetup(): Promise<void> {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { DynamoDbLocal } from '../../functions/local/dynamodb-local';
+import type { DynamoDbLocal } from '#local/dynamodb-local';
 import { LOCAL_PARTS_FILE } from './paths';
 
 export default async function globalTeardown(): Promise<void> {

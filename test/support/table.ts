@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient, documentClient } from '../../functions/shared/aws-clients';
-import { createTableInput } from '../../functions/store/table';
-import { CaseStore } from '../../functions/store/case-store';
+import { dynamoDbClient, documentClient } from '#shared/aws-clients';
+import { createTableInput } from '#store/table';
+import { CaseStore } from '#store/case-store';
 
 /** A fresh table for one test file, on the run's DynamoDB Local. */
 export async function freshTable(label = 'test') {

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import aslValidator from 'asl-validator';
-import { TASKS, taskEntry } from '../../functions/tasks/declarations';
-import { TASK_FUNCTIONS } from '../../functions/tasks/registry';
-import type { AslDefinition, AslState } from '../../functions/workflow/asl';
+import { TASKS, taskEntry } from '#tasks/declarations';
+import { TASK_FUNCTIONS } from '#tasks/registry';
+import type { AslDefinition, AslState } from '#workflow/asl';
 import {
   LAMBDA_INVOKE,
   LAMBDA_INVOKE_WAIT_FOR_TOKEN,
@@ -13,7 +13,7 @@ import {
   substitute,
   substitutionKeys,
   taskStates,
-} from '../../functions/workflow/asl';
+} from '#workflow/asl';
 
 const root = path.join(__dirname, '..', '..');
 const workflowFiles = readdirSync(path.join(root, 'workflows')).filter((name) => name.endsWith('.asl.json'));

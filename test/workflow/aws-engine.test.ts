@@ -12,7 +12,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsWorkflowEngine, executionArn } from '../../functions/workflow/aws-engine';
+import { AwsWorkflowEngine, executionArn } from '#workflow/aws-engine';
 
 // Step Functions cannot run offline; its answers are mocked (the local engine covers the behaviour).
 const sfn = mockClient(SFNClient);

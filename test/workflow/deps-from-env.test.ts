@@ -1,6 +1,6 @@
-import { mailerFromEnv } from '../../functions/mail/from-env';
-import { taskDepsFromEnv } from '../../functions/tasks/deps-from-env';
-import { AwsWorkflowEngine, workflowEngineFromEnv } from '../../functions/workflow/aws-engine';
+import { mailerFromEnv } from '#mail/from-env';
+import { taskDepsFromEnv } from '#tasks/deps-from-env';
+import { AwsWorkflowEngine, workflowEngineFromEnv } from '#workflow/aws-engine';
 
 const base = { TABLE_NAME: 'rectify-cases' };
 const mail = {

@@ -1,7 +1,7 @@
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { shanghaiDateOf } from '../../functions/domain/shanghai-time';
-import { executionName } from '../../functions/workflow/engine';
-import { startCaseWorkflow } from '../../functions/workflow/phases';
+import { chinaCalendar } from '#domain/china-calendar';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import { executionName } from '#workflow/engine';
+import { startCaseWorkflow } from '#workflow/phases';
 import type { Harness } from './harness';
 import {
   assertChainVerifies,

@@ -1,5 +1,5 @@
-import { executionName } from '../../functions/workflow/engine';
-import { startCaseWorkflow } from '../../functions/workflow/phases';
+import { executionName } from '#workflow/engine';
+import { startCaseWorkflow } from '#workflow/phases';
 import type { Harness } from './harness';
 import {
   SHORT_WINDOWS,

@@ -5,9 +5,9 @@ import {
   INTAKE_BASE_ENTRIES,
   OVERDUE_ROUND_ENTRIES,
   RESUME_ENTRIES,
-} from '../../functions/app/procedure';
-import type { AslState } from '../../functions/workflow/asl';
-import { caseLifecycleDefinition } from '../../functions/workflow/asl';
+} from '#app/procedure';
+import type { AslState } from '#workflow/asl';
+import { caseLifecycleDefinition } from '#workflow/asl';
 
 /**
  * The state-entry bounds of app/procedure.ts, counted again from the state graph of the ASL both engines

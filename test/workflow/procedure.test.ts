@@ -9,13 +9,13 @@ import {
   persuasionDeadline,
   phaseBounds,
   reminderFor,
-} from '../../functions/app/procedure';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { deadlineAfter } from '../../functions/domain/deadlines';
-import type { Period } from '../../functions/domain/policy';
-import { DEFAULT_POLICY, resolvePolicy } from '../../functions/domain/policy';
-import { addDays, daysBetween, startOfShanghaiDay } from '../../functions/domain/shanghai-time';
-import { worstCaseHistoryEvents } from '../../functions/workflow/asl';
+} from '#app/procedure';
+import { chinaCalendar } from '#domain/china-calendar';
+import { deadlineAfter } from '#domain/deadlines';
+import type { Period } from '#domain/policy';
+import { DEFAULT_POLICY, resolvePolicy } from '#domain/policy';
+import { addDays, daysBetween, startOfShanghaiDay } from '#domain/shanghai-time';
+import { worstCaseHistoryEvents } from '#workflow/asl';
 
 const calendar = chinaCalendar();
 const shanghai = (local: string) => new Date(`${local}+08:00`);

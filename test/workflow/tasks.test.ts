@@ -1,21 +1,21 @@
-import { applyEvent } from '../../functions/domain/case-history';
-import { chinaCalendar } from '../../functions/domain/china-calendar';
-import { manualClock } from '../../functions/domain/clock';
-import { decide } from '../../functions/domain/lifecycle';
-import { resolvePolicy } from '../../functions/domain/policy';
-import type { CaseRecord } from '../../functions/domain/schemas';
-import type { TaskDeps } from '../../functions/tasks/task-kit';
-import { TaskInputError } from '../../functions/tasks/task-kit';
-import { MAX_FAILURE_MESSAGE, describeFailure } from '../../functions/tasks/steps/failure-cause';
-import { makeOpenCallbackHandler, makeRecordOverdueHandler } from '../../functions/tasks/steps/callbacks';
-import { makeCloseCaseHandler, makeRecordFailureHandler } from '../../functions/tasks/steps/closing';
-import { makeCheckDeadlineHandler, makeIssueNoticeHandler } from '../../functions/tasks/steps/intake';
+import { applyEvent } from '#domain/case-history';
+import { chinaCalendar } from '#domain/china-calendar';
+import { manualClock } from '#domain/clock';
+import { decide } from '#domain/lifecycle';
+import { resolvePolicy } from '#domain/policy';
+import type { CaseRecord } from '#domain/schemas';
+import type { TaskDeps } from '#tasks/task-kit';
+import { TaskInputError } from '#tasks/task-kit';
+import { MAX_FAILURE_MESSAGE, describeFailure } from '#tasks/steps/failure-cause';
+import { makeOpenCallbackHandler, makeRecordOverdueHandler } from '#tasks/steps/callbacks';
+import { makeCloseCaseHandler, makeRecordFailureHandler } from '#tasks/steps/closing';
+import { makeCheckDeadlineHandler, makeIssueNoticeHandler } from '#tasks/steps/intake';
 import {
   COLD_START_ALLOWANCE_SECONDS,
   SELF_ANSWER_TIMEOUT_SECONDS,
   TASK_FUNCTION_TIMEOUT_SECONDS,
-} from '../../functions/shared/time-limits';
-import type { PhaseInput, WorkflowEngine } from '../../functions/workflow/engine';
+} from '#shared/time-limits';
+import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
 import { freshTable } from '../support/table';

@@ -1,7 +1,7 @@
-import { acceleratedClock } from '../../functions/domain/clock';
-import type { CaseRecord } from '../../functions/domain/schemas';
-import { LocalWorkflowEngine, STEP_FUNCTIONS_WAIT_RESOLUTION_MS } from '../../functions/local/local-engine';
-import { EngineEventLog } from '../../functions/local/local-engine-probes';
+import { acceleratedClock } from '#domain/clock';
+import type { CaseRecord } from '#domain/schemas';
+import { LocalWorkflowEngine, STEP_FUNCTIONS_WAIT_RESOLUTION_MS } from '#local/local-engine';
+import { EngineEventLog } from '#local/local-engine-probes';
 import { CaseStates } from '../api/support/case-states';
 import type { Harness } from './harness';
 import { waitForStatus, workflowHarness } from './harness';

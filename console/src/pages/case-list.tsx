@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
-import { CASE_STATUSES } from '../../../functions/domain/vocabulary';
+import { CASE_STATUSES } from '#domain/vocabulary';
 import type { CaseSummary, Problem } from '../api';
 import { fieldErrors } from '../api';
 import { useApp, useSession } from '../app-context';

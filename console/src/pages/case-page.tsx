@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { ActionName } from '../../../functions/domain/lifecycle';
-import { isTerminal } from '../../../functions/domain/lifecycle';
-import type { CaseStatus } from '../../../functions/domain/vocabulary';
-import { CASE_STATUSES } from '../../../functions/domain/vocabulary';
+import type { ActionName } from '#domain/lifecycle';
+import { isTerminal } from '#domain/lifecycle';
+import type { CaseStatus } from '#domain/vocabulary';
+import { CASE_STATUSES } from '#domain/vocabulary';
 import type { ActionForm } from '../actions';
 import { actionForm, allowedActions } from '../actions';
 import type { CaseEmail, CaseEvent, CaseView } from '../api';

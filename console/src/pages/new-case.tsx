@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { isTerminal } from '../../../functions/domain/lifecycle';
-import { CATEGORIES, MATERIALS, SEVERITIES } from '../../../functions/domain/vocabulary';
+import { isTerminal } from '#domain/lifecycle';
+import { CATEGORIES, MATERIALS, SEVERITIES } from '#domain/vocabulary';
 import type { CaseSubmission, CaseSummary, CaseView, Problem } from '../api';
 import { fieldErrors } from '../api';
 import { useApp, useSession } from '../app-context';

@@ -1,5 +1,5 @@
-import type { CaseStatus } from '../../../functions/domain/vocabulary';
-import { OPEN_STATUSES } from '../../../functions/domain/vocabulary';
+import type { CaseStatus } from '#domain/vocabulary';
+import { OPEN_STATUSES } from '#domain/vocabulary';
 import type { ApiClient, CaseSummary } from '../api';
 import { useApp, useSession } from '../app-context';
 import { CaseTable } from '../case-table';

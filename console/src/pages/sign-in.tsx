@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ROLES } from '../../../functions/domain/vocabulary';
+import { ROLES } from '#domain/vocabulary';
 import { useApp } from '../app-context';
 import { useT } from '../i18n';
 import { finishCognitoSignIn, startCognitoSignIn } from '../session';

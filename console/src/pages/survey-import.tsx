@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { BatchFailure, CaseBatchApi, ImportOutcome } from '../../../functions/domain/survey-import';
-import { ImportRefusedError, importRows } from '../../../functions/domain/survey-import';
-import type { ParsedSurvey, RowError } from '../../../functions/domain/survey-file';
-import { readSurvey } from '../../../functions/domain/survey-file';
+import type { BatchFailure, CaseBatchApi, ImportOutcome } from '#domain/survey-import';
+import { ImportRefusedError, importRows } from '#domain/survey-import';
+import type { ParsedSurvey, RowError } from '#domain/survey-file';
+import { readSurvey } from '#domain/survey-file';
 import type { ApiClient, Problem } from '../api';
 import { useApp } from '../app-context';
 import { BASE_PATH } from '../config';

@@ -1,4 +1,4 @@
-import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { createCaseBatchOperation } from '../operations/intake';
 import { createCaseBatch } from '../routes/create-case-batch';

@@ -1,4 +1,4 @@
-import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { createCaseOperation } from '../operations/intake';
 import { createCase } from '../routes/create-case';

@@ -1,5 +1,5 @@
-import { mailerFromEnv } from '../../mail/from-env';
-import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { mailerFromEnv } from '#mail/from-env';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
 import { dismissCase } from '../routes/dismiss-case';

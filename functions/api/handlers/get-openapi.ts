@@ -1,4 +1,4 @@
-import { systemClock } from '../../domain/clock';
+import { systemClock } from '#domain/clock';
 import { makeRouteHandler } from '../handler';
 import { openApiOperation } from '../openapi';
 import { getOpenApi } from '../routes';

@@ -1,6 +1,6 @@
-import { mailerFromEnv } from '../../mail/from-env';
-import { deadlineRulesFromEnv } from '../../shared/deadline-rules';
-import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { mailerFromEnv } from '#mail/from-env';
+import { deadlineRulesFromEnv } from '#shared/deadline-rules';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
 import { grantExtension } from '../routes/grant-extension';

@@ -1,4 +1,4 @@
-import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
 import { recordInspection } from '../routes/record-inspection';

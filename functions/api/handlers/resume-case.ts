@@ -1,5 +1,5 @@
-import { deadlineRulesFromEnv } from '../../shared/deadline-rules';
-import { workflowEngineFromEnv } from '../../workflow/aws-engine';
+import { deadlineRulesFromEnv } from '#shared/deadline-rules';
+import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
 import { actionOperations } from '../operations/actions';
 import { resumeCase } from '../routes/resume-case';

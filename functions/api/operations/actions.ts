@@ -1,4 +1,4 @@
-import { makeCaseActions } from '../../app/case-actions';
+import { makeCaseActions } from '#app/case-actions';
 import type { AnyRoute } from '../routes';
 import type * as routes from '../routes';
 import type { Operation, OperationInput } from '../handler';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app/context';
+import type { AppDeps } from '#app/context';
 import type { HealthChecks } from '../health';
 
 /** What the API's operations are built from: the application's dependencies and the parts health checks. */

@@ -1,4 +1,4 @@
-import { makeCaseExports } from '../../app/case-exports';
+import { makeCaseExports } from '#app/case-exports';
 import type { Operation } from '../handler';
 import { requireViewer } from '../handler';
 import type * as routes from '../routes';

@@ -1,5 +1,5 @@
-import { toCaseView } from '../../app/case-view';
-import type { CaseRecord } from '../../domain/schemas';
+import { toCaseView } from '#app/case-view';
+import type { CaseRecord } from '#domain/schemas';
 import type { ApiResult } from '../http';
 
 /** A case as the API answers it, with its version as the ETag. */

@@ -1,4 +1,4 @@
-import type { AppLogger } from '../../app/context';
+import type { AppLogger } from '#app/context';
 import type { Operation } from '../handler';
 import type { HealthChecks } from '../health';
 import { checkHealth, HEALTH_CHECK_TIMEOUT_MS } from '../health';

@@ -1,12 +1,12 @@
-import { makeCaseIntake } from '../../app/case-intake';
-import { silentLogger } from '../../app/context';
-import { asDependencyError } from '../../app/dependency-errors';
+import { makeCaseIntake } from '#app/case-intake';
+import { silentLogger } from '#app/context';
+import { asDependencyError } from '#app/dependency-errors';
 import type { Operation } from '../handler';
 import { problemFor, requireViewer } from '../handler';
 import type * as routes from '../routes';
 import type { ApiDeps } from './api-deps';
-import { inScope } from '../../app/case-view';
-import { OutsideScopeError } from '../../app/errors';
+import { inScope } from '#app/case-view';
+import { OutsideScopeError } from '#app/errors';
 
 /** `POST /cases`. */
 export function createCaseOperation(deps: ApiDeps): Operation<typeof routes.createCase> {

@@ -1,4 +1,4 @@
-import { makeCaseQueries } from '../../app/case-queries';
+import { makeCaseQueries } from '#app/case-queries';
 import type { Operation } from '../handler';
 import { requireViewer } from '../handler';
 import type * as routes from '../routes';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { caseViewSchema } from '../../app/case-view';
-import { caseSubmissionSchema, caseSubmissionSchemaAt } from '../../domain/schemas';
-import { MAX_CASES_PER_TRANSACTION } from '../../store/table';
+import { caseViewSchema } from '#app/case-view';
+import { caseSubmissionSchema, caseSubmissionSchemaAt } from '#domain/schemas';
+import { MAX_CASES_PER_TRANSACTION } from '#store/table';
 import { EXAMPLES } from '../examples';
 import { BODY_LIMIT_BYTES } from '../http';
 import { problemSchema } from '../problem';

@@ -1,4 +1,4 @@
-import { caseSubmissionSchema, caseSubmissionSchemaAt } from '../../domain/schemas';
+import { caseSubmissionSchema, caseSubmissionSchemaAt } from '#domain/schemas';
 import { EXAMPLES } from '../examples';
 import { caseViewSchema, createCaseHeaders, noParams, noQuery } from '../request-schemas';
 import { defineRoute } from './define';

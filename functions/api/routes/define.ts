@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LambdaNeeds } from '../../shared/lambda-needs';
+import type { LambdaNeeds } from '#shared/lambda-needs';
 import type { Access } from '../auth';
 import { caseViewSchema } from '../request-schemas';
 

@@ -1,4 +1,4 @@
-import { dismissalActionSchema } from '../../domain/schemas';
+import { dismissalActionSchema } from '#domain/schemas';
 import { EXAMPLES } from '../examples';
 import { actionHeaders, caseIdParams, noQuery } from '../request-schemas';
 import { actionDescription, caseResponse, defineRoute } from './define';

@@ -1,4 +1,4 @@
-import { appealActionSchema } from '../../domain/schemas';
+import { appealActionSchema } from '#domain/schemas';
 import { EXAMPLES } from '../examples';
 import { actionHeaders, caseIdParams, noQuery } from '../request-schemas';
 import { actionDescription, caseResponse, defineRoute } from './define';

@@ -1,4 +1,4 @@
-import { enforcementActionSchema, enforcementActionSchemaAt } from '../../domain/schemas';
+import { enforcementActionSchema, enforcementActionSchemaAt } from '#domain/schemas';
 import { EXAMPLES } from '../examples';
 import { actionHeaders, caseIdParams, noQuery } from '../request-schemas';
 import { actionDescription, caseResponse, defineRoute } from './define';

@@ -1,4 +1,4 @@
-import { resumeActionSchema } from '../../domain/schemas';
+import { resumeActionSchema } from '#domain/schemas';
 import { EXAMPLES } from '../examples';
 import { actionHeaders, caseIdParams, noQuery } from '../request-schemas';
 import { caseResponse, defineRoute } from './define';

@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import type { Deadline } from '../../domain/deadlines';
-import type { CaseEvent, CaseRecord } from '../../domain/schemas';
-import { pendingCallbackSchema } from '../../domain/schemas';
-import type { EventType, InspectionResult } from '../../domain/vocabulary';
-import { INSPECTION_RESULTS } from '../../domain/vocabulary';
-import { hasPassed, inspectionDeadline, overdueWindow } from '../../app/procedure';
-import type { MailKind } from '../../mail/mailer';
-import type { PhaseInput } from '../../workflow/engine';
+import type { Deadline } from '#domain/deadlines';
+import type { CaseEvent, CaseRecord } from '#domain/schemas';
+import { pendingCallbackSchema } from '#domain/schemas';
+import type { EventType, InspectionResult } from '#domain/vocabulary';
+import { INSPECTION_RESULTS } from '#domain/vocabulary';
+import { hasPassed, inspectionDeadline, overdueWindow } from '#app/procedure';
+import type { MailKind } from '#mail/mailer';
+import type { PhaseInput } from '#workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
@@ -21,7 +21,7 @@ import {
   taskInputSchema,
   withCase,
 } from '../task-kit';
-import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
+import { SELF_ANSWER_TIMEOUT_SECONDS } from '#shared/time-limits';
 
 type CallbackKind = z.infer<typeof pendingCallbackSchema>['kind'];
 const callbackKind = pendingCallbackSchema.shape.kind;

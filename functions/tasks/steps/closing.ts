@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { CaseRecord } from '../../domain/schemas';
-import { executionName } from '../../workflow/engine';
+import type { CaseRecord } from '#domain/schemas';
+import { executionName } from '#workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
 import { describeFailure } from './failure-cause';

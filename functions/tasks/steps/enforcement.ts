@@ -1,17 +1,17 @@
 import * as z from 'zod';
-import type { MailRequest } from '../../mail/mailer';
-import { mailFactsSchema } from '../../mail/templates';
-import type { CaseRecord } from '../../domain/schemas';
-import { isoDateTime } from '../../domain/schemas';
-import { shanghaiDateOf } from '../../domain/shanghai-time';
+import type { MailRequest } from '#mail/mailer';
+import { mailFactsSchema } from '#mail/templates';
+import type { CaseRecord } from '#domain/schemas';
+import { isoDateTime } from '#domain/schemas';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import {
   enforcementDecisionDeadlines,
   enforcementSchedule,
   hasPassed,
   recordedEnforcementWindows,
   urgeDeadline,
-} from '../../app/procedure';
-import { executionName } from '../../workflow/engine';
+} from '#app/procedure';
+import { executionName } from '#workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
@@ -28,7 +28,7 @@ import {
   wakeNow,
   withCase,
 } from '../task-kit';
-import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
+import { SELF_ANSWER_TIMEOUT_SECONDS } from '#shared/time-limits';
 
 /** 陈述申辩: what the 催告书 tells the party (行政强制法 §35–§36). */
 const RIGHT_OF_REPRESENTATION = '当事人有权进行陈述和申辩（《行政强制法》第三十五条、第三十六条）';

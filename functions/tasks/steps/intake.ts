@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { formatNoticeNumber } from '../../domain/case-history';
-import type { CaseEvent, CaseRecord } from '../../domain/schemas';
-import { isoDateTime } from '../../domain/schemas';
-import { shanghaiDateOf } from '../../domain/shanghai-time';
+import { formatNoticeNumber } from '#domain/case-history';
+import type { CaseEvent, CaseRecord } from '#domain/schemas';
+import { isoDateTime } from '#domain/schemas';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import {
   hasPassed,
   inspectionDeadline,
@@ -10,8 +10,8 @@ import {
   noticeService,
   persuasionDeadline,
   reminderFor,
-} from '../../app/procedure';
-import type { PhaseInput } from '../../workflow/engine';
+} from '#app/procedure';
+import type { PhaseInput } from '#workflow/engine';
 import type { TaskDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
@@ -27,7 +27,7 @@ import {
   wakeNow,
   withCase,
 } from '../task-kit';
-import { SELF_ANSWER_TIMEOUT_SECONDS } from '../../shared/time-limits';
+import { SELF_ANSWER_TIMEOUT_SECONDS } from '#shared/time-limits';
 
 const engineSeconds = z.number().int().min(1);
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { CaseStatus } from '../../domain/vocabulary';
+import type { CaseStatus } from '#domain/vocabulary';
 import { defineTask, taskInputSchema, withCase } from '../task-kit';
 
 /** Where a resumed workflow picks the case up: the state of the ASL that carries each status on. */

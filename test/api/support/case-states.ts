@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { applyEvent, newCaseId } from '../../../functions/domain/case-history';
-import type { ActionName } from '../../../functions/domain/lifecycle';
-import { decide } from '../../../functions/domain/lifecycle';
-import type { ActorRef, CaseRecord, CaseSubmission } from '../../../functions/domain/schemas';
-import { endOfShanghaiDay, shanghaiDateOf } from '../../../functions/domain/shanghai-time';
-import type { CaseStatus } from '../../../functions/domain/vocabulary';
-import { reportedCaseOf } from '../../../functions/app/case-intake';
-import type { CaseStore } from '../../../functions/store/case-store';
-import { seedSubmission } from '../../fixtures/submissions';
+import { applyEvent, newCaseId } from '#domain/case-history';
+import type { ActionName } from '#domain/lifecycle';
+import { decide } from '#domain/lifecycle';
+import type { ActorRef, CaseRecord, CaseSubmission } from '#domain/schemas';
+import { endOfShanghaiDay, shanghaiDateOf } from '#domain/shanghai-time';
+import type { CaseStatus } from '#domain/vocabulary';
+import { reportedCaseOf } from '#app/case-intake';
+import type { CaseStore } from '#store/case-store';
+import { seedSubmission } from '#test/fixtures/submissions';
 
 const SYSTEM: ActorRef = { sub: 'rectify-workflow', role: 'system' };
 const OFFICER: ActorRef = { sub: 'officer-seed', role: 'officer' };

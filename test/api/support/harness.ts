@@ -1,19 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chinaCalendar } from '../../../functions/domain/china-calendar';
-import type { Clock } from '../../../functions/domain/clock';
-import { manualClock } from '../../../functions/domain/clock';
-import { resolvePolicy } from '../../../functions/domain/policy';
-import type { Role } from '../../../functions/domain/vocabulary';
-import type { ApiDeps } from '../../../functions/api/operations';
-import { bindRoutes } from '../../../functions/api/operations';
-import type { ApiServer } from '../../../functions/local/api-server';
-import { startApiServer } from '../../../functions/local/api-server';
-import type { LocalAuth } from '../../../functions/local/local-auth';
-import { localAuth } from '../../../functions/local/local-auth';
-import type { CaseStore } from '../../../functions/store/case-store';
-import { freshTable } from '../../support/table';
+import { chinaCalendar } from '#domain/china-calendar';
+import type { Clock } from '#domain/clock';
+import { manualClock } from '#domain/clock';
+import { resolvePolicy } from '#domain/policy';
+import type { Role } from '#domain/vocabulary';
+import type { ApiDeps } from '#api/operations/index';
+import { bindRoutes } from '#api/operations/index';
+import type { ApiServer } from '#local/api-server';
+import { startApiServer } from '#local/api-server';
+import type { LocalAuth } from '#local/local-auth';
+import { localAuth } from '#local/local-auth';
+import type { CaseStore } from '#store/case-store';
+import { freshTable } from '#test/support/table';
 import { RecordingEngine } from './recording-engine';
 
 export interface HttpAnswer {

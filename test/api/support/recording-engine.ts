@@ -1,5 +1,5 @@
-import type { CallbackDelivery, ExecutionStatus, PhaseInput, WorkflowEngine } from '../../../functions/workflow/engine';
-import { executionName } from '../../../functions/workflow/engine';
+import type { CallbackDelivery, ExecutionStatus, PhaseInput, WorkflowEngine } from '#workflow/engine';
+import { executionName } from '#workflow/engine';
 
 /**
  * A workflow engine that records what the API asks of it: executions started (once per name, like the

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PolicyOverrides } from '../../../functions/domain/policy';
-import { shanghaiDateOf } from '../../../functions/domain/shanghai-time';
-import type { CaseStatus } from '../../../functions/domain/vocabulary';
-import type { Client, HttpAnswer } from '../../api/support/harness';
-import { seedSubmission } from '../../fixtures/submissions';
-import { mapLimited } from '../../../functions/shared/concurrency';
+import type { PolicyOverrides } from '#domain/policy';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import type { CaseStatus } from '#domain/vocabulary';
+import type { Client, HttpAnswer } from '#test/api/support/harness';
+import { seedSubmission } from '#test/fixtures/submissions';
+import { mapLimited } from '#shared/concurrency';
 
 /**
  * Drives many cases through their whole lifecycle over the HTTP API, as the people in it would: a

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LocalStack } from '../../../functions/local/stack';
-import { Outbox } from '../../../functions/mail/outbox';
-import { REQUEST_HANDLER, documentClient } from '../../../functions/shared/aws-clients';
-import { CaseStore } from '../../../functions/store/case-store';
+import type { LocalStack } from '#local/stack';
+import { Outbox } from '#mail/outbox';
+import { REQUEST_HANDLER, documentClient } from '#shared/aws-clients';
+import { CaseStore } from '#store/case-store';
 
 /** The case table of a running local stack, read from the outside as an auditor of the data would. */
 export function stackTable(stack: Pick<LocalStack, 'tableName'> & { dynamo: { endpoint: string } }) {

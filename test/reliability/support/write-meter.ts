@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient, documentClient } from '../../../functions/shared/aws-clients';
-import { CaseStore } from '../../../functions/store/case-store';
+import { dynamoDbClient, documentClient } from '#shared/aws-clients';
+import { CaseStore } from '#store/case-store';
 
 const WRITE_COMMANDS = new Set([
   'PutItemCommand',
