@@ -1,23 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { WorkingCalendar } from '#domain/calendar';
-import { systemClock } from '#domain/clock';
-import type { Policy } from '#domain/policy';
-import type { Mailer } from '#mail/mailer';
+import type { AppDeps, AppLogger, DeadlineDeps } from '#app/context';
 import { cursorKeyFromText } from '#app/cursor-seal';
+import type { Clock } from '#domain/clock';
+import { systemClock } from '#domain/clock';
+import type { Mailer } from '#mail/mailer';
 import { documentClient } from '#shared/aws-clients';
 import type { DeadlineRules } from '#shared/deadline-rules';
 import { envPieces, parseEnv } from '#shared/env';
-import { refusing } from '#shared/refusing';
+import type { WorkflowAction } from '#shared/lambda-needs';
 import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { Operation, ProxyHandler } from './handler';
 import { makeRouteHandler } from './handler';
-import type { ApiDeps } from './operations';
+import type { HealthChecks } from './health';
 import type { AnyRoute } from './routes';
-import type { WorkflowAction } from '#shared/lambda-needs';
 
 /**
  * What an API function builds beyond the case table, each from its own environment. A handler names
@@ -35,50 +34,54 @@ export interface ApiPorts {
 }
 
 type UsesOf<R> = R extends { uses?: infer U } ? NonNullable<U> : Record<never, never>;
+type UsesWorkflow<R> = UsesOf<R> extends { workflow: readonly [WorkflowAction, ...WorkflowAction[]] } ? true : false;
+type UsesMail<R> = UsesOf<R> extends { mail: true } ? true : false;
+type UsesDeadlines<R> = UsesOf<R> extends { deadlines: true } ? true : false;
 
 /** The ports a route's handler must build: one per need its route declares, and no other. */
-export type PortsFor<R extends AnyRoute> = (UsesOf<R> extends {
-  workflow: readonly [WorkflowAction, ...WorkflowAction[]];
-}
+export type PortsFor<R extends AnyRoute> = (UsesWorkflow<R> extends true
   ? { engine: NonNullable<ApiPorts['engine']> }
   : { engine?: never }) &
-  (UsesOf<R> extends { mail: true } ? { mailer: NonNullable<ApiPorts['mailer']> } : { mailer?: never }) &
-  (UsesOf<R> extends { deadlines: true } ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never });
+  (UsesMail<R> extends true ? { mailer: NonNullable<ApiPorts['mailer']> } : { mailer?: never }) &
+  (UsesDeadlines<R> extends true ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never });
+
+/** What every API function has: the case table, the real clock, a logger, the cursor key and its health checks. */
+export interface BaseApiDeps extends Pick<AppDeps, 'store' | 'cursorKey'> {
+  clock: Clock;
+  logger: AppLogger;
+  /** The parts `GET /health` checks, by name. */
+  health: HealthChecks;
+}
+
+/** The dependencies a route's operation is given: the base, and exactly what its route `uses`. */
+export type DepsFor<R extends AnyRoute> = BaseApiDeps &
+  (UsesWorkflow<R> extends true ? { engine: WorkflowEngine } : unknown) &
+  (UsesMail<R> extends true ? { mailer: Mailer } : unknown) &
+  (UsesDeadlines<R> extends true ? DeadlineDeps : unknown);
 
 /** A Lambda handler that says which declaration it serves, so a test can hold each entry to its own. */
 export type DeclaredHandler<H> = H & { readonly serves: string };
 
-/** Routes without an engine port never touch the workflow; their functions have no Step Functions permission either. */
-const noEngine: WorkflowEngine = {
-  startExecution: () => Promise.reject(new Error('this function has no workflow engine')),
-  executionExists: () => Promise.reject(new Error('this function has no workflow engine')),
-  executionStatus: () => Promise.reject(new Error('this function has no workflow engine')),
-  sendTaskSuccess: () => Promise.reject(new Error('this function has no workflow engine')),
-  stopExecution: () => Promise.reject(new Error('this function has no workflow engine')),
-};
-
-const NO_DEADLINES =
-  'this function computes no deadlines: it was given no policy or calendar (add the deadlines port to its handler and env "deadlines" to its manifest entry)';
-
 /**
  * The dependencies an API function builds once, at module scope: SDK clients with timeouts, the
- * district's policy and calendar where the route computes deadlines, the real clock. A missing or
- * malformed variable fails the cold start with its name.
+ * district's policy and calendar where the route computes deadlines, the real clock — the base and what
+ * the given ports build, nothing else. A missing or malformed variable fails the cold start with its name.
  */
-export function apiDepsFromEnv(ports: ApiPorts, env: NodeJS.ProcessEnv = process.env): ApiDeps {
+export function apiDepsFromEnv(
+  ports: ApiPorts,
+  env: NodeJS.ProcessEnv = process.env,
+): BaseApiDeps & Partial<Pick<AppDeps, 'engine' | 'mailer' | 'calendar' | 'policy'>> {
   const settings = parseEnv(envPieces.table, env);
   const deadlines = ports.deadlines?.(env);
-  const engine = ports.engine?.(env) ?? noEngine;
   const doc = documentClient();
   return {
     store: new CaseStore(doc, settings.TABLE_NAME),
-    engine,
     clock: systemClock,
-    calendar: deadlines?.calendar ?? refusing<WorkingCalendar>(NO_DEADLINES),
-    policy: deadlines?.policy ?? refusing<Policy>(NO_DEADLINES),
     logger: new Logger({ serviceName: 'rectify-api' }),
     // Functions serving pages share the deployment's cursor key; the others never open a cursor.
     ...(env.CURSOR_KEY ? { cursorKey: cursorKeyFromText(env.CURSOR_KEY) } : {}),
+    ...(ports.engine ? { engine: ports.engine(env) } : {}),
+    ...(deadlines ? { calendar: deadlines.calendar, policy: deadlines.policy } : {}),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
     health: {
@@ -90,14 +93,17 @@ export function apiDepsFromEnv(ports: ApiPorts, env: NodeJS.ProcessEnv = process
 
 /**
  * The Lambda handler of one route: its operation, with the dependencies its ports build from the
- * environment. The ports are typed from the route's `uses`: a missing or an extra one does not compile.
+ * environment. The ports are typed from the route's `uses` (a missing or an extra one does not compile),
+ * and so is what the operation is given: it cannot reach for an engine, a mailer or a policy its route
+ * does not declare.
  */
 export function apiHandler<R extends AnyRoute>(
   route: R,
-  makeOperation: (deps: ApiDeps) => Operation<R>,
+  makeOperation: (deps: DepsFor<R>) => Operation<R>,
   ...[ports]: Record<never, never> extends PortsFor<R> ? [ports?: PortsFor<R>] : [ports: PortsFor<R>]
 ): DeclaredHandler<ProxyHandler> {
-  const deps = apiDepsFromEnv(ports ?? {});
+  // PortsFor<R> made the caller give exactly the ports DepsFor<R> needs, so what they built is there.
+  const deps = apiDepsFromEnv(ports ?? {}) as DepsFor<R>;
   const handler = makeRouteHandler(route, makeOperation(deps), { clock: deps.clock, logger: deps.logger });
   return Object.assign(handler, { serves: route.operationId });
 }

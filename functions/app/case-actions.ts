@@ -27,7 +27,7 @@ import {
 } from './action-specs';
 import type { Viewer } from './case-view';
 import { loadVisibleCase } from './case-view';
-import type { AppDeps } from './context';
+import type { ActionDeps, DeadlineDeps } from './context';
 import { silentLogger } from './context';
 import { callDependency } from './dependency-errors';
 import { RoleRefusedError, StaleVersionError, TransitionRefusedError } from './errors';
@@ -43,7 +43,7 @@ const UNVERSIONED_ATTEMPTS = 3;
  * the next case state as one version-guarded transaction, then tell the workflow. What each action
  * checks and records is declared in `action-specs.ts`.
  */
-export function makeCaseActions(deps: AppDeps) {
+function makeActionRunner(deps: ActionDeps) {
   const { store, engine, clock } = deps;
   const logger = deps.logger ?? silentLogger;
   const { mail, carryOut } = makeActionAftermath({ store, engine, clock, logger, mailer: deps.mailer });
@@ -115,11 +115,15 @@ export function makeCaseActions(deps: AppDeps) {
     }
   }
 
+  return act;
+}
+
+/** The actions that compute no deadline. */
+export function makeCaseActions(deps: ActionDeps) {
+  const act = makeActionRunner(deps);
   return {
     recordInspection: (viewer: Viewer, caseId: string, input: InspectionAction): Promise<CaseRecord> =>
       act(viewer, caseId, input.expectedVersion, inspectionSpec(input)),
-    grantExtension: (viewer: Viewer, caseId: string, input: ExtensionAction): Promise<CaseRecord> =>
-      act(viewer, caseId, input.expectedVersion, extensionSpec(input, deps)),
     recordRepresentation: (viewer: Viewer, caseId: string, input: RepresentationAction): Promise<CaseRecord> =>
       act(viewer, caseId, input.expectedVersion, representationSpec(input)),
     recordAppeal: (viewer: Viewer, caseId: string, input: AppealAction): Promise<CaseRecord> =>
@@ -131,9 +135,19 @@ export function makeCaseActions(deps: AppDeps) {
       ),
     recordEnforcement: (viewer: Viewer, caseId: string, input: EnforcementAction): Promise<CaseRecord> =>
       act(viewer, caseId, input.expectedVersion, enforcementSpec(input)),
-    resume: (viewer: Viewer, caseId: string, input: ResumeAction): Promise<CaseRecord> =>
-      act(viewer, caseId, input.expectedVersion, resumeSpec(input, deps)),
     dismiss: (viewer: Viewer, caseId: string, input: DismissalAction): Promise<CaseRecord> =>
       act(viewer, caseId, input.expectedVersion, dismissalSpec(input, deps)),
+  };
+}
+export type CaseActions = ReturnType<typeof makeCaseActions>;
+
+/** The actions that compute deadlines from the district's policy and calendar: an extension, a resume. */
+export function makeDeadlineActions(deps: ActionDeps & DeadlineDeps) {
+  const act = makeActionRunner(deps);
+  return {
+    grantExtension: (viewer: Viewer, caseId: string, input: ExtensionAction): Promise<CaseRecord> =>
+      act(viewer, caseId, input.expectedVersion, extensionSpec(input, deps)),
+    resume: (viewer: Viewer, caseId: string, input: ResumeAction): Promise<CaseRecord> =>
+      act(viewer, caseId, input.expectedVersion, resumeSpec(input, deps)),
   };
 }

@@ -1,6 +1,6 @@
 import type { CaseEvent } from '#domain/schemas';
 import type { CaseSummary } from '#store/case-store';
-import type { AppDeps } from './context';
+import type { QueryDeps } from './context';
 import type { CaseListFilter } from './case-queries';
 import { makeCaseQueries } from './case-queries';
 import type { Viewer } from './case-view';
@@ -28,7 +28,7 @@ async function collect(stream: AsyncIterable<string>): Promise<string> {
 }
 
 /** Exports for auditors and offices, and the work-summary report. Reads only; nothing here writes. */
-export function makeCaseExports(deps: AppDeps) {
+export function makeCaseExports(deps: QueryDeps) {
   const queries = makeCaseQueries(deps);
 
   async function exportList(

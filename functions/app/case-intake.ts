@@ -17,7 +17,7 @@ import type { AddressCases, IdempotencyRecord, NewCase } from '#store/case-store
 import { executionName } from '#workflow/engine';
 import { startCaseWorkflow } from '#workflow/phases';
 import { mapLimited } from '#shared/concurrency';
-import type { AppDeps } from './context';
+import type { IntakeDeps } from './context';
 import { silentLogger } from './context';
 import type { CaseView } from './case-view';
 import { toCaseView } from './case-view';
@@ -133,7 +133,7 @@ function isTransactionConflict(error: unknown): boolean {
  * it is replayed: the case, its first event and the idempotency record are one transaction; the record
  * is completed with the response once the workflow has started.
  */
-export function makeCaseIntake(deps: AppDeps) {
+export function makeCaseIntake(deps: IntakeDeps) {
   const { store, engine, clock } = deps;
   const logger = deps.logger ?? silentLogger;
   const wallNow = deps.wallNow ?? Date.now;

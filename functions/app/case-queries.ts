@@ -9,7 +9,7 @@ import type { CaseSummary, Page } from '#store/case-store';
 import type { MailKind, MailStatus } from '#mail/mailer';
 import { summaryOf } from '#store/case-summary';
 import { InvalidCursorError } from '#store/errors';
-import type { AppDeps } from './context';
+import type { QueryDeps } from './context';
 import type { Viewer } from './case-view';
 import { inScope, loadVisibleCase, maySee } from './case-view';
 import { cursorSealer, processCursorKey } from './cursor-seal';
@@ -76,7 +76,7 @@ const listPositionSchema = z.strictObject({
 type ListPosition = z.infer<typeof listPositionSchema>;
 
 /** Reads: one case, lists from the indexes (never a Scan), and a case's verifiable history. */
-export function makeCaseQueries(deps: AppDeps) {
+export function makeCaseQueries(deps: QueryDeps) {
   const { store, clock } = deps;
   const sealer = cursorSealer(deps.cursorKey ?? processCursorKey());
 

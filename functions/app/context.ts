@@ -11,7 +11,10 @@ export type AppLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export const silentLogger: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Everything the application services need, injected: AWS adapters in Lambda, local ones on a laptop. */
+/**
+ * Everything the application services need, injected: AWS adapters in Lambda, local ones on a laptop.
+ * Each service factory takes only the part it uses (e.g. `QueryDeps`), so a Lambda builds only that.
+ */
 export interface AppDeps {
   store: CaseStore;
   engine: WorkflowEngine;
@@ -39,3 +42,15 @@ export interface AppDeps {
    */
   mailer?: Mailer;
 }
+
+/** What the read services (queries, exports, reports) use. */
+export type QueryDeps = Pick<AppDeps, 'store' | 'clock' | 'cursorKey'>;
+
+/** What the officers' and enforcers' actions use; the email they send only where a mailer is given. */
+export type ActionDeps = Pick<AppDeps, 'store' | 'engine' | 'clock' | 'logger' | 'mailer'>;
+
+/** The district's policy and working calendar, for the services that compute deadlines. */
+export type DeadlineDeps = Pick<AppDeps, 'calendar' | 'policy'>;
+
+/** What intake (single and batch submissions) uses. */
+export type IntakeDeps = Pick<AppDeps, 'store' | 'engine' | 'clock' | 'logger' | 'wallNow' | 'randomBytes'>;

@@ -1,3 +1,4 @@
+import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { mailerFromEnv } from '#mail/from-env';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { makeDecideEnforcementHandler } from './steps/enforcement';
@@ -5,6 +6,7 @@ import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Decide on enforcement, announce it and start the enforcement phase. */
 export const handler = taskLambda('DecideEnforcementFunctionArn', makeDecideEnforcementHandler, {
+  deadlines: deadlineRulesFromEnv,
   mailer: mailerFromEnv,
   engine: workflowEngineFromEnv,
 });

@@ -2,7 +2,7 @@ import type { LambdaNeeds } from '#shared/lambda-needs';
 import { CONTENDED_TASK_CONCURRENCY } from '#shared/time-limits';
 
 /**
- * What a task function needs beyond reading and writing the case table and computing deadlines. A task
+ * What a task function needs beyond reading and writing the case table. A task
  * may chain the next phase (`StartExecution`) and the step that opens a callback may answer its own token
  * when the person's answer is already recorded (`SendTaskSuccess`); failing callbacks and stopping
  * executions belong to the API.
@@ -10,6 +10,8 @@ import { CONTENDED_TASK_CONCURRENCY } from '#shared/time-limits';
 interface TaskUses {
   workflow?: readonly ('StartExecution' | 'SendTaskSuccess')[];
   mail?: true;
+  /** Computes deadlines: the district's policy and calendar. */
+  deadlines?: true;
   clearsAttention?: true;
   /** The task only reads the case table. */
   table?: 'read';
@@ -36,37 +38,43 @@ export interface TaskDeclaration {
 export const TASKS = {
   IssueNoticeFunctionArn: {
     description: 'Starts persuasion or issues the rectification notice',
-    uses: { mail: true },
+    uses: { mail: true, deadlines: true },
     // Every notice takes the next number of one counter item: as many at once as the local engine runs.
     reservedConcurrency: CONTENDED_TASK_CONCURRENCY,
   },
-  SendReminderFunctionArn: { description: 'Sends the reminder before the notice deadline', uses: { mail: true } },
-  CheckDeadlineFunctionArn: { description: 'Checks whether the notice deadline was extended or has passed', uses: {} },
+  SendReminderFunctionArn: {
+    description: 'Sends the reminder before the notice deadline',
+    uses: { mail: true, deadlines: true },
+  },
+  CheckDeadlineFunctionArn: {
+    description: 'Checks whether the notice deadline was extended or has passed',
+    uses: { deadlines: true },
+  },
   OpenCallbackFunctionArn: {
     description: 'Opens a step that waits for a person (persuasion result, inspection, forced demolition)',
-    uses: { workflow: ['SendTaskSuccess'] },
+    uses: { workflow: ['SendTaskSuccess'], deadlines: true },
   },
   RecordOverdueFunctionArn: {
     description: 'Records an overdue inspection or demolition and emails the office',
-    uses: { mail: true },
+    uses: { mail: true, deadlines: true },
   },
   EscalateFunctionArn: {
     description: 'Escalates to the sub-district office and serves the demand notice (催告书)',
-    uses: { mail: true },
+    uses: { mail: true, deadlines: true },
   },
   DecideEnforcementFunctionArn: {
     description: 'Decides on enforcement, announces it and starts the enforcement phase',
-    uses: { mail: true, workflow: ['StartExecution'] },
+    uses: { mail: true, workflow: ['StartExecution'], deadlines: true },
   },
   CheckWindowsFunctionArn: { description: 'Checks the announcement and appeal windows', uses: {} },
   ScheduleEnforcementFunctionArn: {
     description: 'Schedules the forced demolition on a working day',
-    uses: { mail: true },
+    uses: { mail: true, deadlines: true },
   },
   CloseCaseFunctionArn: {
     description: 'Closes a self-demolished or enforced case',
-    // Closing clears the case's attention flag.
-    uses: { clearsAttention: true },
+    // Closing clears the case's attention flag; after a self-demolition it tells the office (case-closed).
+    uses: { clearsAttention: true, mail: true },
   },
   FindResumePointFunctionArn: {
     description: 'Finds where a resumed workflow picks the case up from its status',
@@ -91,8 +99,8 @@ export function taskEntry(key: string): string {
   return `functions/tasks/${kebab}.ts`;
 }
 
-/** Everything a task's function needs: every task reads the case and computes deadlines; most write the case. */
+/** Everything a task's function needs: every task reads the case; all but one write it. */
 export function needsOfTask(task: TaskDeclaration): LambdaNeeds {
   const { table, ...uses } = task.uses;
-  return { ...uses, table: table ?? 'read-write', deadlines: true };
+  return { ...uses, table: table ?? 'read-write' };
 }

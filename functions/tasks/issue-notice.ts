@@ -1,6 +1,10 @@
+import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { mailerFromEnv } from '#mail/from-env';
 import { makeIssueNoticeHandler } from './steps/intake';
 import { taskLambda } from './deps-from-env';
 
 /** Workflow task: Start persuasion or issue the rectification notice. */
-export const handler = taskLambda('IssueNoticeFunctionArn', makeIssueNoticeHandler, { mailer: mailerFromEnv });
+export const handler = taskLambda('IssueNoticeFunctionArn', makeIssueNoticeHandler, {
+  deadlines: deadlineRulesFromEnv,
+  mailer: mailerFromEnv,
+});

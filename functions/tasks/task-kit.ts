@@ -20,16 +20,34 @@ import { PHASES, executionName } from '#workflow/engine';
 import { injectLambdaContext } from '#shared/lambda-context';
 import { CONFLICT_ATTEMPTS, CONFLICT_BACKOFF_BASE_MS, CONFLICT_BACKOFF_CAP_MS } from '#shared/time-limits';
 
-/** What every workflow task works with; the Lambda entries build it from the environment. */
-export interface TaskDeps {
+/** What every workflow task works with: the case table and the clock. */
+export interface TaskBaseDeps {
   store: CaseStore;
-  mailer: Mailer;
   clock: Clock;
-  calendar: WorkingCalendar;
-  policy: Policy;
-  engine: WorkflowEngine;
   logger?: TaskLogger;
 }
+
+/** For a task that sends email (through the outbox). */
+export interface MailDeps {
+  mailer: Mailer;
+}
+
+/** For a task that computes deadlines: the district's policy and working calendar. */
+export interface DeadlineDeps {
+  calendar: WorkingCalendar;
+  policy: Policy;
+}
+
+/** For a task that starts the next phase or answers its own callback. */
+export interface EngineDeps {
+  engine: WorkflowEngine;
+}
+
+/**
+ * Everything any task may use: what the local engine, which runs every task in-process, gives them all.
+ * Each step names only the part it uses, and a Lambda entry builds only that part.
+ */
+export type TaskDeps = TaskBaseDeps & MailDeps & DeadlineDeps & EngineDeps;
 
 /** The slice of a Powertools logger the tasks use. */
 interface TaskLogger {
@@ -62,13 +80,13 @@ export class UnexpectedCaseStateError extends Error {
  * Builds a task factory: the input is parsed with zod (a malformed input names its field), the step runs,
  * and its result is checked against the schema the ASL's Choice states rely on.
  */
-export function defineTask<I extends z.ZodType, O extends z.ZodType>(
+export function defineTask<I extends z.ZodType, O extends z.ZodType, D extends TaskBaseDeps = TaskBaseDeps>(
   name: string,
   input: I,
   output: O,
-  run: (deps: TaskDeps, input: z.infer<I>) => Promise<z.infer<O>>,
+  run: (deps: D, input: z.infer<I>) => Promise<z.infer<O>>,
 ) {
-  return (deps: TaskDeps): TaskHandler =>
+  return (deps: D): TaskHandler =>
     async (event: unknown, context?: unknown) => {
       injectLambdaContext(deps.logger, context);
       const parsed = input.safeParse(event);
@@ -102,7 +120,7 @@ export function isHalted(record: CaseRecord): boolean {
  * re-run from its start all safe.
  */
 export async function withCase<T>(
-  deps: TaskDeps,
+  deps: Pick<TaskBaseDeps, 'store' | 'logger'>,
   caseId: string,
   step: (record: CaseRecord) => Promise<T>,
 ): Promise<T> {
@@ -125,7 +143,7 @@ export async function withCase<T>(
  * recorded on it, so an officer's dismissal or appeal can stop it.
  */
 export async function commitStep(
-  deps: TaskDeps,
+  deps: Pick<TaskBaseDeps, 'store' | 'clock'>,
   record: CaseRecord,
   action: ActionName,
   step: {
@@ -152,7 +170,7 @@ export async function commitStep(
 }
 
 /** The case's whole history (cases hold tens of events, read page by page). */
-export async function historyOf(deps: TaskDeps, caseId: string): Promise<CaseEvent[]> {
+export async function historyOf(deps: Pick<TaskBaseDeps, 'store'>, caseId: string): Promise<CaseEvent[]> {
   const events: CaseEvent[] = [];
   for await (const event of deps.store.allEvents(caseId)) events.push(event);
   return events;
@@ -173,18 +191,18 @@ export function eventsSince(events: readonly CaseEvent[], ...types: EventType[])
  * deadline at 23:59:59.999 would wake 999 ms early, find the moment not come and go round
  * Task→Choice→Wait until it has: the legal instant is rounded up to the whole second first.
  */
-export function engineTime(deps: Pick<TaskDeps, 'clock'>, legal: string | Date): string {
+export function engineTime(deps: Pick<TaskBaseDeps, 'clock'>, legal: string | Date): string {
   const wholeSecond = Math.ceil(new Date(legal).getTime() / 1000) * 1000;
   return new Date(Math.ceil(deps.clock.toEngineTime(new Date(wholeSecond)).getTime())).toISOString();
 }
 
 /** The engine seconds (≥ 1) a callback may wait until a legal instant. */
-export function engineSecondsUntil(deps: Pick<TaskDeps, 'clock'>, legal: string): number {
+export function engineSecondsUntil(deps: Pick<TaskBaseDeps, 'clock'>, legal: string): number {
   return deps.clock.toEngineSeconds(Math.max(0, (Date.parse(legal) - deps.clock.now().getTime()) / 1000));
 }
 
 /** Wake now: the state after the Wait decides (used when a step finds nothing to wait for). */
-export function wakeNow(deps: Pick<TaskDeps, 'clock'>): string {
+export function wakeNow(deps: Pick<TaskBaseDeps, 'clock'>): string {
   return engineTime(deps, deps.clock.now());
 }
 
@@ -192,7 +210,10 @@ export function wakeNow(deps: Pick<TaskDeps, 'clock'>): string {
  * Sends an email through the outbox. Its id is deterministic (case, occasion, kind), so a retried or
  * re-run step asks again and the outbox does not send it again.
  */
-export async function sendMail(deps: TaskDeps, request: MailRequest): Promise<MailDelivery[]> {
+export async function sendMail(
+  deps: MailDeps & Pick<TaskBaseDeps, 'logger'>,
+  request: MailRequest,
+): Promise<MailDelivery[]> {
   const deliveries = await deps.mailer.deliver(request);
   deps.logger?.info('mail requested', {
     caseId: request.caseRecord.id,

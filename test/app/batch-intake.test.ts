@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chinaCalendar } from '#domain/china-calendar';
 import { manualClock } from '#domain/clock';
-import { resolvePolicy } from '#domain/policy';
 import type { CaseSubmission } from '#domain/schemas';
 import type { BatchItemOutcome } from '#app/case-intake';
 import { makeCaseIntake } from '#app/case-intake';
@@ -29,8 +27,6 @@ function setUp() {
     store: table.store,
     engine,
     clock: manualClock(new Date('2026-11-27T02:00:00Z')),
-    calendar: chinaCalendar(),
-    policy: resolvePolicy(),
   });
   return { engine, intake };
 }

@@ -114,9 +114,10 @@ const ACTIONS: {
 ];
 
 /**
- * A function without the policy and calendar gets stand-ins that refuse any use (a 500). Each action's
- * Lambda entry, with exactly the ports it names, must get through its whole decision and store the case:
- * what it answers is the case (200) or, with the workflow engine unreachable, 503 — never 500.
+ * A function is given only what its route declares (no policy and calendar where it computes no
+ * deadline). Each action's Lambda entry, with exactly the ports it builds, must get through its whole
+ * decision and store the case: what it answers is the case (200) or, with the workflow engine
+ * unreachable, 503 — never 500.
  */
 describe('each action’s Lambda entry with only the dependencies it builds', () => {
   it.each(ACTIONS.map((action) => [action.id, action] as const))(
@@ -137,4 +138,25 @@ describe('each action’s Lambda entry with only the dependencies it builds', ()
       expect(stored?.version).toBeGreaterThan(record.version);
     },
   );
+});
+
+/**
+ * A task's Lambda entry builds only what its declaration names. Closing a self-demolished case tells the
+ * office, which was sent its notice, that the structure is gone: the CloseCase entry must be able to send
+ * that email, not only the local engine that gives every task everything.
+ */
+describe('the CloseCase task’s Lambda entry', () => {
+  it('closes a self-demolished case that had a notice, asking for its case-closed email', async () => {
+    const { handler } = (await import(path.join(PROJECT_ROOT, 'functions/tasks/close-case.ts'))) as {
+      handler: (event: unknown) => Promise<unknown>;
+    };
+    const record = await states.selfDemolished();
+    expect(record.notice).toBeDefined();
+    await expect(handler({ execution: { caseId: record.id, phase: 'intake', round: 1 } })).resolves.toEqual({
+      closed: true,
+    });
+    expect((await table.store.getCase(record.id))?.status).toBe('CLOSED');
+    const emails = await table.store.emails(record.id);
+    expect(emails.map((email) => email.kind)).toContain('case-closed');
+  });
 });

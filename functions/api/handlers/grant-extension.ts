@@ -2,11 +2,11 @@ import { mailerFromEnv } from '#mail/from-env';
 import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
-import { actionOperations } from '../operations/actions';
+import { deadlineActionOperations } from '../operations/actions';
 import { grantExtension } from '../routes/grant-extension';
 
 /** POST /cases/{id}/extensions: a later notice deadline (延期). */
-export const handler = apiHandler(grantExtension, (deps) => actionOperations(deps).grantExtension, {
+export const handler = apiHandler(grantExtension, (deps) => deadlineActionOperations(deps).grantExtension, {
   engine: workflowEngineFromEnv,
   deadlines: deadlineRulesFromEnv,
   mailer: mailerFromEnv,

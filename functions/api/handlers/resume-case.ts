@@ -1,11 +1,11 @@
 import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda';
-import { actionOperations } from '../operations/actions';
+import { deadlineActionOperations } from '../operations/actions';
 import { resumeCase } from '../routes/resume-case';
 
 /** POST /cases/{id}/resume: a stopped or failed workflow started again. */
-export const handler = apiHandler(resumeCase, (deps) => actionOperations(deps).resumeCase, {
+export const handler = apiHandler(resumeCase, (deps) => deadlineActionOperations(deps).resumeCase, {
   engine: workflowEngineFromEnv,
   deadlines: deadlineRulesFromEnv,
 });

@@ -1,4 +1,5 @@
-import { makeCaseActions } from '#app/case-actions';
+import { makeCaseActions, makeDeadlineActions } from '#app/case-actions';
+import type { ActionDeps, DeadlineDeps } from '#app/context';
 import type { AnyRoute } from '../routes';
 import type * as routes from '../routes';
 import type { Operation, OperationInput } from '../handler';
@@ -6,7 +7,6 @@ import { requireViewer } from '../handler';
 import { invalidInput } from '../problem';
 import { versionFromIfMatch } from '../request-schemas';
 import { caseResult } from './case-result';
-import type { ApiDeps } from './api-deps';
 
 /** The version an action was decided on: `expectedVersion` in the body or `If-Match`; they must agree. */
 function pinnedVersion(
@@ -26,28 +26,19 @@ function pinnedVersion(
   return fromBody ?? fromHeader;
 }
 
-/** The officer and enforcer actions on a case (`POST /cases/{id}/…`). */
-export function actionOperations(deps: ApiDeps): {
+/** The officer and enforcer actions on a case (`POST /cases/{id}/…`) that compute no deadline. */
+export function actionOperations(deps: ActionDeps): {
   recordInspection: Operation<typeof routes.recordInspection>;
-  grantExtension: Operation<typeof routes.grantExtension>;
   recordRepresentation: Operation<typeof routes.recordRepresentation>;
   recordAppeal: Operation<typeof routes.recordAppeal>;
   recordEnforcement: Operation<typeof routes.recordEnforcement>;
   dismissCase: Operation<typeof routes.dismissCase>;
-  resumeCase: Operation<typeof routes.resumeCase>;
 } {
   const actions = makeCaseActions(deps);
   return {
     recordInspection: async (input) =>
       caseResult(
         await actions.recordInspection(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
-    grantExtension: async (input) =>
-      caseResult(
-        await actions.grantExtension(requireViewer(input), input.params.id, {
           ...input.body,
           expectedVersion: pinnedVersion(input),
         }),
@@ -76,6 +67,23 @@ export function actionOperations(deps: ApiDeps): {
     dismissCase: async (input) =>
       caseResult(
         await actions.dismiss(requireViewer(input), input.params.id, {
+          ...input.body,
+          expectedVersion: pinnedVersion(input),
+        }),
+      ),
+  };
+}
+
+/** The actions that compute deadlines: an extension, a resume (`POST /cases/{id}/extensions`, `…/resume`). */
+export function deadlineActionOperations(deps: ActionDeps & DeadlineDeps): {
+  grantExtension: Operation<typeof routes.grantExtension>;
+  resumeCase: Operation<typeof routes.resumeCase>;
+} {
+  const actions = makeDeadlineActions(deps);
+  return {
+    grantExtension: async (input) =>
+      caseResult(
+        await actions.grantExtension(requireViewer(input), input.params.id, {
           ...input.body,
           expectedVersion: pinnedVersion(input),
         }),

@@ -2,10 +2,10 @@ import { makeCaseExports } from '#app/case-exports';
 import type { Operation } from '../handler';
 import { requireViewer } from '../handler';
 import type * as routes from '../routes';
-import type { ApiDeps } from './api-deps';
+import type { QueryDeps } from '#app/context';
 
 /** The exports and the work-summary report (reads only). */
-export function auditOperations(deps: ApiDeps): {
+export function auditOperations(deps: QueryDeps): {
   exportCases: Operation<typeof routes.exportCases>;
   exportCaseHistory: Operation<typeof routes.exportCaseHistory>;
   getSummaryReport: Operation<typeof routes.getSummaryReport>;

@@ -1,35 +1,42 @@
+import type { AppDeps } from '#app/context';
 import type { HandlerOptions, Operation, ProxyHandler } from '../handler';
 import { makeRouteHandler } from '../handler';
+import type { HealthChecks } from '../health';
 import { openApiOperation } from '../openapi';
 import type { AnyRoute } from '../routes';
 import type * as routes from '../routes';
 import { ROUTES } from '../routes';
-import type { ApiDeps } from './api-deps';
-import { actionOperations } from './actions';
+import { actionOperations, deadlineActionOperations } from './actions';
 import { auditOperations } from './audit';
 import { healthOperation } from './health';
 import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
 
-export type { ApiDeps };
+export interface ApiDeps extends AppDeps {
+  /** The parts `GET /health` checks, by name. */
+  health: HealthChecks;
+}
 
-type Operations = {
+export type Operations = {
   [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute
     ? Operation<(typeof routes)[K]>
     : never;
 };
+
+export { openApiOperation };
 
 /**
  * Every route's operation, bound to its dependencies: what the local server runs. Each Lambda entry
  * (functions/api/handlers) imports only its own route's operation module, so its bundle carries only
  * the services, libraries and clients that route uses.
  */
-function makeOperations(deps: ApiDeps): Operations {
+export function makeOperations(deps: ApiDeps): Operations {
   return {
     createCase: createCaseOperation(deps),
     createCaseBatch: createCaseBatchOperation(deps),
     ...queryOperations(deps),
     ...actionOperations(deps),
+    ...deadlineActionOperations(deps),
     ...auditOperations(deps),
     getOpenApi: openApiOperation,
     getHealth: healthOperation(deps),

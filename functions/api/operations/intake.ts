@@ -4,12 +4,12 @@ import { asDependencyError } from '#app/dependency-errors';
 import type { Operation } from '../handler';
 import { problemFor, requireViewer } from '../handler';
 import type * as routes from '../routes';
-import type { ApiDeps } from './api-deps';
+import type { IntakeDeps } from '#app/context';
 import { inScope } from '#app/case-view';
 import { OutsideScopeError } from '#app/errors';
 
 /** `POST /cases`. */
-export function createCaseOperation(deps: ApiDeps): Operation<typeof routes.createCase> {
+export function createCaseOperation(deps: IntakeDeps): Operation<typeof routes.createCase> {
   const intake = makeCaseIntake(deps);
   return async (input) => {
     const viewer = requireViewer(input);
@@ -33,7 +33,7 @@ export function createCaseOperation(deps: ApiDeps): Operation<typeof routes.crea
 }
 
 /** `POST /case-batches`: each submission answered in order as `POST /cases` would answer it alone. */
-export function createCaseBatchOperation(deps: ApiDeps): Operation<typeof routes.createCaseBatch> {
+export function createCaseBatchOperation(deps: IntakeDeps): Operation<typeof routes.createCaseBatch> {
   const intake = makeCaseIntake(deps);
   const logger = deps.logger ?? silentLogger;
   return async (input) => {

@@ -3,10 +3,10 @@ import type { Operation } from '../handler';
 import { requireViewer } from '../handler';
 import type * as routes from '../routes';
 import { caseResult } from './case-result';
-import type { ApiDeps } from './api-deps';
+import type { QueryDeps } from '#app/context';
 
 /** `GET /cases/{id}`, `GET /cases`, `GET /cases/{id}/history` and `GET /cases/{id}/emails`. */
-export function queryOperations(deps: ApiDeps): {
+export function queryOperations(deps: QueryDeps): {
   getCase: Operation<typeof routes.getCase>;
   listCases: Operation<typeof routes.listCases>;
   getCaseHistory: Operation<typeof routes.getCaseHistory>;

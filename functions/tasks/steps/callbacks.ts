@@ -7,7 +7,7 @@ import { INSPECTION_RESULTS } from '#domain/vocabulary';
 import { hasPassed, inspectionDeadline, overdueWindow } from '#app/procedure';
 import type { MailKind } from '#mail/mailer';
 import type { PhaseInput } from '#workflow/engine';
-import type { TaskDeps } from '../task-kit';
+import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
   commitStep,
@@ -57,7 +57,7 @@ function recordedResult(events: readonly CaseEvent[], since: EventType): Inspect
 
 /** The answer already on the case, if the step need not wait for a person at all. */
 async function settledOutcome(
-  deps: TaskDeps,
+  deps: Pick<TaskBaseDeps, 'store'>,
   kind: CallbackKind,
   record: CaseRecord,
   now: Date,
@@ -109,7 +109,7 @@ export const makeOpenCallbackHandler = defineTask(
   'open-callback',
   openCallbackInput,
   openCallbackOutput,
-  (deps, { execution, kind, token }) =>
+  (deps: TaskBaseDeps & EngineDeps & DeadlineDeps, { execution, kind, token }) =>
     withCase(deps, execution.caseId, async (record) => {
       const now = deps.clock.now();
       const settled = await settledOutcome(deps, kind, record, now);
@@ -213,7 +213,7 @@ export const makeRecordOverdueHandler = defineTask(
   'record-overdue',
   recordOverdueInput,
   recordOverdueOutput,
-  (deps, { execution, kind }) =>
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution, kind }) =>
     withCase(deps, execution.caseId, async (record): Promise<RecordOverdueOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const spec = OVERDUE[kind];
@@ -240,7 +240,7 @@ export const makeRecordOverdueHandler = defineTask(
 );
 
 async function markOverdue(
-  deps: TaskDeps,
+  deps: TaskBaseDeps & MailDeps & DeadlineDeps,
   execution: PhaseInput,
   kind: OverdueKind,
   record: CaseRecord,

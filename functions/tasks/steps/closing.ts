@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { executionName } from '#workflow/engine';
-import type { TaskDeps } from '../task-kit';
+import type { MailDeps, TaskBaseDeps } from '../task-kit';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
 import { describeFailure } from './failure-cause';
 
@@ -15,33 +15,37 @@ const closeCaseOutput = z.strictObject({ closed: z.boolean() });
  * The office, told of the notice, hears that the structure is gone. Only after self-demolition: a forced
  * demolition was already reported to it when the enforcement team recorded it (enforcement-completed).
  */
-async function closedMail(deps: TaskDeps, record: CaseRecord): Promise<void> {
+async function closedMail(deps: MailDeps & Pick<TaskBaseDeps, 'logger'>, record: CaseRecord): Promise<void> {
   if (record.status !== 'CLOSED' || !record.notice || record.milestones.ENFORCED !== undefined) return;
   await sendMail(deps, { kind: 'case-closed', occasion: 'case-closed', caseRecord: record });
 }
 
 /** Self-demolished or enforced: the case is closed. Any other status is left as it is. */
-export const makeCloseCaseHandler = defineTask('close-case', taskInputSchema, closeCaseOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record) => {
-    if (record.status === 'CLOSED') {
-      // Closed by an earlier run that may have stopped before the email: ask again, it is sent once.
-      await closedMail(deps, record);
+export const makeCloseCaseHandler = defineTask(
+  'close-case',
+  taskInputSchema,
+  closeCaseOutput,
+  (deps: TaskBaseDeps & MailDeps, { execution }) =>
+    withCase(deps, execution.caseId, async (record) => {
+      if (record.status === 'CLOSED') {
+        // Closed by an earlier run that may have stopped before the email: ask again, it is sent once.
+        await closedMail(deps, record);
+        return { closed: true };
+      }
+      if (record.status !== 'SELF_DEMOLISHED' && record.status !== 'ENFORCED') return { closed: false };
+      const now = deps.clock.now().toISOString();
+      const { record: closed } = await commitStep(deps, record, 'close', {
+        execution,
+        data: {
+          outcome: record.status === 'ENFORCED' ? 'enforced' : 'self-demolished',
+          areaRemovedM2: record.areaRemovedM2,
+        },
+        patch: { closedAt: now, dueAt: undefined, pendingCallback: undefined, attention: undefined },
+      });
+      if (record.attention) await deps.store.clearAttention(record.id);
+      await closedMail(deps, closed);
       return { closed: true };
-    }
-    if (record.status !== 'SELF_DEMOLISHED' && record.status !== 'ENFORCED') return { closed: false };
-    const now = deps.clock.now().toISOString();
-    const { record: closed } = await commitStep(deps, record, 'close', {
-      execution,
-      data: {
-        outcome: record.status === 'ENFORCED' ? 'enforced' : 'self-demolished',
-        areaRemovedM2: record.areaRemovedM2,
-      },
-      patch: { closedAt: now, dueAt: undefined, pendingCallback: undefined, attention: undefined },
-    });
-    if (record.attention) await deps.store.clearAttention(record.id);
-    await closedMail(deps, closed);
-    return { closed: true };
-  }),
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -64,7 +68,7 @@ export const makeRecordFailureHandler = defineTask(
   'record-failure',
   recordFailureInput,
   recordFailureOutput,
-  (deps, { execution, failure }) =>
+  (deps: TaskBaseDeps & MailDeps, { execution, failure }) =>
     withCase(deps, execution.caseId, async (record) => {
       const running = executionName(execution);
       // The record and the email get the error and its message; the full cause (a stack trace in AWS) is logged.

@@ -12,7 +12,7 @@ import {
   urgeDeadline,
 } from '#app/procedure';
 import { executionName } from '#workflow/engine';
-import type { TaskDeps } from '../task-kit';
+import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
   commitStep,
@@ -40,7 +40,10 @@ const RIGHT_OF_REPRESENTATION = '当事人有权进行陈述和申辩（《行�
 const escalateOutput = z.strictObject({ wakeAt: isoDateTime });
 
 /** The inspection that found the structure standing, as the escalation email reports it. */
-async function inspectionFacts(deps: TaskDeps, record: CaseRecord): Promise<NonNullable<MailRequest['facts']>> {
+async function inspectionFacts(
+  deps: Pick<TaskBaseDeps, 'store'>,
+  record: CaseRecord,
+): Promise<NonNullable<MailRequest['facts']>> {
   const recorded = eventsSince(await historyOf(deps, record.id), 'INSPECTION_OPENED').filter(
     (e) => e.type === 'INSPECTION_RECORDED',
   );
@@ -62,34 +65,39 @@ async function inspectionFacts(deps: TaskDeps, record: CaseRecord): Promise<NonN
  * Not demolished by the deadline: the case is escalated to the sub-district office and the party is
  * served a 催告书 with its period and their right to state their case (陈述申辩).
  */
-export const makeEscalateHandler = defineTask('escalate', taskInputSchema, escalateOutput, (deps, { execution }) =>
-  withCase(deps, execution.caseId, async (record) => {
-    if (isHalted(record) || (record.status !== 'ESCALATED' && !record.deadlines.urge)) return { wakeAt: wakeNow(deps) };
-    const facts = await inspectionFacts(deps, record);
-    const escalationMail = (caseRecord: CaseRecord) =>
-      sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord, facts });
-    if (record.deadlines.urge) {
-      // Escalated by an earlier run of the phase: ask for the email again, the outbox sends it once.
-      await escalationMail(record);
-      return { wakeAt: record.status === 'ESCALATED' ? engineTime(deps, record.deadlines.urge.at) : wakeNow(deps) };
-    }
-    const urge = urgeDeadline(deps.calendar, deps.policy, deps.clock.now());
-    const { record: escalated } = await commitStep(deps, record, 'escalate', {
-      execution,
-      data: {
-        inspectionResult: facts.inspectionResult,
-        demand: {
-          document: '催告书',
-          period: deps.policy.urgePeriod,
-          deadline: urge,
-          rightOfRepresentation: RIGHT_OF_REPRESENTATION,
+export const makeEscalateHandler = defineTask(
+  'escalate',
+  taskInputSchema,
+  escalateOutput,
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution }) =>
+    withCase(deps, execution.caseId, async (record) => {
+      if (isHalted(record) || (record.status !== 'ESCALATED' && !record.deadlines.urge))
+        return { wakeAt: wakeNow(deps) };
+      const facts = await inspectionFacts(deps, record);
+      const escalationMail = (caseRecord: CaseRecord) =>
+        sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord, facts });
+      if (record.deadlines.urge) {
+        // Escalated by an earlier run of the phase: ask for the email again, the outbox sends it once.
+        await escalationMail(record);
+        return { wakeAt: record.status === 'ESCALATED' ? engineTime(deps, record.deadlines.urge.at) : wakeNow(deps) };
+      }
+      const urge = urgeDeadline(deps.calendar, deps.policy, deps.clock.now());
+      const { record: escalated } = await commitStep(deps, record, 'escalate', {
+        execution,
+        data: {
+          inspectionResult: facts.inspectionResult,
+          demand: {
+            document: '催告书',
+            period: deps.policy.urgePeriod,
+            deadline: urge,
+            rightOfRepresentation: RIGHT_OF_REPRESENTATION,
+          },
         },
-      },
-      patch: { deadlines: { ...record.deadlines, urge }, dueAt: urge.at },
-    });
-    await escalationMail(escalated);
-    return { wakeAt: engineTime(deps, urge.at) };
-  }),
+        patch: { deadlines: { ...record.deadlines, urge }, dueAt: urge.at },
+      });
+      await escalationMail(escalated);
+      return { wakeAt: engineTime(deps, urge.at) };
+    }),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -114,7 +122,7 @@ export const makeDecideEnforcementHandler = defineTask(
   'decide-enforcement',
   taskInputSchema,
   decideEnforcementOutput,
-  (deps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & EngineDeps & DeadlineDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record): Promise<DecideEnforcementOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const enforcementPhase = { caseId: record.id, phase: 'enforcement' as const, round: ENFORCEMENT_ROUND };
@@ -175,7 +183,7 @@ export const makeCheckWindowsHandler = defineTask(
   'check-windows',
   taskInputSchema,
   checkWindowsOutput,
-  (deps, { execution }) =>
+  (deps: TaskBaseDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record) => {
       if (isHalted(record) || record.status !== 'ENFORCEMENT_DECIDED') return { wakeAt: wakeNow(deps) };
       const windows = recordedEnforcementWindows(record);
@@ -211,7 +219,7 @@ export const makeScheduleEnforcementHandler = defineTask(
   'schedule-enforcement',
   taskInputSchema,
   scheduleEnforcementOutput,
-  (deps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record): Promise<ScheduleEnforcementOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const now = deps.clock.now();

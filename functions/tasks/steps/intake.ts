@@ -12,7 +12,7 @@ import {
   reminderFor,
 } from '#app/procedure';
 import type { PhaseInput } from '#workflow/engine';
-import type { TaskDeps } from '../task-kit';
+import type { DeadlineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
   commitStep,
@@ -48,7 +48,11 @@ function persuasionAnswered(events: readonly CaseEvent[]): boolean {
   return eventsSince(events, 'PERSUASION_STARTED').some((e) => e.type === 'INSPECTION_RECORDED');
 }
 
-async function deliverNoticeMails(deps: TaskDeps, record: CaseRecord, reminderAt: string): Promise<void> {
+async function deliverNoticeMails(
+  deps: MailDeps & Pick<TaskBaseDeps, 'logger'>,
+  record: CaseRecord,
+  reminderAt: string,
+): Promise<void> {
   const notice = record.notice;
   if (!notice) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
   const occasion = `notice-${notice.number}`;
@@ -57,7 +61,7 @@ async function deliverNoticeMails(deps: TaskDeps, record: CaseRecord, reminderAt
 }
 
 async function issueNotice(
-  deps: TaskDeps,
+  deps: TaskBaseDeps & MailDeps & DeadlineDeps,
   record: CaseRecord,
   execution: PhaseInput,
   now: Date,
@@ -100,7 +104,7 @@ export const makeIssueNoticeHandler = defineTask(
   'issue-notice',
   taskInputSchema,
   issueNoticeOutput,
-  (deps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record): Promise<IssueNoticeOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const now = deps.clock.now();
@@ -159,7 +163,7 @@ export const makeSendReminderHandler = defineTask(
   'send-reminder',
   taskInputSchema,
   sendReminderOutput,
-  (deps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record) => {
       const now = deps.clock.now();
       const deadline = record.notice?.deadline;
@@ -208,7 +212,7 @@ export const makeCheckDeadlineHandler = defineTask(
   'check-deadline',
   taskInputSchema,
   checkDeadlineOutput,
-  (deps, { execution }) =>
+  (deps: TaskBaseDeps & DeadlineDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record): Promise<CheckDeadlineOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const now = deps.clock.now();

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { CaseStatus } from '#domain/vocabulary';
+import type { TaskBaseDeps } from '../task-kit';
 import { defineTask, taskInputSchema, withCase } from '../task-kit';
 
 /** Where a resumed workflow picks the case up: the state of the ASL that carries each status on. */
@@ -32,5 +33,6 @@ export const makeFindResumePointHandler = defineTask(
   'find-resume-point',
   taskInputSchema,
   findResumePointOutput,
-  (deps, { execution }) => withCase(deps, execution.caseId, async (record) => ({ next: RESUME_POINT[record.status] })),
+  (deps: TaskBaseDeps, { execution }) =>
+    withCase(deps, execution.caseId, async (record) => ({ next: RESUME_POINT[record.status] })),
 );

@@ -164,11 +164,13 @@ export class CaseStates {
     return this.waitFor(record, 'enforcement', token);
   }
 
-  async closed(): Promise<CaseRecord> {
+  async selfDemolished(): Promise<CaseRecord> {
     const record = await this.step(await this.noticeIssued(), 'open-inspection', SYSTEM);
-    const demolished = await this.step(record, 'record-inspection', OFFICER, {}, 'demolished', {
-      result: 'demolished',
-    });
+    return this.step(record, 'record-inspection', OFFICER, {}, 'demolished', { result: 'demolished' });
+  }
+
+  async closed(): Promise<CaseRecord> {
+    const demolished = await this.selfDemolished();
     return this.step(demolished, 'close', SYSTEM, { closedAt: this.now().toISOString(), dueAt: undefined });
   }
 
