@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { build } from 'esbuild';
+import { BUNDLING, PROJECT_ROOT } from '../../infra/bundling';
+import { MANIFEST } from '../../infra/manifest';
+
+/**
+ * What a cold start loads is what the bundle holds. Each function's bundle carries a client or a data set
+ * only when the function needs it: the Step Functions client only with workflow actions, the SES client
+ * only where it sends mail, the holiday calendar only where it computes deadlines. Bundled with the
+ * options the stack deploys with (infra/bundling.ts), its metafile naming every input that adds bytes.
+ */
+const HEAVY_PARTS = [
+  { part: 'node_modules/@aws-sdk/client-sfn/', neededWhen: 'stateMachine' },
+  { part: 'node_modules/@aws-sdk/client-sesv2/', neededWhen: 'mail' },
+  { part: 'node_modules/chinese-days/', neededWhen: 'deadlines' },
+] as const;
+
+async function inputsOf(entry: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [path.join(PROJECT_ROOT, entry)],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    target: BUNDLING.target,
+    format: 'cjs',
+    mainFields: BUNDLING.mainFields,
+    external: BUNDLING.externalModules,
+    minify: true,
+    logLevel: 'silent',
+  });
+  // The inputs of the output with the bytes they put into it: a module esbuild shook out entirely adds none.
+  const [output] = Object.values(result.metafile.outputs);
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => file);
+}
+
+describe('each function’s bundle', () => {
+  it.each(MANIFEST.functions.map((spec) => [spec.id, spec] as const))(
+    '%s carries the Step Functions client, the SES client and the holiday calendar only if it needs them',
+    async (_id, spec) => {
+      const inputs = await inputsOf(spec.entry);
+      expect(inputs.length).toBeGreaterThan(10);
+      const env = spec.env ?? [];
+      const carried = HEAVY_PARTS.map(({ part, neededWhen }) => ({
+        part,
+        carried: inputs.some((input) => input.includes(part)),
+        needed: env.includes(neededWhen),
+      }));
+      expect(carried.filter((c) => c.carried && !c.needed).map((c) => c.part)).toEqual([]);
+    },
+  );
+});
