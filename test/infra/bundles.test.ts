@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLING, PROJECT_ROOT } from '../../infra/bundling';
-import { MANIFEST } from '../../infra/manifest';
+import { BUNDLING, PROJECT_ROOT } from '#infra/bundling';
+import { MANIFEST } from '#infra/manifest';
 
 /**
  * What a cold start loads is what the bundle holds. Each function's bundle carries a client or a data set
