@@ -139,7 +139,6 @@ export function makeCaseActions(deps: ActionDeps) {
       act(viewer, caseId, input.expectedVersion, dismissalSpec(input, deps)),
   };
 }
-export type CaseActions = ReturnType<typeof makeCaseActions>;
 
 /** The actions that compute deadlines from the district's policy and calendar: an extension, a resume. */
 export function makeDeadlineActions(deps: ActionDeps & DeadlineDeps) {

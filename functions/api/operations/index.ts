@@ -17,20 +17,18 @@ export interface ApiDeps extends AppDeps {
   health: HealthChecks;
 }
 
-export type Operations = {
+type Operations = {
   [K in keyof typeof routes as (typeof routes)[K] extends AnyRoute ? K : never]: (typeof routes)[K] extends AnyRoute
     ? Operation<(typeof routes)[K]>
     : never;
 };
-
-export { openApiOperation };
 
 /**
  * Every route's operation, bound to its dependencies: what the local server runs. Each Lambda entry
  * (functions/api/handlers) imports only its own route's operation module, so its bundle carries only
  * the services, libraries and clients that route uses.
  */
-export function makeOperations(deps: ApiDeps): Operations {
+function makeOperations(deps: ApiDeps): Operations {
   return {
     createCase: createCaseOperation(deps),
     createCaseBatch: createCaseBatchOperation(deps),
