@@ -77,6 +77,23 @@ export interface RectifyStackProps extends StackProps {
   acknowledgeNagFindings?: boolean;
 }
 
+/**
+ * The console address a mail-sending function links to: the configured `consoleUrl` (a custom domain), else
+ * the distribution's own. An API function cannot read the distribution's address: the distribution's
+ * origin is the REST API, whose methods depend on the API functions, so the reference would close a
+ * cycle. Without a configured address, their emails (extension, representation, appeal, enforcement
+ * record, dismissal) name the case and the `rectify` command instead; every workflow email (notice,
+ * reminder, escalation, decision, schedule, failure) and every sweep of pending mail links to the console.
+ */
+function consoleUrlFor(
+  spec: FunctionSpec,
+  configured: string | undefined,
+  distributionUrl: string,
+): string | undefined {
+  if (configured) return configured;
+  return spec.kind === 'api' ? undefined : distributionUrl;
+}
+
 export class RectifyStack extends Stack {
   readonly table: CaseTable;
   readonly api: CaseApi;
@@ -120,6 +137,11 @@ export class RectifyStack extends Stack {
       logRetention,
     });
 
+    this.console = new ConsoleSite(this, 'Console', {
+      stage: config.stage,
+      api: this.api.api,
+      userPool: this.api.userPool,
+    });
     const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);
     // Checked with the mail senders' own schema, so a configuration they would refuse at cold start fails the synth.
     const mailRecipientsJson = JSON.stringify(
@@ -147,7 +169,10 @@ export class RectifyStack extends Stack {
         environment.CALENDAR_JSON = JSON.stringify(config.calendarYears);
       }
       if (wanted.has('stateMachine')) environment.STATE_MACHINE_ARN = stateMachineArn;
-      if (wanted.has('links') && config.consoleUrl) environment.CONSOLE_URL = config.consoleUrl;
+      if (wanted.has('links')) {
+        const consoleUrl = consoleUrlFor(spec, config.consoleUrl, this.console.url);
+        if (consoleUrl) environment.CONSOLE_URL = consoleUrl;
+      }
       if (wanted.has('mail')) {
         environment[MAIL_ENV.recipients] = mailRecipientsJson;
         environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;
@@ -208,11 +233,6 @@ export class RectifyStack extends Stack {
       });
     }
 
-    this.console = new ConsoleSite(this, 'Console', {
-      stage: config.stage,
-      api: this.api.api,
-      userPool: this.api.userPool,
-    });
     this.workflow = new CaseWorkflow(this, 'Workflow', {
       stage: config.stage,
       spec: manifest.workflow,

@@ -1,7 +1,8 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { MANIFEST } from '#infra/manifest';
 import type { Synthesized } from './support';
-import { synthesize } from './support';
+import { logicalId, synthesize } from './support';
 
 let synthesized: Synthesized;
 beforeAll(() => {
@@ -32,6 +33,32 @@ function runViewerFunction(
 }
 
 describe('the web console in AWS', () => {
+  // An API function given the address would close a cycle (distribution → API stage → methods → function →
+  // distribution); the synthesis above would then fail with "Template is undeployable".
+  it('gives every function that sends workflow or pending mail the distribution’s address for case links', () => {
+    const template = synthesized.template.toJSON() as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] }>;
+    };
+    const [distributionId] = only<unknown>('AWS::CloudFront::Distribution');
+    const consoleUrl = {
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/console/']],
+    };
+    const linking = MANIFEST.functions.filter((spec) => spec.env?.includes('links'));
+    expect(linking.filter((spec) => spec.kind !== 'api').map((spec) => spec.kind)).toEqual(
+      expect.arrayContaining(['task', 'mail']),
+    );
+    for (const spec of linking) {
+      const fn = synthesized.stack.functions.get(spec.id)!.function.node.defaultChild as CfnResource;
+      const variables = (
+        template.Resources[logicalId(fn)]!.Properties as {
+          Environment: { Variables: Record<string, unknown> };
+        }
+      ).Environment.Variables;
+      if (spec.kind === 'api') expect(variables.CONSOLE_URL).toBeUndefined();
+      else expect([spec.id, variables.CONSOLE_URL]).toEqual([spec.id, consoleUrl]);
+    }
+  });
+
   it('leaves no cdk-nag finding unacknowledged anywhere in the stack', () => {
     expect(synthesized.nagFindings).toEqual([]);
   });

@@ -25,7 +25,9 @@ const MACHINE = 'STATE_MACHINE_ARN';
 const DEADLINES = ['CALENDAR_JSON', 'POLICY_JSON'];
 const MAIL = ['MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON'];
 const reader: Privileges = { table: 'r', env: [TABLE] };
-const mailingTask: Privileges = { table: 'rwd', mail: true, env: [TABLE, ...DEADLINES, ...MAIL] };
+/** Case links in the workflow's and the sweep's emails: the console's distribution (not for API functions). */
+const LINKS = 'CONSOLE_URL';
+const mailingTask: Privileges = { table: 'rwd', mail: true, env: [TABLE, ...DEADLINES, ...MAIL, LINKS] };
 const answering = ['DescribeExecution', 'SendTaskSuccess', 'StartExecution'];
 
 const EXPECTED: Record<string, Privileges> = {
@@ -65,10 +67,10 @@ const EXPECTED: Record<string, Privileges> = {
   DecideEnforcement: { ...mailingTask, states: ['StartExecution'], env: [...mailingTask.env, MACHINE] },
   CheckWindows: { table: 'rw', env: [TABLE] },
   ScheduleEnforcement: mailingTask,
-  CloseCase: { table: 'rwd', mail: true, env: [TABLE, ...MAIL] },
+  CloseCase: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
   FindResumePoint: { table: 'r', env: [TABLE] },
-  RecordFailure: { table: 'rwd', mail: true, env: [TABLE, ...MAIL] },
-  DeliverPendingMail: { table: 'rwd', mail: true, env: [TABLE, ...MAIL] },
+  RecordFailure: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
+  DeliverPendingMail: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
   CheckWorkflows: {
     table: 'rw',
     states: ['DescribeExecution', 'StartExecution'],
