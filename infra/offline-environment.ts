@@ -21,7 +21,9 @@ function standInValue(value: unknown): string {
     if (typeof node.Ref === 'string') return PSEUDO_PARAMETERS[node.Ref] ?? `${node.Ref.toLowerCase()}-standin`;
     const getAtt = node['Fn::GetAtt'];
     if (Array.isArray(getAtt)) {
-      const [resource] = getAtt as [string, string];
+      const [resource, attribute] = getAtt as [string, string];
+      // A distribution's domain name makes a host (the console link); every other attribute an ARN.
+      if (attribute === 'DomainName') return `${resource.toLowerCase()}.cloudfront.net`;
       return `arn:aws:lambda:ap-east-1:123456789012:function:${resource}`;
     }
     const join = node['Fn::Join'];
