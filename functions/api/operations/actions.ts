@@ -1,8 +1,11 @@
 import { makeCaseActions, makeDeadlineActions } from '#app/case-actions';
 import type { ActionDeps, DeadlineDeps } from '#app/context';
+import type { Viewer } from '#app/case-view';
+import type { CaseRecord } from '#domain/schemas';
 import type { AnyRoute } from '../routes';
 import type * as routes from '../routes';
 import type { Operation, OperationInput } from '../handler';
+import type { ApiResult } from '../http';
 import { requireViewer } from '../handler';
 import { invalidInput } from '../problem';
 import { versionFromIfMatch } from '../request-schemas';
@@ -26,6 +29,26 @@ function pinnedVersion(
   return fromBody ?? fromHeader;
 }
 
+/** An action route's operation: who asks, about which case, with the body's fields and the pinned version. */
+function caseAction<R extends AnyRoute>(
+  run: (
+    viewer: Viewer,
+    caseId: string,
+    input: OperationInput<R>['body'] & { expectedVersion: number | undefined },
+  ) => Promise<CaseRecord>,
+): (
+  input: OperationInput<R> & {
+    params: { id: string };
+    body: { expectedVersion?: number };
+    headers: { 'If-Match'?: string };
+  },
+) => Promise<ApiResult> {
+  return async (input) =>
+    caseResult(
+      await run(requireViewer(input), input.params.id, { ...input.body, expectedVersion: pinnedVersion(input) }),
+    );
+}
+
 /** The officer and enforcer actions on a case (`POST /cases/{id}/…`) that compute no deadline. */
 export function actionOperations(deps: ActionDeps): {
   recordInspection: Operation<typeof routes.recordInspection>;
@@ -36,41 +59,11 @@ export function actionOperations(deps: ActionDeps): {
 } {
   const actions = makeCaseActions(deps);
   return {
-    recordInspection: async (input) =>
-      caseResult(
-        await actions.recordInspection(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
-    recordRepresentation: async (input) =>
-      caseResult(
-        await actions.recordRepresentation(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
-    recordAppeal: async (input) =>
-      caseResult(
-        await actions.recordAppeal(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
-    recordEnforcement: async (input) =>
-      caseResult(
-        await actions.recordEnforcement(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
-    dismissCase: async (input) =>
-      caseResult(
-        await actions.dismiss(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
+    recordInspection: caseAction<typeof routes.recordInspection>(actions.recordInspection),
+    recordRepresentation: caseAction<typeof routes.recordRepresentation>(actions.recordRepresentation),
+    recordAppeal: caseAction<typeof routes.recordAppeal>(actions.recordAppeal),
+    recordEnforcement: caseAction<typeof routes.recordEnforcement>(actions.recordEnforcement),
+    dismissCase: caseAction<typeof routes.dismissCase>(actions.dismiss),
   };
 }
 
@@ -81,19 +74,7 @@ export function deadlineActionOperations(deps: ActionDeps & DeadlineDeps): {
 } {
   const actions = makeDeadlineActions(deps);
   return {
-    grantExtension: async (input) =>
-      caseResult(
-        await actions.grantExtension(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
-    resumeCase: async (input) =>
-      caseResult(
-        await actions.resume(requireViewer(input), input.params.id, {
-          ...input.body,
-          expectedVersion: pinnedVersion(input),
-        }),
-      ),
+    grantExtension: caseAction<typeof routes.grantExtension>(actions.grantExtension),
+    resumeCase: caseAction<typeof routes.resumeCase>(actions.resume),
   };
 }
