@@ -56,24 +56,10 @@ export const LOAD_POLICY: PolicyOverrides = {
  * few seconds, for the tests of what happens after it stopped.
  */
 export const STOPPING_POLICY: PolicyOverrides = {
+  ...LOAD_POLICY,
   persuasion: { amount: 2, unit: 'calendar-days' },
-  noticeDeadline: Object.fromEntries(
-    (['unit-internal', 'resident-built', 'other'] as const).map((category) => [
-      category,
-      {
-        minor: { amount: 2, unit: 'calendar-days' },
-        moderate: { amount: 2, unit: 'calendar-days' },
-        serious: { amount: 2, unit: 'calendar-days' },
-      },
-    ]),
-  ),
-  reminderLead: { amount: 1, unit: 'working-days' },
   inspectionWindow: { amount: 2, unit: 'working-days' },
   inspectionOverdueRounds: 1,
-  urgePeriod: { amount: 2, unit: 'calendar-days' },
-  announcementPeriod: { amount: 2, unit: 'calendar-days' },
-  reconsiderationWindow: { amount: 3, unit: 'calendar-days' },
-  litigationWindow: { amount: 3, unit: 'calendar-days' },
   enforcementWindow: { amount: 3, unit: 'calendar-days' },
 };
 
