@@ -12,7 +12,8 @@ const bySeverity = z.object({ minor: periodSchema, moderate: periodSchema, serio
 /**
  * Every period the procedure uses. Defaults follow the statutes where they fix a period (复议 60 days,
  * 行政复议法 §20; 诉讼 6 months, 行政诉讼法 §46) and common district practice where the law leaves the
- * period to the administrative organ (the notice deadline, the 催告 and 公告 periods).
+ * period to the administrative organ (the notice deadline, the 催告 and 公告 periods). Periods of ten days or
+ * less under 行政强制法 count working days, not calendar days (§69), so the 催告 and 公告 defaults do.
  */
 const policySchema = z
   .object({
@@ -66,8 +67,8 @@ export const DEFAULT_POLICY: Policy = {
   reminderLead: workingDays(3),
   inspectionWindow: workingDays(5),
   inspectionOverdueRounds: 3,
-  urgePeriod: days(10),
-  announcementPeriod: days(10),
+  urgePeriod: workingDays(10),
+  announcementPeriod: workingDays(10),
   reconsiderationWindow: days(60),
   litigationWindow: { amount: 6, unit: 'months' },
   enforcementWindow: days(30),

@@ -50,7 +50,7 @@ describe('task dependencies from the environment (cold start)', () => {
       { deadlines: deadlineRulesFromEnv },
       { ...base, CALENDAR_JSON: JSON.stringify([year2027]) },
     );
-    expect(deps.policy?.urgePeriod).toEqual({ amount: 10, unit: 'calendar-days' });
+    expect(deps.policy?.urgePeriod).toEqual({ amount: 10, unit: 'working-days' });
     expect(deps.calendar?.hasPublishedYear(2027)).toBe(true);
     expect(deps.calendar?.isWorkingDay('2027-01-01')).toBe(false);
   });

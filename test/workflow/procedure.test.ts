@@ -9,6 +9,7 @@ import {
   persuasionDeadline,
   phaseBounds,
   reminderFor,
+  urgeDeadline,
 } from '#app/procedure';
 import { chinaCalendar } from '#domain/china-calendar';
 import { deadlineAfter } from '#domain/deadlines';
@@ -54,10 +55,24 @@ describe('the deadlines the workflow sets (Asia/Shanghai, 2026 calendar)', () =>
 
   it('counts the announcement and both appeal windows from the decision; the litigation window is the last', () => {
     const windows = enforcementDecisionDeadlines(calendar, DEFAULT_POLICY, shanghai('2026-03-16T10:00:00'));
-    expect(windows.announcement.date).toBe('2026-03-26');
+    // Ten working days (行政强制法 §69): 03-17…03-20, 03-23…03-27, 03-30.
+    expect(windows.announcement.date).toBe('2026-03-30');
     expect(windows.reconsideration.date).toBe('2026-05-15');
     expect(windows.litigation.date).toBe('2026-09-16');
     expect(windows.earliestEnforcement).toEqual(windows.litigation);
+  });
+
+  it('counts the 催告 and 公告 periods in working days (行政强制法 §69: periods of ten days or less), across National Day', () => {
+    expect(DEFAULT_POLICY.urgePeriod).toEqual({ amount: 10, unit: 'working-days' });
+    expect(DEFAULT_POLICY.announcementPeriod).toEqual({ amount: 10, unit: 'working-days' });
+    // From Monday 09-28: 09-29, 09-30, (10-01…10-07 holidays), 10-08, 10-09, 10-10 (调休 Saturday), 10-12…10-16.
+    // Ten calendar days would have ended on 10-08, the first working day after the holiday.
+    const from = shanghai('2026-09-28T10:00:00');
+    expect(urgeDeadline(calendar, DEFAULT_POLICY, from).date).toBe('2026-10-16');
+    expect(enforcementDecisionDeadlines(calendar, DEFAULT_POLICY, from).announcement.date).toBe('2026-10-16');
+    // Still a district's choice.
+    const calendarDays = resolvePolicy({ urgePeriod: { amount: 10, unit: 'calendar-days' } });
+    expect(urgeDeadline(calendar, calendarDays, from).date).toBe('2026-10-08');
   });
 
   it('schedules forced demolition in day-time, never at night or during National Day, with the office given the notice the policy asks for', () => {
