@@ -105,8 +105,9 @@ const configSchema = z
     /** Holiday calendars for years the bundled data does not cover (functions/domain/china-calendar.ts). */
     calendarYears: calendarFileSchema.default([]),
     /**
-     * The web console's address; emails link to `<consoleUrl>/cases/<id>`. Without it they name the case
-     * and the `rectify` command that opens it (never the JSON API, which a person cannot read signed out).
+     * The web console's address on a domain of its own; emails link to `<consoleUrl>/cases/<id>`. Without
+     * it they link to the stack's CloudFront distribution (never the JSON API, which a person cannot read
+     * signed out).
      */
     consoleUrl: z.url().optional(),
     /** TOTP MFA for every user (`required`), or left to each user (`optional`) on a throwaway stage. */

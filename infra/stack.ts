@@ -77,23 +77,6 @@ export interface RectifyStackProps extends StackProps {
   acknowledgeNagFindings?: boolean;
 }
 
-/**
- * The console address a mail-sending function links to: the configured `consoleUrl` (a custom domain), else
- * the distribution's own. An API function cannot read the distribution's address: the distribution's
- * origin is the REST API, whose methods depend on the API functions, so the reference would close a
- * cycle. Without a configured address, their emails (extension, representation, appeal, enforcement
- * record, dismissal) name the case and the `rectify` command instead; every workflow email (notice,
- * reminder, escalation, decision, schedule, failure) and every sweep of pending mail links to the console.
- */
-function consoleUrlFor(
-  spec: FunctionSpec,
-  configured: string | undefined,
-  distributionUrl: string,
-): string | undefined {
-  if (configured) return configured;
-  return spec.kind === 'api' ? undefined : distributionUrl;
-}
-
 export class RectifyStack extends Stack {
   readonly table: CaseTable;
   readonly api: CaseApi;
@@ -140,6 +123,7 @@ export class RectifyStack extends Stack {
     this.console = new ConsoleSite(this, 'Console', {
       stage: config.stage,
       api: this.api.api,
+      apiStageName: this.api.stageName,
       userPool: this.api.userPool,
     });
     const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);
@@ -170,8 +154,9 @@ export class RectifyStack extends Stack {
       }
       if (wanted.has('stateMachine')) environment.STATE_MACHINE_ARN = stateMachineArn;
       if (wanted.has('links')) {
-        const consoleUrl = consoleUrlFor(spec, config.consoleUrl, this.console.url);
-        if (consoleUrl) environment.CONSOLE_URL = consoleUrl;
+        // The configured address (a custom domain), else the distribution's: every sender links to the
+        // console, API functions too (the distribution reaches the API without depending on its functions).
+        environment.CONSOLE_URL = config.consoleUrl ?? this.console.url;
       }
       if (wanted.has('mail')) {
         environment[MAIL_ENV.recipients] = mailRecipientsJson;

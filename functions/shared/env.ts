@@ -8,8 +8,8 @@ export const envPieces = {
   table: z.object({ TABLE_NAME: z.string().min(3) }),
   stateMachine: z.object({ STATE_MACHINE_ARN: z.string().min(1) }),
   /**
-   * The web console's address: emails link to `<CONSOLE_URL>/cases/<id>`. Unset until a console is
-   * deployed; the emails then name the case and the `rectify` command that opens it.
+   * The web console's address: emails link to `<CONSOLE_URL>/cases/<id>`. The stack gives it to every
+   * function that sends mail; unset, the emails name the case and the `rectify` command that opens it.
    */
   links: z.object({ CONSOLE_URL: z.url().optional() }),
   /** District overrides of the procedure's periods, JSON (see functions/domain/policy.ts). */

@@ -33,6 +33,7 @@ import { Construct } from 'constructs';
 import { ROLES } from '#domain/vocabulary';
 import type { HttpMethod, Route } from '../manifest-types';
 
+/** A constant, so what reaches the API from outside (the console's distribution) need not reference the stage resource. */
 const API_STAGE_NAME = 'v1';
 
 const ROLE_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
@@ -97,6 +98,7 @@ export class CaseApi extends Construct {
   readonly userPoolClient: UserPoolClient;
   readonly authorizer: CognitoUserPoolsAuthorizer;
   readonly accessLogs: LogGroup;
+  readonly stageName = API_STAGE_NAME;
   private readonly validator: RequestValidator;
   private readonly jsonObject: Model;
 

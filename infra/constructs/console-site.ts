@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
-import { Aws, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   AllowedMethods,
@@ -14,11 +14,13 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
   OriginRequestPolicy,
+  OriginSslPolicy,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { RestApiOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { UserPool, UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -32,7 +34,25 @@ const CONSOLE_PATH = '/console';
 export interface ConsoleSiteProps {
   stage: string;
   api: RestApi;
+  /** The API's stage name, a constant (see apiOrigin). */
+  apiStageName: string;
   userPool: UserPool;
+}
+
+/**
+ * The REST API as the distribution's origin: its regional host from the API's id, its stage as the path.
+ * Not `RestApiOrigin`: that one cuts both out of the API's URL, which references the stage resource; the
+ * stage's deployment depends on every method and so on every API function, and an API function that
+ * links its emails to the console (CONSOLE_URL, the distribution's address) closed a cycle. Through the
+ * id alone the distribution depends on the API resource only, which depends on no function.
+ */
+function apiOrigin(api: RestApi, stageName: string): HttpOrigin {
+  const { region, urlSuffix } = Stack.of(api);
+  return new HttpOrigin(`${api.restApiId}.execute-api.${region}.${urlSuffix}`, {
+    originPath: `/${stageName}`,
+    protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+  });
 }
 
 /**
@@ -100,7 +120,7 @@ export class ConsoleSite extends Construct {
       comment: `Rectify ${props.stage}: web console and API`,
       httpVersion: HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        origin: new RestApiOrigin(props.api),
+        origin: apiOrigin(props.api, props.apiStageName),
         viewerProtocolPolicy,
         allowedMethods: AllowedMethods.ALLOW_ALL,
         // Every API answer depends on the caller's token: nothing is cached, every viewer header but Host goes on.

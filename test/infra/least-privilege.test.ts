@@ -25,7 +25,7 @@ const MACHINE = 'STATE_MACHINE_ARN';
 const DEADLINES = ['CALENDAR_JSON', 'POLICY_JSON'];
 const MAIL = ['MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON'];
 const reader: Privileges = { table: 'r', env: [TABLE] };
-/** Case links in the workflow's and the sweep's emails: the console's distribution (not for API functions). */
+/** Case links in every sender's emails: the configured console address, else the distribution's. */
 const LINKS = 'CONSOLE_URL';
 const mailingTask: Privileges = { table: 'rwd', mail: true, env: [TABLE, ...DEADLINES, ...MAIL, LINKS] };
 const answering = ['DescribeExecution', 'SendTaskSuccess', 'StartExecution'];
@@ -43,16 +43,16 @@ const EXPECTED: Record<string, Privileges> = {
   GetHealth: reader,
   GetOpenApi: { table: 'none', env: [] },
   RecordInspection: { table: 'rwd', states: answering, env: [TABLE, MACHINE] },
-  GrantExtension: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...DEADLINES, ...MAIL] },
-  RecordRepresentation: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL] },
+  GrantExtension: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...DEADLINES, ...MAIL, LINKS] },
+  RecordRepresentation: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
   RecordAppeal: {
     table: 'rwd',
     states: ['StartExecution', 'StopExecution'],
     mail: true,
-    env: [TABLE, MACHINE, ...MAIL],
+    env: [TABLE, MACHINE, ...MAIL, LINKS],
   },
-  RecordEnforcement: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...MAIL] },
-  DismissCase: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL] },
+  RecordEnforcement: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
+  DismissCase: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
   ResumeCase: {
     table: 'rwd',
     states: ['DescribeExecution', 'StartExecution'],

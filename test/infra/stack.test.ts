@@ -239,8 +239,8 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       const env = spec.env ?? [];
       if (env.includes('deadlines')) expected.push('CALENDAR_JSON', 'POLICY_JSON');
       if (env.includes('stateMachine')) expected.push('STATE_MACHINE_ARN');
-      // CONSOLE_URL: the distribution's address, except for API functions (see the test below).
-      if (env.includes('links') && spec.kind !== 'api') expected.push('CONSOLE_URL');
+      // CONSOLE_URL: the configured address, else the distribution's (see the test below).
+      if (env.includes('links')) expected.push('CONSOLE_URL');
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(
@@ -832,15 +832,11 @@ describe('the stack under other context values', () => {
       }[];
       return functions.map((f) => f.Properties.Environment.Variables);
     };
-    // Without a configured address the workflow's and the sweep's emails link to the distribution (see
-    // console-site.test.ts); an API function cannot, and its emails name the case and the command instead.
+    // Without a configured address every sender's emails link to the distribution (see console-site.test.ts).
     const byDefault = consoleUrlsOf(synthesize(SAMPLE_MANIFEST).template);
-    const linkingByDefault = SAMPLE_MANIFEST.functions.filter(
-      (spec) => spec.env?.includes('links') && spec.kind !== 'api',
-    ).length;
-    expect(byDefault.filter((v) => 'CONSOLE_URL' in v)).toHaveLength(linkingByDefault);
-    expect(byDefault.filter((v) => 'CASE_LINK_BASE_URL' in v)).toEqual([]);
     const mailing = SAMPLE_MANIFEST.functions.filter((spec) => spec.env?.includes('links')).length;
+    expect(byDefault.filter((v) => 'CONSOLE_URL' in v)).toHaveLength(mailing);
+    expect(byDefault.filter((v) => 'CASE_LINK_BASE_URL' in v)).toEqual([]);
     const configured = consoleUrlsOf(
       synthesize(SAMPLE_MANIFEST, { consoleUrl: 'https://rectify.example.gov.cn/console' }).template,
     );
