@@ -57,6 +57,10 @@ function gbSeconds(invocations: CaseUsage['invocations'], stack: DeployedStack):
 
 /** Prices a case's usage: every part is its quantity times its unit price, and the total is their sum. */
 export function costOfCase(usage: CaseUsage, stack: DeployedStack, prices: PriceTable): CaseCost {
+  // Regions price DynamoDB, API Gateway and CloudWatch Logs differently: another region's table would
+  // give a figure for a deployment that does not exist.
+  if (prices.region !== stack.region)
+    throw new Error(`the price table is for ${prices.region}, the stack deploys to ${stack.region}`);
   const usd = prices.usd;
   const storedGb = usage.storedBytes / GB;
   const storageMonths = STORAGE_YEARS * 12;

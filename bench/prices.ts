@@ -1,42 +1,58 @@
 /**
- * The one price table the cost figure uses: AWS list prices in US East (N. Virginia), us-east-1, as the
- * pricing pages and their worked examples state them, read on 2026-12-03 (DynamoDB on-demand after its
- * November 2024 reduction; Lambda INIT billed since August 2025). The stack deploys to the region in
- * cdk.json (ap-southeast-1 by default), whose rates for DynamoDB, API Gateway and CloudWatch Logs are
- * somewhat higher: to price a deployment there, replace these numbers from the same pages with that
- * region selected. No free tier is subtracted.
+ * The one price table the cost figure uses: AWS list prices in Asia Pacific (Singapore), ap-southeast-1 —
+ * the region cdk.json deploys to (`costOfCase` refuses a table for another region) — read on 2026-12-03,
+ * on-demand, no free tier subtracted, first volume tier. AWS's pricing pages render their regional tables
+ * in the browser; each figure names the page it belongs to and, where the AWS Price List offer file was
+ * the reading, its usage type (the offer files are at
+ * https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/current/ap-southeast-1/index.json).
+ * Prices that are the same in every commercial region say so.
  */
 export const PRICES = {
-  region: 'us-east-1',
+  region: 'ap-southeast-1',
   readOn: '2026-12-03',
   usd: {
-    /** Step Functions Standard: per state transition ($0.025 per 1,000). */
+    /**
+     * Step Functions Standard: per state transition, $0.025 per 1,000 (usage type APS1-StateTransition).
+     * https://aws.amazon.com/step-functions/pricing/
+     */
     stateTransition: 0.025 / 1000,
-    /** Lambda: per request ($0.20 per million). */
+    /** Lambda: per request, $0.20 per million (APS1-Request-ARM). https://aws.amazon.com/lambda/pricing/ */
     lambdaRequest: 0.2 / 1_000_000,
-    /** Lambda on arm64: per GB-second of billed duration (INIT included for cold starts). */
+    /**
+     * Lambda on arm64: per GB-second of billed duration, first tier (APS1-Lambda-GB-Second-ARM; INIT is
+     * billed since August 2025). https://aws.amazon.com/lambda/pricing/
+     */
     lambdaArmGbSecond: 0.0000133334,
-    /** DynamoDB on-demand, Standard table class: per write request unit ($0.625 per million). */
-    writeRequestUnit: 0.625 / 1_000_000,
-    /** DynamoDB on-demand, Standard table class: per read request unit ($0.125 per million). */
-    readRequestUnit: 0.125 / 1_000_000,
-    /** DynamoDB Standard table class: per GB-month stored (first 25 GB free, not subtracted). */
-    storageGbMonth: 0.25,
-    /** DynamoDB point-in-time recovery (continuous backups): per GB-month of table size. */
-    pitrGbMonth: 0.2,
-    /** SES outbound: per email ($0.10 per 1,000). */
+    /**
+     * DynamoDB on-demand, Standard table class: per write request unit, $0.7125 per million (Singapore's
+     * $1.425 before the November 2024 halving). https://aws.amazon.com/dynamodb/pricing/on-demand/
+     */
+    writeRequestUnit: 0.7125 / 1_000_000,
+    /** DynamoDB on-demand, Standard: per read request unit, $0.1425 per million. Same page. */
+    readRequestUnit: 0.1425 / 1_000_000,
+    /** DynamoDB Standard: per GB-month stored (APS1-TimedStorage-ByteHrs; first 25 GB free, not subtracted). Same page. */
+    storageGbMonth: 0.285,
+    /** DynamoDB point-in-time recovery (continuous backups): per GB-month of table size. Same page. */
+    pitrGbMonth: 0.228,
+    /** SES outbound: per email, $0.10 per 1,000, every region. https://aws.amazon.com/ses/pricing/ */
     email: 0.1 / 1000,
-    /** SES outbound: per GB of attachments. */
+    /** SES outbound: per GB of attachments, every region. Same page. */
     attachmentGb: 0.12,
-    /** API Gateway REST API: per request, first 333 million a month ($3.50 per million). */
-    apiRequest: 3.5 / 1_000_000,
-    /** AWS WAF: per request the web ACL inspects ($0.60 per million). */
+    /**
+     * API Gateway REST API: per request, first 333 million a month, $4.25 per million in Singapore
+     * (APS1-ApiGatewayRequest; us-east-1 is $3.50). https://aws.amazon.com/api-gateway/pricing/
+     */
+    apiRequest: 4.25 / 1_000_000,
+    /** AWS WAF: per request the web ACL inspects, $0.60 per million, every region. https://aws.amazon.com/waf/pricing/ */
     wafRequest: 0.6 / 1_000_000,
-    /** CloudWatch Logs: per GB ingested (standard class). */
-    logIngestGb: 0.5,
-    /** CloudWatch Logs: per GB-month archived. */
+    /**
+     * CloudWatch Logs: per GB ingested, Standard class, $0.70 in Singapore (APS1-DataProcessing-Bytes).
+     * https://aws.amazon.com/cloudwatch/pricing/
+     */
+    logIngestGb: 0.7,
+    /** CloudWatch Logs: per GB-month archived (APS1-TimedStorage-ByteHrs). Same page. */
     logStorageGbMonth: 0.03,
-    /** X-Ray: per trace recorded ($5.00 per million). */
+    /** X-Ray: per trace recorded, $5.00 per million, every region. https://aws.amazon.com/xray/pricing/ */
     xrayTrace: 5 / 1_000_000,
   },
 } as const;

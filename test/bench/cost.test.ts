@@ -83,6 +83,14 @@ describe('the cost of a case', () => {
     expect(cost.parts['waf.requests']?.quantity).toBe(5);
   });
 
+  it('is priced in the region the stack deploys to', () => {
+    expect(deployed.region).toBe('ap-southeast-1');
+    expect(costOfCase(usage, deployed, PRICES).pricesRegion).toBe(deployed.region);
+    expect(() => costOfCase(usage, { ...deployed, region: 'us-east-1' }, PRICES)).toThrow(
+      /price table is for ap-southeast-1, the stack deploys to us-east-1/,
+    );
+  });
+
   it('refuses an invocation of a function the template does not have', () => {
     expect(() =>
       costOfCase({ ...usage, invocations: [{ functionId: 'NoSuchFunction', billedMs: 1 }] }, deployed, PRICES),
