@@ -40,4 +40,9 @@ if (needsInstall()) {
   console.log('Installing dependencies from package-lock.json (npm ci)…');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
+// The documents' font is cut from a registry package after each install (scripts/document-font.ts).
+execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'document-font.ts')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 checkJava();
