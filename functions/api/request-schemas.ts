@@ -6,7 +6,7 @@ import { summaryFiguresSchema, summaryRowSchema } from '#domain/work-summary';
 import { caseSummarySchema } from '#store/case-summary';
 import { caseEventSchema } from '#domain/schemas';
 import { caseViewSchema } from '#app/case-view';
-import { MAIL_KINDS, MAIL_STATUSES } from '#mail/mailer';
+import { MAIL_KINDS, MAIL_STATUSES } from '#domain/mail-vocabulary';
 
 /**
  * Path, query and header schemas of the HTTP API. Query and header values arrive as strings; numbers

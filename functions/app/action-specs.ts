@@ -15,7 +15,8 @@ import type {
 } from '#domain/schemas';
 import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '#domain/shanghai-time';
 import type { CaseStatus, Role } from '#domain/vocabulary';
-import type { MailKind, MailRequest } from '#mail/mailer';
+import type { MailKind } from '#domain/mail-vocabulary';
+import type { MailRequest } from '#mail/mailer';
 import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
 import { executionName, phaseOfExecution } from '#workflow/engine';
 import { notBeforeReport, removedAreaFits } from './action-checks';

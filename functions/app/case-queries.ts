@@ -6,7 +6,7 @@ import { addDays, startOfShanghaiDay } from '#domain/shanghai-time';
 import type { CaseStatus } from '#domain/vocabulary';
 import { OPEN_STATUSES, TERMINAL_STATUSES } from '#domain/vocabulary';
 import type { CaseSummary, Page } from '#store/case-store';
-import type { MailKind, MailStatus } from '#mail/mailer';
+import type { MailKind, MailStatus } from '#domain/mail-vocabulary';
 import { summaryOf } from '#store/case-summary';
 import { InvalidCursorError } from '#store/errors';
 import type { QueryDeps } from './context';

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { caseRecordSchema } from '#domain/schemas';
 import type { MailRequest } from './mailer';
-import { MAIL_KINDS, mailId } from './mailer';
-import type { NewOutboxMail } from './outbox';
+import { MAIL_KINDS } from '#domain/mail-vocabulary';
+import { mailId } from './mailer';
+import type { NewOutboxMail } from '#store/outbox';
 import type { MailRecipients } from './recipients';
 import { fromHeader, recipientsFor } from './recipients';
 import type { RenderedMail } from './templates';

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '#domain/schemas';
-import type { OutboxMail, TransactItem } from './outbox';
+import type { OutboxMail, TransactItem } from '#store/outbox';
 
 /** An email the outbox gave up on: refused for good, or its outcome unknown and not to be sent again. */
 interface MailFailure {

@@ -6,7 +6,7 @@ import { decide } from '#domain/lifecycle';
 import { caseId as caseIdSchema } from '#domain/schemas';
 import type { CaseStore } from '#store/case-store';
 import { VersionConflictError } from '#store/errors';
-import type { Outbox, OutboxMail } from './outbox';
+import type { Outbox, OutboxMail } from '#store/outbox';
 
 /**
  * What SES publishes to the mail-event topic through the configuration set (event publishing): only the

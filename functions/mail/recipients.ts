@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { parseJsonEnv } from '#shared/env';
-import type { MailKind } from './mailer';
+import type { MailKind } from '#domain/mail-vocabulary';
 import { ownValue } from '#shared/own';
 
 const address = z.email('must be an email address').max(254);

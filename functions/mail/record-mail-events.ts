@@ -8,7 +8,7 @@ import { METRICS, writeMetrics } from '#shared/metrics';
 import { CaseStore } from '#store/case-store';
 import type { MailEventOutcome } from './mail-events';
 import { recordMailEvent, sesEventSchema } from './mail-events';
-import { Outbox } from './outbox';
+import { Outbox } from '#store/outbox';
 
 const env = parseEnv(envPieces.table);
 const logger = new Logger({ serviceName: 'rectify-mail-events' });

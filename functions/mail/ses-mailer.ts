@@ -16,8 +16,8 @@ import { composeMail } from './compose';
 import type { MailFailureLog } from './failure-log';
 import type { MailDelivery, Mailer, MailRequest, PendingMailSweeper, SweepReport } from './mailer';
 import { deliveredAtLeastOnce } from './mailer';
-import type { NewOutboxMail, OutboxMail, PendingEntry, SettledStatus } from './outbox';
-import { FINAL_MAIL_STATUSES, Outbox } from './outbox';
+import type { MailBody, NewOutboxMail, OutboxMail, PendingEntry, SettledStatus } from '#store/outbox';
+import { FINAL_MAIL_STATUSES, Outbox } from '#store/outbox';
 import type { MailRecipients } from './recipients';
 import { parseMailRecipients } from './recipients';
 import { classifySendError, describeError } from './send-errors';
@@ -121,7 +121,8 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     const deliveries: MailDelivery[] = [];
     for (const { mail } of this.prepare(request)) {
       const { mail: stored, created } = await this.outbox.record(mail, this.wallNow());
-      const status = await this.settle(stored);
+      // Just recorded, its body is the one in hand; an email recorded earlier is sent as it was recorded.
+      const status = await this.settle(stored, created ? mail : undefined);
       deliveries.push({
         id: mail.id,
         status: status === 'sent' && !created && stored.status === 'SENT' ? 'already-sent' : status,
@@ -175,8 +176,8 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     return this.settle(mail);
   }
 
-  /** Moves one stored email on as far as it can go now. */
-  private async settle(mail: OutboxMail): Promise<MailDelivery['status']> {
+  /** Moves one stored email on as far as it can go now; its body is read when it is sent, unless given. */
+  private async settle(mail: OutboxMail, body?: MailBody): Promise<MailDelivery['status']> {
     switch (mail.status) {
       case 'SENT':
         return 'already-sent';
@@ -194,14 +195,14 @@ export class SesMailer implements Mailer, PendingMailSweeper {
         const reason = 'the sender stopped after sending began and before the result was recorded';
         if (this.mayResend(mail)) {
           const taken = await this.outbox.takeOverLapsed(mail, now, this.retry.claimLeaseMs, reason);
-          return taken ? this.sendClaimed(taken) : this.statusOf(mail);
+          return taken ? this.sendClaimed(taken, body) : this.statusOf(mail);
         }
         const settled = await this.settleFailure(mail, 'UNCONFIRMED', this.unconfirmedReason(mail, reason), now);
         return settled ? 'unconfirmed' : this.statusOf(mail);
       }
       case 'PENDING':
         if (mail.nextAttemptAt > this.wallNow()) return 'pending';
-        return this.attempt(mail);
+        return this.attempt(mail, body);
     }
   }
 
@@ -214,19 +215,20 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     return 'pending';
   }
 
-  private async attempt(pending: OutboxMail): Promise<MailDelivery['status']> {
+  private async attempt(pending: OutboxMail, body?: MailBody): Promise<MailDelivery['status']> {
     const mail = await this.outbox.claim(pending, this.wallNow(), this.retry.claimLeaseMs);
-    return mail ? this.sendClaimed(mail) : this.statusOf(pending);
+    return mail ? this.sendClaimed(mail, body) : this.statusOf(pending);
   }
 
   /** Sends an email this sender holds: a few quick attempts, then back to the pending list or settled. */
-  private async sendClaimed(claimed: OutboxMail): Promise<MailDelivery['status']> {
+  private async sendClaimed(claimed: OutboxMail, knownBody?: MailBody): Promise<MailDelivery['status']> {
     let mail = claimed;
+    const { text, html } = knownBody ?? (await this.outbox.body(claimed));
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attemptsPerRound; attempt += 1) {
       let messageId: string;
       try {
-        messageId = await this.transport(mail);
+        messageId = await this.transport({ ...mail, text, html });
       } catch (error) {
         const verdict = classifySendError(error);
         if (verdict === 'permanent') {
@@ -339,7 +341,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
       }
       for (const alert of alerts) {
         const stored = await this.outbox.get(alert.caseId, alert.id);
-        if (stored) await this.settle(stored);
+        if (stored) await this.settle(stored, alert);
       }
       return true;
     }

@@ -1,6 +1,6 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { OutboxMail } from './outbox';
+import type { SendableMail } from '#store/outbox';
 import { markPossibleRepeat } from './templates';
 
 /**
@@ -13,7 +13,7 @@ export const MAIL_ID_HEADER = 'X-Rectify-Mail-Id';
 const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
 
 /** Hands one email to the mail service; answers the service's message id. Throws what the service threw. */
-export type MailTransport = (mail: OutboxMail) => Promise<string>;
+export type MailTransport = (mail: SendableMail) => Promise<string>;
 
 /** SES v2: each email tagged with its kind and case, its outbox id in a header, through the configuration set. */
 export function sesTransport(ses: SESv2Client, configurationSetName?: string): MailTransport {

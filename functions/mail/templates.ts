@@ -20,7 +20,8 @@ import type {
   Severity,
 } from '#domain/vocabulary';
 import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '#domain/vocabulary';
-import type { MailKind, MailRequest } from './mailer';
+import type { MailKind } from '#domain/mail-vocabulary';
+import type { MailRequest } from './mailer';
 
 /** What a rendered email holds (addresses are added by the mailer). */
 export interface RenderedMail {

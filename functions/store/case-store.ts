@@ -23,8 +23,8 @@ import {
   VersionConflictError,
 } from './errors';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
-import type { OutboxMail } from '#mail/outbox';
-import { Outbox } from '#mail/outbox';
+import type { OutboxMail } from './outbox';
+import { Outbox } from './outbox';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -89,6 +89,8 @@ export const keys = {
   /** An email in the outbox, kept beside its case so a case's emails are one Query. */
   mail: (caseId: string, mailId: string) => ({ PK: `CASE#${caseId}`, SK: `MAIL#${mailId}` }),
   mailPrefix: 'MAIL#',
+  /** An email's rendered text and HTML, written once beside its status item (which every state change rewrites). */
+  mailBody: (caseId: string, mailId: string) => ({ PK: `CASE#${caseId}`, SK: `MAILBODY#${mailId}` }),
   /** The list of emails not yet delivered, oldest first; an entry leaves it when its email is settled. */
   pendingMail: (createdAt: string, mailId: string) => ({ PK: 'OUTBOX#PENDING', SK: `${createdAt}#${mailId}` }),
   pendingMailPartition: 'OUTBOX#PENDING',

@@ -6,7 +6,7 @@ import type { LocalSes } from '#local/ses-local';
 import { startLocalSes } from '#local/ses-local';
 import { mailId } from '#mail/mailer';
 import { recordMailEvent, sesEventSchema } from '#mail/mail-events';
-import { Outbox } from '#mail/outbox';
+import { Outbox } from '#store/outbox';
 import { SesMailer } from '#mail/ses-mailer';
 import { sesClient } from '#shared/aws-clients';
 import { OFFICE, RECIPIENTS } from '../mail/harness';

@@ -1,6 +1,6 @@
 import { systemClock } from '#domain/clock';
 import { MAIL_ID_HEADER_NAME, recordMailEvent, sesEventSchema } from '#mail/mail-events';
-import { Outbox } from '#mail/outbox';
+import { Outbox } from '#store/outbox';
 import { MAIL_ID_HEADER } from '#mail/ses-transport';
 import { CaseStates } from '../api/support/case-states';
 import { mailHarness, OFFICE } from './harness';

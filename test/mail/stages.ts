@@ -5,7 +5,7 @@ import { noticePeriodFor, resolvePolicy } from '#domain/policy';
 import type { CaseRecord, CaseSubmission } from '#domain/schemas';
 import type { CaseStatus, EventType } from '#domain/vocabulary';
 import type { CaseStore } from '#store/case-store';
-import type { MailKind } from '#mail/mailer';
+import type { MailKind } from '#domain/mail-vocabulary';
 import { reportedCase } from '../fixtures/cases';
 
 /** A case at every stage an email is sent from, each stage committed to the store with the real deadlines. */

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '#domain/schemas';
 import { formatShanghai } from '#domain/shanghai-time';
-import { MAIL_KINDS } from '#mail/mailer';
+import { MAIL_KINDS } from '#domain/mail-vocabulary';
 import { MAX_QUOTED_CHARACTERS, cleanText, clip, escapeHtml, renderMail } from '#mail/templates';
 import { seedSubmission } from '../fixtures/submissions';
 import type { CaseStages } from './stages';

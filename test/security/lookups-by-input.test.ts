@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { principalOf } from '#api/auth';
 import { lowerCaseHeaders } from '#api/http';
 import { DEFAULT_POLICY, resolvePolicy } from '#domain/policy';
-import { MAIL_KINDS } from '#mail/mailer';
+import { MAIL_KINDS } from '#domain/mail-vocabulary';
 import { ROLES } from '#domain/vocabulary';
 import { officeAddresses, recipientsFor } from '#mail/recipients';
 import { readSurvey } from '#domain/survey-file';

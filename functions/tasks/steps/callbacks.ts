@@ -5,7 +5,7 @@ import { pendingCallbackSchema } from '#domain/schemas';
 import type { EventType, InspectionResult } from '#domain/vocabulary';
 import { INSPECTION_RESULTS } from '#domain/vocabulary';
 import { hasPassed, inspectionDeadline, overdueWindow } from '#app/procedure';
-import type { MailKind } from '#mail/mailer';
+import type { MailKind } from '#domain/mail-vocabulary';
 import type { PhaseInput } from '#workflow/engine';
 import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {

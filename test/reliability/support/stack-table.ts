@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '#local/stack';
-import { Outbox } from '#mail/outbox';
+import { Outbox } from '#store/outbox';
 import { REQUEST_HANDLER, documentClient } from '#shared/aws-clients';
 import { CaseStore } from '#store/case-store';
 

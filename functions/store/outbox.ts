@@ -1,7 +1,9 @@
 /**
- * The mail outbox in the one table. Each email is an item beside its case (`CASE#<id>` / `MAIL#<mail id>`),
- * written once with `attribute_not_exists` before anything is sent, so the second request for the same
- * email finds it instead of sending it again. While an email is unsettled it is also listed under
+ * The mail outbox in the one table. Each email is a small status item beside its case (`CASE#<id>` /
+ * `MAIL#<mail id>`), written once with `attribute_not_exists` before anything is sent, so the second request
+ * for the same email finds it instead of sending it again. Its rendered text and HTML (kilobytes) are an item
+ * of their own (`MAILBODY#<mail id>`), written in the same transaction and never again: every later state
+ * change rewrites only the status item. While an email is unsettled it is also listed under
  * `OUTBOX#PENDING`; the entry leaves that list in the same transaction that settles the email.
  *
  * States: PENDING → SENDING (claimed by one sender for a lease) → SENT | back to PENDING (the mail service
@@ -14,14 +16,13 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { decodeCursor, encodeCursor, fromCursor } from '#store/cursor';
-import { keys } from '#store/table';
-import type { MailStatus } from './mailer';
-import { MAIL_KINDS, MAIL_STATUSES } from './mailer';
+import type { MailStatus } from '#domain/mail-vocabulary';
+import { MAIL_KINDS, MAIL_STATUSES } from '#domain/mail-vocabulary';
+import { decodeCursor, encodeCursor, fromCursor } from './cursor';
+import { keys } from './table';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export type { MailStatus } from './mailer';
 export type SettledStatus = Extract<MailStatus, 'FAILED' | 'UNCONFIRMED'>;
 /** What SES reports after it took an email: the address bounced it, or its reader complained. */
 export type ReportedStatus = Extract<MailStatus, 'BOUNCED' | 'COMPLAINED'>;
@@ -39,8 +40,6 @@ const outboxMailSchema = z.object({
   from: z.string(),
   replyTo: z.array(z.string()).optional(),
   subject: z.string(),
-  text: z.string(),
-  html: z.string(),
   status: z.enum(MAIL_STATUSES),
   /** When the email was recorded (UTC ISO); also orders the pending list. */
   createdAt: z.string(),
@@ -66,23 +65,32 @@ const outboxMailSchema = z.object({
   delayType: z.string().optional(),
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
-export type NewOutboxMail = Omit<
-  OutboxMail,
-  | 'status'
-  | 'attempts'
-  | 'nextAttemptAt'
-  | 'claimToken'
-  | 'claimUntil'
-  | 'messageId'
-  | 'sentAt'
-  | 'settledAt'
-  | 'lastError'
-  | 'possibleRepeat'
-  | 'unconfirmedSends'
-  | 'reportedAt'
-  | 'delayedAt'
-  | 'delayType'
->;
+
+const mailBodySchema = z.object({ text: z.string(), html: z.string() });
+/** The rendered email, stored once beside its status item. */
+export type MailBody = z.infer<typeof mailBodySchema>;
+/** An email as its sender hands it to the mail service: its status and its body. */
+export type SendableMail = OutboxMail & MailBody;
+
+/** An email as composed, before the outbox records it. */
+export type NewOutboxMail = MailBody &
+  Omit<
+    OutboxMail,
+    | 'status'
+    | 'attempts'
+    | 'nextAttemptAt'
+    | 'claimToken'
+    | 'claimUntil'
+    | 'messageId'
+    | 'sentAt'
+    | 'settledAt'
+    | 'lastError'
+    | 'possibleRepeat'
+    | 'unconfirmedSends'
+    | 'reportedAt'
+    | 'delayedAt'
+    | 'delayType'
+  >;
 
 const pendingEntrySchema = z.object({ SK: z.string(), caseId: z.string(), mailId: z.string(), createdAt: z.string() });
 export type PendingEntry = z.infer<typeof pendingEntrySchema>;
@@ -119,15 +127,25 @@ export class Outbox {
     readonly tableName: string,
   ) {}
 
-  /** The writes that record a new email and list it as pending; they fail if the email exists. */
+  /**
+   * The writes that record a new email (its status item and its body) and list it as pending; they fail
+   * if the email exists.
+   */
   recordItems(mail: NewOutboxMail, now: number): TransactItem[] {
-    const item: OutboxMail = { ...mail, status: 'PENDING', attempts: 0, nextAttemptAt: now };
+    const { text, html, ...status } = mail;
+    const item: OutboxMail = { ...status, status: 'PENDING', attempts: 0, nextAttemptAt: now };
     return [
       {
         Put: {
           TableName: this.tableName,
           Item: { ...keys.mail(mail.caseId, mail.id), entity: 'mail', ...item },
           ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.mailBody(mail.caseId, mail.id), entity: 'mail-body', text, html },
         },
       },
       {
@@ -149,7 +167,8 @@ export class Outbox {
   async record(mail: NewOutboxMail, now: number): Promise<{ mail: OutboxMail; created: boolean }> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: this.recordItems(mail, now) }));
-      return { mail: { ...mail, status: 'PENDING', attempts: 0, nextAttemptAt: now }, created: true };
+      const { text: _text, html: _html, ...status } = mail;
+      return { mail: { ...status, status: 'PENDING', attempts: 0, nextAttemptAt: now }, created: true };
     } catch (error) {
       if (!isCancelledByCondition(error, 0)) throw error;
     }
@@ -163,6 +182,21 @@ export class Outbox {
       new GetCommand({ TableName: this.tableName, Key: keys.mail(caseId, mailId), ConsistentRead: true }),
     );
     return result.Item ? withoutKeys(result.Item) : undefined;
+  }
+
+  /** The rendered text and HTML of an email, as recorded. */
+  async body(mail: Pick<OutboxMail, 'caseId' | 'id'>): Promise<MailBody> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.mailBody(mail.caseId, mail.id), ConsistentRead: true }),
+    );
+    if (result.Item) return mailBodySchema.parse(result.Item);
+    // An email recorded before bodies had an item of their own carries its body in its status item.
+    const inline = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.mail(mail.caseId, mail.id), ConsistentRead: true }),
+    );
+    const parsed = mailBodySchema.safeParse(inline.Item);
+    if (!parsed.success) throw new Error(`email ${mail.id} has no recorded body`);
+    return parsed.data;
   }
 
   /** Every email of a case, in id order. */
