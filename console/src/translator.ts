@@ -272,6 +272,7 @@ const WORDS = {
   possibleDuplicates: ['可能重复的案件（同一地址）', 'Possible duplicates (same address)'],
   created: ['案件已登记：', 'Case reported: '],
   chooseFile: ['选择普查 CSV 文件', 'Choose the survey CSV file'],
+  noFileChosen: ['未选择文件', 'No file chosen'],
   importHint: [
     '与命令行 rectify import 使用同一格式：首行为列名（街道、社区、地址、类别、严重程度……），UTF-8 或 GBK 编码均可。先在本机检查，确认后再导入；重复导入同一行不会重复登记。',
     'The same format as `rectify import`: the first row names the columns (街道, 社区, 地址, 类别, 严重程度…), UTF-8 or GBK. The file is checked here first and imported when you confirm; importing a row again registers nothing twice.',

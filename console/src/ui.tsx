@@ -173,3 +173,25 @@ export function formValues(form: HTMLFormElement, fields: readonly FieldSpec[]):
   }
   return body;
 }
+
+/**
+ * An email address that wraps only where people break one: before the `@`. Each side stays whole, and a
+ * side wider than the column is cut with an ellipsis; the full address is the title (hover, long press)
+ * and what is copied.
+ */
+export function EmailAddress({ address }: { address: string }) {
+  const at = address.lastIndexOf('@');
+  if (at <= 0)
+    return (
+      <span class="address-part" title={address}>
+        {address}
+      </span>
+    );
+  return (
+    <span class="address" title={address}>
+      <span class="address-part">{address.slice(0, at)}</span>
+      <wbr />
+      <span class="address-part">{address.slice(at)}</span>
+    </span>
+  );
+}

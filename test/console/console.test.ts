@@ -220,7 +220,21 @@ describe('the web console in Chromium against the local stack', () => {
 
     const page = await signedIn('reporter', 'console-reporter-survey');
     await page.getByRole('link', { name: '普查导入' }).click();
-    await page.getByLabel('选择普查 CSV 文件').setInputFiles(file);
+    // The file button speaks the page's language; the browser's own ("Choose File") is out of sight but
+    // still the control the keyboard and screen readers reach, its focus shown on the visible button.
+    const input = page.getByLabel('选择普查 CSV 文件');
+    const picker = page.locator('label[for=survey-file]');
+    await expect(picker.textContent()).resolves.toBe('选择普查 CSV 文件');
+    await expect(page.getByTestId('chosen-file').textContent()).resolves.toBe('未选择文件');
+    await expect(input.boundingBox().then((box) => box?.width)).resolves.toBeLessThanOrEqual(1);
+    const focused = () => input.evaluate((el) => el === el.ownerDocument.activeElement);
+    for (let presses = 0; presses < 20 && !(await focused()); presses++) await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe(true);
+    await expect(
+      picker.evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).outlineStyle),
+    ).resolves.toBe('solid');
+    await input.setInputFiles(file);
+    await expect(page.getByTestId('chosen-file').textContent()).resolves.toBe('普查.csv');
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('（GBK）：5 行可导入，3 行有误');
     const refusedBefore = page.getByTestId('refused-rows');
     await expect(refusedBefore.locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['7', '8', '9']);
@@ -258,6 +272,11 @@ describe('the web console in Chromium against the local stack', () => {
       '导入完成：新登记 0 件，此前已导入 5 件，3 行未导入。',
     );
     await expect(page.getByTestId('accepted-rows').locator('a').allTextContents()).resolves.toEqual(ids);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.goto(`${consoleUrl}import`);
+    await expect(picker.textContent()).resolves.toBe('Choose the survey CSV file');
+    await expect(page.getByTestId('chosen-file').textContent()).resolves.toBe('No file chosen');
     await page.context().close();
   }, 60_000);
 

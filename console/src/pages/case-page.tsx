@@ -11,7 +11,18 @@ import { useApp, useSession } from '../app-context';
 import type { Translator } from '../i18n';
 import { useT } from '../i18n';
 import { formatDate, formatTime } from '../time';
-import { Alert, Countdown, Field, Loading, StatusBadge, formValues, ProblemError, problemText, useLoad } from '../ui';
+import {
+  Alert,
+  Countdown,
+  EmailAddress,
+  Field,
+  Loading,
+  StatusBadge,
+  formValues,
+  ProblemError,
+  problemText,
+  useLoad,
+} from '../ui';
 
 interface Loaded {
   view: CaseView;
@@ -406,7 +417,7 @@ function Emails({ emails }: { emails: CaseEmail[] }) {
                   {mail.subject}
                 </td>
                 <td data-label={tr.t('recipient')} class="recipient">
-                  {mail.to}
+                  <EmailAddress address={mail.to} />
                 </td>
                 <td data-label={tr.t('mailStatus')}>
                   <span

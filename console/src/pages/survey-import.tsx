@@ -87,8 +87,9 @@ export function SurveyImport() {
     <section class="card">
       <h1>{tr.t('import')}</h1>
       <p class="field-hint">{tr.t('importHint')}</p>
-      <div class="field">
-        <label for="survey-file">{tr.t('chooseFile')}</label>
+      {/* The browser's own file button speaks the browser's language, not the page's: it stays in the page
+          for the keyboard and screen readers, and the label in the page's language is what people see. */}
+      <div class="field file-picker">
         <input
           id="survey-file"
           type="file"
@@ -96,6 +97,12 @@ export function SurveyImport() {
           disabled={stage.name === 'importing'}
           onChange={(e) => void check(e.currentTarget)}
         />
+        <label for="survey-file" class="button">
+          {tr.t('chooseFile')}
+        </label>
+        <span class="file-name" data-testid="chosen-file">
+          {'file' in stage ? stage.file : tr.t('noFileChosen')}
+        </span>
       </div>
       {stage.name === 'failed' && <Alert>{`${tr.t('error')}: ${stage.message}`}</Alert>}
       {stage.name === 'checked' && (
