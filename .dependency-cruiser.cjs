@@ -49,6 +49,15 @@ module.exports = {
       },
     },
     {
+      name: 'objects-imports-only-shared',
+      comment: 'The object store port and its S3 adapter: below the services, beside the store.',
+      from: { path: fn('objects') },
+      to: {
+        path: '^(functions|infra|workflows|cli|scripts|console|test|bench)/',
+        pathNot: `${fn('objects')}|${fn('shared')}|${fn('domain')}`,
+      },
+    },
+    {
       name: 'app-imports-no-adapter',
       severity: 'error',
       comment:

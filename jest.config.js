@@ -41,6 +41,7 @@ for (const file of UNIT_TESTS)
 const LOCAL_PARTS_GUARD = Object.fromEntries(
   [
     '(^|/)support/table$',
+    '(^|/)support/objects$',
     '(^|/)e2e/support$',
     '(^|/)console/browser$',
     '(^|/)local/dynamodb-local$',

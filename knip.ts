@@ -15,11 +15,13 @@ const config: KnipConfig = {
     'console/vite.config.mts',
     'test/**/*.test.ts',
     'test/support/*.ts',
+    // The local S3 server's own process (functions/local/s3-local.ts starts it by path).
+    'functions/local/s3rver-process.cjs',
     // Programs the tests start in a child process (tsx <file>) or bundle by path.
     'test/**/fixtures/**/*.ts',
   ],
   project: [
-    'functions/**/*.ts',
+    'functions/**/*.{ts,cjs}',
     'infra/**/*.ts',
     'scripts/**/*.{ts,js}',
     'cli/**/*.ts',

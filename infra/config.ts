@@ -37,6 +37,8 @@ const CONFIG_KEYS = [
   'waf',
   'wafRatePerIp',
   'logLevel',
+  'evidenceRetentionDays',
+  'evidenceArchiveAfterDays',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -130,6 +132,16 @@ const configSchema = z
     /** Requests one address may make in 5 minutes; offices behind one NAT address share it. */
     wafRatePerIp: z.number().int().min(10).max(2_000_000_000).default(3_000),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    /**
+     * Object Lock's default retention (GOVERNANCE mode) of every object in the evidence bucket: case files
+     * of administrative enforcement are kept 30 years (docs/evidence.md). A throwaway stage sets 1.
+     */
+    evidenceRetentionDays: z.number().int().min(1).max(36_500).default(10_950),
+    /**
+     * Evidence and documents move to S3 Glacier Instant Retrieval this long after upload, when nearly every
+     * case has closed; a case still open downloads them as fast, at a higher retrieval price.
+     */
+    evidenceArchiveAfterDays: z.number().int().min(90).max(3_650).default(365),
   })
   .superRefine((config, context) => {
     let policy: Policy | undefined;
@@ -196,6 +208,8 @@ const NON_TEXT_KEYS: ReadonlySet<ConfigKey> = new Set([
   'apiBurstLimit',
   'waf',
   'wafRatePerIp',
+  'evidenceRetentionDays',
+  'evidenceArchiveAfterDays',
 ]);
 
 function fromContextText(key: ConfigKey, value: unknown): unknown {

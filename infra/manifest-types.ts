@@ -4,7 +4,7 @@
  * infra/manifest.ts derives it in turn from the route table and the task declarations.
  */
 
-import type { TableAccess, WorkflowAction } from '#shared/lambda-needs';
+import type { ObjectAccess, TableAccess, WorkflowAction } from '#shared/lambda-needs';
 
 export type { TableAccess, WorkflowAction };
 
@@ -26,9 +26,10 @@ export interface Route {
 /**
  * Configuration an entry reads at cold start, beyond `TABLE_NAME` (given with any table access) and logging:
  * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
- * CONSOLE_URL (when a console is configured); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) + MAIL_CONFIGURATION_SET.
+ * CONSOLE_URL (when a console is configured); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) + MAIL_CONFIGURATION_SET;
+ * `objects` → OBJECT_BUCKET.
  */
-export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail';
+export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects';
 
 interface FunctionBase {
   /** Construct id, PascalCase; also names the function's log group and alarms. */
@@ -44,6 +45,8 @@ interface FunctionBase {
   sendsMail?: boolean;
   /** Clears a case's attention flag (DeleteItem in the attention partition). */
   deletesItems?: boolean;
+  /** The object store bucket, at this level (infra/constructs/evidence-bucket.ts). */
+  objects?: ObjectAccess;
   env?: readonly EnvGroup[];
   timeoutSeconds?: number;
   memoryMb?: number;

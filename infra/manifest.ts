@@ -15,6 +15,7 @@ function envOf(needs: LambdaNeeds): EnvGroup[] {
     ...(needs.deadlines ? (['deadlines'] as const) : []),
     ...(needs.workflow?.length ? (['stateMachine'] as const) : []),
     ...(needs.mail ? (['links', 'mail'] as const) : []),
+    ...(needs.objects ? (['objects'] as const) : []),
   ];
 }
 
@@ -25,6 +26,7 @@ function grantsOf(needs: LambdaNeeds) {
     ...(needs.workflow?.length ? { workflow: needs.workflow } : {}),
     ...(needs.mail ? { sendsMail: true } : {}),
     ...(needs.clearsAttention ? { deletesItems: true } : {}),
+    ...(needs.objects ? { objects: needs.objects } : {}),
     env: envOf(needs),
   };
 }

@@ -7,6 +7,7 @@ import type { Manifest } from './manifest-types';
 import { ASYNC_KINDS, EXECUTION_ACTIONS, workflowActionsOf } from './manifest-types';
 import type { CaseApi } from './constructs/case-api';
 import type { ConsoleSite } from './constructs/console-site';
+import type { EvidenceBucket } from './constructs/evidence-bucket';
 import type { HandlerFunction } from './constructs/handler-function';
 import type { Operations } from './constructs/operations';
 
@@ -16,6 +17,7 @@ interface AcknowledgedStack extends Stack {
   readonly workflow: CaseWorkflow;
   readonly operations: Operations;
   readonly console: ConsoleSite;
+  readonly evidence: EvidenceBucket;
   readonly functions: ReadonlyMap<string, HandlerFunction>;
 }
 
@@ -162,7 +164,31 @@ export function applyNagSuppressions(
     );
   }
   acknowledgeConsoleFindings(stack, acknowledge);
+  acknowledgeEvidenceFindings(stack, manifest, acknowledge);
   return acknowledgements;
+}
+
+/** The evidence bucket's access-log bucket, and the functions that read or write objects of the bucket. */
+function acknowledgeEvidenceFindings(
+  stack: AcknowledgedStack,
+  manifest: Manifest,
+  acknowledge: (scope: IConstruct, id: string, reason: string) => void,
+): void {
+  acknowledge(
+    stack.evidence.accessLogs.node.defaultChild as IConstruct,
+    'AwsSolutions-S1',
+    'This bucket receives the server access logs of the evidence bucket; logging its own access would log the log deliveries, endlessly. It is private, TLS-only and read by no function.',
+  );
+  const objects = `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(stack.evidence.bucket.arnForObjects('*')))}]`;
+  for (const spec of manifest.functions) {
+    const handler = stack.functions.get(spec.id);
+    if (!spec.objects || !handler) continue;
+    acknowledge(
+      handler.role,
+      objects,
+      `Object keys are per case and per file (cases/<case id>/…, exports/<export id>/…), chosen at run time; the wildcard is limited to the objects of the evidence bucket, at ${spec.objects} (the route or task declaration's \`objects\`).`,
+    );
+  }
 }
 
 /** The web console's distribution, bucket and the deployment function CDK provides for BucketDeployment. */

@@ -19,6 +19,7 @@ import { CaseApi } from './constructs/case-api';
 import { CaseTable } from './constructs/case-table';
 import { ConsoleSite } from './constructs/console-site';
 import { CaseWorkflow, executionArnPatternFor, stateMachineArnFor } from './constructs/case-workflow';
+import { EvidenceBucket } from './constructs/evidence-bucket';
 import { HandlerFunction } from './constructs/handler-function';
 import { Mail } from './constructs/mail';
 import { FIVE_MINUTES, ONE_HOUR, Operations } from './constructs/operations';
@@ -84,6 +85,7 @@ export class RectifyStack extends Stack {
   readonly mail: Mail;
   readonly operations: Operations;
   readonly console: ConsoleSite;
+  readonly evidence: EvidenceBucket;
   readonly functions = new Map<string, HandlerFunction>();
   readonly nagAcknowledgements: NagAcknowledgement[];
   readonly waf?: ApiFirewall;
@@ -120,6 +122,11 @@ export class RectifyStack extends Stack {
       logRetention,
     });
 
+    this.evidence = new EvidenceBucket(this, 'Evidence', {
+      retentionDays: config.evidenceRetentionDays,
+      archiveAfterDays: config.evidenceArchiveAfterDays,
+      accessLogDays: config.logRetentionDays,
+    });
     this.console = new ConsoleSite(this, 'Console', {
       stage: config.stage,
       api: this.api.api,
@@ -162,6 +169,7 @@ export class RectifyStack extends Stack {
         environment[MAIL_ENV.recipients] = mailRecipientsJson;
         environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;
       }
+      if (wanted.has('objects')) environment.OBJECT_BUCKET = this.evidence.bucket.bucketName;
       assertEnvironmentFits(spec, environment);
 
       const handler = new HandlerFunction(this, spec.id, {
@@ -174,6 +182,7 @@ export class RectifyStack extends Stack {
       this.grantTable(handler.role, spec.table, deletesItems(spec));
       if (workflowActions.length) this.grantWorkflow(handler.role, workflowActions, config.stage, manifest);
       if (spec.sendsMail) this.mail.grantSend(handler.role);
+      if (spec.objects) this.evidence.grant(handler.role, spec.objects);
 
       if (spec.kind === 'api') for (const route of spec.routes) this.api.addRoute(route, handler.function);
       if (spec.kind === 'task') {
@@ -248,6 +257,7 @@ export class RectifyStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
     new CfnOutput(this, 'MailEventsTopicArn', { value: this.operations.mailEventsTopic.topicArn });
@@ -480,6 +490,7 @@ function assertConsistent(spec: FunctionSpec, workflowActions: readonly Workflow
   if (workflowActions.length && !env.includes('stateMachine'))
     throw new Error(`${spec.id}: workflow actions need env 'stateMachine'`);
   if (spec.sendsMail && !env.includes('mail')) throw new Error(`${spec.id}: sending mail needs env 'mail'`);
+  if (spec.objects && !env.includes('objects')) throw new Error(`${spec.id}: the object store needs env 'objects'`);
 }
 
 /**

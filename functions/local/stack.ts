@@ -43,6 +43,9 @@ import { PRIVATE_FILE_MODE, preparePrivateDataDir } from './data-dir';
 import type { LocalAuth } from './local-auth';
 import { localAuth, localCursorKey } from './local-auth';
 import type { LocalSes } from './ses-local';
+import type { LocalS3 } from './s3-local';
+import { startLocalS3 } from './s3-local';
+import { S3ObjectStore, s3Client } from '#objects/s3-object-store';
 import { DEFAULT_MAIL_PORT, startLocalSes } from './ses-local';
 
 /**
@@ -52,6 +55,8 @@ import { DEFAULT_MAIL_PORT, startLocalSes } from './ses-local';
  */
 export const DEFAULT_PORT = 3000;
 const DEFAULT_TABLE_NAME = 'rectify-local';
+/** The local object store's one bucket: evidence, documents and large exports, as the one bucket in AWS. */
+const DEFAULT_OBJECT_BUCKET = 'rectify-local-objects';
 /** Legal seconds per wall second: one legal day passes in 5 s, a 15-day deadline in 75 s. */
 export const DEFAULT_CLOCK_FACTOR = 17_280;
 /** DynamoDB Local is the largest part of the idle stack; this cap keeps the whole stack under 700 MB. */
@@ -109,6 +114,10 @@ export interface LocalStack {
   dynamo: DynamoDbLocal;
   /** The local SES (tests stop and start it again to simulate an outage of the mail service). */
   ses: LocalSes;
+  /** The local S3-compatible server (objects under DATA_DIR/objects), reached at AWS_ENDPOINT_URL_S3. */
+  s3: LocalS3;
+  /** The object store on it: evidence, documents, large exports. */
+  objects: S3ObjectStore;
   demoCaseIds: string[];
   /** Executions that were open when the stack last stopped and run again now. */
   resumed: string[];
@@ -265,6 +274,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push({ name: 'local SES', stop: () => ses.stop() });
     process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
 
+    const s3 = await startLocalS3({
+      directory: path.join(dataDir, 'objects'),
+      buckets: [DEFAULT_OBJECT_BUCKET],
+      // Loopback even when the API is opened to the network: the store checks no signature.
+      host: '127.0.0.1',
+      detached: true,
+    });
+    const killS3 = () => s3.process.kill('SIGKILL');
+    process.once('exit', killS3);
+    stops.push({
+      name: 'local S3',
+      stop: async () => {
+        process.off('exit', killS3);
+        await s3.stop();
+      },
+    });
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    const s3Sdk = s3Client();
+    stops.push({ name: 'S3 client', stop: async () => s3Sdk.destroy() });
+    const objects = new S3ObjectStore(s3Sdk, DEFAULT_OBJECT_BUCKET);
+
     const { clock, save: saveClock } = persistentClock(dataDir, options.clockFactor ?? DEFAULT_CLOCK_FACTOR);
     const clockTimer = setInterval(saveClock, 2_000);
     clockTimer.unref();
@@ -327,6 +357,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (!engineOpen) throw new Error('the local workflow engine is stopped');
         engine.runningExecutions();
       },
+      // A key that never exists: a 404 proves the store answers.
+      'object-store': async () => void (await objects.head('health-check')),
     };
     const deps = { store, engine, clock, calendar, policy, logger, health, mailer, cursorKey: localCursorKey(dataDir) };
     const auth = await localAuth(dataDir);
@@ -390,6 +422,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       auth,
       dynamo,
       ses,
+      s3,
+      objects,
       demoCaseIds: demo.caseIds,
       resumed,
       workflowCheck,

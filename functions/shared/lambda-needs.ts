@@ -11,6 +11,13 @@
  */
 export type TableAccess = 'none' | 'read' | 'read-write';
 
+/**
+ * The object store (evidence, documents, large exports): `read` gets objects and presigns downloads;
+ * `read-write` also writes them, presigns uploads and hides refused uploads (a delete marker: Object Lock
+ * keeps every version).
+ */
+export type ObjectAccess = 'read' | 'read-write';
+
 /** Step Functions actions on the case workflow. */
 export type WorkflowAction =
   'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
@@ -25,4 +32,6 @@ export interface LambdaNeeds {
   deadlines?: boolean;
   /** Clears a case's attention flag (DeleteItem in the attention partition). */
   clearsAttention?: boolean;
+  /** The object store: OBJECT_BUCKET and the S3 actions of its level. */
+  objects?: ObjectAccess;
 }

@@ -43,7 +43,12 @@ describe('the local stack over HTTP', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       status: 'ok',
-      parts: { dynamodb: { up: true }, mail: { up: true }, 'workflow-engine': { up: true } },
+      parts: {
+        dynamodb: { up: true },
+        mail: { up: true },
+        'workflow-engine': { up: true },
+        'object-store': { up: true },
+      },
     });
   });
 

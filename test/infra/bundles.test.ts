@@ -6,13 +6,15 @@ import { MANIFEST } from '#infra/manifest';
 /**
  * What a cold start loads is what the bundle holds. Each function's bundle carries a client or a data set
  * only when the function needs it: the Step Functions client only with workflow actions, the SES client
- * only where it sends mail, the holiday calendar only where it computes deadlines. Bundled with the
+ * only where it sends mail, the holiday calendar only where it computes deadlines, the S3 client only where it
+ * reaches the object store. Bundled with the
  * options the stack deploys with (infra/bundling.ts), its metafile naming every input that adds bytes.
  */
 const HEAVY_PARTS = [
   { part: 'node_modules/@aws-sdk/client-sfn/', neededWhen: 'stateMachine' },
   { part: 'node_modules/@aws-sdk/client-sesv2/', neededWhen: 'mail' },
   { part: 'node_modules/chinese-days/', neededWhen: 'deadlines' },
+  { part: 'node_modules/@aws-sdk/client-s3/', neededWhen: 'objects' },
 ] as const;
 
 async function inputsOf(entry: string): Promise<string[]> {
@@ -39,7 +41,7 @@ async function inputsOf(entry: string): Promise<string[]> {
 
 describe('each function’s bundle', () => {
   it.each(MANIFEST.functions.map((spec) => [spec.id, spec] as const))(
-    '%s carries the Step Functions client, the SES client and the holiday calendar only if it needs them',
+    '%s carries the Step Functions, SES and S3 clients and the holiday calendar only if it needs them',
     async (_id, spec) => {
       const inputs = await inputsOf(spec.entry);
       expect(inputs.length).toBeGreaterThan(10);

@@ -11,12 +11,14 @@ import { logicalId, permissionsOf, synthesize } from './support';
  *
  * table: `r` Get/BatchGet/Query; `rw` plus Put/Update/ConditionCheck; `rwd` plus DeleteItem in the
  * attention and pending-mail partitions only. states: the Step Functions actions. mail: ses:SendEmail.
- * env: the variables beyond NODE_OPTIONS and the Powertools settings.
+ * objects: the evidence bucket (see Privileges). env: the variables beyond NODE_OPTIONS and the Powertools settings.
  */
 interface Privileges {
   table: 'none' | 'r' | 'rw' | 'rwd';
   states?: string[];
   mail?: true;
+  /** objects: `r` GetObject; `rw` plus Put/Delete (a delete marker)/PutObjectRetention; both with ListBucket. */
+  objects?: 'r' | 'rw';
   env: string[];
 }
 
@@ -85,6 +87,10 @@ const TABLE_LEVELS: Record<string, Privileges['table']> = {
   'BatchGetItem ConditionCheckItem GetItem PutItem Query UpdateItem': 'rw',
   'BatchGetItem ConditionCheckItem DeleteItem GetItem PutItem Query UpdateItem': 'rwd',
 };
+const OBJECT_LEVELS: Record<string, Privileges['objects']> = {
+  'GetObject ListBucket': 'r',
+  'DeleteObject GetObject ListBucket PutObject PutObjectRetention': 'rw',
+};
 const ALWAYS_SET = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
 
 describe('each function of the Rectify stack, as synthesized', () => {
@@ -119,6 +125,9 @@ describe('each function of the Rectify stack, as synthesized', () => {
       table:
         TABLE_LEVELS[actionsOf('dynamodb').join(' ')] ?? (`unexpected: ${actionsOf('dynamodb').join(' ')}` as never),
       ...(states.length ? { states } : {}),
+      ...(actionsOf('s3').length
+        ? { objects: OBJECT_LEVELS[actionsOf('s3').join(' ')] ?? (`unexpected: ${actionsOf('s3').join(' ')}` as never) }
+        : {}),
       ...(actionsOf('ses').length
         ? { mail: actionsOf('ses').join() === 'SendEmail' ? true : (actionsOf('ses').join() as never) }
         : {}),
