@@ -66,8 +66,7 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'objects/',
       // Browsers upload and download with presigned URLs, which carry their own authorization; no
-      // cookie or credential rides on these requests, so the origin is not what protects them. (The
-      // console's distribution cannot be named here: it reaches the API, whose functions read this bucket.)
+      // cookie or credential rides on these requests, so the origin is not what protects them.
       cors: [
         {
           allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
