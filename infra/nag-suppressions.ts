@@ -168,17 +168,12 @@ export function applyNagSuppressions(
   return acknowledgements;
 }
 
-/** The evidence bucket's access-log bucket, and the functions that read or write objects of the bucket. */
+/** The functions that read or write objects of the evidence bucket. */
 function acknowledgeEvidenceFindings(
   stack: AcknowledgedStack,
   manifest: Manifest,
   acknowledge: (scope: IConstruct, id: string, reason: string) => void,
 ): void {
-  acknowledge(
-    stack.evidence.accessLogs.node.defaultChild as IConstruct,
-    'AwsSolutions-S1',
-    'This bucket receives the server access logs of the evidence bucket; logging its own access would log the log deliveries, endlessly. It is private, TLS-only and read by no function.',
-  );
   const objects = `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(stack.evidence.bucket.arnForObjects('*')))}]`;
   for (const spec of manifest.functions) {
     const handler = stack.functions.get(spec.id);

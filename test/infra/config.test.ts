@@ -25,6 +25,8 @@ describe('the deployment configuration', () => {
       waf: true,
       wafRatePerIp: 3000,
       logLevel: 'INFO',
+      evidenceRetentionDays: 10_950,
+      evidenceArchiveAfterDays: 365,
     });
   });
 
