@@ -321,6 +321,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The console's case page, when this stack serves the console on the API's origin.
       ...(options.consoleDir ? { consoleUrl: `${apiBase}${CONSOLE_BASE_PATH}` } : {}),
       failures: makeMailFailureLog({ store, clock }),
+      clock,
       logger,
       retry: options.mailRetry,
     });

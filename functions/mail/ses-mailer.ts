@@ -10,6 +10,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AppLogger } from '#app/context';
 import { silentLogger } from '#app/context';
+import type { Clock } from '#domain/clock';
+import { systemClock } from '#domain/clock';
 import type { CaseRecord } from '#domain/schemas';
 import type { ComposedMail } from './compose';
 import { composeMail } from './compose';
@@ -67,6 +69,11 @@ export interface SesMailerDeps {
   failures: MailFailureLog;
   /** Sends one email; SES through `ses` unless given. */
   transport?: MailTransport;
+  /**
+   * The legal clock, for the times people read on an email (recorded, sent, settled): the clock that
+   * stamps the case's events, which the local stack runs accelerated. The real clock unless given.
+   */
+  clock?: Pick<Clock, 'now'>;
   /** Wall-clock epoch ms, for claims and backoff. */
   wallNow?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -91,6 +98,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   private readonly recipients: MailRecipients;
   private readonly transport: MailTransport;
   private readonly wallNow: () => number;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly retry: RetryPolicy;
   private readonly logger: AppLogger;
@@ -103,6 +111,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     this.outbox = new Outbox(deps.doc, deps.tableName);
     this.transport = deps.transport ?? sesTransport(deps.ses, deps.configurationSetName);
     this.wallNow = deps.wallNow ?? Date.now;
+    this.clock = deps.clock ?? systemClock;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.logger = deps.logger ?? silentLogger;
@@ -113,7 +122,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     return composeMail(request, {
       recipients: this.recipients,
       ...(this.deps.consoleUrl ? { consoleUrl: this.deps.consoleUrl } : {}),
-      createdAt: new Date(this.wallNow()).toISOString(),
+      createdAt: this.clock.now().toISOString(),
     });
   }
 
@@ -298,7 +307,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   private async recordSent(mail: OutboxMail, messageId: string): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const recorded = await this.outbox.markSent(mail, messageId, new Date(this.wallNow()).toISOString());
+        const recorded = await this.outbox.markSent(mail, messageId, this.clock.now().toISOString());
         if (!recorded) this.logger.warn('email sent after its claim lapsed', { mailId: mail.id, messageId });
         return;
       } catch (error) {
@@ -322,7 +331,7 @@ export class SesMailer implements Mailer, PendingMailSweeper {
     reason: string,
     lapsedBefore?: number,
   ): Promise<boolean> {
-    const settledAt = new Date(this.wallNow()).toISOString();
+    const settledAt = this.clock.now().toISOString();
     const failure = { mail, outcome: status === 'FAILED' ? 'refused' : 'unconfirmed', reason } as const;
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       let alerts: NewOutboxMail[] = [];
