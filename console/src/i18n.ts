@@ -3,7 +3,7 @@ import { useContext } from 'preact/hooks';
 import type { Translator } from './translator';
 import { translator } from './translator';
 
-export type { Lang, Translator, WordKey } from './translator';
+export type { Lang, ProblemWords, Translator, WordKey } from './translator';
 export { translator } from './translator';
 
 export const I18n = createContext<Translator>(translator('zh'));

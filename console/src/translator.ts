@@ -95,6 +95,24 @@ const PROBLEM_TITLES: Record<string, [string, string]> = {
   'dependency-unavailable': ['依赖的服务暂不可用，请稍后再试', 'A service the API depends on is unavailable'],
 };
 
+/** What a person can do about each kind of problem, in Chinese; `{fields}`, `{part}`, `{requestId}` are filled in. */
+const PROBLEM_ADVICE_ZH: Record<string, string> = {
+  'invalid-input': '请检查：{fields}。',
+  unauthenticated: '登录已失效或缺少令牌，请重新登录。',
+  forbidden: '此事项不在当前角色或管辖范围内。',
+  'not-found': '所查找的内容不存在，或不在您的管辖范围内。',
+  'method-not-allowed': '此地址不支持该操作。',
+  'transition-not-allowed': '请按案件当前状态可办理的事项操作。',
+  'version-conflict': '请重新加载案件后再办理。',
+  'request-in-flight': '请稍候片刻，再查看结果。',
+  'payload-too-large': '请减少提交的内容后重试。',
+  'unsupported-media-type': '请以 JSON 格式提交。',
+  'idempotency-key-reused': '同一请求编号不能用于不同的内容，请重新提交。',
+  throttled: '请稍后再试。',
+  internal: '请稍后重试；如仍出错，请将请求编号 {requestId} 告知管理员。',
+  'dependency-unavailable': '暂不可用的服务：{part}。请稍后再试。',
+};
+
 /**
  * Chinese for the reasons the API (functions/domain/schemas.ts, functions/api/problem.ts, zod) and the
  * survey reader (cli/survey-file.ts) give for a field; `$1`… are the reason's own values. A reason not
@@ -334,6 +352,23 @@ export interface Translator {
   reason(message: string): string;
   /** A problem's title, from its type, in this language. */
   problemTitle(problem: { type?: string; title?: string }): string;
+  /**
+   * A problem in words: its title and what to do, in this language. The API writes `detail` in English
+   * prose; in Chinese the console says it from the problem's type and structured fields (the fields named,
+   * the reason, the part unavailable, the request id) instead.
+   */
+  problem(problem: ProblemWords): string;
+}
+
+/** What a problem document says, as the console reads it (the generated client's Problem fits it). */
+export interface ProblemWords {
+  type?: string;
+  title?: string;
+  detail?: string;
+  reason?: string;
+  part?: string;
+  requestId?: string;
+  errors?: readonly { field: string; message: string }[];
 }
 
 const TERMS: Record<string, [string, string]> = {
@@ -511,7 +546,7 @@ export function translator(lang: Lang): Translator {
         : Object.hasOwn(MAIL_STATUSES, value)
           ? pick(MAIL_STATUSES[value as CaseEmail['status']])
           : value;
-  return {
+  const self: Translator = {
     lang,
     t(key, values = {}) {
       return pick(WORDS[key]).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
@@ -536,5 +571,31 @@ export function translator(lang: Lang): Translator {
         ? pick(PROBLEM_TITLES[kind] as [string, string])
         : (problem.title ?? '');
     },
+    problem(problem) {
+      const title = self.problemTitle(problem);
+      if (lang !== 'zh') return [title, problem.detail, problem.reason].filter(Boolean).join(' — ');
+      const kind = problem.type?.split(':').at(-1) ?? '';
+      const fields = [...new Set((problem.errors ?? []).map((e) => fieldLabel(e.field, self)))];
+      const advice = Object.hasOwn(PROBLEM_ADVICE_ZH, kind)
+        ? (PROBLEM_ADVICE_ZH[kind] as string)
+            .replace('{fields}', fields.join('、') || '提交的内容')
+            .replace('{part}', problem.part ?? '—')
+            .replace('{requestId}', problem.requestId ?? '—')
+        : // A kind this console does not know yet: the API's own words rather than none.
+          problem.detail;
+      return [title, advice, problem.reason && self.reason(problem.reason)].filter(Boolean).join(' — ');
+    },
   };
+  return self;
+}
+
+/** `responsibleParty.phone` as people call it (电话), or as the API names it when the console has no word. */
+function fieldLabel(field: string, tr: Translator): string {
+  const last =
+    field
+      .split('.')
+      .at(-1)
+      ?.replace(/\[\d+\]$/, '') ?? field;
+  const label = tr.key(last);
+  return label === last ? field : label;
 }

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CaseStatus } from '#domain/vocabulary';
 import { isTerminal } from '#domain/lifecycle';
 import type { Problem } from './api';
-import type { Translator } from './i18n';
+import type { ProblemWords, Translator } from './i18n';
 import { useT } from './i18n';
 import { countdown } from './time';
 
@@ -44,13 +44,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
   return [result, useCallback(() => setRound((r) => r + 1), [])];
 }
 
-/** A problem (or any failure) in words, for the top of a form or page: its title in the reader's language. */
-export function problemText(
-  problem: (Pick<Problem, 'detail' | 'reason'> & { type?: string; title?: string }) | undefined,
-  tr: Translator,
-): string {
-  if (!problem) return '';
-  return [tr.problemTitle(problem), problem.detail, problem.reason].filter(Boolean).join(' — ');
+/** A problem (or any failure) in words, for the top of a form or page, in the reader's language. */
+export function problemText(problem: ProblemWords | undefined, tr: Translator): string {
+  return problem ? tr.problem(problem) : '';
 }
 
 export function Alert({ children, kind = 'error' }: { children: ComponentChildren; kind?: 'error' | 'info' | 'ok' }) {

@@ -10,6 +10,8 @@ import {
 } from '#domain/vocabulary';
 import { translator } from '../../console/src/translator';
 import { readSurvey } from '#domain/survey-file';
+import type { ProblemKind } from '#api/problem';
+import { HttpProblem } from '#api/problem';
 
 const zh = translator('zh');
 
@@ -71,5 +73,52 @@ describe("the console's Chinese for the reasons a field is refused", () => {
     expect(reasons.filter((reason) => !chinese(zh.reason(reason)))).toEqual([]);
     expect(zh.reason('must be between -90 and 90')).toBe('须在 -90 至 90 之间');
     expect(translator('en').reason('is required')).toBe('is required');
+  });
+});
+
+describe('problem details in the reader’s language', () => {
+  /** Every kind of problem the API answers (the compiler keeps this list whole). */
+  const KINDS = Object.keys({
+    'invalid-input': true,
+    unauthenticated: true,
+    forbidden: true,
+    'not-found': true,
+    'method-not-allowed': true,
+    'transition-not-allowed': true,
+    'version-conflict': true,
+    'request-in-flight': true,
+    'payload-too-large': true,
+    'unsupported-media-type': true,
+    'idempotency-key-reused': true,
+    throttled: true,
+    internal: true,
+    'dependency-unavailable': true,
+  } satisfies Record<ProblemKind, true>) as ProblemKind[];
+  const englishDetail = 'An English sentence from the API';
+  const problemOf = (kind: ProblemKind) =>
+    new HttpProblem(kind, englishDetail, {
+      part: 'DynamoDB',
+      ...(kind === 'invalid-input'
+        ? { errors: [{ field: 'responsibleParty.phone', in: 'body' as const, message: 'is required' }] }
+        : {}),
+    }).toProblem('/cases', 'req-1');
+
+  it.each(KINDS)('says a %s problem in Chinese, with no English prose', (kind) => {
+    const text = zh.problem(problemOf(kind));
+    expect(text).toMatch(/[\u4e00-\u9fff]/);
+    expect(text).not.toContain(englishDetail);
+    expect(text).not.toContain(problemOf(kind).title);
+  });
+
+  it('names the fields, the part and the request in Chinese, and keeps the API’s words in English', () => {
+    expect(zh.problem(problemOf('invalid-input'))).toBe('提交的内容有误 — 请检查：电话。');
+    expect(zh.problem(problemOf('dependency-unavailable'))).toContain('暂不可用的服务：DynamoDB');
+    expect(zh.problem(problemOf('internal'))).toContain('请求编号 req-1');
+    expect(translator('en').problem(problemOf('not-found'))).toBe(`Not found — ${englishDetail}`);
+  });
+
+  it('translates the procedure’s reason for refusing an action', () => {
+    const refused = new HttpProblem('transition-not-allowed', englishDetail, { reason: 'is required' }).toProblem();
+    expect(zh.problem(refused)).toBe('案件当前状态不允许此操作 — 请按案件当前状态可办理的事项操作。 — 必填');
   });
 });
