@@ -26,10 +26,11 @@ export interface Route {
 /**
  * Configuration an entry reads at cold start, beyond `TABLE_NAME` (given with any table access) and logging:
  * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
- * CONSOLE_URL (when a console is configured); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) + MAIL_CONFIGURATION_SET;
- * `objects` → OBJECT_BUCKET.
+ * CONSOLE_URL (the configured console, else the distribution); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) +
+ * MAIL_CONFIGURATION_SET; `objects` → OBJECT_BUCKET; `cursorKey` → CURSOR_SECRET_ARN (the secret's ARN, never
+ * its value) and secretsmanager:GetSecretValue on that one secret.
  */
-export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects';
+export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects' | 'cursorKey';
 
 interface FunctionBase {
   /** Construct id, PascalCase; also names the function's log group and alarms. */

@@ -8,7 +8,7 @@ import type { ApiFunction, EnvGroup, FunctionSpec, Manifest, TaskFunction } from
 /**
  * The configuration an entry reads at cold start for what it needs: the policy and calendar where it
  * computes deadlines, the state machine where it takes workflow actions, the mail configuration (and the
- * console's address for links) where it sends mail.
+ * console's address for links) where it sends mail, the cursor-key secret's ARN where it pages.
  */
 function envOf(needs: LambdaNeeds): EnvGroup[] {
   return [
@@ -16,6 +16,7 @@ function envOf(needs: LambdaNeeds): EnvGroup[] {
     ...(needs.workflow?.length ? (['stateMachine'] as const) : []),
     ...(needs.mail ? (['links', 'mail'] as const) : []),
     ...(needs.objects ? (['objects'] as const) : []),
+    ...(needs.cursor ? (['cursorKey'] as const) : []),
   ];
 }
 

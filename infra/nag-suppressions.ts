@@ -8,6 +8,7 @@ import { ASYNC_KINDS, EXECUTION_ACTIONS, workflowActionsOf } from './manifest-ty
 import type { CaseApi } from './constructs/case-api';
 import type { ConsoleSite } from './constructs/console-site';
 import type { EvidenceBucket } from './constructs/evidence-bucket';
+import type { CursorKey } from './constructs/cursor-key';
 import type { HandlerFunction } from './constructs/handler-function';
 import type { Operations } from './constructs/operations';
 
@@ -18,6 +19,7 @@ interface AcknowledgedStack extends Stack {
   readonly operations: Operations;
   readonly console: ConsoleSite;
   readonly evidence: EvidenceBucket;
+  readonly cursorKey: CursorKey;
   readonly functions: ReadonlyMap<string, HandlerFunction>;
 }
 
@@ -163,6 +165,11 @@ export function applyNagSuppressions(
       `MFA is optional on the "${config.stage}" stage by its configuration (mfa=optional).`,
     );
   }
+  acknowledge(
+    stack.cursorKey.secret,
+    'AwsSolutions-SMG4',
+    'No scheduled rotation: the secret is no credential, only the key that seals list positions, which clients hold for minutes. Rotating ends every cursor open at the time (its next page answers 400 cursor and the client starts the list again) and, until Lambda replaces the instances that read the old value, instances on the old and new values refuse each other’s cursors. It is rotated by hand when it may have leaked (docs/deploy.md, "The cursor key").',
+  );
   acknowledgeConsoleFindings(stack, acknowledge);
   acknowledgeEvidenceFindings(stack, manifest, acknowledge);
   return acknowledgements;

@@ -18,6 +18,7 @@ import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, senderIdentityOf } from './config';
 import { CaseApi } from './constructs/case-api';
 import { CaseTable } from './constructs/case-table';
 import { ConsoleSite } from './constructs/console-site';
+import { CursorKey } from './constructs/cursor-key';
 import { CaseWorkflow, executionArnPatternFor, stateMachineArnFor } from './constructs/case-workflow';
 import { EvidenceBucket } from './constructs/evidence-bucket';
 import { HandlerFunction } from './constructs/handler-function';
@@ -86,6 +87,7 @@ export class RectifyStack extends Stack {
   readonly operations: Operations;
   readonly console: ConsoleSite;
   readonly evidence: EvidenceBucket;
+  readonly cursorKey: CursorKey;
   readonly functions = new Map<string, HandlerFunction>();
   readonly nagAcknowledgements: NagAcknowledgement[];
   readonly waf?: ApiFirewall;
@@ -133,6 +135,7 @@ export class RectifyStack extends Stack {
       apiStageName: this.api.stageName,
       userPool: this.api.userPool,
     });
+    this.cursorKey = new CursorKey(this, 'CursorKey', { stage: config.stage });
     const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);
     // Checked with the mail senders' own schema, so a configuration they would refuse at cold start fails the synth.
     const mailRecipientsJson = JSON.stringify(
@@ -165,6 +168,7 @@ export class RectifyStack extends Stack {
         // console, API functions too (the distribution reaches the API without depending on its functions).
         environment.CONSOLE_URL = config.consoleUrl ?? this.console.url;
       }
+      if (wanted.has('cursorKey')) environment.CURSOR_SECRET_ARN = this.cursorKey.secret.secretArn;
       if (wanted.has('mail')) {
         environment[MAIL_ENV.recipients] = mailRecipientsJson;
         environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;
@@ -183,6 +187,7 @@ export class RectifyStack extends Stack {
       if (workflowActions.length) this.grantWorkflow(handler.role, workflowActions, config.stage, manifest);
       if (spec.sendsMail) this.mail.grantSend(handler.role);
       if (spec.objects) this.evidence.grant(handler.role, spec.objects);
+      if (wanted.has('cursorKey')) this.cursorKey.grantRead(handler.role);
 
       if (spec.kind === 'api') for (const route of spec.routes) this.api.addRoute(route, handler.function);
       if (spec.kind === 'task') {

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppDeps, AppLogger, DeadlineDeps } from '#app/context';
-import { cursorKeyFromText } from '#app/cursor-seal';
+import type { CursorKeySource } from '#app/cursor-seal';
 import type { Clock } from '#domain/clock';
 import { systemClock } from '#domain/clock';
 import type { Mailer } from '#mail/mailer';
@@ -31,22 +31,28 @@ export interface ApiPorts {
   deadlines?: (env: NodeJS.ProcessEnv) => DeadlineRules;
   /** Routes that send email themselves (`mailerFromEnv`: the mail configuration and SES). */
   mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
+  /** Routes that seal or open cursors (`cursorKeyFromSecretEnv`: CURSOR_SECRET_ARN, read on first use). */
+  cursorKey?: (env: NodeJS.ProcessEnv) => CursorKeySource;
 }
 
 type UsesOf<R> = R extends { uses?: infer U } ? NonNullable<U> : Record<never, never>;
 type UsesWorkflow<R> = UsesOf<R> extends { workflow: readonly [WorkflowAction, ...WorkflowAction[]] } ? true : false;
 type UsesMail<R> = UsesOf<R> extends { mail: true } ? true : false;
 type UsesDeadlines<R> = UsesOf<R> extends { deadlines: true } ? true : false;
+type UsesCursor<R> = UsesOf<R> extends { cursor: true } ? true : false;
 
 /** The ports a route's handler must build: one per need its route declares, and no other. */
 export type PortsFor<R extends AnyRoute> = (UsesWorkflow<R> extends true
   ? { engine: NonNullable<ApiPorts['engine']> }
   : { engine?: never }) &
   (UsesMail<R> extends true ? { mailer: NonNullable<ApiPorts['mailer']> } : { mailer?: never }) &
-  (UsesDeadlines<R> extends true ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never });
+  (UsesDeadlines<R> extends true ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never }) &
+  (UsesCursor<R> extends true ? { cursorKey: NonNullable<ApiPorts['cursorKey']> } : { cursorKey?: never });
 
-/** What every API function has: the case table, the real clock, a logger, the cursor key and its health checks. */
-export interface BaseApiDeps extends Pick<AppDeps, 'store' | 'cursorKey'> {
+/** What every API function has: the case table, the real clock, a logger, a cursor key and its health checks. */
+export interface BaseApiDeps extends Pick<AppDeps, 'store'> {
+  /** The deployment's key where the route `uses` cursors; elsewhere one that refuses (see apiDepsFromEnv). */
+  cursorKey: CursorKeySource;
   clock: Clock;
   logger: AppLogger;
   /** The parts `GET /health` checks, by name. */
@@ -61,6 +67,9 @@ export type DepsFor<R extends AnyRoute> = BaseApiDeps &
 
 /** A Lambda handler that says which declaration it serves, so a test can hold each entry to its own. */
 export type DeclaredHandler<H> = H & { readonly serves: string };
+
+const undeclaredCursorKey: CursorKeySource = () =>
+  Promise.reject(new Error('this function has no cursor key: its route must declare `uses: { cursor: true }`'));
 
 /**
  * The dependencies an API function builds once, at module scope: SDK clients with timeouts, the
@@ -78,8 +87,9 @@ export function apiDepsFromEnv(
     store: new CaseStore(doc, settings.TABLE_NAME),
     clock: systemClock,
     logger: new Logger({ serviceName: 'rectify-api' }),
-    // Functions serving pages share the deployment's cursor key; the others never open a cursor.
-    ...(env.CURSOR_KEY ? { cursorKey: cursorKeyFromText(env.CURSOR_KEY) } : {}),
+    // Paging functions share the deployment's key. Any other function has none: a route that seals a cursor
+    // without declaring it fails loudly instead of sealing with a key no other instance holds.
+    cursorKey: ports.cursorKey ? ports.cursorKey(env) : undeclaredCursorKey,
     ...(ports.engine ? { engine: ports.engine(env) } : {}),
     ...(deadlines ? { calendar: deadlines.calendar, policy: deadlines.policy } : {}),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),

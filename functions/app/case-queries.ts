@@ -78,7 +78,7 @@ type ListPosition = z.infer<typeof listPositionSchema>;
 /** Reads: one case, lists from the indexes (never a Scan), and a case's verifiable history. */
 export function makeCaseQueries(deps: QueryDeps) {
   const { store, clock } = deps;
-  const sealer = cursorSealer(deps.cursorKey ?? processCursorKey());
+  const sealer = cursorSealer(deps.cursorKey ?? processCursorKey);
 
   /** A cursor belongs to the caller, the role and scope they act in, and the list's filters. */
   function listBinding(viewer: Viewer, filter: CaseListFilter) {
@@ -86,8 +86,12 @@ export function makeCaseQueries(deps: QueryDeps) {
     return { list: 'cases', viewer, filters: { ...filters, overdue: Boolean(filter.overdue) } };
   }
 
-  function openListCursor(viewer: Viewer, filter: CaseListFilter, kind: ListPlan['kind']): ListPosition | undefined {
-    const opened = sealer.open(listBinding(viewer, filter), filter.cursor);
+  async function openListCursor(
+    viewer: Viewer,
+    filter: CaseListFilter,
+    kind: ListPlan['kind'],
+  ): Promise<ListPosition | undefined> {
+    const opened = await sealer.open(listBinding(viewer, filter), filter.cursor);
     if (opened === undefined) return undefined;
     const result = listPositionSchema.safeParse(opened);
     if (!result.success || result.data.k !== kind) throw new InvalidCursorError('cursor is not valid');
@@ -132,7 +136,7 @@ export function makeCaseQueries(deps: QueryDeps) {
             : filter.status
               ? { kind: 'status', status: filter.status }
               : { kind: 'overdue' };
-    const cursor = openListCursor(viewer, filter, plan.kind);
+    const cursor = await openListCursor(viewer, filter, plan.kind);
     if (filter.subdistrict && !inScope(viewer, filter.subdistrict))
       throw new SubdistrictNotFoundError(filter.subdistrict);
     const seal = (position: ListPosition) => sealer.seal(listBinding(viewer, filter), position);
@@ -157,7 +161,7 @@ export function makeCaseQueries(deps: QueryDeps) {
       );
       return {
         items: page.items.filter(keep),
-        cursor: page.cursor ? seal({ k: 'reporter', c: page.cursor }) : undefined,
+        cursor: page.cursor ? await seal({ k: 'reporter', c: page.cursor }) : undefined,
       };
     }
     if (plan.kind === 'attention') {
@@ -172,7 +176,7 @@ export function makeCaseQueries(deps: QueryDeps) {
         .filter((r): r is CaseRecord => r !== undefined)
         .map(summaryOf)
         .filter(keep);
-      return { items, cursor: page.cursor ? seal({ k: 'attention', c: page.cursor }) : undefined };
+      return { items, cursor: page.cursor ? await seal({ k: 'attention', c: page.cursor }) : undefined };
     }
     if (plan.kind === 'area') {
       const page = await callDependency('database', () =>
@@ -184,7 +188,10 @@ export function makeCaseQueries(deps: QueryDeps) {
           cursor: cursor?.c,
         }),
       );
-      return { items: page.items.filter(keep), cursor: page.cursor ? seal({ k: 'area', c: page.cursor }) : undefined };
+      return {
+        items: page.items.filter(keep),
+        cursor: page.cursor ? await seal({ k: 'area', c: page.cursor }) : undefined,
+      };
     }
     if (plan.kind === 'status') {
       const page = await callDependency('database', () =>
@@ -196,7 +203,7 @@ export function makeCaseQueries(deps: QueryDeps) {
       );
       return {
         items: page.items.filter(keep),
-        cursor: page.cursor ? seal({ k: 'status', c: page.cursor }) : undefined,
+        cursor: page.cursor ? await seal({ k: 'status', c: page.cursor }) : undefined,
       };
     }
     // Overdue across every open status: walk the statuses' index partitions one after another.
@@ -217,7 +224,7 @@ export function makeCaseQueries(deps: QueryDeps) {
       inner = undefined;
     }
     const more = index < OPEN_STATUSES.length;
-    return { items, cursor: more ? seal({ k: 'overdue', s: index, c: inner }) : undefined };
+    return { items, cursor: more ? await seal({ k: 'overdue', s: index, c: inner }) : undefined };
   }
 
   /**
@@ -254,10 +261,13 @@ export function makeCaseQueries(deps: QueryDeps) {
   ): Promise<HistoryPage> {
     const record = await getCase(viewer, id);
     const binding = { list: 'history', viewer, caseId: id };
-    const opened = sealer.open(binding, options.cursor);
+    const opened = await sealer.open(binding, options.cursor);
     if (opened !== undefined && typeof opened !== 'string') throw new InvalidCursorError('cursor is not valid');
     const stored = await callDependency('database', () => store.history(id, { cursor: opened, limit: options.limit }));
-    const page = { items: stored.items, cursor: stored.cursor ? sealer.seal(binding, stored.cursor) : undefined };
+    const page = {
+      items: stored.items,
+      cursor: stored.cursor ? await sealer.seal(binding, stored.cursor) : undefined,
+    };
     if (!options.verify) return page;
     const verification = await callDependency('database', () => verifyHistory(id, record));
     return { ...page, verification };

@@ -5,6 +5,7 @@ import type { Policy } from '#domain/policy';
 import type { CaseStore } from '#store/case-store';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { Mailer } from '#mail/mailer';
+import type { CursorKeySource } from './cursor-seal';
 
 /** The few logging calls the services and adapters make, as Powertools' Logger declares them. */
 export type AppLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -30,11 +31,11 @@ export interface AppDeps {
   wallNow?: () => number;
   randomBytes?: (size: number) => Uint8Array;
   /**
-   * The key that seals the cursors handed to clients (32 bytes). Every process serving pages of one
-   * deployment needs the same key (CURSOR_KEY in AWS; DATA_DIR/auth/cursor-key locally); without one, a
-   * process-wide random key.
+   * The key that seals the cursors handed to clients (32 bytes), asked for when a cursor is sealed or
+   * opened. Every process serving pages of one deployment needs the same key (the stack's secret in AWS;
+   * DATA_DIR/auth/cursor-key locally); without one, a process-wide random key.
    */
-  cursorKey?: Uint8Array;
+  cursorKey?: CursorKeySource;
   /**
    * Emails the API sends itself: the appeal hold (the workflow is stopped, so no task can) and what became
    * of a case the office was told about (dismissed, extended, appeal resolved, demolished by enforcement).

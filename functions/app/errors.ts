@@ -70,7 +70,8 @@ export class RequestInFlightError extends Error {
   }
 }
 
-export type DependencyPart = 'database' | 'workflow-engine' | 'mail';
+/** `cursor-key`: the secret that seals cursors, read from Secrets Manager on a paging function's first cursor. */
+export type DependencyPart = 'database' | 'workflow-engine' | 'mail' | 'cursor-key';
 
 /** A service the application depends on is down, unreachable or timing out. */
 export class DependencyUnavailableError extends Error {

@@ -6,6 +6,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose'
 import * as z from 'zod';
 import type { Role } from '#domain/vocabulary';
 import { emptyRecord } from '#shared/own';
+import type { CursorKeySource } from '#app/cursor-seal';
 import { cursorKeyFromText } from '#app/cursor-seal';
 
 /**
@@ -127,7 +128,7 @@ export async function localAuth(dataDir: string): Promise<LocalAuth> {
  * The key that seals list cursors (functions/app/cursor-seal.ts), generated once under DATA_DIR beside
  * the signing key, readable by this user only, so cursors outlive a restart of the stack.
  */
-export function localCursorKey(dataDir: string): Uint8Array {
+export function localCursorKey(dataDir: string): CursorKeySource {
   const file = path.join(dataDir, 'auth', 'cursor-key');
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
@@ -135,5 +136,7 @@ export function localCursorKey(dataDir: string): Uint8Array {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return cursorKeyFromText(readFileSync(file, 'utf8'), file);
+  // Read at start, so a damaged file stops the stack at once rather than its first page.
+  const key = cursorKeyFromText(readFileSync(file, 'utf8'), file);
+  return () => Promise.resolve(key);
 }

@@ -34,4 +34,9 @@ export interface LambdaNeeds {
   clearsAttention?: boolean;
   /** The object store: OBJECT_BUCKET and the S3 actions of its level. */
   objects?: ObjectAccess;
+  /**
+   * Seals or opens the cursors of pages: the deployment's cursor-key secret (CURSOR_SECRET_ARN and
+   * secretsmanager:GetSecretValue on that one secret), read on the first cursor.
+   */
+  cursor?: boolean;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { cursorKeyFromSecretEnv } from '#api/cursor-key-secret';
 import { freshTable } from '../support/table';
 import { gatewayAuth } from '../support/gateway';
 import { CaseStates } from './support/case-states';
@@ -25,8 +26,14 @@ let secrets: Server;
 /** The secret's text, as Secrets Manager would answer it; every GetSecretValue asked, by SecretId. */
 let secretString: string | undefined;
 const asked: string[] = [];
+/** While set, every connection is dropped unanswered, as an outage would. */
+let unreachable = false;
 
 function answerSecretsManager(request: IncomingMessage, response: ServerResponse): void {
+  if (unreachable) {
+    request.socket.destroy();
+    return;
+  }
   let body = '';
   request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
   request.on('end', () => {
@@ -56,7 +63,9 @@ beforeAll(async () => {
   process.env.CURSOR_SECRET_ARN = SECRET_ARN;
   const states = new CaseStates(table.store, () => new Date());
   for (let i = 0; i < 3; i += 1)
-    await states.reported({ submission: { location: { subdistrict, community: '解放坡社区', address: `山洞路${i}号` } } });
+    await states.reported({
+      submission: { location: { subdistrict, community: '解放坡社区', address: `山洞路${i}号` } },
+    });
 });
 afterAll(async () => {
   delete process.env.CURSOR_SECRET_ARN;
@@ -123,7 +132,7 @@ describe('the cursor key of the paging functions in AWS', () => {
     });
     const secondItems = (JSON.parse(page2.body) as CasePage).items;
     expect(secondItems.map((c) => c.id)).not.toContain(firstItems[0]?.id);
-    // The history pages and the exports' X-Next-Cursor are sealed with the same key.
+    // Each instance read the secret once, for its first cursor.
     expect(asked).toEqual([SECRET_ARN, SECRET_ARN]);
   });
 
@@ -136,3 +145,44 @@ describe('the cursor key of the paging functions in AWS', () => {
     expect(asked).toEqual([SECRET_ARN]);
   });
 });
+
+describe('a cursor key the paging functions cannot use', () => {
+  it('without CURSOR_SECRET_ARN: the instance does not start, naming the variable', () => {
+    delete process.env.CURSOR_SECRET_ARN;
+    try {
+      expect(() => newInstance('list-cases')).toThrow(/invalid environment: CURSOR_SECRET_ARN/);
+      expect(() => newInstance('get-case-history')).toThrow(/CURSOR_SECRET_ARN/);
+    } finally {
+      process.env.CURSOR_SECRET_ARN = SECRET_ARN;
+    }
+  });
+
+  it('a secret shorter than 32 characters: the first cursor fails naming the secret, and nothing is sealed', async () => {
+    secretString = 'too-short-for-a-key';
+    await expect(cursorKeyFromSecretEnv(process.env)()).rejects.toThrow(
+      `the cursor key secret ${SECRET_ARN} must hold a secret of at least 32 characters`,
+    );
+    const answer = await newInstance('list-cases').handler(listEvent({ subdistrict, from: '2000-01-01', limit: '1' }));
+    expect(answer.statusCode).toBe(500);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 500 });
+    expect(JSON.parse(answer.body)).not.toHaveProperty('items');
+  });
+
+  it('Secrets Manager unreachable: 503 naming the cursor key; the failed read is not kept, the next request reads again', async () => {
+    const instance = newInstance('list-cases');
+    unreachable = true;
+    const down = await instance.handler(listEvent(filtersOf(subdistrict)));
+    expect({ status: down.statusCode, part: (JSON.parse(down.body) as { part?: string }).part }).toEqual({
+      status: 503,
+      part: 'cursor-key',
+    });
+    unreachable = false;
+    const up = await instance.handler(listEvent(filtersOf(subdistrict)));
+    expect(up.statusCode).toBe(200);
+    expect((JSON.parse(up.body) as CasePage).cursor).toEqual(expect.any(String));
+  });
+});
+
+function filtersOf(name: string): Record<string, string> {
+  return { subdistrict: name, from: '2000-01-01', limit: '1' };
+}

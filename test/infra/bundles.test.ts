@@ -7,7 +7,8 @@ import { MANIFEST } from '#infra/manifest';
  * What a cold start loads is what the bundle holds. Each function's bundle carries a client or a data set
  * only when the function needs it: the Step Functions client only with workflow actions, the SES client
  * only where it sends mail, the holiday calendar only where it computes deadlines, the S3 client only where it
- * reaches the object store. Bundled with the
+ * reaches the object store, the Secrets Manager client only where it pages (and there it must be, to read
+ * the cursor key). Bundled with the
  * options the stack deploys with (infra/bundling.ts), its metafile naming every input that adds bytes.
  */
 const HEAVY_PARTS = [
@@ -15,6 +16,7 @@ const HEAVY_PARTS = [
   { part: 'node_modules/@aws-sdk/client-sesv2/', neededWhen: 'mail' },
   { part: 'node_modules/chinese-days/', neededWhen: 'deadlines' },
   { part: 'node_modules/@aws-sdk/client-s3/', neededWhen: 'objects' },
+  { part: 'node_modules/@aws-sdk/client-secrets-manager/', neededWhen: 'cursorKey' },
 ] as const;
 
 async function inputsOf(entry: string): Promise<string[]> {
@@ -41,7 +43,7 @@ async function inputsOf(entry: string): Promise<string[]> {
 
 describe('each function’s bundle', () => {
   it.each(MANIFEST.functions.map((spec) => [spec.id, spec] as const))(
-    '%s carries the Step Functions, SES and S3 clients and the holiday calendar only if it needs them',
+    '%s carries the Step Functions, SES, S3 and Secrets Manager clients and the holiday calendar only if it needs them',
     async (_id, spec) => {
       const inputs = await inputsOf(spec.entry);
       expect(inputs.length).toBeGreaterThan(10);
@@ -52,6 +54,9 @@ describe('each function’s bundle', () => {
         needed: env.includes(neededWhen),
       }));
       expect(carried.filter((c) => c.carried && !c.needed).map((c) => c.part)).toEqual([]);
+      // The cursor key is read only where the route declares it, so that client must be there.
+      const secretsClient = carried.find((c) => c.part.includes('client-secrets-manager'));
+      expect(secretsClient?.carried).toBe(secretsClient?.needed);
     },
   );
 });

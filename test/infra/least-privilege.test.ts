@@ -11,7 +11,9 @@ import { logicalId, permissionsOf, synthesize } from './support';
  *
  * table: `r` Get/BatchGet/Query; `rw` plus Put/Update/ConditionCheck; `rwd` plus DeleteItem in the
  * attention and pending-mail partitions only. states: the Step Functions actions. mail: ses:SendEmail.
- * objects: the evidence bucket (see Privileges). env: the variables beyond NODE_OPTIONS and the Powertools settings.
+ * objects: the evidence bucket (see Privileges).
+ * cursorKey: secretsmanager:GetSecretValue on the stack's cursor-key secret, and nothing else of Secrets
+ * Manager. env: the variables beyond NODE_OPTIONS and the Powertools settings.
  */
 interface Privileges {
   table: 'none' | 'r' | 'rw' | 'rwd';
@@ -19,6 +21,7 @@ interface Privileges {
   mail?: true;
   /** objects: `r` GetObject; `rw` plus Put/Delete (a delete marker)/PutObjectRetention; both with ListBucket. */
   objects?: 'r' | 'rw';
+  cursorKey?: true;
   env: string[];
 }
 
@@ -27,6 +30,8 @@ const MACHINE = 'STATE_MACHINE_ARN';
 const DEADLINES = ['CALENDAR_JSON', 'POLICY_JSON'];
 const MAIL = ['MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON'];
 const reader: Privileges = { table: 'r', env: [TABLE] };
+/** The paging routes: their cursors are sealed with the deployment's secret (its ARN, never its value). */
+const pager: Privileges = { table: 'r', cursorKey: true, env: [TABLE, 'CURSOR_SECRET_ARN'] };
 /** Case links in every sender's emails: the configured console address, else the distribution's. */
 const LINKS = 'CONSOLE_URL';
 const mailingTask: Privileges = { table: 'rwd', mail: true, env: [TABLE, ...DEADLINES, ...MAIL, LINKS] };
@@ -35,11 +40,11 @@ const answering = ['DescribeExecution', 'SendTaskSuccess', 'StartExecution'];
 const EXPECTED: Record<string, Privileges> = {
   CreateCase: { table: 'rw', states: ['DescribeExecution', 'StartExecution'], env: [TABLE, MACHINE] },
   CreateCaseBatch: { table: 'rw', states: ['DescribeExecution', 'StartExecution'], env: [TABLE, MACHINE] },
-  ListCases: reader,
+  ListCases: pager,
   GetCase: reader,
-  GetCaseHistory: reader,
+  GetCaseHistory: pager,
   GetCaseEmails: reader,
-  ExportCases: reader,
+  ExportCases: pager,
   ExportCaseHistory: reader,
   GetSummaryReport: reader,
   GetHealth: reader,
@@ -96,6 +101,7 @@ const ALWAYS_SET = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_
 describe('each function of the Rectify stack, as synthesized', () => {
   const { stack, template } = synthesize(MANIFEST);
   const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, Json> }>;
+  const cursorSecret = JSON.stringify({ Ref: logicalId(stack.cursorKey.secret.node.defaultChild as CfnResource) });
 
   /** The function's privileges as its role and environment in the template grant them. */
   function granted(id: string): Privileges {
@@ -116,6 +122,9 @@ describe('each function of the Rectify stack, as synthesized', () => {
         condition: expect.stringContaining('"ATTENTION","OUTBOX#PENDING"'),
       });
     const states = actionsOf('states');
+    const secrets = permissions.filter((p) => p.action.startsWith('secretsmanager:'));
+    const onCursorKey = (p: (typeof secrets)[number]) =>
+      p.action === 'secretsmanager:GetSecretValue' && p.resource === cursorSecret;
     const variables = (
       resources[logicalId(handler.function.node.defaultChild as CfnResource)]?.Properties.Environment as {
         Variables: Record<string, Json>;
@@ -131,6 +140,7 @@ describe('each function of the Rectify stack, as synthesized', () => {
       ...(actionsOf('ses').length
         ? { mail: actionsOf('ses').join() === 'SendEmail' ? true : (actionsOf('ses').join() as never) }
         : {}),
+      ...(secrets.length ? { cursorKey: secrets.every(onCursorKey) ? true : (JSON.stringify(secrets) as never) } : {}),
       env: Object.keys(variables)
         .filter((name) => !ALWAYS_SET.has(name))
         .sort(),

@@ -86,6 +86,8 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
     actions.filter((action) => EXECUTION_ACTIONS.includes(action)).map((action) => `states:${action}`),
     [formattedArn('states', [`:execution:${STATE_MACHINE_NAME}:*`])],
   );
+  if (spec.env?.includes('cursorKey'))
+    allow(['secretsmanager:GetSecretValue'], [ref(logicalId(cfnOf(stack.cursorKey.secret)))]);
   if (spec.sendsMail) {
     const recipients = [...Object.values(BASE_CONTEXT.escalationRecipients).flat(), ...BASE_CONTEXT.fallbackRecipients];
     allow(
@@ -242,6 +244,7 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       // CONSOLE_URL: the configured address, else the distribution's (see the test below).
       if (env.includes('links')) expected.push('CONSOLE_URL');
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
+      if (env.includes('cursorKey')) expected.push('CURSOR_SECRET_ARN');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(
         spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))),
@@ -298,7 +301,8 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       expect({
         [spec.id]: actions.filter(
           (action) =>
-            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query))$/.test(
+            // Reading the cursor key (the paging routes) is a read too.
+            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query)|secretsmanager:GetSecretValue)$/.test(
               action,
             ),
         ),

@@ -11,6 +11,8 @@ export const getCaseHistory = defineRoute({
     'Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page.',
   tags: ['cases'],
   access: { roles: READ_ROLES, writes: false },
+  // Its cursors are sealed with the deployment's key, so a page continues on any instance.
+  uses: { cursor: true },
   params: caseIdParams,
   query: historyQuery,
   headers: noHeaders,

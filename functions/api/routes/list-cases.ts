@@ -11,6 +11,8 @@ export const listCases = defineRoute({
     'Lists come from indexes, so give `subdistrict` (optionally `community`, `from`, `to`), or `status`, or `overdue=true`. With a sub-district, cases come in report order; with a status, earliest running deadline first. Reporters see only their own submissions. Follow `cursor` until it is absent; a page may hold fewer than `limit` items.',
   tags: ['cases'],
   access: { roles: READ_ROLES, writes: false },
+  // Its cursors are sealed with the deployment's key, so a page continues on any instance.
+  uses: { cursor: true },
   params: noParams,
   query: listCasesQuery,
   headers: noHeaders,
