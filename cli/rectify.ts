@@ -2,7 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import * as z from 'zod';
-import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS } from '#domain/vocabulary';
+import {
+  APPEAL_KINDS,
+  DISMISSAL_REASONS,
+  INSPECTION_RESULTS,
+  SERVED_DOCUMENTS,
+  SERVICE_METHODS,
+} from '#domain/vocabulary';
 import { ApiProblem, ApiUnreachable, RectifyApi, query } from './api-client';
 import { ActionConflict, performAction } from './case-actions';
 import { ImportRefusedError, importRows } from '#domain/survey-import';
@@ -86,6 +92,8 @@ const listParams = (o: ListOptions) => ({
 });
 
 const pageSchema = z.object({ items: z.array(z.unknown()), cursor: z.string().nullish() }).loose();
+/** What an action's output tells of the case besides its status: the documents issued but not yet served. */
+const caseFacts = z.object({ unservedDocuments: z.array(z.string()).default([]) }).loose();
 const listedCaseSchema = z
   .object({
     id: z.string(),
@@ -327,7 +335,11 @@ function actionCommand(
     const body: Record<string, unknown> = { ...fixed };
     for (const f of fields) {
       const value = options[f.option.attributeName()];
-      if (value !== undefined) body[f.field] = value;
+      if (value === undefined) continue;
+      // A dotted field is nested in the body (`consent.signedOn`).
+      const [outer, inner] = f.field.split('.') as [string, string | undefined];
+      if (inner === undefined) body[outer] = value;
+      else body[outer] = { ...(body[outer] as Record<string, unknown> | undefined), [inner]: value };
     }
     const outcome = await performAction(api(), id, { path, body, ifMatch: options.ifMatch });
     if (options.json) return print(outcome.after);
@@ -338,6 +350,9 @@ function actionCommand(
         ? `${after.status} (unchanged)`
         : `${before.status} → ${after.status}`;
     print(`${after.id}: ${moved}, version ${after.version}`);
+    const unserved = caseFacts.parse(after).unservedDocuments;
+    if (unserved.length)
+      print(`issued, not yet served: ${unserved.join(', ')} (its periods run from the service date)`);
   });
   return command;
 }
@@ -366,6 +381,32 @@ actionCommand(program, 'extend', '延期: move the notice deadline to a later da
   field('--reason <text>', 'why the deadline moves', 'reason', required),
   field('--approver <name>', 'who approved it', 'approver', required),
 ]);
+
+actionCommand(
+  program,
+  'serve',
+  '送达: record how and when the notice or the enforcement decision was served; its periods run from then (an officer)',
+  'service',
+  [
+    field('--document <document>', 'which document was served', 'document', (o) =>
+      required(o.choices(SERVED_DOCUMENTS)),
+    ),
+    field(
+      '--method <method>',
+      'how it was served (announcement: counts as served 30 days after publication)',
+      'method',
+      (o) => required(o.choices(SERVICE_METHODS)),
+    ),
+    field('--on <date>', 'the day it was served (for an announcement: published), YYYY-MM-DD', 'servedOn', required),
+    field('--receiver <name>', 'who signed for it (all methods but announcement)', 'receiver'),
+    field('--receipt <reference>', 'the signed 送达回证 number', 'receiptReference'),
+    field('--witnesses <text>', 'left-at-premises: the witnesses, or how it was photographed or filmed', 'witnesses'),
+    field('--published-in <place>', 'announcement: where it was published', 'publishedIn'),
+    field('--consent-signed <date>', "electronic: the day the party's written consent was signed", 'consent.signedOn'),
+    field('--consent-ref <reference>', 'electronic: where the written consent is filed', 'consent.reference'),
+    field('--notes <text>', 'notes', 'notes'),
+  ],
+);
 
 actionCommand(
   program,

@@ -1,7 +1,7 @@
 import type { ActionName } from '#domain/lifecycle';
 import { TRANSITIONS } from '#domain/lifecycle';
 import type { CaseStatus, Role } from '#domain/vocabulary';
-import { APPEAL_KINDS, DISMISSAL_REASONS } from '#domain/vocabulary';
+import { APPEAL_KINDS, DISMISSAL_REASONS, SERVICE_METHODS } from '#domain/vocabulary';
 import type { ApiClient, CaseView, Problem } from './api';
 import type { components, operations } from './api/schema';
 import type { Translator } from './i18n';
@@ -82,6 +82,53 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
           api.POST('/cases/{id}/extensions', {
             params: { path: { id }, header: headers(etag) },
             body: body as Schemas['ExtensionAction'],
+          }),
+      };
+    case 'record-service':
+      return {
+        action,
+        title: ['记录送达', 'Record the service'],
+        fields: [
+          { name: 'document', label: L('文书', 'Document'), kind: 'select', options: choices(outcomes) },
+          { name: 'method', label: L('送达方式', 'Method'), kind: 'select', options: choices(SERVICE_METHODS) },
+          {
+            name: 'servedOn',
+            label: L('送达日期（公告送达填公告发出日期）', 'Served on (for an announcement: the day it was published)'),
+            kind: 'date',
+            value: shanghaiToday(),
+          },
+          { name: 'receiver', label: L('受送达人/签收人', 'Received by'), kind: 'text', optional: true },
+          { name: 'receiptReference', label: L('送达回证编号', 'Proof of service no.'), kind: 'text', optional: true },
+          {
+            name: 'witnesses',
+            label: L('见证人或拍照录像记录（留置送达）', 'Witnesses or photo/video record (left at the premises)'),
+            kind: 'text',
+            optional: true,
+          },
+          {
+            name: 'publishedIn',
+            label: L('公告地点（公告送达）', 'Published in (by announcement)'),
+            kind: 'text',
+            optional: true,
+          },
+          {
+            name: 'consent.signedOn',
+            label: L('书面同意电子送达日期（电子送达）', 'Written consent signed on (electronic)'),
+            kind: 'date',
+            optional: true,
+          },
+          {
+            name: 'consent.reference',
+            label: L('书面同意文书编号（电子送达）', 'Written consent reference (electronic)'),
+            kind: 'text',
+            optional: true,
+          },
+          { name: 'notes', label: L('备注', 'Notes'), kind: 'textarea', optional: true },
+        ],
+        send: (api, id, etag, body) =>
+          api.POST('/cases/{id}/service', {
+            params: { path: { id }, header: headers(etag) },
+            body: body as Schemas['ServiceAction'],
           }),
       };
     case 'record-representation':

@@ -33,6 +33,14 @@ export const EXAMPLES = {
     approver: '陈主任',
     expectedVersion: 4,
   },
+  service: {
+    document: 'notice',
+    method: 'direct',
+    servedOn: '2026-12-02',
+    receiver: '张某某（当事人本人）',
+    receiptReference: '沙龙送〔2026〕0031号',
+    expectedVersion: 3,
+  },
   representation: {
     receivedOn: '2026-12-10',
     summary: '当事人称该建筑为临时堆放用。',

@@ -11,6 +11,7 @@ import {
   extensionActionSchema,
   inspectionActionSchema,
   representationActionSchema,
+  serviceActionSchema,
 } from '#domain/schemas';
 import { caseSummarySchema } from '#store/case-summary';
 import { problemSchema } from './problem';
@@ -65,6 +66,7 @@ const COMPONENT_SCHEMAS: [string, z.ZodType][] = [
   ['CaseSubmission', caseSubmissionSchema],
   ['InspectionAction', inspectionActionSchema],
   ['ExtensionAction', extensionActionSchema],
+  ['ServiceAction', serviceActionSchema],
   ['RepresentationAction', representationActionSchema],
   ['AppealAction', appealActionSchema],
   ['EnforcementAction', enforcementActionSchema],

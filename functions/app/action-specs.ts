@@ -12,8 +12,10 @@ import type {
   InspectionAction,
   RepresentationAction,
   ResumeAction,
+  ServiceAction,
+  ServiceRecord,
 } from '#domain/schemas';
-import { daysBetween, endOfShanghaiDay, shanghaiDateOf, yearOf } from '#domain/shanghai-time';
+import { daysBetween, endOfShanghaiDay, shanghaiDateOf, startOfShanghaiDay, yearOf } from '#domain/shanghai-time';
 import type { CaseStatus, Role } from '#domain/vocabulary';
 import type { MailKind } from '#domain/mail-vocabulary';
 import type { MailRequest } from '#mail/mailer';
@@ -22,7 +24,12 @@ import { executionName, phaseOfExecution } from '#workflow/engine';
 import { notBeforeReport, removedAreaFits } from './action-checks';
 import { callDependency } from './dependency-errors';
 import { ActionInputError, TransitionRefusedError } from './errors';
-import { recordedEnforcementWindows } from './procedure';
+import {
+  enforcementDecisionDeadlines,
+  noticeDeadlineFromService,
+  recordedEnforcementWindows,
+  serviceTakesEffect,
+} from './procedure';
 import { carryingExecutionStatus, resumedExecution, resumePlan } from './workflow-resume';
 
 /** What an action changes besides the status: the event's facts and the case fields it sets. */
@@ -214,6 +221,96 @@ export function extensionSpec(input: ExtensionAction, deps: Pick<ActionSpecDeps,
         approver: input.approver,
       },
     }),
+  };
+}
+
+/**
+ * 送达 recorded: how and when the notice or the enforcement decision reached the party. Its periods are
+ * counted again from that day (for 公告送达, from the end of its period): the notice deadline (never
+ * earlier than an extension already granted), or the 公告 period and the 复议/诉讼 windows.
+ */
+export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'calendar' | 'policy'>): ActionSpec {
+  const { calendar, policy } = deps;
+  const servedOnField = 'servedOn';
+  function service(issuedOn: string, already: ServiceRecord | undefined, version: number, now: Date) {
+    if (already)
+      throw new TransitionRefusedError(
+        `the ${input.document} was already served on ${already.servedOn} (${already.method})`,
+        version,
+      );
+    if (input.servedOn < issuedOn)
+      throw new ActionInputError(servedOnField, `must not be before the document was issued (${issuedOn})`);
+    const { effectiveOn } = serviceTakesEffect(calendar, policy, input.method, input.servedOn);
+    const recorded: ServiceRecord = {
+      method: input.method,
+      servedOn: input.servedOn,
+      effectiveOn,
+      receiver: input.receiver,
+      witnesses: input.witnesses,
+      publishedIn: input.publishedIn,
+      consent: input.consent,
+      receiptReference: input.receiptReference,
+      recordedAt: now.toISOString(),
+    };
+    return recorded;
+  }
+  return {
+    action: 'record-service',
+    outcome: input.document,
+    carriesOnWorkflow: true,
+    plan: (current, now) => {
+      if (input.document === 'notice') {
+        const notice = current.notice;
+        if (!notice) throw new TransitionRefusedError('the case has no notice to serve', current.version);
+        const served = service(shanghaiDateOf(new Date(notice.issuedAt)), notice.service, current.version, now);
+        const counted = noticeDeadlineFromService(calendar, policy, current, served.effectiveOn ?? served.servedOn);
+        // An extension granted before the service was recorded still holds if it ends later.
+        const deadline = notice.extensionCount > 0 && notice.deadline.at > counted.at ? notice.deadline : counted;
+        return {
+          data: {
+            document: input.document,
+            service: served,
+            notes: input.notes,
+            previousDeadline: notice.deadline,
+            deadline,
+          },
+          patch: {
+            notice: { ...notice, service: served, deadline },
+            deadlines: { ...current.deadlines, notice: deadline },
+            dueAt: deadline.at,
+          },
+        };
+      }
+      const decidedAt = current.milestones.ENFORCEMENT_DECIDED ?? current.updatedAt;
+      const served = service(shanghaiDateOf(new Date(decidedAt)), current.decisionService, current.version, now);
+      const windows = enforcementDecisionDeadlines(
+        calendar,
+        policy,
+        startOfShanghaiDay(served.effectiveOn ?? served.servedOn),
+      );
+      return {
+        data: {
+          document: input.document,
+          service: served,
+          notes: input.notes,
+          announcement: windows.announcement,
+          reconsideration: windows.reconsideration,
+          litigation: windows.litigation,
+          earliestEnforcement: windows.earliestEnforcement,
+        },
+        patch: {
+          decisionService: served,
+          deadlines: {
+            ...current.deadlines,
+            announcement: windows.announcement,
+            reconsideration: windows.reconsideration,
+            litigation: windows.litigation,
+          },
+          dueAt: windows.earliestEnforcement.at,
+        },
+      };
+    },
+    aftermath: () => NOTHING,
   };
 }
 

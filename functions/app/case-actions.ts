@@ -9,6 +9,7 @@ import type {
   InspectionAction,
   RepresentationAction,
   ResumeAction,
+  ServiceAction,
 } from '#domain/schemas';
 import type { CaseStatus, EventType } from '#domain/vocabulary';
 import { WORKFLOW_STATUSES } from '#domain/vocabulary';
@@ -24,6 +25,7 @@ import {
   inspectionSpec,
   representationSpec,
   resumeSpec,
+  serviceSpec,
 } from './action-specs';
 import type { Viewer } from './case-view';
 import { loadVisibleCase } from './case-view';
@@ -140,12 +142,14 @@ export function makeCaseActions(deps: ActionDeps) {
   };
 }
 
-/** The actions that compute deadlines from the district's policy and calendar: an extension, a resume. */
+/** The actions that compute deadlines from the district's policy and calendar: an extension, a service, a resume. */
 export function makeDeadlineActions(deps: ActionDeps & DeadlineDeps) {
   const act = makeActionRunner(deps);
   return {
     grantExtension: (viewer: Viewer, caseId: string, input: ExtensionAction): Promise<CaseRecord> =>
       act(viewer, caseId, input.expectedVersion, extensionSpec(input, deps)),
+    recordService: (viewer: Viewer, caseId: string, input: ServiceAction): Promise<CaseRecord> =>
+      act(viewer, caseId, input.expectedVersion, serviceSpec(input, deps)),
     resume: (viewer: Viewer, caseId: string, input: ResumeAction): Promise<CaseRecord> =>
       act(viewer, caseId, input.expectedVersion, resumeSpec(input, deps)),
   };

@@ -1,7 +1,8 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { caseRecordSchema, pendingCallbackSchema } from '#domain/schemas';
-import type { Role } from '#domain/vocabulary';
+import type { Role, ServedDocument } from '#domain/vocabulary';
+import { SERVED_DOCUMENTS } from '#domain/vocabulary';
 import { callDependency } from './dependency-errors';
 import { CaseNotFoundError } from './errors';
 
@@ -12,14 +13,27 @@ import { CaseNotFoundError } from './errors';
  */
 export const caseViewSchema = caseRecordSchema.omit({ appealRound: true }).extend({
   pendingCallback: pendingCallbackSchema.omit({ token: true }).optional(),
+  unservedDocuments: z.array(z.enum(SERVED_DOCUMENTS)).meta({
+    description:
+      'Documents issued but not yet served (送达): their periods run from the service date, which an officer records with POST /cases/{id}/service.',
+  }),
 });
 export type CaseView = z.infer<typeof caseViewSchema>;
 
+/** The notice and the enforcement decision, once issued, until their service is recorded. */
+function unservedDocuments(record: Pick<CaseRecord, 'notice' | 'deadlines' | 'decisionService'>): ServedDocument[] {
+  const unserved: ServedDocument[] = [];
+  if (record.notice && !record.notice.service) unserved.push('notice');
+  if (record.deadlines.announcement && !record.decisionService) unserved.push('enforcement-decision');
+  return unserved;
+}
+
 export function toCaseView(record: CaseRecord): CaseView {
   const { pendingCallback, appealRound: _appealRound, ...rest } = record;
-  if (!pendingCallback) return rest;
+  const view = { ...rest, unservedDocuments: unservedDocuments(record) };
+  if (!pendingCallback) return view;
   const { token: _token, ...visible } = pendingCallback;
-  return { ...rest, pendingCallback: visible };
+  return { ...view, pendingCallback: visible };
 }
 
 /**

@@ -4,7 +4,8 @@ import { deadlineAfter, enforcementSlot, latestOf, reminderTime } from '#domain/
 import type { Period, Policy } from '#domain/policy';
 import { noticePeriodFor } from '#domain/policy';
 import type { ActorRef, CaseRecord } from '#domain/schemas';
-import { addDays, addMonths, daysBetween, shanghaiDateOf, startOfShanghaiDay } from '#domain/shanghai-time';
+import type { IsoDate } from '#domain/shanghai-time';
+import { addDays, addMonths, daysBetween, startOfShanghaiDay } from '#domain/shanghai-time';
 import type { ServiceMethod } from '#domain/vocabulary';
 import { CATEGORIES, SEVERITIES } from '#domain/vocabulary';
 
@@ -17,12 +18,34 @@ import { CATEGORIES, SEVERITIES } from '#domain/vocabulary';
 /** The workflow acts as `system`; its events name it so. */
 export const WORKFLOW_ACTOR: ActorRef = { sub: 'rectify-workflow', role: 'system' };
 
-/** 送达: how a notice is served unless configured otherwise, and on which Shanghai date. */
-export function noticeService(
-  issuedAt: Date,
-  method: ServiceMethod = 'direct',
-): { method: ServiceMethod; servedOn: string } {
-  return { method, servedOn: shanghaiDateOf(issuedAt) };
+/**
+ * 送达: the day a document counts as served, which its periods run from. A document served by public
+ * announcement counts as served when the policy's `serviceByAnnouncement` period (民事诉讼法 §95: 三十日)
+ * has passed since it was published; every other method on the day it reached the party.
+ */
+export function serviceTakesEffect(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  method: ServiceMethod,
+  servedOn: IsoDate,
+): { effectiveOn: IsoDate; provisional: boolean } {
+  if (method !== 'announcement') return { effectiveOn: servedOn, provisional: false };
+  const ends = deadlineAfter(calendar, startOfShanghaiDay(servedOn), policy.serviceByAnnouncement);
+  return { effectiveOn: ends.date, provisional: ends.provisional };
+}
+
+/** 限期拆除: the notice deadline counted from the day the notice was served (its effective day). */
+export function noticeDeadlineFromService(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  record: Pick<CaseRecord, 'category' | 'severity'>,
+  effectiveOn: IsoDate,
+): Deadline {
+  return deadlineAfter(
+    calendar,
+    startOfShanghaiDay(effectiveOn),
+    noticePeriodFor(policy, record.category, record.severity),
+  );
 }
 
 /** 督促自行拆除: the end of the persuasion period that starts now. */
@@ -30,7 +53,10 @@ export function persuasionDeadline(calendar: WorkingCalendar, policy: Policy, fr
   return deadlineAfter(calendar, from, policy.persuasion);
 }
 
-/** 限期拆除: the notice deadline for the case's category and severity. */
+/**
+ * 限期拆除: the notice deadline for the case's category and severity, as if the notice were served on
+ * the day it is issued (the earliest it can be served); recorded service counts it again.
+ */
 export function noticeDeadline(
   calendar: WorkingCalendar,
   policy: Policy,
@@ -80,15 +106,18 @@ export interface EnforcementDecisionDeadlines {
   earliestEnforcement: Deadline;
 }
 
-/** The periods an enforcement decision starts, all counted from the day of the decision. */
+/**
+ * The periods an enforcement decision starts, all counted from the day the party was served with it
+ * (the day of the decision until its service is recorded).
+ */
 export function enforcementDecisionDeadlines(
   calendar: WorkingCalendar,
   policy: Policy,
-  decidedAt: Date,
+  servedAt: Date,
 ): EnforcementDecisionDeadlines {
-  const announcement = deadlineAfter(calendar, decidedAt, policy.announcementPeriod);
-  const reconsideration = deadlineAfter(calendar, decidedAt, policy.reconsiderationWindow);
-  const litigation = deadlineAfter(calendar, decidedAt, policy.litigationWindow);
+  const announcement = deadlineAfter(calendar, servedAt, policy.announcementPeriod);
+  const reconsideration = deadlineAfter(calendar, servedAt, policy.reconsiderationWindow);
+  const litigation = deadlineAfter(calendar, servedAt, policy.litigationWindow);
   return {
     announcement,
     reconsideration,

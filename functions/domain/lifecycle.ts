@@ -8,6 +8,7 @@ export const ACTION_NAMES = [
   'issue-notice',
   'send-reminder',
   'grant-extension',
+  'record-service',
   'open-inspection',
   'record-inspection',
   'mark-inspection-overdue',
@@ -95,6 +96,15 @@ export const TRANSITIONS: readonly Transition[] = [
     roles: ['officer'],
     event: 'DEADLINE_EXTENDED',
   },
+  // 送达: the notice's deadline runs from when it was served; so do the enforcement decision's windows.
+  {
+    action: 'record-service',
+    outcome: 'notice',
+    from: ['NOTICE_ISSUED', 'AWAITING_INSPECTION'],
+    to: 'unchanged',
+    roles: ['officer'],
+    event: 'SERVICE_RECORDED',
+  },
   {
     action: 'open-inspection',
     from: ['NOTICE_ISSUED'],
@@ -157,6 +167,14 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'ENFORCEMENT_DECIDED',
     roles: ['system'],
     event: 'ENFORCEMENT_DECIDED',
+  },
+  {
+    action: 'record-service',
+    outcome: 'enforcement-decision',
+    from: ['ENFORCEMENT_DECIDED'],
+    to: 'unchanged',
+    roles: ['officer'],
+    event: 'SERVICE_RECORDED',
   },
   {
     action: 'file-appeal',

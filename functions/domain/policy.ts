@@ -31,6 +31,14 @@ const policySchema = z
     urgePeriod: periodSchema,
     /** 强制拆除公告: the self-demolition period announced before forced demolition (§44). */
     announcementPeriod: periodSchema,
+    /**
+     * 公告送达: a document served by public announcement counts as served when this period has passed since
+     * the announcement (民事诉讼法 §95, as amended 2021 and unchanged by the 2023 amendment: 三十日; it was
+     * 六十日 before 2022). 行政处罚法 §61 and 行政强制法 leave service to the 民事诉讼法's rules.
+     */
+    serviceByAnnouncement: periodSchema,
+    /** How long the office has to record the service of a document before it is reminded (and then flagged). */
+    serviceWindow: periodSchema,
     /** 行政复议 filing window after the enforcement decision. */
     reconsiderationWindow: periodSchema,
     /** 行政诉讼 filing window after the enforcement decision. */
@@ -69,6 +77,8 @@ export const DEFAULT_POLICY: Policy = {
   inspectionOverdueRounds: 3,
   urgePeriod: workingDays(10),
   announcementPeriod: workingDays(10),
+  serviceByAnnouncement: days(30),
+  serviceWindow: workingDays(5),
   reconsiderationWindow: days(60),
   litigationWindow: { amount: 6, unit: 'months' },
   enforcementWindow: days(30),

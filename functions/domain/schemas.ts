@@ -8,6 +8,7 @@ import {
   INSPECTION_RESULTS,
   MATERIALS,
   ROLES,
+  SERVED_DOCUMENTS,
   SERVICE_METHODS,
   SEVERITIES,
 } from './vocabulary';
@@ -227,6 +228,63 @@ export const dismissalActionSchema = z
   });
 export type DismissalAction = z.infer<typeof dismissalActionSchema>;
 
+/** 电子送达 needs the party's written consent (民事诉讼法 §90): when it was signed and where it is filed. */
+const electronicConsentSchema = z.strictObject({
+  signedOn: isoDate,
+  reference: line(200),
+});
+
+/**
+ * 送达: how and when a document reached the party. `servedOn` is the date on the signed 送达回证 (直接,
+ * 留置, 邮寄), the date the message reached the party's system (电子), or the date the announcement was
+ * published (公告, which counts as served only once the policy's `serviceByAnnouncement` period has passed).
+ */
+export const serviceActionSchema = z
+  .strictObject({
+    document: z.enum(SERVED_DOCUMENTS),
+    method: z.enum(SERVICE_METHODS),
+    servedOn: isoDate,
+    /** Who signed for it (the party, an adult family member, the unit's clerk); not for 公告送达. */
+    receiver: line(100).optional(),
+    /** 留置送达: the witnesses, or how the leaving was recorded (photo, video). */
+    witnesses: line(200).optional(),
+    /** 公告送达: where the announcement was published (notice board at the premises, newspaper, website). */
+    publishedIn: line(200).optional(),
+    /** 电子送达: the party's written consent to it. */
+    consent: electronicConsentSchema.optional(),
+    /** The 送达回证's number or file reference. */
+    receiptReference: line(100).optional(),
+    notes: text(2000).optional(),
+    expectedVersion,
+  })
+  .superRefine((value, ctx) => {
+    if (value.method === 'announcement') {
+      if (!value.publishedIn)
+        ctx.addIssue({ code: 'custom', path: ['publishedIn'], message: 'is required for service by announcement' });
+    } else if (!value.receiver) {
+      ctx.addIssue({ code: 'custom', path: ['receiver'], message: `is required when the method is ${value.method}` });
+    }
+    if (value.method === 'left-at-premises' && !value.witnesses)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['witnesses'],
+        message: 'is required for 留置送达 (witnesses, or how the leaving was photographed or filmed)',
+      });
+    if (value.method === 'electronic') {
+      if (!value.consent)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['consent'],
+          message: 'is required: electronic service only where the party consented in writing (民事诉讼法 §90)',
+        });
+      else if (value.consent.signedOn > value.servedOn)
+        ctx.addIssue({ code: 'custom', path: ['consent', 'signedOn'], message: 'must not be after servedOn' });
+    } else if (value.consent) {
+      ctx.addIssue({ code: 'custom', path: ['consent'], message: 'is only for electronic service' });
+    }
+  });
+export type ServiceAction = z.infer<typeof serviceActionSchema>;
+
 /** Starts a stopped or failed workflow again from the case's status, once its cause is fixed. */
 export const resumeActionSchema = z.strictObject({
   reason: text(1000),
@@ -237,6 +295,17 @@ export type ResumeAction = z.infer<typeof resumeActionSchema>;
 /** Action schemas whose timestamps must not lie in the future, bound to the current time. */
 export function inspectionActionSchemaAt(now: Date) {
   return inspectionActionSchema.superRefine(notInFuture(now, 'inspectedAt'));
+}
+export function serviceActionSchemaAt(now: Date) {
+  const today = shanghaiDateOf(now);
+  return serviceActionSchema.superRefine((value, ctx) => {
+    if (value.servedOn > today)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['servedOn'],
+        message: `must not be in the future (today is ${today} in Asia/Shanghai)`,
+      });
+  });
 }
 export function enforcementActionSchemaAt(now: Date) {
   return enforcementActionSchema.superRefine(notInFuture(now, 'completedAt'));
@@ -254,11 +323,31 @@ const deadlineSchema = z.strictObject({
   provisional: z.boolean(),
 });
 
+/** A recorded service as stored on the case (see serviceActionSchema). */
+const serviceSchema = z.strictObject({
+  method: z.enum(SERVICE_METHODS),
+  servedOn: isoDate,
+  /** The day the periods count from: `servedOn`, or for 公告送达 the day its period ends. */
+  effectiveOn: isoDate.optional(),
+  receiver: z.string().optional(),
+  witnesses: z.string().optional(),
+  publishedIn: z.string().optional(),
+  consent: z.strictObject({ signedOn: isoDate, reference: z.string() }).optional(),
+  receiptReference: z.string().optional(),
+  recordedAt: isoDateTime.optional(),
+});
+export type ServiceRecord = z.infer<typeof serviceSchema>;
+
 const noticeSchema = z.strictObject({
   number: z.string(),
   issuedAt: isoDateTime,
+  /**
+   * Until service is recorded: the deadline as if served on the day of issue (the earliest it can be);
+   * recording the service counts it again from the service date.
+   */
   deadline: deadlineSchema,
-  service: z.strictObject({ method: z.enum(SERVICE_METHODS), servedOn: isoDate }),
+  /** Absent while the notice is issued but not yet served. */
+  service: serviceSchema.optional(),
   extensionCount: z.number().int().min(0),
   extendedDays: z.number().int().min(0),
 });
@@ -317,6 +406,8 @@ export const caseRecordSchema = z.strictObject({
     })
     .default({}),
   notice: noticeSchema.optional(),
+  /** 送达 of the 强制执行决定书 and 公告: absent while the decision is made but not yet served. */
+  decisionService: serviceSchema.optional(),
   enforcementAt: isoDateTime.optional(),
   pendingCallback: pendingCallbackSchema.optional(),
   /** The name of the workflow execution carrying the case now (to stop it on dismissal or appeal). */

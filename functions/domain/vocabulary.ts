@@ -61,6 +61,13 @@ export type InspectionResult = (typeof INSPECTION_RESULTS)[number];
 export const SERVICE_METHODS = ['direct', 'left-at-premises', 'post', 'announcement', 'electronic'] as const;
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 
+/**
+ * The documents whose periods run from when the party was served (送达): the 限期拆除通知书 (its deadline) and
+ * the 强制执行决定书 with its 强制拆除公告 (the 公告 period, the 复议 and 诉讼 windows).
+ */
+export const SERVED_DOCUMENTS = ['notice', 'enforcement-decision'] as const;
+export type ServedDocument = (typeof SERVED_DOCUMENTS)[number];
+
 export const DISMISSAL_REASONS = [
   'not-a-violation',
   'duplicate',
@@ -81,6 +88,7 @@ export const EVENT_TYPES = [
   'NOTICE_ISSUED',
   'REMINDER_SENT',
   'DEADLINE_EXTENDED',
+  'SERVICE_RECORDED',
   'INSPECTION_OPENED',
   'INSPECTION_RECORDED',
   'INSPECTION_OVERDUE',

@@ -276,10 +276,12 @@ function noticeFacts(record: CaseRecord): Fact[] {
     { label: both('下达时间', 'Issued'), value: when(notice.issuedAt) },
     {
       label: both('送达', 'Served'),
-      value: both(
-        `${SERVICE_METHOD[notice.service.method].zh}，${notice.service.servedOn}`,
-        `${SERVICE_METHOD[notice.service.method].en}, ${notice.service.servedOn}`,
-      ),
+      value: notice.service
+        ? both(
+            `${SERVICE_METHOD[notice.service.method].zh}，${notice.service.servedOn}`,
+            `${SERVICE_METHOD[notice.service.method].en}, ${notice.service.servedOn}`,
+          )
+        : both('已下达，尚未送达（期限自送达之日起计算）', 'issued, not yet served (the deadline runs from service)'),
     },
     { label: both('整改期限', 'Deadline'), value: when(notice.deadline) },
     ...(notice.extensionCount > 0

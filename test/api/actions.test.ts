@@ -141,6 +141,126 @@ describe('inspections', () => {
   });
 });
 
+describe('service (送达)', () => {
+  const served = (overrides: Record<string, unknown> = {}) => ({
+    document: 'notice',
+    method: 'direct',
+    servedOn: '2026-12-04',
+    receiver: '张某某（本人）',
+    receiptReference: '沙龙送〔2026〕0031号',
+    ...overrides,
+  });
+  const shanghai = (local: string) => new Date(`${local}+08:00`);
+
+  it('counts the notice deadline again from the recorded service date, not from the day of issue', async () => {
+    // Issued Tuesday 12-01: ten days as if served that day end Friday 12-11.
+    const record = await states.noticeIssued({ issuedAt: shanghai('2026-12-01T10:00:00'), deadlineDate: '2026-12-11' });
+    expect((await officer.get(`/cases/${record.id}`)).body.notice.service).toBeUndefined();
+    const answer = await officer.post(`/cases/${record.id}/service`, served({ expectedVersion: record.version }));
+    expect(answer.status).toBe(200);
+    // Served Friday 12-04: ten days end Monday 12-14.
+    expect(answer.body.notice.deadline).toEqual({
+      date: '2026-12-14',
+      at: '2026-12-14T15:59:59.999Z',
+      provisional: false,
+    });
+    expect(answer.body.deadlines.notice.date).toBe('2026-12-14');
+    expect(answer.body.dueAt).toBe('2026-12-14T15:59:59.999Z');
+    expect(answer.body.notice.service).toMatchObject({
+      method: 'direct',
+      servedOn: '2026-12-04',
+      effectiveOn: '2026-12-04',
+      receiver: '张某某（本人）',
+    });
+    const events = (await api.store.history(record.id)).items;
+    expect(events.at(-1)).toMatchObject({
+      type: 'SERVICE_RECORDED',
+      actor: { sub: 'officer-1', role: 'officer' },
+      data: { document: 'notice', previousDeadline: { date: '2026-12-11' }, deadline: { date: '2026-12-14' } },
+    });
+  });
+
+  it('counts a notice served by announcement only from the end of its 30-day period (民事诉讼法 §95)', async () => {
+    const record = await states.noticeIssued({ issuedAt: shanghai('2026-11-25T10:00:00'), deadlineDate: '2026-12-07' });
+    const answer = await officer.post(
+      `/cases/${record.id}/service`,
+      served({
+        method: 'announcement',
+        servedOn: '2026-12-01',
+        receiver: undefined,
+        publishedIn: '违建现场及社区公告栏',
+      }),
+    );
+    expect(answer.status).toBe(200);
+    // Published 12-01, served 30 days later on Thursday 12-31; ten days from there is Sunday 2027-01-10, so
+    // Monday 01-11, provisional: 2027's holidays are not yet published.
+    expect(answer.body.notice.service).toMatchObject({ servedOn: '2026-12-01', effectiveOn: '2026-12-31' });
+    expect(answer.body.notice.deadline).toEqual({
+      date: '2027-01-11',
+      at: '2027-01-11T15:59:59.999Z',
+      provisional: true,
+    });
+  });
+
+  it('runs the 公告 period and the 复议 and 诉讼 windows from when the enforcement decision was served', async () => {
+    const record = await states.enforcementDecided();
+    const answer = await officer.post(
+      `/cases/${record.id}/service`,
+      served({ document: 'enforcement-decision', method: 'post', servedOn: '2026-12-09', receiver: '张某某' }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.decisionService).toMatchObject({ method: 'post', servedOn: '2026-12-09' });
+    // 10 working days from Wednesday 12-09; 60 days is Sunday 2027-02-07 → Monday; 6 months is Wednesday 2027-06-09.
+    expect(answer.body.deadlines.announcement.date).toBe('2026-12-23');
+    expect(answer.body.deadlines.reconsideration.date).toBe('2027-02-08');
+    expect(answer.body.deadlines.litigation.date).toBe('2027-06-09');
+    expect(answer.body.dueAt).toBe(answer.body.deadlines.litigation.at);
+    expect(record.deadlines.litigation?.date).toBe('2027-06-01');
+  });
+
+  it('refuses electronic service without written consent, 留置送达 without witnesses, and a missing receiver, naming the field', async () => {
+    const record = await states.noticeIssued({ issuedAt: shanghai('2026-12-01T10:00:00') });
+    const electronic = await officer.post(`/cases/${record.id}/service`, served({ method: 'electronic' }));
+    expect(electronic.status).toBe(400);
+    expect(electronic.body.errors).toEqual([
+      { field: 'consent', in: 'body', message: expect.stringContaining('consented in writing') },
+    ]);
+    const leftAt = await officer.post(`/cases/${record.id}/service`, served({ method: 'left-at-premises' }));
+    expect(leftAt.body.errors).toEqual([expect.objectContaining({ field: 'witnesses', in: 'body' })]);
+    const nobody = await officer.post(`/cases/${record.id}/service`, served({ receiver: undefined }));
+    expect(nobody.body.errors).toEqual([expect.objectContaining({ field: 'receiver', in: 'body' })]);
+    const early = await officer.post(`/cases/${record.id}/service`, served({ servedOn: '2026-11-30' }));
+    expect(early.status).toBe(400);
+    expect(early.body.errors).toEqual([
+      { field: 'servedOn', in: 'body', message: expect.stringContaining('2026-12-01') },
+    ]);
+    const future = await officer.post(`/cases/${record.id}/service`, served({ servedOn: '2026-12-10' }));
+    expect(future.body.errors).toEqual([expect.objectContaining({ field: 'servedOn', in: 'body' })]);
+    expect((await api.store.getCase(record.id))?.version).toBe(record.version);
+    const consented = await officer.post(
+      `/cases/${record.id}/service`,
+      served({ method: 'electronic', consent: { signedOn: '2026-12-02', reference: '送达地址确认书 第12号' } }),
+    );
+    expect(consented.status).toBe(200);
+    expect(consented.body.notice.service.consent).toEqual({
+      signedOn: '2026-12-02',
+      reference: '送达地址确认书 第12号',
+    });
+  });
+
+  it('records a document served once, and only an officer records it', async () => {
+    const record = await states.noticeIssued({ issuedAt: shanghai('2026-12-01T10:00:00') });
+    const reporter = await api.as('reporter', 'reporter-seed');
+    expect((await reporter.post(`/cases/${record.id}/service`, served())).status).toBe(403);
+    expect((await officer.post(`/cases/${record.id}/service`, served())).status).toBe(200);
+    const again = await officer.post(`/cases/${record.id}/service`, served({ servedOn: '2026-12-05' }));
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toContain('already served on 2026-12-04');
+    const decision = await officer.post(`/cases/${record.id}/service`, served({ document: 'enforcement-decision' }));
+    expect(decision.status).toBe(409);
+  });
+});
+
 describe('extensions', () => {
   const extension = (newDeadline: string) => ({ newDeadline, reason: '当事人申请延期', approver: '陈主任' });
 

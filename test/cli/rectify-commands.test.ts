@@ -103,6 +103,7 @@ describe('the README', () => {
         'attention',
         'inspect',
         'extend',
+        'serve',
         'represent',
         'appeal',
         'dismiss',
@@ -196,6 +197,57 @@ describe('the officer and enforcer actions', () => {
       actor: { role: 'officer' },
       data: { result: 'not-demolished', inspector: '王科长' },
     });
+  });
+
+  it('serve records the service with the written consent electronic service needs, and the deadline runs from it', async () => {
+    const noticed = await states.noticeIssued({
+      ...inArea('石小路15号'),
+      issuedAt: new Date('2026-11-23T02:00:00Z'),
+      deadlineDate: '2026-12-03',
+    });
+    const before = await rectify('officer', ['show', noticed.id]);
+    expect(JSON.parse(before.stdout).unservedDocuments).toEqual(['notice']);
+    const refused = await rectify('officer', [
+      'serve',
+      noticed.id,
+      '--document',
+      'notice',
+      '--method',
+      'electronic',
+      '--on',
+      '2026-11-24',
+      '--receiver',
+      '张某某',
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('consent');
+    const served = await rectify('officer', [
+      'serve',
+      noticed.id,
+      '--document',
+      'notice',
+      '--method',
+      'electronic',
+      '--on',
+      '2026-11-24',
+      '--receiver',
+      '张某某',
+      '--consent-signed',
+      '2026-11-20',
+      '--consent-ref',
+      '送达地址确认书 第7号',
+    ]);
+    expect(served.stderr).toBe('');
+    expect(served.stdout).toContain(`${noticed.id}: NOTICE_ISSUED (unchanged)`);
+    expect(served.stdout).not.toContain('not yet served');
+    const stored = await api.store.getCase(noticed.id);
+    expect(stored?.notice?.service).toMatchObject({
+      method: 'electronic',
+      servedOn: '2026-11-24',
+      consent: { signedOn: '2026-11-20', reference: '送达地址确认书 第7号' },
+    });
+    // Ten days from Tuesday 11-24 end on Friday 12-04 (not 12-03, counted from the day of issue).
+    expect(stored?.notice?.deadline.date).toBe('2026-12-04');
   });
 
   it('sends the version it read as If-Match', async () => {

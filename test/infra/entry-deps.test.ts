@@ -82,6 +82,12 @@ const ACTIONS: {
     }),
   },
   {
+    id: 'RecordService',
+    resource: '/cases/{id}/service',
+    prepare: () => states.noticeIssued(),
+    body: () => ({ document: 'notice', method: 'direct', servedOn: today(), receiver: '张某某' }),
+  },
+  {
     id: 'RecordRepresentation',
     resource: '/cases/{id}/representations',
     prepare: () => states.escalated(),

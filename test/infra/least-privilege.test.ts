@@ -51,6 +51,11 @@ const EXPECTED: Record<string, Privileges> = {
   GetOpenApi: { table: 'none', env: [] },
   RecordInspection: { table: 'rwd', states: answering, env: [TABLE, MACHINE] },
   GrantExtension: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...DEADLINES, ...MAIL, LINKS] },
+  RecordService: {
+    table: 'rwd',
+    states: ['DescribeExecution', 'StartExecution'],
+    env: [TABLE, MACHINE, ...DEADLINES],
+  },
   RecordRepresentation: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
   RecordAppeal: {
     table: 'rwd',

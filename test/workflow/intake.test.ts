@@ -99,10 +99,8 @@ describe('intake phase', () => {
     const inspecting = await waitForCallback(harness, reported.id, 'inspection');
     expect(inspecting.status).toBe('AWAITING_INSPECTION');
     expect(inspecting.notice?.number).toMatch(/^RN-2026-\d{6}$/);
-    expect(inspecting.notice?.service).toEqual({
-      method: 'direct',
-      servedOn: inspecting.notice?.issuedAt.slice(0, 10),
-    });
+    // Nobody recorded a service: the notice shows as issued, not served (no service is assumed).
+    expect(inspecting.notice?.service).toBeUndefined();
     // The inspection opened only once the deadline had passed.
     const opened = (await historyOf(harness, reported.id)).find((e) => e.type === 'INSPECTION_OPENED');
     expect(Date.parse(opened?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));

@@ -144,6 +144,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{id}/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record how and when a document was served (送达)
+         * @description `document` is `notice` (限期拆除通知书) or `enforcement-decision` (强制执行决定书 with its 强制拆除公告). The periods the document sets run from `servedOn` (Asia/Shanghai), counted with the same calendar rules: the notice deadline, or the 公告 period and the 复议 (60 days) and 诉讼 (6 months) windows. Service by announcement (公告送达) counts as served only once the policy's `serviceByAnnouncement` period (民事诉讼法 §95: 30 days) has passed after `servedOn`, the day it was published. `receiver` is required except for service by announcement (which needs `publishedIn`), `witnesses` for 留置送达, and electronic service (电子送达) only with the party's written `consent`. A document is served once. Pin the case version you decided on with `expectedVersion` in the body or `If-Match` (the ETag of GET /cases/{id}); a newer case answers 409. An action the procedure does not allow in the case's current status answers 409 with the reason. When the workflow is waiting for this step it is answered.
+         */
+        post: operations["recordService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/representations": {
         parameters: {
             query?: never;
@@ -467,14 +487,46 @@ export interface components {
                     at: string;
                     provisional: boolean;
                 };
-                service: {
+                service?: {
                     /** @enum {string} */
                     method: "direct" | "left-at-premises" | "post" | "announcement" | "electronic";
                     /** Format: date */
                     servedOn: string;
+                    /** Format: date */
+                    effectiveOn?: string;
+                    receiver?: string;
+                    witnesses?: string;
+                    publishedIn?: string;
+                    consent?: {
+                        /** Format: date */
+                        signedOn: string;
+                        reference: string;
+                    };
+                    receiptReference?: string;
+                    /** Format: date-time */
+                    recordedAt?: string;
                 };
                 extensionCount: number;
                 extendedDays: number;
+            };
+            decisionService?: {
+                /** @enum {string} */
+                method: "direct" | "left-at-premises" | "post" | "announcement" | "electronic";
+                /** Format: date */
+                servedOn: string;
+                /** Format: date */
+                effectiveOn?: string;
+                receiver?: string;
+                witnesses?: string;
+                publishedIn?: string;
+                consent?: {
+                    /** Format: date */
+                    signedOn: string;
+                    reference: string;
+                };
+                receiptReference?: string;
+                /** Format: date-time */
+                recordedAt?: string;
             };
             /** Format: date-time */
             enforcementAt?: string;
@@ -527,6 +579,8 @@ export interface components {
             };
             lastSeq: number;
             lastHash: string;
+            /** @description Documents issued but not yet served (送达): their periods run from the service date, which an officer records with POST /cases/{id}/service. */
+            unservedDocuments: ("notice" | "enforcement-decision")[];
         };
         CaseSummary: {
             id: string;
@@ -595,7 +649,7 @@ export interface components {
             caseId: string;
             seq: number;
             /** @enum {string} */
-            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED";
+            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "SERVICE_RECORDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED";
             /** Format: date-time */
             at: string;
             actor: {
@@ -670,6 +724,25 @@ export interface components {
             newDeadline: string;
             reason: string;
             approver: string;
+            expectedVersion?: number;
+        };
+        ServiceAction: {
+            /** @enum {string} */
+            document: "notice" | "enforcement-decision";
+            /** @enum {string} */
+            method: "direct" | "left-at-premises" | "post" | "announcement" | "electronic";
+            /** Format: date */
+            servedOn: string;
+            receiver?: string;
+            witnesses?: string;
+            publishedIn?: string;
+            consent?: {
+                /** Format: date */
+                signedOn: string;
+                reference: string;
+            };
+            receiptReference?: string;
+            notes?: string;
             expectedVersion?: number;
         };
         RepresentationAction: {
@@ -1256,6 +1329,56 @@ export interface operations {
         };
         responses: {
             /** @description The case with its new deadline. */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match on the next action. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the case the action was decided on; a newer case answers 409. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "document": "notice",
+                 *       "method": "direct",
+                 *       "servedOn": "2026-12-02",
+                 *       "receiver": "张某某（当事人本人）",
+                 *       "receiptReference": "沙龙送〔2026〕0031号",
+                 *       "expectedVersion": 3
+                 *     }
+                 */
+                "application/json": components["schemas"]["ServiceAction"];
+            };
+        };
+        responses: {
+            /** @description The case with the service recorded and its periods counted from it. */
             200: {
                 headers: {
                     /** @description The case version, for If-Match on the next action. */

@@ -109,6 +109,19 @@ function ChainBadge({ verification, events }: { verification: Loaded['verificati
   );
 }
 
+/** How a document was served, or that it is issued but not yet served (its periods wait for the service). */
+function serviceText(service: CaseView['decisionService'], tr: ReturnType<typeof useT>): string {
+  if (!service) return tr.t('notServed');
+  const served = tr.t('servedAs', {
+    method: tr.term(service.method),
+    date: formatDate(service.servedOn, tr.lang),
+    receiver: service.receiver ?? service.publishedIn ?? '—',
+  });
+  return service.effectiveOn && service.effectiveOn !== service.servedOn
+    ? served + tr.t('servedTakesEffect', { date: formatDate(service.effectiveOn, tr.lang) })
+    : served;
+}
+
 function Facts({ view }: { view: CaseView }) {
   const tr = useT();
   const rows: [string, string][] = [
@@ -123,7 +136,12 @@ function Facts({ view }: { view: CaseView }) {
     ],
     [tr.t('reportedAt'), formatTime(view.reportedAt, tr.lang)],
   ];
-  if (view.notice) rows.push([tr.t('noticeNumber'), view.notice.number]);
+  if (view.notice) {
+    rows.push([tr.t('noticeNumber'), view.notice.number]);
+    rows.push([tr.t('noticeService'), serviceText(view.notice.service, tr)]);
+  }
+  if (view.deadlines.announcement || view.decisionService)
+    rows.push([tr.t('decisionService'), serviceText(view.decisionService, tr)]);
   if (view.attention)
     rows.push([tr.t('attention'), `${view.attention.reason} (${formatTime(view.attention.at, tr.lang)})`]);
   return (

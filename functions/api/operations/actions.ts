@@ -67,14 +67,16 @@ export function actionOperations(deps: ActionDeps): {
   };
 }
 
-/** The actions that compute deadlines: an extension, a resume (`POST /cases/{id}/extensions`, `…/resume`). */
+/** The actions that compute deadlines: an extension, a service, a resume (`POST /cases/{id}/extensions`, `…/service`, `…/resume`). */
 export function deadlineActionOperations(deps: ActionDeps & DeadlineDeps): {
   grantExtension: Operation<typeof routes.grantExtension>;
+  recordService: Operation<typeof routes.recordService>;
   resumeCase: Operation<typeof routes.resumeCase>;
 } {
   const actions = makeDeadlineActions(deps);
   return {
     grantExtension: caseAction<typeof routes.grantExtension>(actions.grantExtension),
+    recordService: caseAction<typeof routes.recordService>(actions.recordService),
     resumeCase: caseAction<typeof routes.resumeCase>(actions.resume),
   };
 }

@@ -7,6 +7,7 @@ import { getCaseHistory } from './get-case-history';
 import { getCaseEmails } from './get-case-emails';
 import { recordInspection } from './record-inspection';
 import { grantExtension } from './grant-extension';
+import { recordService } from './record-service';
 import { recordRepresentation } from './record-representation';
 import { recordAppeal } from './record-appeal';
 import { recordEnforcement } from './record-enforcement';
@@ -29,6 +30,7 @@ export {
   getCaseEmails,
   recordInspection,
   grantExtension,
+  recordService,
   recordRepresentation,
   recordAppeal,
   recordEnforcement,
@@ -57,6 +59,7 @@ export const ROUTES = [
   getCaseEmails,
   recordInspection,
   grantExtension,
+  recordService,
   recordRepresentation,
   recordAppeal,
   recordEnforcement,

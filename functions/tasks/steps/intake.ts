@@ -3,14 +3,7 @@ import { formatNoticeNumber } from '#domain/case-history';
 import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import { isoDateTime } from '#domain/schemas';
 import { shanghaiDateOf } from '#domain/shanghai-time';
-import {
-  hasPassed,
-  inspectionDeadline,
-  noticeDeadline,
-  noticeService,
-  persuasionDeadline,
-  reminderFor,
-} from '#app/procedure';
+import { hasPassed, inspectionDeadline, noticeDeadline, persuasionDeadline, reminderFor } from '#app/procedure';
 import type { PhaseInput } from '#workflow/engine';
 import type { DeadlineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
@@ -71,7 +64,6 @@ async function issueNotice(
   const taken = await deps.store.noticeCounter(year);
   const number = formatNoticeNumber(year, taken + 1);
   const { period, deadline } = noticeDeadline(deps.calendar, deps.policy, record, now);
-  const service = noticeService(now);
   const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
   const { record: issued } = await commitStep(deps, record, 'issue-notice', {
     execution,
@@ -81,11 +73,11 @@ async function issueNotice(
       severity: record.severity,
       period,
       deadline,
-      service,
       reminderAt: reminder.at,
     },
     patch: {
-      notice: { number, issuedAt: now.toISOString(), deadline, service, extensionCount: 0, extendedDays: 0 },
+      // Issued, not yet served: the deadline is counted again from the service date when it is recorded.
+      notice: { number, issuedAt: now.toISOString(), deadline, extensionCount: 0, extendedDays: 0 },
       deadlines: { ...record.deadlines, notice: deadline },
       dueAt: deadline.at,
     },

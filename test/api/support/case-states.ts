@@ -97,9 +97,17 @@ export class CaseStates {
     return this.waitFor(record, 'persuasion-result', token);
   }
 
+  /** A notice as the workflow issues it: not yet served (`served` records a direct service on the day of issue). */
   async noticeIssued(
-    options: { reporterSub?: string; deadlineDate?: string; submission?: Partial<CaseSubmission> } = {},
+    options: {
+      reporterSub?: string;
+      deadlineDate?: string;
+      submission?: Partial<CaseSubmission>;
+      issuedAt?: Date;
+      served?: boolean;
+    } = {},
   ): Promise<CaseRecord> {
+    const issuedAt = options.issuedAt ?? this.now();
     const noticeDeadline = deadline(options.deadlineDate ?? '2026-12-07');
     // As the workflow records it: the number is in the NOTICE_ISSUED event, which the case item follows.
     const noticeNumber = `RN-2026-${String(Math.floor(Math.random() * 900_000) + 100_000)}`;
@@ -110,9 +118,9 @@ export class CaseStates {
       {
         notice: {
           number: noticeNumber,
-          issuedAt: this.now().toISOString(),
+          issuedAt: issuedAt.toISOString(),
           deadline: noticeDeadline,
-          service: { method: 'direct', servedOn: shanghaiDateOf(this.now()) },
+          ...(options.served ? { service: { method: 'direct' as const, servedOn: shanghaiDateOf(issuedAt) } } : {}),
           extensionCount: 0,
           extendedDays: 0,
         },
