@@ -24,7 +24,7 @@ export const mailOutboxBenchmark: Benchmark = {
   async run(context) {
     const { doc, tableName, client } = await context.freshTable('mail');
     const ses = await startLocalSes({ port: 0 });
-    process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+    process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
     const sesV2 = sesClient();
     try {
       const mailer = new SesMailer({

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import type { SendRawEmailCommandInput } from '@aws-sdk/client-ses';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppLogger } from '#app/context';
 import { makeMailFailureLog } from '#app/mail-failures';
@@ -199,10 +199,19 @@ function accessLogBytes(method: string, resourcePath: string): number {
 }
 
 /** What SES bills per email beyond the email itself: the attachments' bytes. */
-function attachmentBytes(input: SendEmailCommandInput): number {
-  const attachments = (input.Content?.Simple as { Attachments?: { RawContent?: Uint8Array }[] } | undefined)
-    ?.Attachments;
-  return (attachments ?? []).reduce((sum, a) => sum + (a.RawContent?.byteLength ?? 0), 0);
+function attachmentBytes(input: SendRawEmailCommandInput): number {
+  const raw = Buffer.from(input.RawMessage?.Data ?? new Uint8Array()).toString('latin1');
+  let bytes = 0;
+  // Each attachment is a MIME part marked Content-Disposition: attachment, its body base64 after a blank line.
+  for (const part of raw.split(/\r?\n--/)) {
+    if (!/^Content-Disposition:\s*attachment/im.test(part)) continue;
+    const body = part
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('');
+    bytes += Buffer.from(body.replace(/\s+/g, ''), 'base64').byteLength;
+  }
+  return bytes;
 }
 
 interface ApiCall {
@@ -227,7 +236,7 @@ export const workflowBenchmark: Benchmark = {
     const deployed = synthesizeDeployedStack();
     const { tableName, doc } = await context.freshTable('workflow');
     const ses = await startLocalSes({ port: 0 });
-    process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+    process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
     const meteredClient = dynamoDbClient();
     const meter = meterCapacity(meteredClient);
     const meteredDoc = documentClient(meteredClient);
@@ -236,9 +245,9 @@ export const workflowBenchmark: Benchmark = {
     const sent = { emails: 0, attachmentBytes: 0 };
     sesSdk.middlewareStack.add(
       (next, mw) => async (args) => {
-        if (mw.commandName === 'SendEmailCommand') {
+        if (mw.commandName === 'SendRawEmailCommand') {
           sent.emails += 1;
-          sent.attachmentBytes += attachmentBytes(args.input as SendEmailCommandInput);
+          sent.attachmentBytes += attachmentBytes(args.input as SendRawEmailCommandInput);
         }
         return next(args);
       },

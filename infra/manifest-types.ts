@@ -40,7 +40,7 @@ interface FunctionBase {
   description: string;
   table: TableAccess;
   /**
-   * Sends email through SES (ses:SendEmail as the configured sender, through the configuration set); its
+   * Sends email through SES (ses:SendRawEmail as the configured sender, through the configuration set); its
    * outbox removes the pending entries it delivered, so it may also delete in that partition.
    */
   sendsMail?: boolean;

@@ -1,16 +1,18 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile, rename, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import startSesServer from 'aws-ses-v2-local';
 import type { Email } from 'aws-ses-v2-local/dist/store';
 import { getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store';
+import { getCurrentTimestamp, getMessageId } from 'aws-ses-v2-local/dist/util';
+import { simpleParser } from 'mailparser';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir';
 
 /**
- * The local SES: aws-ses-v2-local in this process. It answers the SES v2 SendEmail API the mailer uses
- * (point the SDK at it with `AWS_ENDPOINT_URL_SESV2=<endpoint>`), shows the emails on a mailbox page and
- * serves them as JSON at `/store`.
+ * The local SES: aws-ses-v2-local in this process. It answers the SES SendRawEmail API the mailer uses
+ * (point the SDK at it with `AWS_ENDPOINT_URL_SES=<endpoint>`), shows the emails on a mailbox page (with
+ * links to their attachments) and serves them as JSON at `/store`.
  *
  * Its mailbox lives in memory in this process: stopping and starting the server again (an outage) keeps
  * the emails. With `dataDir` the mailbox is also kept in `<dataDir>/mailbox.jsonl` and read back on
@@ -19,7 +21,7 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir';
  * up the API that runs in the same process.
  */
 export interface LocalSes {
-  /** For `AWS_ENDPOINT_URL_SESV2`. */
+  /** For `AWS_ENDPOINT_URL_SES`. */
   endpoint: string;
   /** The page that lists the emails. */
   mailboxUrl: string;
@@ -132,6 +134,98 @@ function mailboxWriter(file: string): { save(): Promise<void> } {
   };
 }
 
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function xmlEscape(value: string): string {
+  return value.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** What the library keeps of an address field: its text, one per address list. */
+function addressTexts(field: { text: string } | { text: string }[] | undefined): string[] {
+  if (!field) return [];
+  return (Array.isArray(field) ? field : [field]).map((a) => a.text);
+}
+
+/**
+ * SendRawEmail as aws-ses-v2-local answers it, with the message's own headers kept: the library saves a
+ * raw email's subject, bodies and attachments but drops its headers, and the outbox id travels in one
+ * (X-Rectify-Mail-Id), which the mailbox page and the tests read.
+ */
+async function saveRawEmail(form: URLSearchParams, res: ServerResponse): Promise<void> {
+  const data = form.get('RawMessage.Data');
+  if (!data) {
+    res
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'RawMessage.Data is required' }));
+    return;
+  }
+  const message = await simpleParser(Buffer.from(data, 'base64'));
+  const from = message.from?.text ?? form.get('Source');
+  if (!from) {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'no sender' }));
+    return;
+  }
+  const messageId = getMessageId();
+  const email: Email = {
+    messageId,
+    from,
+    replyTo: addressTexts(message.replyTo),
+    destination: { to: addressTexts(message.to), cc: addressTexts(message.cc), bcc: addressTexts(message.bcc) },
+    subject: message.subject ?? '(no subject)',
+    body: { text: message.text, html: message.html || undefined },
+    attachments: message.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      content: a.content.toString('base64'),
+    })),
+    headers: message.headerLines.map((line) => ({
+      name: line.key,
+      value: line.line.slice(line.key.length + 1).trim(),
+    })),
+    at: getCurrentTimestamp(),
+  };
+  saveEmail(email);
+  res
+    .writeHead(200, { 'content-type': 'text/xml' })
+    .end(
+      `<?xml version="1.0" encoding="UTF-8"?><SendRawEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendRawEmailResult><MessageId>${xmlEscape(messageId)}</MessageId></SendRawEmailResult></SendRawEmailResponse>`,
+    );
+}
+
+/** SendRawEmail is answered here; every other request goes to the library, its form already read. */
+function keepingRawHeaders(library: RequestListener): RequestListener {
+  return (req, res) => {
+    const isForm =
+      req.method === 'POST' && /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+    if (!isForm) {
+      library(req, res);
+      return;
+    }
+    readBody(req)
+      .then(async (body) => {
+        const form = new URLSearchParams(body.toString('utf8'));
+        if (form.get('Action') === 'SendRawEmail') return saveRawEmail(form, res);
+        // The body is read: the library's body parser sees a finished request and keeps this one.
+        (req as IncomingMessage & { body?: unknown }).body = Object.fromEntries(form);
+        library(req, res);
+      })
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: error instanceof Error ? error.message : String(error) }));
+      });
+  };
+}
+
 export async function startLocalSes(options: LocalSesOptions = {}): Promise<LocalSes> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? DEFAULT_MAIL_PORT;
@@ -144,6 +238,11 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
   if (!server.listening) {
     server.close();
     throw new Error(`the local SES could not listen on ${host}:${requestedPort} (is the port in use? set MAIL_PORT)`);
+  }
+  const [library] = server.listeners('request') as RequestListener[];
+  if (library) {
+    server.removeListener('request', library);
+    server.on('request', keepingRawHeaders(library));
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : requestedPort;

@@ -272,7 +272,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const ses: LocalSes = await startLocalSes({ port: options.mailPort ?? DEFAULT_MAIL_PORT, host, dataDir });
     stops.push({ name: 'local SES', stop: () => ses.stop() });
-    process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+    process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
 
     const s3 = await startLocalS3({
       directory: path.join(dataDir, 'objects'),

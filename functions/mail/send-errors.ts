@@ -1,5 +1,5 @@
 /**
- * What a failed SendEmail call means for the email. SES has no idempotency token, so the only errors
+ * What a failed SendRawEmail call means for the email. SES has no idempotency token, so the only errors
  * that may be retried are those that prove SES did not take the email; anything that leaves it open
  * (a response that never came) must not be retried, or the email could arrive twice.
  */

@@ -1,11 +1,11 @@
 /**
- * The mailer: SES v2 behind the outbox. `deliver` records each email (deterministic id) before sending
+ * The mailer: SES (SendRawEmail) behind the outbox. `deliver` records each email (deterministic id) before sending
  * and marks it sent after, so a retried task or a re-run phase never sends it twice; `deliverPending`
  * sends whatever an outage or a restart left behind. See docs/mail.md for at least once (the office's
  * emails) and at most once (the party's notice).
  */
 import { createHash } from 'node:crypto';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AppLogger } from '#app/context';
@@ -59,7 +59,7 @@ const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export interface SesMailerDeps {
   doc: DynamoDBDocumentClient;
   tableName: string;
-  ses: SESv2Client;
+  ses: SESClient;
   /** Validated again here: a bad configuration stops the start, it never drops an email. */
   recipients: unknown;
   /** The console's address for links to a case (`CONSOLE_URL`); without it emails name the `rectify` command. */

@@ -1,6 +1,8 @@
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { SendableMail } from '#store/outbox';
+import type { RenderedMail } from './templates';
 import { markPossibleRepeat } from './templates';
 
 /**
@@ -15,27 +17,83 @@ const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
 /** Hands one email to the mail service; answers the service's message id. Throws what the service threw. */
 export type MailTransport = (mail: SendableMail) => Promise<string>;
 
-/** SES v2: each email tagged with its kind and case, its outbox id in a header, through the configuration set. */
-export function sesTransport(ses: SESv2Client, configurationSetName?: string): MailTransport {
+/** A file sent with an email (a document's PDF). */
+export interface MailAttachment {
+  fileName: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+/** The files an email carries, read when it is sent (the outbox keeps references, not bytes). */
+export type AttachmentReader = (mail: SendableMail) => Promise<MailAttachment[]>;
+
+/**
+ * The sender as MailComposer takes it: the outbox keeps the `From` header as written for SES
+ * (`=?UTF-8?B?…?= <address>`, recipients.ts), which MailComposer would quote — and a quoted encoded
+ * word is shown undecoded — so the name is decoded and given apart, for MailComposer to encode.
+ */
+function senderOf(from: string): { name: string; address: string } | string {
+  const match = /^=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?= <([^<>\s]+)>$/i.exec(from);
+  if (!match) return from;
+  return { name: Buffer.from(match[1] ?? '', 'base64').toString('utf8'), address: match[2] ?? '' };
+}
+
+/**
+ * The email as MIME (RFC 5322), built by nodemailer's MailComposer: text and HTML as alternatives, the
+ * attachments beside them, the outbox id in its header. MailComposer reads no file and fetches no URL
+ * here: every part is given as bytes.
+ */
+export async function mimeMessage(
+  mail: Pick<SendableMail, 'id' | 'from' | 'to' | 'replyTo' | 'possibleRepeat'>,
+  content: RenderedMail,
+  attachments: readonly MailAttachment[] = [],
+): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: senderOf(mail.from),
+    to: mail.to,
+    ...(mail.replyTo?.length ? { replyTo: mail.replyTo } : {}),
+    subject: content.subject,
+    text: content.text,
+    html: content.html,
+    headers: {
+      [MAIL_ID_HEADER]: mail.id,
+      ...(mail.possibleRepeat ? { [POSSIBLE_REPEAT_HEADER]: 'yes' } : {}),
+    },
+    attachments: attachments.map((a) => ({
+      filename: a.fileName,
+      contentType: a.contentType,
+      content: Buffer.from(a.content),
+    })),
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return composer.compile().build();
+}
+
+function addressOf(from: string): string {
+  const sender = senderOf(from);
+  return typeof sender === 'string' ? sender : sender.address;
+}
+
+/**
+ * SES `SendRawEmail` (v1): each email tagged with its kind and case, its outbox id in a header, its
+ * documents attached, through the configuration set.
+ */
+export function sesTransport(
+  ses: SESClient,
+  configurationSetName?: string,
+  readAttachments?: AttachmentReader,
+): MailTransport {
   return async (mail) => {
     const content = mail.possibleRepeat ? markPossibleRepeat(mail, mail.id) : mail;
-    const headers = [
-      { Name: MAIL_ID_HEADER, Value: mail.id },
-      ...(mail.possibleRepeat ? [{ Name: POSSIBLE_REPEAT_HEADER, Value: 'yes' }] : []),
-    ];
+    const attachments = readAttachments ? await readAttachments(mail) : [];
+    const raw = await mimeMessage(mail, content, attachments);
     const result = await ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: mail.from,
-        Destination: { ToAddresses: [mail.to] },
-        ...(mail.replyTo ? { ReplyToAddresses: mail.replyTo } : {}),
-        Content: {
-          Simple: {
-            Subject: { Data: content.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: content.text, Charset: 'UTF-8' }, Html: { Data: content.html, Charset: 'UTF-8' } },
-            Headers: headers,
-          },
-        },
-        EmailTags: [
+      new SendRawEmailCommand({
+        Source: addressOf(mail.from),
+        Destinations: [mail.to],
+        RawMessage: { Data: raw },
+        Tags: [
           { Name: 'kind', Value: mail.kind },
           { Name: 'case', Value: mail.caseId },
         ],

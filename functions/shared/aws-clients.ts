@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESClient } from '@aws-sdk/client-ses';
 import { SDK_CONNECTION_TIMEOUT_MS, SDK_MAX_ATTEMPTS, SDK_REQUEST_TIMEOUT_MS } from './time-limits';
 
 /**
@@ -43,9 +43,10 @@ export function documentClient(client: DynamoDBClient = dynamoDbClient()): Dynam
 }
 
 /**
- * An SES v2 client that never retries by itself: SendEmail has no idempotency token, so a retry after a
- * timeout could send an email twice. The mailer retries only errors that prove the email was not accepted.
+ * An SES client (SendRawEmail, for emails with attachments) that never retries by itself: SendRawEmail has
+ * no idempotency token, so a retry after a timeout could send an email twice. The mailer retries only
+ * errors that prove the email was not accepted.
  */
-export function sesClient(): SESv2Client {
-  return new SESv2Client({ maxAttempts: 1, requestHandler: REQUEST_HANDLER });
+export function sesClient(): SESClient {
+  return new SESClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER });
 }

@@ -81,7 +81,7 @@ export class Mail extends Construct {
   }
 
   /**
-   * ses:SendEmail through the configuration set, from the sender address only. The configured recipients'
+   * ses:SendRawEmail through the configuration set, from the sender address only. The configured recipients'
    * identities are included because in the SES sandbox sending is authorized against them too.
    */
   grantSend(grantee: IGrantable): void {
@@ -93,7 +93,7 @@ export class Mail extends Construct {
     );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['ses:SendEmail'],
+        actions: ['ses:SendRawEmail'],
         resources: [
           this.identity.emailIdentityArn,
           ...recipientIdentities.map(identityArn),

@@ -1,7 +1,7 @@
 import { makeMailFailureLog } from '#app/mail-failures';
 import { systemClock } from '#domain/clock';
 import { CaseStore } from '#store/case-store';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { LocalSes } from '#local/ses-local';
 import { startLocalSes } from '#local/ses-local';
 import { mailId } from '#mail/mailer';
@@ -20,18 +20,18 @@ import { CaseStates } from './support/case-states';
 let api: ApiHarness;
 let table: Awaited<ReturnType<typeof freshTable>>;
 let ses: LocalSes;
-let sesV2: SESv2Client;
+let sesSdk: SESClient;
 let states: CaseStates;
 
 beforeAll(async () => {
   table = await freshTable('case-emails');
   ses = await startLocalSes({ port: 0 });
-  process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
-  sesV2 = sesClient();
+  process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
+  sesSdk = sesClient();
   const mailer = new SesMailer({
     doc: table.doc,
     tableName: table.tableName,
-    ses: sesV2,
+    ses: sesSdk,
     recipients: RECIPIENTS,
     failures: makeMailFailureLog({ store: new CaseStore(table.doc, table.tableName), clock: systemClock }),
   });
@@ -40,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api.close();
-  sesV2.destroy();
+  sesSdk.destroy();
   await ses.stop();
   await table.drop();
 });

@@ -13,7 +13,7 @@ import { MANIFEST } from '#infra/manifest';
  */
 const HEAVY_PARTS = [
   { part: 'node_modules/@aws-sdk/client-sfn/', neededWhen: 'stateMachine' },
-  { part: 'node_modules/@aws-sdk/client-sesv2/', neededWhen: 'mail' },
+  { part: 'node_modules/@aws-sdk/client-ses/', neededWhen: 'mail' },
   { part: 'node_modules/chinese-days/', neededWhen: 'deadlines' },
   { part: 'node_modules/@aws-sdk/client-s3/', neededWhen: 'objects' },
   { part: 'node_modules/@aws-sdk/client-secrets-manager/', neededWhen: 'cursorKey' },

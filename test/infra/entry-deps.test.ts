@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   // Neither is running: an action that gets as far as the workflow answers 503, never 500.
   process.env.AWS_ENDPOINT_URL_SFN = 'http://127.0.0.1:9';
-  process.env.AWS_ENDPOINT_URL_SESV2 = 'http://127.0.0.1:9';
+  process.env.AWS_ENDPOINT_URL_SES = 'http://127.0.0.1:9';
 });
 afterAll(async () => {
   await table.drop();

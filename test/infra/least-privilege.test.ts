@@ -10,7 +10,7 @@ import { logicalId, permissionsOf, synthesize } from './support';
  * privileges (or a new function) is a change to this table, seen in review.
  *
  * table: `r` Get/BatchGet/Query; `rw` plus Put/Update/ConditionCheck; `rwd` plus DeleteItem in the
- * attention and pending-mail partitions only. states: the Step Functions actions. mail: ses:SendEmail.
+ * attention and pending-mail partitions only. states: the Step Functions actions. mail: ses:SendRawEmail.
  * objects: the evidence bucket (see Privileges).
  * cursorKey: secretsmanager:GetSecretValue on the stack's cursor-key secret, and nothing else of Secrets
  * Manager. env: the variables beyond NODE_OPTIONS and the Powertools settings.
@@ -143,7 +143,7 @@ describe('each function of the Rectify stack, as synthesized', () => {
         ? { objects: OBJECT_LEVELS[actionsOf('s3').join(' ')] ?? (`unexpected: ${actionsOf('s3').join(' ')}` as never) }
         : {}),
       ...(actionsOf('ses').length
-        ? { mail: actionsOf('ses').join() === 'SendEmail' ? true : (actionsOf('ses').join() as never) }
+        ? { mail: actionsOf('ses').join() === 'SendRawEmail' ? true : (actionsOf('ses').join() as never) }
         : {}),
       ...(secrets.length ? { cursorKey: secrets.every(onCursorKey) ? true : (JSON.stringify(secrets) as never) } : {}),
       env: Object.keys(variables)

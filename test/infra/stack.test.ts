@@ -91,7 +91,7 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
   if (spec.sendsMail) {
     const recipients = [...Object.values(BASE_CONTEXT.escalationRecipients).flat(), ...BASE_CONTEXT.fallbackRecipients];
     allow(
-      ['ses:SendEmail'],
+      ['ses:SendRawEmail'],
       [
         formattedArn('ses', [':identity/', ref(logicalId(cfnOf(stack.mail.identity)))]),
         ...recipients.map((address) => formattedArn('ses', [`:identity/${address}`])),
@@ -786,7 +786,7 @@ describe('the stack under other context values', () => {
     const role = sender && stack.functions.get(sender.id)?.role;
     if (!role) throw new Error('the sample manifest has no mail sender');
     const sendResources = permissionsOf(template, logicalId(cfnOf(role)))
-      .filter((p) => p.action === 'ses:SendEmail')
+      .filter((p) => p.action === 'ses:SendRawEmail')
       .map((p) => JSON.parse(p.resource) as Json);
     expect(sendResources).toEqual(
       expect.arrayContaining([

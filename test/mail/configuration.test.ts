@@ -1,8 +1,8 @@
 import { makeMailFailureLog } from '#app/mail-failures';
 import { systemClock } from '#domain/clock';
 import { CaseStore } from '#store/case-store';
-import { MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { MessageRejected, SESServiceException } from '@aws-sdk/client-ses';
+import { SESClient } from '@aws-sdk/client-ses';
 import { mailerFromEnv } from '#mail/from-env';
 import { mailRecipientsFromEnv, officeAddresses, parseMailRecipients, recipientsFor } from '#mail/recipients';
 import { classifySendError } from '#mail/send-errors';
@@ -57,7 +57,7 @@ describe('mail configuration', () => {
     const deps = {
       doc: documentClient(),
       tableName: 't',
-      ses: new SESv2Client({}),
+      ses: new SESClient({}),
       consoleUrl: 'http://localhost:3000/console',
       failures: makeMailFailureLog({ store: new CaseStore(documentClient(), 't'), clock: systemClock }),
     };
@@ -115,7 +115,17 @@ describe('recipients', () => {
 
 describe('what a failed send means', () => {
   it.each([
-    ['throttled', new TooManyRequestsException({ message: 'rate', $metadata: { httpStatusCode: 429 } }), 'retry'],
+    // SES (the Query API) answers a throttled send with HTTP 400 and the code Throttling.
+    [
+      'throttled',
+      new SESServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        message: 'Maximum sending rate exceeded.',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'retry',
+    ],
     [
       'service unavailable',
       Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),

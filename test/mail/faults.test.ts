@@ -1,4 +1,4 @@
-import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { SESServiceException } from '@aws-sdk/client-ses';
 import type { CaseEvent } from '#domain/schemas';
 import type { MailRequest } from '#mail/mailer';
 import { dynamoDbClient, documentClient } from '#shared/aws-clients';
@@ -122,9 +122,11 @@ describe('throttling', () => {
       (next) => async (args) => {
         if (refusals < 2) {
           refusals += 1;
-          throw new TooManyRequestsException({
+          throw new SESServiceException({
+            name: 'Throttling',
+            $fault: 'client',
             message: 'Maximum sending rate exceeded.',
-            $metadata: { httpStatusCode: 429 },
+            $metadata: { httpStatusCode: 400 },
           });
         }
         return next(args);

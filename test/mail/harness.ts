@@ -1,7 +1,7 @@
 import { makeMailFailureLog } from '#app/mail-failures';
 import { systemClock } from '#domain/clock';
 import { CaseStore } from '#store/case-store';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { LocalSes } from '#local/ses-local';
 import { startLocalSes } from '#local/ses-local';
 import type { MailRecipients } from '#mail/recipients';
@@ -27,14 +27,14 @@ export async function mailHarness(label: string) {
   let ses: LocalSes = await startLocalSes({ port: 0 });
   const port = ses.port;
   // Handler code finds the local SES the way it finds DynamoDB Local: through the endpoint variable.
-  process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
-  const clients: SESv2Client[] = [];
+  process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
+  const clients: SESClient[] = [];
   const harness = {
     table,
     get endpoint() {
       return ses.endpoint;
     },
-    sesClient(): SESv2Client {
+    sesClient(): SESClient {
       const client = sesClient();
       clients.push(client);
       return client;

@@ -1,5 +1,5 @@
 import { makeMailFailureLog } from '#app/mail-failures';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { CaseRecord } from '#domain/schemas';
 import { formatShanghai } from '#domain/shanghai-time';
 import type { LocalSes } from '#local/ses-local';
@@ -39,7 +39,7 @@ const OPS = RECIPIENTS.alerts ?? [];
 
 let harness: Harness;
 let ses: LocalSes;
-let sesV2: SESv2Client;
+let sesSdk: SESClient;
 const answers: MailDelivery[] = [];
 
 /** The ids the mailer answered `already-sent` for: emails a retried or re-run step asked for again. */
@@ -56,12 +56,12 @@ function askedAgain(caseId: string): string[] {
 beforeAll(async () => {
   harness = await workflowHarness();
   ses = await startLocalSes({ port: 0 });
-  process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
-  sesV2 = sesClient();
+  process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
+  sesSdk = sesClient();
   const mailer = new SesMailer({
     doc: harness.engineOptions.doc,
     tableName: harness.engineOptions.tableName,
-    ses: sesV2,
+    ses: sesSdk,
     recipients: RECIPIENTS,
     consoleUrl: CONSOLE_URL,
     failures: makeMailFailureLog({ store: harness.store, clock: harness.clock }),
@@ -79,7 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness.close();
-  sesV2.destroy();
+  sesSdk.destroy();
   await ses.stop();
 });
 

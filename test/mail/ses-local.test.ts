@@ -1,23 +1,33 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import type * as SesLocalModule from '#local/ses-local';
 import { startLocalSes } from '#local/ses-local';
+import { mimeMessage } from '#mail/ses-transport';
 import { readMailbox } from '../support/mailbox';
 
-function send(endpoint: string, subject: string) {
-  const client = new SESv2Client({
+async function send(
+  endpoint: string,
+  subject: string,
+  attachments: { fileName: string; contentType: string; content: Buffer }[] = [],
+) {
+  const raw = await mimeMessage(
+    { id: `C-20261203-7K3M2Q#test#notice-copy`, from: 'rectify@example.gov.cn', to: 'xlk-jdb@example.gov.cn' },
+    { subject, text: '正文', html: '<p>正文</p>' },
+    attachments,
+  );
+  const client = new SESClient({
     endpoint,
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   return client
     .send(
-      new SendEmailCommand({
-        FromEmailAddress: 'rectify@example.gov.cn',
-        Destination: { ToAddresses: ['xlk-jdb@example.gov.cn'] },
-        Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: '正文' } } } },
+      new SendRawEmailCommand({
+        Source: 'rectify@example.gov.cn',
+        Destinations: ['xlk-jdb@example.gov.cn'],
+        RawMessage: { Data: raw },
       }),
     )
     .finally(() => client.destroy());
@@ -39,7 +49,7 @@ function freshProcess(): typeof SesLocalModule {
 }
 
 describe('the local SES', () => {
-  it('accepts SES v2 SendEmail, serves the mailbox page and the JSON store', async () => {
+  it('accepts SES SendRawEmail, keeps the message’s headers and attachments, serves the page and the JSON store', async () => {
     const ses = await startLocalSes({ port: 0 });
     try {
       const { MessageId } = await send(ses.endpoint, '测试 subject');
@@ -47,8 +57,16 @@ describe('the local SES', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<html/i);
       const mails = await readMailbox(ses.endpoint);
-      expect(mails.map((m) => [m.messageId, m.subject, m.to])).toEqual([
-        [MessageId, '测试 subject', ['xlk-jdb@example.gov.cn']],
+      expect(mails.map((m) => [m.messageId, m.subject, m.to, m.mailId])).toEqual([
+        [MessageId, '测试 subject', ['xlk-jdb@example.gov.cn'], 'C-20261203-7K3M2Q#test#notice-copy'],
+      ]);
+      const pdf = Buffer.from('%PDF-1.7\n测试\n%%EOF\n');
+      await send(ses.endpoint, '附件', [
+        { fileName: '限期拆除通知书.pdf', contentType: 'application/pdf', content: pdf },
+      ]);
+      const withFile = (await readMailbox(ses.endpoint)).find((m) => m.subject === '附件');
+      expect(withFile?.attachments.map((a) => [a.fileName, a.contentType, a.content.equals(pdf)])).toEqual([
+        ['限期拆除通知书.pdf', 'application/pdf', true],
       ]);
     } finally {
       await ses.stop();

@@ -9,6 +9,9 @@ const storedEmailSchema = z.object({
   subject: z.string(),
   body: z.object({ text: z.string().optional(), html: z.string().optional() }),
   headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  attachments: z
+    .array(z.object({ filename: z.string().optional(), contentType: z.string(), content: z.string() }))
+    .default([]),
   at: z.number(),
 });
 
@@ -25,6 +28,8 @@ export interface MailboxEmail {
   mailId: string | undefined;
   /** Sent again after an attempt whose outcome was unknown (the `X-Rectify-Possible-Repeat` header). */
   possibleRepeat: boolean;
+  /** The files attached, decoded. */
+  attachments: { fileName: string; contentType: string; content: Buffer }[];
   /** Epoch seconds. */
   at: number;
 }
@@ -43,6 +48,11 @@ export async function readMailbox(endpoint: string): Promise<MailboxEmail[]> {
     html: e.body.html ?? '',
     mailId: e.headers?.find((h) => h.name.toLowerCase() === 'x-rectify-mail-id')?.value,
     possibleRepeat: e.headers?.some((h) => h.name.toLowerCase() === 'x-rectify-possible-repeat') ?? false,
+    attachments: e.attachments.map((a) => ({
+      fileName: a.filename ?? '',
+      contentType: a.contentType,
+      content: Buffer.from(a.content, 'base64'),
+    })),
     at: e.at,
   }));
 }
