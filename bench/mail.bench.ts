@@ -25,12 +25,12 @@ export const mailOutboxBenchmark: Benchmark = {
     const { doc, tableName, client } = await context.freshTable('mail');
     const ses = await startLocalSes({ port: 0 });
     process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
-    const sesV2 = sesClient();
+    const sesSdk = sesClient();
     try {
       const mailer = new SesMailer({
         doc,
         tableName,
-        ses: sesV2,
+        ses: sesSdk,
         recipients: RECIPIENTS,
         consoleUrl: 'http://localhost:3000/console',
         failures: makeMailFailureLog({ store: new CaseStore(doc, tableName), clock: systemClock }),
@@ -74,7 +74,7 @@ export const mailOutboxBenchmark: Benchmark = {
         'mail.sweep_emails_per_s': { value: round(backlog / seconds, 1), unit: 'emails/s' },
       };
     } finally {
-      sesV2.destroy();
+      sesSdk.destroy();
       client.destroy();
       await ses.stop();
     }
