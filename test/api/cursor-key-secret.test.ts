@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { cursorKeyFromSecretEnv } from '#api/cursor-key-secret';
+import { apiDepsFromEnv } from '#api/lambda';
 import { freshTable } from '../support/table';
 import { gatewayAuth } from '../support/gateway';
 import { CaseStates } from './support/case-states';
@@ -180,6 +181,13 @@ describe('a cursor key the paging functions cannot use', () => {
     const up = await instance.handler(listEvent(filtersOf(subdistrict)));
     expect(up.statusCode).toBe(200);
     expect((JSON.parse(up.body) as CasePage).cursor).toEqual(expect.any(String));
+  });
+});
+
+describe('a function whose route does not declare uses.cursor', () => {
+  it('has no cursor key: sealing or opening a cursor there fails naming the declaration, and reads no secret', async () => {
+    await expect(apiDepsFromEnv({}).cursorKey()).rejects.toThrow('its route must declare `uses: { cursor: true }`');
+    expect(asked).toEqual([]);
   });
 });
 
