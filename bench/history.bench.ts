@@ -72,7 +72,7 @@ export const historyScalingBenchmark: Benchmark = {
     const { doc, tableName } = await context.freshTable('history');
     const store = new CaseStore(doc, tableName);
     const opened = reportedCase();
-    await store.createCase(opened.record, opened.event);
+    await store.intake.createCase(opened.record, opened.event);
     let record = opened.record;
     for (let i = 2; i <= HISTORY_EVENTS; i += 1) {
       const { next, event } = applyEvent(

@@ -11,7 +11,7 @@ export const storeAppendBenchmark: Benchmark = {
     const { doc, tableName } = await context.freshTable('append');
     const store = new CaseStore(doc, tableName);
     const opened = reportedCase();
-    await store.createCase(opened.record, opened.event);
+    await store.intake.createCase(opened.record, opened.event);
     let record = opened.record;
     const append = async () => {
       const { next, event } = applyEvent(

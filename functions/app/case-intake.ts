@@ -13,7 +13,7 @@ import {
   BatchEntriesRefusedError,
   IdempotencyKeyTakenError,
 } from '#store/errors';
-import type { AddressCases, IdempotencyRecord, NewCase } from '#store/case-store';
+import type { AddressCases, IdempotencyRecord, NewCase } from '#store/case-intake-store';
 import { executionName } from '#workflow/engine';
 import { startCaseWorkflow } from '#workflow/phases';
 import { mapLimited } from '#shared/concurrency';
@@ -174,7 +174,7 @@ export function makeCaseIntake(deps: IntakeDeps) {
    * presumed dead, and the replay finishes its work.
    */
   async function replay(key: string, requestHash: string): Promise<SubmitCaseResult> {
-    const record = await callDependency('database', () => store.getIdempotency(key));
+    const record = await callDependency('database', () => store.intake.getIdempotency(key));
     if (!record) throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
     if (record.requestHash !== requestHash) {
       throw new IdempotencyMismatchError(
@@ -247,14 +247,14 @@ export function makeCaseIntake(deps: IntakeDeps) {
       const { id, record, event, idempotency } = newCase(input, key, requestHash, possibleDuplicates);
       try {
         await callDependency('database', () =>
-          store.createCase(record, event, idempotency, { address: { addressKey, known } }),
+          store.intake.createCase(record, event, idempotency, { address: { addressKey, known } }),
         );
       } catch (error) {
         if (error instanceof IdempotencyKeyTakenError) return replay(key, requestHash);
         if (isTransactionConflict(error))
           throw new RequestInFlightError('a request with this Idempotency-Key is being processed', 1);
         if (error instanceof AddressCasesChangedError && attempt < MAX_INTAKE_ATTEMPTS) {
-          known = await callDependency('database', () => store.addressCases(addressKey));
+          known = await callDependency('database', () => store.intake.addressCases(addressKey));
           possibleDuplicates = await callDependency('database', () => openCasesAmong(known));
           continue;
         }
@@ -304,7 +304,7 @@ export function makeCaseIntake(deps: IntakeDeps) {
     for (let attempt = 1; together.length; attempt += 1) {
       try {
         const entries = together;
-        await callDependency('database', () => store.createCases(entries));
+        await callDependency('database', () => store.intake.createCases(entries));
         break;
       } catch (error) {
         if (error instanceof BatchEntriesRefusedError) {

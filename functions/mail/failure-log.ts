@@ -1,5 +1,6 @@
 import type { CaseRecord } from '#domain/schemas';
-import type { OutboxMail, TransactItem } from '#store/outbox';
+import type { OutboxMail } from '#store/outbox';
+import type { LabelledWrite } from '#store/transaction';
 
 /** An email the outbox gave up on: refused for good, or its outcome unknown and not to be sent again. */
 interface MailFailure {
@@ -21,5 +22,5 @@ type FailureRecording = 'recorded' | 'no-case' | 'conflict';
  * it happens twice or half.
  */
 export interface MailFailureLog {
-  record(failure: MailFailure, outboxWrites: (caseAfter: CaseRecord) => TransactItem[]): Promise<FailureRecording>;
+  record(failure: MailFailure, outboxWrites: (caseAfter: CaseRecord) => LabelledWrite[]): Promise<FailureRecording>;
 }

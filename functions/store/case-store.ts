@@ -1,42 +1,21 @@
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  DeleteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import { caseEventSchema, caseRecordSchema } from '#domain/schemas';
+import type { CaseStatus } from '#domain/vocabulary';
+import type { Item } from './case-items';
+import { caseItem, eventItem, summaryOfItem, withoutKeys } from './case-items';
+import { CaseIntakeStore } from './case-intake-store';
 import type { CaseSummary } from './case-summary';
 import { caseSummarySchema } from './case-summary';
-import type { CaseStatus } from '#domain/vocabulary';
-import { MAX_CASES_PER_TRANSACTION, TABLE, keys } from './table';
-import {
-  AddressCasesChangedError,
-  AlreadyExistsError,
-  BatchEntriesRefusedError,
-  IdempotencyKeyTakenError,
-  VersionConflictError,
-} from './errors';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
+import { VersionConflictError } from './errors';
 import type { OutboxMail } from './outbox';
 import { Outbox } from './outbox';
-
-type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const idempotencyRecordSchema = z.object({
-  key: z.string(),
-  requestHash: z.string(),
-  caseId: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.number().int(),
-});
-export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
+import { TABLE, keys } from './table';
+import type { LabelledWrite } from './transaction';
+import { cancellationReasons, transactionOf } from './transaction';
 
 export type { CaseSummary } from './case-summary';
 
@@ -45,230 +24,34 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** A case created in a batch: its record, first event, idempotency record, and the digest of its address. */
-export interface NewCase {
-  record: CaseRecord;
-  firstEvent: CaseEvent;
-  idempotency: IdempotencyRecord;
-  addressKey: string;
-}
-const ITEMS_PER_NEW_CASE = 4;
-
-/** How many of the cases reported at one address its item remembers (the most recent). */
-const ADDRESS_CASES_KEPT = 25;
-
-const addressCasesSchema = z.object({
-  /** Every case ever reported at the address; the item's version. */
-  count: z.number().int().min(1),
-  /** The most recent `ADDRESS_CASES_KEPT` of them, oldest first. */
-  caseIds: z.array(z.string()),
-});
-export type AddressCases = z.infer<typeof addressCasesSchema>;
-
-/**
- * The address a new case is reported at, as the intake last read it: `known` undefined when it presumes
- * no case was reported there before (the common case, checked by the transaction itself).
- */
-export interface NewCaseAddress {
-  addressKey: string;
-  known?: AddressCases;
-}
-
 /** Extra writes that must commit atomically with a case change (e.g. the notice counter). */
 export interface CommitOptions {
   /** Take notice number `expected + 1` for `year`; fails as a conflict if someone took it first. */
   noticeCounter?: { year: number; expected: number };
   /** Lists the case for attention (as `flagForAttention` does), with the change. */
   attention?: { reason: string; at: string };
-  extraItems?: TransactItem[];
+  extraItems?: LabelledWrite[];
 }
 
-const TABLE_KEY_ATTRIBUTES = ['PK', 'SK'] as const;
-const STATUS_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK'] as const;
-const AREA_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI2PK', 'GSI2SK'] as const;
-const REPORTER_INDEX_KEY_ATTRIBUTES = ['PK', 'SK', 'GSI3PK', 'GSI3SK'] as const;
-
-function stripKeys(item: Item): Item {
-  const {
-    PK: _pk,
-    SK: _sk,
-    GSI1PK: _g1p,
-    GSI1SK: _g1s,
-    GSI2PK: _g2p,
-    GSI2SK: _g2s,
-    GSI3PK: _g3p,
-    GSI3SK: _g3s,
-    entity: _e,
-    noticeNumber: _n,
-    ...rest
-  } = item;
-  return rest;
-}
-
-/** A list item as the indexes project it: the notice number is copied out of `notice` for lists and exports. */
-function summaryOf(item: Item): CaseSummary {
-  const { noticeNumber } = item;
-  return caseSummarySchema.parse({ ...stripKeys(item), ...(typeof noticeNumber === 'string' ? { noticeNumber } : {}) });
-}
-
-function isConditionFailure(error: unknown): error is TransactionCanceledException {
-  return (
-    error instanceof TransactionCanceledException ||
-    (error as { name?: string } | null)?.name === 'TransactionCanceledException'
-  );
-}
-
-function reasonCodes(error: TransactionCanceledException): (string | undefined)[] {
-  return (error.CancellationReasons ?? []).map((r) => r.Code);
-}
+const TABLE_KEY_ATTRIBUTES = [TABLE.partitionKey, TABLE.sortKey] as const;
+const indexKeyAttributes = (index: { partitionKey: string; sortKey: string }) =>
+  [...TABLE_KEY_ATTRIBUTES, index.partitionKey, index.sortKey] as const;
 
 /**
- * The case store: one DynamoDB table holding case items, their append-only events, idempotency records
- * and counters. A case write and its event are always one transaction guarded by the case version.
+ * The case store: reads a case and its append-only history, commits each change of a case with its event
+ * in one transaction guarded by the case version, lists cases by the indexes, and keeps the attention
+ * list, the notice counters and the area registry. New cases come in through `intake` (case-intake-store.ts);
+ * a case's emails are the outbox's (outbox.ts).
  */
 export class CaseStore {
-  private readonly registeredAreas = new Set<string>();
+  /** The writes that bring new cases in, on the same table. */
+  readonly intake: CaseIntakeStore;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
-  ) {}
-
-  private caseItem(record: CaseRecord): Item {
-    return {
-      ...keys.case(record.id),
-      ...keys.statusIndex(record.status, record.dueAt, record.id),
-      ...keys.areaIndex(record.location.subdistrict, record.reportedAt, record.id),
-      ...keys.reporterIndex(record.reporterSub, record.reportedAt, record.id),
-      entity: 'case',
-      ...record,
-      ...(record.notice ? { noticeNumber: record.notice.number } : {}),
-    };
-  }
-
-  private eventItem(event: CaseEvent): Item {
-    return { ...keys.event(event.caseId, event.seq), entity: 'event', ...event };
-  }
-
-  /**
-   * Creates a case: case item, first event, (when given) the idempotency record and (when given) the
-   * address's list of cases, in one transaction. Throws IdempotencyKeyTakenError when the key exists,
-   * AddressCasesChangedError when the address's list is not as `address.known` says, AlreadyExistsError
-   * when the case id exists.
-   */
-  async createCase(
-    record: CaseRecord,
-    firstEvent: CaseEvent,
-    idempotency?: IdempotencyRecord,
-    options: { address?: NewCaseAddress } = {},
-  ): Promise<void> {
-    // Registered before the case, outside its transaction: concurrent reports from one community must
-    // not conflict on a shared item, and an area registered without a case only reports zeros.
-    await this.registerArea(record.location.subdistrict, record.location.community);
-    const items = this.newCaseItems(record, firstEvent, idempotency, options.address);
-    const addressAt = idempotency ? 3 : 2;
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        const codes = reasonCodes(error);
-        if (idempotency && codes[2] === 'ConditionalCheckFailed') throw new IdempotencyKeyTakenError(idempotency.key);
-        // A report at the same address committing at the same moment shows as a conflict on its item.
-        const addressCode = options.address ? codes[addressAt] : undefined;
-        const keyInFlight = idempotency !== undefined && codes[2] === 'TransactionConflict';
-        if (
-          options.address &&
-          (addressCode === 'ConditionalCheckFailed' || (addressCode === 'TransactionConflict' && !keyInFlight))
-        ) {
-          throw new AddressCasesChangedError(options.address.addressKey);
-        }
-        if (codes.includes('ConditionalCheckFailed')) throw new AlreadyExistsError(`case ${record.id} already exists`);
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Creates several cases in one transaction (up to 25: four items each), each with its idempotency
-   * record and as the first case at its address. All are stored or none: when any entry's condition
-   * fails (its key or its address taken, its id drawn twice) or another request races one of its items,
-   * the transaction is refused as a whole and BatchEntriesRefusedError names the entries that caused it.
-   */
-  async createCases(entries: readonly NewCase[]): Promise<void> {
-    if (entries.length === 0) return;
-    if (entries.length > MAX_CASES_PER_TRANSACTION)
-      throw new RangeError(`at most ${MAX_CASES_PER_TRANSACTION} cases per transaction, not ${entries.length}`);
-    // One write per area not yet registered by this store (registerArea remembers the rest).
-    for (const { record } of entries) await this.registerArea(record.location.subdistrict, record.location.community);
-    const items = entries.flatMap((entry) =>
-      this.newCaseItems(entry.record, entry.firstEvent, entry.idempotency, { addressKey: entry.addressKey }),
-    );
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        const codes = reasonCodes(error);
-        const refused = entries
-          .map((_, i) => i)
-          .filter((i) =>
-            codes
-              .slice(i * ITEMS_PER_NEW_CASE, (i + 1) * ITEMS_PER_NEW_CASE)
-              .some((code) => code !== undefined && code !== 'None'),
-          );
-        if (refused.length) throw new BatchEntriesRefusedError(refused);
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * The writes that create a case, each on condition it is new: the case, its first event, the
-   * idempotency record (when given) and the address's list with the case added (when given), in that order.
-   */
-  private newCaseItems(
-    record: CaseRecord,
-    firstEvent: CaseEvent,
-    idempotency?: IdempotencyRecord,
-    address?: NewCaseAddress,
-  ): TransactItem[] {
-    const isNew = 'attribute_not_exists(PK)';
-    return [
-      { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: isNew } },
-      { Put: { TableName: this.tableName, Item: this.eventItem(firstEvent), ConditionExpression: isNew } },
-      ...(idempotency
-        ? [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.idempotency(idempotency.key), entity: 'idempotency', ...idempotency },
-                ConditionExpression: isNew,
-              },
-            },
-          ]
-        : []),
-      ...(address ? [this.addressCasesPut(address, record.id)] : []),
-    ];
-  }
-
-  /** The address's list with the new case added, if the list is still the one the intake read. */
-  private addressCasesPut({ addressKey, known }: NewCaseAddress, caseId: string): TransactItem {
-    const next: AddressCases = {
-      count: (known?.count ?? 0) + 1,
-      caseIds: [...(known?.caseIds ?? []), caseId].slice(-ADDRESS_CASES_KEPT),
-    };
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...keys.addressCases(addressKey), entity: 'address-cases', ...next },
-        ...(known
-          ? {
-              ConditionExpression: '#count = :known',
-              ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':known': known.count },
-            }
-          : { ConditionExpression: 'attribute_not_exists(PK)' }),
-      },
-    };
+  ) {
+    this.intake = new CaseIntakeStore(doc, tableName);
   }
 
   /**
@@ -284,48 +67,56 @@ export class CaseStore {
     if (next.version !== before.version + 1 || event.seq !== next.lastSeq || event.hash !== next.lastHash) {
       throw new RangeError('next case state does not follow from the event being appended');
     }
-    const items: TransactItem[] = [
+    const writes: LabelledWrite[] = [
       {
-        Put: {
-          TableName: this.tableName,
-          Item: this.caseItem(next),
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': before.version },
+        label: 'case',
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: caseItem(next),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': before.version },
+          },
         },
       },
       {
-        Put: {
-          TableName: this.tableName,
-          Item: this.eventItem(event),
-          ConditionExpression: 'attribute_not_exists(PK)',
+        label: 'event',
+        write: {
+          Put: { TableName: this.tableName, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(PK)' },
         },
       },
     ];
     if (options.noticeCounter) {
       const { year, expected } = options.noticeCounter;
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.noticeCounter(year), entity: 'counter', value: expected + 1 },
-          ConditionExpression: expected === 0 ? 'attribute_not_exists(PK) OR #value = :expected' : '#value = :expected',
-          ExpressionAttributeNames: { '#value': 'value' },
-          ExpressionAttributeValues: { ':expected': expected },
+      writes.push({
+        label: 'notice counter',
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.noticeCounter(year), entity: 'counter', value: expected + 1 },
+            ConditionExpression:
+              expected === 0 ? 'attribute_not_exists(PK) OR #value = :expected' : '#value = :expected',
+            ExpressionAttributeNames: { '#value': 'value' },
+            ExpressionAttributeValues: { ':expected': expected },
+          },
         },
       });
     }
     if (options.attention)
-      items.push({ Put: { TableName: this.tableName, Item: this.attentionItem(next.id, options.attention) } });
-    items.push(...(options.extraItems ?? []));
+      writes.push({
+        label: 'attention',
+        write: { Put: { TableName: this.tableName, Item: this.attentionItem(next.id, options.attention) } },
+      });
+    writes.push(...(options.extraItems ?? []));
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.doc.send(transactionOf(writes));
     } catch (error) {
-      if (
-        isConditionFailure(error) &&
-        reasonCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')
-      ) {
+      // Whichever write was refused or raced (the case, the counter, an email's claim), what the change was
+      // computed from has moved on: the caller reads again.
+      const reasons = cancellationReasons(error, writes);
+      if (reasons && [...reasons.values()].some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict'))
         throw new VersionConflictError(before.id, before.version);
-      }
       throw error;
     }
   }
@@ -368,7 +159,7 @@ export class CaseStore {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.case(id), ConsistentRead: options.consistent ?? true }),
     );
-    return result.Item ? caseRecordSchema.parse(stripKeys(result.Item)) : undefined;
+    return result.Item ? caseRecordSchema.parse(withoutKeys(result.Item)) : undefined;
   }
 
   /** The emails recorded about a case (the outbox items beside it), in id order: one Query. */
@@ -394,7 +185,7 @@ export class CaseStore {
       ),
     );
     return {
-      items: (result.Items ?? []).map((item) => caseEventSchema.parse(stripKeys(item))),
+      items: (result.Items ?? []).map((item) => caseEventSchema.parse(withoutKeys(item))),
       cursor: encodeCursor(result.LastEvaluatedKey),
     };
   }
@@ -433,13 +224,13 @@ export class CaseStore {
           ExpressionAttributeValues: values,
           Limit: options.limit ?? 50,
           ExclusiveStartKey: decodeCursor(options.cursor, {
-            attributes: STATUS_INDEX_KEY_ATTRIBUTES,
+            attributes: indexKeyAttributes(index),
             partition: { GSI1PK: keys.statusPartition(status) },
           }),
         }),
       ),
     );
-    return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return { items: (result.Items ?? []).map(summaryOfItem), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   /**
@@ -478,13 +269,13 @@ export class CaseStore {
           },
           Limit: options.limit ?? 50,
           ExclusiveStartKey: decodeCursor(options.cursor, {
-            attributes: AREA_INDEX_KEY_ATTRIBUTES,
+            attributes: indexKeyAttributes(index),
             partition: { GSI2PK: keys.areaPartition(subdistrict) },
           }),
         }),
       ),
     );
-    return { items: (result.Items ?? []).map(summaryOf), cursor: encodeCursor(result.LastEvaluatedKey) };
+    return { items: (result.Items ?? []).map(summaryOfItem), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   /** The cases one reporter submitted, reported within [from, to), oldest first: nobody else's are read. */
@@ -496,7 +287,7 @@ export class CaseStore {
     const from = options.from ?? '0000';
     const to = options.to ?? '9999';
     if (from > `${to}#`) return { items: [] };
-    const partition = keys.reporterIndex(reporterSub, '', '').GSI3PK;
+    const partition = keys.reporterPartition(reporterSub);
     const result = await fromCursor(options.cursor, () =>
       this.doc.send(
         new QueryCommand({
@@ -506,23 +297,16 @@ export class CaseStore {
           ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': `${to}#` },
           Limit: options.limit ?? 50,
           ExclusiveStartKey: decodeCursor(options.cursor, {
-            attributes: REPORTER_INDEX_KEY_ATTRIBUTES,
+            attributes: indexKeyAttributes(index),
             partition: { GSI3PK: partition },
           }),
         }),
       ),
     );
     return {
-      items: (result.Items ?? []).map((i) => caseSummarySchema.parse(stripKeys(i))),
+      items: (result.Items ?? []).map((i) => caseSummarySchema.parse(withoutKeys(i))),
       cursor: encodeCursor(result.LastEvaluatedKey),
     };
-  }
-
-  async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }),
-    );
-    return result.Item ? idempotencyRecordSchema.parse(stripKeys(result.Item)) : undefined;
   }
 
   /** The last notice number taken in `year` (0 when none). */
@@ -532,34 +316,6 @@ export class CaseStore {
     );
     const value = result.Item?.value;
     return typeof value === 'number' ? value : 0;
-  }
-
-  /** Takes the next notice number of `year` atomically (for numbers not tied to a case change). */
-  async allocateNoticeNumber(year: number): Promise<number> {
-    const result = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.noticeCounter(year),
-        UpdateExpression: 'SET entity = :entity ADD #value :one',
-        ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':one': 1, ':entity': 'counter' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return z.number().int().parse(result.Attributes?.value);
-  }
-
-  async registerArea(subdistrict: string, community: string): Promise<void> {
-    // Registry items are never removed, so one registration per area and store instance is enough.
-    const area = JSON.stringify([subdistrict, community]);
-    if (this.registeredAreas.has(area)) return;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.area(subdistrict, community), entity: 'area', subdistrict, community },
-      }),
-    );
-    this.registeredAreas.add(area);
   }
 
   /** Every sub-district and community that has reported cases. */
@@ -580,14 +336,6 @@ export class CaseStore {
       start = result.LastEvaluatedKey;
     } while (start);
     return areas;
-  }
-
-  /** The cases reported at an address, or undefined when none was. */
-  async addressCases(addressKey: string): Promise<AddressCases | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.addressCases(addressKey), ConsistentRead: true }),
-    );
-    return result.Item ? addressCasesSchema.parse(stripKeys(result.Item)) : undefined;
   }
 
   /** Marks a case as needing a person's attention (a failed task, an overdue step). */

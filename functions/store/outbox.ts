@@ -12,16 +12,16 @@
  * sent again, flagged `possibleRepeat`, until `unconfirmedSends` reaches the mailer's bound.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { MailStatus } from '#domain/mail-vocabulary';
 import { MAIL_KINDS, MAIL_STATUSES } from '#domain/mail-vocabulary';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
 import { keys } from './table';
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { LabelledWrite } from './transaction';
+import { cancellationReasons, transactionOf } from './transaction';
 
 export type SettledStatus = Extract<MailStatus, 'FAILED' | 'UNCONFIRMED'>;
 /** What SES reports after it took an email: the address bounced it, or its reader complained. */
@@ -102,19 +102,14 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || name === 'ConditionalCheckFailedException';
 }
 
-function isCancelledByCondition(error: unknown, index: number): boolean {
-  if (
-    !(error instanceof TransactionCanceledException) &&
-    (error as { name?: string } | null)?.name !== 'TransactionCanceledException'
-  )
-    return false;
-  return (error as TransactionCanceledException).CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
-}
-
 function withoutKeys(item: Record<string, unknown>): OutboxMail {
   const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
   return outboxMailSchema.parse(rest);
 }
+
+/** The labels of an email's writes within a transaction (one transaction may record several emails). */
+const statusLabel = (mail: Pick<OutboxMail, 'id'>) => `mail ${mail.id}`;
+const pendingLabel = (mail: Pick<OutboxMail, 'id'>) => `pending mail ${mail.id}`;
 
 /** Keeps stored error text short: it ends up in events and alerts. */
 function shortError(text: string): string {
@@ -131,32 +126,41 @@ export class Outbox {
    * The writes that record a new email (its status item and its body) and list it as pending; they fail
    * if the email exists.
    */
-  recordItems(mail: NewOutboxMail, now: number): TransactItem[] {
+  recordItems(mail: NewOutboxMail, now: number): LabelledWrite[] {
     const { text, html, ...status } = mail;
     const item: OutboxMail = { ...status, status: 'PENDING', attempts: 0, nextAttemptAt: now };
     return [
       {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.mail(mail.caseId, mail.id), entity: 'mail', ...item },
-          ConditionExpression: 'attribute_not_exists(PK)',
+        label: statusLabel(mail),
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.mail(mail.caseId, mail.id), entity: 'mail', ...item },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         },
       },
       {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.mailBody(mail.caseId, mail.id), entity: 'mail-body', text, html },
+        label: `mail body ${mail.id}`,
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.mailBody(mail.caseId, mail.id), entity: 'mail-body', text, html },
+          },
         },
       },
       {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.pendingMail(mail.createdAt, mail.id),
-            entity: 'pending-mail',
-            caseId: mail.caseId,
-            mailId: mail.id,
-            createdAt: mail.createdAt,
+        label: pendingLabel(mail),
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.pendingMail(mail.createdAt, mail.id),
+              entity: 'pending-mail',
+              caseId: mail.caseId,
+              mailId: mail.id,
+              createdAt: mail.createdAt,
+            },
           },
         },
       },
@@ -165,12 +169,13 @@ export class Outbox {
 
   /** Records an email unless it exists; either way answers with the stored email. */
   async record(mail: NewOutboxMail, now: number): Promise<{ mail: OutboxMail; created: boolean }> {
+    const writes = this.recordItems(mail, now);
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: this.recordItems(mail, now) }));
+      await this.doc.send(transactionOf(writes));
       const { text: _text, html: _html, ...status } = mail;
       return { mail: { ...status, status: 'PENDING', attempts: 0, nextAttemptAt: now }, created: true };
     } catch (error) {
-      if (!isCancelledByCondition(error, 0)) throw error;
+      if (cancellationReasons(error, writes)?.get(statusLabel(mail)) !== 'ConditionalCheckFailed') throw error;
     }
     const existing = await this.get(mail.caseId, mail.id);
     if (!existing) throw new Error(`email ${mail.id} was reported as existing but cannot be read`);
@@ -285,34 +290,34 @@ export class Outbox {
 
   /** Records that SES took the email; false when the claim was no longer ours. */
   async markSent(mail: OutboxMail, messageId: string, at: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.mail(mail.caseId, mail.id),
-                UpdateExpression:
-                  'SET #status = :sent, messageId = :messageId, sentAt = :at, settledAt = :at REMOVE claimUntil, lastError',
-                ConditionExpression: '#status = :sending AND claimToken = :token',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':sent': 'SENT',
-                  ':sending': 'SENDING',
-                  ':token': mail.claimToken,
-                  ':messageId': messageId,
-                  ':at': at,
-                },
-              },
+    const writes: LabelledWrite[] = [
+      {
+        label: statusLabel(mail),
+        write: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.mail(mail.caseId, mail.id),
+            UpdateExpression:
+              'SET #status = :sent, messageId = :messageId, sentAt = :at, settledAt = :at REMOVE claimUntil, lastError',
+            ConditionExpression: '#status = :sending AND claimToken = :token',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':sent': 'SENT',
+              ':sending': 'SENDING',
+              ':token': mail.claimToken,
+              ':messageId': messageId,
+              ':at': at,
             },
-            { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
-          ],
-        }),
-      );
+          },
+        },
+      },
+      this.pendingEntryRemoval(mail),
+    ];
+    try {
+      await this.doc.send(transactionOf(writes));
       return true;
     } catch (error) {
-      if (isCancelledByCondition(error, 0)) return false;
+      if (cancellationReasons(error, writes)?.get(statusLabel(mail)) === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }
@@ -422,7 +427,7 @@ export class Outbox {
     error: string,
     at: string,
     lapsedBefore?: number,
-  ): TransactItem[] {
+  ): LabelledWrite[] {
     const values: Record<string, unknown> = {
       ':settled': status,
       ':sending': 'SENDING',
@@ -437,16 +442,19 @@ export class Outbox {
     }
     return [
       {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.mail(mail.caseId, mail.id),
-          UpdateExpression: 'SET #status = :settled, lastError = :error, settledAt = :at REMOVE claimUntil',
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
+        label: statusLabel(mail),
+        write: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.mail(mail.caseId, mail.id),
+            UpdateExpression: 'SET #status = :settled, lastError = :error, settledAt = :at REMOVE claimUntil',
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+          },
         },
       },
-      { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
+      this.pendingEntryRemoval(mail),
     ];
   }
 
@@ -461,21 +469,31 @@ export class Outbox {
    * or being sent again (after a send without an answer) is not sent once more to an address SES now
    * suppresses; its sender finds the claim gone, and its pending entry goes in the same transaction.
    */
-  reportItems(mail: OutboxMail, status: ReportedStatus, detail: string, at: string): TransactItem[] {
+  reportItems(mail: OutboxMail, status: ReportedStatus, detail: string, at: string): LabelledWrite[] {
     return [
       {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.mail(mail.caseId, mail.id),
-          UpdateExpression:
-            'SET #status = :reported, lastError = :detail, reportedAt = :at REMOVE claimToken, claimUntil',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':reported': status, ':detail': shortError(detail), ':at': at },
+        label: statusLabel(mail),
+        write: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.mail(mail.caseId, mail.id),
+            UpdateExpression:
+              'SET #status = :reported, lastError = :detail, reportedAt = :at REMOVE claimToken, claimUntil',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':reported': status, ':detail': shortError(detail), ':at': at },
+          },
         },
       },
-      { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
+      this.pendingEntryRemoval(mail),
     ];
+  }
+
+  private pendingEntryRemoval(mail: Pick<OutboxMail, 'id' | 'createdAt'>): LabelledWrite {
+    return {
+      label: pendingLabel(mail),
+      write: { Delete: { TableName: this.tableName, Key: keys.pendingMail(mail.createdAt, mail.id) } },
+    };
   }
 
   /** Notes that SES reported the email's delivery delayed; its status stays. False when there is no such email. */
@@ -505,13 +523,12 @@ export class Outbox {
     at: string,
     lapsedBefore?: number,
   ): Promise<boolean> {
+    const writes = this.settleItems(mail, status, error, at, lapsedBefore);
     try {
-      await this.doc.send(
-        new TransactWriteCommand({ TransactItems: this.settleItems(mail, status, error, at, lapsedBefore) }),
-      );
+      await this.doc.send(transactionOf(writes));
       return true;
     } catch (caught) {
-      if (isCancelledByCondition(caught, 0)) return false;
+      if (cancellationReasons(caught, writes)?.get(statusLabel(mail)) === 'ConditionalCheckFailed') return false;
       throw caught;
     }
   }

@@ -110,8 +110,9 @@ export const keys = {
     GSI2PK: keys.areaPartition(subdistrict),
     GSI2SK: `${reportedAt}#${id}`,
   }),
+  reporterPartition: (reporterSub: string) => `REPORTER#${reporterSub}`,
   reporterIndex: (reporterSub: string, reportedAt: string, id: string) => ({
-    GSI3PK: `REPORTER#${reporterSub}`,
+    GSI3PK: keys.reporterPartition(reporterSub),
     GSI3SK: `${reportedAt}#${id}`,
   }),
 };

@@ -150,7 +150,7 @@ describe('POST /cases', () => {
     const takenOver = await submit(reporter, key, body);
     expect(takenOver.status).toBe(201);
     expect(takenOver.body).toMatchObject({ status: 'REPORTED', version: 1 });
-    const record = await api.store.getIdempotency(scopedIdempotencyKey('reporter-intake', key));
+    const record = await api.store.intake.getIdempotency(scopedIdempotencyKey('reporter-intake', key));
     expect(record).toMatchObject({ caseId: takenOver.body.id });
     const replay = await submit(reporter, key, body);
     expect(replay.body).toEqual(takenOver.body);
@@ -203,7 +203,7 @@ describe('POST /cases', () => {
           .sort(),
       ),
     );
-    expect((await api.store.addressCases(addressKeyOf(location)))?.caseIds.sort()).toEqual(
+    expect((await api.store.intake.addressCases(addressKeyOf(location)))?.caseIds.sort()).toEqual(
       stored.map((e) => e.id).sort(),
     );
   });

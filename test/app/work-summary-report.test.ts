@@ -26,7 +26,7 @@ async function seed(
 ) {
   const submission = seedSubmission({ location: { subdistrict, community, address: `${community}${reportedDay}号` } });
   const opened = reportedCase(day(reportedDay), submission);
-  await table.store.createCase(opened.record, opened.event);
+  await table.store.intake.createCase(opened.record, opened.event);
   let record = opened.record;
   for (const [type, status, d, patch] of steps) {
     const { next, event } = applyEvent(record, { type, actor: system, at: day(d), data: {} }, status, patch);

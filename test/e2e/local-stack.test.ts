@@ -521,7 +521,7 @@ describe('bad input', () => {
     ).get(`/cases?subdistrict=${encodeURIComponent(BAD_SUBDISTRICT)}&limit=100`);
     expect(listed.body.items).toEqual([]);
     for (const key of keys)
-      expect(await e2e.stack.store.getIdempotency(scopedIdempotencyKey('reporter-bad', key))).toBeUndefined();
+      expect(await e2e.stack.store.intake.getIdempotency(scopedIdempotencyKey('reporter-bad', key))).toBeUndefined();
     const after = await e2e.stack.store.getCase(targetId);
     expect({ version: after?.version, lastSeq: after?.lastSeq }).toEqual(before);
   });

@@ -36,7 +36,7 @@ export async function caseThroughStages(
   const policy = resolvePolicy();
   const reportedAt = options.reportedAt ?? new Date('2026-11-25T02:00:00Z');
   const opened = reportedCase(reportedAt, options.submission);
-  await store?.createCase(opened.record, opened.event);
+  await store?.intake.createCase(opened.record, opened.event);
   let current = opened.record;
   const step = async (
     type: EventType,

@@ -146,7 +146,9 @@ describe('DynamoDB Local killed mid-request', () => {
     const auditor = await first.as('auditor');
     expect((await verifyHistories(auditor, ids)).filter((v) => !v.ok)).toEqual([]);
     for (const [i, s] of all.entries()) {
-      expect((await first.stack.store.getIdempotency(scopedIdempotencyKey(REPORTER, s.key)))?.caseId).toBe(ids[i]);
+      expect((await first.stack.store.intake.getIdempotency(scopedIdempotencyKey(REPORTER, s.key)))?.caseId).toBe(
+        ids[i],
+      );
       expect(await first.stack.engine.executionExists({ caseId: ids[i] ?? '', phase: 'intake', round: 1 })).toBe(true);
     }
     const dismissed = await officer.post(`/cases/${beforeIds[1]}/dismissal`, {

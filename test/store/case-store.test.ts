@@ -20,7 +20,7 @@ const system = { sub: 'workflow', role: 'system' as const };
 
 async function storedCase(): Promise<CaseRecord> {
   const { record, event } = reportedCase();
-  await table.store.createCase(record, event);
+  await table.store.intake.createCase(record, event);
   return record;
 }
 
@@ -48,14 +48,14 @@ describe('the case store on DynamoDB Local', () => {
       createdAt: record.reportedAt,
       expiresAt: 2_000_000_000,
     };
-    await table.store.createCase(record, event, idem);
+    await table.store.intake.createCase(record, event, idem);
     expect(await table.store.getCase(record.id)).toEqual(record);
     expect((await table.store.history(record.id)).items).toEqual([event]);
-    expect(await table.store.getIdempotency('k-create')).toEqual(idem);
+    expect(await table.store.intake.getIdempotency('k-create')).toEqual(idem);
 
     const other = reportedCase();
     await expect(
-      table.store.createCase(other.record, other.event, { ...idem, caseId: other.record.id }),
+      table.store.intake.createCase(other.record, other.event, { ...idem, caseId: other.record.id }),
     ).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
     expect(await table.store.getCase(other.record.id)).toBeUndefined();
     expect((await table.store.history(other.record.id)).items).toEqual([]);
@@ -140,7 +140,7 @@ describe('the case store on DynamoDB Local', () => {
         location: { ...record.location, subdistrict: area, community: i === 1 ? '石小路社区' : '解放坡社区' },
       };
       const opened = { ...event, data: event.data };
-      await table.store.createCase(placed, opened);
+      await table.store.intake.createCase(placed, opened);
       const { next, event: issued } = applyEvent(
         placed,
         { type: 'NOTICE_ISSUED', actor: system, at: new Date(Date.UTC(2026, 10, 26)), data: {} },
@@ -172,11 +172,6 @@ describe('the case store on DynamoDB Local', () => {
     await expect(table.store.history('C-20261129-AAAAAA', { cursor: forged })).rejects.toBeInstanceOf(
       InvalidCursorError,
     );
-  });
-
-  it('allocates notice numbers atomically: 30 concurrent takers get 30 distinct consecutive numbers', async () => {
-    const numbers = await Promise.all(Array.from({ length: 30 }, () => table.store.allocateNoticeNumber(2031)));
-    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
   it('takes a notice number in the same transaction as the notice event, refusing a taken number', async () => {

@@ -175,7 +175,7 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
 /** A case as the API creates it, reported now (legal time), from the seed community. */
 export async function reportCase(harness: Harness, submission: Partial<CaseSubmission> = {}): Promise<CaseRecord> {
   const { record, event } = reportedCase(harness.clock.now(), seedSubmission(submission));
-  await harness.store.createCase(record, event);
+  await harness.store.intake.createCase(record, event);
   return record;
 }
 

@@ -63,7 +63,7 @@ afterAll(async () => {
 
 async function newCase(category: CaseRecord['category'] = 'other'): Promise<CaseRecord> {
   const { record, event } = reportedCase(deps.clock.now(), seedSubmission({ category }));
-  await deps.store.createCase(record, event);
+  await deps.store.intake.createCase(record, event);
   return record;
 }
 

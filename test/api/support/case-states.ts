@@ -35,7 +35,7 @@ export class CaseStates {
       submission: seedSubmission(options.submission),
       possibleDuplicates: [],
     });
-    await this.store.createCase(record, event);
+    await this.store.intake.createCase(record, event);
     return record;
   }
 
