@@ -28,7 +28,7 @@ import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import { seedSubmission } from '#test/fixtures/submissions';
 import type { Benchmark, BenchContext } from './harness';
-import { percentile, round } from './harness';
+import { percentile, round, unusedObjectStore } from './harness';
 import { CountingEngine } from './counting-engine';
 import { mapLimited } from '#shared/concurrency';
 
@@ -172,6 +172,7 @@ async function apiRound(
     calendar: chinaCalendar(),
     policy: resolvePolicy(),
     health: {},
+    objects: unusedObjectStore(),
   };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   const token = await auth.issue({ role: 'reporter', sub: 'bench-reporter' });

@@ -6,6 +6,7 @@ import type { DynamoDbLocal } from '#local/dynamodb-local';
 import { dynamoDbClient, documentClient } from '#shared/aws-clients';
 import { createTableInput } from '#store/table';
 import { mapLimited } from '#shared/concurrency';
+import { S3ObjectStore, s3Client } from '#objects/s3-object-store';
 
 interface Figure {
   value: number;
@@ -64,4 +65,13 @@ export async function batchWriteAll(
       request = result.UnprocessedItems as PutRequests | undefined;
     }
   });
+}
+
+/**
+ * The object store the API's routes are bound with in a bench. The benches measure intake, actions and
+ * reads, none of which touches a file, so no local S3 is started for them: a request that did reach this
+ * store would fail (no endpoint is configured), which a bench would report.
+ */
+export function unusedObjectStore(): S3ObjectStore {
+  return new S3ObjectStore(s3Client({}), 'rectify-bench-objects');
 }

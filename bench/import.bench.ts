@@ -24,7 +24,7 @@ import { localAuth } from '#local/local-auth';
 import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { Benchmark, BenchContext } from './harness';
-import { batchWriteAll, round } from './harness';
+import { batchWriteAll, round, unusedObjectStore } from './harness';
 import { mapLimited } from '#shared/concurrency';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CountingEngine } from './counting-engine';
@@ -124,6 +124,7 @@ async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<nu
     calendar: chinaCalendar(),
     policy: resolvePolicy(),
     health: {},
+    objects: unusedObjectStore(),
   };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   try {

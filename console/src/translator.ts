@@ -47,6 +47,7 @@ const EVENTS: Record<EventType, [string, string]> = {
   TASK_FAILED: ['系统任务失败', 'System task failed'],
   EMAIL_FAILED: ['邮件发送失败', 'Email failed'],
   WORKFLOW_RESUMED: ['流程已恢复', 'Workflow resumed'],
+  EVIDENCE_ADDED: ['上传证据材料', 'Evidence added'],
 };
 
 /** Every kind of email the API records; the type makes a new kind a compile error until it is named here. */

@@ -13,6 +13,7 @@ import type { WorkflowAction } from '#shared/lambda-needs';
 import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { WorkflowEngine } from '#workflow/engine';
+import type { ObjectStore } from '#objects/object-store';
 import type { Operation, ProxyHandler } from './handler';
 import { makeRouteHandler } from './handler';
 import type { HealthChecks } from './health';
@@ -33,6 +34,8 @@ export interface ApiPorts {
   mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
   /** Routes that seal or open cursors (`cursorKeyFromSecretEnv`: CURSOR_SECRET_ARN, read on first use). */
   cursorKey?: (env: NodeJS.ProcessEnv) => CursorKeySource;
+  /** Routes that reach the object store (`objectStoreFromEnv`: OBJECT_BUCKET). */
+  objects?: (env: NodeJS.ProcessEnv) => ObjectStore;
 }
 
 type UsesOf<R> = R extends { uses?: infer U } ? NonNullable<U> : Record<never, never>;
@@ -40,6 +43,7 @@ type UsesWorkflow<R> = UsesOf<R> extends { workflow: readonly [WorkflowAction, .
 type UsesMail<R> = UsesOf<R> extends { mail: true } ? true : false;
 type UsesDeadlines<R> = UsesOf<R> extends { deadlines: true } ? true : false;
 type UsesCursor<R> = UsesOf<R> extends { cursor: true } ? true : false;
+type UsesObjects<R> = UsesOf<R> extends { objects: 'read' | 'read-write' } ? true : false;
 
 /** The ports a route's handler must build: one per need its route declares, and no other. */
 export type PortsFor<R extends AnyRoute> = (UsesWorkflow<R> extends true
@@ -47,7 +51,8 @@ export type PortsFor<R extends AnyRoute> = (UsesWorkflow<R> extends true
   : { engine?: never }) &
   (UsesMail<R> extends true ? { mailer: NonNullable<ApiPorts['mailer']> } : { mailer?: never }) &
   (UsesDeadlines<R> extends true ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never }) &
-  (UsesCursor<R> extends true ? { cursorKey: NonNullable<ApiPorts['cursorKey']> } : { cursorKey?: never });
+  (UsesCursor<R> extends true ? { cursorKey: NonNullable<ApiPorts['cursorKey']> } : { cursorKey?: never }) &
+  (UsesObjects<R> extends true ? { objects: NonNullable<ApiPorts['objects']> } : { objects?: never });
 
 /** What every API function has: the case table, the real clock, a logger, a cursor key and its health checks. */
 export interface BaseApiDeps extends Pick<AppDeps, 'store'> {
@@ -63,7 +68,8 @@ export interface BaseApiDeps extends Pick<AppDeps, 'store'> {
 export type DepsFor<R extends AnyRoute> = BaseApiDeps &
   (UsesWorkflow<R> extends true ? { engine: WorkflowEngine } : unknown) &
   (UsesMail<R> extends true ? { mailer: Mailer } : unknown) &
-  (UsesDeadlines<R> extends true ? DeadlineDeps : unknown);
+  (UsesDeadlines<R> extends true ? DeadlineDeps : unknown) &
+  (UsesObjects<R> extends true ? { objects: ObjectStore } : unknown);
 
 /** A Lambda handler that says which declaration it serves, so a test can hold each entry to its own. */
 export type DeclaredHandler<H> = H & { readonly serves: string };
@@ -79,7 +85,7 @@ const undeclaredCursorKey: CursorKeySource = () =>
 export function apiDepsFromEnv(
   ports: ApiPorts,
   env: NodeJS.ProcessEnv = process.env,
-): BaseApiDeps & Partial<Pick<AppDeps, 'engine' | 'mailer' | 'calendar' | 'policy'>> {
+): BaseApiDeps & Partial<Pick<AppDeps, 'engine' | 'mailer' | 'calendar' | 'policy'>> & { objects?: ObjectStore } {
   const settings = parseEnv(envPieces.table, env);
   const deadlines = ports.deadlines?.(env);
   const doc = documentClient();
@@ -93,6 +99,7 @@ export function apiDepsFromEnv(
     ...(ports.engine ? { engine: ports.engine(env) } : {}),
     ...(deadlines ? { calendar: deadlines.calendar, policy: deadlines.policy } : {}),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
+    ...(ports.objects ? { objects: ports.objects(env) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
     health: {
       dynamodb: async () =>

@@ -180,6 +180,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[] = ROUTES, optio
     tags: [
       { name: 'cases', description: 'Report, read and list cases and their histories.' },
       { name: 'actions', description: 'Officer and enforcer actions on a case.' },
+      { name: 'evidence', description: 'Photos and PDFs attached to a case, through presigned uploads and downloads.' },
       { name: 'meta', description: 'The API itself.' },
     ],
   });

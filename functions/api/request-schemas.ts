@@ -143,6 +143,23 @@ export const historyPageSchema = z.object({
   verification: chainVerdictSchema
     .optional()
     .meta({ description: 'With verify=true: the verdict over every event of the case, not only this page.' }),
+  evidenceVerification: z
+    .object({
+      ok: z.boolean(),
+      checked: z.number().int(),
+      mismatched: z.array(
+        z.object({
+          evidenceId: z.string(),
+          fileName: z.string(),
+          seq: z.number().int(),
+          recordedSha256: z.string(),
+          storedSha256: z.string().optional(),
+          reason: z.string(),
+        }),
+      ),
+    })
+    .optional()
+    .meta({ description: 'With verify=true: each file of evidence whose stored bytes no longer match its event.' }),
 });
 
 /** One email recorded about a case, as `GET /cases/{id}/emails` lists it. */

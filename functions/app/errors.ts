@@ -71,7 +71,7 @@ export class RequestInFlightError extends Error {
 }
 
 /** `cursor-key`: the secret that seals cursors, read from Secrets Manager on a paging function's first cursor. */
-export type DependencyPart = 'database' | 'workflow-engine' | 'mail' | 'cursor-key';
+export type DependencyPart = 'database' | 'workflow-engine' | 'mail' | 'cursor-key' | 'object-store';
 
 /** A service the application depends on is down, unreachable or timing out. */
 export class DependencyUnavailableError extends Error {

@@ -105,6 +105,7 @@ export const EVENT_TYPES = [
   'TASK_FAILED',
   'EMAIL_FAILED',
   'WORKFLOW_RESUMED',
+  'EVIDENCE_ADDED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -361,7 +361,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // A key that never exists: a 404 proves the store answers.
       'object-store': async () => void (await objects.head('health-check')),
     };
-    const deps = { store, engine, clock, calendar, policy, logger, health, mailer, cursorKey: localCursorKey(dataDir) };
+    const deps = {
+      store,
+      engine,
+      clock,
+      calendar,
+      policy,
+      logger,
+      health,
+      mailer,
+      objects,
+      cursorKey: localCursorKey(dataDir),
+    };
     const auth = await localAuth(dataDir);
     const fallback = options.consoleDir
       ? consoleSite({ dir: options.consoleDir, auth, clock, clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR })

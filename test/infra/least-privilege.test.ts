@@ -29,6 +29,7 @@ const TABLE = 'TABLE_NAME';
 const MACHINE = 'STATE_MACHINE_ARN';
 const DEADLINES = ['CALENDAR_JSON', 'POLICY_JSON'];
 const MAIL = ['MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON'];
+const OBJECTS = 'OBJECT_BUCKET';
 const reader: Privileges = { table: 'r', env: [TABLE] };
 /** The paging routes: their cursors are sealed with the deployment's secret (its ARN, never its value). */
 const pager: Privileges = { table: 'r', cursorKey: true, env: [TABLE, 'CURSOR_SECRET_ARN'] };
@@ -42,7 +43,7 @@ const EXPECTED: Record<string, Privileges> = {
   CreateCaseBatch: { table: 'rw', states: ['DescribeExecution', 'StartExecution'], env: [TABLE, MACHINE] },
   ListCases: pager,
   GetCase: reader,
-  GetCaseHistory: pager,
+  GetCaseHistory: { ...pager, objects: 'r', env: [...pager.env, OBJECTS] },
   GetCaseEmails: reader,
   ExportCases: pager,
   ExportCaseHistory: reader,
@@ -89,6 +90,10 @@ const EXPECTED: Record<string, Privileges> = {
     env: [TABLE, MACHINE, ...DEADLINES],
   },
   RecordMailEvents: { table: 'rw', env: [TABLE] },
+  RequestEvidenceUpload: { table: 'r', objects: 'rw', env: [TABLE, OBJECTS] },
+  ConfirmEvidence: { table: 'rw', objects: 'rw', env: [TABLE, OBJECTS] },
+  ListEvidence: reader,
+  DownloadEvidence: { table: 'r', objects: 'r', env: [TABLE, OBJECTS] },
 };
 
 const TABLE_LEVELS: Record<string, Privileges['table']> = {

@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * Read a case's history (append-only, hash-chained)
-         * @description Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page.
+         * @description Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page, and every file of evidence is read back from the object store and hashed: `evidenceVerification` names each file whose stored bytes no longer match the SHA-256 its event records.
          */
         get: operations["getCaseHistory"];
         put?: never;
@@ -350,6 +350,70 @@ export interface paths {
         };
         /** Whether every part the API depends on is up */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/evidence-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask where to upload a file of evidence (presigned PUT)
+         * @description Answers an evidence id and a presigned PUT URL valid for 15 minutes, bound to the declared content type and exact size (JPEG, PNG, HEIC up to 20 MB; PDF up to 50 MB). The file goes straight to the object store; then `POST /cases/{id}/evidence` confirms it. Who attaches at which stage: intake, inspection, enforcement, representation, appeal — the reporter at intake (and during persuasion, inspection), the officer at inspection and when recording a representation or an appeal, the enforcer at enforcement.
+         */
+        post: operations["requestEvidenceUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the files of evidence recorded on a case
+         * @description Each file with its stage, type, size, SHA-256, capture time and GPS position when the photo had them, and the event that recorded it.
+         */
+        get: operations["listEvidence"];
+        put?: never;
+        /**
+         * Confirm an uploaded file of evidence and record it on the case
+         * @description Reads the uploaded object back, checks its type from its bytes (JPEG, PNG, HEIC, PDF — not from the name) and its size, computes its SHA-256, reads a photo's capture time and GPS position from its EXIF, and records an EVIDENCE_ADDED event with all of it: the hash chain covers the file. A file of another type or over the limit answers 400 naming `evidenceId`, and is deleted; nothing is recorded. Confirming the same id again answers the same record.
+         */
+        post: operations["confirmEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/evidence/{evidenceId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A short-lived download link for a file of evidence
+         * @description A presigned GET valid for 60 seconds, only for a person who may see the case (anyone else gets 404, as for the case itself).
+         */
+        get: operations["downloadEvidence"];
         put?: never;
         post?: never;
         delete?: never;
@@ -649,7 +713,7 @@ export interface components {
             caseId: string;
             seq: number;
             /** @enum {string} */
-            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "SERVICE_RECORDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED";
+            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "SERVICE_RECORDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED" | "EVIDENCE_ADDED";
             /** Format: date-time */
             at: string;
             actor: {
@@ -1181,6 +1245,19 @@ export interface operations {
                             brokenAt: number;
                             reason: string;
                             checked: number;
+                        };
+                        /** @description With verify=true: each file of evidence whose stored bytes no longer match its event. */
+                        evidenceVerification?: {
+                            ok: boolean;
+                            checked: number;
+                            mismatched: {
+                                evidenceId: string;
+                                fileName: string;
+                                seq: number;
+                                recordedSha256: string;
+                                storedSha256?: string;
+                                reason: string;
+                            }[];
                         };
                     };
                 };
@@ -1866,6 +1943,212 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    requestEvidenceUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fileName": "现场照片.jpg",
+                 *       "contentType": "image/jpeg",
+                 *       "size": 1843200,
+                 *       "stage": "inspection"
+                 *     }
+                 */
+                "application/json": {
+                    fileName: string;
+                    /** @enum {string} */
+                    contentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf";
+                    size: number;
+                    /** @enum {string} */
+                    stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                };
+            };
+        };
+        responses: {
+            /** @description Where and how to upload the file. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evidenceId: string;
+                        upload: {
+                            /** @enum {string} */
+                            method: "PUT" | "GET";
+                            url: string;
+                            /** @description Send these headers exactly as given. */
+                            headers: {
+                                [key: string]: string;
+                            };
+                            expiresAt: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The files, in the order they were added. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            evidenceId: string;
+                            fileName: string;
+                            /** @enum {string} */
+                            stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf";
+                            size: number;
+                            sha256: string;
+                            capturedAt?: string;
+                            gps?: {
+                                latitude: number;
+                                longitude: number;
+                            };
+                            addedAt: string;
+                            seq: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    confirmEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "evidenceId": "E-0123456789abcdef01234567",
+                 *       "fileName": "现场照片.jpg",
+                 *       "stage": "inspection"
+                 *     }
+                 */
+                "application/json": {
+                    evidenceId: string;
+                    fileName: string;
+                    /** @enum {string} */
+                    stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                };
+            };
+        };
+        responses: {
+            /** @description The file as recorded in the case history. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evidenceId: string;
+                        fileName: string;
+                        /** @enum {string} */
+                        stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                        /** @enum {string} */
+                        contentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf";
+                        size: number;
+                        sha256: string;
+                        capturedAt?: string;
+                        gps?: {
+                            latitude: number;
+                            longitude: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    downloadEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                evidenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to download the file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        method: "GET";
+                        url: string;
+                        headers: {
+                            [key: string]: string;
+                        };
+                        expiresAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -11,10 +11,14 @@ import { auditOperations } from './audit';
 import { healthOperation } from './health';
 import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
+import { evidenceOperations, historyOperation, listEvidenceOperation } from './evidence';
+import type { ObjectStore } from '#objects/object-store';
 
 export interface ApiDeps extends AppDeps {
   /** The parts `GET /health` checks, by name. */
   health: HealthChecks;
+  /** The object store: evidence, documents, large exports. */
+  objects: ObjectStore;
 }
 
 type Operations = {
@@ -33,6 +37,9 @@ function makeOperations(deps: ApiDeps): Operations {
     createCase: createCaseOperation(deps),
     createCaseBatch: createCaseBatchOperation(deps),
     ...queryOperations(deps),
+    getCaseHistory: historyOperation(deps),
+    ...evidenceOperations(deps),
+    listEvidence: listEvidenceOperation(deps),
     ...actionOperations(deps),
     ...deadlineActionOperations(deps),
     ...auditOperations(deps),

@@ -18,6 +18,10 @@ import { exportCaseHistory } from './export-case-history';
 import { getSummaryReport } from './get-summary-report';
 import { getOpenApi } from './get-openapi';
 import { getHealth } from './health';
+import { requestEvidenceUpload } from './request-evidence-upload';
+import { confirmEvidence } from './confirm-evidence';
+import { listEvidence } from './list-evidence';
+import { downloadEvidence } from './download-evidence';
 
 export type { AnyRoute, RouteSpec } from './define';
 export { needsOfRoute } from './define';
@@ -41,6 +45,10 @@ export {
   getSummaryReport,
   getOpenApi,
   getHealth,
+  requestEvidenceUpload,
+  confirmEvidence,
+  listEvidence,
+  downloadEvidence,
 };
 
 /**
@@ -70,4 +78,8 @@ export const ROUTES = [
   getSummaryReport,
   getOpenApi,
   getHealth,
+  requestEvidenceUpload,
+  confirmEvidence,
+  listEvidence,
+  downloadEvidence,
 ] as const satisfies readonly AnyRoute[];

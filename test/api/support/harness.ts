@@ -14,6 +14,7 @@ import type { LocalAuth } from '#local/local-auth';
 import { localAuth } from '#local/local-auth';
 import type { CaseStore } from '#store/case-store';
 import { freshTable } from '#test/support/table';
+import { freshBucket } from '#test/support/objects';
 import { RecordingEngine } from './recording-engine';
 
 export interface HttpAnswer {
@@ -67,6 +68,8 @@ export interface ApiHarness {
   as(role: Role, sub?: string): Promise<Client>;
   anonymous: Client;
   deps: ApiDeps;
+  /** The test file's own bucket on the run's local S3 (the API's object store). */
+  bucket: Awaited<ReturnType<typeof freshBucket>>;
   server: ApiServer;
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function startApiHarness(
   options: { now?: Date; deps?: Partial<ApiDeps>; dataDir?: string } = {},
 ): Promise<ApiHarness> {
   const table = await freshTable('api');
+  const bucket = await freshBucket('api');
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rectify-api-'));
   const auth = await localAuth(dataDir);
   const engine = new RecordingEngine();
@@ -92,6 +96,7 @@ export async function startApiHarness(
     policy: resolvePolicy(),
     wallNow: () => Date.now() + wallOffset,
     health: { database: async () => undefined },
+    objects: bucket.objects,
     ...options.deps,
   };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
@@ -107,10 +112,12 @@ export async function startApiHarness(
     as: async (role, sub) => client(server.url, await auth.issue({ role, sub })),
     anonymous: client(server.url),
     deps,
+    bucket,
     server,
     async close() {
       await server.close();
       await table.drop();
+      bucket.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,9 @@
+import { objectStoreFromEnv } from '#objects/s3-object-store';
+import { apiHandler } from '../lambda';
+import { evidenceOperations } from '../operations/evidence';
+import { requestEvidenceUpload } from '../routes/request-evidence-upload';
+
+/** POST /cases/{id}/evidence-uploads: a presigned PUT for one file of evidence. */
+export const handler = apiHandler(requestEvidenceUpload, (deps) => evidenceOperations(deps).requestEvidenceUpload, {
+  objects: objectStoreFromEnv,
+});
