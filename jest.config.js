@@ -13,6 +13,7 @@ const UNIT_TESTS = [
   'test/cli/import-rows.test.ts',
   'test/cli/survey-file.test.ts',
   'test/console/i18n.test.ts',
+  'test/bench/documents-figures.test.ts',
   'test/documents/render.test.ts',
   'test/domain/chain.test.ts',
   'test/domain/deadlines.test.ts',

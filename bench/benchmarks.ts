@@ -8,6 +8,7 @@ import { apiSubmitBenchmark, localRssBenchmark } from './api.bench';
 import { importBenchmark } from './import.bench';
 import { lifecycleBenchmark } from './lifecycle.bench';
 import { consoleBenchmark } from './console.bench';
+import { documentsBenchmark } from './documents.bench';
 
 /** Every benchmark `npm run bench` runs, in order. */
 export const BENCHMARKS: Benchmark[] = [
@@ -21,4 +22,5 @@ export const BENCHMARKS: Benchmark[] = [
   importBenchmark,
   lifecycleBenchmark,
   consoleBenchmark,
+  documentsBenchmark,
 ];

@@ -5,29 +5,9 @@ import { documentFont } from '#documents/document-font';
 import { DOCUMENT_KINDS, documentNumber } from '#documents/document-kinds';
 import { renderDocumentPdf } from '#documents/render-pdf';
 import { firstPageInk, pdfFonts, pdfPageCount, pdfText } from '#test/support/poppler';
+import { sampleDocumentFacts } from '#test/fixtures/documents';
 
-const ISSUED_AT = '2026-12-03T02:00:00.000Z';
-
-function facts(overrides: Partial<DocumentFacts> = {}): DocumentFacts {
-  return {
-    kind: 'notice',
-    caseId: 'C-20261203-7K3M2Q',
-    issuer: { name: '重庆市沙坪坝区小龙坎街道办事处', reconsiderationAuthority: '重庆市沙坪坝区人民政府' },
-    issuedAt: ISSUED_AT,
-    noticeNumber: 'RN-2026-000123',
-    noticeIssuedAt: ISSUED_AT,
-    party: { name: '王秀英', phone: '13800000000' },
-    location: { subdistrict: '小龙坎街道', community: '解放坡社区', address: '隆庆楼16号屋顶' },
-    structure: { areaM2: 24, floors: 1, material: 'color-steel-sheet' },
-    description: '居民在屋顶自行加建彩钢板房一间，约24平方米。',
-    // 2026-12-18 23:59:59.999 in Beijing: the end of the deadline's day.
-    deadlineAt: '2026-12-18T15:59:59.999Z',
-    demandIssuedAt: '2026-12-21T02:00:00.000Z',
-    decisionIssuedAt: '2027-01-04T02:00:00.000Z',
-    earliestEnforcementAt: '2027-07-05T01:00:00.000Z',
-    ...overrides,
-  };
-}
+const facts = sampleDocumentFacts;
 
 const render = (f: DocumentFacts) =>
   renderDocumentPdf(documentContent(f), { font: documentFont(), issuedAt: new Date(f.issuedAt) });
