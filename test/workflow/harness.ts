@@ -8,7 +8,8 @@ import type { ActionName } from '#domain/lifecycle';
 import { decide } from '#domain/lifecycle';
 import type { Policy, PolicyOverrides } from '#domain/policy';
 import { resolvePolicy } from '#domain/policy';
-import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission } from '#domain/schemas';
+import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission, ServiceAction } from '#domain/schemas';
+import { serviceSpec } from '#app/action-specs';
 import type { CaseStatus, EventType, InspectionResult } from '#domain/vocabulary';
 import type { MailKind } from '#domain/mail-vocabulary';
 import type { MailDelivery, MailRequest, Mailer } from '#mail/mailer';
@@ -340,6 +341,16 @@ export function grantExtension(harness: Harness, caseId: string, extraDays: numb
       },
       aftermath: { answer: record.pendingCallback?.kind === 'inspection' ? 'extended' : undefined },
     };
+  });
+}
+
+/** 送达 recorded by an officer, with the deadline counted again exactly as the API's action counts it. */
+export function recordService(harness: Harness, caseId: string, input: ServiceAction) {
+  const spec = serviceSpec(input, { calendar: chinaCalendar(), policy: harness.policy });
+  return act(harness, caseId, OFFICER, 'record-service', (record) => {
+    const plan = spec.plan(record, harness.clock.now(), record.status);
+    if (plan instanceof Promise) throw new Error('the service plan reads nothing');
+    return { outcome: input.document, data: plan.data, patch: plan.patch, aftermath: {} };
   });
 }
 

@@ -1,3 +1,5 @@
+import { chinaCalendar } from '#domain/china-calendar';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import { executionName } from '#workflow/engine';
 import { startCaseWorkflow } from '#workflow/phases';
 import type { Harness } from './harness';
@@ -10,6 +12,7 @@ import {
   grantExtension,
   historyOf,
   recordInspection,
+  recordService,
   reportCase,
   startScenario,
   waitForCallback,
@@ -128,6 +131,37 @@ describe('intake phase', () => {
         `${reported.id}#case-closed#case-closed`,
       ].sort(),
     );
+  });
+
+  it('waits for the deadline counted from a recorded 公告送达 (served 30 days after publication), not from the day of issue', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    await startCaseWorkflow(harness.engine, reported.id);
+    const issued = await waitForCase(harness, reported.id, (r) => r.notice !== undefined, 'the notice');
+    const issuedOn = shanghaiDateOf(new Date(issued.notice?.issuedAt ?? ''));
+    await recordService(harness, reported.id, {
+      document: 'notice',
+      method: 'announcement',
+      servedOn: issuedOn,
+      publishedIn: '违建现场及社区公告栏',
+    });
+    const inspecting = await waitForCallback(harness, reported.id, 'inspection');
+    const calendar = chinaCalendar();
+    const effectiveOn = calendar.onOrAfterWorkingDay(daysAfter(issuedOn, 30)).date;
+    expect(inspecting.notice?.service).toMatchObject({ servedOn: issuedOn, effectiveOn });
+    // The test policy's 4 calendar days, from the day the announcement counts as served.
+    const deadline = calendar.onOrAfterWorkingDay(daysAfter(effectiveOn, 4)).date;
+    expect(inspecting.notice?.deadline.date).toBe(deadline);
+    expect(deadline > daysAfter(issued.notice?.deadline.date ?? '', 20)).toBe(true);
+    const opened = (await historyOf(harness, reported.id)).find((e) => e.type === 'INSPECTION_OPENED');
+    expect(Date.parse(opened?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));
+    await recordInspection(harness, reported.id, 'demolished');
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    const types = await eventTypes(harness, reported.id);
+    expect(types.slice(0, 3)).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'SERVICE_RECORDED']);
+    expect(types.slice(-3)).toEqual(['INSPECTION_OPENED', 'INSPECTION_RECORDED', 'CASE_CLOSED']);
+    await assertChainVerifies(harness, reported.id);
+    // The party is reminded of the deadline that runs from service.
+    expect(harness.mailer.idsFor(reported.id)).toContain(`${reported.id}#reminder-${deadline}#reminder`);
   });
 
   it('waits again until an extended deadline, reminding of the new one, before inspecting', async () => {
