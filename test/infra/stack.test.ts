@@ -88,6 +88,17 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
   );
   if (spec.env?.includes('cursorKey'))
     allow(['secretsmanager:GetSecretValue'], [ref(logicalId(cfnOf(stack.cursorKey.secret)))]);
+  if (spec.objects) {
+    const bucketArn = getAtt(logicalId(cfnOf(stack.evidence.bucket)));
+    const objects = { 'Fn::Join': ['', [bucketArn, '/*']] } as Json;
+    allow(['s3:ListBucket'], [bucketArn]);
+    allow(
+      spec.objects === 'read'
+        ? ['s3:GetObject']
+        : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention'],
+      [objects],
+    );
+  }
   if (spec.sendsMail) {
     const recipients = [...Object.values(BASE_CONTEXT.escalationRecipients).flat(), ...BASE_CONTEXT.fallbackRecipients];
     allow(
@@ -245,6 +256,7 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       if (env.includes('links')) expected.push('CONSOLE_URL');
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
       if (env.includes('cursorKey')) expected.push('CURSOR_SECRET_ARN');
+      if (env.includes('objects')) expected.push('OBJECT_BUCKET');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(
         spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))),
@@ -301,8 +313,8 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       expect({
         [spec.id]: actions.filter(
           (action) =>
-            // Reading the cursor key (the paging routes) is a read too.
-            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query)|secretsmanager:GetSecretValue)$/.test(
+            // Reading the cursor key (the paging routes) and stored files (verify, downloads) are reads too.
+            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query)|secretsmanager:GetSecretValue|s3:(GetObject|ListBucket))$/.test(
               action,
             ),
         ),
