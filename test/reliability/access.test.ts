@@ -43,9 +43,13 @@ const PROTECTED = ROUTES.filter((route) => !('public' in route.access && route.a
 function requestFor(
   route: (typeof ROUTES)[number],
   caseId: string,
+  role: 'reporter' | 'officer' | 'enforcer' = 'officer',
 ): { method: string; path: string; body?: unknown; headers: Record<string, string> } {
+  const stage = role === 'enforcer' ? 'enforcement' : 'inspection';
+  // A well-formed evidence id that names no file: at a case the caller may see it is a 400 naming it.
+  const evidenceId = 'E-0123456789abcdef01234567';
   const path =
-    route.path.replace('{id}', caseId) +
+    route.path.replace('{id}', caseId).replace('{evidenceId}', evidenceId) +
     (route.operationId === 'listCases' ? `?subdistrict=${encodeURIComponent('小龙坎街道')}` : '');
   const now = api.clock.now().toISOString();
   const bodies: Record<string, unknown> = {
@@ -63,6 +67,9 @@ function requestFor(
     recordEnforcement: { completedAt: now, teamLead: '赵队长', areaRemovedM2: 24 },
     dismissCase: { reason: 'withdrawn', explanation: '撤回' },
     resumeCase: { reason: '流程恢复' },
+    recordService: { document: 'notice', method: 'direct', servedOn: '2026-11-24', receiver: '张三' },
+    requestEvidenceUpload: { fileName: '现场.jpg', contentType: 'image/jpeg', size: 1024, stage },
+    confirmEvidence: { evidenceId, fileName: '现场.jpg', stage },
   };
   return {
     method: route.method.toUpperCase(),
@@ -189,10 +196,14 @@ describe('a reporter and cases that are not theirs', () => {
       (r) => r.path.includes('{id}') && (r.access as { roles: readonly string[] }).roles.includes('reporter'),
     );
     expect(byId.map((r) => r.operationId).sort()).toEqual([
+      'confirmEvidence',
+      'downloadEvidence',
       'getCase',
       'getCaseEmails',
       'getCaseHistory',
+      'listEvidence',
       'recordInspection',
+      'requestEvidenceUpload',
     ]);
     for (const route of byId) {
       meter.reset();
@@ -227,8 +238,8 @@ describe('sub-district scope: the route × role matrix with the same role in ano
   const HOME = '小龙坎街道';
   const ELSEWHERE = '石井坡街道';
   /** A request for the route, naming the case's sub-district where the route takes one. */
-  function scopedRequest(route: (typeof ROUTES)[number], caseId: string) {
-    const request = requestFor(route, caseId);
+  function scopedRequest(route: (typeof ROUTES)[number], caseId: string, role: 'reporter' | 'officer' | 'enforcer') {
+    const request = requestFor(route, caseId, role);
     const area = `subdistrict=${encodeURIComponent(HOME)}`;
     if (route.operationId === 'exportCases' || route.operationId === 'getSummaryReport') request.path += `?${area}`;
     if (route.operationId === 'createCaseBatch')
@@ -250,7 +261,7 @@ describe('sub-district scope: the route × role matrix with the same role in ano
     async (_name, route, role) => {
       const sub = role === 'reporter' ? 'reporter-own' : `${role}-scoped`;
       const caseId = role === 'reporter' ? ownCase : othersCase;
-      const request = scopedRequest(route, caseId);
+      const request = scopedRequest(route, caseId, role);
       const as = async (subdistricts: string[]) => client(api.url, await api.auth.issue({ role, sub, subdistricts }));
       meter.reset();
       const elsewhere = await (
