@@ -15,7 +15,7 @@ import {
 } from '#domain/schemas';
 import { caseSummarySchema } from '#store/case-summary';
 import { problemSchema } from './problem';
-import type { Operation } from './handler';
+import type { Operation } from './route-pipeline';
 import type { AnyRoute, getOpenApi } from './routes';
 import { ROUTES } from './routes';
 

@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AppLogger } from '#app/context';
 import { silentLogger } from '#app/context';
-import type { ProxyHandler } from '#api/handler';
+import type { ProxyHandler } from '#api/route-pipeline';
 import { BODY_LIMIT_BYTES, problemResult } from '#api/http';
 import { HttpProblem } from '#api/problem';
 import type { AnyRoute } from '#api/routes/index';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { cursorKeyFromSecretEnv } from '#api/cursor-key-secret';
-import { apiDepsFromEnv } from '#api/lambda';
+import { apiDepsFromEnv } from '#api/lambda-entry';
 import { freshTable } from '../support/table';
 import { gatewayAuth } from '../support/gateway';
 import { CaseStates } from './support/case-states';

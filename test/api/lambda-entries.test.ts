@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ROUTES } from '#api/routes/index';
-import { apiDepsFromEnv } from '#api/lambda';
+import { apiDepsFromEnv } from '#api/lambda-entry';
 import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { freshTable } from '../support/table';

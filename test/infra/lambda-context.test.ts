@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { systemClock } from '#domain/clock';
-import { makeRouteHandler } from '#api/handler';
+import { makeRouteHandler } from '#api/route-pipeline';
 import { getHealth } from '#api/routes/health';
 import { makeDeliverPendingHandler } from '#mail/deliver-pending-handler';
 import { injectLambdaContext } from '#shared/lambda-context';

@@ -1,5 +1,5 @@
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { createCaseBatchOperation } from '../operations/intake';
 import { createCaseBatch } from '../routes/create-case-batch';
 

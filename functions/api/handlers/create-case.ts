@@ -1,5 +1,5 @@
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { createCaseOperation } from '../operations/intake';
 import { createCase } from '../routes/create-case';
 

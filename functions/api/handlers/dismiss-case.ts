@@ -1,6 +1,6 @@
 import { mailerFromEnv } from '#mail/from-env';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { actionOperations } from '../operations/actions';
 import { dismissCase } from '../routes/dismiss-case';
 

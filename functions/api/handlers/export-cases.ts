@@ -1,5 +1,5 @@
 import { cursorKeyFromSecretEnv } from '../cursor-key-secret';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { auditOperations } from '../operations/audit';
 import { exportCases } from '../routes/export-cases';
 

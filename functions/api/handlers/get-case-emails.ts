@@ -1,4 +1,4 @@
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { queryOperations } from '../operations/queries';
 import { getCaseEmails } from '../routes/get-case-emails';
 

@@ -1,6 +1,6 @@
 import { cursorKeyFromSecretEnv } from '../cursor-key-secret';
 import { objectStoreFromEnv } from '#objects/s3-object-store';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { historyOperation } from '../operations/evidence';
 import { getCaseHistory } from '../routes/get-case-history';
 

@@ -1,4 +1,4 @@
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { queryOperations } from '../operations/queries';
 import { getCase } from '../routes/get-case';
 

@@ -1,5 +1,5 @@
 import { systemClock } from '#domain/clock';
-import { makeRouteHandler } from '../handler';
+import { makeRouteHandler } from '../route-pipeline';
 import { openApiOperation } from '../openapi';
 import { getOpenApi } from '../routes';
 

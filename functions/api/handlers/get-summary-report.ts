@@ -1,4 +1,4 @@
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { auditOperations } from '../operations/audit';
 import { getSummaryReport } from '../routes/get-summary-report';
 

@@ -1,7 +1,7 @@
 import { mailerFromEnv } from '#mail/from-env';
 import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { deadlineActionOperations } from '../operations/actions';
 import { grantExtension } from '../routes/grant-extension';
 

@@ -1,4 +1,4 @@
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { healthOperation } from '../operations/health';
 import { getHealth } from '../routes/health';
 

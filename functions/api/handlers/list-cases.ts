@@ -1,5 +1,5 @@
 import { cursorKeyFromSecretEnv } from '../cursor-key-secret';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { queryOperations } from '../operations/queries';
 import { listCases } from '../routes/list-cases';
 

@@ -1,4 +1,4 @@
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { listEvidenceOperation } from '../operations/evidence';
 import { listEvidence } from '../routes/list-evidence';
 

@@ -1,5 +1,5 @@
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { actionOperations } from '../operations/actions';
 import { recordInspection } from '../routes/record-inspection';
 

@@ -1,6 +1,6 @@
 import { deadlineRulesFromEnv } from '#shared/deadline-rules';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { deadlineActionOperations } from '../operations/actions';
 import { recordService } from '../routes/record-service';
 

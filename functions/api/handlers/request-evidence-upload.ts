@@ -1,5 +1,5 @@
 import { objectStoreFromEnv } from '#objects/s3-object-store';
-import { apiHandler } from '../lambda';
+import { apiHandler } from '../lambda-entry';
 import { evidenceOperations } from '../operations/evidence';
 import { requestEvidenceUpload } from '../routes/request-evidence-upload';
 

@@ -1,6 +1,6 @@
 import { makeCaseExports } from '#app/case-exports';
-import type { Operation } from '../handler';
-import { requireViewer } from '../handler';
+import type { Operation } from '../route-pipeline';
+import { requireViewer } from '../route-pipeline';
 import type * as routes from '../routes';
 import type { QueryDeps } from '#app/context';
 

@@ -2,8 +2,8 @@ import type { EvidenceDeps } from '#app/case-evidence';
 import { makeCaseEvidence, makeEvidenceFiles } from '#app/case-evidence';
 import { makeCaseQueries } from '#app/case-queries';
 import type { QueryDeps } from '#app/context';
-import type { Operation } from '../handler';
-import { requireViewer } from '../handler';
+import type { Operation } from '../route-pipeline';
+import { requireViewer } from '../route-pipeline';
 import type * as routes from '../routes';
 
 /** Files of evidence: upload requests, confirmations, lists and download links. */

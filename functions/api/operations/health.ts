@@ -1,5 +1,5 @@
 import type { AppLogger } from '#app/context';
-import type { Operation } from '../handler';
+import type { Operation } from '../route-pipeline';
 import type { HealthChecks } from '../health';
 import { checkHealth, HEALTH_CHECK_TIMEOUT_MS } from '../health';
 import type * as routes from '../routes';

@@ -1,6 +1,6 @@
 import type { AppDeps } from '#app/context';
-import type { HandlerOptions, Operation, ProxyHandler } from '../handler';
-import { makeRouteHandler } from '../handler';
+import type { HandlerOptions, Operation, ProxyHandler } from '../route-pipeline';
+import { makeRouteHandler } from '../route-pipeline';
 import type { HealthChecks } from '../health';
 import { openApiOperation } from '../openapi';
 import type { AnyRoute } from '../routes';

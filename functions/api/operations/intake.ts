@@ -1,8 +1,8 @@
 import { makeCaseIntake } from '#app/case-intake';
 import { silentLogger } from '#app/context';
 import { asDependencyError } from '#app/dependency-errors';
-import type { Operation } from '../handler';
-import { problemFor, requireViewer } from '../handler';
+import type { Operation } from '../route-pipeline';
+import { problemFor, requireViewer } from '../route-pipeline';
 import type * as routes from '../routes';
 import type { IntakeDeps } from '#app/context';
 import { inScope } from '#app/case-view';

@@ -1,6 +1,6 @@
 import { makeCaseQueries } from '#app/case-queries';
-import type { Operation } from '../handler';
-import { requireViewer } from '../handler';
+import type { Operation } from '../route-pipeline';
+import { requireViewer } from '../route-pipeline';
 import type * as routes from '../routes';
 import { caseResult } from './case-result';
 import type { QueryDeps } from '#app/context';

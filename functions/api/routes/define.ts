@@ -16,7 +16,7 @@ export interface ResponseSpec {
 /**
  * What a route's function needs beyond reading the case table (writing it follows from `access.writes`):
  * the stack gives its function exactly this configuration and these permissions, and its entry must
- * build exactly these dependencies (functions/api/lambda.ts types them from this declaration).
+ * build exactly these dependencies (functions/api/lambda-entry.ts types them from this declaration).
  */
 export type RouteUses = Omit<LambdaNeeds, 'table'> & {
   /** The route reads no table at all (its function gets neither TABLE_NAME nor any DynamoDB permission). */

@@ -14,8 +14,8 @@ import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { ObjectStore } from '#objects/object-store';
-import type { Operation, ProxyHandler } from './handler';
-import { makeRouteHandler } from './handler';
+import type { Operation, ProxyHandler } from './route-pipeline';
+import { makeRouteHandler } from './route-pipeline';
 import type { HealthChecks } from './health';
 import type { AnyRoute } from './routes';
 
