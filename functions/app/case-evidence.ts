@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import exifr from 'exifr';
+import ExifReader from 'exifreader';
 import FileType from 'file-type';
 import { applyEvent } from '#domain/case-history';
 import type {
@@ -9,7 +9,6 @@ import type {
   EvidenceUploadRequest,
 } from '#domain/evidence';
 import { EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, evidenceRecordSchema, mayAttachAt } from '#domain/evidence';
-import type { CaseEvent } from '#domain/schemas';
 import type { ObjectStore, PresignedRequest } from '#objects/object-store';
 import { ObjectTooLargeError } from '#objects/object-store';
 import { VersionConflictError } from '#store/errors';
@@ -19,6 +18,7 @@ import { loadVisibleCase } from './case-view';
 import type { AppDeps } from './context';
 import { callDependency } from './dependency-errors';
 import { ActionInputError, RoleRefusedError, StaleVersionError } from './errors';
+import { makeEvidenceFiles } from './evidence-files';
 
 /** What the evidence service uses: the table, the object store and legal time. */
 export type EvidenceDeps = Pick<AppDeps, 'clock'> & { store: CaseStore; objects: ObjectStore };
@@ -43,23 +43,25 @@ async function sniff(bytes: Uint8Array): Promise<EvidenceContentType | undefined
 /** EXIF writes the camera's local time without a zone; a photo of a case in China is Beijing time. */
 const CAMERA_DEFAULT_OFFSET = '+08:00';
 
-/** Capture time and GPS position from a photo's EXIF (the maintained `exifr` library), when present. */
-async function photoFacts(bytes: Uint8Array): Promise<Pick<EvidenceRecord, 'capturedAt' | 'gps'>> {
-  const buffer = Buffer.from(bytes);
+/**
+ * Capture time and GPS position from a photo's EXIF (the maintained ExifReader library), when present.
+ * ExifReader rather than exifr: exifr reads a HEIC's EXIF item at the wrong place when the file's item
+ * locations carry a base offset (as libheif writes them), and so found no EXIF in such photos.
+ */
+function photoFacts(bytes: Uint8Array): Pick<EvidenceRecord, 'capturedAt' | 'gps'> {
   try {
-    const tags = (await exifr.parse(buffer, {
-      reviveValues: false,
-      pick: ['DateTimeOriginal', 'CreateDate', 'OffsetTimeOriginal'],
-    })) as { DateTimeOriginal?: string; CreateDate?: string; OffsetTimeOriginal?: string } | undefined;
-    const position = (await exifr.gps(buffer)) as { latitude?: number; longitude?: number } | undefined;
+    const tags = ExifReader.load(Buffer.from(bytes), { expanded: true, includeUnknown: false });
+    const text = (tag: { value: unknown } | undefined) => {
+      const value = Array.isArray(tag?.value) ? (tag.value as unknown[])[0] : tag?.value;
+      return typeof value === 'string' ? value : '';
+    };
     const taken = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(
-      tags?.DateTimeOriginal ?? tags?.CreateDate ?? '',
+      text(tags.exif?.DateTimeOriginal) || text(tags.exif?.DateTimeDigitized),
     );
-    const offset = /^[+-]\d{2}:\d{2}$/.test(tags?.OffsetTimeOriginal ?? '')
-      ? tags?.OffsetTimeOriginal
-      : CAMERA_DEFAULT_OFFSET;
+    const zone = text(tags.exif?.OffsetTimeOriginal);
+    const offset = /^[+-]\d{2}:\d{2}$/.test(zone) ? zone : CAMERA_DEFAULT_OFFSET;
     const at = taken ? new Date(`${taken[1]}-${taken[2]}-${taken[3]}T${taken[4]}${offset}`) : undefined;
-    const { latitude, longitude } = position ?? {};
+    const { Latitude: latitude, Longitude: longitude } = tags.gps ?? {};
     return {
       ...(at && !Number.isNaN(at.getTime()) ? { capturedAt: at.toISOString() } : {}),
       ...(typeof latitude === 'number' && typeof longitude === 'number' && Number.isFinite(latitude + longitude)
@@ -141,7 +143,7 @@ export function makeCaseEvidence(deps: EvidenceDeps) {
       contentType,
       size: bytes.byteLength,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      ...(contentType === 'application/pdf' ? {} : await photoFacts(bytes)),
+      ...(contentType === 'application/pdf' ? {} : photoFacts(bytes)),
     });
     for (let attempt = 1; ; attempt += 1) {
       const current = await loadVisibleCase(store, viewer, caseId);
@@ -212,35 +214,4 @@ export interface EvidenceVerdict {
     storedSha256?: string;
     reason: string;
   }[];
-}
-
-function evidenceOf(event: CaseEvent): EvidenceRecord | undefined {
-  if (event.type !== 'EVIDENCE_ADDED') return undefined;
-  const parsed = evidenceRecordSchema.safeParse(event.data);
-  return parsed.success ? parsed.data : undefined;
-}
-
-/** The files recorded on a case, read from its history (no object store needed). */
-export function makeEvidenceFiles(deps: { store: CaseStore }) {
-  const { store } = deps;
-  /** Every file recorded on a case, in the order they were added. */
-  async function list(caseId: string): Promise<(EvidenceRecord & { addedAt: string; seq: number })[]> {
-    const files: (EvidenceRecord & { addedAt: string; seq: number })[] = [];
-    for await (const event of store.allEvents(caseId)) {
-      const file = evidenceOf(event);
-      if (file) files.push({ ...file, addedAt: event.at, seq: event.seq });
-    }
-    return files;
-  }
-
-  async function recorded(caseId: string, id: string): Promise<EvidenceRecord | undefined> {
-    return (await callDependency('database', () => list(caseId))).find((file) => file.evidenceId === id);
-  }
-
-  async function files(viewer: Viewer, caseId: string) {
-    await loadVisibleCase(store, viewer, caseId);
-    return callDependency('database', () => list(caseId));
-  }
-
-  return { list, recorded, files };
 }

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { jpegWithExif, PDF_BYTES, PNG_BYTES } from '../fixtures/photos';
+import { HEIC_BYTES, jpegWithExif, PDF_BYTES, PNG_BYTES } from '../fixtures/photos';
 import { seedSubmission } from '../fixtures/submissions';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';
+import { attach } from './support/evidence';
 
 /**
  * Evidence on the real local parts: the API behind the local server, DynamoDB Local, and the run's local
@@ -33,33 +34,6 @@ async function reportedCase(): Promise<string> {
   });
   expect(created.status).toBe(201);
   return created.body.id as string;
-}
-
-/** Asks for an upload, sends the bytes through the presigned PUT, and confirms: the confirmation's answer. */
-async function attach(
-  who: Client,
-  caseId: string,
-  file: { bytes: Buffer; contentType: string; fileName: string; stage: string },
-) {
-  const asked = await who.post(`/cases/${caseId}/evidence-uploads`, {
-    fileName: file.fileName,
-    contentType: file.contentType,
-    size: file.bytes.byteLength,
-    stage: file.stage,
-  });
-  expect(asked.status).toBe(201);
-  const { evidenceId, upload } = asked.body as {
-    evidenceId: string;
-    upload: { method: string; url: string; headers: Record<string, string> };
-  };
-  const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: file.bytes });
-  expect(put.status).toBe(200);
-  const confirmed = await who.post(`/cases/${caseId}/evidence`, {
-    evidenceId,
-    fileName: file.fileName,
-    stage: file.stage,
-  });
-  return { evidenceId, confirmed };
 }
 
 const photo = jpegWithExif({ takenAt: '2026:11:20 10:30:00', latitude: 29.5586, longitude: 106.4628 });
@@ -121,6 +95,27 @@ describe('evidence on a case', () => {
     expect(pdf.confirmed.body).toEqual(
       expect.objectContaining({ contentType: 'application/pdf', stage: 'representation' }),
     );
+  });
+
+  it('takes a real HEIC photo as image/heic and reads its EXIF capture time and position', async () => {
+    const caseId = await reportedCase();
+    const heic = await attach(reporter, caseId, {
+      bytes: HEIC_BYTES,
+      contentType: 'image/heic',
+      fileName: 'IMG_0042.HEIC',
+      stage: 'intake',
+    });
+    expect(heic.confirmed.status).toBe(201);
+    expect(heic.confirmed.body).toEqual({
+      evidenceId: heic.evidenceId,
+      fileName: 'IMG_0042.HEIC',
+      stage: 'intake',
+      contentType: 'image/heic',
+      size: HEIC_BYTES.byteLength,
+      sha256: sha256(HEIC_BYTES),
+      capturedAt: '2026-11-20T02:30:00.000Z',
+      gps: { latitude: 29.5586, longitude: 106.4628 },
+    });
   });
 
   it('is named by verify when the stored file no longer matches its event', async () => {
