@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '#domain/calendar';
 import type { Deadline } from '#domain/deadlines';
+import type { EvidenceStage } from '#domain/evidence';
 import type { ActionName } from '#domain/lifecycle';
 import { decide } from '#domain/lifecycle';
 import type { Policy } from '#domain/policy';
@@ -80,6 +81,8 @@ export interface ActionSpec {
    * recording it again, or undefined when this is no such repeat.
    */
   repeated?(current: CaseRecord, role: Role): Aftermath | undefined;
+  /** The case's files the action cites, and the stages a cited file may come from. */
+  cites?: { evidenceIds: readonly string[] | undefined; stages: readonly EvidenceStage[] };
 }
 
 /** What some actions read besides the case: the policy's limits, the calendar, other cases, the engine. */
@@ -118,6 +121,7 @@ export function appealRoundOf(record: Pick<CaseRecord, 'appealRound' | 'executio
 export function inspectionSpec(input: InspectionAction): ActionSpec {
   return {
     action: 'record-inspection',
+    cites: { evidenceIds: input.evidenceIds, stages: ['inspection'] },
     outcome: input.result,
     carriesOnWorkflow: true,
     plan: (current, now, to) => {
@@ -318,6 +322,7 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
 export function representationSpec(input: RepresentationAction): ActionSpec {
   return {
     action: 'record-representation',
+    cites: { evidenceIds: input.evidenceIds, stages: ['representation'] },
     outcome: input.outcome,
     plan: (current, now, to) => {
       notAfterToday('receivedOn', input.receivedOn, now);
@@ -349,6 +354,7 @@ export function representationSpec(input: RepresentationAction): ActionSpec {
 export function appealFiledSpec(input: Extract<AppealAction, { action: 'filed' }>): ActionSpec {
   return {
     action: 'file-appeal',
+    cites: { evidenceIds: input.evidenceIds, stages: ['appeal'] },
     plan: (current, now, to) => {
       notAfterToday('filedOn', input.filedOn, now);
       return {
@@ -386,6 +392,7 @@ export function appealFiledSpec(input: Extract<AppealAction, { action: 'filed' }
 export function appealResolvedSpec(input: Extract<AppealAction, { action: 'resolved' }>): ActionSpec {
   return {
     action: 'resolve-appeal',
+    cites: { evidenceIds: input.evidenceIds, stages: ['appeal'] },
     outcome: input.outcome,
     repeated: (current, role) => {
       const round = appealRoundOf(current);
@@ -437,6 +444,7 @@ export function appealResolvedSpec(input: Extract<AppealAction, { action: 'resol
 export function enforcementSpec(input: EnforcementAction): ActionSpec {
   return {
     action: 'complete-enforcement',
+    cites: { evidenceIds: input.evidenceIds, stages: ['enforcement'] },
     carriesOnWorkflow: true,
     plan: (current, now, to) => {
       const completedAt = input.completedAt ?? now.toISOString();

@@ -32,6 +32,7 @@ import { loadVisibleCase } from './case-view';
 import type { ActionDeps, DeadlineDeps } from './context';
 import { silentLogger } from './context';
 import { callDependency } from './dependency-errors';
+import { makeEvidenceFiles } from './evidence-files';
 import { RoleRefusedError, StaleVersionError, TransitionRefusedError } from './errors';
 import type { ResumePlan } from './workflow-resume';
 import { carryingExecutionStatus, resumePlan } from './workflow-resume';
@@ -49,6 +50,7 @@ function makeActionRunner(deps: ActionDeps) {
   const { store, engine, clock } = deps;
   const logger = deps.logger ?? silentLogger;
   const { mail, carryOut } = makeActionAftermath({ store, engine, clock, logger, mailer: deps.mailer });
+  const evidence = makeEvidenceFiles({ store });
 
   /** The resume an action folds in when the workflow that waited for it no longer runs. */
   async function restartFor(current: CaseRecord, to: CaseStatus, spec: ActionSpec): Promise<ResumePlan | undefined> {
@@ -86,10 +88,15 @@ function makeActionRunner(deps: ActionDeps) {
         if (decision.kind === 'role') throw new RoleRefusedError(decision.reason);
         throw new TransitionRefusedError(decision.reason, current.version);
       }
+      const cited = spec.cites ? await evidence.cite(caseId, spec.cites.evidenceIds ?? [], spec.cites.stages) : [];
       const now = clock.now();
       const plan = await spec.plan(current, now, decision.to);
       const restart = await restartFor(current, decision.to, spec);
-      const data = restart ? { ...plan.data, resumedWorkflow: restart.name } : plan.data;
+      const data = {
+        ...plan.data,
+        ...(cited.length > 0 ? { evidence: cited } : {}),
+        ...(restart ? { resumedWorkflow: restart.name } : {}),
+      };
       const patch = restart ? { ...plan.patch, ...restart.patch } : plan.patch;
       const { next, event } = applyEvent(
         current,

@@ -13,6 +13,7 @@ import {
   SEVERITIES,
 } from './vocabulary';
 import { shanghaiDateOf } from './shanghai-time';
+import { evidenceId } from './evidence';
 
 // Control characters other than tab/newline have no place in case text and break exports and emails.
 // eslint-disable-next-line no-control-regex
@@ -145,6 +146,16 @@ export function caseSubmissionSchemaAt(now: Date) {
 /** Optimistic concurrency: the case version the officer looked at. */
 const expectedVersion = z.number().int().min(1).optional();
 
+/**
+ * The confirmed files of the case an action rests on (before/after photos, the party's papers), each named
+ * once; the event records each with its SHA-256.
+ */
+const evidenceIds = z
+  .array(evidenceId)
+  .max(20, 'at most 20 files')
+  .refine((ids) => new Set(ids).size === ids.length, 'must name each file once')
+  .optional();
+
 /** Rejects a date-time later than now (plus a little clock skew). */
 function notInFuture(now: Date, field: string) {
   return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
@@ -163,6 +174,7 @@ export const inspectionActionSchema = z.strictObject({
   notes: text(2000).optional(),
   areaRemovedM2: measured(z.number().min(0).max(100_000)).optional(),
   photos: z.array(photoRefSchema).max(20).default([]),
+  evidenceIds,
   expectedVersion,
 });
 export type InspectionAction = z.infer<typeof inspectionActionSchema>;
@@ -181,6 +193,7 @@ export const representationActionSchema = z.strictObject({
   summary: text(4000),
   outcome: z.enum(['accepted', 'rejected']),
   response: text(4000),
+  evidenceIds,
   expectedVersion,
 });
 export type RepresentationAction = z.infer<typeof representationActionSchema>;
@@ -191,6 +204,7 @@ const appealFiledSchema = z.strictObject({
   filedOn: isoDate,
   authority: line(200),
   reference: line(100),
+  evidenceIds,
   expectedVersion,
 });
 const appealResolvedSchema = z.strictObject({
@@ -199,6 +213,7 @@ const appealResolvedSchema = z.strictObject({
   resolvedOn: isoDate,
   reference: line(100),
   summary: text(2000).optional(),
+  evidenceIds,
   expectedVersion,
 });
 export const appealActionSchema = z.discriminatedUnion('action', [appealFiledSchema, appealResolvedSchema]);
@@ -210,6 +225,7 @@ export const enforcementActionSchema = z.strictObject({
   teamLead: line(100),
   areaRemovedM2: measured(z.number().positive('must be greater than 0').max(100_000)),
   notes: text(2000).optional(),
+  evidenceIds,
   expectedVersion,
 });
 export type EnforcementAction = z.infer<typeof enforcementActionSchema>;

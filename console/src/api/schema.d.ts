@@ -781,6 +781,7 @@ export interface components {
                 ref: string;
                 caption?: string;
             }[];
+            evidenceIds?: string[];
             expectedVersion?: number;
         };
         ExtensionAction: {
@@ -816,6 +817,7 @@ export interface components {
             /** @enum {string} */
             outcome: "accepted" | "rejected";
             response: string;
+            evidenceIds?: string[];
             expectedVersion?: number;
         };
         AppealAction: {
@@ -827,6 +829,7 @@ export interface components {
             filedOn: string;
             authority: string;
             reference: string;
+            evidenceIds?: string[];
             expectedVersion?: number;
         } | {
             /** @enum {string} */
@@ -837,6 +840,7 @@ export interface components {
             resolvedOn: string;
             reference: string;
             summary?: string;
+            evidenceIds?: string[];
             expectedVersion?: number;
         };
         EnforcementAction: {
@@ -845,6 +849,7 @@ export interface components {
             teamLead: string;
             areaRemovedM2: number;
             notes?: string;
+            evidenceIds?: string[];
             expectedVersion?: number;
         };
         DismissalAction: {

@@ -1,5 +1,6 @@
 import type { EvidenceDeps } from '#app/case-evidence';
-import { makeCaseEvidence, makeEvidenceFiles } from '#app/case-evidence';
+import { makeCaseEvidence } from '#app/case-evidence';
+import { makeEvidenceFiles } from '#app/evidence-files';
 import { makeCaseQueries } from '#app/case-queries';
 import type { QueryDeps } from '#app/context';
 import type { Operation } from '../route-pipeline';
