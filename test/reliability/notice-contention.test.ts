@@ -15,7 +15,9 @@ const CASES = 80;
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await workflowHarness();
+  // Legal time runs only 1,000 times faster here: the notices are issued at once, and on a busy machine the
+  // usual pace would carry later ones past the year's end, onto the next year's counter.
+  harness = await workflowHarness({ factor: 1_000 });
   await startScenario(harness);
 });
 afterAll(async () => {
