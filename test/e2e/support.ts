@@ -64,10 +64,19 @@ export async function eventually<T>(
   intervalMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastConnectionError: unknown;
   for (;;) {
-    const value = await check();
+    let value: T | undefined;
+    try {
+      value = await check();
+    } catch (error) {
+      // A kept-alive connection the server closed as it was reused fails one poll; the next poll asks again.
+      if (!(error instanceof TypeError && error.message === 'fetch failed')) throw error;
+      lastConnectionError = error;
+    }
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastConnectionError });
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
