@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
-import { NODE_OPTIONS } from '#infra/bundling';
 import { offlineEnvironment } from '#infra/offline-environment';
 import { createRectifyApp } from '#infra/rectify-app';
 import type { Benchmark } from './harness';
@@ -86,7 +85,7 @@ const median = (values: number[]) =>
 /**
  * `bundle_kb.max`: the largest minified handler bundle. `init_ms_over_node.max`: for the handler whose
  * load costs most, the time for Node to load its bundle (and so construct its SDK clients and parse its
- * environment, with source maps enabled as deployed) minus the time of a bare `node -e 0`, medians of
+ * environment, with the environment the stack gives it) minus the time of a bare `node -e 0`, medians of
  * runs interleaved in one benchmark run.
  */
 export const infraBenchmark: Benchmark = {
@@ -102,7 +101,7 @@ export const infraBenchmark: Benchmark = {
       const baseline: number[] = [];
       const byHandler = new Map<string, number[]>(bundles.map((b) => [b.id, []]));
       for (let run = 0; run < WARM_UPS + RUNS; run += 1) {
-        const bare = timeInProcess(BARE, [], { NODE_OPTIONS });
+        const bare = timeInProcess(BARE, [], {});
         if (run >= WARM_UPS) baseline.push(bare);
         for (const bundle of bundles) {
           const loaded = timeInProcess(LOAD_BUNDLE, [bundle.file], bundle.environment);

@@ -6,6 +6,14 @@
  * the reading, its usage type (the offer files are at
  * https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/current/ap-southeast-1/index.json).
  * Prices that are the same in every commercial region say so.
+ *
+ * Checked again on 2026-12-03 against the pages' text: Lambda arm64 at $0.0000133334 per GB-second for the
+ * first 7.5 billion a month and $0.20 per million requests (https://aws.amazon.com/lambda/pricing/ and
+ * https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/), DynamoDB on-demand
+ * throughput halved from 1 November 2024 (US East now $0.625 and $0.125 per million write and read units;
+ * Singapore's are 14 % above US East, as before the cut), Step Functions Standard at $0.025 per 1,000
+ * transitions. The Singapore-only figures (DynamoDB storage and PITR, API Gateway, CloudWatch Logs) are
+ * the offer file's; the pages render those tables in the browser.
  */
 export const PRICES = {
   region: 'ap-southeast-1',

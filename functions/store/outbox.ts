@@ -2,7 +2,7 @@
  * The mail outbox in the one table. Each email is a small status item beside its case (`CASE#<id>` /
  * `MAIL#<mail id>`), written once with `attribute_not_exists` before anything is sent, so the second request
  * for the same email finds it instead of sending it again. Its rendered text and HTML (kilobytes) are an item
- * of their own (`MAILBODY#<mail id>`), written in the same transaction and never again: every later state
+ * of their own (`MAILBODY#<mail id>`, compressed: see packBody), written in the same transaction and never again: every later state
  * change rewrites only the status item. While an email is unsettled it is also listed under
  * `OUTBOX#PENDING`; the entry leaves that list in the same transaction that settles the email.
  *
@@ -12,6 +12,7 @@
  * sent again, flagged `possibleRepeat`, until `unconfirmedSends` reaches the mailer's bound.
  */
 import { randomUUID } from 'node:crypto';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -69,6 +70,31 @@ export type OutboxMail = z.infer<typeof outboxMailSchema>;
 const mailBodySchema = z.object({ text: z.string(), html: z.string() });
 /** The rendered email, stored once beside its status item. */
 export type MailBody = z.infer<typeof mailBodySchema>;
+
+/** A body item as recorded: the Brotli-compressed JSON of the text and HTML. */
+const packedBodySchema = z.object({ compressedBody: z.instanceof(Uint8Array) });
+
+/**
+ * A body as its item keeps it. Bodies are kept as long as their case (priced for ten years, with their
+ * point-in-time backups) and read only to send an email again, so they are stored Brotli-compressed, the
+ * text and the HTML together (they say the same): about a sixth of their size. An item stored before holds
+ * `text` and `html` as they are, and is still read.
+ */
+function packBody(body: MailBody): Uint8Array {
+  const json = Buffer.from(JSON.stringify({ text: body.text, html: body.html }), 'utf8');
+  return brotliCompressSync(json, {
+    params: {
+      [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: json.byteLength,
+    },
+  });
+}
+
+function unpackBody(item: Record<string, unknown>): MailBody {
+  const packed = packedBodySchema.safeParse(item);
+  if (!packed.success) return mailBodySchema.parse(item);
+  return mailBodySchema.parse(JSON.parse(brotliDecompressSync(packed.data.compressedBody).toString('utf8')));
+}
 /** An email as its sender hands it to the mail service: its status and its body. */
 export type SendableMail = OutboxMail & MailBody;
 
@@ -145,7 +171,11 @@ export class Outbox {
         write: {
           Put: {
             TableName: this.tableName,
-            Item: { ...keys.mailBody(mail.caseId, mail.id), entity: 'mail-body', text, html },
+            Item: {
+              ...keys.mailBody(mail.caseId, mail.id),
+              entity: 'mail-body',
+              compressedBody: packBody({ text, html }),
+            },
           },
         },
       },
@@ -194,7 +224,7 @@ export class Outbox {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.mailBody(mail.caseId, mail.id), ConsistentRead: true }),
     );
-    if (result.Item) return mailBodySchema.parse(result.Item);
+    if (result.Item) return unpackBody(result.Item);
     // An email recorded before bodies had an item of their own carries its body in its status item.
     const inline = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.mail(mail.caseId, mail.id), ConsistentRead: true }),

@@ -13,7 +13,7 @@ import { logicalId, permissionsOf, synthesize } from './support';
  * attention and pending-mail partitions only. states: the Step Functions actions. mail: ses:SendRawEmail.
  * objects: the evidence bucket (see Privileges).
  * cursorKey: secretsmanager:GetSecretValue on the stack's cursor-key secret, and nothing else of Secrets
- * Manager. env: the variables beyond NODE_OPTIONS and the Powertools settings.
+ * Manager. env: the variables beyond the Powertools settings.
  */
 interface Privileges {
   table: 'none' | 'r' | 'rw' | 'rwd';
@@ -106,7 +106,7 @@ const OBJECT_LEVELS: Record<string, Privileges['objects']> = {
   'GetObject ListBucket': 'r',
   'DeleteObject GetObject ListBucket PutObject PutObjectRetention': 'rw',
 };
-const ALWAYS_SET = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
+const ALWAYS_SET = new Set(['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
 
 describe('each function of the Rectify stack, as synthesized', () => {
   const { stack, template } = synthesize(MANIFEST);

@@ -84,6 +84,45 @@ describe('the outbox stores each email body once', () => {
     expect(JSON.stringify(status.Item).length).toBeLessThan(1_024);
     const [arrived] = await mailboxForCase(h.endpoint, stages.reported.id);
     expect(arrived?.text).toBe(prepared.rendered.text);
+    expect(arrived?.html).toBe(prepared.rendered.html);
+
+    // The body is kept compressed: a fraction of the rendered text and HTML it stands for.
+    const body = await h.table.doc.send(
+      new GetCommand({ TableName: h.table.tableName, Key: keys.mailBody(stages.reported.id, id) }),
+    );
+    expect(body.Item).not.toHaveProperty('text');
+    expect(body.Item).not.toHaveProperty('html');
+    const compressed = body.Item?.compressedBody as unknown;
+    if (!(compressed instanceof Uint8Array)) throw new Error('the body item holds no compressed body');
+    const rendered = Buffer.byteLength(prepared.rendered.text) + Buffer.byteLength(prepared.rendered.html);
+    expect(compressed.byteLength).toBeLessThan(rendered / 3);
+  });
+
+  it('sends an email whose body item holds its text and HTML uncompressed (recorded before compression) with that body', async () => {
+    const stages = await caseThroughStages(h.table.store);
+    const [prepared] = h
+      .mailer()
+      .prepare({ kind: 'reminder', occasion: 'reminder-uncompressed', caseRecord: stages.noticed });
+    if (!prepared) throw new Error('nothing prepared');
+    const { mail } = prepared;
+    const { text, html, ...status } = mail;
+    const now = Date.now();
+    for (const Item of [
+      {
+        ...keys.mail(mail.caseId, mail.id),
+        entity: 'mail',
+        ...status,
+        status: 'PENDING',
+        attempts: 0,
+        nextAttemptAt: now,
+      },
+      { ...keys.mailBody(mail.caseId, mail.id), entity: 'mail-body', text, html },
+      { ...keys.pendingMail(mail.createdAt, mail.id), caseId: mail.caseId, mailId: mail.id, createdAt: mail.createdAt },
+    ])
+      await h.table.doc.send(new PutCommand({ TableName: h.table.tableName, Item }));
+    expect(await h.mailer().deliverPending()).toEqual({ sent: 1, pending: 0, failed: 0, unconfirmed: 0 });
+    const arrived = (await mailboxForCase(h.endpoint, stages.reported.id)).filter((m) => m.mailId === mail.id);
+    expect(arrived.map((m) => [m.text, m.html])).toEqual([[text, html]]);
   });
 
   it('sends an email recorded with its body inside its status item (before bodies were kept apart) with that body', async () => {
