@@ -296,6 +296,7 @@ export const workflowBenchmark: Benchmark = {
       engineOptions,
       eventLog,
       faults,
+      leaveUnserved: new Set(),
       restartEngine: () => Promise.reject(new Error('not used')),
       close: () => engine.close(),
     };

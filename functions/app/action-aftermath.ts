@@ -2,7 +2,7 @@ import type { Clock } from '#domain/clock';
 import type { CaseRecord } from '#domain/schemas';
 import type { Mailer } from '#mail/mailer';
 import type { CaseStore } from '#store/case-store';
-import type { WorkflowEngine } from '#workflow/engine';
+import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
 import { executionName } from '#workflow/engine';
 import { resumeAfterAppeal } from '#workflow/phases';
 import type { ActionMail, Aftermath } from './action-specs';
@@ -110,6 +110,27 @@ export function makeActionAftermath(deps: AftermathDeps) {
   }
 
   async function carryOut(next: CaseRecord, seq: number, before: CaseRecord, aftermath: Aftermath): Promise<void> {
+    await tellWorkflow(next, seq, before, aftermath);
+    // The action answered what the flag asked for (or the resumed workflow carries the case now).
+    if (before.attention && !next.attention) await unflag(next.id);
+  }
+
+  async function startResume(next: CaseRecord, execution: PhaseInput): Promise<void> {
+    const name = executionName(execution);
+    try {
+      await callEngine('resume the workflow', () => engine.startExecution(execution));
+      logger.info('resumed the workflow', { caseId: next.id, execution: name });
+    } catch (error) {
+      // Recorded on the case; the periodic workflow check starts it when the engine answers again.
+      logger.error('could not start the resumed workflow', {
+        caseId: next.id,
+        execution: name,
+        error: String(error),
+      });
+    }
+  }
+
+  async function tellWorkflow(next: CaseRecord, seq: number, before: CaseRecord, aftermath: Aftermath): Promise<void> {
     switch (aftermath.kind) {
       case 'none':
         return;
@@ -119,22 +140,12 @@ export function makeActionAftermath(deps: AftermathDeps) {
         await stopExecution(next, seq, before, aftermath.cause);
         if (aftermath.thenMail) await mail(next, seq, aftermath.thenMail);
         return;
-      case 'start-resume': {
-        const name = executionName(aftermath.execution);
-        try {
-          await callEngine('resume the workflow', () => engine.startExecution(aftermath.execution));
-          logger.info('resumed the workflow', { caseId: next.id, execution: name });
-        } catch (error) {
-          // Recorded on the case; the periodic workflow check starts it when the engine answers again.
-          logger.error('could not start the resumed workflow', {
-            caseId: next.id,
-            execution: name,
-            error: String(error),
-          });
-        }
-        if (before.attention) await unflag(next.id);
-        return;
-      }
+      case 'start-resume':
+        return startResume(next, aftermath.execution);
+      case 'hand-over':
+        // The execution that waited stops first, so only the fresh one carries the case.
+        await stopExecution(next, seq, before, aftermath.cause);
+        return startResume(next, aftermath.execution);
       case 'start-after-appeal':
         return startAfterAppeal(next, seq, aftermath.round);
     }

@@ -57,6 +57,7 @@ export type Aftermath =
   | { kind: 'stop-execution'; cause: string; thenMail?: ActionMail }
   | { kind: 'start-after-appeal'; round: number }
   | { kind: 'start-resume'; execution: PhaseInput }
+  | { kind: 'hand-over'; execution: PhaseInput; cause: string }
   | { kind: 'none' };
 
 const NOTHING: Aftermath = { kind: 'none' };
@@ -231,7 +232,10 @@ export function extensionSpec(input: ExtensionAction, deps: Pick<ActionSpecDeps,
 /**
  * 送达 recorded: how and when the notice or the enforcement decision reached the party. Its periods are
  * counted again from that day (for 公告送达, from the end of its period): the notice deadline (never
- * earlier than an extension already granted), or the 公告 period and the 复议/诉讼 windows.
+ * earlier than an extension already granted), or the 公告 period and the 复议/诉讼 windows. The workflow
+ * waits for this record before it counts them: the notice's service answers its waiting step; the
+ * decision's hands the case to a fresh execution, which waits for the windows (the one that waited for
+ * the service stops), so no execution holds both a wait for service and the half-year windows.
  */
 export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'calendar' | 'policy'>): ActionSpec {
   const { calendar, policy } = deps;
@@ -258,12 +262,15 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
     };
     return recorded;
   }
-  return {
-    action: 'record-service',
-    outcome: input.document,
-    carriesOnWorkflow: true,
-    plan: (current, now) => {
-      if (input.document === 'notice') {
+  /** The service the office was reminded of is recorded: the flag that asked for it is answered. */
+  const answered = (current: CaseRecord): Partial<CaseRecord> =>
+    current.attention?.unserved === input.document ? { attention: undefined } : {};
+  if (input.document === 'notice')
+    return {
+      action: 'record-service',
+      outcome: input.document,
+      carriesOnWorkflow: true,
+      plan: (current, now) => {
         const notice = current.notice;
         if (!notice) throw new TransitionRefusedError('the case has no notice to serve', current.version);
         const served = service(shanghaiDateOf(new Date(notice.issuedAt)), notice.service, current.version, now);
@@ -280,11 +287,20 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
           },
           patch: {
             notice: { ...notice, service: served, deadline },
-            deadlines: { ...current.deadlines, notice: deadline },
+            deadlines: { ...current.deadlines, notice: deadline, service: undefined },
             dueAt: deadline.at,
+            ...(current.pendingCallback?.kind === 'service' ? { pendingCallback: undefined } : {}),
+            ...answered(current),
           },
         };
-      }
+      },
+      aftermath: (before) =>
+        before.pendingCallback?.kind === 'service' ? { kind: 'answer-callback', outcome: 'served' } : NOTHING,
+    };
+  return {
+    action: 'record-service',
+    outcome: input.document,
+    plan: (current, now) => {
       const decidedAt = current.milestones.ENFORCEMENT_DECIDED ?? current.updatedAt;
       const served = service(shanghaiDateOf(new Date(decidedAt)), current.decisionService, current.version, now);
       const windows = enforcementDecisionDeadlines(
@@ -292,6 +308,9 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
         policy,
         startOfShanghaiDay(served.effectiveOn ?? served.servedOn),
       );
+      const handOver = resumePlan(current, now, {
+        reason: 'the enforcement decision was served: the announcement and appeal windows run from its service',
+      });
       return {
         data: {
           document: input.document,
@@ -301,20 +320,33 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
           reconsideration: windows.reconsideration,
           litigation: windows.litigation,
           earliestEnforcement: windows.earliestEnforcement,
+          resumedWorkflow: handOver.name,
+          ...(current.execution ? { previousExecution: current.execution } : {}),
         },
         patch: {
+          ...handOver.patch,
           decisionService: served,
           deadlines: {
             ...current.deadlines,
             announcement: windows.announcement,
             reconsideration: windows.reconsideration,
             litigation: windows.litigation,
+            service: undefined,
           },
           dueAt: windows.earliestEnforcement.at,
         },
       };
     },
-    aftermath: () => NOTHING,
+    aftermath: (_before, next) => {
+      const execution = resumedExecution(next);
+      return execution
+        ? {
+            kind: 'hand-over',
+            execution,
+            cause: 'the enforcement decision was served; a fresh execution waits for its windows',
+          }
+        : NOTHING;
+    },
   };
 }
 

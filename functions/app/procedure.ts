@@ -6,7 +6,7 @@ import { noticePeriodFor } from '#domain/policy';
 import type { ActorRef, CaseRecord } from '#domain/schemas';
 import type { IsoDate } from '#domain/shanghai-time';
 import { addDays, addMonths, daysBetween, startOfShanghaiDay } from '#domain/shanghai-time';
-import type { ServiceMethod } from '#domain/vocabulary';
+import type { ServedDocument, ServiceMethod } from '#domain/vocabulary';
 import { CATEGORIES, SEVERITIES } from '#domain/vocabulary';
 
 /**
@@ -32,6 +32,41 @@ export function serviceTakesEffect(
   if (method !== 'announcement') return { effectiveOn: servedOn, provisional: false };
   const ends = deadlineAfter(calendar, startOfShanghaiDay(servedOn), policy.serviceByAnnouncement);
   return { effectiveOn: ends.date, provisional: ends.provisional };
+}
+
+/**
+ * 送达 awaited: the end of the window the office has to record the service of a document issued (or last
+ * found unserved) at `from`. Counted from that instant, so the window is the same however late the workflow wakes.
+ */
+export function serviceWindowEnd(calendar: WorkingCalendar, policy: Policy, from: Date): Deadline {
+  return deadlineAfter(calendar, from, policy.serviceWindow);
+}
+
+/** The issued document the workflow must see served before it counts its periods, if any. */
+export function unservedDocument(
+  record: Pick<CaseRecord, 'status' | 'notice' | 'deadlines' | 'decisionService'>,
+): ServedDocument | undefined {
+  if (record.status === 'NOTICE_ISSUED' && record.notice && !record.notice.service) return 'notice';
+  if (record.status === 'ENFORCEMENT_DECIDED' && record.deadlines.announcement && !record.decisionService)
+    return 'enforcement-decision';
+  return undefined;
+}
+
+/**
+ * When the office must have recorded the service of `document`: one window after it was issued, or the
+ * window a missed one moved it to (kept on the case as `deadlines.service`).
+ */
+export function serviceDue(
+  calendar: WorkingCalendar,
+  policy: Policy,
+  record: Pick<CaseRecord, 'id' | 'notice' | 'milestones' | 'deadlines'>,
+  document: ServedDocument,
+): Deadline {
+  const issued = document === 'notice' ? record.notice?.issuedAt : record.milestones.ENFORCEMENT_DECIDED;
+  if (!issued) throw new Error(`case ${record.id} has no ${document} to serve`);
+  const moved = record.deadlines.service;
+  if (moved && moved.at > issued) return moved;
+  return serviceWindowEnd(calendar, policy, new Date(issued));
 }
 
 /** 限期拆除: the notice deadline counted from the day the notice was served (its effective day). */
@@ -249,10 +284,11 @@ export interface PhaseBound {
 }
 
 /**
- * The designed maximum of each phase's execution under a policy. Intake: persuasion + the longest notice
- * period + every extension day + the inspection window and each overdue round + the 催告 period.
- * Enforcement and after-appeal: the longest of the 公告/复议/诉讼 windows + the wait for a working-day
- * slot + the enforcement window and each overdue round.
+ * The designed maximum of each phase's execution under a policy. Intake: persuasion + every window for
+ * the notice's service + the longest notice period + every extension day + the inspection window and each
+ * overdue round + the 催告 period. Enforcement and after-appeal: the longer of waiting for the decision's
+ * service (every window; once served, a fresh execution carries on) and the longest of the 公告/复议/诉讼
+ * windows + the wait for a working-day slot + the enforcement window and each overdue round.
  */
 export function phaseBounds(
   policy: Policy,
@@ -260,12 +296,16 @@ export function phaseBounds(
 ): Record<'intake' | 'enforcement' | 'after-appeal' | 'resume', PhaseBound> {
   const span = (period: Period) => longestSpanDays(calendar, period);
   const rounds = policy.inspectionOverdueRounds;
+  const serviceRounds = policy.serviceOverdueRounds;
   const longestNotice = Math.max(
     ...CATEGORIES.flatMap((c) => SEVERITIES.map((s) => span(noticePeriodFor(policy, c, s)))),
   );
   const inspection = span(policy.inspectionWindow);
+  // Every service window the workflow waits for an unserved document, the last one included.
+  const serviceWait = (serviceRounds + 1) * span(policy.serviceWindow);
   const intakeDays =
     span(policy.persuasion) +
+    serviceWait +
     longestNotice +
     policy.extensions.maxTotalDays +
     (rounds + 1) * inspection +
@@ -276,24 +316,36 @@ export function phaseBounds(
     span(policy.litigationWindow),
   );
   const slotWait = span(policy.enforcementNotice) + longestRestRunDays(calendar) + 1;
-  const enforcementDays = windows + slotWait + span(policy.enforcementWindow) + rounds * inspection;
+  const windowsPath = windows + slotWait + span(policy.enforcementWindow) + rounds * inspection;
+  // An execution that waited for the decision's service hands the case over once it is served: the
+  // windows run in a fresh execution, so a phase holds one or the other, never both.
+  const enforcementDays = Math.max(windowsPath, serviceWait);
   // State entries along the longest path of the ASL (docs/workflow.md); test/workflow/phase-entries.test.ts
   // counts each figure again from the state graph.
   const intakeEntries =
     INTAKE_BASE_ENTRIES +
+    SERVICE_ROUND_ENTRIES * (serviceRounds + 1) +
     EXTENSION_LOOP_ENTRIES * policy.extensions.maxCount +
     OVERDUE_ROUND_ENTRIES * (rounds + 1) +
     FAILURE_ENTRIES;
-  const enforcementEntries = ENFORCEMENT_BASE_ENTRIES + OVERDUE_ROUND_ENTRIES * (rounds + 1) + FAILURE_ENTRIES;
+  const enforcementEntries =
+    ENFORCEMENT_BASE_ENTRIES +
+    SERVICE_ANSWERED_ENTRIES +
+    Math.max(OVERDUE_ROUND_ENTRIES * (rounds + 1), SERVICE_ROUND_ENTRIES * (serviceRounds + 1)) +
+    FAILURE_ENTRIES;
+  const serviceFormula = `${serviceRounds + 1} × service window ${span(policy.serviceWindow)}`;
   const enforcement: PhaseBound = {
     days: enforcementDays,
     stateEntries: enforcementEntries,
-    formula: `max(公告 ${span(policy.announcementPeriod)}, 复议 ${span(policy.reconsiderationWindow)}, 诉讼 ${span(policy.litigationWindow)}) + slot ${slotWait} + enforcement window ${span(policy.enforcementWindow)} + ${rounds} × overdue ${inspection}`,
+    formula:
+      windowsPath >= serviceWait
+        ? `max(公告 ${span(policy.announcementPeriod)}, 复议 ${span(policy.reconsiderationWindow)}, 诉讼 ${span(policy.litigationWindow)}) + slot ${slotWait} + enforcement window ${span(policy.enforcementWindow)} + ${rounds} × overdue ${inspection}`
+        : `waiting for the decision's service: ${serviceFormula}`,
   };
   const intake: PhaseBound = {
     days: intakeDays,
     stateEntries: intakeEntries,
-    formula: `persuasion ${span(policy.persuasion)} + notice ${longestNotice} + extensions ${policy.extensions.maxTotalDays} + ${rounds + 1} × inspection ${inspection} + 催告 ${span(policy.urgePeriod)}`,
+    formula: `persuasion ${span(policy.persuasion)} + ${serviceFormula} + notice ${longestNotice} + extensions ${policy.extensions.maxTotalDays} + ${rounds + 1} × inspection ${inspection} + 催告 ${span(policy.urgePeriod)}`,
   };
   // A resumed workflow carries on one of the other phases from wherever the case stands.
   const longer = intake.days >= enforcement.days ? intake : enforcement;
@@ -305,14 +357,18 @@ export function phaseBounds(
   return { intake, enforcement, 'after-appeal': enforcement, resume };
 }
 
-/** Intake's longest straight path with persuasion, notice, reminder, inspection and hand-over. */
-export const INTAKE_BASE_ENTRIES = 18;
+/** Intake's longest straight path with persuasion, notice, service, reminder, inspection and hand-over. */
+export const INTAKE_BASE_ENTRIES = 21;
 /** An extension sends the case round the reminder and deadline loop once more. */
 export const EXTENSION_LOOP_ENTRIES = 9;
 /** Each callback timeout: record the overdue step, decide, wait again. */
 export const OVERDUE_ROUND_ENTRIES = 3;
+/** Each service window that passes unserved: record it, decide, wait again. */
+export const SERVICE_ROUND_ENTRIES = 3;
 /** Windows, scheduling, the enforcer's callback and the close. */
-export const ENFORCEMENT_BASE_ENTRIES = 7;
+export const ENFORCEMENT_BASE_ENTRIES = 8;
+/** The decision found served when its service step opened: back to the windows check, once. */
+export const SERVICE_ANSWERED_ENTRIES = 6;
 /** Finding where the case stands and routing there. */
 export const RESUME_ENTRIES = 2;
 /** Record the failure, then fail. */

@@ -6,6 +6,7 @@ import type { CaseRecord } from '#domain/schemas';
 import type { ExecutionStatus, PhaseInput, WorkflowEngine } from '#workflow/engine';
 import { executionName } from '#workflow/engine';
 import { callEngine } from './dependency-errors';
+import { serviceDue, serviceWindowEnd, unservedDocument } from './procedure';
 
 /**
  * A workflow that stopped — it failed, was stopped, timed out, or gave up waiting for a person — starts
@@ -21,7 +22,7 @@ export interface ResumePlan {
   patch: Partial<CaseRecord>;
 }
 
-/** The person's step whose window a resume opens again when it has run out. */
+/** The person's step whose window a resume opens again when it has run out (and the service of a document). */
 const RENEWED_WINDOW = {
   AWAITING_INSPECTION: { deadline: 'inspection', period: 'inspectionWindow' },
   ENFORCEMENT_SCHEDULED: { deadline: 'enforcement', period: 'enforcementWindow' },
@@ -55,6 +56,16 @@ export function resumePlan(
     renewed = deadlineAfter(options.renew.calendar, now, options.renew.policy[window.period]);
     patch.deadlines = { ...record.deadlines, [window.deadline]: renewed };
     patch.dueAt = renewed.at;
+  }
+  // A document still unserved: the resumed workflow waits one more service window for it.
+  const unserved = unservedDocument(record);
+  if (options.renew && unserved) {
+    const { calendar, policy } = options.renew;
+    if (Date.parse(serviceDue(calendar, policy, record, unserved).at) <= now.getTime()) {
+      renewed = serviceWindowEnd(calendar, policy, now);
+      patch.deadlines = { ...record.deadlines, service: renewed };
+      patch.dueAt = renewed.at;
+    }
   }
   return {
     execution,

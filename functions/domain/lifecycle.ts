@@ -9,6 +9,7 @@ export const ACTION_NAMES = [
   'send-reminder',
   'grant-extension',
   'record-service',
+  'mark-service-overdue',
   'open-inspection',
   'record-inspection',
   'mark-inspection-overdue',
@@ -106,6 +107,14 @@ export const TRANSITIONS: readonly Transition[] = [
     event: 'SERVICE_RECORDED',
   },
   {
+    action: 'mark-service-overdue',
+    outcome: 'notice',
+    from: ['NOTICE_ISSUED'],
+    to: 'unchanged',
+    roles: ['system'],
+    event: 'SERVICE_OVERDUE',
+  },
+  {
     action: 'open-inspection',
     from: ['NOTICE_ISSUED'],
     to: 'AWAITING_INSPECTION',
@@ -175,6 +184,14 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'unchanged',
     roles: ['officer'],
     event: 'SERVICE_RECORDED',
+  },
+  {
+    action: 'mark-service-overdue',
+    outcome: 'enforcement-decision',
+    from: ['ENFORCEMENT_DECIDED'],
+    to: 'unchanged',
+    roles: ['system'],
+    event: 'SERVICE_OVERDUE',
   },
   {
     action: 'file-appeal',

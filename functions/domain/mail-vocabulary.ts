@@ -8,6 +8,8 @@ export const MAIL_KINDS = [
   'reminder',
   /** missed deadline / not demolished: escalation to the sub-district office with the 催告 */
   'escalation',
+  /** the notice or the enforcement decision was not recorded as served in time (送达) */
+  'service-overdue',
   /** the inspection after the deadline was not recorded in time */
   'inspection-overdue',
   /** 强制执行决定书 and 公告 */

@@ -37,8 +37,13 @@ const policySchema = z
      * 六十日 before 2022). 行政处罚法 §61 and 行政强制法 leave service to the 民事诉讼法's rules.
      */
     serviceByAnnouncement: periodSchema,
-    /** How long the office has to record the service of a document before it is reminded (and then flagged). */
+    /**
+     * How long the office has to record the service of the notice or the enforcement decision: when it
+     * passes unserved, the office is reminded, the case is flagged, and the workflow waits another window.
+     */
     serviceWindow: periodSchema,
+    /** How many service windows pass unserved (each reminded and flagged) before the workflow stops waiting. */
+    serviceOverdueRounds: z.number().int().min(1).max(10),
     /** 行政复议 filing window after the enforcement decision. */
     reconsiderationWindow: periodSchema,
     /** 行政诉讼 filing window after the enforcement decision. */
@@ -79,6 +84,7 @@ export const DEFAULT_POLICY: Policy = {
   announcementPeriod: workingDays(10),
   serviceByAnnouncement: days(30),
   serviceWindow: workingDays(5),
+  serviceOverdueRounds: 3,
   reconsiderationWindow: days(60),
   litigationWindow: { amount: 6, unit: 'months' },
   enforcementWindow: days(30),

@@ -371,7 +371,7 @@ const noticeSchema = z.strictObject({
 export const pendingCallbackSchema = z.strictObject({
   token: z.string().min(1),
   /** The kind of human step the workflow is waiting for. */
-  kind: z.enum(['persuasion-result', 'inspection', 'enforcement']),
+  kind: z.enum(['persuasion-result', 'inspection', 'service', 'enforcement']),
   openedAt: isoDateTime,
   dueAt: isoDateTime,
 });
@@ -419,6 +419,8 @@ export const caseRecordSchema = z.strictObject({
       reconsideration: deadlineSchema.optional(),
       litigation: deadlineSchema.optional(),
       enforcement: deadlineSchema.optional(),
+      /** 送达: when the office must have recorded the service of the document the workflow waits on. */
+      service: deadlineSchema.optional(),
     })
     .default({}),
   notice: noticeSchema.optional(),
@@ -433,7 +435,14 @@ export const caseRecordSchema = z.strictObject({
   /** How many appeals were resolved upheld (names each after-appeal execution). */
   appealRound: z.number().int().min(1).optional(),
   possibleDuplicates: z.array(caseId).default([]),
-  attention: z.strictObject({ reason: z.string(), at: isoDateTime }).optional(),
+  attention: z
+    .strictObject({
+      reason: z.string(),
+      at: isoDateTime,
+      /** The document whose service is overdue, when that is what the flag asks a person to do. */
+      unserved: z.enum(SERVED_DOCUMENTS).optional(),
+    })
+    .optional(),
   areaRemovedM2: z.number().min(0).optional(),
   closedAt: isoDateTime.optional(),
   /** When the case first entered each status: the facts a work-summary report counts. */

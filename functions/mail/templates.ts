@@ -19,7 +19,13 @@ import type {
   ServiceMethod,
   Severity,
 } from '#domain/vocabulary';
-import { APPEAL_KINDS, DISMISSAL_REASONS, INSPECTION_RESULTS, STATUS_LABELS_ZH } from '#domain/vocabulary';
+import {
+  APPEAL_KINDS,
+  DISMISSAL_REASONS,
+  INSPECTION_RESULTS,
+  SERVED_DOCUMENTS,
+  STATUS_LABELS_ZH,
+} from '#domain/vocabulary';
 import type { MailKind } from '#domain/mail-vocabulary';
 import type { MailRequest } from './mailer';
 
@@ -52,6 +58,9 @@ export const mailFactsSchema = z
     areaRemovedM2: z.number().min(0).optional(),
     /** notice-copy: when the reminder before the deadline is due. */
     reminderAt: isoDateTime.optional(),
+    /** service-overdue: the document not yet recorded as served, and when its service was due. */
+    serviceDocument: z.enum(SERVED_DOCUMENTS).optional(),
+    serviceDueAt: isoDateTime.optional(),
     /** inspection-overdue: when the inspection was due (defaults to the case's pending callback). */
     inspectionDueAt: isoDateTime.optional(),
     /** appeal-hold: the appeal that stopped the procedure. */
@@ -470,6 +479,41 @@ const COMPOSERS: Record<MailKind, Composer> = {
             '依法向当事人送达催告书，当事人有权进行陈述、申辩（《行政强制法》第三十五条、第三十六条）；期满仍不履行的，将依法作出强制执行决定。',
             'A formal demand (催告书) is served on the party, who may state their case and defend it (Administrative Coercion Law §35–36); if they still do not comply, an enforcement decision follows.',
           ),
+      link: true,
+    };
+  },
+
+  'service-overdue': (record, facts) => {
+    const number = record.notice?.number ?? record.id;
+    const decision =
+      (facts.serviceDocument ?? (record.status === 'ENFORCEMENT_DECIDED' ? 'enforcement-decision' : 'notice')) ===
+      'enforcement-decision';
+    const document = decision
+      ? both('强制执行决定书及强制拆除公告', 'enforcement decision and its announcement')
+      : both('限期拆除通知书', 'rectification notice');
+    const periods = decision
+      ? both(
+          '公告期限及申请复议、提起诉讼的期限',
+          'The announcement period and the reconsideration and litigation windows',
+        )
+      : both('整改期限', 'The notice deadline');
+    const due = facts.serviceDueAt ?? record.pendingCallback?.dueAt ?? record.deadlines.service?.at;
+    return {
+      subject: both(`【送达提醒】${number} ${subjectPlace(record)}`, `Service not recorded: ${number}`),
+      greeting: subdistrictGreeting(record),
+      intro: both(
+        `下列案件的${document.zh}尚未录入送达情况。`,
+        `No service has been recorded for the ${document.en} of the case below.`,
+      ),
+      facts: [
+        ...caseFacts(record),
+        ...noticeFacts(record),
+        ...fact(both('应录入送达时间', 'Service was due'), due ? when(due) : undefined),
+      ],
+      next: both(
+        `${periods.zh}自送达之日起计算，未送达前不起算。请尽快依法送达，并在系统中录入送达方式、日期及送达回证；案件已标记为需人工处理。`,
+        `${periods.en} run from the day the party is served and do not start before. Please serve the document and record the method, the date and the signed proof of service (送达回证); the case is flagged for attention.`,
+      ),
       link: true,
     };
   },

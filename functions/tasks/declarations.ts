@@ -47,15 +47,15 @@ export const TASKS = {
     uses: { mail: true, deadlines: true },
   },
   CheckDeadlineFunctionArn: {
-    description: 'Checks whether the notice deadline was extended or has passed',
+    description: 'Checks that the notice was served, and whether its deadline was extended or has passed',
     uses: { deadlines: true },
   },
   OpenCallbackFunctionArn: {
-    description: 'Opens a step that waits for a person (persuasion result, inspection, forced demolition)',
+    description: 'Opens a step that waits for a person (persuasion result, service, inspection, forced demolition)',
     uses: { workflow: ['SendTaskSuccess'], deadlines: true },
   },
   RecordOverdueFunctionArn: {
-    description: 'Records an overdue inspection or demolition and emails the office',
+    description: 'Records an overdue service, inspection or demolition and emails the office',
     uses: { mail: true, deadlines: true },
   },
   EscalateFunctionArn: {
@@ -66,7 +66,10 @@ export const TASKS = {
     description: 'Decides on enforcement, announces it and starts the enforcement phase',
     uses: { mail: true, workflow: ['StartExecution'], deadlines: true },
   },
-  CheckWindowsFunctionArn: { description: 'Checks the announcement and appeal windows', uses: {} },
+  CheckWindowsFunctionArn: {
+    description: 'Checks that the enforcement decision was served, and the announcement and appeal windows',
+    uses: { deadlines: true },
+  },
   ScheduleEnforcementFunctionArn: {
     description: 'Schedules the forced demolition on a working day',
     uses: { mail: true, deadlines: true },

@@ -54,7 +54,7 @@ const EXPECTED: Record<string, Privileges> = {
   GrantExtension: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...DEADLINES, ...MAIL, LINKS] },
   RecordService: {
     table: 'rwd',
-    states: ['DescribeExecution', 'StartExecution'],
+    states: ['DescribeExecution', 'SendTaskSuccess', 'StartExecution', 'StopExecution'],
     env: [TABLE, MACHINE, ...DEADLINES],
   },
   RecordRepresentation: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
@@ -78,7 +78,7 @@ const EXPECTED: Record<string, Privileges> = {
   RecordOverdue: mailingTask,
   Escalate: mailingTask,
   DecideEnforcement: { ...mailingTask, states: ['StartExecution'], env: [...mailingTask.env, MACHINE] },
-  CheckWindows: { table: 'rw', env: [TABLE] },
+  CheckWindows: { table: 'rw', env: [TABLE, ...DEADLINES] },
   ScheduleEnforcement: mailingTask,
   CloseCase: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
   FindResumePoint: { table: 'r', env: [TABLE] },

@@ -187,6 +187,7 @@ export function recordFor(stages: CaseStages, kind: MailKind): CaseRecord {
     case 'notice-copy':
     case 'notice-to-party':
     case 'reminder':
+    case 'service-overdue':
       return stages.noticed;
     case 'inspection-overdue':
       return stages.awaitingInspection;

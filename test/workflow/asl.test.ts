@@ -126,8 +126,10 @@ describe('the case lifecycle state machine', () => {
   it('waits for people with callbacks that pass the token and time out by a path the tasks computed', () => {
     const callbacks = byType('Task').filter(([, state]) => state.Resource === LAMBDA_INVOKE_WAIT_FOR_TOKEN);
     expect(callbacks.map(([name]) => name).sort()).toEqual([
+      'Wait for the enforcement decision to be served',
       'Wait for the forced demolition to be recorded',
       'Wait for the inspection result',
+      'Wait for the notice to be served',
       'Wait for the persuasion result',
     ]);
     for (const [name, state] of callbacks) {

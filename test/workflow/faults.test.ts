@@ -57,6 +57,7 @@ describe('faults and restarts', () => {
     expect(await eventTypes(harness, reported.id)).toEqual([
       'CASE_REPORTED',
       'NOTICE_ISSUED',
+      'SERVICE_RECORDED',
       'REMINDER_SENT',
       'INSPECTION_OPENED',
       'INSPECTION_RECORDED',
@@ -80,8 +81,8 @@ describe('faults and restarts', () => {
     expect(record.attention?.reason).toBe('workflow step failed: Lambda.ServiceException');
     expect((await harness.store.listFlagged()).items.map((f) => f.caseId)).toContain(reported.id);
     const events = await historyOf(harness, reported.id);
-    expect(events.map((e) => e.type)).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'TASK_FAILED']);
-    expect(events[2]?.data).toMatchObject({ execution: intake(reported.id), error: 'Lambda.ServiceException' });
+    expect(events.map((e) => e.type)).toEqual(['CASE_REPORTED', 'NOTICE_ISSUED', 'SERVICE_RECORDED', 'TASK_FAILED']);
+    expect(events[3]?.data).toMatchObject({ execution: intake(reported.id), error: 'Lambda.ServiceException' });
     await assertChainVerifies(harness, reported.id);
     expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'workflow-failure']);
     // Lambda service errors are retried with the ASL's own policy (6 attempts) before the catch.
@@ -98,7 +99,7 @@ describe('faults and restarts', () => {
     const waiting = await waitForCase(
       harness,
       reported.id,
-      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3,
+      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 4,
       'the reminder',
     );
     const counter = await harness.store.noticeCounter(2026);
@@ -120,6 +121,7 @@ describe('faults and restarts', () => {
     expect(types).toEqual([
       'CASE_REPORTED',
       'NOTICE_ISSUED',
+      'SERVICE_RECORDED',
       'REMINDER_SENT',
       'INSPECTION_OPENED',
       'INSPECTION_RECORDED',

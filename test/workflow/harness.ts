@@ -10,6 +10,9 @@ import type { Policy, PolicyOverrides } from '#domain/policy';
 import { resolvePolicy } from '#domain/policy';
 import type { ActorRef, CaseEvent, CaseRecord, CaseSubmission, ServiceAction } from '#domain/schemas';
 import { serviceSpec } from '#app/action-specs';
+import { unservedDocument } from '#app/procedure';
+import { shanghaiDateOf } from '#domain/shanghai-time';
+import type { PhaseInput } from '#workflow/engine';
 import type { CaseStatus, EventType, InspectionResult } from '#domain/vocabulary';
 import type { MailKind } from '#domain/mail-vocabulary';
 import type { MailDelivery, MailRequest, Mailer } from '#mail/mailer';
@@ -18,6 +21,7 @@ import type { CaseStore } from '#store/case-store';
 import { VersionConflictError } from '#store/errors';
 import type { LocalEngineOptions } from '#local/local-engine';
 import { LocalWorkflowEngine } from '#local/local-engine';
+import type { EngineProbe } from '#local/local-engine-probes';
 import { EngineEventLog, TaskFaults } from '#local/local-engine-probes';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
@@ -115,6 +119,11 @@ export interface Harness {
   /** What the current engine did (a restarted engine starts a new log). */
   eventLog: EngineEventLog;
   faults: TaskFaults;
+  /**
+   * Cases whose documents nobody serves. Every other case has its notice and enforcement decision served
+   * (直接送达, the same day) as soon as the workflow waits for the service, as an office would.
+   */
+  leaveUnserved: Set<string>;
   /** A new engine over the same table, as after a restart. */
   restartEngine(): Promise<LocalWorkflowEngine>;
   close(): Promise<void>;
@@ -142,12 +151,22 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
   const mailer = new RecordingMailer();
   const eventLog = new EngineEventLog();
   const faults = new TaskFaults();
+  const serving: EngineProbe = {
+    onInvocation(invocation) {
+      if (!invocation.ok || !SERVICE_STATES.includes(invocation.state)) return;
+      const caseId = invocation.execution.split('--')[0] ?? '';
+      if (harness.leaveUnserved.has(caseId)) return;
+      serveWhatIsUnserved(harness, caseId).catch((error: unknown) => {
+        console.warn(`serving case ${caseId} failed: ${String(error)}`);
+      });
+    },
+  };
   const engineOptions: LocalEngineOptions = {
     taskDeps: { store: table.store, mailer, clock, calendar: chinaCalendar(), policy },
     doc: table.doc,
     tableName: table.tableName,
     retryIntervalMs: 10,
-    probes: [eventLog, faults],
+    probes: [eventLog, faults, serving],
   };
   const harness: Harness = {
     store: table.store,
@@ -158,10 +177,11 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
     engineOptions,
     eventLog,
     faults,
+    leaveUnserved: new Set(),
     async restartEngine() {
       await harness.engine.close();
       harness.eventLog = new EngineEventLog();
-      engineOptions.probes = [harness.eventLog, harness.faults];
+      engineOptions.probes = [harness.eventLog, harness.faults, serving];
       harness.engine = new LocalWorkflowEngine(engineOptions);
       return harness.engine;
     },
@@ -248,7 +268,7 @@ export function waitForCallback(
 const OFFICER: ActorRef = { sub: 'officer-1', role: 'officer' };
 const ENFORCER: ActorRef = { sub: 'enforcer-1', role: 'enforcer' };
 
-type Aftermath = { answer?: string; stop?: boolean; afterAppealRound?: number };
+type Aftermath = { answer?: string; stop?: boolean; start?: PhaseInput; afterAppealRound?: number };
 
 /**
  * A person's action as the API takes it: decide, seal, commit (clearing the pending callback), then
@@ -295,6 +315,7 @@ async function act(
     }
     if (plan.aftermath.stop && before.execution)
       await harness.engine.stopExecution(before.execution, `${event.type} at event ${event.seq}`);
+    if (plan.aftermath.start) await harness.engine.startExecution(plan.aftermath.start);
     if (plan.aftermath.afterAppealRound)
       await harness.engine.startExecution({ caseId, phase: 'after-appeal', round: plan.aftermath.afterAppealRound });
     return { record: next, delivery };
@@ -344,13 +365,39 @@ export function grantExtension(harness: Harness, caseId: string, extraDays: numb
   });
 }
 
-/** 送达 recorded by an officer, with the deadline counted again exactly as the API's action counts it. */
+/**
+ * 送达 recorded by an officer, with the deadline counted again and the workflow told exactly as the API's
+ * action does (the notice's waiting step answered; the decision handed to a fresh execution).
+ */
 export function recordService(harness: Harness, caseId: string, input: ServiceAction) {
   const spec = serviceSpec(input, { calendar: chinaCalendar(), policy: harness.policy });
   return act(harness, caseId, OFFICER, 'record-service', (record) => {
     const plan = spec.plan(record, harness.clock.now(), record.status);
     if (plan instanceof Promise) throw new Error('the service plan reads nothing');
-    return { outcome: input.document, data: plan.data, patch: plan.patch, aftermath: {} };
+    const told = spec.aftermath(record, { ...record, ...plan.patch });
+    const aftermath: Aftermath =
+      told.kind === 'answer-callback'
+        ? { answer: told.outcome }
+        : told.kind === 'hand-over'
+          ? { stop: true, start: told.execution }
+          : {};
+    return { outcome: input.document, data: plan.data, patch: plan.patch, aftermath };
+  });
+}
+
+/** The states where the workflow waits for a document's service. */
+const SERVICE_STATES = ['Wait for the notice to be served', 'Wait for the enforcement decision to be served'];
+
+/** 直接送达 today of the document the case waits on, if it still does. */
+async function serveWhatIsUnserved(harness: Harness, caseId: string): Promise<void> {
+  const record = await caseOf(harness, caseId);
+  const document = unservedDocument(record);
+  if (!document) return;
+  await recordService(harness, caseId, {
+    document,
+    method: 'direct',
+    servedOn: shanghaiDateOf(harness.clock.now()),
+    receiver: '当事人本人',
   });
 }
 
@@ -390,6 +437,16 @@ export function completeEnforcement(harness: Harness, caseId: string) {
     patch: { areaRemovedM2: record.areaM2 },
     aftermath: { answer: 'completed' },
   }));
+}
+
+/**
+ * How the execution carrying the case now ends. After the enforcement decision is served, that is the
+ * fresh execution the service handed the case to, not the enforcement or after-appeal one.
+ */
+export async function carryingExecutionEnds(harness: Harness, caseId: string) {
+  const name = (await caseOf(harness, caseId)).execution;
+  if (!name) throw new Error(`case ${caseId} names no execution`);
+  return harness.engine.waitForExecution(name);
 }
 
 /** State entries of every execution of a case, in order. */

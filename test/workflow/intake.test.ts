@@ -1,5 +1,7 @@
 import { chinaCalendar } from '#domain/china-calendar';
 import { shanghaiDateOf } from '#domain/shanghai-time';
+import { serviceWindowEnd } from '#app/procedure';
+import { occasionStamp } from '#tasks/task-kit';
 import { executionName } from '#workflow/engine';
 import { startCaseWorkflow } from '#workflow/phases';
 import type { Harness } from './harness';
@@ -102,8 +104,13 @@ describe('intake phase', () => {
     const inspecting = await waitForCallback(harness, reported.id, 'inspection');
     expect(inspecting.status).toBe('AWAITING_INSPECTION');
     expect(inspecting.notice?.number).toMatch(/^RN-2026-\d{6}$/);
-    // Nobody recorded a service: the notice shows as issued, not served (no service is assumed).
-    expect(inspecting.notice?.service).toBeUndefined();
+    // The deadline ran from the service the office recorded, not from the day of issue.
+    const served = inspecting.notice?.service;
+    expect(served?.method).toBe('direct');
+    const calendar = chinaCalendar();
+    expect(inspecting.notice?.deadline.date).toBe(
+      calendar.onOrAfterWorkingDay(daysAfter(served?.servedOn ?? '', 4)).date,
+    );
     // The inspection opened only once the deadline had passed.
     const opened = (await historyOf(harness, reported.id)).find((e) => e.type === 'INSPECTION_OPENED');
     expect(Date.parse(opened?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));
@@ -115,6 +122,7 @@ describe('intake phase', () => {
     expect(await eventTypes(harness, reported.id)).toEqual([
       'CASE_REPORTED',
       'NOTICE_ISSUED',
+      'SERVICE_RECORDED',
       'REMINDER_SENT',
       'INSPECTION_OPENED',
       'INSPECTION_RECORDED',
@@ -135,6 +143,7 @@ describe('intake phase', () => {
 
   it('waits for the deadline counted from a recorded 公告送达 (served 30 days after publication), not from the day of issue', async () => {
     const reported = await reportCase(harness, { category: 'other' });
+    harness.leaveUnserved.add(reported.id);
     await startCaseWorkflow(harness.engine, reported.id);
     const issued = await waitForCase(harness, reported.id, (r) => r.notice !== undefined, 'the notice');
     const issuedOn = shanghaiDateOf(new Date(issued.notice?.issuedAt ?? ''));
@@ -164,6 +173,87 @@ describe('intake phase', () => {
     expect(harness.mailer.idsFor(reported.id)).toContain(`${reported.id}#reminder-${deadline}#reminder`);
   });
 
+  it('counts no deadline until the notice is served, then waits for the deadline counted from the service date', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    harness.leaveUnserved.add(reported.id);
+    await startCaseWorkflow(harness.engine, reported.id);
+    const waiting = await waitForCallback(harness, reported.id, 'service');
+    expect(waiting.status).toBe('NOTICE_ISSUED');
+    const issuedAt = waiting.notice?.issuedAt ?? '';
+    const calendar = chinaCalendar();
+    // The office has the policy's service window from the day of issue to record the service.
+    expect(waiting.pendingCallback?.dueAt).toBe(serviceWindowEnd(calendar, harness.policy, new Date(issuedAt)).at);
+    const issuedOn = shanghaiDateOf(new Date(issuedAt));
+    // Served two days later, inside the window.
+    await waitForCase(
+      harness,
+      reported.id,
+      () => shanghaiDateOf(harness.clock.now()) >= daysAfter(issuedOn, 2),
+      'two days',
+    );
+    const servedOn = shanghaiDateOf(harness.clock.now());
+    expect(servedOn < shanghaiDateOf(new Date(waiting.pendingCallback?.dueAt ?? ''))).toBe(true);
+    const { delivery } = await recordService(harness, reported.id, {
+      document: 'notice',
+      method: 'direct',
+      servedOn,
+      receiver: '当事人本人',
+      receiptReference: '送达回证 2026-017',
+    });
+    expect(delivery).toBe('delivered');
+    const inspecting = await waitForCallback(harness, reported.id, 'inspection');
+    const deadline = calendar.onOrAfterWorkingDay(daysAfter(servedOn, 4)).date;
+    expect(inspecting.notice?.deadline.date).toBe(deadline);
+    const events = await historyOf(harness, reported.id);
+    expect(events.map((e) => e.type).slice(0, 5)).toEqual([
+      'CASE_REPORTED',
+      'NOTICE_ISSUED',
+      'SERVICE_RECORDED',
+      'REMINDER_SENT',
+      'INSPECTION_OPENED',
+    ]);
+    expect(events[3]?.data.deadlineDate).toBe(deadline);
+    expect(Date.parse(events[4]?.at ?? '')).toBeGreaterThan(Date.parse(inspecting.notice?.deadline.at ?? ''));
+    expect(harness.mailer.kindsFor(reported.id)).not.toContain('service-overdue');
+    await recordInspection(harness, reported.id, 'demolished');
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    await assertChainVerifies(harness, reported.id);
+  });
+
+  it('reminds the office and flags the case each service window the notice stays unserved, and carries on once it is served', async () => {
+    const reported = await reportCase(harness, { category: 'other' });
+    harness.leaveUnserved.add(reported.id);
+    await startCaseWorkflow(harness.engine, reported.id);
+    const first = await waitForCallback(harness, reported.id, 'service');
+    const missed = first.pendingCallback?.dueAt ?? '';
+    const reminded = await waitForCallback(harness, reported.id, 'service', first.pendingCallback?.token);
+    // Still waiting, for one more window, with no deadline run and no inspection opened.
+    expect(reminded.status).toBe('NOTICE_ISSUED');
+    expect(reminded.attention).toMatchObject({ unserved: 'notice' });
+    const calendar = chinaCalendar();
+    expect(reminded.deadlines.service).toEqual(serviceWindowEnd(calendar, harness.policy, new Date(missed)));
+    expect(reminded.pendingCallback?.dueAt).toBe(reminded.deadlines.service?.at);
+    const overdue = (await historyOf(harness, reported.id)).filter((e) => e.type === 'SERVICE_OVERDUE');
+    expect(overdue[0]?.data).toMatchObject({ document: 'notice', round: 1, flagged: true });
+    expect(overdue[0]?.data.missedDeadline).toMatchObject({ at: missed });
+    expect(harness.mailer.idsFor(reported.id)).toContain(
+      `${reported.id}#service-overdue-notice-${occasionStamp(missed)}-1#service-overdue`,
+    );
+    expect(await eventTypes(harness, reported.id)).not.toContain('REMINDER_SENT');
+
+    const servedOn = shanghaiDateOf(harness.clock.now());
+    await recordService(harness, reported.id, { document: 'notice', method: 'post', servedOn, receiver: '当事人本人' });
+    const inspecting = await waitForCallback(harness, reported.id, 'inspection');
+    expect(inspecting.attention).toBeUndefined();
+    expect(inspecting.notice?.deadline.date).toBe(calendar.onOrAfterWorkingDay(daysAfter(servedOn, 4)).date);
+    await recordInspection(harness, reported.id, 'demolished');
+    expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+    const types = await eventTypes(harness, reported.id);
+    expect(types.indexOf('SERVICE_RECORDED')).toBeGreaterThan(types.indexOf('SERVICE_OVERDUE'));
+    expect(types.indexOf('REMINDER_SENT')).toBeGreaterThan(types.indexOf('SERVICE_RECORDED'));
+    await assertChainVerifies(harness, reported.id);
+  });
+
   it('waits again until an extended deadline, reminding of the new one, before inspecting', async () => {
     const reported = await reportCase(harness, {
       category: 'unit-internal',
@@ -171,11 +261,11 @@ describe('intake phase', () => {
     });
     await startCaseWorkflow(harness.engine, reported.id);
 
-    // Extended after the reminder went out (REPORTED, NOTICE_ISSUED, REMINDER_SENT).
+    // Extended after the reminder went out (REPORTED, NOTICE_ISSUED, SERVICE_RECORDED, REMINDER_SENT).
     const reminded = await waitForCase(
       harness,
       reported.id,
-      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 3,
+      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 4,
       'the reminder',
     );
     await grantExtension(harness, reported.id, 5);
@@ -190,6 +280,7 @@ describe('intake phase', () => {
     expect(await eventTypes(harness, reported.id)).toEqual([
       'CASE_REPORTED',
       'NOTICE_ISSUED',
+      'SERVICE_RECORDED',
       'REMINDER_SENT',
       'DEADLINE_EXTENDED',
       'REMINDER_SENT',
@@ -217,6 +308,7 @@ describe('intake phase', () => {
     expect(await eventTypes(harness, reported.id)).toEqual([
       'CASE_REPORTED',
       'NOTICE_ISSUED',
+      'SERVICE_RECORDED',
       'REMINDER_SENT',
       'INSPECTION_OPENED',
       'DEADLINE_EXTENDED',

@@ -5,6 +5,8 @@ import {
   INTAKE_BASE_ENTRIES,
   OVERDUE_ROUND_ENTRIES,
   RESUME_ENTRIES,
+  SERVICE_ANSWERED_ENTRIES,
+  SERVICE_ROUND_ENTRIES,
 } from '#app/procedure';
 import type { AslState } from '#workflow/asl';
 import { caseLifecycleDefinition } from '#workflow/asl';
@@ -45,6 +47,22 @@ const LOOPS = {
     'Route by whether the inspection is still awaited',
     'Check whether the deadline was extended',
   ),
+  /** Each service window that passes unserved (policy.serviceOverdueRounds + 1 at most), for each document. */
+  noticeServiceRound: edge(
+    'Route by whether the service of the notice is still awaited',
+    'Wait for the notice to be served',
+  ),
+  decisionServiceRound: edge(
+    'Route by whether the service of the decision is still awaited',
+    'Wait for the enforcement decision to be served',
+  ),
+  /**
+   * The decision's service answered by the case itself (already recorded when the step opened): back to the
+   * windows check once. Recorded by an officer while the step waits, it hands the case to a fresh execution.
+   */
+  decisionServed: edge('Wait for the enforcement decision to be served', 'Check the announcement and appeal windows'),
+  /** The deadline check finds the notice unserved only where a run enters at the check (a resume). */
+  unservedAtCheck: edge('Route by whether the deadline has passed', 'Wait for the notice to be served'),
   /** Each overdue round (policy.inspectionOverdueRounds + 1 at most). */
   inspectionOverdue: edge('Route by whether the inspection is still awaited', 'Wait for the inspection result'),
   demolitionOverdue: edge(
@@ -64,7 +82,12 @@ const WOKEN_EARLY = [
 ];
 
 /** A callback step timed out: the overdue rounds count what follows. */
-const OVERDUE_ROUND_STARTS = ['Record the overdue inspection', 'Record the overdue demolition'];
+const OVERDUE_ROUND_STARTS = [
+  'Record the overdue inspection',
+  'Record the overdue demolition',
+  'Record the overdue service of the notice',
+  'Record the overdue service of the decision',
+];
 
 /**
  * The graph without the loops' closing edges and without the failure path (counted on its own); for a
@@ -103,11 +126,23 @@ describe('the state-entry bounds, counted from the ASL', () => {
     for (const name of Object.keys(STATES)) expect(() => longestPath(name)).not.toThrow();
   });
 
-  it('intake: the longest straight path, with persuasion once', () => {
+  it('intake: the longest straight path, with persuasion once and the reminder once', () => {
     expect(caseLifecycleDefinition.StartAt).toBe('Route by phase');
     const intake = longestPath('Start persuasion or issue the rectification notice', undefined, true);
-    // Route by phase, the straight path, and the persuasion round (start, route, wait) before the notice.
-    expect(1 + intake + loopLength(LOOPS.persuasion)).toBe(INTAKE_BASE_ENTRIES);
+    // Route by phase, the straight path, the persuasion round (start, route, wait) before the notice, and
+    // once the notice is served, the round of the reminder and the deadline before the inspection.
+    expect(1 + intake + loopLength(LOOPS.persuasion) + loopLength(LOOPS.extensionReminder)).toBe(INTAKE_BASE_ENTRIES);
+    // A resume entering at the deadline check with the notice unserved goes round to the service wait
+    // instead of persuasion and the notice's issue.
+    expect(loopLength(LOOPS.unservedAtCheck)).toBeLessThanOrEqual(loopLength(LOOPS.persuasion));
+  });
+
+  it('a service window passing unserved, for the notice and for the decision', () => {
+    expect(loopLength(LOOPS.noticeServiceRound)).toBe(SERVICE_ROUND_ENTRIES);
+    expect(loopLength(LOOPS.decisionServiceRound)).toBe(SERVICE_ROUND_ENTRIES);
+    for (const start of ['Record the overdue service of the notice', 'Record the overdue service of the decision'])
+      expect(longestPath(start)).toBeLessThanOrEqual(SERVICE_ROUND_ENTRIES);
+    expect(loopLength(LOOPS.decisionServed)).toBe(SERVICE_ANSWERED_ENTRIES);
   });
 
   it('an extension: back to the deadline check and round the reminder once more', () => {
@@ -122,7 +157,8 @@ describe('the state-entry bounds, counted from the ASL', () => {
     expect(loopLength(LOOPS.inspectionOverdue)).toBe(OVERDUE_ROUND_ENTRIES);
     expect(loopLength(LOOPS.demolitionOverdue)).toBe(OVERDUE_ROUND_ENTRIES);
     // The last round leaves the step to the officers: its wait is on the straight path, the rest one round.
-    for (const start of OVERDUE_ROUND_STARTS) expect(longestPath(start)).toBeLessThanOrEqual(OVERDUE_ROUND_ENTRIES);
+    for (const start of OVERDUE_ROUND_STARTS.slice(0, 2))
+      expect(longestPath(start)).toBeLessThanOrEqual(OVERDUE_ROUND_ENTRIES);
   });
 
   it('enforcement and after-appeal: the longest straight path from the windows check', () => {

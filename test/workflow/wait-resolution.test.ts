@@ -7,6 +7,7 @@ import type { Harness } from './harness';
 import { waitForStatus, workflowHarness } from './harness';
 
 const CHECK_DEADLINE = 'Check whether the deadline was extended';
+const DEADLINE_WAIT = 'Wait until the notice deadline';
 const LEAD_MS = 3_000;
 
 let harness: Harness;
@@ -37,7 +38,7 @@ describe('a Wait on a deadline that ends at .999, its timestamp cut to the secon
     expect(deadlineMs - legalStart).toBeLessThan(LEAD_MS + 1_000);
 
     const states = new CaseStates(harness.store, () => clock.now());
-    const issued: CaseRecord = await states.noticeIssued({ deadlineDate });
+    const issued: CaseRecord = await states.noticeIssued({ deadlineDate, served: true });
     expect(issued.notice?.deadline.at).toBe(new Date(deadlineMs).toISOString());
 
     const eventLog = new EngineEventLog();
@@ -50,6 +51,11 @@ describe('a Wait on a deadline that ends at .999, its timestamp cut to the secon
     try {
       await engine.startExecution({ caseId: issued.id, phase: 'intake', round: 1 });
       await waitForStatus(harness, issued.id, 'AWAITING_INSPECTION', 10_000);
+      // One wait on the deadline, and one check after it.
+      const waits = eventLog.events.filter(
+        (e) => e.type === 'StateEntered' && e.state === DEADLINE_WAIT && e.execution.startsWith(issued.id),
+      );
+      expect(waits.length).toBe(1);
       const checks = eventLog.invocations.filter(
         (i) => i.state === CHECK_DEADLINE && i.execution.startsWith(issued.id),
       );

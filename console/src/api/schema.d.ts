@@ -539,6 +539,13 @@ export interface components {
                     at: string;
                     provisional: boolean;
                 };
+                service?: {
+                    /** Format: date */
+                    date: string;
+                    /** Format: date-time */
+                    at: string;
+                    provisional: boolean;
+                };
             };
             notice?: {
                 number: string;
@@ -596,7 +603,7 @@ export interface components {
             enforcementAt?: string;
             pendingCallback?: {
                 /** @enum {string} */
-                kind: "persuasion-result" | "inspection" | "enforcement";
+                kind: "persuasion-result" | "inspection" | "service" | "enforcement";
                 /** Format: date-time */
                 openedAt: string;
                 /** Format: date-time */
@@ -610,6 +617,8 @@ export interface components {
                 reason: string;
                 /** Format: date-time */
                 at: string;
+                /** @enum {string} */
+                unserved?: "notice" | "enforcement-decision";
             };
             areaRemovedM2?: number;
             /** Format: date-time */
@@ -675,6 +684,8 @@ export interface components {
                 reason: string;
                 /** Format: date-time */
                 at: string;
+                /** @enum {string} */
+                unserved?: "notice" | "enforcement-decision";
             };
             /** Format: date-time */
             closedAt?: string;
@@ -713,7 +724,7 @@ export interface components {
             caseId: string;
             seq: number;
             /** @enum {string} */
-            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "SERVICE_RECORDED" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED" | "EVIDENCE_ADDED";
+            type: "CASE_REPORTED" | "PERSUASION_STARTED" | "PERSUASION_EXPIRED" | "NOTICE_ISSUED" | "REMINDER_SENT" | "DEADLINE_EXTENDED" | "SERVICE_RECORDED" | "SERVICE_OVERDUE" | "INSPECTION_OPENED" | "INSPECTION_RECORDED" | "INSPECTION_OVERDUE" | "CASE_ESCALATED" | "REPRESENTATION_RECORDED" | "ENFORCEMENT_DECIDED" | "APPEAL_FILED" | "APPEAL_RESOLVED" | "ENFORCEMENT_SCHEDULED" | "ENFORCEMENT_OVERDUE" | "ENFORCEMENT_COMPLETED" | "CASE_CLOSED" | "CASE_DISMISSED" | "TASK_FAILED" | "EMAIL_FAILED" | "WORKFLOW_RESUMED" | "EVIDENCE_ADDED";
             /** Format: date-time */
             at: string;
             actor: {
@@ -1297,7 +1308,7 @@ export interface operations {
                             /** @description The outbox id, also the X-Rectify-Mail-Id header of every send of this email. */
                             id: string;
                             /** @enum {string} */
-                            kind: "notice-copy" | "notice-to-party" | "reminder" | "escalation" | "inspection-overdue" | "enforcement-decided" | "enforcement-scheduled" | "enforcement-overdue" | "appeal-hold" | "workflow-failure" | "deadline-extended" | "case-dismissed" | "case-closed" | "appeal-resolved" | "enforcement-completed";
+                            kind: "notice-copy" | "notice-to-party" | "reminder" | "escalation" | "service-overdue" | "inspection-overdue" | "enforcement-decided" | "enforcement-scheduled" | "enforcement-overdue" | "appeal-hold" | "workflow-failure" | "deadline-extended" | "case-dismissed" | "case-closed" | "appeal-resolved" | "enforcement-completed";
                             to: string;
                             subject: string;
                             /**

@@ -4,7 +4,7 @@ import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import { pendingCallbackSchema } from '#domain/schemas';
 import type { EventType, InspectionResult } from '#domain/vocabulary';
 import { INSPECTION_RESULTS } from '#domain/vocabulary';
-import { hasPassed, inspectionDeadline, overdueWindow } from '#app/procedure';
+import { hasPassed, inspectionDeadline, overdueWindow, serviceDue, unservedDocument } from '#app/procedure';
 import type { MailKind } from '#domain/mail-vocabulary';
 import type { PhaseInput } from '#workflow/engine';
 import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
@@ -22,6 +22,7 @@ import {
   withCase,
 } from '../task-kit';
 import { SELF_ANSWER_TIMEOUT_SECONDS } from '#shared/time-limits';
+import { recordServiceOverdue } from './service';
 
 type CallbackKind = z.infer<typeof pendingCallbackSchema>['kind'];
 const callbackKind = pendingCallbackSchema.shape.kind;
@@ -31,7 +32,7 @@ const callbackKind = pendingCallbackSchema.shape.kind;
  * `completed`; the step answers itself when the answer is already on the case (`halted` when the case no
  * longer needs the workflow, `superseded` when the case moved on another way and the next task re-reads it).
  */
-export type CallbackOutcome = InspectionResult | 'extended' | 'completed' | 'halted' | 'superseded';
+export type CallbackOutcome = InspectionResult | 'extended' | 'served' | 'completed' | 'halted' | 'superseded';
 
 // ---------------------------------------------------------------------------------------------------
 // Wait for … (open the callback)
@@ -84,16 +85,23 @@ async function settledOutcome(
           // Escalated and beyond: the inspection found the structure standing.
           return 'not-demolished';
       }
+    case 'service':
+      if (unservedDocument(record)) return undefined;
+      // Served, or the case moved on: the check after the callback re-reads it.
+      return record.status === 'NOTICE_ISSUED' || record.status === 'ENFORCEMENT_DECIDED' ? 'served' : 'superseded';
     case 'enforcement':
       if (record.status === 'ENFORCEMENT_SCHEDULED') return undefined;
       return record.status === 'ENFORCED' ? 'completed' : 'superseded';
   }
 }
 
-function dueOf(kind: CallbackKind, record: CaseRecord): Deadline {
+function dueOf(deps: DeadlineDeps, kind: CallbackKind, record: CaseRecord): Deadline {
+  const unserved = kind === 'service' ? unservedDocument(record) : undefined;
+  if (unserved) return serviceDue(deps.calendar, deps.policy, record, unserved);
   const due = {
     'persuasion-result': record.deadlines.persuasion,
     inspection: record.deadlines.inspection,
+    service: undefined,
     enforcement: record.deadlines.enforcement,
   }[kind];
   if (!due) throw new UnexpectedCaseStateError(`case ${record.id} waits for ${kind} without its deadline`);
@@ -133,7 +141,7 @@ export const makeOpenCallbackHandler = defineTask(
       } else {
         await deps.store.setPendingCallback(
           record,
-          { token, kind, openedAt: now.toISOString(), dueAt: dueOf(kind, record).at },
+          { token, kind, openedAt: now.toISOString(), dueAt: dueOf(deps, kind, record).at },
           now.toISOString(),
         );
       }
@@ -145,8 +153,8 @@ export const makeOpenCallbackHandler = defineTask(
 // Record the overdue inspection / demolition
 // ---------------------------------------------------------------------------------------------------
 
-const recordOverdueInput = taskInputSchema.extend({ kind: z.enum(['inspection', 'enforcement']) });
-type OverdueKind = z.infer<typeof recordOverdueInput>['kind'];
+const recordOverdueInput = taskInputSchema.extend({ kind: z.enum(['inspection', 'service', 'enforcement']) });
+type OverdueKind = Exclude<z.infer<typeof recordOverdueInput>['kind'], 'service'>;
 
 const recordOverdueOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('await'), engineTimeoutSeconds: z.number().int().min(1) }),
@@ -204,7 +212,7 @@ function overdueMail(kind: OverdueKind, record: CaseRecord, round: number, misse
 }
 
 /**
- * A callback timed out. If the person's answer arrived meanwhile, the callback re-opens and completes
+ * A callback timed out (for a service, see `recordServiceOverdue`). If the person's answer arrived meanwhile, the callback re-opens and completes
  * with it. Otherwise the missed window is recorded (event and email to the sub-district office) and the
  * step is awaited again for one more inspection window; the last configured round flags the case for
  * attention, and the window after it ends the waiting, leaving the case flagged and in the overdue list.
@@ -216,6 +224,7 @@ export const makeRecordOverdueHandler = defineTask(
   (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution, kind }) =>
     withCase(deps, execution.caseId, async (record): Promise<RecordOverdueOutput> => {
       if (isHalted(record)) return { next: 'halt' };
+      if (kind === 'service') return recordServiceOverdue(deps, execution, record);
       const spec = OVERDUE[kind];
       if (spec.done.includes(record.status))
         return { next: 'await', engineTimeoutSeconds: SELF_ANSWER_TIMEOUT_SECONDS };

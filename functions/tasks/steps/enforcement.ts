@@ -9,8 +9,10 @@ import {
   enforcementSchedule,
   hasPassed,
   recordedEnforcementWindows,
+  unservedDocument,
   urgeDeadline,
 } from '#app/procedure';
+import type { PhaseInput } from '#workflow/engine';
 import { executionName } from '#workflow/engine';
 import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
@@ -29,6 +31,7 @@ import {
   withCase,
 } from '../task-kit';
 import { SELF_ANSWER_TIMEOUT_SECONDS } from '#shared/time-limits';
+import { awaitService } from './service';
 
 /** 陈述申辩: what the 催告书 tells the party (行政强制法 §35–§36). */
 const RIGHT_OF_REPRESENTATION = '当事人有权进行陈述和申辩（《行政强制法》第三十五条、第三十六条）';
@@ -176,19 +179,36 @@ export const makeDecideEnforcementHandler = defineTask(
 // Check the announcement and appeal windows
 // ---------------------------------------------------------------------------------------------------
 
-const checkWindowsOutput = z.strictObject({ wakeAt: isoDateTime });
+const checkWindowsOutput = z.discriminatedUnion('next', [
+  z.strictObject({ next: z.literal('wait'), wakeAt: isoDateTime }),
+  z.strictObject({ next: z.literal('serve'), engineTimeoutSeconds: z.number().int().min(1) }),
+]);
+type CheckWindowsOutput = z.infer<typeof checkWindowsOutput>;
 
-/** The first step of the enforcement and after-appeal phases: wait for the windows recorded at the decision. */
+/**
+ * Recording the decision's service hands the case to a fresh execution (the windows run from it, and
+ * an execution must not hold both the wait for service and the half-year windows): the one it left ends.
+ */
+function handedOver(record: CaseRecord, execution: PhaseInput): boolean {
+  return record.execution !== undefined && record.execution !== executionName(execution);
+}
+
+/**
+ * The first step of the enforcement and after-appeal phases: the windows run from the decision's service,
+ * so an unserved decision is waited for first; then wait for the windows.
+ */
 export const makeCheckWindowsHandler = defineTask(
   'check-windows',
   taskInputSchema,
   checkWindowsOutput,
-  (deps: TaskBaseDeps, { execution }) =>
-    withCase(deps, execution.caseId, async (record) => {
-      if (isHalted(record) || record.status !== 'ENFORCEMENT_DECIDED') return { wakeAt: wakeNow(deps) };
+  (deps: TaskBaseDeps & DeadlineDeps, { execution }) =>
+    withCase(deps, execution.caseId, async (record): Promise<CheckWindowsOutput> => {
+      if (isHalted(record) || record.status !== 'ENFORCEMENT_DECIDED' || handedOver(record, execution))
+        return { next: 'wait', wakeAt: wakeNow(deps) };
+      if (unservedDocument(record)) return awaitService(deps, record, 'enforcement-decision');
       const windows = recordedEnforcementWindows(record);
       if (!windows) throw new UnexpectedCaseStateError(`case ${record.id} is ENFORCEMENT_DECIDED without its windows`);
-      return { wakeAt: engineTime(deps, windows.at) };
+      return { next: 'wait', wakeAt: engineTime(deps, windows.at) };
     }),
 );
 
@@ -198,6 +218,7 @@ export const makeCheckWindowsHandler = defineTask(
 
 const scheduleEnforcementOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('wait'), wakeAt: isoDateTime }),
+  z.strictObject({ next: z.literal('serve'), engineTimeoutSeconds: z.number().int().min(1) }),
   z.strictObject({ next: z.literal('await'), engineTimeoutSeconds: z.number().int().min(1) }),
   z.strictObject({ next: z.literal('halt') }),
 ]);
@@ -225,6 +246,9 @@ export const makeScheduleEnforcementHandler = defineTask(
       const now = deps.clock.now();
       switch (record.status) {
         case 'ENFORCEMENT_DECIDED': {
+          if (handedOver(record, execution)) return { next: 'halt' };
+          // Never scheduled before the decision is served: its windows have not started.
+          if (unservedDocument(record)) return awaitService(deps, record, 'enforcement-decision');
           const windows = recordedEnforcementWindows(record);
           if (!windows)
             throw new UnexpectedCaseStateError(`case ${record.id} is ENFORCEMENT_DECIDED without its windows`);

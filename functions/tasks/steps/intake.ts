@@ -3,7 +3,14 @@ import { formatNoticeNumber } from '#domain/case-history';
 import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import { isoDateTime } from '#domain/schemas';
 import { shanghaiDateOf } from '#domain/shanghai-time';
-import { hasPassed, inspectionDeadline, noticeDeadline, persuasionDeadline, reminderFor } from '#app/procedure';
+import {
+  hasPassed,
+  inspectionDeadline,
+  noticeDeadline,
+  persuasionDeadline,
+  reminderFor,
+  unservedDocument,
+} from '#app/procedure';
 import type { PhaseInput } from '#workflow/engine';
 import type { DeadlineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
@@ -21,6 +28,7 @@ import {
   withCase,
 } from '../task-kit';
 import { SELF_ANSWER_TIMEOUT_SECONDS } from '#shared/time-limits';
+import { awaitService } from './service';
 
 const engineSeconds = z.number().int().min(1);
 
@@ -30,6 +38,7 @@ const engineSeconds = z.number().int().min(1);
 
 const issueNoticeOutput = z.discriminatedUnion('next', [
   z.strictObject({ next: z.literal('persuade'), engineTimeoutSeconds: engineSeconds }),
+  z.strictObject({ next: z.literal('serve'), engineTimeoutSeconds: engineSeconds }),
   z.strictObject({ next: z.literal('remind'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('close') }),
   z.strictObject({ next: z.literal('halt') }),
@@ -84,7 +93,8 @@ async function issueNotice(
     options: { noticeCounter: { year, expected: taken } },
   });
   await deliverNoticeMails(deps, issued, reminder.at);
-  return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
+  // Issued unserved: its deadline runs only once the service is recorded.
+  return awaitService(deps, issued, 'notice');
 }
 
 /**
@@ -134,6 +144,7 @@ export const makeIssueNoticeHandler = defineTask(
           // Asked for again: the outbox does not send an email it has sent.
           const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
           await deliverNoticeMails(deps, record, reminder.at);
+          if (unservedDocument(record)) return awaitService(deps, record, 'notice');
           return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
         }
       }
@@ -159,8 +170,9 @@ export const makeSendReminderHandler = defineTask(
     withCase(deps, execution.caseId, async (record) => {
       const now = deps.clock.now();
       const deadline = record.notice?.deadline;
-      // Nothing to remind of: the deadline check that follows the Wait decides what comes next.
-      if (isHalted(record) || !deadline) return { wakeAt: wakeNow(deps) };
+      // Nothing to remind of (a notice not yet served has no running deadline): the deadline check that
+      // follows the Wait decides what comes next.
+      if (isHalted(record) || !deadline || unservedDocument(record)) return { wakeAt: wakeNow(deps) };
       const waiting = record.status === 'NOTICE_ISSUED';
       const reminderMail = (caseRecord: CaseRecord) =>
         sendMail(deps, { kind: 'reminder', occasion: `reminder-${deadline.date}`, caseRecord });
@@ -188,6 +200,7 @@ export const makeSendReminderHandler = defineTask(
 // ---------------------------------------------------------------------------------------------------
 
 const checkDeadlineOutput = z.discriminatedUnion('next', [
+  z.strictObject({ next: z.literal('serve'), engineTimeoutSeconds: engineSeconds }),
   z.strictObject({ next: z.literal('remind'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('wait'), wakeAt: isoDateTime }),
   z.strictObject({ next: z.literal('inspect'), engineTimeoutSeconds: engineSeconds }),
@@ -196,9 +209,10 @@ const checkDeadlineOutput = z.discriminatedUnion('next', [
 type CheckDeadlineOutput = z.infer<typeof checkDeadlineOutput>;
 
 /**
- * Runs when the deadline Wait wakes and whenever an answer needs the case re-read. An officer may have
- * moved the deadline while the workflow waited: then the workflow reminds of the new one and waits
- * again. Once the deadline has passed, the inspection is due.
+ * Runs when the deadline Wait wakes and whenever an answer needs the case re-read. A notice not yet
+ * served has no running deadline: the workflow waits for its service. An officer may have moved the
+ * deadline while the workflow waited: then the workflow reminds of the new one and waits again. Once the
+ * deadline has passed, the inspection is due.
  */
 export const makeCheckDeadlineHandler = defineTask(
   'check-deadline',
@@ -212,6 +226,7 @@ export const makeCheckDeadlineHandler = defineTask(
         case 'NOTICE_ISSUED': {
           const deadline = record.notice?.deadline;
           if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is NOTICE_ISSUED without a notice`);
+          if (unservedDocument(record)) return awaitService(deps, record, 'notice');
           if (!hasPassed(deadline.at, now)) {
             const events = await historyOf(deps, record.id);
             if (!remindedOf(events, deadline.date)) {
