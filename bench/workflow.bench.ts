@@ -354,6 +354,16 @@ export const workflowBenchmark: Benchmark = {
       const answer = await who.post(`/cases/${caseId}/${action}`, body, { 'if-match': `"${read.body.version}"` });
       expectStatus(answer, 200, `POST /cases/${caseId}/${action}`);
     };
+    /** 送达: the officer records the service of the document the workflow waits for, on the day it does. */
+    const serve = async (caseId: string, document: 'notice' | 'enforcement-decision') => {
+      await waitForCallback(harness, caseId, 'service');
+      await act(people.officer, caseId, 'service', {
+        document,
+        method: 'direct',
+        servedOn: shanghaiDateOf(clock.now()),
+        receiver: '当事人本人',
+      });
+    };
     const report = async (): Promise<string> => {
       const answer = await people.reporter.post(
         '/cases',
@@ -368,6 +378,7 @@ export const workflowBenchmark: Benchmark = {
     const selfDemolition = async (): Promise<string> => {
       clock.restartAt(LEGAL_START);
       const id = await report();
+      await serve(id, 'notice');
       await waitForCallback(harness, id, 'inspection');
       const at = clock.now().toISOString();
       await act(people.officer, id, 'inspections', {
@@ -383,19 +394,22 @@ export const workflowBenchmark: Benchmark = {
     const forcedDemolition = async (): Promise<string> => {
       clock.restartAt(LEGAL_START);
       const id = await report();
+      await serve(id, 'notice');
       await waitForCallback(harness, id, 'inspection');
       await act(people.officer, id, 'inspections', {
         result: 'not-demolished',
         inspectedAt: clock.now().toISOString(),
         inspector: '王科员',
       });
+      await serve(id, 'enforcement-decision');
       await waitForCallback(harness, id, 'enforcement');
       await act(people.enforcer, id, 'enforcement', {
         completedAt: clock.now().toISOString(),
         teamLead: '赵队长',
         areaRemovedM2: 24,
       });
-      const outcome = await engine.waitForExecution(executionName({ caseId: id, phase: 'enforcement', round: 1 }));
+      // The decision's service handed the case to a fresh execution, which waited for the windows.
+      const outcome = await engine.waitForExecution(executionName({ caseId: id, phase: 'resume', round: 1 }));
       if (outcome.status !== 'SUCCEEDED') throw new Error(`enforcement run ended ${outcome.status}`);
       return id;
     };

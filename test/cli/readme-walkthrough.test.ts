@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import type { Client, HttpAnswer } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
 import { eventually, mailbox, startE2eStack } from '../e2e/support';
@@ -23,8 +24,8 @@ function curlBody(urlPart: string): unknown {
   return JSON.parse(/-d '([\s\S]*?)'/.exec(block)![1]!);
 }
 
-/** The arguments of each `npx rectify …` line of the walkthrough, `$CASE` filled in. */
-function rectifyLines(caseId: string): string[][] {
+/** The arguments of each `npx rectify …` line of the walkthrough, `$CASE` and `$TODAY` filled in. */
+function rectifyLines(caseId: string, today: string): string[][] {
   return shellBlocks
     .flatMap((b) => b.split('\n'))
     .filter((line) => line.startsWith('npx rectify '))
@@ -34,7 +35,7 @@ function rectifyLines(caseId: string): string[][] {
         .trim()
         .split(/\s+/)
         .slice(2)
-        .map((word) => word.replace('$CASE', caseId)),
+        .map((word) => word.replace('$CASE', caseId).replace('$TODAY', today)),
     );
 }
 
@@ -71,8 +72,8 @@ describe("the README's first case", () => {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
 
-    const awaiting = await caseIn(officer, id, 'AWAITING_INSPECTION');
-    const noticeNumber = awaiting.body.notice.number as string;
+    const noticed = await caseIn(officer, id, 'NOTICE_ISSUED');
+    const noticeNumber = noticed.body.notice.number as string;
     const copy = await eventually('the notice copy in the mailbox', async () =>
       (await mailbox(e2e.stack)).find((m) => m.subject.includes(noticeNumber)),
     );
@@ -82,14 +83,20 @@ describe("the README's first case", () => {
       RECTIFY_API_URL: e2e.stack.apiUrl,
       RECTIFY_TOKEN: await e2e.stack.auth.issue({ role: 'officer', sub: 'officer-readme' }),
     };
-    const lines = rectifyLines(id);
-    expect(lines.map((args) => args[0])).toEqual(['show', 'history', 'inspect']);
+    const lines = rectifyLines(id, shanghaiDateOf(e2e.stack.clock.now()));
+    expect(lines.map((args) => args[0])).toEqual(['serve', 'show', 'history', 'inspect']);
     const runs = [];
-    for (const args of lines) runs.push({ args, ...(await runRectify(env, args)) });
+    for (const args of lines) {
+      // The inspection comes once the deadline counted from the service has passed.
+      if (args[0] === 'show') await caseIn(officer, id, 'AWAITING_INSPECTION');
+      runs.push({ args, ...(await runRectify(env, args)) });
+    }
     expect(runs.map(({ args, code, stderr }) => ({ args, code, stderr }))).toEqual(
       lines.map((args) => ({ args, code: 0, stderr: '' })),
     );
-    const [shown, history, inspected] = runs;
+    const [served, shown, history, inspected] = runs;
+    expect(served!.stdout).toContain(`${id}: NOTICE_ISSUED (unchanged)`);
+    expect(served!.stdout).not.toContain('not yet served');
     expect(JSON.parse(shown!.stdout)).toMatchObject({ id, status: 'AWAITING_INSPECTION' });
     expect(JSON.parse(history!.stdout)).toMatchObject({ verification: { ok: true } });
     expect(inspected!.stdout).toContain(`${id}: AWAITING_INSPECTION → SELF_DEMOLISHED`);
@@ -102,6 +109,14 @@ describe("the README's first case", () => {
     const officer = await e2e.as('officer', 'officer-readme');
     const created = await reporter.post('/cases', curlBody('/cases \\'), { 'idempotency-key': 'first-case-2' });
     const id = created.body.id as string;
+    await caseIn(officer, id, 'NOTICE_ISSUED');
+    const served = await officer.post(`/cases/${id}/service`, {
+      document: 'notice',
+      method: 'direct',
+      servedOn: shanghaiDateOf(e2e.stack.clock.now()),
+      receiver: '张某某',
+    });
+    expect(served.status).toBe(200);
     await caseIn(officer, id, 'AWAITING_INSPECTION');
 
     const inspected = await officer.post(`/cases/${id}/inspections`, curlBody('/inspections'));

@@ -63,13 +63,21 @@ describe('the local stack over HTTP', () => {
     });
     const id = created.body.id as string;
 
-    const noticed = await caseIn(officer, id, ['NOTICE_ISSUED', 'AWAITING_INSPECTION']);
+    const noticed = await caseIn(officer, id, ['NOTICE_ISSUED']);
     const noticeNumber = noticed.body.notice.number as string;
     expect(noticeNumber).toMatch(/^RN-\d{4}-\d{6}$/);
     const email = await eventually('the notice copy in the mailbox', async () =>
       (await mailbox(e2e.stack)).find((m) => m.subject.includes(noticeNumber)),
     );
     expect(email.destination.to).toEqual(['xiaolongkan-office@rectify.local']);
+    // The deadline runs from service: the officer records it.
+    const served = await officer.post(`/cases/${id}/service`, {
+      document: 'notice',
+      method: 'direct',
+      servedOn: today(),
+      receiver: '当事人本人',
+    });
+    expect(served.status).toBe(200);
 
     const awaiting = await caseIn(officer, id, ['AWAITING_INSPECTION']);
     expect(awaiting.body.pendingCallback).toMatchObject({ kind: 'inspection' });
@@ -100,6 +108,54 @@ describe('the local stack over HTTP', () => {
       ]),
     );
   }, 60_000);
+
+  it('waits for the notice to be served: unserved, the office gets a service reminder and the case is flagged; served, it carries on', async () => {
+    const reporter = await e2e.as('reporter', 'reporter-unserved');
+    const officer = await e2e.as('officer', 'officer-unserved');
+    const created = await submitted(reporter, {
+      category: 'unit-internal',
+      severity: 'serious',
+      location: {
+        subdistrict: '小龙坎街道',
+        community: '解放坡社区',
+        address: `石小路${Math.floor(Math.random() * 1000)}号`,
+      },
+    });
+    const id = created.body.id as string;
+    const waiting = await eventually('the wait for service', async () => {
+      const answer = await officer.get(`/cases/${id}`);
+      return answer.body.pendingCallback?.kind === 'service' ? answer : undefined;
+    });
+    expect(waiting.body.unservedDocuments).toEqual(['notice']);
+    const noticeNumber = waiting.body.notice.number as string;
+    const reminder = await eventually('the service reminder in the mailbox', async () =>
+      (await mailbox(e2e.stack)).find((m) => m.subject.includes('送达提醒') && m.subject.includes(noticeNumber)),
+    );
+    expect(reminder.destination.to).toEqual(['xiaolongkan-office@rectify.local']);
+    const flagged = await eventually('the flag', async () => {
+      const answer = await officer.get(`/cases/${id}`);
+      return answer.body.attention ? answer : undefined;
+    });
+    expect(flagged.body.status).toBe('NOTICE_ISSUED');
+    expect(flagged.body.attention).toMatchObject({ unserved: 'notice' });
+    const listed = await officer.get('/cases?attention=true');
+    expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(id);
+
+    const served = await officer.post(`/cases/${id}/service`, {
+      document: 'notice',
+      method: 'post',
+      servedOn: today(),
+      receiver: '当事人本人',
+    });
+    expect(served.status).toBe(200);
+    expect(served.body.attention).toBeUndefined();
+    const awaiting = await caseIn(officer, id, ['AWAITING_INSPECTION']);
+    expect(awaiting.body.notice.service).toMatchObject({ method: 'post' });
+    const history = await (await e2e.as('auditor')).get(`/cases/${id}/history?limit=200`);
+    const types = history.body.items.map((e: { type: string }) => e.type);
+    expect(types.indexOf('SERVICE_OVERDUE')).toBeGreaterThan(types.indexOf('NOTICE_ISSUED'));
+    expect(types.indexOf('REMINDER_SENT')).toBeGreaterThan(types.indexOf('SERVICE_RECORDED'));
+  }, 90_000);
 
   it('makes one case and one execution out of 20 concurrent replays and later repeats', async () => {
     const reporter = await e2e.as('reporter', 'reporter-replay');

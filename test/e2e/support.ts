@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { shanghaiDateOf } from '#domain/shanghai-time';
 import type { Role } from '#domain/vocabulary';
 import type { LocalStack, LocalStackOptions } from '#local/stack';
 import { startLocalStack } from '#local/stack';
@@ -90,4 +91,32 @@ export interface MailboxEmail {
 export async function mailbox(stack: LocalStack): Promise<MailboxEmail[]> {
   const response = await fetch(stack.mailStoreUrl);
   return ((await response.json()) as { emails: MailboxEmail[] }).emails;
+}
+
+/**
+ * 送达 as an office records it: once the workflow waits for the service of `document`, an officer records
+ * 直接送达 on that legal day (the workflow counts the document's periods from it).
+ */
+export async function serveWhenAwaited(
+  e2e: E2eStack,
+  officer: Client,
+  id: string,
+  document: 'notice' | 'enforcement-decision',
+): Promise<void> {
+  const waiting = await eventually(
+    `${id}: the wait for the service of the ${document}`,
+    async () => {
+      const answer = await officer.get(`/cases/${id}`);
+      const unserved = (answer.body.unservedDocuments ?? []) as string[];
+      return answer.body.pendingCallback?.kind === 'service' && unserved.includes(document) ? answer : undefined;
+    },
+    60_000,
+  );
+  const served = await officer.post(
+    `/cases/${id}/service`,
+    { document, method: 'direct', servedOn: shanghaiDateOf(e2e.stack.clock.now()), receiver: '当事人本人' },
+    { 'if-match': waiting.headers.get('etag') as string },
+  );
+  if (served.status !== 200)
+    throw new Error(`recording the service answered ${served.status}: ${JSON.stringify(served.body)}`);
 }

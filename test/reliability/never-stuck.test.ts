@@ -3,7 +3,7 @@ import { resolvePolicy } from '#domain/policy';
 import { shanghaiDateOf } from '#domain/shanghai-time';
 import type { Client } from '../api/support/harness';
 import type { E2eStack } from '../e2e/support';
-import { eventually, startE2eStack } from '../e2e/support';
+import { eventually, serveWhenAwaited, startE2eStack } from '../e2e/support';
 import { seedSubmission } from '../fixtures/submissions';
 import { STOPPING_POLICY } from './support/lifecycle';
 import { readMailbox } from '../support/mailbox';
@@ -51,7 +51,9 @@ async function submit(category: 'unit-internal' | 'resident-built' | 'other' = '
     { 'idempotency-key': randomUUID() },
   );
   expect(created.status).toBe(201);
-  return created.body.id as string;
+  const id = created.body.id as string;
+  if (category !== 'resident-built') await serveWhenAwaited(e2e, officer, id, 'notice');
+  return id;
 }
 
 type HistoryEvent = { type: string; data: Record<string, unknown> };
@@ -130,6 +132,7 @@ describe('a person acting after the workflow stopped waiting for them', () => {
     );
     expect(inspected.status).toBe(200);
     await untilStatus(id, 'ENFORCEMENT_DECIDED');
+    await serveWhenAwaited(e2e, officer, id, 'enforcement-decision');
     const decided = await caseOf(id);
     expect(decided.body.deadlines.urge).toBeDefined();
     expect(decided.body.dueAt).toBeDefined();
@@ -156,6 +159,8 @@ describe('a person acting after the workflow stopped waiting for them', () => {
         )
       ).status,
     ).toBe(200);
+    await untilStatus(id, 'ENFORCEMENT_DECIDED');
+    await serveWhenAwaited(e2e, officer, id, 'enforcement-decision');
     await untilStatus(id, 'ENFORCEMENT_SCHEDULED');
     await untilWorkflowStopped(id, 'ENFORCEMENT_OVERDUE');
     const scheduled = await caseOf(id);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolvePolicy } from '#domain/policy';
 import { shanghaiDateOf } from '#domain/shanghai-time';
 import type { E2eStack } from '../e2e/support';
-import { eventually, startE2eStack } from '../e2e/support';
+import { eventually, serveWhenAwaited, startE2eStack } from '../e2e/support';
 import type { Client } from '../api/support/harness';
 import { readMailbox } from '../support/mailbox';
 import { LOAD_POLICY, driveLifecycles, repeated, submissionFor, verifyHistories } from './support/lifecycle';
@@ -89,6 +89,7 @@ describe('a task that always fails', () => {
     );
     expect(created.status).toBe(201);
     const id = created.body.id as string;
+    await serveWhenAwaited(e2e, clients.officer, id, 'notice');
     const awaiting = await eventually('the inspection to be awaited', async () => {
       const answer = await clients.officer.get(`/cases/${id}`);
       return answer.body.status === 'AWAITING_INSPECTION' ? answer : undefined;
@@ -100,8 +101,10 @@ describe('a task that always fails', () => {
     );
     expect(inspected.status).toBe(200);
 
-    const enforcement = `${id}--enforcement--1`;
-    await eventually('the enforcement phase to start', async () =>
+    // Once the decision is served, a fresh execution waits for the windows and schedules the demolition.
+    await serveWhenAwaited(e2e, clients.officer, id, 'enforcement-decision');
+    const enforcement = `${id}--resume--1`;
+    await eventually('the windows execution to start', async () =>
       (await e2e.stack.engine.describeExecution(enforcement)) ? true : undefined,
     );
     expect(await e2e.stack.engine.waitForExecution(enforcement, 30_000)).toMatchObject({

@@ -98,6 +98,8 @@ export interface DrivenCase {
   path: LifecyclePath;
   idempotencyKey: string;
   status?: CaseStatus;
+  /** The documents the driver recorded as served (the workflow waits for each before its periods run). */
+  served?: string[];
 }
 
 export interface DriveResult {
@@ -140,12 +142,28 @@ export function submissionFor(path: LifecyclePath, subdistrict: string, index: n
 
 /** The action a person takes on a case of this path in this status, if any. */
 function actionFor(
-  path: LifecyclePath,
+  driven: DrivenCase,
   status: CaseStatus,
   now: Date,
   clients: LifecycleClients,
-): { who: Client; path: string; body: unknown } | undefined {
+): { who: Client; path: string; body: unknown; serves?: string } | undefined {
+  const { path } = driven;
   const at = now.toISOString();
+  // 送达: the office serves the notice and the enforcement decision on the day it finds them issued.
+  const unserved =
+    status === 'NOTICE_ISSUED' && path !== 'dismissal'
+      ? 'notice'
+      : status === 'ENFORCEMENT_DECIDED'
+        ? 'enforcement-decision'
+        : undefined;
+  if (unserved && !driven.served?.includes(unserved)) {
+    return {
+      who: clients.officer,
+      path: 'service',
+      body: { document: unserved, method: 'direct', servedOn: shanghaiDateOf(now), receiver: '当事人本人' },
+      serves: unserved,
+    };
+  }
   // A busy driver can come late: a persuasion that expired became a notice; inspected, the case closes all the same.
   if (path === 'persuasion' && (status === 'PERSUASION' || status === 'AWAITING_INSPECTION')) {
     return {
@@ -255,12 +273,13 @@ export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: Dr
       throw new Error(`${open.length} case(s) did not end within ${timeoutMs} ms: ${JSON.stringify(countsOf(open))}`);
     }
     await mapLimited(todo, concurrency, async ({ driven, version, status }) => {
-      const action = actionFor(driven.path, status, legalNow(), clients);
+      const action = actionFor(driven, status, legalNow(), clients);
       if (!action) return;
       const answer = await action.who.post(`/cases/${driven.id}/${action.path}`, action.body, {
         'if-match': `"${version}"`,
       });
       actions += 1;
+      if (action.serves && answer.status === 200) driven.served = [...(driven.served ?? []), action.serves];
       // 409: the workflow moved the case since it was listed; the next round sees where it is now.
       if (answer.status !== 200 && answer.status !== 409)
         note(`POST /cases/${driven.id}/${action.path} (${status})`, answer);
