@@ -358,7 +358,7 @@ export function phaseBounds(
 }
 
 /** Intake's longest straight path with persuasion, notice, service, reminder, inspection and hand-over. */
-export const INTAKE_BASE_ENTRIES = 21;
+export const INTAKE_BASE_ENTRIES = 23;
 /** An extension sends the case round the reminder and deadline loop once more. */
 export const EXTENSION_LOOP_ENTRIES = 9;
 /** Each callback timeout: record the overdue step, decide, wait again. */

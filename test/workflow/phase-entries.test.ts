@@ -130,7 +130,8 @@ describe('the state-entry bounds, counted from the ASL', () => {
     expect(caseLifecycleDefinition.StartAt).toBe('Route by phase');
     const intake = longestPath('Start persuasion or issue the rectification notice', undefined, true);
     // Route by phase, the straight path, the persuasion round (start, route, wait) before the notice, and
-    // once the notice is served, the round of the reminder and the deadline before the inspection.
+    // the round of the reminder and the deadline before the inspection — counted once more than a run takes
+    // it when the straight path is the re-run notice step's own way to the reminder.
     expect(1 + intake + loopLength(LOOPS.persuasion) + loopLength(LOOPS.extensionReminder)).toBe(INTAKE_BASE_ENTRIES);
     // A resume entering at the deadline check with the notice unserved goes round to the service wait
     // instead of persuasion and the notice's issue.
