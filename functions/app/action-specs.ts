@@ -83,7 +83,12 @@ export interface ActionSpec {
    */
   repeated?(current: CaseRecord, role: Role): Aftermath | undefined;
   /** The case's files the action cites, and the stages a cited file may come from. */
-  cites?: { evidenceIds: readonly string[] | undefined; stages: readonly EvidenceStage[] };
+  cites?: {
+    evidenceIds: readonly string[] | undefined;
+    stages: readonly EvidenceStage[];
+    /** The request field a refused id is named by (default `evidenceIds[i]`). */
+    field?: (index: number) => string;
+  };
 }
 
 /** What some actions read besides the case: the policy's limits, the calendar, other cases, the engine. */
@@ -258,10 +263,17 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
       publishedIn: input.publishedIn,
       consent: input.consent,
       receiptReference: input.receiptReference,
+      receiptEvidenceId: input.receiptEvidenceId,
       recordedAt: now.toISOString(),
     };
     return recorded;
   }
+  /** The photo of the signed 送达回证, when there is one: a confirmed file of the case's service stage. */
+  const cites = {
+    evidenceIds: input.receiptEvidenceId ? [input.receiptEvidenceId] : undefined,
+    stages: ['service'] as const,
+    field: () => 'receiptEvidenceId',
+  };
   /** The service the office was reminded of is recorded: the flag that asked for it is answered. */
   const answered = (current: CaseRecord): Partial<CaseRecord> =>
     current.attention?.unserved === input.document ? { attention: undefined } : {};
@@ -270,6 +282,7 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
       action: 'record-service',
       outcome: input.document,
       carriesOnWorkflow: true,
+      cites,
       plan: (current, now) => {
         const notice = current.notice;
         if (!notice) throw new TransitionRefusedError('the case has no notice to serve', current.version);
@@ -300,6 +313,7 @@ export function serviceSpec(input: ServiceAction, deps: Pick<ActionSpecDeps, 'ca
   return {
     action: 'record-service',
     outcome: input.document,
+    cites,
     plan: (current, now) => {
       const decidedAt = current.milestones.ENFORCEMENT_DECIDED ?? current.updatedAt;
       const served = service(shanghaiDateOf(new Date(decidedAt)), current.decisionService, current.version, now);

@@ -88,7 +88,9 @@ function makeActionRunner(deps: ActionDeps) {
         if (decision.kind === 'role') throw new RoleRefusedError(decision.reason);
         throw new TransitionRefusedError(decision.reason, current.version);
       }
-      const cited = spec.cites ? await evidence.cite(caseId, spec.cites.evidenceIds ?? [], spec.cites.stages) : [];
+      const cited = spec.cites
+        ? await evidence.cite(caseId, spec.cites.evidenceIds ?? [], spec.cites.stages, spec.cites.field)
+        : [];
       const now = clock.now();
       const plan = await spec.plan(current, now, decision.to);
       const restart = await restartFor(current, decision.to, spec);

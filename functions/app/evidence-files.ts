@@ -53,16 +53,16 @@ export function makeEvidenceFiles(deps: { store: Pick<CaseStore, 'allEvents' | '
     caseId: string,
     ids: readonly string[],
     stages: readonly EvidenceStage[],
-    field = 'evidenceIds',
+    field: (index: number) => string = (index) => `evidenceIds[${index}]`,
   ): Promise<EvidenceCitation[]> {
     if (ids.length === 0) return [];
     const byId = new Map((await callDependency('database', () => list(caseId))).map((f) => [f.evidenceId, f]));
     return ids.map((id, i) => {
       const file = byId.get(id);
-      if (!file) throw new ActionInputError(`${field}[${i}]`, `case ${caseId} has no confirmed file ${id}`);
+      if (!file) throw new ActionInputError(field(i), `case ${caseId} has no confirmed file ${id}`);
       if (!stages.includes(file.stage))
         throw new ActionInputError(
-          `${field}[${i}]`,
+          field(i),
           `${id} (${file.fileName}) was attached at the ${file.stage} stage; this action cites files of the ${stages.join(' or ')} stage`,
         );
       return { evidenceId: file.evidenceId, sha256: file.sha256 };

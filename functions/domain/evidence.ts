@@ -23,12 +23,14 @@ export const EVIDENCE_MAX_BYTES = Math.max(...[...EVIDENCE_TYPES.values()].map((
  * the enforcer's at enforcement, and the papers of a representation (陈述申辩) or an appeal, which the
  * party hands to the office and staff record.
  */
-export const EVIDENCE_STAGES = ['intake', 'inspection', 'enforcement', 'representation', 'appeal'] as const;
+export const EVIDENCE_STAGES = ['intake', 'inspection', 'service', 'enforcement', 'representation', 'appeal'] as const;
 export type EvidenceStage = (typeof EVIDENCE_STAGES)[number];
 
 const STAGE_ROLES = new Map<EvidenceStage, readonly Role[]>([
   ['intake', ['reporter', 'officer']],
   ['inspection', ['officer', 'reporter']],
+  // 送达: the photo of the signed 送达回证.
+  ['service', ['officer']],
   ['enforcement', ['enforcer']],
   ['representation', ['officer']],
   ['appeal', ['officer']],

@@ -270,6 +270,8 @@ export const serviceActionSchema = z
     consent: electronicConsentSchema.optional(),
     /** The 送达回证's number or file reference. */
     receiptReference: line(100).optional(),
+    /** The photo of the signed 送达回证: a confirmed file of the case, attached at the `service` stage. */
+    receiptEvidenceId: evidenceId.optional(),
     notes: text(2000).optional(),
     expectedVersion,
   })
@@ -350,6 +352,8 @@ const serviceSchema = z.strictObject({
   publishedIn: z.string().optional(),
   consent: z.strictObject({ signedOn: isoDate, reference: z.string() }).optional(),
   receiptReference: z.string().optional(),
+  /** The file (photo of the signed 送达回证) the service record cites; its SHA-256 is in the event. */
+  receiptEvidenceId: z.string().optional(),
   recordedAt: isoDateTime.optional(),
 });
 export type ServiceRecord = z.infer<typeof serviceSchema>;

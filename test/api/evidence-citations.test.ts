@@ -173,4 +173,38 @@ describe('actions citing evidence', () => {
       data: { evidence: [{ evidenceId: application.evidenceId, sha256: sha256(PNG_BYTES) }] },
     });
   });
+
+  it('records a service citing the photo of the signed 送达回证, and refuses an id that is not a service-stage file of the case', async () => {
+    const record = await states.noticeIssued({ issuedAt: new Date('2026-12-08T02:00:00Z') });
+    const receipt = jpegWithExif({ takenAt: '2026:12:09 09:10:00', latitude: 29.5586, longitude: 106.4628 });
+    const receiptId = await photo(officer, record.id, receipt, 'service', '送达回证.jpg');
+    const intakeId = await photo(officer, record.id, before, 'intake', '现场.jpg');
+    const service = (receiptEvidenceId: string) => ({
+      document: 'notice',
+      method: 'direct',
+      servedOn: '2026-12-09',
+      receiver: '张某',
+      receiptEvidenceId,
+    });
+    for (const wrong of [intakeId, `E-${'0'.repeat(24)}`]) {
+      const refused = await officer.post(`/cases/${record.id}/service`, service(wrong));
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['receiptEvidenceId']);
+    }
+    const unchanged = await officer.get(`/cases/${record.id}`);
+    expect(unchanged.body.unservedDocuments).toEqual(['notice']);
+
+    const served = await officer.post(`/cases/${record.id}/service`, service(receiptId));
+    expect(served.status).toBe(200);
+    expect(served.body.notice.service).toMatchObject({ receiptEvidenceId: receiptId });
+    const history = await officer.get(`/cases/${record.id}/history?verify=true`);
+    expect(history.body.items.at(-1)).toMatchObject({
+      type: 'SERVICE_RECORDED',
+      data: {
+        service: { receiptEvidenceId: receiptId },
+        evidence: [{ evidenceId: receiptId, sha256: sha256(receipt) }],
+      },
+    });
+    expect(history.body.verification).toMatchObject({ ok: true });
+  });
 });

@@ -369,7 +369,7 @@ export interface paths {
         put?: never;
         /**
          * Ask where to upload a file of evidence (presigned PUT)
-         * @description Answers an evidence id and a presigned PUT URL valid for 15 minutes, bound to the declared content type and exact size (JPEG, PNG, HEIC up to 20 MB; PDF up to 50 MB). The file goes straight to the object store; then `POST /cases/{id}/evidence` confirms it. Who attaches at which stage: intake, inspection, enforcement, representation, appeal — the reporter at intake (and during persuasion, inspection), the officer at inspection and when recording a representation or an appeal, the enforcer at enforcement.
+         * @description Answers an evidence id and a presigned PUT URL valid for 15 minutes, bound to the declared content type and exact size (JPEG, PNG, HEIC up to 20 MB; PDF up to 50 MB). The file goes straight to the object store; then `POST /cases/{id}/evidence` confirms it. Who attaches at which stage: intake, inspection, service, enforcement, representation, appeal — the reporter at intake (and during persuasion, inspection), the officer at inspection and when recording a representation or an appeal, the enforcer at enforcement.
          */
         post: operations["requestEvidenceUpload"];
         delete?: never;
@@ -574,6 +574,7 @@ export interface components {
                         reference: string;
                     };
                     receiptReference?: string;
+                    receiptEvidenceId?: string;
                     /** Format: date-time */
                     recordedAt?: string;
                 };
@@ -596,6 +597,7 @@ export interface components {
                     reference: string;
                 };
                 receiptReference?: string;
+                receiptEvidenceId?: string;
                 /** Format: date-time */
                 recordedAt?: string;
             };
@@ -818,6 +820,7 @@ export interface components {
                 reference: string;
             };
             receiptReference?: string;
+            receiptEvidenceId?: string;
             notes?: string;
             expectedVersion?: number;
         };
@@ -1986,7 +1989,7 @@ export interface operations {
                     contentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf";
                     size: number;
                     /** @enum {string} */
-                    stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                    stage: "intake" | "inspection" | "service" | "enforcement" | "representation" | "appeal";
                 };
             };
         };
@@ -2045,7 +2048,7 @@ export interface operations {
                             evidenceId: string;
                             fileName: string;
                             /** @enum {string} */
-                            stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                            stage: "intake" | "inspection" | "service" | "enforcement" | "representation" | "appeal";
                             /** @enum {string} */
                             contentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf";
                             size: number;
@@ -2091,7 +2094,7 @@ export interface operations {
                     evidenceId: string;
                     fileName: string;
                     /** @enum {string} */
-                    stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                    stage: "intake" | "inspection" | "service" | "enforcement" | "representation" | "appeal";
                 };
             };
         };
@@ -2106,7 +2109,7 @@ export interface operations {
                         evidenceId: string;
                         fileName: string;
                         /** @enum {string} */
-                        stage: "intake" | "inspection" | "enforcement" | "representation" | "appeal";
+                        stage: "intake" | "inspection" | "service" | "enforcement" | "representation" | "appeal";
                         /** @enum {string} */
                         contentType: "image/jpeg" | "image/png" | "image/heic" | "application/pdf";
                         size: number;
