@@ -284,6 +284,11 @@ const WORDS = {
     '已下达，尚未送达（期限自送达之日起计算）',
     'Issued, not yet served (its periods run from the service date)',
   ],
+  notServedAwaited: [
+    '已下达，尚未送达：流程等待录入送达，应于 {date} 前录入（期限自送达之日起计算）',
+    'Issued, not yet served: the workflow waits for the service to be recorded, by {date} (its periods run from the service date)',
+  ],
+  serviceOverdue: ['送达逾期未录入', 'Service overdue'],
   servedAs: ['{method}，{date}（{receiver}）', '{method}, {date} ({receiver})'],
   servedTakesEffect: ['，{date} 视为送达', ', deemed served on {date}'],
   lifecycle: ['办理流程', 'Lifecycle'],

@@ -10,7 +10,7 @@ import { ensureConsoleBuilt } from '../../scripts/console-build';
 import type { Client, HttpAnswer } from '../api/support/harness';
 import { seedSubmission } from '../fixtures/submissions';
 import type { E2eStack } from '../e2e/support';
-import { eventually, startE2eStack } from '../e2e/support';
+import { eventually, serveWhenAwaited, startE2eStack } from '../e2e/support';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 let e2e: E2eStack;
@@ -155,9 +155,35 @@ describe('the web console in Chromium against the local stack', () => {
     await page.context().close();
   }, 90_000);
 
+  it('shows a notice the workflow waits to see served on the case page, and lists it in the officer’s queue once its service is overdue', async () => {
+    const id = await submittedByApi(`石小路${Math.floor(Math.random() * 1000)}号 未送达`);
+    const officer = await e2e.as('officer');
+    await eventually('the wait for service', async () => {
+      const answer = await officer.get(`/cases/${id}`);
+      return answer.body.pendingCallback?.kind === 'service' ? true : undefined;
+    });
+    const page = await signedIn('officer', 'console-officer-service');
+    await page.goto(`${consoleUrl}cases/${id}`);
+    await page.getByTestId('timeline').waitFor();
+    await expect(page.locator('.facts').textContent()).resolves.toContain('已下达，尚未送达：流程等待录入送达');
+    await eventually('the service reminder', async () => {
+      const answer = await officer.get(`/cases/${id}`);
+      return answer.body.attention?.unserved === 'notice' ? true : undefined;
+    });
+    await page.goto(consoleUrl);
+    const section = page.getByRole('region', { name: /送达逾期未录入/ });
+    await section.waitFor();
+    await expect(section.textContent()).resolves.toContain(id);
+    await screenshot(page, 'queue-service-overdue');
+    await expectAccessible(page);
+    await page.context().close();
+    await officer.post(`/cases/${id}/dismissal`, { reason: 'withdrawn', explanation: '测试结束' });
+  }, 90_000);
+
   it('lets an officer record an inspection from the case page and see the case close with its chain verified', async () => {
     const id = await submittedByApi(`上土湾${Math.floor(Math.random() * 1000)}号 单位院内`);
     const page = await signedIn('officer', 'console-officer');
+    await serveWhenAwaited(e2e, await e2e.as('officer'), id, 'notice');
     await caseIn(await e2e.as('officer'), id, ['AWAITING_INSPECTION']);
     await page.goto(`${consoleUrl}cases/${id}`);
     await page.getByTestId('timeline').waitFor();

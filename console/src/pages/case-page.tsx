@@ -109,9 +109,13 @@ function ChainBadge({ verification, events }: { verification: Loaded['verificati
   );
 }
 
-/** How a document was served, or that it is issued but not yet served (its periods wait for the service). */
-function serviceText(service: CaseView['decisionService'], tr: ReturnType<typeof useT>): string {
-  if (!service) return tr.t('notServed');
+/**
+ * How a document was served, or that it is issued but not yet served (its periods wait for the service) and,
+ * while the workflow waits for it, by when the office is to record it.
+ */
+function serviceText(service: CaseView['decisionService'], tr: ReturnType<typeof useT>, awaitedBy?: string): string {
+  if (!service)
+    return awaitedBy ? tr.t('notServedAwaited', { date: formatTime(awaitedBy, tr.lang) }) : tr.t('notServed');
   const served = tr.t('servedAs', {
     method: tr.term(service.method),
     date: formatDate(service.servedOn, tr.lang),
@@ -136,12 +140,19 @@ function Facts({ view }: { view: CaseView }) {
     ],
     [tr.t('reportedAt'), formatTime(view.reportedAt, tr.lang)],
   ];
+  const awaitedBy = view.pendingCallback?.kind === 'service' ? view.pendingCallback.dueAt : undefined;
   if (view.notice) {
     rows.push([tr.t('noticeNumber'), view.notice.number]);
-    rows.push([tr.t('noticeService'), serviceText(view.notice.service, tr)]);
+    rows.push([
+      tr.t('noticeService'),
+      serviceText(view.notice.service, tr, view.status === 'NOTICE_ISSUED' ? awaitedBy : undefined),
+    ]);
   }
   if (view.deadlines.announcement || view.decisionService)
-    rows.push([tr.t('decisionService'), serviceText(view.decisionService, tr)]);
+    rows.push([
+      tr.t('decisionService'),
+      serviceText(view.decisionService, tr, view.status === 'ENFORCEMENT_DECIDED' ? awaitedBy : undefined),
+    ]);
   if (view.attention)
     rows.push([tr.t('attention'), `${view.attention.reason} (${formatTime(view.attention.at, tr.lang)})`]);
   return (
@@ -168,6 +179,7 @@ const DEADLINE_NAMES: Record<string, [string, string]> = {
   reconsideration: ['行政复议期限', 'Reconsideration window'],
   litigation: ['行政诉讼期限', 'Litigation window'],
   enforcement: ['强制拆除日期', 'Enforcement date'],
+  service: ['送达录入期限', 'Service to be recorded by'],
 };
 
 function Deadlines({ view }: { view: CaseView }) {

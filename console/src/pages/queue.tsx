@@ -52,6 +52,8 @@ async function queueFor(api: ApiClient, role: string): Promise<Section[]> {
         { key: 'awaitingInspection', cases: awaiting },
         { key: 'dueSoon', cases: dueSoon },
         { key: 'overdue', cases: overdue },
+        // The notice or the enforcement decision not recorded as served in time (its periods wait for it).
+        { key: 'serviceOverdue', cases: attention.filter((c) => c.attention?.unserved !== undefined) },
         { key: 'attention', cases: attention },
         { key: 'persuasionPending', cases: persuasion },
       ];
