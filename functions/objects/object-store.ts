@@ -20,6 +20,8 @@ export interface ObjectHead {
   size: number;
   contentType?: string;
   sha256?: string;
+  /** The user metadata its writer stored with it (x-amz-meta-*), besides the SHA-256. */
+  metadata: Record<string, string>;
 }
 
 /** A presigned request: the method, the URL and the headers the client must send exactly as given. */
@@ -48,8 +50,14 @@ export interface ObjectStore {
    * Writes bytes under a key that must not hold other bytes already: writing the same bytes again is a
    * no-op (so a retried step is idempotent), other bytes are refused with ObjectConflictError.
    */
-  putImmutable(key: string, body: Uint8Array, options: { contentType: string }): Promise<ObjectFacts>;
+  putImmutable(
+    key: string,
+    body: Uint8Array,
+    options: { contentType: string; metadata?: Record<string, string> },
+  ): Promise<ObjectFacts>;
   head(key: string): Promise<ObjectHead | undefined>;
+  /** The keys under a prefix, in key order, page by page. */
+  keys(prefix: string): AsyncIterable<string>;
   /** The whole object, refused with ObjectTooLargeError above `maxBytes` (read into memory). */
   getBytes(key: string, options: { maxBytes: number }): Promise<Uint8Array>;
   /** The object as a stream, for bodies too large to hold in memory. */

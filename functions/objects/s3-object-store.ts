@@ -4,6 +4,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -72,7 +73,11 @@ export class S3ObjectStore implements ObjectStore {
     readonly bucket: string,
   ) {}
 
-  async putImmutable(key: string, body: Uint8Array, options: { contentType: string }): Promise<ObjectFacts> {
+  async putImmutable(
+    key: string,
+    body: Uint8Array,
+    options: { contentType: string; metadata?: Record<string, string> },
+  ): Promise<ObjectFacts> {
     const sha256 = hex(body);
     const facts: ObjectFacts = { key, size: body.byteLength, sha256, contentType: options.contentType };
     const existing = await this.head(key);
@@ -91,7 +96,7 @@ export class S3ObjectStore implements ObjectStore {
           // S3 checks the bytes against it; and a second writer racing this one is refused, not overwriting.
           ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
           IfNoneMatch: '*',
-          Metadata: { [SHA256_METADATA]: sha256 },
+          Metadata: { ...options.metadata, [SHA256_METADATA]: sha256 },
         }),
       );
     } catch (error) {
@@ -108,9 +113,10 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectHead | undefined> {
     try {
       const answer = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      const sha256 = answer.Metadata?.[SHA256_METADATA];
+      const { [SHA256_METADATA]: sha256, ...metadata } = answer.Metadata ?? {};
       return {
         key,
+        metadata,
         size: answer.ContentLength ?? 0,
         ...(answer.ContentType ? { contentType: answer.ContentType } : {}),
         ...(sha256 ? { sha256 } : {}),
@@ -119,6 +125,17 @@ export class S3ObjectStore implements ObjectStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  async *keys(prefix: string): AsyncIterable<string> {
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async getBytes(key: string, options: { maxBytes: number }): Promise<Uint8Array> {

@@ -27,6 +27,7 @@ describe('the S3 object store', () => {
     });
     expect(await bucket.objects.head('t/one.bin')).toEqual({
       key: 't/one.bin',
+      metadata: {},
       size: 300_000,
       sha256: sha256(body),
       contentType: 'application/octet-stream',
@@ -34,6 +35,19 @@ describe('the S3 object store', () => {
     // Without WHEN_REQUIRED checksums the body would be stored with aws-chunked framing around it.
     expect(Buffer.from(await bucket.objects.getBytes('t/one.bin', { maxBytes: 1_000_000 })).equals(body)).toBe(true);
     expect(await bucket.objects.digest('t/one.bin')).toEqual({ size: 300_000, sha256: sha256(body) });
+  });
+
+  it('keeps the metadata its writer stores and lists the keys under a prefix in key order', async () => {
+    for (const name of ['b', 'a', 'c'])
+      await bucket.objects.putImmutable(`listed/${name}.json`, Buffer.from(name), {
+        contentType: 'application/json',
+        metadata: { signature: `signed-${name}` },
+      });
+    await bucket.objects.putImmutable('listed-not/x.json', Buffer.from('x'), { contentType: 'application/json' });
+    expect(await bucket.objects.head('listed/b.json')).toMatchObject({ metadata: { signature: 'signed-b' } });
+    const keys: string[] = [];
+    for await (const key of bucket.objects.keys('listed/')) keys.push(key);
+    expect(keys).toEqual(['listed/a.json', 'listed/b.json', 'listed/c.json']);
   });
 
   it('takes the same bytes again and refuses other bytes under a written key', async () => {
@@ -76,6 +90,7 @@ describe('the S3 object store', () => {
     expect(uploaded.status).toBe(200);
     expect(await bucket.objects.head('t/uploaded.jpg')).toEqual({
       key: 't/uploaded.jpg',
+      metadata: {},
       size: body.byteLength,
       contentType: 'image/jpeg',
     });
