@@ -28,7 +28,7 @@ import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import { seedSubmission } from '#test/fixtures/submissions';
 import type { Benchmark, BenchContext } from './harness';
-import { percentile, round, unusedObjectStore } from './harness';
+import { percentile, round, unusedObjectStore, unusedDigests } from './harness';
 import { CountingEngine } from './counting-engine';
 import { mapLimited } from '#shared/concurrency';
 
@@ -173,6 +173,7 @@ async function apiRound(
     policy: resolvePolicy(),
     health: {},
     objects: unusedObjectStore(),
+    digests: unusedDigests(),
   };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   const token = await auth.issue({ role: 'reporter', sub: 'bench-reporter' });

@@ -75,3 +75,13 @@ export async function batchWriteAll(
 export function unusedObjectStore(): S3ObjectStore {
   return new S3ObjectStore(s3Client({}), 'rectify-bench-objects');
 }
+
+/** The digest routes' bucket and key, which no benchmark calls: the key itself is made only if signed with. */
+export function unusedDigests() {
+  const refuse = () => Promise.reject(new Error('no benchmark writes or checks digests'));
+  return {
+    archive: new S3ObjectStore(s3Client({}), 'rectify-bench-digests'),
+    signer: { keyId: 'bench-unused', sign: refuse },
+    publicKey: { publicKeyPem: refuse },
+  };
+}

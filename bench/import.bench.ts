@@ -24,7 +24,7 @@ import { localAuth } from '#local/local-auth';
 import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { Benchmark, BenchContext } from './harness';
-import { batchWriteAll, round, unusedObjectStore } from './harness';
+import { batchWriteAll, round, unusedObjectStore, unusedDigests } from './harness';
 import { mapLimited } from '#shared/concurrency';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CountingEngine } from './counting-engine';
@@ -125,6 +125,7 @@ async function importRound(context: BenchContext, rows: SurveyRow[]): Promise<nu
     policy: resolvePolicy(),
     health: {},
     objects: unusedObjectStore(),
+    digests: unusedDigests(),
   };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
   try {

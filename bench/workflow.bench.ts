@@ -34,7 +34,7 @@ import { STORAGE_YEARS, costOfCase } from './cost-model';
 import type { DeployedStack } from './deployed-stack';
 import { synthesizeDeployedStack } from './deployed-stack';
 import type { Benchmark } from './harness';
-import { round, unusedObjectStore } from './harness';
+import { round, unusedObjectStore, unusedDigests } from './harness';
 import { storedBytes } from './item-size';
 import { PRICES } from './prices';
 
@@ -304,6 +304,7 @@ export const workflowBenchmark: Benchmark = {
     const apiCalls: ApiCall[] = [];
     const routes: LocalRoute[] = bindRoutes({
       objects: unusedObjectStore(),
+      digests: unusedDigests(),
       store,
       engine,
       clock,

@@ -39,6 +39,7 @@ const CONFIG_KEYS = [
   'logLevel',
   'evidenceRetentionDays',
   'evidenceArchiveAfterDays',
+  'digestRetentionDays',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -142,6 +143,11 @@ const configSchema = z
      * case has closed; a case still open downloads them as fast, at a higher retrieval price.
      */
     evidenceArchiveAfterDays: z.number().int().min(90).max(3_650).default(365),
+    /**
+     * How long each signed digest is locked (COMPLIANCE: no one can delete it sooner): as long as the
+     * evidence it anchors is kept. A throwaway stage sets 1.
+     */
+    digestRetentionDays: z.number().int().min(1).max(36_500).default(10_950),
   })
   .superRefine((config, context) => {
     let policy: Policy | undefined;
@@ -210,6 +216,7 @@ const NON_TEXT_KEYS: ReadonlySet<ConfigKey> = new Set([
   'wafRatePerIp',
   'evidenceRetentionDays',
   'evidenceArchiveAfterDays',
+  'digestRetentionDays',
 ]);
 
 function fromContextText(key: ConfigKey, value: unknown): unknown {

@@ -4,7 +4,7 @@
  * infra/manifest.ts derives it in turn from the route table and the task declarations.
  */
 
-import type { ObjectAccess, TableAccess, WorkflowAction } from '#shared/lambda-needs';
+import type { DigestAccess, ObjectAccess, TableAccess, WorkflowAction } from '#shared/lambda-needs';
 
 export type { TableAccess, WorkflowAction };
 
@@ -28,9 +28,9 @@ export interface Route {
  * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
  * CONSOLE_URL (the configured console, else the distribution); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) +
  * MAIL_CONFIGURATION_SET; `objects` → OBJECT_BUCKET; `cursorKey` → CURSOR_SECRET_ARN (the secret's ARN, never
- * its value) and secretsmanager:GetSecretValue on that one secret.
+ * its value) and secretsmanager:GetSecretValue on that one secret; `digests` → DIGEST_BUCKET + DIGEST_KEY_ARN.
  */
-export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects' | 'cursorKey';
+export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects' | 'cursorKey' | 'digests';
 
 interface FunctionBase {
   /** Construct id, PascalCase; also names the function's log group and alarms. */
@@ -48,6 +48,8 @@ interface FunctionBase {
   deletesItems?: boolean;
   /** The object store bucket, at this level (infra/constructs/evidence-bucket.ts). */
   objects?: ObjectAccess;
+  /** The digest bucket and signing key, at this level (infra/constructs/digest-archive.ts). */
+  digests?: DigestAccess;
   env?: readonly EnvGroup[];
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -85,12 +87,17 @@ interface MailFunction extends FunctionBase {
   everyMinutes?: number;
 }
 
-/** A function run on a fixed rate by an EventBridge rule, e.g. the check for cases whose intake never started. */
-interface ScheduledFunction extends FunctionBase {
+/**
+ * A function run by an EventBridge rule: at a fixed rate (the check for cases whose intake never started)
+ * or once a day at a UTC time (the digest of the day's chain heads).
+ */
+type ScheduledFunction = FunctionBase & {
   kind: 'scheduled';
-  everyMinutes: number;
   workflow?: readonly WorkflowAction[];
-}
+} & (
+    | { everyMinutes: number; dailyAtUtc?: never }
+    | { dailyAtUtc: { hour: number; minute: number }; everyMinutes?: never }
+  );
 
 /** A function invoked by a topic's notifications, e.g. the SES events of the mail-event topic. */
 interface SubscriberFunction extends FunctionBase {
@@ -129,4 +136,5 @@ export const ENTRY_FILES = [
   'functions/mail/deliver-pending.ts',
   'functions/checks/check-workflows.ts',
   'functions/mail/record-mail-events.ts',
+  'functions/digests/daily-digest.ts',
 ] as const;

@@ -17,6 +17,7 @@ function envOf(needs: LambdaNeeds): EnvGroup[] {
     ...(needs.mail ? (['links', 'mail'] as const) : []),
     ...(needs.objects ? (['objects'] as const) : []),
     ...(needs.cursor ? (['cursorKey'] as const) : []),
+    ...(needs.digests ? (['digests'] as const) : []),
   ];
 }
 
@@ -28,6 +29,7 @@ function grantsOf(needs: LambdaNeeds) {
     ...(needs.mail ? { sendsMail: true } : {}),
     ...(needs.clearsAttention ? { deletesItems: true } : {}),
     ...(needs.objects ? { objects: needs.objects } : {}),
+    ...(needs.digests ? { digests: needs.digests } : {}),
     env: envOf(needs),
   };
 }
@@ -106,6 +108,19 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     env: ['deadlines', 'stateMachine'],
     everyMinutes: 5,
     timeoutSeconds: 60,
+  },
+  {
+    kind: 'scheduled',
+    id: 'DailyDigest',
+    entry: 'functions/digests/daily-digest.ts',
+    description:
+      'Anchors the history outside the table: a signed digest of the chain heads that changed since the last one, once a day',
+    table: 'read',
+    digests: 'sign',
+    env: ['digests'],
+    // Just after midnight UTC, for the day that ended; a retry finds the day's digest written and stops.
+    dailyAtUtc: { hour: 0, minute: 15 },
+    timeoutSeconds: 300,
   },
   {
     kind: 'subscriber',

@@ -8,6 +8,8 @@ import { ASYNC_KINDS, EXECUTION_ACTIONS, workflowActionsOf } from './manifest-ty
 import type { CaseApi } from './constructs/case-api';
 import type { ConsoleSite } from './constructs/console-site';
 import type { EvidenceBucket } from './constructs/evidence-bucket';
+import type { DigestArchive } from './constructs/digest-archive';
+import { DIGEST_PREFIX } from '#domain/digest';
 import type { CursorKey } from './constructs/cursor-key';
 import type { HandlerFunction } from './constructs/handler-function';
 import type { Operations } from './constructs/operations';
@@ -19,6 +21,7 @@ interface AcknowledgedStack extends Stack {
   readonly operations: Operations;
   readonly console: ConsoleSite;
   readonly evidence: EvidenceBucket;
+  readonly digests: DigestArchive;
   readonly cursorKey: CursorKey;
   readonly functions: ReadonlyMap<string, HandlerFunction>;
 }
@@ -172,6 +175,7 @@ export function applyNagSuppressions(
   );
   acknowledgeConsoleFindings(stack, acknowledge);
   acknowledgeEvidenceFindings(stack, manifest, acknowledge);
+  acknowledgeDigestFindings(stack, manifest, acknowledge);
   return acknowledgements;
 }
 
@@ -189,6 +193,24 @@ function acknowledgeEvidenceFindings(
       handler.role,
       objects,
       `Object keys are per case and per file (cases/<case id>/…, exports/<export id>/…), chosen at run time; the wildcard is limited to the objects of the evidence bucket, at ${spec.objects} (the route or task declaration's \`objects\`).`,
+    );
+  }
+}
+
+/** The functions that write or read the signed digests. */
+function acknowledgeDigestFindings(
+  stack: AcknowledgedStack,
+  manifest: Manifest,
+  acknowledge: (scope: IConstruct, id: string, reason: string) => void,
+): void {
+  const digests = `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(stack.digests.bucket.arnForObjects(`${DIGEST_PREFIX}*`)))}]`;
+  for (const spec of manifest.functions) {
+    const handler = stack.functions.get(spec.id);
+    if (!spec.digests || !handler) continue;
+    acknowledge(
+      handler.role,
+      digests,
+      `Each digest's key is its place in the chain (digests/<number>.json), known only when it is written; the wildcard is limited to the digests of the digest bucket, at ${spec.digests} (the declaration's \`digests\`).`,
     );
   }
 }

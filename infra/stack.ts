@@ -21,6 +21,7 @@ import { ConsoleSite } from './constructs/console-site';
 import { CursorKey } from './constructs/cursor-key';
 import { CaseWorkflow, executionArnPatternFor, stateMachineArnFor } from './constructs/case-workflow';
 import { EvidenceBucket } from './constructs/evidence-bucket';
+import { DigestArchive } from './constructs/digest-archive';
 import { HandlerFunction } from './constructs/handler-function';
 import { Mail } from './constructs/mail';
 import { FIVE_MINUTES, ONE_HOUR, Operations } from './constructs/operations';
@@ -87,6 +88,7 @@ export class RectifyStack extends Stack {
   readonly operations: Operations;
   readonly console: ConsoleSite;
   readonly evidence: EvidenceBucket;
+  readonly digests: DigestArchive;
   readonly cursorKey: CursorKey;
   readonly functions = new Map<string, HandlerFunction>();
   readonly nagAcknowledgements: NagAcknowledgement[];
@@ -128,6 +130,10 @@ export class RectifyStack extends Stack {
       retentionDays: config.evidenceRetentionDays,
       archiveAfterDays: config.evidenceArchiveAfterDays,
       accessLogDays: config.logRetentionDays,
+    });
+    this.digests = new DigestArchive(this, 'History', {
+      retentionDays: config.digestRetentionDays,
+      accessLogs: this.evidence.accessLogs,
     });
     this.console = new ConsoleSite(this, 'Console', {
       stage: config.stage,
@@ -174,6 +180,10 @@ export class RectifyStack extends Stack {
         environment[MAIL_ENV.configurationSet] = this.mail.configurationSet.configurationSetName;
       }
       if (wanted.has('objects')) environment.OBJECT_BUCKET = this.evidence.bucket.bucketName;
+      if (wanted.has('digests')) {
+        environment.DIGEST_BUCKET = this.digests.bucket.bucketName;
+        environment.DIGEST_KEY_ARN = this.digests.key.keyArn;
+      }
       assertEnvironmentFits(spec, environment);
 
       const handler = new HandlerFunction(this, spec.id, {
@@ -187,6 +197,7 @@ export class RectifyStack extends Stack {
       if (workflowActions.length) this.grantWorkflow(handler.role, workflowActions, config.stage, manifest);
       if (spec.sendsMail) this.mail.grantSend(handler.role);
       if (spec.objects) this.evidence.grant(handler.role, spec.objects);
+      if (spec.digests) this.digests.grant(handler.role, spec.digests);
       if (wanted.has('cursorKey')) this.cursorKey.grantRead(handler.role);
 
       if (spec.kind === 'api') for (const route of spec.routes) this.api.addRoute(route, handler.function);
@@ -201,10 +212,16 @@ export class RectifyStack extends Stack {
           new LambdaSubscription(handler.function, { deadLetterQueue: this.operations.failedInvocations }),
         );
       }
-      if ((spec.kind === 'mail' || spec.kind === 'scheduled') && spec.everyMinutes) {
+      const schedule =
+        (spec.kind === 'mail' || spec.kind === 'scheduled') && spec.everyMinutes
+          ? Schedule.rate(Duration.minutes(spec.everyMinutes))
+          : spec.kind === 'scheduled' && spec.dailyAtUtc
+            ? Schedule.cron({ hour: String(spec.dailyAtUtc.hour), minute: String(spec.dailyAtUtc.minute) })
+            : undefined;
+      if (schedule) {
         new Rule(this, `${spec.id}Schedule`, {
           description: `Rectify ${config.stage}: ${spec.description}`,
-          schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
+          schedule,
           // A schedule EventBridge could not deliver at all lands with the functions' own failures.
           targets: [
             new LambdaFunction(handler.function, {
@@ -263,6 +280,11 @@ export class RectifyStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'DigestBucketName', { value: this.digests.bucket.bucketName });
+    new CfnOutput(this, 'DigestKeyArn', {
+      value: this.digests.key.keyArn,
+      description: 'Signs the digests; auditors check them with its public key (docs/digests.md)',
+    });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
     new CfnOutput(this, 'MailEventsTopicArn', { value: this.operations.mailEventsTopic.topicArn });

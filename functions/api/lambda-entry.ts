@@ -14,6 +14,7 @@ import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { ObjectStore } from '#objects/object-store';
+import type { DigestPublicKey, DigestSigner } from '#digests/digest-signer';
 import type { Operation, ProxyHandler } from './route-pipeline';
 import { makeRouteHandler } from './route-pipeline';
 import type { HealthChecks } from './health';
@@ -36,6 +37,13 @@ export interface ApiPorts {
   cursorKey?: (env: NodeJS.ProcessEnv) => CursorKeySource;
   /** Routes that reach the object store (`objectStoreFromEnv`: OBJECT_BUCKET). */
   objects?: (env: NodeJS.ProcessEnv) => ObjectStore;
+  /**
+   * Routes that write or check the signed digests (the digest bucket from DIGEST_BUCKET, the KMS key from
+   * DIGEST_KEY_ARN): the signer where they declare `digests: 'sign'`, the public key for `'verify'`.
+   */
+  digests?: (
+    env: NodeJS.ProcessEnv,
+  ) => { archive: ObjectStore } & ({ signer: DigestSigner } | { publicKey: DigestPublicKey });
 }
 
 type UsesOf<R> = R extends { uses?: infer U } ? NonNullable<U> : Record<never, never>;
@@ -44,6 +52,12 @@ type UsesMail<R> = UsesOf<R> extends { mail: true } ? true : false;
 type UsesDeadlines<R> = UsesOf<R> extends { deadlines: true } ? true : false;
 type UsesCursor<R> = UsesOf<R> extends { cursor: true } ? true : false;
 type UsesObjects<R> = UsesOf<R> extends { objects: 'read' | 'read-write' } ? true : false;
+type DigestsOf<R> =
+  UsesOf<R> extends { digests: 'sign' }
+    ? { archive: ObjectStore; signer: DigestSigner }
+    : UsesOf<R> extends { digests: 'verify' }
+      ? { archive: ObjectStore; publicKey: DigestPublicKey }
+      : never;
 
 /** The ports a route's handler must build: one per need its route declares, and no other. */
 export type PortsFor<R extends AnyRoute> = (UsesWorkflow<R> extends true
@@ -52,7 +66,8 @@ export type PortsFor<R extends AnyRoute> = (UsesWorkflow<R> extends true
   (UsesMail<R> extends true ? { mailer: NonNullable<ApiPorts['mailer']> } : { mailer?: never }) &
   (UsesDeadlines<R> extends true ? { deadlines: NonNullable<ApiPorts['deadlines']> } : { deadlines?: never }) &
   (UsesCursor<R> extends true ? { cursorKey: NonNullable<ApiPorts['cursorKey']> } : { cursorKey?: never }) &
-  (UsesObjects<R> extends true ? { objects: NonNullable<ApiPorts['objects']> } : { objects?: never });
+  (UsesObjects<R> extends true ? { objects: NonNullable<ApiPorts['objects']> } : { objects?: never }) &
+  ([DigestsOf<R>] extends [never] ? { digests?: never } : { digests: (env: NodeJS.ProcessEnv) => DigestsOf<R> });
 
 /** What every API function has: the case table, the real clock, a logger, a cursor key and its health checks. */
 export interface BaseApiDeps extends Pick<AppDeps, 'store'> {
@@ -69,7 +84,8 @@ export type DepsFor<R extends AnyRoute> = BaseApiDeps &
   (UsesWorkflow<R> extends true ? { engine: WorkflowEngine } : unknown) &
   (UsesMail<R> extends true ? { mailer: Mailer } : unknown) &
   (UsesDeadlines<R> extends true ? DeadlineDeps : unknown) &
-  (UsesObjects<R> extends true ? { objects: ObjectStore } : unknown);
+  (UsesObjects<R> extends true ? { objects: ObjectStore } : unknown) &
+  ([DigestsOf<R>] extends [never] ? unknown : { digests: DigestsOf<R> });
 
 /** A Lambda handler that says which declaration it serves, so a test can hold each entry to its own. */
 export type DeclaredHandler<H> = H & { readonly serves: string };
@@ -85,7 +101,11 @@ const undeclaredCursorKey: CursorKeySource = () =>
 export function apiDepsFromEnv(
   ports: ApiPorts,
   env: NodeJS.ProcessEnv = process.env,
-): BaseApiDeps & Partial<Pick<AppDeps, 'engine' | 'mailer' | 'calendar' | 'policy'>> & { objects?: ObjectStore } {
+): BaseApiDeps &
+  Partial<Pick<AppDeps, 'engine' | 'mailer' | 'calendar' | 'policy'>> & {
+    objects?: ObjectStore;
+    digests?: ReturnType<NonNullable<ApiPorts['digests']>>;
+  } {
   const settings = parseEnv(envPieces.table, env);
   const deadlines = ports.deadlines?.(env);
   const doc = documentClient();
@@ -100,6 +120,7 @@ export function apiDepsFromEnv(
     ...(deadlines ? { calendar: deadlines.calendar, policy: deadlines.policy } : {}),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
     ...(ports.objects ? { objects: ports.objects(env) } : {}),
+    ...(ports.digests ? { digests: ports.digests(env) } : {}),
     // A read of a key that never exists: proves the table answers, with no permission beyond reads.
     health: {
       dynamodb: async () =>

@@ -28,6 +28,8 @@ import { makeWorkflowCheck } from '#app/workflow-check';
 import { SesMailer } from '#mail/ses-mailer';
 import type { SweepLoop } from './sweep-loop';
 import { startSweepLoop } from './sweep-loop';
+import type { DigestWritten } from '#app/digests';
+import { makeDigestWriter } from '#app/digests';
 import { documentClient, dynamoDbClient, sesClient } from '#shared/aws-clients';
 import { CaseStore } from '#store/case-store';
 import { createTableInput } from '#store/table';
@@ -46,6 +48,7 @@ import type { LocalSes } from './ses-local';
 import type { LocalS3 } from './s3-local';
 import { startLocalS3 } from './s3-local';
 import { S3ObjectStore, s3Client } from '#objects/s3-object-store';
+import { localDigestSigner } from './local-digest-signer';
 import { DEFAULT_MAIL_PORT, startLocalSes } from './ses-local';
 
 /**
@@ -57,6 +60,8 @@ export const DEFAULT_PORT = 3000;
 const DEFAULT_TABLE_NAME = 'rectify-local';
 /** The local object store's one bucket: evidence, documents and large exports, as the one bucket in AWS. */
 const DEFAULT_OBJECT_BUCKET = 'rectify-local-objects';
+/** The digests' own bucket, as in AWS (where it has Object Lock COMPLIANCE, which the local server lacks). */
+const DIGEST_BUCKET = 'rectify-local-digests';
 /** Legal seconds per wall second: one legal day passes in 5 s, a 15-day deadline in 75 s. */
 export const DEFAULT_CLOCK_FACTOR = 17_280;
 /** DynamoDB Local is the largest part of the idle stack; this cap keeps the whole stack under 700 MB. */
@@ -79,6 +84,8 @@ export interface LocalStackOptions {
   mailSweepIntervalMs?: number;
   /** How often the stack looks for cases whose intake workflow never started (ms). */
   workflowCheckIntervalMs?: number;
+  /** How often (wall clock) the daily digest is brought up to the legal day's start. */
+  digestIntervalMs?: number;
   /**
    * Wall-clock time a case's deadline may have passed, with the case unmoved, before the check looks at
    * its workflow (legal time runs faster here, so the check's grace is converted).
@@ -276,7 +283,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const s3 = await startLocalS3({
       directory: path.join(dataDir, 'objects'),
-      buckets: [DEFAULT_OBJECT_BUCKET],
+      buckets: [DEFAULT_OBJECT_BUCKET, DIGEST_BUCKET],
       // Loopback even when the API is opened to the network: the store checks no signature.
       host: '127.0.0.1',
       detached: true,
@@ -294,6 +301,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3Sdk = s3Client();
     stops.push({ name: 'S3 client', stop: async () => s3Sdk.destroy() });
     const objects = new S3ObjectStore(s3Sdk, DEFAULT_OBJECT_BUCKET);
+    const signingKey = localDigestSigner(dataDir);
+    const digests = { archive: new S3ObjectStore(s3Sdk, DIGEST_BUCKET), signer: signingKey, publicKey: signingKey };
 
     const { clock, save: saveClock } = persistentClock(dataDir, options.clockFactor ?? DEFAULT_CLOCK_FACTOR);
     const clockTimer = setInterval(saveClock, 2_000);
@@ -371,6 +380,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       health,
       mailer,
       objects,
+      digests,
       cursorKey: localCursorKey(dataDir),
     };
     const auth = await localAuth(dataDir);
@@ -413,6 +423,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     );
     stops.push({ name: 'workflow check', stop: () => workflowCheck.stop() });
+    // The daily digest, on the legal clock: each legal day that has ended is anchored once.
+    const digestLoop: SweepLoop<DigestWritten> = startSweepLoop(makeDigestWriter({ store, digests, clock }).daily, {
+      intervalMs: options.digestIntervalMs ?? 60_000,
+      onReport: (report) => {
+        if (report.written) log(`info digest ${report.key} anchors ${report.heads} chain head(s)`);
+      },
+      onError: (error) => log(`warn digest not written: ${String(error)}`),
+    });
+    stops.push({ name: 'digest writer', stop: () => digestLoop.stop() });
     const demo =
       options.demoData === false
         ? { created: false, caseIds: [] }

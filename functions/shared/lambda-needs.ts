@@ -18,6 +18,12 @@ export type TableAccess = 'none' | 'read' | 'read-write';
  */
 export type ObjectAccess = 'read' | 'read-write';
 
+/**
+ * The signed digests of the chain heads: `sign` writes the next digest and signs it with the digest key
+ * (kms:Sign); `verify` reads the digests and the key's public half (kms:GetPublicKey).
+ */
+export type DigestAccess = 'sign' | 'verify';
+
 /** Step Functions actions on the case workflow. */
 export type WorkflowAction =
   'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'StopExecution' | 'DescribeExecution';
@@ -39,4 +45,6 @@ export interface LambdaNeeds {
    * secretsmanager:GetSecretValue on that one secret), read on the first cursor.
    */
   cursor?: boolean;
+  /** The digest bucket and key: DIGEST_BUCKET, DIGEST_KEY_ARN and the actions of its level. */
+  digests?: DigestAccess;
 }

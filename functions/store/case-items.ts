@@ -20,10 +20,14 @@ export function withoutKeys(item: Item): Item {
   );
 }
 
-/** A case as stored: its record, listed in the status, area and reporter indexes. */
+/**
+ * A case as stored: its record, listed in the status, area and reporter indexes, and under the day its
+ * chain head last moved (every write of a case item carries a new event, whose time is `updatedAt`).
+ */
 export function caseItem(record: CaseRecord): Item {
   return {
     ...keys.case(record.id),
+    ...keys.headChangedIndex(record.updatedAt, record.id),
     ...keys.statusIndex(record.status, record.dueAt, record.id),
     ...keys.areaIndex(record.location.subdistrict, record.reportedAt, record.id),
     ...keys.reporterIndex(record.reporterSub, record.reportedAt, record.id),

@@ -7,6 +7,7 @@ import type { CaseStatus } from '#domain/vocabulary';
 import type { Item } from './case-items';
 import { caseItem, eventItem, summaryOfItem, withoutKeys } from './case-items';
 import { CaseIntakeStore } from './case-intake-store';
+import { ChainHeads } from './chain-heads';
 import type { CaseSummary } from './case-summary';
 import { caseSummarySchema } from './case-summary';
 import { decodeCursor, encodeCursor, fromCursor } from './cursor';
@@ -46,12 +47,15 @@ const indexKeyAttributes = (index: { partitionKey: string; sortKey: string }) =>
 export class CaseStore {
   /** The writes that bring new cases in, on the same table. */
   readonly intake: CaseIntakeStore;
+  /** The chain heads that moved, by day, on the same table (what the digests anchor). */
+  readonly heads: ChainHeads;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {
     this.intake = new CaseIntakeStore(doc, tableName);
+    this.heads = new ChainHeads(doc, tableName);
   }
 
   /**

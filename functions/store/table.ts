@@ -15,8 +15,14 @@ export const TABLE = {
     byAreaReported: { name: 'byAreaReported', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     /** A reporter's own cases by report time: their lists read nothing but their cases. */
     byReporterReported: { name: 'byReporterReported', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    /**
+     * The cases whose chain head last moved on a UTC day: what the day's digest anchors, read without a
+     * Scan. Keys only: a case item rewritten on the same day leaves this index untouched (no write), so
+     * a case costs it one index write on the first change of each day it changes.
+     */
+    byHeadChangedDay: { name: 'byHeadChangedDay', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', keysOnly: true },
   },
-  /** Attributes copied into both indexes so a list page is answered from the index alone. */
+  /** Attributes copied into the list indexes so a list page is answered from the index alone. */
   projectedAttributes: [
     'id',
     'status',
@@ -61,7 +67,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projectedAttributes] },
+      Projection:
+        'keysOnly' in index
+          ? { ProjectionType: 'KEYS_ONLY' }
+          : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projectedAttributes] },
     })),
   };
 }
@@ -109,6 +118,12 @@ export const keys = {
   areaIndex: (subdistrict: string, reportedAt: string, id: string) => ({
     GSI2PK: keys.areaPartition(subdistrict),
     GSI2SK: `${reportedAt}#${id}`,
+  }),
+  headChangedPartition: (utcDay: string) => `HEADS#${utcDay}`,
+  /** The case listed under the UTC day of its latest event. */
+  headChangedIndex: (lastEventAt: string, id: string) => ({
+    GSI4PK: keys.headChangedPartition(new Date(lastEventAt).toISOString().slice(0, 10)),
+    GSI4SK: id,
   }),
   reporterPartition: (reporterSub: string) => `REPORTER#${reporterSub}`,
   reporterIndex: (reporterSub: string, reportedAt: string, id: string) => ({

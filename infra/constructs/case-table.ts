@@ -48,8 +48,9 @@ export class CaseTable extends Construct {
         indexName: index.IndexName,
         partitionKey: { name: hash.AttributeName, type: typeOf(hash.AttributeName) },
         sortKey: { name: range.AttributeName, type: typeOf(range.AttributeName) },
-        projectionType: ProjectionType.INCLUDE,
-        nonKeyAttributes: index.Projection?.NonKeyAttributes ?? [],
+        ...(index.Projection?.ProjectionType === 'KEYS_ONLY'
+          ? { projectionType: ProjectionType.KEYS_ONLY }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: index.Projection?.NonKeyAttributes ?? [] }),
       });
     }
   }

@@ -26,6 +26,7 @@ describe('the deployment configuration', () => {
       wafRatePerIp: 3000,
       logLevel: 'INFO',
       evidenceRetentionDays: 10_950,
+      digestRetentionDays: 10_950,
       evidenceArchiveAfterDays: 365,
     });
   });

@@ -21,6 +21,11 @@ interface Privileges {
   mail?: true;
   /** objects: `r` GetObject; `rw` plus Put/Delete (a delete marker)/PutObjectRetention; both with ListBucket. */
   objects?: 'r' | 'rw';
+  /**
+   * digests: `sign` Get/PutObject on the digest bucket's digests/ and kms:Sign on the digest key; `verify`
+   * GetObject and kms:GetPublicKey; both with ListBucket.
+   */
+  digests?: 'sign' | 'verify';
   cursorKey?: true;
   env: string[];
 }
@@ -30,6 +35,7 @@ const MACHINE = 'STATE_MACHINE_ARN';
 const DEADLINES = ['CALENDAR_JSON', 'POLICY_JSON'];
 const MAIL = ['MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON'];
 const OBJECTS = 'OBJECT_BUCKET';
+const DIGESTS = ['DIGEST_BUCKET', 'DIGEST_KEY_ARN'];
 const reader: Privileges = { table: 'r', env: [TABLE] };
 /** The paging routes: their cursors are sealed with the deployment's secret (its ARN, never its value). */
 const pager: Privileges = { table: 'r', cursorKey: true, env: [TABLE, 'CURSOR_SECRET_ARN'] };
@@ -90,6 +96,10 @@ const EXPECTED: Record<string, Privileges> = {
     env: [TABLE, MACHINE, ...DEADLINES],
   },
   RecordMailEvents: { table: 'rw', env: [TABLE] },
+  DailyDigest: { table: 'r', digests: 'sign', env: [TABLE, ...DIGESTS] },
+  WriteDigest: { table: 'r', digests: 'sign', env: [TABLE, ...DIGESTS] },
+  VerifyDigests: { table: 'r', digests: 'verify', env: [TABLE, ...DIGESTS] },
+  GetDigestPublicKey: { table: 'r', digests: 'verify', env: [TABLE, ...DIGESTS] },
   RequestEvidenceUpload: { table: 'r', objects: 'rw', env: [TABLE, OBJECTS] },
   ConfirmEvidence: { table: 'rw', objects: 'rw', env: [TABLE, OBJECTS] },
   ListEvidence: reader,
@@ -112,12 +122,27 @@ describe('each function of the Rectify stack, as synthesized', () => {
   const { stack, template } = synthesize(MANIFEST);
   const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, Json> }>;
   const cursorSecret = JSON.stringify({ Ref: logicalId(stack.cursorKey.secret.node.defaultChild as CfnResource) });
+  const digestBucket = logicalId(stack.digests.bucket.node.defaultChild as CfnResource);
+  const digestKey = JSON.stringify({
+    'Fn::GetAtt': [logicalId(stack.digests.key.node.defaultChild as CfnResource), 'Arn'],
+  });
+  const DIGEST_LEVELS: Record<string, Privileges['digests']> = {
+    's3:GetObject s3:ListBucket s3:PutObject kms:Sign': 'sign',
+    's3:GetObject s3:ListBucket kms:GetPublicKey': 'verify',
+  };
 
   /** The function's privileges as its role and environment in the template grant them. */
   function granted(id: string): Privileges {
     const handler = stack.functions.get(id);
     if (!handler) throw new Error(`no function ${id}`);
-    const permissions = permissionsOf(template, logicalId(handler.role.node.defaultChild as CfnResource));
+    const all = permissionsOf(template, logicalId(handler.role.node.defaultChild as CfnResource));
+    const onDigests = (p: (typeof all)[number]) => p.resource.includes(digestBucket) || p.resource === digestKey;
+    const permissions = all.filter((p) => !onDigests(p));
+    const digestActions = [...new Set(all.filter(onDigests).map((p) => p.action))]
+      .sort((a, b) =>
+        a.startsWith('kms:') === b.startsWith('kms:') ? a.localeCompare(b) : a.startsWith('kms:') ? 1 : -1,
+      )
+      .join(' ');
     const actionsOf = (service: string) =>
       [
         ...new Set(
@@ -150,6 +175,7 @@ describe('each function of the Rectify stack, as synthesized', () => {
       ...(actionsOf('ses').length
         ? { mail: actionsOf('ses').join() === 'SendRawEmail' ? true : (actionsOf('ses').join() as never) }
         : {}),
+      ...(digestActions ? { digests: DIGEST_LEVELS[digestActions] ?? (`unexpected: ${digestActions}` as never) } : {}),
       ...(secrets.length ? { cursorKey: secrets.every(onCursorKey) ? true : (JSON.stringify(secrets) as never) } : {}),
       env: Object.keys(variables)
         .filter((name) => !ALWAYS_SET.has(name))

@@ -88,6 +88,14 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
   );
   if (spec.env?.includes('cursorKey'))
     allow(['secretsmanager:GetSecretValue'], [ref(logicalId(cfnOf(stack.cursorKey.secret)))]);
+  if (spec.digests) {
+    const bucketArn = getAtt(logicalId(cfnOf(stack.digests.bucket)));
+    allow(['s3:ListBucket'], [bucketArn]);
+    allow(spec.digests === 'sign' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], [
+      { 'Fn::Join': ['', [bucketArn, '/digests/*']] } as Json,
+    ]);
+    allow(spec.digests === 'sign' ? ['kms:Sign'] : ['kms:GetPublicKey'], [getAtt(logicalId(cfnOf(stack.digests.key)))]);
+  }
   if (spec.objects) {
     const bucketArn = getAtt(logicalId(cfnOf(stack.evidence.bucket)));
     const objects = { 'Fn::Join': ['', [bucketArn, '/*']] } as Json;
@@ -197,7 +205,9 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
           expect.objectContaining({
             IndexName: index.IndexName,
             KeySchema: index.KeySchema,
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: index.Projection?.NonKeyAttributes },
+            Projection: index.Projection?.NonKeyAttributes
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.Projection.NonKeyAttributes }
+              : { ProjectionType: 'KEYS_ONLY' },
           }),
         ),
       ),
@@ -257,6 +267,7 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       if (env.includes('mail')) expected.push('MAIL_CONFIGURATION_SET', 'MAIL_RECIPIENTS_JSON');
       if (env.includes('cursorKey')) expected.push('CURSOR_SECRET_ARN');
       if (env.includes('objects')) expected.push('OBJECT_BUCKET');
+      if (env.includes('digests')) expected.push('DIGEST_BUCKET', 'DIGEST_KEY_ARN');
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(
         spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))),
@@ -313,8 +324,9 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       expect({
         [spec.id]: actions.filter(
           (action) =>
-            // Reading the cursor key (the paging routes) and stored files (verify, downloads) are reads too.
-            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query)|secretsmanager:GetSecretValue|s3:(GetObject|ListBucket))$/.test(
+            // Reading the cursor key (the paging routes), stored files (verify, downloads) and the digest key's
+            // public half (the digest check) are reads too.
+            !/^(logs:CreateLogStream|logs:PutLogEvents|xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:(GetItem|BatchGetItem|Query)|secretsmanager:GetSecretValue|s3:(GetObject|ListBucket)|kms:GetPublicKey)$/.test(
               action,
             ),
         ),

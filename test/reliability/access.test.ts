@@ -252,8 +252,26 @@ describe('sub-district scope: the route × role matrix with the same role in ano
     ((route.access as { roles?: readonly string[] }).roles ?? []).filter((r) => r !== 'auditor') as (
       'reporter' | 'officer' | 'enforcer'
     )[];
-  const cells = PROTECTED.flatMap((route) =>
+  /** The digests span every sub-district: their routes answer city-wide staff only (tested below). */
+  const CITY_WIDE_ONLY = new Set<string>(['writeDigest', 'verifyDigests', 'getDigestPublicKey']);
+  const cells = PROTECTED.filter((route) => !CITY_WIDE_ONLY.has(route.operationId)).flatMap((route) =>
     rolesOf(route).map((role) => [`${route.method.toUpperCase()} ${route.path} as ${role}`, route, role] as const),
+  );
+
+  it.each([...CITY_WIDE_ONLY])(
+    '%s: 403 for an officer of any sub-district, nothing written; the city group is served',
+    async (operationId) => {
+      const route = PROTECTED.find((r) => r.operationId === operationId);
+      if (!route) throw new Error(`no route ${operationId}`);
+      const request = requestFor(route, othersCase, 'officer');
+      const as = async (subdistricts?: string[]) =>
+        client(api.url, await api.auth.issue({ role: 'officer', sub: 'officer-scoped', subdistricts }));
+      meter.reset();
+      const scoped = await (await as([ELSEWHERE, HOME])).call(request.method, request.path, { body: request.body });
+      expect({ status: scoped.status, writes: meter.writes() }).toEqual({ status: 403, writes: [] });
+      const city = await (await as()).call(request.method, request.path, { body: request.body });
+      expect(city.status).toBe(200);
+    },
   );
 
   it.each(cells)(

@@ -10,7 +10,7 @@ import { CaseStates } from '../api/support/case-states';
 /**
  * Tampering with the table, as someone with write access to it could: `verify=true` names each change,
  * except a rewrite of the last event together with the chain head on the case item, which only the
- * signed digests kept outside the table can reveal (docs/reliability.md).
+ * signed digests kept outside the table can reveal (docs/digests.md, test/security/digests.test.ts).
  */
 let api: ApiHarness;
 let states: CaseStates;

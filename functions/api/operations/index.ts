@@ -13,12 +13,16 @@ import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
 import { evidenceOperations, historyOperation, listEvidenceOperation } from './evidence';
 import type { ObjectStore } from '#objects/object-store';
+import type { DigestPublicKey, DigestSigner } from '#digests/digest-signer';
+import { digestPublicKeyOperation, verifyDigestsOperation, writeDigestOperation } from './digests';
 
 export interface ApiDeps extends AppDeps {
   /** The parts `GET /health` checks, by name. */
   health: HealthChecks;
   /** The object store: evidence, documents, large exports. */
   objects: ObjectStore;
+  /** The digest bucket and the key that signs the digests (and whose public half checks them). */
+  digests: { archive: ObjectStore; signer: DigestSigner; publicKey: DigestPublicKey };
 }
 
 type Operations = {
@@ -45,6 +49,9 @@ function makeOperations(deps: ApiDeps): Operations {
     ...auditOperations(deps),
     getOpenApi: openApiOperation,
     getHealth: healthOperation(deps),
+    writeDigest: writeDigestOperation(deps),
+    verifyDigests: verifyDigestsOperation(deps),
+    getDigestPublicKey: digestPublicKeyOperation(deps),
   };
 }
 

@@ -22,6 +22,9 @@ import { requestEvidenceUpload } from './request-evidence-upload';
 import { confirmEvidence } from './confirm-evidence';
 import { listEvidence } from './list-evidence';
 import { downloadEvidence } from './download-evidence';
+import { writeDigest } from './write-digest';
+import { verifyDigests } from './verify-digests';
+import { getDigestPublicKey } from './get-digest-public-key';
 
 export type { AnyRoute, RouteSpec } from './define';
 export { needsOfRoute } from './define';
@@ -49,6 +52,9 @@ export {
   confirmEvidence,
   listEvidence,
   downloadEvidence,
+  writeDigest,
+  verifyDigests,
+  getDigestPublicKey,
 };
 
 /**
@@ -82,4 +88,7 @@ export const ROUTES = [
   confirmEvidence,
   listEvidence,
   downloadEvidence,
+  writeDigest,
+  verifyDigests,
+  getDigestPublicKey,
 ] as const satisfies readonly AnyRoute[];

@@ -12,6 +12,7 @@ import type { ApiServer } from '#local/api-server';
 import { startApiServer } from '#local/api-server';
 import type { LocalAuth } from '#local/local-auth';
 import { localAuth } from '#local/local-auth';
+import { localDigestSigner } from '#local/local-digest-signer';
 import type { CaseStore } from '#store/case-store';
 import { freshTable } from '#test/support/table';
 import { freshBucket } from '#test/support/objects';
@@ -82,6 +83,8 @@ export async function startApiHarness(
   options: { now?: Date; deps?: Partial<ApiDeps>; dataDir?: string } = {},
 ): Promise<ApiHarness> {
   const table = await freshTable('api');
+  // The API's own bucket last: freshBucket points OBJECT_BUCKET at the bucket it makes.
+  const digestBucket = await freshBucket('digests');
   const bucket = await freshBucket('api');
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rectify-api-'));
   const auth = await localAuth(dataDir);
@@ -97,6 +100,10 @@ export async function startApiHarness(
     wallNow: () => Date.now() + wallOffset,
     health: { database: async () => undefined },
     objects: bucket.objects,
+    digests: (() => {
+      const key = localDigestSigner(dataDir);
+      return { archive: digestBucket.objects, signer: key, publicKey: key };
+    })(),
     ...options.deps,
   };
   const server = await startApiServer({ routes: bindRoutes(deps), auth });
@@ -118,6 +125,7 @@ export async function startApiHarness(
       await server.close();
       await table.drop();
       bucket.close();
+      digestBucket.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
