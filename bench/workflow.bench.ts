@@ -15,6 +15,11 @@ import type { LocalRoute } from '#local/api-server';
 import { startApiServer } from '#local/api-server';
 import { localAuth } from '#local/local-auth';
 import { startLocalSes } from '#local/ses-local';
+import { startLocalS3 } from '#local/s3-local';
+import { makeDocumentIssuer } from '#app/document-issuer';
+import { parseIssuingOffices } from '#documents/issuing-offices';
+import { S3ObjectStore, s3Client } from '#objects/s3-object-store';
+import { TEST_OFFICES } from '#test/fixtures/documents';
 import { SesMailer } from '#mail/ses-mailer';
 import { documentClient, dynamoDbClient, sesClient } from '#shared/aws-clients';
 import { CaseStore } from '#store/case-store';
@@ -237,6 +242,12 @@ export const workflowBenchmark: Benchmark = {
     const { tableName, doc } = await context.freshTable('workflow');
     const ses = await startLocalSes({ port: 0 });
     process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
+    // The documents the workflow issues are stored and attached: a local S3 of the bench's own.
+    const objectsDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-cost-objects-'));
+    const s3 = await startLocalS3({ directory: objectsDir, buckets: ['rectify-bench-documents'] });
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    const s3Sdk = s3Client();
+    const objects = new S3ObjectStore(s3Sdk, 'rectify-bench-documents');
     const meteredClient = dynamoDbClient();
     const meter = meterCapacity(meteredClient);
     const meteredDoc = documentClient(meteredClient);
@@ -276,19 +287,29 @@ export const workflowBenchmark: Benchmark = {
       consoleUrl: 'http://localhost:3000/console',
       failures: makeMailFailureLog({ store, clock }),
       logger: logs.logger,
+      objects,
     });
     const calendar = chinaCalendar();
     const eventLog = new EngineEventLog();
     const faults = new TaskFaults();
     const engineOptions = {
       probes: [eventLog, faults],
-      taskDeps: { store, mailer, clock, calendar, policy: DEFAULT_POLICY, logger: logs.logger },
+      taskDeps: {
+        store,
+        mailer,
+        clock,
+        calendar,
+        policy: DEFAULT_POLICY,
+        logger: logs.logger,
+        documents: makeDocumentIssuer({ objects, offices: parseIssuingOffices(TEST_OFFICES) }),
+      },
       doc,
       tableName,
     };
     const engine = new LocalWorkflowEngine(engineOptions);
     const harness: Harness = {
       store: new CaseStore(doc, tableName),
+      objects,
       mailer: new RecordingMailer(),
       clock,
       policy: DEFAULT_POLICY,
@@ -534,6 +555,9 @@ export const workflowBenchmark: Benchmark = {
       sesSdk.destroy();
       meteredClient.destroy();
       rmSync(dataDir, { recursive: true, force: true });
+      s3Sdk.destroy();
+      await s3.stop();
+      rmSync(objectsDir, { recursive: true, force: true });
     }
   },
 };

@@ -4,6 +4,7 @@ import { assertPolicyFitsWorkflow } from '#app/procedure';
 import { calendarFileSchema, chinaCalendar } from '#domain/china-calendar';
 import type { Policy } from '#domain/policy';
 import { resolvePolicy } from '#domain/policy';
+import { issuingOfficeSchema } from '#documents/issuing-offices';
 import { isSupportedRegion, unsupportedRegionMessage } from './regions';
 
 /**
@@ -23,6 +24,8 @@ const CONFIG_KEYS = [
   'escalationRecipients',
   'fallbackRecipients',
   'alertRecipients',
+  'issuingOffices',
+  'fallbackIssuingOffice',
   'corsOrigins',
   'deletionProtection',
   'retainData',
@@ -92,6 +95,14 @@ const configSchema = z
     fallbackRecipients: z.array(email).min(1),
     /** Also receive every workflow-failure alert email (operations staff). */
     alertRecipients: z.array(email).min(1).optional(),
+    /**
+     * Sub-district (街道) → the office that issues its documents (限期拆除通知书, 催告书, 决定书, 公告), with the
+     * 行政复议机关 and the court they name. Every sub-district of `escalationRecipients` needs one, unless
+     * `fallbackIssuingOffice` is given.
+     */
+    issuingOffices: z.record(z.string().min(1), issuingOfficeSchema).default({}),
+    /** Issues the documents of a sub-district without its own entry (the district's office). */
+    fallbackIssuingOffice: issuingOfficeSchema.optional(),
     /** Browser origins allowed to call the API; CORS stays off unless some are given. */
     corsOrigins: z.array(z.url()).optional(),
     /** DynamoDB and Cognito deletion protection: on unless a throwaway stage turns it off. */
@@ -191,6 +202,16 @@ const configSchema = z
         message: 'an address identity must be the sender address itself',
       });
     }
+    if (!config.fallbackIssuingOffice) {
+      for (const subdistrict of Object.keys(config.escalationRecipients)) {
+        if (!Object.hasOwn(config.issuingOffices, subdistrict))
+          context.addIssue({
+            code: 'custom',
+            path: ['issuingOffices', subdistrict],
+            message: `is required: the workflow issues documents for ${subdistrict}, which receives mail, and names the office that issues them (or give fallbackIssuingOffice)`,
+          });
+      }
+    }
     if (config.apiBurstLimit < config.apiRateLimit) {
       context.addIssue({ code: 'custom', path: ['apiBurstLimit'], message: 'must be at least apiRateLimit' });
     }
@@ -204,6 +225,8 @@ const NON_TEXT_KEYS: ReadonlySet<ConfigKey> = new Set([
   'escalationRecipients',
   'fallbackRecipients',
   'alertRecipients',
+  'issuingOffices',
+  'fallbackIssuingOffice',
   'corsOrigins',
   'deletionProtection',
   'retainData',

@@ -27,10 +27,12 @@ export interface Route {
  * Configuration an entry reads at cold start, beyond `TABLE_NAME` (given with any table access) and logging:
  * `deadlines` → POLICY_JSON + CALENDAR_JSON; `stateMachine` → STATE_MACHINE_ARN; `links` →
  * CONSOLE_URL (the configured console, else the distribution); `mail` → MAIL_RECIPIENTS_JSON (sender and recipients) +
- * MAIL_CONFIGURATION_SET; `objects` → OBJECT_BUCKET; `cursorKey` → CURSOR_SECRET_ARN (the secret's ARN, never
- * its value) and secretsmanager:GetSecretValue on that one secret; `digests` → DIGEST_BUCKET + DIGEST_KEY_ARN.
+ * MAIL_CONFIGURATION_SET; `objects` → OBJECT_BUCKET; `documents` → ISSUING_OFFICES_JSON; `cursorKey` →
+ * CURSOR_SECRET_ARN (the secret's ARN, never its value) and secretsmanager:GetSecretValue on that one secret;
+ * `digests` → DIGEST_BUCKET + DIGEST_KEY_ARN.
  */
-export type EnvGroup = 'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects' | 'cursorKey' | 'digests';
+export type EnvGroup =
+  'deadlines' | 'stateMachine' | 'links' | 'mail' | 'objects' | 'documents' | 'cursorKey' | 'digests';
 
 interface FunctionBase {
   /** Construct id, PascalCase; also names the function's log group and alarms. */
@@ -50,6 +52,8 @@ interface FunctionBase {
   objects?: ObjectAccess;
   /** The digest bucket and signing key, at this level (infra/constructs/digest-archive.ts). */
   digests?: DigestAccess;
+  /** Renders documents: its bundle carries the document font (infra/bundling.ts). */
+  rendersDocuments?: boolean;
   env?: readonly EnvGroup[];
   timeoutSeconds?: number;
   memoryMb?: number;

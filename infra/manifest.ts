@@ -16,6 +16,7 @@ function envOf(needs: LambdaNeeds): EnvGroup[] {
     ...(needs.workflow?.length ? (['stateMachine'] as const) : []),
     ...(needs.mail ? (['links', 'mail'] as const) : []),
     ...(needs.objects ? (['objects'] as const) : []),
+    ...(needs.documents ? (['documents'] as const) : []),
     ...(needs.cursor ? (['cursorKey'] as const) : []),
     ...(needs.digests ? (['digests'] as const) : []),
   ];
@@ -30,6 +31,7 @@ function grantsOf(needs: LambdaNeeds) {
     ...(needs.clearsAttention ? { deletesItems: true } : {}),
     ...(needs.objects ? { objects: needs.objects } : {}),
     ...(needs.digests ? { digests: needs.digests } : {}),
+    ...(needs.documents ? { rendersDocuments: true } : {}),
     env: envOf(needs),
   };
 }
@@ -92,7 +94,9 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     description: 'Delivers the emails an outage or a stopped sender left pending in the outbox',
     table: 'read-write',
     sendsMail: true,
-    env: ['links', 'mail'],
+    // The documents an email carries are read from the object store when it is sent.
+    objects: 'read',
+    env: ['links', 'mail', 'objects'],
     // Retries back off from 10 s; a sweep every 2 minutes that ends within 100 s never overlaps the next.
     everyMinutes: 2,
     timeoutSeconds: 100,

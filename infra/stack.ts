@@ -11,6 +11,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { parseIssuingOffices } from '#documents/issuing-offices';
 import { parseMailRecipients } from '#mail/recipients';
 import { keys } from '#store/table';
 import type { RectifyConfig } from './config';
@@ -154,6 +155,14 @@ export class RectifyStack extends Stack {
       }),
     );
 
+    const issuingOffices = {
+      subdistricts: config.issuingOffices,
+      ...(config.fallbackIssuingOffice ? { fallback: config.fallbackIssuingOffice } : {}),
+    };
+    // Checked as the rendering functions check it at cold start, against the sub-districts that receive mail.
+    parseIssuingOffices(issuingOffices, Object.keys(config.escalationRecipients));
+    const issuingOfficesJson = JSON.stringify(issuingOffices);
+
     const tasks = new Map<string, IFunction>();
     for (const spec of manifest.functions) {
       const workflowActions = workflowActionsOf(spec);
@@ -184,6 +193,7 @@ export class RectifyStack extends Stack {
         environment.DIGEST_BUCKET = this.digests.bucket.bucketName;
         environment.DIGEST_KEY_ARN = this.digests.key.keyArn;
       }
+      if (wanted.has('documents')) environment.ISSUING_OFFICES_JSON = issuingOfficesJson;
       assertEnvironmentFits(spec, environment);
 
       const handler = new HandlerFunction(this, spec.id, {

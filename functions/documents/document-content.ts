@@ -3,12 +3,12 @@
  * construction, the legal basis, what must be done by when (Beijing time), the party's rights. Pure, so
  * the wording is checked without rendering; `render-pdf.ts` lays it out.
  */
-import type { DocumentKind } from './document-kinds';
-import { DOCUMENT_TITLES, documentNumber } from './document-kinds';
+import type { DocumentKind } from '#domain/documents';
+import { DOCUMENT_TITLES, documentNumber } from '#domain/documents';
 import { chineseDate, chineseDateTime } from './chinese-date';
 
 /** The office that issues a sub-district's documents and the bodies a party may turn to. */
-interface IssuingOffice {
+export interface IssuingOffice {
   /** 例：重庆市沙坪坝区小龙坎街道办事处 */
   name: string;
   /** 行政复议机关, e.g. 重庆市沙坪坝区人民政府; unnamed: "依法" without a name. */

@@ -19,6 +19,9 @@ import type { Clock } from '#domain/clock';
 import { acceleratedClock } from '#domain/clock';
 import type { Policy } from '#domain/policy';
 import { resolvePolicy } from '#domain/policy';
+import { makeDocumentIssuer } from '#app/document-issuer';
+import type { IssuingOfficesConfig } from '#documents/issuing-offices';
+import { parseIssuingOffices } from '#documents/issuing-offices';
 import type { MailRecipients } from '#mail/recipients';
 import { parseMailRecipients } from '#mail/recipients';
 import type { RetryPolicy } from '#mail/ses-mailer';
@@ -81,6 +84,8 @@ export interface LocalStackOptions {
   demoData?: boolean;
   policy?: Policy;
   recipients?: MailRecipients;
+  /** The offices that issue each sub-district's documents (beside the recipients). */
+  offices?: IssuingOfficesConfig;
   mailSweepIntervalMs?: number;
   /** How often the stack looks for cases whose intake workflow never started (ms). */
   workflowCheckIntervalMs?: number;
@@ -141,6 +146,22 @@ const LOCAL_RECIPIENTS: MailRecipients = {
   subdistricts: { 小龙坎街道: ['xiaolongkan-office@rectify.local'] },
   fallback: ['subdistrict-office@rectify.local'],
   alerts: ['operations@rectify.local'],
+};
+
+/** The seed community's sub-district office, and the district's office for every other sub-district. */
+const LOCAL_OFFICES: IssuingOfficesConfig = {
+  subdistricts: {
+    小龙坎街道: {
+      name: '重庆市沙坪坝区小龙坎街道办事处',
+      reconsiderationAuthority: '重庆市沙坪坝区人民政府',
+      court: '重庆市沙坪坝区人民法院',
+    },
+  },
+  fallback: {
+    name: '重庆市沙坪坝区综合行政执法局',
+    reconsiderationAuthority: '重庆市沙坪坝区人民政府',
+    court: '重庆市沙坪坝区人民法院',
+  },
 };
 
 const clockFileSchema = z.object({ legalMs: z.number(), factor: z.number() });
@@ -322,11 +343,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const apiBase = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     const sesSdk = sesClient();
     stops.push({ name: 'SES client', stop: async () => sesSdk.destroy() });
+    const recipients = parseMailRecipients(options.recipients ?? LOCAL_RECIPIENTS);
+    // Every sub-district that receives mail needs an office to issue its documents: checked at start.
+    const offices = parseIssuingOffices(options.offices ?? LOCAL_OFFICES, Object.keys(recipients.subdistricts));
     const mailer = new SesMailer({
       doc,
       tableName,
       ses: sesSdk,
-      recipients: parseMailRecipients(options.recipients ?? LOCAL_RECIPIENTS),
+      recipients,
+      objects,
       // The console's case page, when this stack serves the console on the API's origin.
       ...(options.consoleDir ? { consoleUrl: `${apiBase}${CONSOLE_BASE_PATH}` } : {}),
       failures: makeMailFailureLog({ store, clock }),
@@ -343,7 +368,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const eventLog = new EngineEventLog();
     const faults = new TaskFaults();
     const engine = new LocalWorkflowEngine({
-      taskDeps: { store, mailer, clock, calendar, policy, logger },
+      taskDeps: {
+        store,
+        mailer,
+        clock,
+        calendar,
+        policy,
+        logger,
+        documents: makeDocumentIssuer({ objects, offices }),
+      },
       probes: [eventLog, faults],
       doc,
       tableName,

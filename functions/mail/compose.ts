@@ -4,6 +4,7 @@ import type { MailRequest } from './mailer';
 import { MAIL_KINDS } from '#domain/mail-vocabulary';
 import { mailId } from './mailer';
 import type { NewOutboxMail } from '#store/outbox';
+import { mailAttachmentSchema } from '#store/outbox';
 import type { MailRecipients } from './recipients';
 import { fromHeader, recipientsFor } from './recipients';
 import type { RenderedMail } from './templates';
@@ -22,6 +23,7 @@ const mailRequestSchema = z.object({
   occasion: occasionSchema,
   caseRecord: caseRecordSchema,
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.undefined()])).optional(),
+  attachments: z.array(mailAttachmentSchema).optional(),
 });
 
 export class MailRequestError extends Error {
@@ -47,7 +49,7 @@ export function composeMail(
       `invalid mail request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
     );
   }
-  const { kind, occasion, caseRecord, facts } = parsed.data;
+  const { kind, occasion, caseRecord, facts, attachments } = parsed.data;
   const { recipients } = settings;
   const addresses = recipientsFor(recipients, kind, caseRecord);
   if (addresses.length === 0) return [];
@@ -74,6 +76,7 @@ export function composeMail(
       from: fromHeader(recipients),
       ...(recipients.replyTo ? { replyTo: recipients.replyTo } : {}),
       ...rendered,
+      ...(attachments?.length ? { attachments } : {}),
       createdAt: settings.createdAt,
     },
   }));

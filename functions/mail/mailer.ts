@@ -1,5 +1,6 @@
 import type { MailKind } from '#domain/mail-vocabulary';
 import type { CaseRecord } from '#domain/schemas';
+import type { MailAttachmentRef } from '#store/outbox';
 
 /**
  * Kinds sent at most once: a send whose outcome is unknown is never repeated. Only the party's notice:
@@ -26,6 +27,8 @@ export interface MailRequest {
   caseRecord: CaseRecord;
   /** Facts not on the case item: an inspection result, the next step and its date, a failure cause. */
   facts?: Record<string, string | number | boolean | undefined>;
+  /** The stored documents the email carries as attachments (read when it is sent). */
+  attachments?: MailAttachmentRef[];
 }
 
 export interface MailDelivery {

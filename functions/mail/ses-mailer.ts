@@ -23,7 +23,9 @@ import { FINAL_MAIL_STATUSES, Outbox } from '#store/outbox';
 import type { MailRecipients } from './recipients';
 import { parseMailRecipients } from './recipients';
 import { classifySendError, describeError } from './send-errors';
-import type { MailTransport } from './ses-transport';
+import type { ObjectStore } from '#objects/object-store';
+import { AttachmentMismatchError, readAttachments } from './attachments';
+import type { MailAttachment, MailTransport } from './ses-transport';
 import { sesTransport } from './ses-transport';
 
 export interface RetryPolicy {
@@ -69,6 +71,11 @@ export interface SesMailerDeps {
   failures: MailFailureLog;
   /** Sends one email; SES through `ses` unless given. */
   transport?: MailTransport;
+  /**
+   * Where the documents an email carries are read from when it is sent. A sender without it leaves an
+   * email with attachments pending, for one that has it (the pending-mail sweep).
+   */
+  objects?: ObjectStore;
   /**
    * The legal clock, for the times people read on an email (recorded, sent, settled): the clock that
    * stamps the case's events, which the local stack runs accelerated. The real clock unless given.
@@ -233,11 +240,23 @@ export class SesMailer implements Mailer, PendingMailSweeper {
   private async sendClaimed(claimed: OutboxMail, knownBody?: MailBody): Promise<MailDelivery['status']> {
     let mail = claimed;
     const { text, html } = knownBody ?? (await this.outbox.body(claimed));
+    let attachments: MailAttachment[];
+    try {
+      attachments = await readAttachments(this.deps.objects, mail.attachments ?? []);
+    } catch (error) {
+      if (error instanceof AttachmentMismatchError) {
+        this.logger.error('attachment changed; email not sent', { mailId: mail.id, error: describeError(error) });
+        await this.settleFailure(mail, 'FAILED', describeError(error));
+        return 'failed';
+      }
+      // Nothing was sent: the email waits for its next round like one the mail service did not take.
+      return this.endRound(mail, error);
+    }
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attemptsPerRound; attempt += 1) {
       let messageId: string;
       try {
-        messageId = await this.transport({ ...mail, text, html });
+        messageId = await this.transport({ ...mail, text, html }, attachments);
       } catch (error) {
         const verdict = classifySendError(error);
         if (verdict === 'permanent') {
@@ -267,6 +286,11 @@ export class SesMailer implements Mailer, PendingMailSweeper {
       await this.recordSent(mail, messageId);
       return 'sent';
     }
+    return this.endRound(mail, lastError);
+  }
+
+  /** A round that did not send the email: back to the pending list with backoff, or given up after the last round. */
+  private async endRound(mail: OutboxMail, lastError: unknown): Promise<MailDelivery['status']> {
     const reason = describeError(lastError);
     if (mail.attempts >= this.retry.maxRounds) {
       this.logger.error('mail service unavailable for too long; giving up', {

@@ -14,8 +14,11 @@ export const MAIL_ID_HEADER = 'X-Rectify-Mail-Id';
 /** Present (`yes`) on a send after one whose outcome is unknown: the recipient may already have the email. */
 const POSSIBLE_REPEAT_HEADER = 'X-Rectify-Possible-Repeat';
 
-/** Hands one email to the mail service; answers the service's message id. Throws what the service threw. */
-export type MailTransport = (mail: SendableMail) => Promise<string>;
+/**
+ * Hands one email, with the files it carries, to the mail service; answers the service's message id.
+ * Throws what the service threw.
+ */
+export type MailTransport = (mail: SendableMail, attachments: readonly MailAttachment[]) => Promise<string>;
 
 /** A file sent with an email (a document's PDF). */
 export interface MailAttachment {
@@ -23,9 +26,6 @@ export interface MailAttachment {
   contentType: string;
   content: Uint8Array;
 }
-
-/** The files an email carries, read when it is sent (the outbox keeps references, not bytes). */
-export type AttachmentReader = (mail: SendableMail) => Promise<MailAttachment[]>;
 
 /**
  * The sender as MailComposer takes it: the outbox keeps the `From` header as written for SES
@@ -79,14 +79,9 @@ function addressOf(from: string): string {
  * SES `SendRawEmail` (v1): each email tagged with its kind and case, its outbox id in a header, its
  * documents attached, through the configuration set.
  */
-export function sesTransport(
-  ses: SESClient,
-  configurationSetName?: string,
-  readAttachments?: AttachmentReader,
-): MailTransport {
-  return async (mail) => {
+export function sesTransport(ses: SESClient, configurationSetName?: string): MailTransport {
+  return async (mail, attachments) => {
     const content = mail.possibleRepeat ? markPossibleRepeat(mail, mail.id) : mail;
-    const attachments = readAttachments ? await readAttachments(mail) : [];
     const raw = await mimeMessage(mail, content, attachments);
     const result = await ses.send(
       new SendRawEmailCommand({

@@ -41,6 +41,11 @@ export interface LambdaNeeds {
   /** The object store: OBJECT_BUCKET and the S3 actions of its level. */
   objects?: ObjectAccess;
   /**
+   * Renders documents (a workflow task that issues them): the issuing offices (ISSUING_OFFICES_JSON) and
+   * the document font beside its bundle. Stores them, so it also declares `objects: 'read-write'`.
+   */
+  documents?: boolean;
+  /**
    * Seals or opens the cursors of pages: the deployment's cursor-key secret (CURSOR_SECRET_ARN and
    * secretsmanager:GetSecretValue on that one secret), read on the first cursor.
    */

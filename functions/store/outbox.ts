@@ -31,6 +31,19 @@ export type ReportedStatus = Extract<MailStatus, 'BOUNCED' | 'COMPLAINED'>;
 /** Statuses no sender moves on from: the email is off the pending list. */
 export const FINAL_MAIL_STATUSES: readonly MailStatus[] = ['SENT', 'FAILED', 'UNCONFIRMED', 'BOUNCED', 'COMPLAINED'];
 
+/**
+ * A file an email carries, by reference: the object's key and what its bytes must hash to. The sender
+ * reads it from the object store when it sends, so the outbox never holds the bytes.
+ */
+export const mailAttachmentSchema = z.object({
+  key: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().min(0),
+});
+export type MailAttachmentRef = z.infer<typeof mailAttachmentSchema>;
+
 const outboxMailSchema = z.object({
   id: z.string(),
   caseId: z.string(),
@@ -64,6 +77,8 @@ const outboxMailSchema = z.object({
   /** When SES last reported the delivery delayed (it keeps trying), and why (SES's delay type). */
   delayedAt: z.string().optional(),
   delayType: z.string().optional(),
+  /** The documents attached (references to stored objects). */
+  attachments: z.array(mailAttachmentSchema).optional(),
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
 

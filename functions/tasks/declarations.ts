@@ -1,4 +1,4 @@
-import type { LambdaNeeds } from '#shared/lambda-needs';
+import type { LambdaNeeds, ObjectAccess } from '#shared/lambda-needs';
 import { CONTENDED_TASK_CONCURRENCY } from '#shared/time-limits';
 
 /**
@@ -15,6 +15,10 @@ interface TaskUses {
   clearsAttention?: true;
   /** The task only reads the case table. */
   table?: 'read';
+  /** The object store: documents are written there, and emails read their attachments from it. */
+  objects?: ObjectAccess;
+  /** Renders the documents it issues: the issuing offices (ISSUING_OFFICES_JSON) and the font in its bundle. */
+  documents?: true;
 }
 
 export interface TaskDeclaration {
@@ -38,7 +42,7 @@ export interface TaskDeclaration {
 export const TASKS = {
   IssueNoticeFunctionArn: {
     description: 'Starts persuasion or issues the rectification notice',
-    uses: { mail: true, deadlines: true },
+    uses: { mail: true, deadlines: true, objects: 'read-write', documents: true },
     // Every notice takes the next number of one counter item: as many at once as the local engine runs.
     reservedConcurrency: CONTENDED_TASK_CONCURRENCY,
   },
@@ -60,11 +64,11 @@ export const TASKS = {
   },
   EscalateFunctionArn: {
     description: 'Escalates to the sub-district office and serves the demand notice (催告书)',
-    uses: { mail: true, deadlines: true },
+    uses: { mail: true, deadlines: true, objects: 'read-write', documents: true },
   },
   DecideEnforcementFunctionArn: {
     description: 'Decides on enforcement, announces it and starts the enforcement phase',
-    uses: { mail: true, workflow: ['StartExecution'], deadlines: true },
+    uses: { mail: true, workflow: ['StartExecution'], deadlines: true, objects: 'read-write', documents: true },
   },
   CheckWindowsFunctionArn: {
     description: 'Checks that the enforcement decision was served, and the announcement and appeal windows',

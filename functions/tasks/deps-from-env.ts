@@ -1,14 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#domain/clock';
+import type { DocumentIssuer } from '#app/document-issuer';
 import type { Mailer } from '#mail/mailer';
+import type { ObjectStore } from '#objects/object-store';
 import { documentClient } from '#shared/aws-clients';
 import type { DeadlineRules } from '#shared/deadline-rules';
 import { envPieces, parseEnv } from '#shared/env';
 import { CaseStore } from '#store/case-store';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { TaskKey, TASKS } from './declarations';
-import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps, TaskHandler } from './task-kit';
+import type { DeadlineDeps, DocumentDeps, EngineDeps, MailDeps, TaskBaseDeps, TaskHandler } from './task-kit';
 
 /**
  * What a task function may build beyond the case table, each from its own environment: the mailer
@@ -18,28 +20,36 @@ import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps, TaskHandler } fr
  * clients and that data.
  */
 export interface TaskPorts {
-  mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient }) => Mailer;
+  /** With the object store when the task has one: its emails' attachments are read from it. */
+  mailer?: (env: NodeJS.ProcessEnv, shared: { doc: DynamoDBDocumentClient; objects?: ObjectStore }) => Mailer;
   engine?: (env: NodeJS.ProcessEnv) => WorkflowEngine;
   deadlines?: (env: NodeJS.ProcessEnv) => DeadlineRules;
+  objects?: (env: NodeJS.ProcessEnv) => ObjectStore;
+  documents?: (env: NodeJS.ProcessEnv, shared: { objects: ObjectStore }) => DocumentIssuer;
 }
 
 type UsesOf<K extends TaskKey> = (typeof TASKS)[K]['uses'];
 type UsesWorkflow<K extends TaskKey> = UsesOf<K> extends { workflow: readonly [unknown, ...unknown[]] } ? true : false;
 type UsesMail<K extends TaskKey> = UsesOf<K> extends { mail: true } ? true : false;
 type UsesDeadlines<K extends TaskKey> = UsesOf<K> extends { deadlines: true } ? true : false;
+type UsesObjects<K extends TaskKey> = UsesOf<K> extends { objects: 'read' | 'read-write' } ? true : false;
+type UsesDocuments<K extends TaskKey> = UsesOf<K> extends { documents: true } ? true : false;
 
 /** The ports a task's entry must build: one per need its declaration has, and no other. */
 export type TaskPortsFor<K extends TaskKey> = (UsesWorkflow<K> extends true
   ? { engine: NonNullable<TaskPorts['engine']> }
   : { engine?: never }) &
   (UsesMail<K> extends true ? { mailer: NonNullable<TaskPorts['mailer']> } : { mailer?: never }) &
-  (UsesDeadlines<K> extends true ? { deadlines: NonNullable<TaskPorts['deadlines']> } : { deadlines?: never });
+  (UsesDeadlines<K> extends true ? { deadlines: NonNullable<TaskPorts['deadlines']> } : { deadlines?: never }) &
+  (UsesObjects<K> extends true ? { objects: NonNullable<TaskPorts['objects']> } : { objects?: never }) &
+  (UsesDocuments<K> extends true ? { documents: NonNullable<TaskPorts['documents']> } : { documents?: never });
 
 /** What the step of the task declared as `K` is given: the case table and clock, and what it declares. */
 export type TaskDepsFor<K extends TaskKey> = TaskBaseDeps &
   (UsesWorkflow<K> extends true ? EngineDeps : unknown) &
   (UsesMail<K> extends true ? MailDeps : unknown) &
-  (UsesDeadlines<K> extends true ? DeadlineDeps : unknown);
+  (UsesDeadlines<K> extends true ? DeadlineDeps : unknown) &
+  (UsesDocuments<K> extends true ? DocumentDeps : unknown);
 
 /**
  * The dependencies a task's Lambda entry builds once, at module scope, from its environment: the case
@@ -50,15 +60,17 @@ export type TaskDepsFor<K extends TaskKey> = TaskBaseDeps &
 export function taskDepsFromEnv(
   ports: TaskPorts,
   env: NodeJS.ProcessEnv = process.env,
-): TaskBaseDeps & Partial<MailDeps & EngineDeps & DeadlineDeps> {
+): TaskBaseDeps & Partial<MailDeps & EngineDeps & DeadlineDeps & DocumentDeps> {
   const settings = parseEnv(envPieces.table, env);
   const doc = documentClient();
   const deadlines = ports.deadlines?.(env);
+  const objects = ports.objects?.(env);
   return {
     store: new CaseStore(doc, settings.TABLE_NAME),
     clock: systemClock,
     logger: new Logger({ serviceName: 'rectify-workflow' }),
-    ...(ports.mailer ? { mailer: ports.mailer(env, { doc }) } : {}),
+    ...(ports.mailer ? { mailer: ports.mailer(env, { doc, ...(objects ? { objects } : {}) }) } : {}),
+    ...(ports.documents && objects ? { documents: ports.documents(env, { objects }) } : {}),
     ...(ports.engine ? { engine: ports.engine(env) } : {}),
     ...(deadlines ? { calendar: deadlines.calendar, policy: deadlines.policy } : {}),
   };

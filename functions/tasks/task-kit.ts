@@ -10,6 +10,9 @@ import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import { caseId as caseIdSchema } from '#domain/schemas';
 import type { EventType } from '#domain/vocabulary';
 import { TERMINAL_STATUSES } from '#domain/vocabulary';
+import type { DocumentIssuer, RenderedDocument } from '#app/document-issuer';
+import { attachmentsOf } from '#app/case-documents';
+import type { IssuedDocument } from '#domain/documents';
 import { CaseNotFoundError } from '#app/errors';
 import { WORKFLOW_ACTOR } from '#app/procedure';
 import type { MailDelivery, MailRequest, Mailer } from '#mail/mailer';
@@ -43,11 +46,16 @@ export interface EngineDeps {
   engine: WorkflowEngine;
 }
 
+/** For a task that issues documents: renders them and stores them in the object store. */
+export interface DocumentDeps {
+  documents: DocumentIssuer;
+}
+
 /**
  * Everything any task may use: what the local engine, which runs every task in-process, gives them all.
  * Each step names only the part it uses, and a Lambda entry builds only that part.
  */
-export type TaskDeps = TaskBaseDeps & MailDeps & DeadlineDeps & EngineDeps;
+export type TaskDeps = TaskBaseDeps & MailDeps & DeadlineDeps & EngineDeps & DocumentDeps;
 
 /** The slice of a Powertools logger the tasks use. */
 interface TaskLogger {
@@ -154,6 +162,8 @@ export async function commitStep(
     options?: CommitOptions;
     /** The execution to record on the case, when not the running one (the hand-over to enforcement). */
     carriedBy?: string;
+    /** When the event happens, if already fixed (the issue time a document states); the clock's now otherwise. */
+    at?: Date;
   },
 ): Promise<{ record: CaseRecord; event: CaseEvent }> {
   const decision = decide(record.status, action, 'system', step.outcome);
@@ -161,7 +171,12 @@ export async function commitStep(
   const running = executionName(step.execution);
   const { next, event } = applyEvent(
     record,
-    { type: decision.event, actor: WORKFLOW_ACTOR, at: deps.clock.now(), data: { execution: running, ...step.data } },
+    {
+      type: decision.event,
+      actor: WORKFLOW_ACTOR,
+      at: step.at ?? deps.clock.now(),
+      data: { execution: running, ...step.data },
+    },
     decision.to,
     { ...step.patch, execution: step.carriedBy ?? running },
   );
@@ -227,4 +242,49 @@ export async function sendMail(
 /** An outbox occasion is plain ASCII without `#`: `2026-12-07T15:59:59.999Z` → `20261207T155959Z`. */
 export function occasionStamp(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Issues the documents of a system action: renders them for the event about to be committed (its time
+ * fixed first, so the PDF states it) and commits the event recording each document's key, SHA-256 and
+ * size. The caller then stores the bytes (`storeDocuments`), before any email attaches them: after the
+ * commit, so a run that stops before it leaves no document that no event records, and the re-run stores
+ * exactly what the event records (`storedDocuments`).
+ */
+export async function commitWithDocuments(
+  deps: Pick<TaskBaseDeps, 'store' | 'clock'> & DocumentDeps,
+  record: CaseRecord,
+  action: ActionName,
+  step: Parameters<typeof commitStep>[3] & { at: Date },
+): Promise<{ record: CaseRecord; event: CaseEvent; documents: IssuedDocument[]; storeDocuments: () => Promise<void> }> {
+  const decision = decide(record.status, action, 'system', step.outcome);
+  if (!decision.allowed) throw new UnexpectedCaseStateError(`case ${record.id}: ${decision.reason}`);
+  const history = await historyOf(deps, record.id);
+  const rendered: RenderedDocument[] = await deps.documents.render(record, history, {
+    type: decision.event,
+    at: step.at.toISOString(),
+    data: step.data,
+  });
+  const documents = rendered.map((r) => r.issued);
+  const committed = await commitStep(deps, record, action, { ...step, data: { ...step.data, documents } });
+  return { ...committed, documents, storeDocuments: () => deps.documents.store(rendered) };
+}
+
+/**
+ * The documents the last event of `type` issued, stored if a run stopped between committing it and
+ * storing them (none for an event recorded before documents were rendered).
+ */
+export async function storedDocuments(
+  deps: Pick<TaskBaseDeps, 'store'> & DocumentDeps,
+  record: CaseRecord,
+  type: EventType,
+): Promise<IssuedDocument[]> {
+  const history = await historyOf(deps, record.id);
+  const issuing = history.findLast((e) => e.type === type);
+  return issuing ? deps.documents.ensureStored(record, history, issuing) : [];
+}
+
+/** The attachments of an email that announces documents. */
+export function documentAttachments(documents: readonly IssuedDocument[]): Pick<MailRequest, 'attachments'> {
+  return documents.length ? { attachments: attachmentsOf(documents) } : {};
 }

@@ -8,7 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLING, LOCK_FILE, PROJECT_ROOT } from '../bundling';
+import { BUNDLING, DOCUMENT_BUNDLING, LOCK_FILE, PROJECT_ROOT } from '../bundling';
 import { API_FUNCTION_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '#shared/time-limits';
 import type { FunctionSpec } from '../manifest-types';
 
@@ -82,7 +82,7 @@ export class HandlerFunction extends Construct {
         : {}),
       role: this.role,
       logGroup: this.logGroup,
-      bundling: BUNDLING,
+      bundling: spec.rendersDocuments ? DOCUMENT_BUNDLING : BUNDLING,
       environment: props.environment,
     });
   }

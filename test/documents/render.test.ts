@@ -2,7 +2,7 @@ import { chineseDate, chineseDateTime } from '#documents/chinese-date';
 import type { DocumentFacts } from '#documents/document-content';
 import { documentContent } from '#documents/document-content';
 import { documentFont } from '#documents/document-font';
-import { DOCUMENT_KINDS, documentNumber } from '#documents/document-kinds';
+import { DOCUMENT_KINDS, documentNumber } from '#domain/documents';
 import { renderDocumentPdf } from '#documents/render-pdf';
 import { firstPageInk, pdfFonts, pdfPageCount, pdfText } from '#test/support/poppler';
 import { sampleDocumentFacts } from '#test/fixtures/documents';

@@ -1,6 +1,10 @@
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLING, PROJECT_ROOT } from '#infra/bundling';
+import { DOCUMENT_FONT_FILE } from '#documents/document-font';
+import { BUNDLING, DOCUMENT_BUNDLING, PROJECT_ROOT } from '#infra/bundling';
 import { MANIFEST } from '#infra/manifest';
 
 /**
@@ -17,6 +21,7 @@ const HEAVY_PARTS = [
   { part: 'node_modules/chinese-days/', neededWhen: 'deadlines' },
   { part: 'node_modules/@aws-sdk/client-s3/', neededWhen: 'objects' },
   { part: 'node_modules/@aws-sdk/client-secrets-manager/', neededWhen: 'cursorKey' },
+  { part: 'node_modules/pdfkit/', neededWhen: 'documents' },
 ] as const;
 
 async function inputsOf(entry: string): Promise<string[]> {
@@ -43,7 +48,7 @@ async function inputsOf(entry: string): Promise<string[]> {
 
 describe('each function’s bundle', () => {
   it.each(MANIFEST.functions.map((spec) => [spec.id, spec] as const))(
-    '%s carries the Step Functions, SES, S3 and Secrets Manager clients and the holiday calendar only if it needs them',
+    '%s carries the Step Functions, SES, S3 and Secrets Manager clients, the holiday calendar and the PDF renderer only if it needs them',
     async (_id, spec) => {
       const inputs = await inputsOf(spec.entry);
       expect(inputs.length).toBeGreaterThan(10);
@@ -59,4 +64,27 @@ describe('each function’s bundle', () => {
       expect(secretsClient?.carried).toBe(secretsClient?.needed);
     },
   );
+});
+
+describe('a function that renders documents', () => {
+  it('carries the document font beside its code, where the renderer reads it', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'rectify-bundle-'));
+    try {
+      const commands = DOCUMENT_BUNDLING.commandHooks?.afterBundling(PROJECT_ROOT, out) ?? [];
+      execSync(commands.join(' && '), { shell: '/bin/sh' });
+      // In the bundle the code is out/index.js: the renderer's __dirname is `out`, not functions/documents.
+      const bundled = path.join(out, path.relative(path.join(PROJECT_ROOT, 'functions/documents'), DOCUMENT_FONT_FILE));
+      expect(readFileSync(bundled).equals(readFileSync(DOCUMENT_FONT_FILE))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('is exactly the tasks that issue documents', () => {
+    expect(MANIFEST.functions.filter((spec) => spec.rendersDocuments).map((spec) => spec.id)).toEqual([
+      'IssueNotice',
+      'Escalate',
+      'DecideEnforcement',
+    ]);
+  });
 });

@@ -14,6 +14,7 @@ describe('the deployment configuration', () => {
       ...minimal,
       importSenderIdentity: false,
       escalationRecipients: {},
+      issuingOffices: {},
       deletionProtection: true,
       retainData: true,
       policy: {},
@@ -35,6 +36,7 @@ describe('the deployment configuration', () => {
     const config = parseConfig({
       ...minimal,
       escalationRecipients: '{"小龙坎街道":["office@xiaolongkan.example.gov.cn"]}',
+      issuingOffices: '{"小龙坎街道":{"name":"重庆市沙坪坝区小龙坎街道办事处"}}',
       fallbackRecipients: 'district@example.gov.cn',
       corsOrigins: 'https://rectify.example.gov.cn',
       deletionProtection: 'false',
@@ -46,6 +48,7 @@ describe('the deployment configuration', () => {
     expect(config).toEqual(
       expect.objectContaining({
         escalationRecipients: { 小龙坎街道: ['office@xiaolongkan.example.gov.cn'] },
+        issuingOffices: { 小龙坎街道: { name: '重庆市沙坪坝区小龙坎街道办事处' } },
         fallbackRecipients: ['district@example.gov.cn'],
         corsOrigins: ['https://rectify.example.gov.cn'],
         deletionProtection: false,
@@ -65,6 +68,19 @@ describe('the deployment configuration', () => {
       'escalationRecipients',
       { escalationRecipients: { 小龙坎街道: ['nobody'] } },
       /escalationRecipients\.小龙坎街道\.0: /,
+    ],
+    [
+      'issuingOffices',
+      { escalationRecipients: { 井口街道: ['office@jingkou.example.gov.cn'] } },
+      /issuingOffices\.井口街道: is required: the workflow issues documents for 井口街道/,
+    ],
+    [
+      'issuingOffices name',
+      {
+        escalationRecipients: { 井口街道: ['office@jingkou.example.gov.cn'] },
+        issuingOffices: { 井口街道: { name: '' } },
+      },
+      /issuingOffices\.井口街道\.name: must not be empty/,
     ],
     ['policy', { policy: { persuasion: { amount: -1, unit: 'calendar-days' } } }, /policy\.persuasion\.amount: /],
     ['policy keys', { policy: { deadline: 3 } }, /policy: .*deadline/],

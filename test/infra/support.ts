@@ -18,6 +18,7 @@ export const BASE_CONTEXT = {
   senderIdentity: 'xiaolongkan.example.gov.cn',
   escalationRecipients: { 小龙坎街道: ['office@xiaolongkan.example.gov.cn'] },
   fallbackRecipients: ['district@example.gov.cn'],
+  issuingOffices: { 小龙坎街道: { name: '重庆市沙坪坝区小龙坎街道办事处', court: '重庆市沙坪坝区人民法院' } },
 } as const;
 
 export interface Synthesized {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mailId } from '#mail/mailer';
+import { freshBucket } from '../support/objects';
 import type { SweepReport } from '#mail/mailer';
 import { mailboxForCase } from '../support/mailbox';
 import type { MailHarness } from './harness';
@@ -7,21 +9,37 @@ import { caseThroughStages } from './stages';
 
 describe('the scheduled sweep (functions/mail/deliver-pending.ts)', () => {
   let h: MailHarness;
+  let bucket: Awaited<ReturnType<typeof freshBucket>>;
   beforeAll(async () => {
     h = await mailHarness('mail-sweep-handler');
+    // Sets OBJECT_BUCKET, which the entry reads: the sweep reads attachments from the object store.
+    bucket = await freshBucket('mail-sweep-handler');
   });
   afterAll(async () => {
     await h.close();
+    bucket.close();
   });
 
-  it('delivers an email a stopped process recorded but never sent', async () => {
+  it('delivers an email a stopped process recorded but never sent, with the stored file it references attached', async () => {
     const stages = await caseThroughStages(h.table.store);
+    const pdf = Buffer.from('%PDF-1.3 a document the email announces');
+    const key = `cases/${stages.reported.id}/documents/notice/RN-2026-000001.pdf`;
+    await bucket.objects.putImmutable(key, pdf, { contentType: 'application/pdf' });
     // Recorded, then the process died before its first attempt.
     const recorder = h.mailer();
     const [prepared] = recorder.prepare({
       kind: 'inspection-overdue',
       occasion: 'inspection-overdue-1',
       caseRecord: stages.awaitingInspection,
+      attachments: [
+        {
+          key,
+          fileName: '限期拆除通知书-RN-2026-000001.pdf',
+          contentType: 'application/pdf',
+          sha256: createHash('sha256').update(pdf).digest('hex'),
+          size: pdf.byteLength,
+        },
+      ],
     });
     if (!prepared) throw new Error('nothing prepared');
     await recorder.outbox.record(prepared.mail, Date.now());
@@ -46,6 +64,9 @@ describe('the scheduled sweep (functions/mail/deliver-pending.ts)', () => {
       mailId(stages.reported.id, 'inspection-overdue-1', 'inspection-overdue'),
     ]);
     expect(mails[0]?.subject).toContain('复查逾期');
+    expect(mails[0]?.attachments.map((a) => [a.fileName, a.content.equals(pdf)])).toEqual([
+      ['限期拆除通知书-RN-2026-000001.pdf', true],
+    ]);
     expect(await handler({}, { getRemainingTimeInMillis: () => 60_000 })).toEqual({
       sent: 0,
       pending: 0,

@@ -1,4 +1,11 @@
+import { createHash } from 'node:crypto';
 import { makeMailFailureLog } from '#app/mail-failures';
+import type { IssuedDocument } from '#domain/documents';
+import { chineseDateTime } from '#documents/chinese-date';
+import { documentContent } from '#documents/document-content';
+import { documentFont } from '#documents/document-font';
+import { renderDocumentPdf } from '#documents/render-pdf';
+import { sampleDocumentFacts } from '../fixtures/documents';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { CaseRecord } from '#domain/schemas';
 import { formatShanghai } from '#domain/shanghai-time';
@@ -12,6 +19,7 @@ import { executionName } from '#workflow/engine';
 import { startCaseWorkflow } from '#workflow/phases';
 import type { MailboxEmail } from '../support/mailbox';
 import { arrivalsById, mailboxForCase } from '../support/mailbox';
+import { pdfText } from '../support/poppler';
 import type { Harness } from '../workflow/harness';
 import {
   carryingExecutionEnds,
@@ -56,7 +64,11 @@ function askedAgain(caseId: string): string[] {
 }
 
 beforeAll(async () => {
-  harness = await workflowHarness();
+  // Each step that issues a document renders and stores it and sends it attached: on a busy machine over
+  // a wall second, which at the default factor is days of legal time, more than a test period's lead.
+  harness = await workflowHarness({ factor: 100_000 });
+  // The first render loads the font and warms the renderer (a Lambda pays it once per instance, too).
+  await renderDocumentPdf(documentContent(sampleDocumentFacts()), { font: documentFont(), issuedAt: new Date() });
   ses = await startLocalSes({ port: 0 });
   process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
   sesSdk = sesClient();
@@ -67,6 +79,8 @@ beforeAll(async () => {
     recipients: RECIPIENTS,
     consoleUrl: CONSOLE_URL,
     failures: makeMailFailureLog({ store: harness.store, clock: harness.clock }),
+    // The documents the emails announce are attached from where the workflow stored them.
+    objects: harness.objects,
   });
   // The real mailer, noting every answer it gives, so a test can tell a re-run asked again.
   harness.engineOptions.taskDeps.mailer = {
@@ -176,6 +190,22 @@ describe('emails along the lifecycle', () => {
     expect(party.text).toContain(`拆除期限：${deadline}`);
     expect(party.text).not.toContain(`${CONSOLE_URL}/cases/`);
     expect(mailOf(mails, 'reminder').subject).toContain(`将于 ${notice.deadline.date} 到期`);
+
+    // Both notice emails carry the 限期拆除通知书 as issued: the stored PDF, whose hash its event records.
+    const [issued] = (await historyOf(harness, reported.id)).find((e) => e.type === 'NOTICE_ISSUED')?.data
+      .documents as IssuedDocument[];
+    for (const mail of [copy, party]) {
+      expect(mail.attachments.map((a) => [a.fileName, a.contentType])).toEqual([
+        [`限期拆除通知书-${notice.number}.pdf`, 'application/pdf'],
+      ]);
+      const pdf = mail.attachments[0]?.content ?? Buffer.alloc(0);
+      expect(createHash('sha256').update(pdf).digest('hex')).toBe(issued?.sha256);
+      const text = pdfText(pdf);
+      expect(text).toContain(notice.number);
+      expect(text).toContain(reported.responsibleParty.name);
+      expect(text).toContain(`${chineseDateTime(notice.deadline.at)}（北京时间）`);
+    }
+    expect(mailOf(mails, 'reminder').attachments).toEqual([]);
   });
 
   it('a sub-district named like an inherited property (constructor) is an unconfigured one: its emails go to the fallback office and the workflow goes on', async () => {

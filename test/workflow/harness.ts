@@ -23,7 +23,12 @@ import type { LocalEngineOptions } from '#local/local-engine';
 import { LocalWorkflowEngine } from '#local/local-engine';
 import type { EngineProbe } from '#local/local-engine-probes';
 import { EngineEventLog, TaskFaults } from '#local/local-engine-probes';
+import { makeDocumentIssuer } from '#app/document-issuer';
+import { parseIssuingOffices } from '#documents/issuing-offices';
+import type { S3ObjectStore } from '#objects/s3-object-store';
 import { reportedCase } from '../fixtures/cases';
+import { TEST_OFFICES } from '../fixtures/documents';
+import { freshBucket } from '../support/objects';
 import { seedSubmission } from '../fixtures/submissions';
 import { freshTable } from '../support/table';
 
@@ -111,6 +116,8 @@ export function testClock(legal: Date, factor: number): TestClock {
 
 export interface Harness {
   store: CaseStore;
+  /** Where the workflow stores the documents it issues (a fresh bucket on the run's local S3). */
+  objects: S3ObjectStore;
   mailer: RecordingMailer;
   clock: TestClock;
   policy: Policy;
@@ -149,6 +156,8 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
   const clock = testClock(LEGAL_START, options.factor ?? TEST_FACTOR);
   const policy = resolvePolicy({ ...TEST_POLICY_OVERRIDES, ...options.policy });
   const mailer = new RecordingMailer();
+  const bucket = await freshBucket('workflow');
+  const documents = makeDocumentIssuer({ objects: bucket.objects, offices: parseIssuingOffices(TEST_OFFICES) });
   const eventLog = new EngineEventLog();
   const faults = new TaskFaults();
   const serving: EngineProbe = {
@@ -162,7 +171,7 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
     },
   };
   const engineOptions: LocalEngineOptions = {
-    taskDeps: { store: table.store, mailer, clock, calendar: chinaCalendar(), policy },
+    taskDeps: { store: table.store, mailer, clock, calendar: chinaCalendar(), policy, documents },
     doc: table.doc,
     tableName: table.tableName,
     retryIntervalMs: 10,
@@ -170,6 +179,7 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
   };
   const harness: Harness = {
     store: table.store,
+    objects: bucket.objects,
     mailer,
     clock,
     policy,
@@ -188,6 +198,7 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
     async close() {
       await harness.engine.close();
       await table.drop();
+      bucket.close();
     },
   };
   return harness;

@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { makeDocumentIssuer } from '#app/document-issuer';
 import { applyEvent } from '#domain/case-history';
+import type { IssuedDocument } from '#domain/documents';
+import { MissingIssuingOfficeError, parseIssuingOffices } from '#documents/issuing-offices';
+import { ObjectConflictError } from '#objects/object-store';
 import { chinaCalendar } from '#domain/china-calendar';
 import { manualClock } from '#domain/clock';
 import { decide } from '#domain/lifecycle';
@@ -18,6 +23,8 @@ import {
 import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
 import { reportedCase } from '../fixtures/cases';
 import { seedSubmission } from '../fixtures/submissions';
+import { TEST_OFFICES } from '../fixtures/documents';
+import { freshBucket } from '../support/objects';
 import { freshTable } from '../support/table';
 import { RecordingMailer, TEST_POLICY_OVERRIDES } from './harness';
 
@@ -43,14 +50,31 @@ class RecordingEngine implements WorkflowEngine {
 }
 
 let table: Awaited<ReturnType<typeof freshTable>>;
+let bucket: Awaited<ReturnType<typeof freshBucket>>;
 let deps: TaskDeps & { engine: RecordingEngine; mailer: RecordingMailer };
+const offices = parseIssuingOffices(TEST_OFFICES);
+const clock = manualClock(new Date('2026-03-03T01:30:00Z'));
+
+/** The notice step of a function stopped after its event was committed and before the PDF was stored. */
+function stoppingBeforeStore() {
+  const stopping = new Proxy(bucket.objects, {
+    get(target, property) {
+      if (property === 'putImmutable') return () => Promise.reject(new Error('the function was stopped'));
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return makeIssueNoticeHandler({ ...deps, documents: makeDocumentIssuer({ objects: stopping, offices }) });
+}
 
 beforeAll(async () => {
   table = await freshTable('tasks');
+  bucket = await freshBucket('tasks');
   deps = {
+    documents: makeDocumentIssuer({ objects: bucket.objects, offices }),
     store: table.store,
     mailer: new RecordingMailer(),
-    clock: manualClock(new Date('2026-03-03T01:30:00Z')),
+    clock,
     calendar: chinaCalendar(),
     policy: resolvePolicy(TEST_POLICY_OVERRIDES),
     engine: new RecordingEngine(),
@@ -59,6 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await table.drop();
+  bucket.close();
 });
 
 async function newCase(category: CaseRecord['category'] = 'other'): Promise<CaseRecord> {
@@ -101,6 +126,65 @@ describe('task functions', () => {
     expect(record?.lastSeq).toBe(2);
     expect(deps.mailer.requests).toBe(requests + 2);
     expect(deps.mailer.idsFor(reported.id)).toHaveLength(2);
+  });
+
+  it('stores the notice PDF under its number once, with the SHA-256 and size its event records, and attaches it to both notice emails', async () => {
+    const reported = await newCase();
+    const issue = makeIssueNoticeHandler(deps);
+    await issue(intakeOf(reported.id));
+    const [document] = await issuedDocuments(reported.id, 'NOTICE_ISSUED');
+    const record = await deps.store.getCase(reported.id);
+    expect(document).toMatchObject({ kind: 'notice', number: record?.notice?.number });
+    const stored = await bucket.objects.getBytes(document?.key ?? '', { maxBytes: 1_000_000 });
+    expect({ sha256: sha256(stored), size: stored.byteLength }).toEqual({
+      sha256: document?.sha256,
+      size: document?.size,
+    });
+    expect(Buffer.from(stored.subarray(0, 5)).toString()).toBe('%PDF-');
+    const mails = [...deps.mailer.sent.values()].filter((r) => r.caseRecord.id === reported.id);
+    expect(mails.map((m) => [m.kind, m.attachments?.map((a) => [a.key, a.sha256])])).toEqual(
+      mails.map((m) => [m.kind, [[document?.key, document?.sha256]]]),
+    );
+    // Run again later: the same event, the same object, nothing new stored.
+    clock.advance(3 * 3_600_000);
+    await issue(intakeOf(reported.id));
+    expect(await issuedDocuments(reported.id, 'NOTICE_ISSUED')).toEqual([document]);
+    expect((await bucket.objects.digest(document?.key ?? ''))?.sha256).toBe(document?.sha256);
+  });
+
+  it('a run that stopped after recording the notice and before storing it: the re-run, hours later, stores the very bytes the event records', async () => {
+    const reported = await newCase();
+    await expect(stoppingBeforeStore()(intakeOf(reported.id))).rejects.toThrow('the function was stopped');
+    const [document] = await issuedDocuments(reported.id, 'NOTICE_ISSUED');
+    expect(await bucket.objects.head(document?.key ?? '')).toBeUndefined();
+    clock.advance(5 * 3_600_000);
+    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
+    expect((await bucket.objects.digest(document?.key ?? ''))?.sha256).toBe(document?.sha256);
+    expect((await deps.store.getCase(reported.id))?.lastSeq).toBe(2);
+  });
+
+  it('never stores a second, different notice: a re-run that finds other bytes under its key fails and leaves them', async () => {
+    const reported = await newCase();
+    await expect(stoppingBeforeStore()(intakeOf(reported.id))).rejects.toThrow('the function was stopped');
+    const [document] = await issuedDocuments(reported.id, 'NOTICE_ISSUED');
+    const other = Buffer.from('%PDF-1.3 not the notice that was issued');
+    await bucket.objects.putImmutable(document?.key ?? '', other, { contentType: 'application/pdf' });
+    await expect(makeIssueNoticeHandler(deps)(intakeOf(reported.id))).rejects.toThrow(ObjectConflictError);
+    expect((await bucket.objects.digest(document?.key ?? ''))?.sha256).toBe(sha256(other));
+  });
+
+  it('renders no document in a sub-district no office issues documents for, naming the sub-district', async () => {
+    const reported = await newCase();
+    const strict = parseIssuingOffices({ subdistricts: TEST_OFFICES.subdistricts });
+    const elsewhere = { ...reported, location: { ...reported.location, subdistrict: '井口街道' } };
+    await expect(
+      makeDocumentIssuer({ objects: bucket.objects, offices: strict }).render(elsewhere, [], {
+        type: 'NOTICE_ISSUED',
+        at: deps.clock.now().toISOString(),
+        data: {},
+      }),
+    ).rejects.toThrow(MissingIssuingOfficeError);
+    expect(() => strict.officeFor('井口街道')).toThrow(/"井口街道"/);
   });
 
   it('answers an inspection callback at once when the result is already on the case', async () => {
@@ -273,3 +357,15 @@ describe('task functions', () => {
     expect((await deps.store.getCase(reported.id))?.lastSeq).toBe(1);
   });
 });
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The documents the last event of `type` records. */
+async function issuedDocuments(caseId: string, type: string): Promise<IssuedDocument[]> {
+  let found: IssuedDocument[] = [];
+  for await (const event of deps.store.allEvents(caseId))
+    if (event.type === type) found = (event.data.documents as IssuedDocument[] | undefined) ?? [];
+  return found;
+}

@@ -14,10 +14,14 @@ import {
 } from '#app/procedure';
 import type { PhaseInput } from '#workflow/engine';
 import { executionName } from '#workflow/engine';
-import type { DeadlineDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
+import type { CaseEvent } from '#domain/schemas';
+import type { DeadlineDeps, DocumentDeps, EngineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
   commitStep,
+  commitWithDocuments,
+  documentAttachments,
+  storedDocuments,
   defineTask,
   engineSecondsUntil,
   engineTime,
@@ -43,13 +47,8 @@ const RIGHT_OF_REPRESENTATION = '当事人有权进行陈述和申辩（《行�
 const escalateOutput = z.strictObject({ wakeAt: isoDateTime });
 
 /** The inspection that found the structure standing, as the escalation email reports it. */
-async function inspectionFacts(
-  deps: Pick<TaskBaseDeps, 'store'>,
-  record: CaseRecord,
-): Promise<NonNullable<MailRequest['facts']>> {
-  const recorded = eventsSince(await historyOf(deps, record.id), 'INSPECTION_OPENED').filter(
-    (e) => e.type === 'INSPECTION_RECORDED',
-  );
+function inspectionFacts(events: readonly CaseEvent[]): NonNullable<MailRequest['facts']> {
+  const recorded = eventsSince(events, 'INSPECTION_OPENED').filter((e) => e.type === 'INSPECTION_RECORDED');
   const data = recorded[recorded.length - 1]?.data ?? {};
   const facts = mailFactsSchema.safeParse({
     inspectionResult: data.result,
@@ -72,21 +71,34 @@ export const makeEscalateHandler = defineTask(
   'escalate',
   taskInputSchema,
   escalateOutput,
-  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps & DocumentDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record) => {
       if (isHalted(record) || (record.status !== 'ESCALATED' && !record.deadlines.urge))
         return { wakeAt: wakeNow(deps) };
-      const facts = await inspectionFacts(deps, record);
-      const escalationMail = (caseRecord: CaseRecord) =>
-        sendMail(deps, { kind: 'escalation', occasion: 'escalation', caseRecord, facts });
+      const facts = inspectionFacts(await historyOf(deps, record.id));
+      const escalationMail = (caseRecord: CaseRecord, documents: Parameters<typeof documentAttachments>[0]) =>
+        sendMail(deps, {
+          kind: 'escalation',
+          occasion: 'escalation',
+          caseRecord,
+          facts,
+          ...documentAttachments(documents),
+        });
       if (record.deadlines.urge) {
-        // Escalated by an earlier run of the phase: ask for the email again, the outbox sends it once.
-        await escalationMail(record);
+        // Escalated by an earlier run of the phase: the 催告书 is stored if that run stopped before storing
+        // it; the email is asked for again, and the outbox sends it once.
+        await escalationMail(record, await storedDocuments(deps, record, 'CASE_ESCALATED'));
         return { wakeAt: record.status === 'ESCALATED' ? engineTime(deps, record.deadlines.urge.at) : wakeNow(deps) };
       }
-      const urge = urgeDeadline(deps.calendar, deps.policy, deps.clock.now());
-      const { record: escalated } = await commitStep(deps, record, 'escalate', {
+      const now = deps.clock.now();
+      const urge = urgeDeadline(deps.calendar, deps.policy, now);
+      const {
+        record: escalated,
+        documents,
+        storeDocuments,
+      } = await commitWithDocuments(deps, record, 'escalate', {
         execution,
+        at: now,
         data: {
           inspectionResult: facts.inspectionResult,
           demand: {
@@ -98,7 +110,8 @@ export const makeEscalateHandler = defineTask(
         },
         patch: { deadlines: { ...record.deadlines, urge }, dueAt: urge.at },
       });
-      await escalationMail(escalated);
+      await storeDocuments();
+      await escalationMail(escalated, documents);
       return { wakeAt: engineTime(deps, urge.at) };
     }),
 );
@@ -116,6 +129,16 @@ type DecideEnforcementOutput = z.infer<typeof decideEnforcementOutput>;
 
 const ENFORCEMENT_ROUND = 1;
 
+/** The email that announces the decision, with the 强制执行决定书 and the 强制拆除公告 attached. */
+function decidedMail(caseRecord: CaseRecord, documents: Parameters<typeof documentAttachments>[0]): MailRequest {
+  return {
+    kind: 'enforcement-decided',
+    occasion: 'enforcement-decided',
+    caseRecord,
+    ...documentAttachments(documents),
+  };
+}
+
 /**
  * The 催告 period has passed without compliance: 强制执行决定书 (§37) and 强制拆除公告 (§44). The 公告
  * period and the 复议/诉讼 windows run from here and can take half a year, so the rest of the case runs
@@ -125,7 +148,7 @@ export const makeDecideEnforcementHandler = defineTask(
   'decide-enforcement',
   taskInputSchema,
   decideEnforcementOutput,
-  (deps: TaskBaseDeps & MailDeps & EngineDeps & DeadlineDeps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & EngineDeps & DeadlineDeps & DocumentDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record): Promise<DecideEnforcementOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const enforcementPhase = { caseId: record.id, phase: 'enforcement' as const, round: ENFORCEMENT_ROUND };
@@ -140,8 +163,13 @@ export const makeDecideEnforcementHandler = defineTask(
           deps.policy,
           now,
         );
-        const { record: decided } = await commitStep(deps, record, 'decide-enforcement', {
+        const {
+          record: decided,
+          documents,
+          storeDocuments,
+        } = await commitWithDocuments(deps, record, 'decide-enforcement', {
           execution,
+          at: now,
           data: {
             decision: { document: '强制执行决定书', decidedOn: shanghaiDateOf(now) },
             announcement: { document: '强制拆除公告', period: deps.policy.announcementPeriod, deadline: announcement },
@@ -156,19 +184,23 @@ export const makeDecideEnforcementHandler = defineTask(
           },
           carriedBy: enforcementExecution,
         });
-        await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: decided });
+        // The enforcement phase carries the case from the moment it is decided (an appeal filed now stops
+        // it); the documents are stored, then attached to the email. A run that stops in between is
+        // re-run, and the branch below stores and sends what the event records.
         await deps.engine.startExecution(enforcementPhase);
+        await storeDocuments();
+        await sendMail(deps, decidedMail(decided, documents));
         return { next: 'handed-over', enforcementExecution };
       }
       if (record.status === 'ENFORCEMENT_DECIDED' && record.execution === enforcementExecution) {
-        // Decided by an earlier run that may have stopped before the email or the hand-over.
-        await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
+        // Decided by an earlier run that may have stopped before storing the documents, the email or the hand-over.
         await deps.engine.startExecution(enforcementPhase);
+        await sendMail(deps, decidedMail(record, await storedDocuments(deps, record, 'ENFORCEMENT_DECIDED')));
         return { next: 'handed-over', enforcementExecution };
       }
       if (record.deadlines.announcement) {
         // Decided long ago; the enforcement (or after-appeal) phase carries the case.
-        await sendMail(deps, { kind: 'enforcement-decided', occasion: 'enforcement-decided', caseRecord: record });
+        await sendMail(deps, decidedMail(record, await storedDocuments(deps, record, 'ENFORCEMENT_DECIDED')));
         return { next: 'handed-over', enforcementExecution };
       }
       throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status}: no enforcement to decide`);

@@ -12,10 +12,14 @@ import {
   unservedDocument,
 } from '#app/procedure';
 import type { PhaseInput } from '#workflow/engine';
-import type { DeadlineDeps, MailDeps, TaskBaseDeps } from '../task-kit';
+import type { IssuedDocument } from '#domain/documents';
+import type { DeadlineDeps, DocumentDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import {
   UnexpectedCaseStateError,
   commitStep,
+  commitWithDocuments,
+  documentAttachments,
+  storedDocuments,
   defineTask,
   engineSecondsUntil,
   engineTime,
@@ -54,16 +58,19 @@ async function deliverNoticeMails(
   deps: MailDeps & Pick<TaskBaseDeps, 'logger'>,
   record: CaseRecord,
   reminderAt: string,
+  documents: readonly IssuedDocument[],
 ): Promise<void> {
   const notice = record.notice;
   if (!notice) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
   const occasion = `notice-${notice.number}`;
-  await sendMail(deps, { kind: 'notice-copy', occasion, caseRecord: record, facts: { reminderAt } });
-  if (record.responsibleParty.email) await sendMail(deps, { kind: 'notice-to-party', occasion, caseRecord: record });
+  const attachments = documentAttachments(documents);
+  await sendMail(deps, { kind: 'notice-copy', occasion, caseRecord: record, facts: { reminderAt }, ...attachments });
+  if (record.responsibleParty.email)
+    await sendMail(deps, { kind: 'notice-to-party', occasion, caseRecord: record, ...attachments });
 }
 
 async function issueNotice(
-  deps: TaskBaseDeps & MailDeps & DeadlineDeps,
+  deps: TaskBaseDeps & MailDeps & DeadlineDeps & DocumentDeps,
   record: CaseRecord,
   execution: PhaseInput,
   now: Date,
@@ -74,8 +81,14 @@ async function issueNotice(
   const number = formatNoticeNumber(year, taken + 1);
   const { period, deadline } = noticeDeadline(deps.calendar, deps.policy, record, now);
   const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
-  const { record: issued } = await commitStep(deps, record, 'issue-notice', {
+  // The notice PDF states the issue time: it is the event's, fixed here.
+  const {
+    record: issued,
+    documents,
+    storeDocuments,
+  } = await commitWithDocuments(deps, record, 'issue-notice', {
     execution,
+    at: now,
     data: {
       noticeNumber: number,
       category: record.category,
@@ -92,7 +105,8 @@ async function issueNotice(
     },
     options: { noticeCounter: { year, expected: taken } },
   });
-  await deliverNoticeMails(deps, issued, reminder.at);
+  await storeDocuments();
+  await deliverNoticeMails(deps, issued, reminder.at, documents);
   // Issued unserved: its deadline runs only once the service is recorded.
   return awaitService(deps, issued, 'notice');
 }
@@ -106,7 +120,7 @@ export const makeIssueNoticeHandler = defineTask(
   'issue-notice',
   taskInputSchema,
   issueNoticeOutput,
-  (deps: TaskBaseDeps & MailDeps & DeadlineDeps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & DeadlineDeps & DocumentDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record): Promise<IssueNoticeOutput> => {
       if (isHalted(record)) return { next: 'halt' };
       const now = deps.clock.now();
@@ -141,9 +155,11 @@ export const makeIssueNoticeHandler = defineTask(
           // The notice was issued by an earlier run of this step.
           const deadline = record.notice?.deadline;
           if (!deadline) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
-          // Asked for again: the outbox does not send an email it has sent.
+          // Asked for again: the outbox does not send an email it has sent. The notice is stored if the
+          // earlier run stopped before storing it.
+          const documents = await storedDocuments(deps, record, 'NOTICE_ISSUED');
           const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
-          await deliverNoticeMails(deps, record, reminder.at);
+          await deliverNoticeMails(deps, record, reminder.at, documents);
           if (unservedDocument(record)) return awaitService(deps, record, 'notice');
           return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
         }
