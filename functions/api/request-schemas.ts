@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DOCUMENT_KINDS } from '#domain/documents';
 import { caseId, isoDate } from '#domain/schemas';
 import { chainVerdictSchema } from '#domain/chain';
 import { CASE_STATUSES } from '#domain/vocabulary';
@@ -160,6 +161,26 @@ export const historyPageSchema = z.object({
     })
     .optional()
     .meta({ description: 'With verify=true: each file of evidence whose stored bytes no longer match its event.' }),
+  documentVerification: z
+    .object({
+      ok: z.boolean(),
+      checked: z.number().int(),
+      mismatched: z.array(
+        z.object({
+          number: z.string(),
+          kind: z.enum(DOCUMENT_KINDS),
+          seq: z.number().int(),
+          recordedSha256: z.string(),
+          storedSha256: z.string().optional(),
+          reason: z.string(),
+        }),
+      ),
+    })
+    .optional()
+    .meta({
+      description:
+        'With verify=true: each issued document whose stored PDF no longer matches the hash its event records.',
+    }),
 });
 
 /** One email recorded about a case, as `GET /cases/{id}/emails` lists it. */

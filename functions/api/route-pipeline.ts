@@ -15,6 +15,7 @@ import {
   OutsideScopeError,
   RoleRefusedError,
   SubdistrictNotFoundError,
+  DocumentNotFoundError,
   StaleVersionError,
   ThrottledError,
   TransitionRefusedError,
@@ -97,6 +98,8 @@ function headersOf(schema: z.ZodType, event: APIGatewayProxyEvent): Record<strin
 export function problemFor(error: unknown, logger: AppLogger, requestId: string): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof CaseNotFoundError) return new HttpProblem('not-found', `Case ${error.caseId} was not found.`);
+  if (error instanceof DocumentNotFoundError)
+    return new HttpProblem('not-found', `Case ${error.caseId} has no document ${error.number}.`);
   if (error instanceof RoleRefusedError) return new HttpProblem('forbidden', `${error.message}.`);
   if (error instanceof OutsideScopeError)
     return new HttpProblem('forbidden', `Not in your scope: ${error.message}.`, {

@@ -115,3 +115,14 @@ export class SubdistrictNotFoundError extends Error {
     super(`there are no cases of sub-district ${subdistrict} for you`);
   }
 }
+
+/** A document number the case does not have (a case the caller may not see is CaseNotFoundError). */
+export class DocumentNotFoundError extends Error {
+  override readonly name = 'DocumentNotFoundError';
+  constructor(
+    readonly caseId: string,
+    readonly number: string,
+  ) {
+    super(`case ${caseId} has no document ${number}`);
+  }
+}

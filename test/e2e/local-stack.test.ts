@@ -319,6 +319,37 @@ describe('the route × role matrix', () => {
       },
     },
     {
+      route: 'GET /cases/{id}/documents',
+      method: 'GET',
+      path: '/cases/{id}/documents',
+      expected: {
+        anonymous: 401,
+        reporterOwn: 200,
+        reporterOther: 404,
+        officer: 200,
+        enforcer: 200,
+        auditor: 200,
+        officerAuditor: 200,
+        noGroup: 403,
+      },
+    },
+    {
+      // The matrix case was dismissed before any notice: a role that may see it learns it has no such document.
+      route: 'GET /cases/{id}/documents/{number}/download',
+      method: 'GET',
+      path: '/cases/{id}/documents/RN-2026-000001/download',
+      expected: {
+        anonymous: 401,
+        reporterOwn: 404,
+        reporterOther: 404,
+        officer: 404,
+        enforcer: 404,
+        auditor: 404,
+        officerAuditor: 404,
+        noGroup: 403,
+      },
+    },
+    {
       route: 'POST /cases/{id}/inspections',
       method: 'POST',
       path: '/cases/{id}/inspections',

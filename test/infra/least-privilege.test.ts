@@ -43,6 +43,12 @@ const pager: Privileges = { table: 'r', cursorKey: true, env: [TABLE, 'CURSOR_SE
 const LINKS = 'CONSOLE_URL';
 const mailingTask: Privileges = { table: 'rwd', mail: true, env: [TABLE, ...DEADLINES, ...MAIL, LINKS] };
 const answering = ['DescribeExecution', 'SendTaskSuccess', 'StartExecution'];
+/** A task that issues documents: it stores them, and its emails attach them. */
+const documentTask: Privileges = {
+  ...mailingTask,
+  objects: 'rw',
+  env: [...mailingTask.env, OBJECTS, 'ISSUING_OFFICES_JSON'],
+};
 
 const EXPECTED: Record<string, Privileges> = {
   CreateCase: { table: 'rw', states: ['DescribeExecution', 'StartExecution'], env: [TABLE, MACHINE] },
@@ -77,19 +83,19 @@ const EXPECTED: Record<string, Privileges> = {
     states: ['DescribeExecution', 'StartExecution'],
     env: [TABLE, MACHINE, ...DEADLINES],
   },
-  IssueNotice: mailingTask,
+  IssueNotice: documentTask,
   SendReminder: mailingTask,
   CheckDeadline: { table: 'rw', env: [TABLE, ...DEADLINES] },
   OpenCallback: { table: 'rw', states: ['SendTaskSuccess'], env: [TABLE, MACHINE, ...DEADLINES] },
   RecordOverdue: mailingTask,
-  Escalate: mailingTask,
-  DecideEnforcement: { ...mailingTask, states: ['StartExecution'], env: [...mailingTask.env, MACHINE] },
+  Escalate: documentTask,
+  DecideEnforcement: { ...documentTask, states: ['StartExecution'], env: [...documentTask.env, MACHINE] },
   CheckWindows: { table: 'rw', env: [TABLE, ...DEADLINES] },
   ScheduleEnforcement: mailingTask,
   CloseCase: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
   FindResumePoint: { table: 'r', env: [TABLE] },
   RecordFailure: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
-  DeliverPendingMail: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
+  DeliverPendingMail: { table: 'rwd', mail: true, objects: 'r', env: [TABLE, ...MAIL, LINKS, OBJECTS] },
   CheckWorkflows: {
     table: 'rw',
     states: ['DescribeExecution', 'StartExecution'],
@@ -104,6 +110,8 @@ const EXPECTED: Record<string, Privileges> = {
   ConfirmEvidence: { table: 'rw', objects: 'rw', env: [TABLE, OBJECTS] },
   ListEvidence: reader,
   DownloadEvidence: { table: 'r', objects: 'r', env: [TABLE, OBJECTS] },
+  ListDocuments: reader,
+  DownloadDocument: { table: 'r', objects: 'r', env: [TABLE, OBJECTS] },
 };
 
 const TABLE_LEVELS: Record<string, Privileges['table']> = {

@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * Read a case's history (append-only, hash-chained)
-         * @description Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page, and every file of evidence is read back from the object store and hashed: `evidenceVerification` names each file whose stored bytes no longer match the SHA-256 its event records.
+         * @description Events in sequence order, paginated. With `verify=true` the whole SHA-256 chain is verified against the head recorded on the case, across every page, and every file of evidence is read back from the object store and hashed: `evidenceVerification` names each file whose stored bytes no longer match the SHA-256 its event records, and `documentVerification` each issued document (PDF) whose stored bytes no longer match the SHA-256 of the event that issued it.
          */
         get: operations["getCaseHistory"];
         put?: never;
@@ -422,27 +422,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/digests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Anchor the chain heads now (a signed digest)
-         * @description Writes the next digest at once instead of waiting for the daily one: the chain heads of every case changed since the previous digest, signed and stored under Object Lock. Writes no case data; a digest that already reaches this second answers with written=false.
-         */
-        post: operations["writeDigest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/digests/verification": {
+    "/cases/{id}/documents": {
         parameters: {
             query?: never;
             header?: never;
@@ -450,10 +430,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Check the table's histories against the signed digests
-         * @description Checks every digest's signature with the public key and its link to the previous digest, then replays the history of each anchored case against the latest head a signed digest anchored: names each case whose history or head was rewritten after it was anchored. Cases are checked in id order while time allows; an answer with `cases.complete` false is continued with `after`.
+         * List the documents issued on a case
+         * @description Each document the workflow issued (限期拆除通知书 `notice`, 催告书 `demand`, 强制执行决定书 `decision`, 强制拆除公告 `announcement`) with its number, when it was issued, the SHA-256 and size of its PDF as the issuing event records them, and whether its service (送达) is recorded.
          */
-        get: operations["verifyDigests"];
+        get: operations["listDocuments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -462,7 +442,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/digests/public-key": {
+    "/cases/{id}/documents/{number}/download": {
         parameters: {
             query?: never;
             header?: never;
@@ -470,10 +450,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The public key that checks the digest signatures
-         * @description The public half of the digest signing key (in AWS the KMS key; its private half never leaves KMS). With it and the digest files, an auditor checks every signature offline, e.g. with openssl (docs/digests.md).
+         * A short-lived download link for an issued document (PDF)
+         * @description A presigned GET valid for 60 seconds, only for a person who may see the case (anyone else gets 404, as for the case itself). The file is the PDF as issued; its SHA-256 is the one the issuing event records.
          */
-        get: operations["getDigestPublicKey"];
+        get: operations["downloadDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1332,6 +1312,20 @@ export interface operations {
                             mismatched: {
                                 evidenceId: string;
                                 fileName: string;
+                                seq: number;
+                                recordedSha256: string;
+                                storedSha256?: string;
+                                reason: string;
+                            }[];
+                        };
+                        /** @description With verify=true: each issued document whose stored PDF no longer matches the hash its event records. */
+                        documentVerification?: {
+                            ok: boolean;
+                            checked: number;
+                            mismatched: {
+                                number: string;
+                                /** @enum {string} */
+                                kind: "notice" | "demand" | "decision" | "announcement";
                                 seq: number;
                                 recordedSha256: string;
                                 storedSha256?: string;
@@ -2230,92 +2224,44 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    writeDigest: {
+    listDocuments: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The digest written, or the one that already covered the period. */
+            /** @description The documents, in the order they were issued. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description False when a digest already covered the period: nothing was written. */
-                        written: boolean;
-                        /** @description The digest in the digest bucket, e.g. digests/000000042.json. */
-                        key: string;
-                        /** @description The digest's place in the chain, from 1. */
-                        sequence: number;
-                        periodStart: string | null;
-                        periodEnd: string;
-                        /** @description Chain heads the digest anchors. */
-                        heads: number;
-                    };
-                };
-            };
-            400: components["responses"]["InvalidInput"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
-            429: components["responses"]["Throttled"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    verifyDigests: {
-        parameters: {
-            query?: {
-                /** @description Check the anchored cases after this id (the `lastCaseId` of an incomplete answer). */
-                after?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The verdict. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description Every digest holds and every case checked matches what was anchored. */
-                        ok: boolean;
-                        digests: {
-                            stored: number;
-                            /** @description Digests whose signature and link to the previous one hold. */
-                            verified: number;
-                            /** @description Where the chain ends: a chain that stops long before today has lost its latest digests. */
-                            latestPeriodEnd?: string;
-                        };
-                        /** @description Digests altered (the signature fails), removed or replaced (a link fails). */
-                        digestProblems: {
-                            key: string;
-                            reason: string;
-                        }[];
-                        cases: {
-                            checked: number;
-                            /** @description False when time ran out: ask again with after=lastCaseId for the rest. */
-                            complete: boolean;
-                            lastCaseId?: string;
-                        };
-                        /** @description Each case whose history or head no longer matches the head a signed digest anchored. */
-                        rewritten: {
-                            caseId: string;
-                            anchored: {
-                                seq: number;
-                                hash: string;
-                                digest: string;
-                                writtenAt: string;
+                        items: {
+                            /** @enum {string} */
+                            kind: "notice" | "demand" | "decision" | "announcement";
+                            number: string;
+                            sha256: string;
+                            size: number;
+                            title: string;
+                            fileName: string;
+                            issuedAt: string;
+                            seq: number;
+                            service: {
+                                /**
+                                 * @description `served`: an officer recorded its service (送达); `unserved`: issued, service not yet recorded; `not-recorded`: a document whose service Rectify does not record (the 催告书).
+                                 * @enum {string}
+                                 */
+                                state: "served" | "unserved" | "not-recorded";
+                                method?: string;
+                                servedOn?: string;
+                                effectiveOn?: string;
                             };
-                            reason: string;
                         }[];
                     };
                 };
@@ -2323,20 +2269,24 @@ export interface operations {
             400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["Throttled"];
             503: components["responses"]["Unavailable"];
         };
     };
-    getDigestPublicKey: {
+    downloadDocument: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+                number: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The key. */
+            /** @description Where to download the PDF. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2344,17 +2294,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        algorithm: "ECDSA_SHA_256";
-                        /** @enum {string} */
-                        curve: "P-256";
-                        /** @description SPKI PEM: checks every digest signature offline (docs/digests.md). */
-                        publicKeyPem: string;
+                        method: "GET";
+                        url: string;
+                        headers: {
+                            [key: string]: string;
+                        };
+                        expiresAt: string;
                     };
                 };
             };
             400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["Throttled"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,6 +1,7 @@
 import type { EvidenceDeps } from '#app/case-evidence';
 import { makeCaseEvidence } from '#app/case-evidence';
 import { makeEvidenceFiles } from '#app/evidence-files';
+import { makeCaseDocumentFiles } from '#app/case-documents';
 import { makeCaseQueries } from '#app/case-queries';
 import type { QueryDeps } from '#app/context';
 import type { Operation } from '../route-pipeline';
@@ -41,10 +42,14 @@ export function listEvidenceOperation(deps: Pick<EvidenceDeps, 'store'>): Operat
   };
 }
 
-/** The history page, and with verify=true every file of evidence hashed again against its event. */
+/**
+ * The history page, and with verify=true every file of evidence and every issued document hashed again
+ * against its event.
+ */
 export function historyOperation(deps: QueryDeps & EvidenceDeps): Operation<typeof routes.getCaseHistory> {
   const queries = makeCaseQueries(deps);
   const evidence = makeCaseEvidence(deps);
+  const documents = makeCaseDocumentFiles(deps);
   return async (input) => {
     const verify = input.query.verify === 'true';
     const page = await queries.history(requireViewer(input), input.params.id, {
@@ -54,7 +59,13 @@ export function historyOperation(deps: QueryDeps & EvidenceDeps): Operation<type
     });
     return {
       statusCode: 200,
-      body: verify ? { ...page, evidenceVerification: await evidence.verify(input.params.id) } : page,
+      body: verify
+        ? {
+            ...page,
+            evidenceVerification: await evidence.verify(input.params.id),
+            documentVerification: await documents.verify(input.params.id),
+          }
+        : page,
     };
   };
 }

@@ -12,6 +12,7 @@ import { healthOperation } from './health';
 import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
 import { evidenceOperations, historyOperation, listEvidenceOperation } from './evidence';
+import { downloadDocumentOperation, listDocumentsOperation } from './documents';
 import type { ObjectStore } from '#objects/object-store';
 import type { DigestPublicKey, DigestSigner } from '#digests/digest-signer';
 import { digestPublicKeyOperation, verifyDigestsOperation, writeDigestOperation } from './digests';
@@ -44,6 +45,8 @@ function makeOperations(deps: ApiDeps): Operations {
     getCaseHistory: historyOperation(deps),
     ...evidenceOperations(deps),
     listEvidence: listEvidenceOperation(deps),
+    listDocuments: listDocumentsOperation(deps),
+    downloadDocument: downloadDocumentOperation(deps),
     ...actionOperations(deps),
     ...deadlineActionOperations(deps),
     ...auditOperations(deps),

@@ -25,6 +25,8 @@ import { downloadEvidence } from './download-evidence';
 import { writeDigest } from './write-digest';
 import { verifyDigests } from './verify-digests';
 import { getDigestPublicKey } from './get-digest-public-key';
+import { listDocuments } from './list-documents';
+import { downloadDocument } from './download-document';
 
 export type { AnyRoute, RouteSpec } from './define';
 export { needsOfRoute } from './define';
@@ -55,6 +57,8 @@ export {
   writeDigest,
   verifyDigests,
   getDigestPublicKey,
+  listDocuments,
+  downloadDocument,
 };
 
 /**
@@ -91,4 +95,6 @@ export const ROUTES = [
   writeDigest,
   verifyDigests,
   getDigestPublicKey,
+  listDocuments,
+  downloadDocument,
 ] as const satisfies readonly AnyRoute[];
