@@ -9,6 +9,9 @@ export type CaseSubmission = components['schemas']['CaseSubmission'];
 export type CaseEmail =
   paths['/cases/{id}/emails']['get']['responses'][200]['content']['application/json']['items'][number];
 
+export type CaseDocument =
+  paths['/cases/{id}/documents']['get']['responses'][200]['content']['application/json']['items'][number];
+
 export type ApiClient = ReturnType<typeof createClient<paths>>;
 
 /** The API client, typed by the generated description of the API; every call carries the bearer token. */

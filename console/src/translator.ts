@@ -350,6 +350,18 @@ const WORDS = {
   attempts: ['发送次数', 'Attempts'],
   possibleRepeat: ['可能重复收到', 'may have arrived twice'],
   noEmails: ['尚无相关邮件。', 'No emails about this case yet.'],
+  documents: ['法律文书', 'Documents'],
+  noDocuments: ['尚未制发法律文书。', 'No document issued yet.'],
+  documentTitle: ['文书', 'Document'],
+  documentNumber: ['文号', 'Number'],
+  issuedAt: ['制发时间', 'Issued'],
+  documentService: ['送达', 'Service'],
+  documentServed: ['已送达 {date}', 'Served {date}'],
+  documentUnserved: ['尚未送达', 'Not yet served'],
+  documentServiceNotRecorded: ['不登记送达', 'Service not recorded'],
+  documentFile: ['文件（SHA-256）', 'File (SHA-256)'],
+  download: ['下载 PDF', 'Download PDF'],
+  downloadFailed: ['下载链接获取失败，请重试。', 'Could not get the download link; try again.'],
 } satisfies Record<string, [string, string]>;
 
 export type WordKey = keyof typeof WORDS;

@@ -42,9 +42,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Where a screenshot of this name is written (the folder is made). */
+export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  return path.join(SCREENSHOT_DIR, `${name}.png`);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
 }
 
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */

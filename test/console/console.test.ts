@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -11,7 +11,7 @@ import type { Client, HttpAnswer } from '../api/support/harness';
 import { seedSubmission } from '../fixtures/submissions';
 import type { E2eStack } from '../e2e/support';
 import { eventually, serveWhenAwaited, startE2eStack } from '../e2e/support';
-import { launchBrowser, screenshot, seriousViolations } from './browser';
+import { launchBrowser, screenshot, screenshotPath, seriousViolations } from './browser';
 
 let e2e: E2eStack;
 let browser: Browser;
@@ -188,6 +188,28 @@ describe('the web console in Chromium against the local stack', () => {
     await page.goto(`${consoleUrl}cases/${id}`);
     await page.getByTestId('timeline').waitFor();
     await screenshot(page, 'case-awaiting-inspection');
+    // The notice the workflow issued: listed as issued and served, and downloadable as the PDF issued.
+    const [listed] = (await (await e2e.as('officer')).get(`/cases/${id}/documents`)).body.items as {
+      number: string;
+      fileName: string;
+      sha256: string;
+    }[];
+    const documents = page.getByTestId('documents');
+    await expect(documents.locator('tbody tr').allTextContents()).resolves.toEqual([
+      expect.stringMatching(new RegExp(`^限期拆除通知书${listed?.number}.+已送达.+下载 PDF`)),
+    ]);
+    await documents.scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: screenshotPath('case-documents'),
+      clip: (await documents.boundingBox()) ?? undefined,
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      documents.getByRole('button', { name: `下载 PDF ${listed?.fileName}` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(listed?.fileName);
+    const pdf = readFileSync(await download.path());
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(listed?.sha256);
     await page.getByText('记录复查结果').first().click();
     const form = page.getByRole('form', { name: '记录复查结果' });
     await form.getByLabel('复查结果').selectOption('demolished');

@@ -5,7 +5,7 @@ import type { CaseStatus } from '#domain/vocabulary';
 import { CASE_STATUSES } from '#domain/vocabulary';
 import type { ActionForm } from '../actions';
 import { actionForm, allowedActions } from '../actions';
-import type { CaseEmail, CaseEvent, CaseView } from '../api';
+import type { CaseDocument, CaseEmail, CaseEvent, CaseView } from '../api';
 import { fieldErrors } from '../api';
 import { useApp, useSession } from '../app-context';
 import type { Translator } from '../i18n';
@@ -29,6 +29,7 @@ interface Loaded {
   etag: string;
   events: CaseEvent[];
   emails: CaseEmail[];
+  documents: CaseDocument[];
   verification: { ok: true; count: number } | { ok: false; brokenAt: number; reason: string } | undefined;
 }
 
@@ -38,6 +39,7 @@ export function CasePage({ id }: { id: string }) {
   const tr = useT();
   const [loaded, reload] = useLoad<Loaded>(async () => {
     const emailsLoaded = api.GET('/cases/{id}/emails', { params: { path: { id } } });
+    const documentsLoaded = api.GET('/cases/{id}/documents', { params: { path: { id } } });
     const got = await api.GET('/cases/{id}', { params: { path: { id } } });
     if (!got.data) throw new ProblemError(got.error, got.response.status);
     const events: CaseEvent[] = [];
@@ -54,18 +56,21 @@ export function CasePage({ id }: { id: string }) {
     } while (cursor);
     const mail = await emailsLoaded;
     if (!mail.data) throw new ProblemError(mail.error, mail.response.status);
+    const documents = await documentsLoaded;
+    if (!documents.data) throw new ProblemError(documents.error, documents.response.status);
     return {
       view: got.data,
       etag: got.response.headers.get('etag') ?? `"${got.data.version}"`,
       events,
       emails: mail.data.items,
+      documents: documents.data.items,
       verification,
     };
   }, [id]);
 
   return (
     <Loading loaded={loaded}>
-      {({ view, etag, events, emails, verification }) => (
+      {({ view, etag, events, emails, documents, verification }) => (
         <article class="case">
           <header class="case-head">
             <h1>
@@ -83,6 +88,7 @@ export function CasePage({ id }: { id: string }) {
           </div>
           <Lifecycle view={view} />
           <Actions view={view} etag={etag} reload={reload} />
+          <Documents caseId={view.id} documents={documents} />
           <Timeline events={events} />
           <Emails emails={emails} />
         </article>
@@ -412,6 +418,92 @@ function Timeline({ events }: { events: CaseEvent[] }) {
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+/** The documents' English names; the console shows each document's own Chinese title beside them. */
+const DOCUMENT_NAMES_EN: Record<CaseDocument['kind'], string> = {
+  notice: 'Rectification notice',
+  demand: 'Demand',
+  decision: 'Enforcement decision',
+  announcement: 'Demolition announcement',
+};
+
+function documentServiceText(document: CaseDocument, tr: Translator): string {
+  const { service } = document;
+  if (service.state === 'served')
+    return tr.t('documentServed', { date: service.servedOn ? formatDate(service.servedOn, tr.lang) : '' });
+  return tr.t(service.state === 'unserved' ? 'documentUnserved' : 'documentServiceNotRecorded');
+}
+
+/** The papers issued on the case, whether each was served, and its PDF through a short-lived link. */
+function Documents({ caseId, documents }: { caseId: string; documents: CaseDocument[] }) {
+  const { api } = useApp();
+  const tr = useT();
+  const [failed, setFailed] = useState<string | undefined>();
+  async function download(number: string) {
+    setFailed(undefined);
+    const link = await api.GET('/cases/{id}/documents/{number}/download', {
+      params: { path: { id: caseId, number } },
+    });
+    // The link lives a minute: it is asked for on the click and followed at once.
+    if (link.data) window.location.assign(link.data.url);
+    else setFailed(number);
+  }
+  return (
+    <section class="card" aria-labelledby="documents-h" data-testid="documents">
+      <h2 id="documents-h">{tr.t('documents')}</h2>
+      {documents.length === 0 ? (
+        <p class="empty">{tr.t('noDocuments')}</p>
+      ) : (
+        <table class="cases documents">
+          <caption class="visually-hidden">{tr.t('documents')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{tr.t('documentTitle')}</th>
+              <th scope="col">{tr.t('documentNumber')}</th>
+              <th scope="col">{tr.t('issuedAt')}</th>
+              <th scope="col">{tr.t('documentService')}</th>
+              <th scope="col">{tr.t('documentFile')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {documents.map((document) => (
+              <tr key={document.number}>
+                <td data-label={tr.t('documentTitle')}>
+                  {tr.lang === 'en' ? `${DOCUMENT_NAMES_EN[document.kind]} (${document.title})` : document.title}
+                </td>
+                <td data-label={tr.t('documentNumber')}>{document.number}</td>
+                <td data-label={tr.t('issuedAt')}>
+                  <time dateTime={document.issuedAt}>{formatTime(document.issuedAt, tr.lang)}</time>
+                </td>
+                <td data-label={tr.t('documentService')}>
+                  <span
+                    class={`badge ${document.service.state === 'served' ? 'badge-ok' : document.service.state === 'unserved' ? 'badge-open' : ''}`}
+                  >
+                    {documentServiceText(document, tr)}
+                  </span>
+                </td>
+                <td data-label={tr.t('documentFile')}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    aria-label={`${tr.t('download')} ${document.fileName}`}
+                    onClick={() => void download(document.number)}
+                  >
+                    {tr.t('download')}
+                  </button>{' '}
+                  <span class="count" title={document.sha256}>
+                    {document.sha256.slice(0, 12)}… · {Math.ceil(document.size / 1024)} KB
+                  </span>
+                  {failed === document.number && <div class="count">{tr.t('downloadFailed')}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
