@@ -48,8 +48,10 @@ function requestFor(
   const stage = role === 'enforcer' ? 'enforcement' : 'inspection';
   // A well-formed evidence id that names no file: at a case the caller may see it is a 400 naming it.
   const evidenceId = 'E-0123456789abcdef01234567';
+  // A well-formed document number the case does not have: at a case the caller may see it is a 404 naming it.
+  const documentNumber = 'RN-2026-000999';
   const path =
-    route.path.replace('{id}', caseId).replace('{evidenceId}', evidenceId) +
+    route.path.replace('{id}', caseId).replace('{evidenceId}', evidenceId).replace('{number}', documentNumber) +
     (route.operationId === 'listCases' ? `?subdistrict=${encodeURIComponent('小龙坎街道')}` : '');
   const now = api.clock.now().toISOString();
   const bodies: Record<string, unknown> = {
@@ -197,10 +199,12 @@ describe('a reporter and cases that are not theirs', () => {
     );
     expect(byId.map((r) => r.operationId).sort()).toEqual([
       'confirmEvidence',
+      'downloadDocument',
       'downloadEvidence',
       'getCase',
       'getCaseEmails',
       'getCaseHistory',
+      'listDocuments',
       'listEvidence',
       'recordInspection',
       'requestEvidenceUpload',
