@@ -99,7 +99,7 @@ export function problemFor(error: unknown, logger: AppLogger, requestId: string)
   if (error instanceof HttpProblem) return error;
   if (error instanceof CaseNotFoundError) return new HttpProblem('not-found', `Case ${error.caseId} was not found.`);
   if (error instanceof DocumentNotFoundError)
-    return new HttpProblem('not-found', `Case ${error.caseId} has no document ${error.number}.`);
+    return invalidInput([{ field: 'number', in: 'path', message: error.message }]);
   if (error instanceof RoleRefusedError) return new HttpProblem('forbidden', `${error.message}.`);
   if (error instanceof OutsideScopeError)
     return new HttpProblem('forbidden', `Not in your scope: ${error.message}.`, {

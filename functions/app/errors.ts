@@ -116,7 +116,10 @@ export class SubdistrictNotFoundError extends Error {
   }
 }
 
-/** A document number the case does not have (a case the caller may not see is CaseNotFoundError). */
+/**
+ * A document number the case does not have: 400 naming `number`, as for an evidence id (a case the caller
+ * may not see is CaseNotFoundError, 404).
+ */
 export class DocumentNotFoundError extends Error {
   override readonly name = 'DocumentNotFoundError';
   constructor(

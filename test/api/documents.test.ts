@@ -30,7 +30,7 @@ beforeAll(async () => {
   const created = await reporter.post('/cases', seedSubmission({ discoveredOn: '2026-11-24', category: 'other' }), {
     'idempotency-key': randomUUID(),
   });
-  expect(created.status).toBe(201);
+  if (created.status !== 201) throw new Error(`could not report the case: ${created.status}`);
   caseId = created.body.id as string;
   await makeIssueNoticeHandler({
     store: api.store,
@@ -121,16 +121,16 @@ describe('GET /cases/{id}/documents/{number}/download', () => {
     expect(text).toContain(record?.responsibleParty.name);
   });
 
-  it('answers 404 to a reporter of another case and for a number the case does not have, 400 naming a malformed one', async () => {
+  it('answers 404 to a reporter of another case, 400 naming `number` for a number the case does not have or a malformed one', async () => {
     const number = (await api.store.getCase(caseId))?.notice?.number ?? '';
     const other = await (
       await api.as('reporter', 'reporter-elsewhere')
     ).get(`/cases/${caseId}/documents/${number}/download`);
     expect(other.status).toBe(404);
     const missing = await reporter.get(`/cases/${caseId}/documents/${number}-CG/download`);
-    expect({ status: missing.status, detail: missing.body.detail }).toEqual({
-      status: 404,
-      detail: `Case ${caseId} has no document ${number}-CG.`,
+    expect({ status: missing.status, errors: missing.body.errors }).toEqual({
+      status: 400,
+      errors: [{ field: 'number', in: 'path', message: `case ${caseId} has no document ${number}-CG` }],
     });
     const malformed = await reporter.get(`/cases/${caseId}/documents/notice.pdf/download`);
     expect(malformed.status).toBe(400);

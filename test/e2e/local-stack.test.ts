@@ -334,18 +334,19 @@ describe('the route × role matrix', () => {
       },
     },
     {
-      // The matrix case was dismissed before any notice: a role that may see it learns it has no such document.
+      // The matrix case was dismissed before any notice: a role that may see it is told it has no such
+      // document (400 naming the number); another reporter cannot tell the case exists (404).
       route: 'GET /cases/{id}/documents/{number}/download',
       method: 'GET',
       path: '/cases/{id}/documents/RN-2026-000001/download',
       expected: {
         anonymous: 401,
-        reporterOwn: 404,
+        reporterOwn: 400,
         reporterOther: 404,
-        officer: 404,
-        enforcer: 404,
-        auditor: 404,
-        officerAuditor: 404,
+        officer: 400,
+        enforcer: 400,
+        auditor: 400,
+        officerAuditor: 400,
         noGroup: 403,
       },
     },
