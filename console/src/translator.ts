@@ -485,6 +485,11 @@ const DATA_KEYS: Record<string, [string, string]> = {
   signedOn: ['签署日期', 'Signed on'],
   receiptReference: ['送达回证编号', 'Proof of service no.'],
   recordedAt: ['记录时间', 'Recorded at'],
+  documents: ['制发文书', 'Documents issued'],
+  number: ['文号', 'Number'],
+  sha256: ['SHA-256', 'SHA-256'],
+  size: ['大小（字节）', 'Size (bytes)'],
+  key: ['存储位置', 'Stored at'],
 
   deadline: ['期限', 'Deadline'],
   date: ['日期', 'Date'],
