@@ -268,6 +268,11 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
       if (env.includes('cursorKey')) expected.push('CURSOR_SECRET_ARN');
       if (env.includes('objects')) expected.push('OBJECT_BUCKET');
       if (env.includes('digests')) expected.push('DIGEST_BUCKET', 'DIGEST_KEY_ARN');
+      if (env.includes('documents')) expected.push('ISSUING_OFFICES_JSON');
+      // The offices as configured beside the recipients, validated at synth as at cold start.
+      expect(variables.ISSUING_OFFICES_JSON ? JSON.parse(String(variables.ISSUING_OFFICES_JSON)) : null).toEqual(
+        env.includes('documents') ? { subdistricts: BASE_CONTEXT.issuingOffices } : null,
+      );
       expect({ [spec.id]: Object.keys(variables).sort() }).toEqual({ [spec.id]: expected.sort() });
       expect(variables.TABLE_NAME ?? null).toEqual(
         spec.table === 'none' ? null : ref(logicalId(cfnOf(stack.table.table))),
