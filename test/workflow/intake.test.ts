@@ -354,6 +354,11 @@ describe('intake phase', () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
     await waitForStatus(harness, reported.id, 'NOTICE_ISSUED');
+    // The notice step stores the notice's PDF after recording it, then asks for its emails: once it has.
+    for (const until = Date.now() + 10_000; harness.mailer.idsFor(reported.id).length < 2;) {
+      if (Date.now() > until) throw new Error('the notice emails were never asked for');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await dismiss(harness, reported.id, { stopExecution: false });
     const eventsAtDismissal = await eventTypes(harness, reported.id);
     const mailsAtDismissal = harness.mailer.idsFor(reported.id);
