@@ -422,6 +422,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Anchor the chain heads now (a signed digest)
+         * @description Writes the next digest at once instead of waiting for the daily one: the chain heads of every case changed since the previous digest, signed and stored under Object Lock. Writes no case data; a digest that already reaches this second answers with written=false.
+         */
+        post: operations["writeDigest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/digests/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the table's histories against the signed digests
+         * @description Checks every digest's signature with the public key and its link to the previous digest, then replays the history of each anchored case against the latest head a signed digest anchored: names each case whose history or head was rewritten after it was anchored. Cases are checked in id order while time allows; an answer with `cases.complete` false is continued with `after`.
+         */
+        get: operations["verifyDigests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/digests/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public key that checks the digest signatures
+         * @description The public half of the digest signing key (in AWS the KMS key; its private half never leaves KMS). With it and the digest files, an auditor checks every signature offline, e.g. with openssl (docs/digests.md).
+         */
+        get: operations["getDigestPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/documents": {
         parameters: {
             query?: never;
@@ -2220,6 +2280,135 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    writeDigest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The digest written, or the one that already covered the period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description False when a digest already covered the period: nothing was written. */
+                        written: boolean;
+                        /** @description The digest in the digest bucket, e.g. digests/000000042.json. */
+                        key: string;
+                        /** @description The digest's place in the chain, from 1. */
+                        sequence: number;
+                        periodStart: string | null;
+                        periodEnd: string;
+                        /** @description Chain heads the digest anchors. */
+                        heads: number;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyDigests: {
+        parameters: {
+            query?: {
+                /** @description Check the anchored cases after this id (the `lastCaseId` of an incomplete answer). */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every digest holds and every case checked matches what was anchored. */
+                        ok: boolean;
+                        digests: {
+                            stored: number;
+                            /** @description Digests whose signature and link to the previous one hold. */
+                            verified: number;
+                            /** @description Where the chain ends: a chain that stops long before today has lost its latest digests. */
+                            latestPeriodEnd?: string;
+                        };
+                        /** @description Digests altered (the signature fails), removed or replaced (a link fails). */
+                        digestProblems: {
+                            key: string;
+                            reason: string;
+                        }[];
+                        cases: {
+                            checked: number;
+                            /** @description False when time ran out: ask again with after=lastCaseId for the rest. */
+                            complete: boolean;
+                            lastCaseId?: string;
+                        };
+                        /** @description Each case whose history or head no longer matches the head a signed digest anchored. */
+                        rewritten: {
+                            caseId: string;
+                            anchored: {
+                                seq: number;
+                                hash: string;
+                                digest: string;
+                                writtenAt: string;
+                            };
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["Throttled"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDigestPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        algorithm: "ECDSA_SHA_256";
+                        /** @enum {string} */
+                        curve: "P-256";
+                        /** @description SPKI PEM: checks every digest signature offline (docs/digests.md). */
+                        publicKeyPem: string;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["Throttled"];
             503: components["responses"]["Unavailable"];
         };
