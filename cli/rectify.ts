@@ -11,6 +11,7 @@ import {
 } from '#domain/vocabulary';
 import { ApiProblem, ApiUnreachable, RectifyApi, query } from './api-client';
 import { ActionConflict, performAction } from './case-actions';
+import { downloadExport, exportLinkSchema } from './export-download';
 import { ImportRefusedError, importRows } from '#domain/survey-import';
 import type { ListedCase, ReportRow } from './render';
 import { ATTENTION_COLUMNS, CASE_COLUMNS, REPORT_COLUMNS, describeProblem, table } from './render';
@@ -280,6 +281,13 @@ listOptions(
       `${path}${query(options.case ? { format: options.format } : { ...listParams(options), format: options.format })}`,
       accept,
     );
+    if (response.headers.get('x-export-delivery') === 'link') {
+      // Too large for an answer: the API wrote it to the object store and answered a short-lived link.
+      const exported = exportLinkSchema.parse(response.body);
+      await downloadExport(exported, options.out);
+      if (options.out) process.stderr.write(`written to ${options.out} (${exported.rows} rows)\n`);
+      return;
+    }
     // The bytes as the API sent them: the CSV's byte-order mark is what makes Excel and WPS read UTF-8.
     if (options.out) {
       writeFileSync(options.out, response.bytes);
@@ -287,8 +295,6 @@ listOptions(
     } else {
       process.stdout.write(response.bytes);
     }
-    const next = response.headers.get('x-next-cursor');
-    if (next) process.stderr.write(`the export stopped at its row limit; continue with the API's cursor ${next}\n`);
   });
 
 program

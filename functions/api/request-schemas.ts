@@ -226,9 +226,9 @@ const exportFormat = z
   .default('csv')
   .meta({ description: 'csv (UTF-8 with BOM, opens in spreadsheet programs) or json.' });
 
-/** The list filters of GET /cases, plus the export format; the page size is the export's own. */
+/** The list filters of GET /cases, plus the export format: an export holds every matching case. */
 export const exportCasesQuery = listCasesFields
-  .omit({ limit: true })
+  .omit({ limit: true, cursor: true })
   .extend({ format: exportFormat })
   .superRefine(refineListFilter);
 

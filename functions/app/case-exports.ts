@@ -1,5 +1,7 @@
 import type { CaseEvent } from '#domain/schemas';
 import type { CaseSummary } from '#store/case-store';
+import { randomUUID } from 'node:crypto';
+import type { ObjectStore, PresignedRequest } from '#objects/object-store';
 import type { QueryDeps } from './context';
 import type { CaseListFilter } from './case-queries';
 import { makeCaseQueries } from './case-queries';
@@ -11,15 +13,87 @@ import { CASE_LIST_COLUMNS, CHRONOLOGY_COLUMNS, csvStream, jsonArrayStream } fro
 import type { SummaryQuery, WorkSummaryReport } from './work-summary-report';
 import { buildWorkSummary } from './work-summary-report';
 
-/** One response of an export: at most `maxRows` rows; `cursor` continues where it stopped. */
+/** A case's chronology as one answer (a case's history is small enough). */
 export interface ExportChunk {
   contentType: string;
   text: string;
   rows: number;
-  cursor?: string;
 }
+/** Cases read per Query of a whole export: a page's summaries are all it holds of the table at a time. */
+const WHOLE_EXPORT_PAGE = 500;
+/**
+ * Above this many bytes an export goes to the object store and the answer is a link: a Lambda response
+ * carries at most 6 MB, headers and encoding included.
+ */
+export const INLINE_EXPORT_MAX_BYTES = 5 * 1024 * 1024;
+/** How long an export's download link works. */
+export const EXPORT_LINK_SECONDS = 5 * 60;
+/** How long an export's object is locked: the bucket's lifecycle removes it after two days. */
+const EXPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-const EXPORT_MAX_ROWS = 5_000;
+/** A whole export: in the answer when it fits, else a short-lived link to it in the object store. */
+export type WholeExport =
+  | { delivery: 'inline'; contentType: string; text: string; rows: number }
+  | {
+      delivery: 'link';
+      link: PresignedRequest;
+      rows: number;
+      bytes: number;
+      sha256: string;
+      contentType: string;
+      fileName: string;
+    };
+
+const contentTypeOf = (format: 'csv' | 'json') =>
+  format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+
+/**
+ * Delivers an export's text as it is produced: held while it fits in an answer; once it outgrows one, what
+ * is held and all that follows streams to the object store (never the whole export in memory), and the
+ * answer is a link valid `EXPORT_LINK_SECONDS`. The object is locked for a day, then the bucket's
+ * lifecycle removes it.
+ */
+export async function deliverExport(
+  text: AsyncIterable<string>,
+  options: { objects: ObjectStore; fileName: string; contentType: string; rows: () => number; now: Date },
+): Promise<WholeExport> {
+  const iterator = text[Symbol.asyncIterator]();
+  const held: string[] = [];
+  let heldBytes = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done)
+      return { delivery: 'inline', contentType: options.contentType, text: held.join(''), rows: options.rows() };
+    held.push(next.value);
+    heldBytes += Buffer.byteLength(next.value, 'utf8');
+    if (heldBytes > INLINE_EXPORT_MAX_BYTES) break;
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    // What was held leaves memory as it is sent.
+    for (let part = held.shift(); part !== undefined; part = held.shift()) yield Buffer.from(part, 'utf8');
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield Buffer.from(next.value, 'utf8');
+  }
+  const key = `exports/${randomUUID()}/${options.fileName}`;
+  const stored = await callDependency('object-store', () =>
+    options.objects.putStream(key, rest(), {
+      contentType: options.contentType,
+      retainUntil: new Date(options.now.getTime() + EXPORT_RETENTION_MS),
+    }),
+  );
+  const link = await callDependency('object-store', () =>
+    options.objects.presignGet(key, { expiresInSeconds: EXPORT_LINK_SECONDS, fileName: options.fileName }),
+  );
+  return {
+    delivery: 'link',
+    link,
+    rows: options.rows(),
+    bytes: stored.size,
+    sha256: stored.sha256,
+    contentType: options.contentType,
+    fileName: options.fileName,
+  };
+}
 
 async function collect(stream: AsyncIterable<string>): Promise<string> {
   const parts: string[] = [];
@@ -30,33 +104,6 @@ async function collect(stream: AsyncIterable<string>): Promise<string> {
 /** Exports for auditors and offices, and the work-summary report. Reads only; nothing here writes. */
 export function makeCaseExports(deps: QueryDeps) {
   const queries = makeCaseQueries(deps);
-
-  async function exportList(
-    viewer: Viewer,
-    filter: Omit<CaseListFilter, 'limit'>,
-    format: 'csv' | 'json',
-    maxRows = EXPORT_MAX_ROWS,
-  ): Promise<ExportChunk> {
-    let rows = 0;
-    let cursor = filter.cursor;
-    let more = true;
-    async function* pages(): AsyncGenerator<CaseSummary[]> {
-      while (more && rows < maxRows) {
-        const page = await queries.listCases(viewer, { ...filter, cursor, limit: Math.min(100, maxRows - rows) });
-        rows += page.items.length;
-        cursor = page.cursor;
-        more = Boolean(page.cursor);
-        yield page.items;
-      }
-    }
-    const text = await collect(format === 'csv' ? csvStream(CASE_LIST_COLUMNS, pages()) : jsonArrayStream(pages()));
-    return {
-      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-      text,
-      rows,
-      cursor: more ? cursor : undefined,
-    };
-  }
 
   async function exportChronology(viewer: Viewer, id: string, format: 'csv' | 'json'): Promise<ExportChunk> {
     await queries.getCase(viewer, id);
@@ -71,11 +118,7 @@ export function makeCaseExports(deps: QueryDeps) {
       } while (cursor);
     }
     const text = await collect(format === 'csv' ? csvStream(CHRONOLOGY_COLUMNS, pages()) : jsonArrayStream(pages()));
-    return {
-      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-      text,
-      rows,
-    };
+    return { contentType: contentTypeOf(format), text, rows };
   }
 
   /** The report over the sub-districts the viewer may see: one outside their scope is one without cases. */
@@ -87,5 +130,35 @@ export function makeCaseExports(deps: QueryDeps) {
     );
   }
 
-  return { exportList, exportChronology, summary };
+  /**
+   * Every case the filter selects, whatever their number: page by page from the index, delivered by
+   * `deliverExport` (in the answer, or through the object store when larger than an answer carries).
+   */
+  async function exportWhole(
+    viewer: Viewer,
+    filter: Omit<CaseListFilter, 'limit' | 'cursor'>,
+    format: 'csv' | 'json',
+    objects: ObjectStore,
+  ): Promise<WholeExport> {
+    let rows = 0;
+    async function* pages(): AsyncGenerator<CaseSummary[]> {
+      let cursor: string | undefined;
+      do {
+        const page = await queries.listCases(viewer, { ...filter, cursor, limit: WHOLE_EXPORT_PAGE });
+        rows += page.items.length;
+        cursor = page.cursor;
+        yield page.items;
+      } while (cursor);
+    }
+    return deliverExport(format === 'csv' ? csvStream(CASE_LIST_COLUMNS, pages()) : jsonArrayStream(pages()), {
+      objects,
+      fileName: `cases.${format}`,
+      contentType: contentTypeOf(format),
+      rows: () => rows,
+      // Object Lock runs on wall-clock time, not on the legal clock (accelerated on a laptop).
+      now: new Date(),
+    });
+  }
+
+  return { exportWhole, exportChronology, summary };
 }

@@ -14,6 +14,17 @@ export interface ObjectFacts {
   contentType: string;
 }
 
+export interface PutOptions {
+  contentType: string;
+  /** Kept with the object (x-amz-meta-*) and answered by head, besides the SHA-256. */
+  metadata?: Record<string, string>;
+  /**
+   * Locks this object only until then instead of the bucket's default retention (a temporary file such
+   * as an export; the bucket's lifecycle removes it afterwards).
+   */
+  retainUntil?: Date;
+}
+
 /** What a HEAD answers: the SHA-256 only when the writer stored it (a presigned upload stores none). */
 export interface ObjectHead {
   key: string;
@@ -50,11 +61,13 @@ export interface ObjectStore {
    * Writes bytes under a key that must not hold other bytes already: writing the same bytes again is a
    * no-op (so a retried step is idempotent), other bytes are refused with ObjectConflictError.
    */
-  putImmutable(
-    key: string,
-    body: Uint8Array,
-    options: { contentType: string; metadata?: Record<string, string> },
-  ): Promise<ObjectFacts>;
+  putImmutable(key: string, body: Uint8Array, options: PutOptions): Promise<ObjectFacts>;
+  /**
+   * Writes a body too large to hold in memory under a new key, part by part as it comes (a multipart
+   * upload holding only a few parts at once); its size and SHA-256 are computed on the way. A failed write
+   * leaves no object (its parts are aborted).
+   */
+  putStream(key: string, body: AsyncIterable<Uint8Array>, options: PutOptions): Promise<ObjectFacts>;
   head(key: string): Promise<ObjectHead | undefined>;
   /** The keys under a prefix, in key order, page by page. */
   keys(prefix: string): AsyncIterable<string>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -9,6 +9,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import * as z from 'zod';
 import { REQUEST_HANDLER } from '#shared/aws-clients';
@@ -21,8 +22,14 @@ import type {
   PresignedRequest,
   PresignGetOptions,
   PresignPutOptions,
+  PutOptions,
 } from './object-store';
 import { ObjectConflictError, ObjectTooLargeError } from './object-store';
+
+/** A streamed write's part size: S3's smallest is 5 MiB; fewer, larger parts mean fewer requests. */
+export const STREAM_PART_BYTES = 8 * 1024 * 1024;
+/** Parts of a streamed write sent at the same time (each held in memory until S3 has it). */
+export const STREAM_PARTS_IN_FLIGHT = 2;
 
 /** The object metadata key under which a writer that knows the bytes stores their SHA-256 (x-amz-meta-sha256). */
 const SHA256_METADATA = 'sha256';
@@ -58,6 +65,11 @@ function isMissing(error: unknown): boolean {
   );
 }
 
+/** A retention of the object's own, shorter than the bucket's default (a temporary file). */
+function lockedUntil(retainUntil: Date | undefined) {
+  return retainUntil ? { ObjectLockMode: 'GOVERNANCE' as const, ObjectLockRetainUntilDate: retainUntil } : {};
+}
+
 function hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -73,11 +85,7 @@ export class S3ObjectStore implements ObjectStore {
     readonly bucket: string,
   ) {}
 
-  async putImmutable(
-    key: string,
-    body: Uint8Array,
-    options: { contentType: string; metadata?: Record<string, string> },
-  ): Promise<ObjectFacts> {
+  async putImmutable(key: string, body: Uint8Array, options: PutOptions): Promise<ObjectFacts> {
     const sha256 = hex(body);
     const facts: ObjectFacts = { key, size: body.byteLength, sha256, contentType: options.contentType };
     const existing = await this.head(key);
@@ -97,6 +105,7 @@ export class S3ObjectStore implements ObjectStore {
           ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
           IfNoneMatch: '*',
           Metadata: { ...options.metadata, [SHA256_METADATA]: sha256 },
+          ...lockedUntil(options.retainUntil),
         }),
       );
     } catch (error) {
@@ -108,6 +117,35 @@ export class S3ObjectStore implements ObjectStore {
       throw error;
     }
     return facts;
+  }
+
+  async putStream(key: string, body: AsyncIterable<Uint8Array>, options: PutOptions): Promise<ObjectFacts> {
+    const hash = createHash('sha256');
+    let size = 0;
+    async function* hashed(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of body) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        yield chunk;
+      }
+    }
+    const upload = new Upload({
+      client: this.s3,
+      partSize: STREAM_PART_BYTES,
+      queueSize: STREAM_PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: Readable.from(hashed()),
+        ContentType: options.contentType,
+        // Each part carries its SHA-256, which S3 checks (and which Object Lock requires of every write).
+        ChecksumAlgorithm: 'SHA256',
+        ...lockedUntil(options.retainUntil),
+      },
+    });
+    await upload.done();
+    return { key, size, sha256: hash.digest('hex'), contentType: options.contentType };
   }
 
   async head(key: string): Promise<ObjectHead | undefined> {

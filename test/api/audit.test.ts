@@ -3,7 +3,6 @@ import { parse } from 'csv-parse/sync';
 import type { ApiHarness, Client } from './support/harness';
 import { startApiHarness } from './support/harness';
 import { CaseStates } from './support/case-states';
-import { makeCaseExports } from '#app/case-exports';
 
 let api: ApiHarness;
 let states: CaseStates;
@@ -65,28 +64,12 @@ describe('exports', () => {
     expect(list.body.items).toEqual([expect.objectContaining({ id: noticed.id, noticeNumber: number })]);
   });
 
-  it('exports the list as JSON, with no cursor when every row fits', async () => {
+  it('exports the list as JSON in the answer itself when it is small', async () => {
     const json = await auditor.get(`/cases/export?subdistrict=${encodeURIComponent(subdistrict)}&format=json`);
     expect(json.status).toBe(200);
     expect(json.body).toHaveLength(3);
+    expect(json.headers.get('x-export-delivery')).toBeNull();
     expect(json.headers.get('x-next-cursor')).toBeNull();
-  });
-
-  it('continues an export that exceeds one response with its cursor, every row once', async () => {
-    const exportsService = makeCaseExports(api.deps);
-    const viewer = { sub: 'auditor-1', role: 'auditor' as const, scope: { city: true as const } };
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    let responses = 0;
-    do {
-      const chunk = await exportsService.exportList(viewer, { subdistrict, cursor }, 'json', 2);
-      ids.push(...(JSON.parse(chunk.text) as { id: string }[]).map((c) => c.id));
-      cursor = chunk.cursor;
-      responses += 1;
-    } while (cursor);
-    expect(responses).toBe(2);
-    expect(ids).toHaveLength(3);
-    expect(new Set(ids).size).toBe(3);
   });
 
   it("exports a case's chronology with its hashes", async () => {

@@ -131,6 +131,7 @@ describe('the evidence bucket', () => {
     });
     expect(grantsOf('ExportCases')).toEqual({
       s3: [
+        `s3:AbortMultipartUpload ${objects}`,
         `s3:DeleteObject ${objects}`,
         `s3:GetObject ${objects}`,
         `s3:ListBucket ${wholeBucket}`,

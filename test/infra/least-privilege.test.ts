@@ -19,7 +19,10 @@ interface Privileges {
   table: 'none' | 'r' | 'rw' | 'rwd';
   states?: string[];
   mail?: true;
-  /** objects: `r` GetObject; `rw` plus Put/Delete (a delete marker)/PutObjectRetention; both with ListBucket. */
+  /**
+   * objects: `r` GetObject; `rw` plus Put/Delete (a delete marker)/PutObjectRetention/AbortMultipartUpload;
+   * both with ListBucket.
+   */
   objects?: 'r' | 'rw';
   /**
    * digests: `sign` Get/PutObject on the digest bucket's digests/ and kms:Sign on the digest key; `verify`
@@ -57,7 +60,7 @@ const EXPECTED: Record<string, Privileges> = {
   GetCase: reader,
   GetCaseHistory: { ...pager, objects: 'r', env: [...pager.env, OBJECTS] },
   GetCaseEmails: reader,
-  ExportCases: pager,
+  ExportCases: { ...pager, objects: 'rw', env: [...pager.env, OBJECTS] },
   ExportCaseHistory: reader,
   GetSummaryReport: reader,
   GetHealth: reader,
@@ -122,7 +125,7 @@ const TABLE_LEVELS: Record<string, Privileges['table']> = {
 };
 const OBJECT_LEVELS: Record<string, Privileges['objects']> = {
   'GetObject ListBucket': 'r',
-  'DeleteObject GetObject ListBucket PutObject PutObjectRetention': 'rw',
+  'AbortMultipartUpload DeleteObject GetObject ListBucket PutObject PutObjectRetention': 'rw',
 };
 const ALWAYS_SET = new Set(['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
 

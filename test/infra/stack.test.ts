@@ -103,7 +103,7 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
     allow(
       spec.objects === 'read'
         ? ['s3:GetObject']
-        : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention'],
+        : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention', 's3:AbortMultipartUpload'],
       [objects],
     );
   }
@@ -336,7 +336,12 @@ describe.each(MANIFESTS)('the %s stack', (_label, manifest) => {
             ),
         ),
       }).toEqual({
-        [spec.id]: [],
+        // The export writes an export too large for its answer to the object store (exports/…, kept two
+        // days), never a case's data.
+        [spec.id]:
+          spec.id === 'ExportCases'
+            ? ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject', 's3:PutObjectRetention']
+            : [],
       });
     }
   });

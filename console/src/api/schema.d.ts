@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * Export a filtered case list as CSV or JSON
-         * @description The same filters as GET /cases. Up to 5000 rows per response; when there are more, the `X-Next-Cursor` header carries the cursor for the next response. CSV is UTF-8 with a byte-order mark so spreadsheet programs show Chinese correctly.
+         * @description The same filters as GET /cases; every matching case is in the export, however many. An export of up to 5 MB is the answer itself. A larger one (a Lambda answer carries at most 6 MB) is written to the object store as it is read, and the answer is JSON marked `X-Export-Delivery: link`: a presigned GET `link` valid 5 minutes, with the export's `rows`, `bytes` and `sha256`. CSV is UTF-8 with a byte-order mark so spreadsheet programs show Chinese correctly.
          */
         get: operations["exportCases"];
         put?: never;
@@ -1870,8 +1870,6 @@ export interface operations {
                 overdue?: "true" | "false";
                 /** @description Only open cases flagged for a person's attention (a failed step, a step the workflow stopped waiting for, an email that failed). */
                 attention?: "true" | "false";
-                /** @description The `cursor` of the previous page. */
-                cursor?: string;
                 /** @description csv (UTF-8 with BOM, opens in spreadsheet programs) or json. */
                 format?: "csv" | "json";
             };
@@ -1881,18 +1879,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The export. */
+            /** @description The export itself (CSV or JSON), or — with `X-Export-Delivery: link` — where to download it for the next few minutes. */
             200: {
                 headers: {
-                    /** @description Present when more rows remain. */
-                    "X-Next-Cursor"?: string;
-                    /** @description Rows in this response. */
+                    /** @description `link` when the answer is a link to the export instead of the export itself. */
+                    "X-Export-Delivery"?: string;
+                    /** @description Rows in the export. */
                     "X-Row-Count"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        link: {
+                            /** @enum {string} */
+                            method: "GET";
+                            url: string;
+                            headers: {
+                                [key: string]: string;
+                            };
+                            expiresAt: string;
+                        };
+                        rows: number;
+                        bytes: number;
+                        sha256: string;
+                        contentType: string;
+                        fileName: string;
                     };
                 };
             };

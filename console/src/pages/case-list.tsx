@@ -80,13 +80,36 @@ export function CaseList() {
     else setProblem(page.error);
   };
 
+  const [exporting, setExporting] = useState<{ received: number; total: number }>();
   const exportCsv = async () => {
     const params = new URLSearchParams({ ...filter, format: 'csv' });
     const response = await fetch(`${config.apiBase || location.origin}/cases/export?${params}`, {
       headers: { authorization: `Bearer ${session.token}` },
     });
     if (!response.ok) return setProblem((await response.json()) as Problem);
-    const url = URL.createObjectURL(await response.blob());
+    let file: Blob;
+    if (response.headers.get('x-export-delivery') === 'link') {
+      // Too large for one answer: the API wrote it to the object store and answered a 5-minute link.
+      const exported = (await response.json()) as { link: { url: string }; bytes: number };
+      const download = await fetch(exported.link.url);
+      if (!download.ok || !download.body)
+        return setProblem({ type: 'about:blank', title: `HTTP ${download.status}`, status: download.status });
+      const parts: BlobPart[] = [];
+      let received = 0;
+      setExporting({ received, total: exported.bytes });
+      for (const reader = download.body.getReader(); ;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value as Uint8Array<ArrayBuffer>);
+        received += value.byteLength;
+        setExporting({ received, total: exported.bytes });
+      }
+      file = new Blob(parts, { type: 'text/csv' });
+    } else {
+      file = await response.blob();
+    }
+    setExporting(undefined);
+    const url = URL.createObjectURL(file);
     const link = Object.assign(document.createElement('a'), {
       href: url,
       download: `cases-${new Date().toISOString().slice(0, 10)}.csv`,
@@ -125,6 +148,15 @@ export function CaseList() {
           )}
         </div>
       </form>
+      {exporting && (
+        <div class="import-progress" role="status">
+          <label>
+            {tr.lang === 'zh' ? '正在下载导出文件' : 'Downloading the export'}{' '}
+            <progress max={exporting.total} value={exporting.received} />{' '}
+            {(exporting.received / 1024 / 1024).toFixed(1)} / {(exporting.total / 1024 / 1024).toFixed(1)} MB
+          </label>
+        </div>
+      )}
       {problem && <Alert>{problemText(problem, tr)}</Alert>}
       <Loading loaded={loaded}>
         {(page) => {

@@ -7,7 +7,7 @@ import type { AnyRoute } from '../routes';
 import type * as routes from '../routes';
 import { ROUTES } from '../routes';
 import { actionOperations, deadlineActionOperations } from './actions';
-import { auditOperations } from './audit';
+import { auditOperations, exportCasesOperation } from './audit';
 import { healthOperation } from './health';
 import { createCaseBatchOperation, createCaseOperation } from './intake';
 import { queryOperations } from './queries';
@@ -50,6 +50,7 @@ function makeOperations(deps: ApiDeps): Operations {
     ...actionOperations(deps),
     ...deadlineActionOperations(deps),
     ...auditOperations(deps),
+    exportCases: exportCasesOperation(deps),
     getOpenApi: openApiOperation,
     getHealth: healthOperation(deps),
     writeDigest: writeDigestOperation(deps),
