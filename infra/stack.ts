@@ -141,6 +141,7 @@ export class RectifyStack extends Stack {
       api: this.api.api,
       apiStageName: this.api.stageName,
       userPool: this.api.userPool,
+      objectStoreOrigin: `https://${this.evidence.bucket.bucketRegionalDomainName}`,
     });
     this.cursorKey = new CursorKey(this, 'CursorKey', { stage: config.stage });
     const stateMachineArn = stateMachineArnFor(this, config.stage, manifest.workflow);

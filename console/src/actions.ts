@@ -1,3 +1,4 @@
+import type { EvidenceStage } from '#domain/evidence';
 import type { ActionName } from '#domain/lifecycle';
 import { TRANSITIONS } from '#domain/lifecycle';
 import type { CaseStatus, Role } from '#domain/vocabulary';
@@ -13,6 +14,8 @@ export interface ActionForm {
   action: ActionName;
   title: [string, string];
   fields: FieldSpec[];
+  /** The stages of the case's files the action may cite (`evidenceIds`). */
+  cites?: readonly EvidenceStage[];
   send(
     api: ApiClient,
     id: string,
@@ -51,6 +54,7 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
       return {
         action,
         title: ['记录复查结果', 'Record the inspection'],
+        cites: ['inspection'],
         fields: [
           { name: 'result', label: L('复查结果', 'Result'), kind: 'select', options: choices(outcomes) },
           {
@@ -135,6 +139,7 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
       return {
         action,
         title: ['记录陈述申辩', 'Record the representation'],
+        cites: ['representation'],
         fields: [
           { name: 'receivedOn', label: L('收到日期', 'Received on'), kind: 'date', value: shanghaiToday() },
           { name: 'summary', label: L('陈述申辩要点', 'What the party said'), kind: 'textarea' },
@@ -151,6 +156,7 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
       return {
         action,
         title: ['记录复议/诉讼', 'Record an appeal'],
+        cites: ['appeal'],
         fields: [
           { name: 'kind', label: L('类型', 'Kind'), kind: 'select', options: choices(APPEAL_KINDS) },
           { name: 'filedOn', label: L('提起日期', 'Filed on'), kind: 'date', value: shanghaiToday() },
@@ -167,6 +173,7 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
       return {
         action,
         title: ['记录复议/诉讼结果', 'Record the appeal’s outcome'],
+        cites: ['appeal'],
         fields: [
           { name: 'outcome', label: L('结果', 'Outcome'), kind: 'select', options: choices(outcomes) },
           { name: 'resolvedOn', label: L('日期', 'Resolved on'), kind: 'date', value: shanghaiToday() },
@@ -183,6 +190,7 @@ export function actionForm(action: ActionName, outcomes: string[], tr: Translato
       return {
         action,
         title: ['记录强制拆除完成', 'Record the enforced demolition'],
+        cites: ['enforcement'],
         fields: [
           {
             name: 'completedAt',

@@ -40,6 +40,8 @@ export interface ConsoleSiteOptions {
   auth: LocalAuth;
   clock: Clock;
   clockFactor: number;
+  /** The local S3's origin: the console uploads and downloads evidence there with presigned URLs. */
+  objectStoreOrigin: string;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
@@ -65,6 +67,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
  */
 export function consoleSite(options: ConsoleSiteOptions) {
   const root = path.resolve(options.dir);
+  const objectStore = new URL(options.objectStoreOrigin).origin;
 
   async function serveFile(response: ServerResponse, file: string, immutable: boolean): Promise<void> {
     const body = await readFile(file);
@@ -74,8 +77,8 @@ export function consoleSite(options: ConsoleSiteOptions) {
       'x-content-type-options': 'nosniff',
       ...(file.endsWith('.html')
         ? {
-            'content-security-policy':
-              "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+            // Evidence goes to and comes from the object store directly (presigned URLs), never via the API.
+            'content-security-policy': `default-src 'self'; connect-src 'self' ${objectStore}; img-src 'self' data: ${objectStore}; style-src 'self'; frame-ancestors 'none'`,
             'referrer-policy': 'no-referrer',
           }
         : {}),

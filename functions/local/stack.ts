@@ -418,7 +418,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const auth = await localAuth(dataDir);
     const fallback = options.consoleDir
-      ? consoleSite({ dir: options.consoleDir, auth, clock, clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR })
+      ? consoleSite({
+          dir: options.consoleDir,
+          auth,
+          clock,
+          clockFactor: options.clockFactor ?? DEFAULT_CLOCK_FACTOR,
+          objectStoreOrigin: s3.endpoint,
+        })
       : undefined;
     const api: ApiServer = await startApiServer({ routes: bindRoutes(deps), auth, port, host, logger, fallback });
     stops.push({ name: 'API server', stop: () => api.close() });

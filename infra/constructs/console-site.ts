@@ -37,6 +37,8 @@ export interface ConsoleSiteProps {
   /** The API's stage name, a constant (see apiOrigin). */
   apiStageName: string;
   userPool: UserPool;
+  /** The evidence bucket's regional origin: the console uploads and downloads evidence there with presigned URLs. */
+  objectStoreOrigin: string;
 }
 
 /**
@@ -106,7 +108,7 @@ export class ConsoleSite extends Construct {
       comment: `Rectify ${props.stage}: security headers for the console and the API`,
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' ${this.domain.baseUrl()}; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self' ${this.domain.baseUrl()}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`,
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' ${this.domain.baseUrl()} ${props.objectStoreOrigin}; img-src 'self' data: ${props.objectStoreOrigin}; style-src 'self'; script-src 'self'; form-action 'self' ${this.domain.baseUrl()}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`,
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },

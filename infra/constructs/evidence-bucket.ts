@@ -21,13 +21,7 @@ const OBJECT_ACTIONS: Record<ObjectAccess, readonly string[]> = {
   read: ['s3:GetObject'],
   // DeleteObject without a version id only adds a delete marker: the locked version stays (Object Lock).
   // AbortMultipartUpload lets a failed streamed write (a large export) remove the parts it sent.
-  'read-write': [
-    's3:GetObject',
-    's3:PutObject',
-    's3:DeleteObject',
-    's3:PutObjectRetention',
-    's3:AbortMultipartUpload',
-  ],
+  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention', 's3:AbortMultipartUpload'],
 };
 
 export interface EvidenceBucketProps {

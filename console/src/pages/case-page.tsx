@@ -7,6 +7,8 @@ import type { ActionForm } from '../actions';
 import { actionForm, allowedActions } from '../actions';
 import type { CaseDocument, CaseEmail, CaseEvent, CaseView } from '../api';
 import { fieldErrors } from '../api';
+import type { EvidenceFile, EvidenceMismatch } from '../evidence';
+import { citedEvidence, EvidencePicker, EvidenceSection } from '../evidence';
 import { useApp, useSession } from '../app-context';
 import type { Translator } from '../i18n';
 import { useT } from '../i18n';
@@ -30,6 +32,8 @@ interface Loaded {
   events: CaseEvent[];
   emails: CaseEmail[];
   documents: CaseDocument[];
+  evidence: EvidenceFile[];
+  evidenceMismatched: EvidenceMismatch[];
   verification: { ok: true; count: number } | { ok: false; brokenAt: number; reason: string } | undefined;
 }
 
@@ -40,11 +44,13 @@ export function CasePage({ id }: { id: string }) {
   const [loaded, reload] = useLoad<Loaded>(async () => {
     const emailsLoaded = api.GET('/cases/{id}/emails', { params: { path: { id } } });
     const documentsLoaded = api.GET('/cases/{id}/documents', { params: { path: { id } } });
+    const evidenceLoaded = api.GET('/cases/{id}/evidence', { params: { path: { id } } });
     const got = await api.GET('/cases/{id}', { params: { path: { id } } });
     if (!got.data) throw new ProblemError(got.error, got.response.status);
     const events: CaseEvent[] = [];
     let cursor: string | undefined;
     let verification: Loaded['verification'];
+    let evidenceMismatched: EvidenceMismatch[] = [];
     do {
       const page = await api.GET('/cases/{id}/history', {
         params: { path: { id }, query: { verify: 'true', ...(cursor ? { cursor } : {}) } },
@@ -52,13 +58,18 @@ export function CasePage({ id }: { id: string }) {
       if (!page.data) throw new ProblemError(page.error, page.response.status);
       events.push(...page.data.items);
       verification ??= page.data.verification;
+      if (!cursor) evidenceMismatched = page.data.evidenceVerification?.mismatched ?? [];
       cursor = page.data.cursor;
     } while (cursor);
     const mail = await emailsLoaded;
     if (!mail.data) throw new ProblemError(mail.error, mail.response.status);
     const documents = await documentsLoaded;
     if (!documents.data) throw new ProblemError(documents.error, documents.response.status);
+    const files = await evidenceLoaded;
+    if (!files.data) throw new ProblemError(files.error, files.response.status);
     return {
+      evidence: files.data.items,
+      evidenceMismatched,
       view: got.data,
       etag: got.response.headers.get('etag') ?? `"${got.data.version}"`,
       events,
@@ -71,6 +82,7 @@ export function CasePage({ id }: { id: string }) {
   return (
     <Loading loaded={loaded}>
       {({ view, etag, events, emails, documents, verification }) => (
+      {({ view, etag, events, emails, evidence, evidenceMismatched, verification }) => (
         <article class="case">
           <header class="case-head">
             <h1>
@@ -89,6 +101,14 @@ export function CasePage({ id }: { id: string }) {
           <Lifecycle view={view} />
           <Actions view={view} etag={etag} reload={reload} />
           <Documents caseId={view.id} documents={documents} />
+          <EvidenceSection
+            caseId={view.id}
+            files={evidence}
+            events={events}
+            mismatched={evidenceMismatched}
+            onChange={reload}
+          />
+          <Actions view={view} etag={etag} reload={reload} evidence={evidence} />
           <Timeline events={events} />
           <Emails emails={emails} />
         </article>
@@ -254,7 +274,17 @@ function Lifecycle({ view }: { view: CaseView }) {
   );
 }
 
-function Actions({ view, etag, reload }: { view: CaseView; etag: string; reload: () => void }) {
+function Actions({
+  view,
+  etag,
+  reload,
+  evidence,
+}: {
+  view: CaseView;
+  etag: string;
+  reload: () => void;
+  evidence: EvidenceFile[];
+}) {
   const session = useSession();
   const tr = useT();
   const forms = [...allowedActions(view.status, session.role)]
@@ -266,7 +296,9 @@ function Actions({ view, etag, reload }: { view: CaseView; etag: string; reload:
       {forms.length === 0 ? (
         <p data-testid="no-actions">{tr.t('noActions')}</p>
       ) : (
-        forms.map((form) => <ActionPanel key={form.action} form={form} view={view} etag={etag} reload={reload} />)
+        forms.map((form) => (
+          <ActionPanel key={form.action} form={form} view={view} etag={etag} reload={reload} evidence={evidence} />
+        ))
       )}
     </section>
   );
@@ -277,11 +309,13 @@ function ActionPanel({
   view,
   etag,
   reload,
+  evidence,
 }: {
   form: ActionForm;
   view: CaseView;
   etag: string;
   reload: () => void;
+  evidence: EvidenceFile[];
 }) {
   const { api } = useApp();
   const tr = useT();
@@ -291,9 +325,10 @@ function ActionPanel({
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
-    const result = await form
-      .send(api, view.id, etag, formValues(event.currentTarget as HTMLFormElement, form.fields))
-      .finally(() => setBusy(false));
+    const element = event.currentTarget as HTMLFormElement;
+    const cited = citedEvidence(element);
+    const body = { ...formValues(element, form.fields), ...(cited.length > 0 ? { evidenceIds: cited } : {}) };
+    const result = await form.send(api, view.id, etag, body).finally(() => setBusy(false));
     if (result.data) return reload();
     const problem = result.error;
     setErrors(fieldErrors(problem));
@@ -324,6 +359,14 @@ function ActionPanel({
         {form.fields.map((spec) => (
           <Field key={spec.name} spec={spec} error={errors.get(spec.name)} idPrefix={form.action} />
         ))}
+        {form.cites && (
+          <EvidencePicker
+            files={evidence}
+            stages={form.cites}
+            idPrefix={form.action}
+            error={[...errors].find(([field]) => field.startsWith('evidenceIds'))?.[1]}
+          />
+        )}
         <button type="submit" disabled={busy}>
           {tr.t('submit')}
         </button>

@@ -5,6 +5,7 @@ import type { CaseSubmission, CaseSummary, CaseView, Problem } from '../api';
 import { fieldErrors } from '../api';
 import { useApp, useSession } from '../app-context';
 import { CaseTable } from '../case-table';
+import { uploadEvidence } from '../evidence';
 import { BASE_PATH } from '../config';
 import { useT } from '../i18n';
 import { shanghaiToday } from '../time';
@@ -22,6 +23,8 @@ export function NewCase() {
   const [created, setCreated] = useState<CaseView>();
   const [nearby, setNearby] = useState<CaseSummary[]>([]);
   const [busy, setBusy] = useState(false);
+  const [uploads, setUploads] = useState<Map<string, number>>(new Map());
+  const [uploadErrors, setUploadErrors] = useState<string[]>([]);
   const choices = (values: readonly string[]) => values.map((value) => ({ value, label: tr.term(value) }));
 
   const fields: FieldSpec[] = [
@@ -67,16 +70,28 @@ export function NewCase() {
     setBusy(true);
     // The API validates every field; its answer names any that is wrong.
     const body = { photos: [], ...formValues(form, fields) } as unknown as CaseSubmission;
-    const result = await api
-      .POST('/cases', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body })
-      .finally(() => setBusy(false));
+    const photos = [...((form.elements.namedItem('photo-files') as HTMLInputElement | null)?.files ?? [])];
+    const result = await api.POST('/cases', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body });
     if (result.data) {
       setCreated(result.data);
       setProblem(undefined);
       setIdempotencyKey(crypto.randomUUID());
+      // The photos go to the case once it exists, each straight to the object store.
+      const failed: string[] = [];
+      setUploads(new Map(photos.map((photo) => [photo.name, 0])));
+      for (const photo of photos) {
+        const outcome = await uploadEvidence(api, result.data.id, photo, 'intake', (share) =>
+          setUploads((shown) => new Map(shown).set(photo.name, share)),
+        );
+        if (outcome.messages.length) failed.push(...outcome.messages.map((m) => `${photo.name}: ${tr.reason(m)}`));
+        else setUploads((shown) => new Map(shown).set(photo.name, 1));
+      }
+      setUploadErrors(failed);
+      setBusy(false);
       form.reset();
       return;
     }
+    setBusy(false);
     setProblem(result.error);
   };
 
@@ -120,6 +135,37 @@ export function NewCase() {
         {fields.map((spec) => (
           <Field key={spec.name} spec={spec} error={errors.get(spec.name)} idPrefix="case" />
         ))}
+        <div class={uploadErrors.length ? 'field field-error' : 'field'}>
+          <label for="case-photo-files">
+            {L(
+              '现场照片（可多选；JPEG、PNG、HEIC 不超过 20 MB，PDF 不超过 50 MB）',
+              'Photos (several allowed; JPEG, PNG, HEIC up to 20 MB, PDF up to 50 MB)',
+            )}
+          </label>
+          <input
+            id="case-photo-files"
+            name="photo-files"
+            type="file"
+            multiple
+            accept="image/jpeg,image/png,image/heic,.heic,application/pdf"
+            aria-invalid={uploadErrors.length ? true : undefined}
+            aria-describedby={uploadErrors.length ? 'case-photo-files-error' : undefined}
+          />
+          {[...uploads].map(([name, share]) => (
+            <div key={name} class="upload-progress">
+              <label>
+                {name} <progress max={1} value={share} /> {Math.round(share * 100)}%
+              </label>
+            </div>
+          ))}
+          {uploadErrors.length > 0 && (
+            <div class="field-message" id="case-photo-files-error" role="alert">
+              {uploadErrors.map((message) => (
+                <p key={message}>{message}</p>
+              ))}
+            </div>
+          )}
+        </div>
         <div>
           <button type="submit" disabled={busy}>
             {tr.t('submit')}
