@@ -12,7 +12,7 @@ import type { Client } from '../api/support/harness';
 import { HEIC_BYTES, JPEG_PHOTO_BYTES, jpegWithExif } from '../fixtures/photos';
 import { seedSubmission } from '../fixtures/submissions';
 import type { E2eStack } from '../e2e/support';
-import { eventually, startE2eStack } from '../e2e/support';
+import { eventually, serveWhenAwaited, startE2eStack } from '../e2e/support';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 /**
@@ -130,6 +130,7 @@ describe('evidence in the console', () => {
   it('lets an officer upload inspection photos on the case page and cite them in the inspection', async () => {
     const id = await registered(`上土湾${randomUUID().slice(0, 4)}号 单位院内`);
     const officer = await e2e.as('officer', 'evidence-officer');
+    await serveWhenAwaited(e2e, officer, id, 'notice');
     await statusOf(officer, id, ['AWAITING_INSPECTION']);
     const page = await signedIn('officer', 'evidence-officer');
     await page.goto(`${consoleUrl}cases/${id}`);
