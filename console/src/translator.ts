@@ -508,8 +508,6 @@ const DATA_KEYS: Record<string, [string, string]> = {
   recordedAt: ['记录时间', 'Recorded at'],
   documents: ['制发文书', 'Documents issued'],
   number: ['文号', 'Number'],
-  sha256: ['SHA-256', 'SHA-256'],
-  size: ['大小（字节）', 'Size (bytes)'],
   key: ['存储位置', 'Stored at'],
 
   deadline: ['期限', 'Deadline'],

@@ -81,8 +81,7 @@ export function CasePage({ id }: { id: string }) {
 
   return (
     <Loading loaded={loaded}>
-      {({ view, etag, events, emails, documents, verification }) => (
-      {({ view, etag, events, emails, evidence, evidenceMismatched, verification }) => (
+      {({ view, etag, events, emails, documents, evidence, evidenceMismatched, verification }) => (
         <article class="case">
           <header class="case-head">
             <h1>
@@ -99,7 +98,6 @@ export function CasePage({ id }: { id: string }) {
             <Deadlines view={view} />
           </div>
           <Lifecycle view={view} />
-          <Actions view={view} etag={etag} reload={reload} />
           <Documents caseId={view.id} documents={documents} />
           <EvidenceSection
             caseId={view.id}
