@@ -392,7 +392,8 @@ describe('bodies no generator is likely to find', () => {
 
   it('answers every hostile value in every body field of every write route with 2xx or 4xx', async () => {
     const bodies: { route: (typeof postRoutes)[number]; body: unknown }[] = [];
-    for (const route of postRoutes) {
+    // A POST without a body (POST /digests) has no field to send hostile values in.
+    for (const route of postRoutes.filter((r) => r.body)) {
       const schema = route.body?.schema as z.ZodType;
       const sample =
         route.operationId === 'createCase'

@@ -37,6 +37,18 @@ beforeEach(() => startScenario(harness));
 
 const intake = (caseId: string) => executionName({ caseId, phase: 'intake', round: 1 });
 
+/**
+ * The notice step records the notice, stores its PDF, then asks for its emails — all one task, which
+ * stopping the execution does not interrupt (nor does Step Functions stop a running Lambda): wait for all of it.
+ */
+async function noticeStepDone(caseId: string): Promise<void> {
+  await waitForStatus(harness, caseId, 'NOTICE_ISSUED');
+  for (const until = Date.now() + 10_000; harness.mailer.idsFor(caseId).length < 2;) {
+    if (Date.now() > until) throw new Error('the notice emails were never asked for');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('intake phase', () => {
   it('closes a resident-built case the resident demolished during persuasion, with no notice and no email', async () => {
     const reported = await reportCase(harness, { category: 'resident-built' });
@@ -330,7 +342,7 @@ describe('intake phase', () => {
   it('ends cleanly when an officer dismisses the case while the workflow waits for the deadline', async () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
-    await waitForStatus(harness, reported.id, 'NOTICE_ISSUED');
+    await noticeStepDone(reported.id);
     await dismiss(harness, reported.id);
 
     expect(await harness.engine.waitForExecution(intake(reported.id))).toMatchObject({ status: 'ABORTED' });
@@ -353,12 +365,7 @@ describe('intake phase', () => {
   it('ends quietly, writing nothing, when the case was dismissed but its execution was not stopped', async () => {
     const reported = await reportCase(harness, { category: 'other' });
     await startCaseWorkflow(harness.engine, reported.id);
-    await waitForStatus(harness, reported.id, 'NOTICE_ISSUED');
-    // The notice step stores the notice's PDF after recording it, then asks for its emails: once it has.
-    for (const until = Date.now() + 10_000; harness.mailer.idsFor(reported.id).length < 2;) {
-      if (Date.now() > until) throw new Error('the notice emails were never asked for');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await noticeStepDone(reported.id);
     await dismiss(harness, reported.id, { stopExecution: false });
     const eventsAtDismissal = await eventTypes(harness, reported.id);
     const mailsAtDismissal = harness.mailer.idsFor(reported.id);

@@ -116,8 +116,8 @@ export interface DriveResult {
 export async function listArea(
   client: Client,
   subdistrict: string,
-): Promise<{ id: string; status: CaseStatus; version: number; attention?: unknown }[]> {
-  const items: { id: string; status: CaseStatus; version: number }[] = [];
+): Promise<{ id: string; status: CaseStatus; version: number; updatedAt: string; attention?: unknown }[]> {
+  const items: { id: string; status: CaseStatus; version: number; updatedAt: string }[] = [];
   let cursor: string | undefined;
   do {
     const answer = await client.get(
@@ -259,12 +259,13 @@ export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: Dr
   for (;;) {
     rounds += 1;
     const listed = await listArea(clients.auditor, subdistrict);
-    const todo: { driven: DrivenCase; version: number; status: CaseStatus }[] = [];
+    const todo: { driven: DrivenCase; version: number; status: CaseStatus; updatedAt: string }[] = [];
     for (const summary of listed) {
       const driven = byId.get(summary.id);
       if (!driven) continue;
       driven.status = summary.status;
-      if (!TERMINAL.includes(summary.status)) todo.push({ driven, version: summary.version, status: summary.status });
+      if (!TERMINAL.includes(summary.status))
+        todo.push({ driven, version: summary.version, status: summary.status, updatedAt: summary.updatedAt });
     }
     const open = cases.filter((c) => !c.status || !TERMINAL.includes(c.status));
     if (open.length === 0) break;
@@ -272,8 +273,11 @@ export async function driveToEnd(options: Omit<DriveOptions, 'paths'>, cases: Dr
     if (Date.now() > deadline) {
       throw new Error(`${open.length} case(s) did not end within ${timeoutMs} ms: ${JSON.stringify(countsOf(open))}`);
     }
-    await mapLimited(todo, concurrency, async ({ driven, version, status }) => {
-      const action = actionFor(driven, status, legalNow(), clients);
+    await mapLimited(todo, concurrency, async ({ driven, version, status, updatedAt }) => {
+      // The driver's clock may lag the stack's (a restarted stack's saved legal time): never act before the
+      // case's own last change, so a service is not dated before the paper it serves was issued.
+      const now = new Date(Math.max(legalNow().getTime(), Date.parse(updatedAt)));
+      const action = actionFor(driven, status, now, clients);
       if (!action) return;
       const answer = await action.who.post(`/cases/${driven.id}/${action.path}`, action.body, {
         'if-match': `"${version}"`,
