@@ -131,7 +131,8 @@ export class CaseIntakeStore {
               return code !== undefined && code !== 'None';
             }),
           );
-        if (refused.length) throw new BatchEntriesRefusedError(refused);
+        const codes = new Set([...reasons.values()].filter((code) => code !== 'None'));
+        if (refused.length) throw new BatchEntriesRefusedError(refused, [...codes]);
       }
       throw error;
     }

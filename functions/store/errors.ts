@@ -38,7 +38,13 @@ export class AddressCasesChangedError extends Error {
 /** A transaction of several new cases was refused because of these entries (indexes into the batch). */
 export class BatchEntriesRefusedError extends Error {
   override readonly name = 'BatchEntriesRefusedError';
-  constructor(readonly entries: readonly number[]) {
-    super(`the transaction was refused because of batch entries ${entries.join(', ')}`);
+  constructor(
+    readonly entries: readonly number[],
+    readonly codes: readonly string[] = [],
+  ) {
+    super(
+      `the transaction was refused because of batch entries ${entries.join(', ')}` +
+        (codes.length ? ` (${codes.join(', ')})` : ''),
+    );
   }
 }

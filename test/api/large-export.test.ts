@@ -8,6 +8,7 @@ import { INLINE_EXPORT_MAX_BYTES } from '#app/case-exports';
 import { newCaseId } from '#domain/case-history';
 import { shanghaiDateOf } from '#domain/shanghai-time';
 import type { NewCase } from '#store/case-intake-store';
+import { BatchEntriesRefusedError } from '#store/errors';
 import { MAX_CASES_PER_TRANSACTION } from '#store/table';
 import { seedSubmission } from '#test/fixtures/submissions';
 import type { ApiHarness, Client } from './support/harness';
@@ -67,7 +68,20 @@ beforeAll(async () => {
   const queue = [...batches];
   await Promise.all(
     Array.from({ length: SEEDING_TRANSACTIONS_AT_ONCE }, async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) await api.store.intake.createCases(batch);
+      for (let batch = queue.shift(); batch; batch = queue.shift()) {
+        // A transaction racing another one is refused whole (DynamoDB's TransactionConflict): store it again,
+        // as the survey import does.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await api.store.intake.createCases(batch);
+            break;
+          } catch (error) {
+            const conflictOnly =
+              error instanceof BatchEntriesRefusedError && error.codes.every((code) => code === 'TransactionConflict');
+            if (!conflictOnly || attempt === 5) throw error;
+          }
+        }
+      }
     }),
   );
   console.log(`seeded ${CASES} cases in ${Math.round(performance.now() - seedingStarted)} ms`);

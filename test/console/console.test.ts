@@ -216,8 +216,8 @@ describe('the web console in Chromium against the local stack', () => {
     await form.getByLabel('复查人').fill('王科员');
     await form.getByRole('button', { name: '提交' }).click();
     await untilStatus(page, '已结案');
-    await expect(page.getByTestId('chain').textContent()).resolves.toContain('记录链校验通过');
-    await expect(page.getByTestId('timeline').textContent()).resolves.toContain('记录复查结果');
+    await page.getByTestId('chain').getByText('记录链校验通过').waitFor();
+    await page.getByTestId('timeline').getByText('记录复查结果').first().waitFor();
     // Every value and fact name the events record reads in Chinese: no raw enum value (self-demolished) or
     // key (areaRemovedM2). Who acted is an account id, shown as it is, outside the events' facts.
     const facts = (await page.locator('[data-testid=timeline] li > .event-data').allTextContents()).join('\n');

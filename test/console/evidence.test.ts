@@ -158,7 +158,8 @@ describe('evidence in the console', () => {
     expect(inspected.data.evidence).toEqual([{ evidenceId: cited.evidenceId, sha256: cited.sha256 }]);
     await page.getByRole('button', { name: '重新加载' }).first().click();
     const timeline = page.getByTestId('timeline');
-    await expect(timeline.textContent()).resolves.toContain('依据的证据材料');
+    // The reload fetches the history again: wait for the inspection's entry before reading the text.
+    await timeline.getByText('依据的证据材料').first().waitFor();
     await expect(timeline.textContent()).resolves.toContain(cited.sha256);
     await page.context().close();
   }, 150_000);
@@ -180,7 +181,8 @@ describe('evidence in the console', () => {
     writeFileSync(largeFile, large);
     await field.setInputFiles(largeFile);
     await upload.getByRole('button', { name: '上传' }).click();
-    await expect(message.textContent()).resolves.toContain('大照片.jpg');
+    // The message still names the first file until the second is refused.
+    await message.getByText('大照片.jpg').waitFor();
     await expect(message.textContent()).resolves.toContain(String(20 * 1024 * 1024));
     await screenshot(page, 'evidence-refused');
     await expect(evidence(page).locator('.evidence').count()).resolves.toBe(0);
