@@ -9,6 +9,8 @@ const config: KnipConfig = {
   entry: [
     ...MANIFEST.functions.map((fn) => fn.entry),
     'infra/app.ts',
+    // Injected into every Lambda bundle by path (infra/bundling.ts).
+    'infra/import-meta-url.ts',
     'scripts/*.{ts,js}',
     // package.json's scripts and bin (the CLI, the bench) are entries without being listed.
     'console/src/main.tsx',

@@ -1,48 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CfnResource } from 'aws-cdk-lib';
-import { offlineEnvironment } from '#infra/offline-environment';
-import { createRectifyApp } from '#infra/rectify-app';
+import { bundleEveryHandler } from '#infra/bundled-handlers';
 import type { Benchmark } from './harness';
 import { percentile, round } from './harness';
 
 /** Runs per handler and for the bare Node baseline, interleaved so drift hits both alike. */
 const RUNS = 9;
 const WARM_UPS = 2;
-
-interface Bundle {
-  id: string;
-  file: string;
-  bytes: number;
-  environment: Record<string, string>;
-}
-
-/** Synthesizes the real app with bundling on: the handler bundles are exactly the ones CDK would deploy. */
-function bundleEveryHandler(outdir: string): Bundle[] {
-  const { app, stack } = createRectifyApp({
-    outdir,
-    nag: false,
-    cloudFormationValidation: false,
-    // The CLI asks for this; without it the template does not say which asset folder is whose.
-    context: { 'aws:cdk:enable-asset-metadata': true },
-  });
-  const assembly = app.synth();
-  const template = assembly.getStackByName(stack.stackName).template as {
-    Resources: Record<
-      string,
-      { Type: string; Metadata?: Record<string, string>; Properties?: Record<string, unknown> }
-    >;
-  };
-  return [...stack.functions.entries()].map(([id, handler]) => {
-    const logicalId = stack.resolve((handler.function.node.defaultChild as CfnResource).logicalId) as string;
-    const assetPath = template.Resources[logicalId]?.Metadata?.['aws:asset:path'];
-    if (!assetPath) throw new Error(`${id}: no bundled asset in the template`);
-    const file = path.join(outdir, assetPath, 'index.js');
-    return { id, file, bytes: statSync(file).size, environment: offlineEnvironment(template, logicalId) };
-  });
-}
 
 /**
  * Milliseconds from the start of a Node process until `code` has run, as the process itself measures

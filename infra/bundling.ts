@@ -23,6 +23,9 @@ const UNREACHABLE_CREDENTIAL_SOURCES = [
   '@aws-sdk/nested-clients',
 ];
 
+/** What `import.meta.url` is in a bundle (infra/import-meta-url.ts), relative to the project root where esbuild runs. */
+const IMPORT_META_URL = 'infra/import-meta-url.ts';
+
 /**
  * How every handler is bundled: one minified CommonJS file with the AWS SDK clients inside it (the
  * version we test against, not whatever the runtime ships), ESM entry points preferred so esbuild can
@@ -44,6 +47,9 @@ export const BUNDLING: BundlingOptions = {
   bundleAwsSDK: true,
   externalModules: UNREACHABLE_CREDENTIAL_SOURCES,
   charset: Charset.UTF8,
+  // ESM dependencies read `import.meta.url` as their module loads; in a CommonJS bundle it is the bundle's.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [IMPORT_META_URL],
   forceDockerBundling: false,
 };
 
