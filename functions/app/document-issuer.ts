@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { DocumentKind, IssuedDocument } from '#domain/documents';
 import { documentKey, documentNumber } from '#domain/documents';
+import { periodSchema } from '#domain/policy';
 import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import type { EventType } from '#domain/vocabulary';
 import type { DocumentFacts } from '#documents/document-content';
@@ -42,7 +43,7 @@ const reportedData = z.object({
     responsibleParty: z.object({ name: z.string(), unit: z.string().optional(), phone: z.string().optional() }),
   }),
 });
-const noticeData = z.object({ noticeNumber: z.string(), deadline: deadlineAt });
+const noticeData = z.object({ noticeNumber: z.string(), deadline: deadlineAt, period: periodSchema });
 const escalatedData = z.object({ demand: z.object({ deadline: deadlineAt }) });
 const decidedData = z.object({
   announcement: z.object({ deadline: deadlineAt }),
@@ -99,7 +100,7 @@ function documentFactsOf(
   };
   switch (kind) {
     case 'notice':
-      return { ...base, deadlineAt: notice.deadline.at };
+      return { ...base, deadlineAt: notice.deadline.at, noticePeriod: notice.period };
     case 'demand':
       return { ...base, deadlineAt: parsed(escalatedData, escalation, 'demand period').demand.deadline.at };
     case 'decision':

@@ -4,6 +4,7 @@
  * the wording is checked without rendering; `render-pdf.ts` lays it out.
  */
 import type { DocumentKind } from '#domain/documents';
+import type { Period } from '#domain/policy';
 import { DOCUMENT_TITLES, documentNumber } from '#domain/documents';
 import { chineseDate, chineseDateTime } from './chinese-date';
 
@@ -42,6 +43,11 @@ export interface DocumentFacts {
   description: string;
   /** What must be done by when: the notice deadline, the 催告 period's end, the 公告 period's end. */
   deadlineAt: string;
+  /**
+   * The notice: its period, which runs from its service. The notice is issued before it is served, so it
+   * states the period, and `deadlineAt` only as the end if served on the day of issue.
+   */
+  noticePeriod?: Period;
   /** The 决定书: the first day forced demolition may be carried out. */
   earliestEnforcementAt?: string;
   /** The 催告书 and what follows: when the demand was issued. */
@@ -92,6 +98,17 @@ function structureOf(structure: DocumentFacts['structure']): string {
   return [material, floors, `建筑面积约${structure.areaM2}平方米`].filter(Boolean).join('，');
 }
 
+const PERIOD_UNITS: Record<Period['unit'], string> = {
+  'calendar-days': '日',
+  'working-days': '个工作日',
+  months: '个月',
+};
+
+/** `10个工作日`, `15日`, `6个月`. */
+function periodOf(period: Period): string {
+  return `${period.amount}${PERIOD_UNITS[period.unit]}`;
+}
+
 const LAW_PLANNING = '《中华人民共和国城乡规划法》';
 const LAW_COERCION = '《中华人民共和国行政强制法》';
 
@@ -117,7 +134,9 @@ function bodyOf(facts: DocumentFacts): string[] {
     case 'notice':
       return [
         `经查，你（单位）在${place}的建设（${clean(facts.description)}）未取得建设工程规划许可证或者未按照建设工程规划许可证的规定进行建设，属于违法建设。`,
-        `依据${LAW_PLANNING}第六十四条（在乡、村庄规划区内的，第六十五条）的规定，现责令你（单位）立即停止建设，并于${deadline}前自行拆除上述违法建设，恢复原状。`,
+        facts.noticePeriod
+          ? `依据${LAW_PLANNING}第六十四条（在乡、村庄规划区内的，第六十五条）的规定，现责令你（单位）立即停止建设，并自本通知书送达之日起${periodOf(facts.noticePeriod)}内自行拆除上述违法建设，恢复原状（本通知书于下达当日送达的，期限至${deadline}届满）。`
+          : `依据${LAW_PLANNING}第六十四条（在乡、村庄规划区内的，第六十五条）的规定，现责令你（单位）立即停止建设，并于${deadline}前自行拆除上述违法建设，恢复原状。`,
         `逾期不拆除的，本机关将依据${LAW_PLANNING}第六十八条和${LAW_COERCION}的规定依法催告并强制拆除。`,
       ];
     case 'demand':
@@ -132,7 +151,7 @@ function bodyOf(facts: DocumentFacts): string[] {
       return [
         `本机关于${noticeOn}以${notice}责令你（单位）限期自行拆除在${place}的违法建设，并${demandOn}以${documentNumber('demand', facts.noticeNumber)}号《催告书》催告履行。你（单位）在催告期限内仍未履行，且无正当理由。`,
         `依据${LAW_PLANNING}第六十八条和${LAW_COERCION}第三十七条的规定，本机关决定对上述违法建设实施强制拆除。`,
-        `强制执行的方式：强制拆除。强制执行的时间：公告期限届满（${deadline}）后，且在法定期限内未申请行政复议或者提起行政诉讼的，自${earliest}起择工作日白天实施，不在夜间或者法定节假日实施（${LAW_COERCION}第四十三条）。`,
+        `强制执行的方式：强制拆除。强制执行的时间：公告期限届满（${deadline}）后，且你（单位）自收到本决定书之日起六十日内未申请行政复议、六个月内未提起行政诉讼的，择工作日白天实施，不在夜间或者法定节假日实施（${LAW_COERCION}第四十三条）${earliest ? `；本决定书于作出当日送达的，最早自${earliest}起` : ''}。`,
       ];
     }
     case 'announcement': {

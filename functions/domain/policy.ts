@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { CATEGORIES, SEVERITIES } from './vocabulary';
 
-const periodSchema = z.object({
+export const periodSchema = z.object({
   amount: z.number().int().min(0).max(400),
   unit: z.enum(['calendar-days', 'working-days', 'months']),
 });

@@ -10,6 +10,8 @@
 import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { isoDate, isoDateTime } from '#domain/schemas';
+import type { Period } from '#domain/policy';
+import { periodSchema } from '#domain/policy';
 import { formatShanghai } from '#domain/shanghai-time';
 import type {
   AppealKind,
@@ -58,6 +60,9 @@ export const mailFactsSchema = z
     areaRemovedM2: z.number().min(0).optional(),
     /** notice-copy: when the reminder before the deadline is due. */
     reminderAt: isoDateTime.optional(),
+    /** notice-copy, notice-to-party: the notice's period (amount and unit), which runs from its service. */
+    noticePeriodAmount: periodSchema.shape.amount.optional(),
+    noticePeriodUnit: periodSchema.shape.unit.optional(),
     /** service-overdue: the document not yet recorded as served, and when its service was due. */
     serviceDocument: z.enum(SERVED_DOCUMENTS).optional(),
     serviceDueAt: isoDateTime.optional(),
@@ -203,6 +208,40 @@ function onDate(date: string): Bilingual {
   return both(date, date);
 }
 
+const PERIOD_UNITS: Record<Period['unit'], Bilingual> = {
+  'calendar-days': both('日', 'days'),
+  'working-days': both('个工作日', 'working days'),
+  months: both('个月', 'months'),
+};
+
+/** The document whose service starts a period, as a period's wording names it. */
+interface ServedPaper {
+  /** 送达之日起 is preceded by the document's name, if any: 自决定书送达之日起. */
+  zh: string;
+  /** "if served on the day of …" */
+  issuedOn: string;
+}
+const NOTICE_PAPER: ServedPaper = { zh: '', issuedOn: 'issue' };
+const DECISION_PAPER: ServedPaper = { zh: '决定书', issuedOn: 'the decision' };
+
+/**
+ * A period that runs from a document's service, stated before the service is recorded: the period, and
+ * its end only as what it is if the document is served on the day it is issued.
+ */
+function fromService(period: Period | undefined, paper: ServedPaper, ifServedThatDay: DeadlineLike): Bilingual {
+  const end = when(ifServedThatDay);
+  if (!period)
+    return both(
+      `自${paper.zh}送达之日起计算（当日送达的，至 ${end.zh}）`,
+      `counted from service (if served on the day of ${paper.issuedOn}: ${end.en})`,
+    );
+  const unit = PERIOD_UNITS[period.unit];
+  return both(
+    `自${paper.zh}送达之日起 ${period.amount} ${unit.zh}（当日送达的，至 ${end.zh}）`,
+    `${period.amount} ${unit.en} from service (if served on the day of ${paper.issuedOn}: ${end.en})`,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The message model every kind fills in, and the two layouts that print it
 
@@ -278,7 +317,19 @@ function caseFacts(record: CaseRecord): Fact[] {
   ];
 }
 
-function noticeFacts(record: CaseRecord): Fact[] {
+function noticePeriodOf(facts: MailFacts): Period | undefined {
+  const { noticePeriodAmount: amount, noticePeriodUnit: unit } = facts;
+  return amount === undefined || unit === undefined ? undefined : { amount, unit };
+}
+
+/** The notice's deadline: the date once served; before that, its period from service. */
+function noticeDeadlineValue(record: CaseRecord, period: Period | undefined): Bilingual | undefined {
+  const notice = record.notice;
+  if (!notice) return undefined;
+  return notice.service ? when(notice.deadline) : fromService(period, NOTICE_PAPER, notice.deadline);
+}
+
+function noticeFacts(record: CaseRecord, period?: Period): Fact[] {
   const notice = record.notice;
   if (!notice) return [];
   return [
@@ -292,7 +343,7 @@ function noticeFacts(record: CaseRecord): Fact[] {
           )
         : both('已下达，尚未送达（期限自送达之日起计算）', 'issued, not yet served (the deadline runs from service)'),
     },
-    { label: both('整改期限', 'Deadline'), value: when(notice.deadline) },
+    { label: both('整改期限', 'Deadline'), value: noticeDeadlineValue(record, period) ?? when(notice.deadline) },
     ...(notice.extensionCount > 0
       ? [
           {
@@ -353,30 +404,40 @@ const COMPOSERS: Record<MailKind, Composer> = {
       facts: [
         ...caseFacts(record),
         { label: both('责令事项', 'Ordered'), value: ORDERED },
-        ...noticeFacts(record),
+        ...noticeFacts(record, noticePeriodOf(facts)),
         ...fact(both('期限前提醒', 'Reminder'), facts.reminderAt ? when(facts.reminderAt) : undefined),
       ],
-      next: deadline
-        ? both(
-            `期限届满（${when(deadline).zh}）后进行复查；逾期未拆除的，将上报贵办并依法催告。`,
-            `The site is inspected after the deadline (${when(deadline).en}). If the structure still stands, the case is escalated to your office and a formal demand (催告书) follows.`,
-          )
-        : undefined,
+      next: !deadline
+        ? undefined
+        : record.notice?.service
+          ? both(
+              `期限届满（${when(deadline).zh}）后进行复查；逾期未拆除的，将上报贵办并依法催告。`,
+              `The site is inspected after the deadline (${when(deadline).en}). If the structure still stands, the case is escalated to your office and a formal demand (催告书) follows.`,
+            )
+          : both(
+              '期限自送达之日起计算，届满后进行复查；逾期未拆除的，将上报贵办并依法催告。请及时送达并在系统中录入送达情况。',
+              'The period runs from service; the site is inspected once it has passed. If the structure still stands, the case is escalated to your office and a formal demand (催告书) follows. Please serve the notice and record its service promptly.',
+            ),
       link: true,
     };
   },
 
-  'notice-to-party': (record) => {
-    const deadline = record.notice?.deadline;
+  'notice-to-party': (record, facts) => {
+    const deadline = noticeDeadlineValue(record, noticePeriodOf(facts));
     const number = record.notice?.number ?? record.id;
     const name = clip(oneLine(record.responsibleParty.name), 100);
     return {
       subject: both(`限期拆除通知书 ${number}`, `Notice to demolish ${number}`),
       greeting: both(`${name}：`, `Dear ${name},`),
-      intro: both(
-        '经查，您的下列建设属违法建设。依据《中华人民共和国城乡规划法》第六十四条，责令您在下列期限前自行拆除，恢复原状。',
-        'The construction below has been found to be illegal. Under Article 64 of the Urban and Rural Planning Law of the PRC you are ordered to demolish it yourself and restore the site by the deadline below.',
-      ),
+      intro: record.notice?.service
+        ? both(
+            '经查，您的下列建设属违法建设。依据《中华人民共和国城乡规划法》第六十四条，责令您在下列期限前自行拆除，恢复原状。',
+            'The construction below has been found to be illegal. Under Article 64 of the Urban and Rural Planning Law of the PRC you are ordered to demolish it yourself and restore the site by the deadline below.',
+          )
+        : both(
+            '经查，您的下列建设属违法建设。依据《中华人民共和国城乡规划法》第六十四条，责令您自本通知书送达之日起在下列期限内自行拆除，恢复原状。',
+            'The construction below has been found to be illegal. Under Article 64 of the Urban and Rural Planning Law of the PRC you are ordered to demolish it yourself and restore the site within the period below, counted from the day this notice is served on you.',
+          ),
       facts: [
         { label: both('通知书编号', 'Notice number'), value: noticeNumber(record) },
         { label: both('案件编号', 'Case number'), value: same(record.id) },
@@ -387,7 +448,7 @@ const COMPOSERS: Record<MailKind, Composer> = {
           block: true,
         },
         { label: both('面积', 'Area'), value: same(`${record.areaM2} m²`) },
-        ...(deadline ? [{ label: both('拆除期限', 'Deadline'), value: when(deadline) }] : []),
+        ...(deadline ? [{ label: both('拆除期限', 'Deadline'), value: deadline }] : []),
       ],
       next: both(
         '期限届满后将进行复查；逾期未拆除的，将依法催告，并可依法强制拆除。',
@@ -542,6 +603,10 @@ const COMPOSERS: Record<MailKind, Composer> = {
   },
 
   'enforcement-decided': (record) => {
+    // The windows (the district's policy sets them) run from the decision's service; before it is recorded,
+    // their ends are as if served that day.
+    const appealWindow = (end: DeadlineLike) =>
+      record.decisionService ? when(end) : fromService(undefined, DECISION_PAPER, end);
     const number = record.notice?.number ?? record.id;
     const { announcement, reconsideration, litigation } = record.deadlines;
     const windowsEnd = [reconsideration, litigation]
@@ -560,19 +625,24 @@ const COMPOSERS: Record<MailKind, Composer> = {
         ...fact(both('公告自行拆除期限', 'Announcement period ends'), announcement ? when(announcement) : undefined),
         ...fact(
           both('申请行政复议期限', 'Reconsideration window ends'),
-          reconsideration ? when(reconsideration) : undefined,
+          reconsideration ? appealWindow(reconsideration) : undefined,
         ),
-        ...fact(both('提起行政诉讼期限', 'Litigation window ends'), litigation ? when(litigation) : undefined),
+        ...fact(both('提起行政诉讼期限', 'Litigation window ends'), litigation ? appealWindow(litigation) : undefined),
       ],
-      next: windowsEnd
+      next: !windowsEnd
         ? both(
-            `公告期限届满，且当事人在 ${when(windowsEnd).zh} 前未申请行政复议或提起行政诉讼的，将在其后的工作日安排强制拆除。`,
-            `Once the announcement period has ended and no reconsideration or lawsuit has been filed by ${when(windowsEnd).en}, forced demolition is scheduled on a working day after that.`,
-          )
-        : both(
             '复议、诉讼期限届满后，将在工作日安排强制拆除。',
             'Forced demolition is scheduled on a working day once the appeal windows have passed.',
-          ),
+          )
+        : record.decisionService
+          ? both(
+              `公告期限届满，且当事人在 ${when(windowsEnd).zh} 前未申请行政复议或提起行政诉讼的，将在其后的工作日安排强制拆除。`,
+              `Once the announcement period has ended and no reconsideration or lawsuit has been filed by ${when(windowsEnd).en}, forced demolition is scheduled on a working day after that.`,
+            )
+          : both(
+              `各期限自决定书送达之日起计算（当日送达的，至 ${when(windowsEnd).zh}）。公告期限届满，且当事人在期限内未申请行政复议或提起行政诉讼的，将在其后的工作日安排强制拆除。请及时送达决定书并在系统中录入送达情况。`,
+              `Each window runs from the decision's service (if served on the day of the decision: until ${when(windowsEnd).en}). Once the announcement period has ended and no reconsideration or lawsuit has been filed in time, forced demolition is scheduled on a working day after that. Please serve the decision and record its service promptly.`,
+            ),
       link: true,
     };
   },

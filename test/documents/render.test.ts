@@ -31,7 +31,10 @@ describe('the 限期拆除通知书 as PDF', () => {
     expect(text).toContain('限期拆除通知书');
     expect(text).toContain('编号：RN-2026-000123');
     expect(text).toContain('当事人：王秀英');
-    expect(text).toContain('于2026年12月18日23时59分（北京时间）前自行拆除');
+    // The period runs from service (the notice is issued before it is served); the date is what it is if
+    // served on the day of issue.
+    expect(text).toContain('自本通知书送达之日起10个工作日内自行拆除上述违法建设');
+    expect(text).toContain('本通知书于下达当日送达的，期限至2026年12月18日23时59分（北京时间）届满');
     expect(text).toContain('重庆市沙坪坝区小龙坎街道办事处');
     expect(text).toContain('小龙坎街道解放坡社区隆庆楼16号屋顶');
     expect(text).toContain('彩钢板房，1层，建筑面积约24平方米');
@@ -77,7 +80,7 @@ describe('the 限期拆除通知书 as PDF', () => {
 
 describe('each document', () => {
   const expected = {
-    notice: { title: '限期拆除通知书', basis: '第六十四条', deadline: '2026年12月18日23时59分（北京时间）前自行拆除' },
+    notice: { title: '限期拆除通知书', basis: '第六十四条', deadline: '期限至2026年12月18日23时59分（北京时间）届满' },
     demand: {
       title: '催告书',
       basis: '《中华人民共和国行政强制法》第三十五条',
@@ -86,7 +89,7 @@ describe('each document', () => {
     decision: {
       title: '强制执行决定书',
       basis: '《中华人民共和国行政强制法》第三十七条',
-      deadline: '自2027年7月5日起',
+      deadline: '本决定书于作出当日送达的，最早自2027年7月5日起',
     },
     announcement: {
       title: '强制拆除公告',

@@ -177,23 +177,27 @@ describe('emails along the lifecycle', () => {
     expect(askedAgain(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder']);
     expect(mailOf(mails, 'case-closed').text).toContain('已由当事人自行拆除，案件已结案');
     const notice = noticeOf(waiting);
-    // The notice's emails go out when it is issued, with its deadline as if served that day; the reminder
-    // is of the deadline counted from the recorded service.
+    // The notice's emails go out when it is issued, before it is served: they state its period from service,
+    // and the deadline only as what it is if served that day; the reminder is of the deadline counted from
+    // the recorded service.
     const issued = (await historyOf(harness, reported.id)).find((e) => e.type === 'NOTICE_ISSUED');
     const deadline = formatShanghai((issued?.data.deadline as { at: string } | undefined)?.at ?? '');
+    const period = issued?.data.period as { amount: number; unit: string } | undefined;
+    const units: Record<string, string> = { 'calendar-days': '日', 'working-days': '个工作日', months: '个月' };
+    const fromService = `自送达之日起 ${period?.amount} ${units[period?.unit ?? '']}（当日送达的，至 ${deadline}`;
     const copy = mailOf(mails, 'notice-copy');
     expect(copy.subject).toContain(notice.number);
-    expect(copy.text).toContain(`整改期限：${deadline}`);
-    expect(copy.text).toMatch(/下一步：期限届满（.+）后进行复查/);
+    expect(copy.text).toContain(`整改期限：${fromService}`);
+    expect(copy.text).toMatch(/下一步：期限自送达之日起计算，届满后进行复查/);
     expect(copy.text).toContain(`${CONSOLE_URL}/cases/${reported.id}`);
     const party = mailOf(mails, 'notice-to-party');
-    expect(party.text).toContain(`拆除期限：${deadline}`);
+    expect(party.text).toContain(`拆除期限：${fromService}`);
     expect(party.text).not.toContain(`${CONSOLE_URL}/cases/`);
     expect(mailOf(mails, 'reminder').subject).toContain(`将于 ${notice.deadline.date} 到期`);
 
     // Both notice emails carry the 限期拆除通知书 as issued: the stored PDF, whose hash its event records.
     const [issuedPdf] = issued?.data.documents as IssuedDocument[];
-    // The PDF states the deadline as issued (service counts it again later).
+    // The PDF states the period from service, and the deadline if served on the day of issue.
     const issuedDeadline = (issued?.data.deadline as { at: string } | undefined)?.at ?? '';
     for (const mail of [copy, party]) {
       expect(mail.attachments.map((a) => [a.fileName, a.contentType])).toEqual([
@@ -204,7 +208,9 @@ describe('emails along the lifecycle', () => {
       const text = pdfText(pdf);
       expect(text).toContain(notice.number);
       expect(text).toContain(reported.responsibleParty.name);
-      expect(text).toContain(`${chineseDateTime(issuedDeadline)}（北京时间）`);
+      expect(text.replace(/\s+/g, '')).toContain(
+        `本通知书于下达当日送达的，期限至${chineseDateTime(issuedDeadline)}（北京时间）届满`,
+      );
     }
     expect(mailOf(mails, 'reminder').attachments).toEqual([]);
   });
@@ -261,7 +267,10 @@ describe('emails along the lifecycle', () => {
     expect(escalation.text).toContain('陈述、申辩');
     const decision = mailOf(mails, 'enforcement-decided');
     expect(decision.text).toContain(`公告自行拆除期限：${formatShanghai(decided.deadlines.announcement?.at ?? '')}`);
-    expect(decision.text).toContain(`提起行政诉讼期限：${formatShanghai(decided.deadlines.litigation?.at ?? '')}`);
+    // Sent when the decision is made, before it is served: the windows run from service.
+    expect(decision.text).toContain(
+      `提起行政诉讼期限：自决定书送达之日起计算（当日送达的，至 ${formatShanghai(decided.deadlines.litigation?.at ?? '')}）`,
+    );
     expect(mailOf(mails, 'enforcement-scheduled').text).toContain(
       `强制拆除时间：${formatShanghai(scheduled.enforcementAt ?? '')}`,
     );

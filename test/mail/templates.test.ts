@@ -98,6 +98,46 @@ describe('email rendering', () => {
     expect(mail.text).toMatch(/Next: The site is inspected after the deadline/);
   });
 
+  it('a notice not yet served states its period from service, and the deadline only as what it is if served on the day of issue', () => {
+    const served = stages.noticed;
+    const notice = served.notice;
+    if (!notice) throw new Error('fixture has no notice');
+    const unserved: CaseRecord = { ...served, notice: { ...notice, service: undefined } };
+    const facts = { noticePeriodAmount: 7, noticePeriodUnit: 'working-days' };
+    const deadline = formatShanghai(notice.deadline.at);
+    const copy = renderMail({ kind: 'notice-copy', caseRecord: unserved, facts }, OPTIONS);
+    expect(copy.text).toContain(`整改期限：自送达之日起 7 个工作日（当日送达的，至 ${deadline}）`);
+    expect(copy.text).toContain(
+      `Deadline: 7 working days from service (if served on the day of issue: ${formatShanghai(notice.deadline.at).replace('北京时间 UTC+8', 'Beijing time, UTC+8')})`,
+    );
+    expect(copy.text).not.toContain(`整改期限：${deadline}`);
+    expect(copy.text).toMatch(/下一步：期限自送达之日起计算，届满后进行复查/);
+    const party = renderMail({ kind: 'notice-to-party', caseRecord: unserved, facts }, OPTIONS);
+    expect(party.text).toContain('责令您自本通知书送达之日起在下列期限内自行拆除');
+    expect(party.text).toContain(`拆除期限：自送达之日起 7 个工作日（当日送达的，至 ${deadline}）`);
+    // Once served, the deadline counted from the service date is the deadline.
+    const servedCopy = renderMail({ kind: 'notice-copy', caseRecord: served, facts }, OPTIONS);
+    expect(servedCopy.text).toContain(`整改期限：${deadline}`);
+    expect(servedCopy.text).toMatch(/下一步：期限届满（.+）后进行复查/);
+  });
+
+  it('an enforcement decision not yet served gives its appeal windows from service, the dates only as if served that day', () => {
+    const record = stages.decided;
+    const { reconsideration, litigation } = record.deadlines;
+    if (!reconsideration || !litigation) throw new Error('fixture lacks deadlines');
+    const unserved: CaseRecord = { ...record, decisionService: undefined };
+    const mail = renderMail({ kind: 'enforcement-decided', caseRecord: unserved }, OPTIONS);
+    const ifServedThatDay = (end: { at: string; provisional?: boolean }) =>
+      `${formatShanghai(end.at)}${end.provisional ? '（暂定）' : ''}`;
+    expect(mail.text).toContain(
+      `申请行政复议期限：自决定书送达之日起计算（当日送达的，至 ${ifServedThatDay(reconsideration)}）`,
+    );
+    expect(mail.text).toContain(
+      `提起行政诉讼期限：自决定书送达之日起计算（当日送达的，至 ${ifServedThatDay(litigation)}）`,
+    );
+    expect(mail.text).toContain('各期限自决定书送达之日起计算');
+  });
+
   it('the escalation names the order, the inspection result and the 催告 period that follows', () => {
     const record = stages.escalated;
     const urge = record.deadlines.urge;
@@ -128,8 +168,9 @@ describe('email rendering', () => {
     expect(mail.text).toContain('复查结果：未按时复查');
   });
 
-  it('the enforcement decision gives the announcement and appeal windows and the earliest enforcement', () => {
-    const record = stages.decided;
+  it('the enforcement decision, once served, gives the announcement and appeal windows and the earliest enforcement', () => {
+    const decidedOn = formatShanghai(stages.decided.updatedAt).slice(0, 10);
+    const record: CaseRecord = { ...stages.decided, decisionService: { method: 'direct', servedOn: decidedOn } };
     const { announcement, reconsideration, litigation } = record.deadlines;
     if (!announcement || !reconsideration || !litigation) throw new Error('fixture lacks deadlines');
     const mail = renderMail({ kind: 'enforcement-decided', caseRecord: record }, OPTIONS);

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { formatNoticeNumber } from '#domain/case-history';
+import type { Period } from '#domain/policy';
+import { noticePeriodFor } from '#domain/policy';
 import type { CaseEvent, CaseRecord } from '#domain/schemas';
 import { isoDateTime } from '#domain/schemas';
 import { shanghaiDateOf } from '#domain/shanghai-time';
@@ -58,15 +60,30 @@ async function deliverNoticeMails(
   deps: MailDeps & Pick<TaskBaseDeps, 'logger'>,
   record: CaseRecord,
   reminderAt: string,
+  period: Period,
   documents: readonly IssuedDocument[],
 ): Promise<void> {
   const notice = record.notice;
   if (!notice) throw new UnexpectedCaseStateError(`case ${record.id} is ${record.status} without a notice`);
   const occasion = `notice-${notice.number}`;
   const attachments = documentAttachments(documents);
-  await sendMail(deps, { kind: 'notice-copy', occasion, caseRecord: record, facts: { reminderAt }, ...attachments });
+  // Sent before the notice is served: they state its period, which runs from service.
+  const noticePeriod = { noticePeriodAmount: period.amount, noticePeriodUnit: period.unit };
+  await sendMail(deps, {
+    kind: 'notice-copy',
+    occasion,
+    caseRecord: record,
+    facts: { reminderAt, ...noticePeriod },
+    ...attachments,
+  });
   if (record.responsibleParty.email)
-    await sendMail(deps, { kind: 'notice-to-party', occasion, caseRecord: record, ...attachments });
+    await sendMail(deps, {
+      kind: 'notice-to-party',
+      occasion,
+      caseRecord: record,
+      facts: noticePeriod,
+      ...attachments,
+    });
 }
 
 async function issueNotice(
@@ -106,7 +123,7 @@ async function issueNotice(
     options: { noticeCounter: { year, expected: taken } },
   });
   await storeDocuments();
-  await deliverNoticeMails(deps, issued, reminder.at, documents);
+  await deliverNoticeMails(deps, issued, reminder.at, period, documents);
   // Issued unserved: its deadline runs only once the service is recorded.
   return awaitService(deps, issued, 'notice');
 }
@@ -159,7 +176,8 @@ export const makeIssueNoticeHandler = defineTask(
           // earlier run stopped before storing it.
           const documents = await storedDocuments(deps, record, 'NOTICE_ISSUED');
           const reminder = reminderFor(deps.calendar, deps.policy, deadline, now);
-          await deliverNoticeMails(deps, record, reminder.at, documents);
+          const period = noticePeriodFor(deps.policy, record.category, record.severity);
+          await deliverNoticeMails(deps, record, reminder.at, period, documents);
           if (unservedDocument(record)) return awaitService(deps, record, 'notice');
           return { next: 'remind', wakeAt: engineTime(deps, reminder.at) };
         }
