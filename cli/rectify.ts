@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import * as z from 'zod';
@@ -9,12 +10,24 @@ import {
   SERVED_DOCUMENTS,
   SERVICE_METHODS,
 } from '#domain/vocabulary';
+import { EVIDENCE_STAGES } from '#domain/evidence';
+import type { EvidenceRecord } from '#domain/evidence';
+import type { AnyRoute } from '#api/routes/define';
+import { recordAppeal } from '#api/routes/record-appeal';
+import { recordEnforcement } from '#api/routes/record-enforcement';
+import { recordInspection } from '#api/routes/record-inspection';
+import { recordRepresentation } from '#api/routes/record-representation';
+import { recordService } from '#api/routes/record-service';
+import { grantExtension } from '#api/routes/grant-extension';
+import { dismissCase } from '#api/routes/dismiss-case';
+import { resumeCase } from '#api/routes/resume-case';
 import { ApiProblem, ApiUnreachable, RectifyApi, query } from './api-client';
 import { ActionConflict, performAction } from './case-actions';
+import { UploadRefused, downloadEvidenceFile, listCaseEvidence, uploadEvidenceFile } from './evidence';
 import { downloadExport, exportLinkSchema } from './export-download';
 import { ImportRefusedError, importRows } from '#domain/survey-import';
 import type { ListedCase, ReportRow } from './render';
-import { ATTENTION_COLUMNS, CASE_COLUMNS, REPORT_COLUMNS, describeProblem, table } from './render';
+import { ATTENTION_COLUMNS, CASE_COLUMNS, EVIDENCE_COLUMNS, REPORT_COLUMNS, describeProblem, table } from './render';
 import { readSurvey } from '#domain/survey-file';
 
 /**
@@ -333,7 +346,9 @@ program.hook('preAction', (_program, command) => {
 /** The option of the running command that sets an API field: its own for a body field, `--<name>` for a query parameter. */
 function optionFor(apiField: string, location: string | undefined): string | undefined {
   if (!running) return undefined;
-  if (location === undefined || location === 'body') return bodyFieldOptions.get(running)?.get(apiField);
+  // An item of a list field (`evidenceIds[1]`) is set by the list's option.
+  if (location === undefined || location === 'body')
+    return bodyFieldOptions.get(running)?.get(apiField.replace(/\[\d+\]$/, ''));
   if (location === 'query') return running.options.find((o) => o.long === `--${apiField}`)?.long;
   return undefined;
 }
@@ -355,18 +370,67 @@ const field = (
 });
 const required = (o: Option) => o.makeOptionMandatory();
 
+/** Evidence ids from a repeated option or a comma list, in the order given. */
+const evidenceIdList = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  ...value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
+];
+
 /**
- * An action on a case (`POST /cases/{id}/<path>`): reads the case, acts on the version read (If-Match)
- * and prints how the case moved. A refused field is named by its option and by its API field.
+ * The fields of an action's request body, from the route's own schema; for a body of several kinds (an
+ * appeal filed or resolved), those of the kind the `fixed` fields select.
+ */
+function bodyFieldsOf(route: AnyRoute, fixed: Record<string, unknown>): Set<string> {
+  const schema = route.body?.schema;
+  const kinds = schema instanceof z.ZodUnion ? schema.options : [schema];
+  const kind = kinds.find(
+    (k): k is z.ZodObject =>
+      k instanceof z.ZodObject &&
+      Object.entries(fixed).every(([key, value]) => k.shape[key]?.safeParse(value).success === true),
+  );
+  return new Set(kind ? Object.keys(kind.shape) : []);
+}
+
+/** The options citing files of evidence, for the actions whose body takes them. */
+function evidenceFields(bodyFields: Set<string>): ActionField[] {
+  const fields: ActionField[] = [];
+  if (bodyFields.has('evidenceIds'))
+    fields.push(
+      field(
+        '--evidence <ids>',
+        'files of this case the action cites (ids from rectify evidence list, uploaded at the stage of this action); repeat it or separate ids with commas',
+        'evidenceIds',
+        (o) => o.argParser(evidenceIdList),
+      ),
+    );
+  if (bodyFields.has('receiptEvidenceId'))
+    fields.push(
+      field(
+        '--receipt-evidence <id>',
+        'the photo of the signed 送达回证: an evidence id uploaded at the service stage',
+        'receiptEvidenceId',
+      ),
+    );
+  return fields;
+}
+
+/**
+ * An action on a case (`POST /cases/{id}/<action>`, the route given): reads the case, acts on the version
+ * read (If-Match) and prints how the case moved. A refused field is named by its option and by its API field.
  */
 function actionCommand(
   parent: Command,
   name: string,
   description: string,
-  path: string,
-  fields: ActionField[],
+  route: AnyRoute,
+  ownFields: ActionField[],
   fixed: Record<string, unknown> = {},
 ): Command {
+  const actionPath = route.path.replace(/^\/cases\/\{id\}\//, '');
+  const fields = [...ownFields, ...evidenceFields(bodyFieldsOf(route, fixed))];
   const command = parent.command(name).description(description).argument('<id>', 'case id');
   for (const f of fields) command.addOption(f.option);
   command
@@ -387,7 +451,7 @@ function actionCommand(
       if (inner === undefined) body[outer] = value;
       else body[outer] = { ...(body[outer] as Record<string, unknown> | undefined), [inner]: value };
     }
-    const outcome = await performAction(api(), id, { path, body, ifMatch: options.ifMatch });
+    const outcome = await performAction(api(), id, { path: actionPath, body, ifMatch: options.ifMatch });
     if (options.json) return print(outcome.after);
     const { before, after } = outcome;
     const moved = !before
@@ -410,7 +474,7 @@ actionCommand(
   program,
   'inspect',
   '复查: record an inspection (an officer; during persuasion, the community)',
-  'inspections',
+  recordInspection,
   [
     field('--result <result>', 'what the inspection found', 'result', (o) => required(o.choices(INSPECTION_RESULTS))),
     field('--inspector <name>', 'who inspected', 'inspector', required),
@@ -422,7 +486,7 @@ actionCommand(
   ],
 );
 
-actionCommand(program, 'extend', '延期: move the notice deadline to a later day (an officer)', 'extensions', [
+actionCommand(program, 'extend', '延期: move the notice deadline to a later day (an officer)', grantExtension, [
   field('--until <date>', 'the new deadline, YYYY-MM-DD (Asia/Shanghai)', 'newDeadline', required),
   field('--reason <text>', 'why the deadline moves', 'reason', required),
   field('--approver <name>', 'who approved it', 'approver', required),
@@ -432,7 +496,7 @@ actionCommand(
   program,
   'serve',
   '送达: record how and when the notice or the enforcement decision was served; its periods run from then (an officer)',
-  'service',
+  recordService,
   [
     field('--document <document>', 'which document was served', 'document', (o) =>
       required(o.choices(SERVED_DOCUMENTS)),
@@ -458,7 +522,7 @@ actionCommand(
   program,
   'represent',
   "陈述申辩: record the party's statement and the decision on it (an officer)",
-  'representations',
+  recordRepresentation,
   [
     field('--received <date>', 'the day the statement was received, YYYY-MM-DD', 'receivedOn', required),
     field('--summary <text>', 'what the party said', 'summary', required),
@@ -476,7 +540,7 @@ actionCommand(
   appeal,
   'file',
   'record a filed appeal: the case goes on hold',
-  'appeals',
+  recordAppeal,
   [
     field('--kind <kind>', 'reconsideration (复议) or litigation (诉讼)', 'kind', (o) =>
       required(o.choices(APPEAL_KINDS)),
@@ -491,7 +555,7 @@ actionCommand(
   appeal,
   'resolve',
   'record the appeal decision: upheld resumes enforcement, revoked dismisses the case',
-  'appeals',
+  recordAppeal,
   [
     field('--outcome <outcome>', 'upheld or revoked', 'outcome', (o) => required(o.choices(['upheld', 'revoked']))),
     field('--resolved <date>', 'the day it was decided, YYYY-MM-DD', 'resolvedOn', required),
@@ -505,7 +569,7 @@ actionCommand(
   program,
   'dismiss',
   '撤销: dismiss a case from any open status, with a reason (an officer)',
-  'dismissal',
+  dismissCase,
   [
     field('--reason <reason>', 'why', 'reason', (o) => required(o.choices(DISMISSAL_REASONS))),
     field('--explanation <text>', 'the explanation recorded', 'explanation', required),
@@ -513,7 +577,7 @@ actionCommand(
   ],
 );
 
-actionCommand(program, 'enforce', '强制拆除: record the forced demolition as done (an enforcer)', 'enforcement', [
+actionCommand(program, 'enforce', '强制拆除: record the forced demolition as done (an enforcer)', recordEnforcement, [
   field('--team-lead <name>', 'who led the team', 'teamLead', required),
   field('--area-removed <m2>', 'm² demolished', 'areaRemovedM2', (o) => required(o.argParser(number))),
   field('--notes <text>', 'notes', 'notes'),
@@ -524,9 +588,84 @@ actionCommand(
   program,
   'resume',
   "restart a flagged or stopped case's workflow from its current status, once the cause is fixed (an officer)",
-  'resume',
+  resumeCase,
   [field('--reason <text>', 'what was fixed, recorded in the history', 'reason', required)],
 );
+
+const evidence = program
+  .command('evidence')
+  .description(
+    '证据材料: the photos and papers of a case — list them, attach files, download one checked against its hash',
+  );
+
+evidence
+  .command('list')
+  .description(
+    'the files of a case: stage, type, size, SHA-256, capture time and GPS, who attached them; each file read back and hashed again',
+  )
+  .argument('<caseId>')
+  .option('--no-verify', 'do not read the files back to compare them with their recorded SHA-256')
+  .option('--json', 'print the files as JSON')
+  .action(async (caseId: string, options: { verify: boolean; json?: boolean }) => {
+    const { rows, mismatched } = await listCaseEvidence(api(), caseId, { verify: options.verify });
+    if (options.json) print(rows);
+    else process.stdout.write(table(EVIDENCE_COLUMNS, rows, '(no files)'));
+    for (const m of mismatched)
+      process.stderr.write(
+        `✗ ${m.evidenceId} (${m.fileName}): ${m.reason}; recorded SHA-256 ${m.recordedSha256}${m.storedSha256 ? `, stored ${m.storedSha256}` : ''}\n`,
+      );
+    // As `verify --digests`: 2 says a recorded file is no longer what its event vouches for.
+    if (mismatched.length) process.exitCode = 2;
+  });
+
+const upload = evidence
+  .command('upload')
+  .description(
+    'attach files to a case: each goes straight to the object store through a presigned PUT, then the API checks and records it',
+  )
+  .argument('<caseId>')
+  .argument('<file...>', 'JPEG, PNG, HEIC photos (up to 20 MB) or PDF (up to 50 MB), as the API decides')
+  .requiredOption(
+    '--stage <stage>',
+    `when in the procedure: ${EVIDENCE_STAGES.join(', ')} (which role attaches at which: docs/evidence.md)`,
+  )
+  .option('--json', 'print the recorded files as JSON')
+  .action(async (caseId: string, files: string[], options: { stage: string; json?: boolean }) => {
+    const client = api();
+    const recorded: (EvidenceRecord & { file: string })[] = [];
+    let refusals = 0;
+    for (const file of files) {
+      try {
+        const record = await uploadEvidenceFile(client, caseId, file, options.stage);
+        recorded.push({ ...record, file });
+        if (!options.json) print(`${record.evidenceId}  ${record.sha256}  ${file}`);
+      } catch (error) {
+        // A refused file does not stop the others; anything else (no API, no token) does.
+        if (!(error instanceof UploadRefused)) throw error;
+        refusals += 1;
+        const [first, ...rest] = [error.message, ...explain(error.refusal)];
+        process.stderr.write(`error: ${first}\n${rest.map((line) => `${line}\n`).join('')}`);
+      }
+    }
+    if (options.json) print(recorded);
+    if (refusals) process.exitCode = 1;
+  });
+bodyFieldOptions.set(upload, new Map([['stage', '--stage']]));
+
+evidence
+  .command('download')
+  .description(
+    'download a file through a fresh 60-second link; it is written only if its SHA-256 is the one the case records',
+  )
+  .argument('<caseId>')
+  .argument('<evidenceId>')
+  .option('--out <path>', 'where to write it (default: its recorded file name, in the current folder)')
+  .action(async (caseId: string, evidenceId: string, options: { out?: string }) => {
+    const { file, bytes } = await downloadEvidenceFile(api(), caseId, evidenceId);
+    const out = options.out ?? path.basename(file.fileName);
+    writeFileSync(out, bytes);
+    process.stderr.write(`written to ${out} (${bytes.byteLength} bytes, SHA-256 ${file.sha256} as recorded)\n`);
+  });
 
 program
   .command('import')

@@ -1,7 +1,9 @@
 import Table from 'cli-table3';
+import { EVIDENCE_TYPES } from '#domain/evidence';
 import { formatShanghai, shanghaiDateOf } from '#domain/shanghai-time';
 import type { ApiProblem } from './api-client';
 import { readableUrl } from './api-client';
+import type { EvidenceRow } from './evidence';
 
 /**
  * What the command line prints for people: plain tables (columns of aligned text, as `kubectl get`
@@ -131,3 +133,34 @@ export function describeProblem(
     );
   return lines;
 }
+
+const sizeText = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** An absent fact still takes its cell, so every line has the same columns. */
+const orDash = (value: string | undefined) => value || '-';
+
+export const EVIDENCE_COLUMNS: Column<EvidenceRow>[] = [
+  { header: 'EVIDENCE', value: (f) => f.evidenceId },
+  { header: 'FILE', value: (f) => f.fileName },
+  { header: 'STAGE', value: (f) => f.stage },
+  { header: 'TYPE', value: (f) => EVIDENCE_TYPES.get(f.contentType)?.label ?? f.contentType },
+  { header: 'SIZE', value: (f) => sizeText(f.size) },
+  { header: 'SHA-256', value: (f) => f.sha256 },
+  { header: 'CAPTURED (BEIJING)', value: (f) => orDash(shanghaiMinute(f.capturedAt)) },
+  {
+    header: 'GPS',
+    value: (f) => (f.gps ? `${f.gps.latitude.toFixed(5)},${f.gps.longitude.toFixed(5)}` : '-'),
+  },
+  { header: 'ADDED BY', value: (f) => (f.addedBy ? `${f.addedBy.sub} (${f.addedBy.role})` : '-') },
+  { header: 'ADDED (BEIJING)', value: (f) => shanghaiMinute(f.addedAt) },
+  {
+    header: 'HASH CHECK',
+    value: (f) =>
+      !f.check ? 'not checked' : f.check.ok ? 'ok' : f.check.mismatch.storedSha256 ? '✗ changed' : '✗ missing',
+  },
+];

@@ -4,6 +4,13 @@ import { evidenceId } from '#domain/evidence';
 import { noHeaders, noQuery } from '../request-schemas';
 import { READ_ROLES, defineRoute } from './define';
 
+export const evidenceDownloadLinkSchema = z.object({
+  method: z.literal('GET'),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.string(),
+});
+
 export const downloadEvidence = defineRoute({
   operationId: 'downloadEvidence',
   method: 'get',
@@ -22,12 +29,7 @@ export const downloadEvidence = defineRoute({
     {
       status: 200,
       description: 'Where to download the file.',
-      schema: z.object({
-        method: z.literal('GET'),
-        url: z.string(),
-        headers: z.record(z.string(), z.string()),
-        expiresAt: z.string(),
-      }),
+      schema: evidenceDownloadLinkSchema,
     },
   ],
 });

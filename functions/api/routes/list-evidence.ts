@@ -3,7 +3,7 @@ import { evidenceRecordSchema } from '#domain/evidence';
 import { caseIdParams, noHeaders, noQuery } from '../request-schemas';
 import { READ_ROLES, defineRoute } from './define';
 
-const evidenceListSchema = z.object({
+export const evidenceListSchema = z.object({
   items: z.array(evidenceRecordSchema.extend({ addedAt: z.string(), seq: z.number().int() })),
 });
 

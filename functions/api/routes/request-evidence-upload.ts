@@ -10,7 +10,7 @@ const presignedRequestSchema = z.object({
   expiresAt: z.string(),
 });
 
-const evidenceUploadSchema = z.object({
+export const evidenceUploadSchema = z.object({
   evidenceId: z.string(),
   upload: presignedRequestSchema,
 });
