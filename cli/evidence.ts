@@ -146,7 +146,7 @@ export async function uploadEvidenceFile(
 }
 
 /** A downloaded file whose bytes are not the ones the case's history records. */
-export class DownloadMismatch extends Error {
+class DownloadMismatch extends Error {
   override readonly name = 'DownloadMismatch';
 }
 
