@@ -18,25 +18,32 @@ const CaseList = lazy(() => import('./pages/case-list').then((m) => m.CaseList))
 const NewCase = lazy(() => import('./pages/new-case').then((m) => m.NewCase));
 const WorkSummary = lazy(() => import('./pages/work-summary').then((m) => m.WorkSummary));
 const SurveyImport = lazy(() => import('./pages/survey-import').then((m) => m.SurveyImport));
+const Digests = lazy(() => import('./pages/digests').then((m) => m.Digests));
 
 const LANG_KEY = 'rectify.lang';
 
+/** A digest spans every sub-district: the API answers its routes for auditors and city-wide officers only. */
+const cityWide = (session: Session) => session.role === 'auditor' || session.city;
+
+type NavEntry = [href: string, label: WordKey, roles: readonly Role[], shown?: (session: Session) => boolean];
 /** The pages each role finds in the navigation; the API still decides what each may do. */
-const NAV: [string, WordKey, readonly Role[]][] = [
+const NAV: NavEntry[] = [
   ['/', 'queue', ['officer', 'enforcer', 'reporter', 'auditor']],
   ['/cases', 'cases', ['officer', 'enforcer', 'reporter', 'auditor']],
   ['/cases/new', 'newCase', ['reporter', 'officer']],
   ['/import', 'import', ['reporter', 'officer']],
   ['/summary', 'summary', ['officer', 'auditor']],
+  ['/digests', 'digests', ['auditor', 'officer'], cityWide],
 ];
 
 function Nav({ session }: { session: Session }) {
   const { path } = useLocation();
   const tr = useT();
+  const visible = ([, , roles, shown]: NavEntry) => roles.includes(session.role) && (shown?.(session) ?? true);
   return (
     <nav aria-label={tr.t('appName')}>
       <ul>
-        {NAV.filter(([, , roles]) => roles.includes(session.role)).map(([href, key]) => {
+        {NAV.filter(visible).map(([href, key]) => {
           const full = `${BASE_PATH}${href}`;
           return (
             <li key={href}>
@@ -130,6 +137,7 @@ export function Shell({ config }: { config: ConsoleConfig }) {
                 <Route path={`${BASE_PATH}/cases/:id`} component={CasePage} />
                 <Route path={`${BASE_PATH}/summary`} component={WorkSummary} />
                 <Route path={`${BASE_PATH}/import`} component={SurveyImport} />
+                <Route path={`${BASE_PATH}/digests`} component={Digests} />
                 <Route path={`${BASE_PATH}/callback`} component={Queue} />
                 <Route default component={NotFound} />
               </Router>

@@ -1,4 +1,4 @@
-import type { Lang } from './i18n';
+import type { Lang } from './translator';
 
 /**
  * The legal time. In AWS it is the real time; the local stack runs an accelerated clock and says in

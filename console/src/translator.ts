@@ -369,6 +369,73 @@ const WORDS = {
   documentFile: ['文件（SHA-256）', 'File (SHA-256)'],
   download: ['下载 PDF', 'Download PDF'],
   downloadFailed: ['下载链接获取失败，请重试。', 'Could not get the download link; try again.'],
+  digests: ['记录锚定', 'Digests'],
+  digestsIntro: [
+    '每个案件的办理记录前后以哈希相连。系统每天把有变动的案件链头签名存档，存放在不可改写的存储中。核对检查每份锚定文件的签名及其与前一份的衔接，再逐件比对案件记录与锚定时的链头，找出锚定后被改写的历史。',
+    'Each case’s history is hash-chained. Every day the heads of the chains that changed are signed and kept where they cannot be rewritten. Verification checks each digest’s signature and its link to the one before, then replays every anchored case against the head a digest signed: any history rewritten after it was anchored is named.',
+  ],
+  verification: ['核对结果', 'Verification'],
+  verifyAgain: ['重新核对', 'Verify again'],
+  verifyContinue: ['继续核对', 'Continue verifying'],
+  verifying: [
+    '正在核对…已核对 {checked} 件案件，等待第 {answers} 次答复',
+    'Verifying… {checked} cases checked so far, waiting for answer {answers}',
+  ],
+  verifyIncomplete: [
+    '核对尚未完成：已核对 {checked} 件案件，其余案件请继续核对。',
+    'Not finished: {checked} cases checked; continue for the rest.',
+  ],
+  allGood: [
+    '核对通过：{verified} 份锚定文件的签名与衔接均有效，已核对的 {checked} 件案件均与锚定时一致，没有发现锚定后被改写的记录。',
+    'All good: the signature and link of all {verified} digests hold, and all {checked} cases checked match what was anchored. Nothing was rewritten after anchoring.',
+  ],
+  problemsFound: [
+    '发现 {count} 处问题：以下案件记录或锚定文件在锚定后被改动。',
+    '{count} problems found: the histories or digests below were changed after they were anchored.',
+  ],
+  digestsStored: ['存档的锚定文件', 'Digests stored'],
+  digestsVerified: ['签名与衔接有效', 'Signature and link valid'],
+  latestPeriodEnd: ['最近一份锚定截止（北京时间）', 'Latest digest covers until (Beijing time)'],
+  casesChecked: ['已核对案件', 'Cases checked'],
+  chainStale: [
+    '最近一份锚定截止于北京时间 {time}，已超过一天：可能有锚定文件被删除，或每日锚定已停止。',
+    'The latest digest ends at {time} (Beijing time), more than a day ago: digests may have been removed, or the daily digest stopped.',
+  ],
+  noDigests: ['尚无锚定文件：还没有案件被锚定。', 'No digest yet: nothing is anchored.'],
+  anchorNow: ['立即锚定', 'Anchor now'],
+  anchorHint: [
+    '立即写入下一份锚定文件（签名存档自上一份以来有变动的案件链头），不必等每日的自动锚定。',
+    'Writes the next digest now (the signed heads of every case changed since the previous one) instead of waiting for the daily one.',
+  ],
+  anchoring: ['正在锚定…', 'Anchoring…'],
+  anchorWritten: [
+    '已写入锚定文件 {key}（第 {sequence} 份）：期间 {from} 至 {to}（北京时间），锚定 {heads} 个案件链头。',
+    'Digest {key} written (number {sequence}): {from} to {to} (Beijing time), {heads} chain heads anchored.',
+  ],
+  anchorNotWritten: [
+    '本期已有锚定文件 {key}（第 {sequence} 份，截至北京时间 {to}），未重复写入。',
+    'Digest {key} (number {sequence}, up to {to} Beijing time) already covers this period: nothing written.',
+  ],
+  chainStart: ['链首', 'the start'],
+  findings: ['发现的问题', 'Findings'],
+  casesRewritten: ['被改写的案件', 'Cases rewritten'],
+  digestsWithProblems: ['有问题的锚定文件', 'Digests with problems'],
+  anchoredBy: [
+    '锚定依据：{digest}，北京时间 {time}，第 {seq} 条记录',
+    'Anchored by {digest} on {time} (Beijing time), at event {seq}',
+  ],
+  apiReason: ['系统原文', 'The API’s words'],
+  publicKey: ['验签公钥', 'Public key'],
+  downloadPublicKey: ['下载公钥（PEM）', 'Download the public key (PEM)'],
+  publicKeyHint: [
+    '外部审计人员无需本系统即可核对：下载公钥存为 digest-key.pem，取得锚定文件（digest.json）及其对象元数据 x-amz-meta-signature（base64 解码后存为 digest.sig），再运行：',
+    'An outside auditor needs nothing of Rectify’s: save the public key as digest-key.pem, take a digest file (digest.json) and its x-amz-meta-signature metadata (base64-decoded into digest.sig), then run:',
+  ],
+  publicKeyVerified: ['输出 Verified OK 即签名有效。', '“Verified OK” means the signature holds.'],
+  digestsCityWide: [
+    '记录锚定涵盖所有街道，只有审计人员和全市范围的办事人员可以核对。',
+    'Digests cover every sub-district: only auditors and city-wide staff check them.',
+  ],
 } satisfies Record<string, [string, string]>;
 
 export type WordKey = keyof typeof WORDS;
