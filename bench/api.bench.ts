@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { bindRoutes } from '#api/operations/index';
 import {
   addressKeyOf,
@@ -30,6 +29,8 @@ import { seedSubmission } from '#test/fixtures/submissions';
 import type { Benchmark, BenchContext } from './harness';
 import { percentile, round, unusedObjectStore, unusedDigests } from './harness';
 import { CountingEngine } from './counting-engine';
+import { meterCapacity } from './write-units';
+import { documentClient, dynamoDbClient } from '#shared/aws-clients';
 import { mapLimited } from '#shared/concurrency';
 
 /** Requests in flight at once, from both the API's clients and the raw writer. */
@@ -38,42 +39,6 @@ const WARMUP = 60;
 const MEASURED = 400;
 /** Alternating rounds on fresh tables, so neither side profits from a warmer or emptier table. */
 const ROUNDS = 2;
-
-const WRITE_COMMANDS = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'TransactWriteItemsCommand',
-  'BatchWriteItemCommand',
-]);
-
-/** Adds up the write capacity DynamoDB reports for every write the client makes (ReturnConsumedCapacity). */
-function meterWrites(client: DynamoDBClient) {
-  let units = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!WRITE_COMMANDS.has(context.commandName ?? '')) return next(args);
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (
-        result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
-      ).ConsumedCapacity;
-      units += (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
-        (sum, c) => sum + (c.CapacityUnits ?? 0),
-        0,
-      );
-      return result;
-    },
-    { step: 'initialize', name: 'meterWriteCapacity' },
-  );
-  return {
-    take(): number {
-      const taken = units;
-      units = 0;
-      return taken;
-    },
-  };
-}
 
 function submissionNumber(i: number, label: string): CaseSubmission {
   return seedSubmission({
@@ -159,9 +124,19 @@ async function rawRound(context: BenchContext, label: string): Promise<{ perSeco
 async function apiRound(
   context: BenchContext,
   label: string,
-): Promise<{ perSecond: number; latenciesMs: number[]; wcuPerSubmission: number }> {
+): Promise<{
+  perSecond: number;
+  latenciesMs: number[];
+  wcuPerSubmission: number;
+  wcuByTarget: Record<string, number>;
+}> {
   const { client, doc, tableName } = await context.freshTable(`api-${label}`);
-  const meter = meterWrites(client);
+  const plain = dynamoDbClient();
+  const plainDoc = documentClient(plain);
+  const meter = meterCapacity(client, async (TableName, Key) => {
+    const answer = await plainDoc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+    return answer.Item;
+  });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bench-api-'));
   const auth = await localAuth(dataDir);
   const engine = new CountingEngine();
@@ -200,9 +175,13 @@ async function apiRound(
     const wcu = meter.take();
     if (engine.started.size !== WARMUP + MEASURED)
       throw new Error(`expected ${WARMUP + MEASURED} executions, got ${engine.started.size}`);
-    return { perSecond: MEASURED / seconds, latenciesMs, wcuPerSubmission: wcu / MEASURED };
+    const wcuByTarget = Object.fromEntries(
+      Object.entries(wcu.byTarget).map(([target, units]) => [target, round(units / MEASURED, 2)]),
+    );
+    return { perSecond: MEASURED / seconds, latenciesMs, wcuPerSubmission: wcu.write / MEASURED, wcuByTarget };
   } finally {
     await server.close();
+    plain.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -226,7 +205,7 @@ export const apiSubmitBenchmark: Benchmark = {
       latencies.push(...result.latenciesMs);
       wcu.push(result.wcuPerSubmission);
       context.log(
-        `round ${r + 1}: raw ${raw[r]?.toFixed(1)}/s, API ${result.perSecond.toFixed(1)}/s, ${result.wcuPerSubmission.toFixed(2)} WCU per submission`,
+        `round ${r + 1}: raw ${raw[r]?.toFixed(1)}/s, API ${result.perSecond.toFixed(1)}/s, ${result.wcuPerSubmission.toFixed(2)} WCU per submission (${JSON.stringify(result.wcuByTarget)})`,
       );
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { MANIFEST } from '#infra/manifest';
 import type { Manifest } from '#infra/manifest-types';
@@ -43,6 +44,28 @@ const tableProperties = z.object({
   PointInTimeRecoverySpecification: z.object({ PointInTimeRecoveryEnabled: z.boolean() }).optional(),
 });
 
+const bucketProperties = z.object({
+  ObjectLockConfiguration: z.object({
+    Rule: z.object({
+      DefaultRetention: z.object({ Mode: z.enum(['GOVERNANCE', 'COMPLIANCE']), Days: z.number().int() }),
+    }),
+  }),
+  LifecycleConfiguration: z
+    .object({
+      Rules: z.array(
+        z.object({
+          Prefix: z.string().optional(),
+          Status: z.string(),
+          Transitions: z.array(z.object({ StorageClass: z.string(), TransitionInDays: z.number().int() })).optional(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+/** Where a case's files live: `cases/<case id>/…` in the evidence bucket (functions/app, functions/domain). */
+const CASE_FILE_KEY = 'cases/C-20261203-K7Q2M9/evidence/E-0';
+
 export interface SecondaryIndex {
   name: string;
   keys: string[];
@@ -71,6 +94,36 @@ export interface DeployedStack {
   secondaryIndexes: SecondaryIndex[];
   /** A web ACL inspects every API request. */
   firewall: boolean;
+  /** The evidence bucket, as it keeps a case's files (evidence and rendered documents). */
+  caseFiles: {
+    /** Object Lock's default retention: no function can remove a version before it ends. */
+    retentionDays: number;
+    lockMode: 'GOVERNANCE' | 'COMPLIANCE';
+    /** Days after upload a lifecycle rule moves a case file to Glacier Instant Retrieval; none: it stays in Standard. */
+    archiveAfterDays?: number;
+  };
+  /** Object Lock's default retention of the signed digests. */
+  digestRetentionDays: number;
+}
+
+/** Reads a case file's keeping from the evidence bucket's Object Lock and lifecycle rules. */
+function caseFilesOf(bucket: Resources[string] | undefined): DeployedStack['caseFiles'] {
+  const properties = bucketProperties.parse(bucket?.Properties);
+  const retention = properties.ObjectLockConfiguration.Rule.DefaultRetention;
+  const transitions = (properties.LifecycleConfiguration?.Rules ?? [])
+    .filter((rule) => rule.Status === 'Enabled' && CASE_FILE_KEY.startsWith(rule.Prefix ?? ''))
+    .flatMap((rule) => rule.Transitions ?? []);
+  const other = transitions.find((transition) => transition.StorageClass !== 'GLACIER_IR');
+  // The model prices Standard and Glacier Instant Retrieval only; another class needs its own prices.
+  if (other) throw new Error(`case files move to ${other.StorageClass}, which the cost model does not price`);
+  const archiveAfterDays = transitions.length
+    ? Math.min(...transitions.map((transition) => transition.TransitionInDays))
+    : undefined;
+  return {
+    retentionDays: retention.Days,
+    lockMode: retention.Mode,
+    ...(archiveAfterDays === undefined ? {} : { archiveAfterDays }),
+  };
 }
 
 function ofType(resources: Resources, type: string): [string, Resources[string]][] {
@@ -89,6 +142,7 @@ function readDeployedStack(
   logicalIdById: Map<string, string>,
   manifest: Manifest,
   region: string,
+  buckets: { caseFiles: string; digests: string },
 ): DeployedStack {
   const { Resources: resources } = templateSchema.parse(template);
   const idByLogicalId = new Map([...logicalIdById].map(([id, logicalId]) => [logicalId, id]));
@@ -150,6 +204,9 @@ function readDeployedStack(
             : (index.Projection.NonKeyAttributes ?? []),
     })),
     firewall: ofType(resources, 'AWS::WAFv2::WebACLAssociation').length > 0,
+    caseFiles: caseFilesOf(resources[buckets.caseFiles]),
+    digestRetentionDays: bucketProperties.parse(resources[buckets.digests]?.Properties).ObjectLockConfiguration.Rule
+      .DefaultRetention.Days,
   };
 }
 
@@ -174,7 +231,12 @@ export function synthesizeDeployedStack(options: Pick<RectifyAppOptions, 'contex
         stack.resolve((handler.function.node.defaultChild as CfnResource).logicalId) as string,
       ]),
     );
-    return readDeployedStack(template, logicalIdById, options.manifest ?? MANIFEST, config.region);
+    const logicalIdOf = (construct: Construct) =>
+      stack.resolve((construct.node.defaultChild as CfnResource).logicalId) as string;
+    return readDeployedStack(template, logicalIdById, options.manifest ?? MANIFEST, config.region, {
+      caseFiles: logicalIdOf(stack.evidence.bucket),
+      digests: logicalIdOf(stack.digests.bucket),
+    });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

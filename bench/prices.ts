@@ -14,6 +14,11 @@
  * Singapore's are 14 % above US East, as before the cut), Step Functions Standard at $0.025 per 1,000
  * transitions. The Singapore-only figures (DynamoDB storage and PITR, API Gateway, CloudWatch Logs) are
  * the offer file's; the pages render those tables in the browser.
+ *
+ * S3, data transfer out and KMS were added on 2026-12-04 from AWS's published Singapore figures (S3 and
+ * data transfer) and its every-region KMS request prices, as last published before then; this machine
+ * reaches no AWS page, so they were not read again that day: check them against the pages named before
+ * relying on the cents. Where only US East's figure was known, the entry says so.
  */
 export const PRICES = {
   region: 'ap-southeast-1',
@@ -62,6 +67,34 @@ export const PRICES = {
     logStorageGbMonth: 0.03,
     /** X-Ray: per trace recorded, $5.00 per million, every region. https://aws.amazon.com/xray/pricing/ */
     xrayTrace: 5 / 1_000_000,
+    /**
+     * S3 Standard: per GB-month stored, first 50 TB, $0.025 in Singapore (APS1-TimedStorage-ByteHrs;
+     * us-east-1 is $0.023). https://aws.amazon.com/s3/pricing/
+     */
+    s3StandardGbMonth: 0.025,
+    /** S3 Glacier Instant Retrieval: per GB-month stored, $0.005 in Singapore (APS1-TimedStorage-GIR-ByteHrs). Same page. */
+    s3GlacierInstantGbMonth: 0.005,
+    /** S3 Standard: per PUT, COPY, POST or LIST request, $0.005 per 1,000 in Singapore (APS1-Requests-Tier1). Same page. */
+    s3PutRequest: 0.005 / 1000,
+    /** S3 Standard: per GET, HEAD or other request, $0.0004 per 1,000 in Singapore (APS1-Requests-Tier2). Same page. */
+    s3GetRequest: 0.0004 / 1000,
+    /**
+     * S3 lifecycle transition into Glacier Instant Retrieval: per object, $0.02 per 1,000 — US East's
+     * figure (Singapore's may be a little higher; at 11 objects a case the difference is below $0.0000001).
+     * Same page, "Requests & data retrievals".
+     */
+    s3GlacierInstantTransition: 0.02 / 1000,
+    /**
+     * Data transfer out of AWS to the internet (a browser downloading through a presigned URL): per GB, first
+     * 10 TB a month after the account's first 100 GB (not subtracted), $0.12 from Singapore
+     * (APS1-DataTransfer-Out-Bytes). https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer
+     */
+    dataTransferOutGb: 0.12,
+    /**
+     * KMS: per request with an asymmetric key other than RSA 2048 (the digest key is ECC_NIST_P256: each
+     * kms:Sign), $0.15 per 10,000, every region. https://aws.amazon.com/kms/pricing/
+     */
+    kmsAsymmetricRequest: 0.15 / 10_000,
   },
 } as const;
 

@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SendRawEmailCommandInput } from '@aws-sdk/client-ses';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AppLogger } from '#app/context';
 import { makeMailFailureLog } from '#app/mail-failures';
 import { bindRoutes } from '#api/operations/index';
 import { chinaCalendar } from '#domain/china-calendar';
 import { DEFAULT_POLICY } from '#domain/policy';
 import { shanghaiDateOf } from '#domain/shanghai-time';
+import { manualClock } from '#domain/clock';
+import { digestBytes } from '#domain/digest';
+import { makeDigestWriter } from '#app/digests';
+import { localDigestSigner } from '#local/local-digest-signer';
 import type { LocalRoute } from '#local/api-server';
 import { startApiServer } from '#local/api-server';
 import { localAuth } from '#local/local-auth';
@@ -32,55 +36,70 @@ import { EngineEventLog, TaskFaults } from '#local/local-engine-probes';
 import type { Client } from '#test/api/support/harness';
 import { client } from '#test/api/support/harness';
 import { seedSubmission } from '#test/fixtures/submissions';
+import { jpegWithExif } from '#test/fixtures/photos';
 import type { Harness } from '#test/workflow/harness';
 import { LEGAL_START, RecordingMailer, testClock, waitForCallback } from '#test/workflow/harness';
-import type { CaseUsage } from './cost-model';
-import { STORAGE_YEARS, costOfCase } from './cost-model';
+import type { CaseUsage, DailyDigestUsage } from './cost-model';
+import { CASES_PER_YEAR, costOfCase, monthlyStorageOf } from './cost-model';
 import type { DeployedStack } from './deployed-stack';
 import { synthesizeDeployedStack } from './deployed-stack';
 import type { Benchmark } from './harness';
-import { round, unusedObjectStore, unusedDigests } from './harness';
+import { round, unusedDigests } from './harness';
 import { storedBytes } from './item-size';
+import { meterCapacity } from './write-units';
 import { PRICES } from './prices';
 
 /** Legal days per wall-clock second: the default policy's half-year windows pass in seconds. */
 const FACTOR = 2_000_000;
 
-const WRITE_COMMANDS = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'TransactWriteItemsCommand',
-  'BatchWriteItemCommand',
-]);
+/**
+ * The evidence of an enforced case, as priced: two photos with the report, two with the inspection that
+ * finds the construction standing, two of the forced demolition — each 3 MB, what a 12-megapixel phone
+ * camera writes as a JPEG (well under the API's 20 MB limit for photos). Each is downloaded once, by the
+ * officer deciding on it.
+ */
+const PHOTOS_PER_STAGE = 2;
+const PHOTO_BYTES = 3 * 1024 * 1024;
 
-/** Asks DynamoDB for the capacity every request consumed and adds it up (what on-demand bills). */
-function meterCapacity(client: DynamoDBClient) {
-  const units = { read: 0, write: 0 };
+/** S3's PUT-tier requests (PUT, COPY, POST, LIST); every other request but DELETE is GET-tier. */
+const S3_PUT_TIER = new Set([
+  'PutObjectCommand',
+  'CopyObjectCommand',
+  'ListObjectsV2Command',
+  'CreateMultipartUploadCommand',
+  'UploadPartCommand',
+  'CompleteMultipartUploadCommand',
+]);
+const S3_FREE = new Set(['DeleteObjectCommand', 'AbortMultipartUploadCommand']);
+
+/**
+ * Counts the requests an S3 client sends, by price tier. Counted where a request leaves for the network:
+ * presigning a URL runs the same command to its signing step and stops there, which is not a request.
+ */
+function meterS3(client: S3Client) {
+  const counts = { put: 0, get: 0 };
   const byCommand = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (
-        result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
-      ).ConsumedCapacity;
-      const total = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
-        (sum, c) => sum + (c.CapacityUnits ?? 0),
-        0,
-      );
-      byCommand.set(context.commandName ?? '?', (byCommand.get(context.commandName ?? '?') ?? 0) + total);
-      if (WRITE_COMMANDS.has(context.commandName ?? '')) units.write += total;
-      else units.read += total;
-      return result;
+      const command = context.commandName ?? '?';
+      byCommand.set(command, (byCommand.get(command) ?? 0) + 1);
+      if (S3_PUT_TIER.has(command)) counts.put += 1;
+      else if (!S3_FREE.has(command)) counts.get += 1;
+      return next(args);
     },
-    { step: 'initialize', name: 'meterConsumedCapacity' },
+    { step: 'deserialize', name: 'countS3Requests' },
   );
   return {
+    /** A request a browser sends itself, through a presigned URL. */
+    browser(method: 'PUT' | 'GET') {
+      byCommand.set(`browser ${method}`, (byCommand.get(`browser ${method}`) ?? 0) + 1);
+      if (method === 'PUT') counts.put += 1;
+      else counts.get += 1;
+    },
     take() {
-      const taken = { ...units, byCommand: Object.fromEntries(byCommand) };
-      units.read = 0;
-      units.write = 0;
+      const taken = { put: counts.put, get: counts.get, byCommand: Object.fromEntries(byCommand) };
+      counts.put = 0;
+      counts.get = 0;
       byCommand.clear();
       return taken;
     },
@@ -244,12 +263,16 @@ export const workflowBenchmark: Benchmark = {
     process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
     // The documents the workflow issues are stored and attached: a local S3 of the bench's own.
     const objectsDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-cost-objects-'));
-    const s3 = await startLocalS3({ directory: objectsDir, buckets: ['rectify-bench-documents'] });
+    const s3 = await startLocalS3({ directory: objectsDir, buckets: ['rectify-bench-files', 'rectify-bench-digests'] });
     process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
     const s3Sdk = s3Client();
-    const objects = new S3ObjectStore(s3Sdk, 'rectify-bench-documents');
+    const s3Meter = meterS3(s3Sdk);
+    const objects = new S3ObjectStore(s3Sdk, 'rectify-bench-files');
     const meteredClient = dynamoDbClient();
-    const meter = meterCapacity(meteredClient);
+    const meter = meterCapacity(meteredClient, async (TableName, Key) => {
+      const answer = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      return answer.Item;
+    });
     const meteredDoc = documentClient(meteredClient);
     const clock = testClock(LEGAL_START, FACTOR);
     const sesSdk = sesClient();
@@ -324,7 +347,7 @@ export const workflowBenchmark: Benchmark = {
 
     const apiCalls: ApiCall[] = [];
     const routes: LocalRoute[] = bindRoutes({
-      objects: unusedObjectStore(),
+      objects,
       digests: unusedDigests(),
       store,
       engine,
@@ -369,12 +392,20 @@ export const workflowBenchmark: Benchmark = {
       if (answer.status !== status)
         throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     };
-    /** A person reads the case (for its version) and acts on it. */
+    /**
+     * A person reads the case (for its version) and acts on it; told the case changed since (a reminder the
+     * workflow sent while they attached photos), they read it again and retry, as the answer says to.
+     */
     const act = async (who: Client, caseId: string, action: string, body: unknown) => {
-      const read = await who.get(`/cases/${caseId}`);
-      expectStatus(read, 200, `GET /cases/${caseId}`);
-      const answer = await who.post(`/cases/${caseId}/${action}`, body, { 'if-match': `"${read.body.version}"` });
-      expectStatus(answer, 200, `POST /cases/${caseId}/${action}`);
+      for (let attempt = 1; ; attempt += 1) {
+        const read = await who.get(`/cases/${caseId}`);
+        expectStatus(read, 200, `GET /cases/${caseId}`);
+        const answer = await who.post(`/cases/${caseId}/${action}`, body, { 'if-match': `"${read.body.version}"` });
+        if (answer.status === 409 && attempt < 3 && answer.body?.type === 'urn:rectify:problem:version-conflict')
+          continue;
+        expectStatus(answer, 200, `POST /cases/${caseId}/${action}`);
+        return;
+      }
     };
     /** 送达: the officer records the service of the document the workflow waits for, on the day it does. */
     const serve = async (caseId: string, document: 'notice' | 'enforcement-decision') => {
@@ -386,6 +417,52 @@ export const workflowBenchmark: Benchmark = {
         receiver: '当事人本人',
       });
     };
+    /** Photos attached as the console does: ask for an upload, PUT the bytes to the presigned URL, confirm. */
+    const attachPhotos = async (who: Client, caseId: string, stage: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let i = 0; i < PHOTOS_PER_STAGE; i += 1) {
+        const bytes = jpegWithExif({
+          takenAt: '2026:11:20 10:30:00',
+          latitude: 29.5586,
+          longitude: 106.4628,
+          padding: PHOTO_BYTES - 200,
+        });
+        const fileName = `${stage}-${i + 1}.jpg`;
+        const asked = await who.post(`/cases/${caseId}/evidence-uploads`, {
+          fileName,
+          contentType: 'image/jpeg',
+          size: bytes.byteLength,
+          stage,
+        });
+        expectStatus(asked, 201, `POST /cases/${caseId}/evidence-uploads`);
+        const { evidenceId, upload } = asked.body as {
+          evidenceId: string;
+          upload: { method: string; url: string; headers: Record<string, string> };
+        };
+        s3Meter.browser('PUT');
+        const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
+        await put.arrayBuffer();
+        if (!put.ok) throw new Error(`the presigned upload answered ${put.status}`);
+        const confirmed = await who.post(`/cases/${caseId}/evidence`, { evidenceId, fileName, stage });
+        expectStatus(confirmed, 201, `POST /cases/${caseId}/evidence`);
+        ids.push(evidenceId);
+      }
+      return ids;
+    };
+    /** The officer opens each file once: a download link from the API, the bytes from the bucket. */
+    const downloadEach = async (caseId: string, evidenceIds: readonly string[]) => {
+      for (const evidenceId of evidenceIds) {
+        const link = await people.officer.get(`/cases/${caseId}/evidence/${evidenceId}/download`);
+        expectStatus(link, 200, `GET /cases/${caseId}/evidence/${evidenceId}/download`);
+        const { url } = link.body as { url: string };
+        s3Meter.browser('GET');
+        const answer = await fetch(url);
+        const bytes = await answer.arrayBuffer();
+        if (!answer.ok) throw new Error(`the presigned download answered ${answer.status}`);
+        downloaded.bytes += bytes.byteLength;
+      }
+    };
+    const downloaded = { bytes: 0 };
     const report = async (): Promise<string> => {
       const answer = await people.reporter.post(
         '/cases',
@@ -416,29 +493,40 @@ export const workflowBenchmark: Benchmark = {
     const forcedDemolition = async (): Promise<string> => {
       clock.restartAt(LEGAL_START);
       const id = await report();
+      const reported = await attachPhotos(people.reporter, id, 'intake');
       await serve(id, 'notice');
       await waitForCallback(harness, id, 'inspection');
+      const inspected = await attachPhotos(people.officer, id, 'inspection');
       await act(people.officer, id, 'inspections', {
         result: 'not-demolished',
         inspectedAt: clock.now().toISOString(),
         inspector: '王科员',
+        evidenceIds: inspected,
       });
       await serve(id, 'enforcement-decision');
       await waitForCallback(harness, id, 'enforcement');
+      const demolished = await attachPhotos(people.enforcer, id, 'enforcement');
       await act(people.enforcer, id, 'enforcement', {
         completedAt: clock.now().toISOString(),
         teamLead: '赵队长',
         areaRemovedM2: 24,
+        evidenceIds: demolished,
       });
       // The decision's service handed the case to a fresh execution, which waited for the windows.
       const outcome = await engine.waitForExecution(executionName({ caseId: id, phase: 'resume', round: 1 }));
       if (outcome.status !== 'SUCCEEDED') throw new Error(`enforcement run ended ${outcome.status}`);
+      await downloadEach(id, [...reported, ...inspected, ...demolished]);
+      // Once, at the close, the history is verified: the chain, and every file and document read back.
+      const verified = await people.officer.get(`/cases/${id}/history?verify=true`);
+      expectStatus(verified, 200, `GET /cases/${id}/history?verify=true`);
       return id;
     };
     const resetCounters = () => {
       meter.take();
       takeEmails();
       logs.take();
+      s3Meter.take();
+      downloaded.bytes = 0;
       apiCalls.length = 0;
     };
     const storedByKind = new Map<string, { items: number; bytes: number }>();
@@ -466,6 +554,93 @@ export const workflowBenchmark: Benchmark = {
       } while (start);
       return bytes;
     };
+    /** The size of each file kept under the case's prefix: its evidence and its documents. */
+    const caseFileBytes = async (caseId: string): Promise<number[]> => {
+      const sizes: number[] = [];
+      for await (const key of objects.keys(`cases/${caseId}/`)) {
+        const head = await objects.head(key);
+        if (head) sizes.push(head.size);
+      }
+      s3Meter.take();
+      return sizes;
+    };
+    /**
+     * What the case adds to the digests: it is in the digest of each UTC day its chain head moved (the
+     * day of each of its events, as the byHeadChangedDay index files it); each reads its head and keeps
+     * one line more.
+     */
+    const digestShareOf = async (caseId: string) => {
+      const days = new Set<string>();
+      for await (const event of harness.store.allEvents(caseId))
+        days.add(new Date(event.at).toISOString().slice(0, 10));
+      meter.take();
+      const [head] = await store.heads.headsOf([caseId]);
+      const headReadUnits = meter.take().read;
+      if (!head) throw new Error(`no chain head for ${caseId}`);
+      const empty = {
+        format: 'rectify-digest/1' as const,
+        sequence: 1,
+        periodStart: null,
+        periodEnd: head.updatedAt,
+        writtenAt: head.updatedAt,
+        previous: null,
+        heads: [],
+      };
+      const withHead = { ...empty, heads: [{ caseId, seq: head.lastSeq, hash: head.lastHash }] };
+      return {
+        digestDays: days.size,
+        digestHeadReadUnits: headReadUnits,
+        digestHeadBytes: digestBytes(withHead).byteLength - digestBytes(empty).byteLength,
+      };
+    };
+    /**
+     * One day's digest as the DailyDigest function writes it, on a table whose cases all changed days
+     * before: the chain's end found and read, the day partitions queried, the file signed and stored.
+     * A first digest (every case) is written beforehand, so the measured one is an ordinary day's.
+     */
+    const dailyDigestUsage = async (): Promise<DailyDigestUsage> => {
+      const signerDir = mkdtempSync(path.join(os.tmpdir(), 'rectify-cost-digest-'));
+      try {
+        const signer = localDigestSigner(signerDir);
+        let signs = 0;
+        const counted = {
+          keyId: signer.keyId,
+          sign: (bytes: Uint8Array) => {
+            signs += 1;
+            return signer.sign(bytes);
+          },
+        };
+        const archive = new S3ObjectStore(s3Sdk, 'rectify-bench-digests');
+        // Well after every case's last event, whichever clock restart dated it.
+        const digestClock = manualClock(new Date(clock.now().getTime() + 400 * 86_400_000));
+        const writer = makeDigestWriter({ store, digests: { archive, signer: counted }, clock: digestClock });
+        await writer.daily();
+        digestClock.advance(86_400_000);
+        meter.take();
+        s3Meter.take();
+        signs = 0;
+        const started = performance.now();
+        const written = await writer.daily();
+        const billedMs = Math.ceil(performance.now() - started);
+        const units = meter.take();
+        const requests = s3Meter.take();
+        if (!written.written || written.heads !== 0) throw new Error(`the day's digest: ${JSON.stringify(written)}`);
+        const stored = await archive.head(written.key);
+        s3Meter.take();
+        context.log(
+          `  a day's digest: ${billedMs} ms, ${units.read} read units, S3 ${JSON.stringify(requests.byCommand)}, ${signs} signature, ${stored?.size} bytes`,
+        );
+        return {
+          invocation: { functionId: 'DailyDigest', billedMs },
+          readRequestUnits: units.read,
+          s3Requests: { put: requests.put, get: requests.get },
+          signs,
+          bytes: stored?.size ?? 0,
+        };
+      } finally {
+        rmSync(signerDir, { recursive: true, force: true });
+      }
+    };
     const usageOf = async (caseId: string): Promise<{ usage: CaseUsage; entries: number }> => {
       const ofCase = (execution: string) => execution.startsWith(`${caseId}--`);
       const events = eventLog.events.filter((e) => ofCase(e.execution));
@@ -482,6 +657,8 @@ export const workflowBenchmark: Benchmark = {
       const invocations = [...tasks, ...apiCalls.map(({ functionId, billedMs }) => ({ functionId, billedMs }))];
       const units = meter.take();
       context.log(`  capacity units by request: ${JSON.stringify(units.byCommand)}`);
+      const s3Requests = s3Meter.take();
+      context.log(`  S3 requests: ${JSON.stringify(s3Requests.byCommand)}`);
       const emails = takeEmails();
       const logBytes =
         logs.take() +
@@ -504,6 +681,10 @@ export const workflowBenchmark: Benchmark = {
           storedBytes: await caseStoredBytes(caseId),
           logBytes,
           traces: executions + apiCalls.length,
+          s3Requests: { put: s3Requests.put, get: s3Requests.get },
+          caseFileBytes: await caseFileBytes(caseId),
+          downloadBytes: downloaded.bytes,
+          ...(await digestShareOf(caseId)),
         },
       };
     };
@@ -517,12 +698,14 @@ export const workflowBenchmark: Benchmark = {
       resetCounters();
       const enforcedId = await forcedDemolition();
       const full = await usageOf(enforcedId);
-      const cost = costOfCase(full.usage, deployed, PRICES);
+      const digest = await dailyDigestUsage();
+      const cost = costOfCase(full.usage, digest, deployed, PRICES);
+      const monthly = monthlyStorageOf(full.usage, deployed, PRICES);
       context.log(
         `notice → not demolished → demand → decision → windows → forced demolition → closed: ${full.entries} states entered`,
       );
       context.log(
-        `cost of that case in ${cost.region} at the deployed memory sizes, priced from the ${cost.pricesRegion} table read ${cost.pricesReadOn} (storage over ${STORAGE_YEARS} years):`,
+        `cost of that case in ${cost.region} at the deployed memory sizes, priced from the ${cost.pricesRegion} table read ${cost.pricesReadOn} (storage over the case files' ${deployed.caseFiles.retentionDays}-day ${deployed.caseFiles.lockMode} retention; the daily digest, $${cost.dailyDigestUsd.toFixed(7)} a day, among ${CASES_PER_YEAR} cases a year):`,
       );
       for (const [name, p] of Object.entries(cost.parts))
         context.log(
@@ -539,6 +722,13 @@ export const workflowBenchmark: Benchmark = {
       );
       context.log(
         `  stored: ${[...storedByKind].map(([kind, k]) => `${kind} ${k.items} items ${k.bytes} B`).join(', ')} (indexes and 100 B per item included)`,
+      );
+      const files = full.usage.caseFileBytes;
+      context.log(
+        `  case files: ${files.length}, ${files.reduce((sum, bytes) => sum + bytes, 0)} B (${[...files].sort((a, b) => a - b).join(', ')}); downloaded ${full.usage.downloadBytes} B; in ${full.usage.digestDays} daily digests`,
+      );
+      context.log(
+        `  keeping it a month: $${monthly.standard.toFixed(7)} while its files are in S3 Standard, $${monthly.archived.toFixed(7)} once archived`,
       );
       const figures: Record<string, { value: number; unit: string }> = {
         'transitions.self_demolition': { value: self.entries, unit: 'transitions' },

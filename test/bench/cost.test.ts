@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import type { CaseUsage } from '../../bench/cost-model';
-import { costOfCase } from '../../bench/cost-model';
+import type { CaseUsage, DailyDigestUsage } from '../../bench/cost-model';
+import { CASES_PER_YEAR, costOfCase, monthlyStorageOf } from '../../bench/cost-model';
 import type { DeployedStack } from '../../bench/deployed-stack';
 import { synthesizeDeployedStack } from '../../bench/deployed-stack';
 import { itemBytes, storedBytes } from '../../bench/item-size';
@@ -38,6 +38,24 @@ const usage: CaseUsage = {
   storedBytes: 100_000,
   logBytes: 45_000,
   traces: 7,
+  s3Requests: { put: 10, get: 40 },
+  caseFileBytes: [],
+  downloadBytes: 0,
+  digestDays: 0,
+  digestHeadReadUnits: 0,
+  digestHeadBytes: 0,
+};
+
+const MB = 1024 ** 2;
+const GB = 1024 ** 3;
+
+/** A day's digest: one signature, three S3 reads and a write, 2 s of the digest function, a 300-byte file. */
+const digest: DailyDigestUsage = {
+  invocation: { functionId: 'DailyDigest', billedMs: 2000 },
+  readRequestUnits: 1,
+  s3Requests: { put: 2, get: 2 },
+  signs: 1,
+  bytes: 300,
 };
 
 describe('the cost of a case', () => {
@@ -51,13 +69,13 @@ describe('the cost of a case', () => {
     expect(deployed.memoryMbById.get('RecordInspection')).toBe(640);
     expect(deployed.taskFunctionIds.get('ScheduleEnforcementFunctionArn')).toBe('ScheduleEnforcement');
     expect(deployed.routeFunctionIds.get('POST /cases/{id}/inspections')).toBe('RecordInspection');
-    const cost = costOfCase(usage, deployed, PRICES);
+    const cost = costOfCase(usage, digest, deployed, PRICES);
     // 1 s at 1.5 GB + 2 s at 0.625 GB.
     expect(cost.parts['lambda.compute']?.quantity).toBeCloseTo(1.5 + 1.25, 9);
   });
 
   it('prices every service a case uses, each part its quantity times its unit price, adding up to the total', () => {
-    const cost = costOfCase(usage, deployed, PRICES);
+    const cost = costOfCase(usage, digest, deployed, PRICES);
     expect(Object.keys(cost.parts).sort()).toEqual(
       expect.arrayContaining([
         'apigateway.requests',
@@ -69,6 +87,14 @@ describe('the cost of a case', () => {
         'logs.ingestion',
         'ses.emails',
         'stepfunctions.transitions',
+        's3.put_requests',
+        's3.get_requests',
+        's3.storage_standard',
+        's3.storage_glacier_ir',
+        'datatransfer.out',
+        'kms.requests',
+        'digests.daily_run',
+        'digests.case_heads',
       ]),
     );
     for (const part of Object.values(cost.parts)) expect(part.usd).toBeCloseTo(part.quantity * part.unitUsd, 15);
@@ -83,17 +109,96 @@ describe('the cost of a case', () => {
     expect(cost.parts['waf.requests']?.quantity).toBe(5);
   });
 
+  it('reads how the evidence bucket keeps case files, and the digests, from the template', () => {
+    // Object Lock GOVERNANCE for 30 years, Glacier Instant Retrieval after a year (infra/config.ts defaults).
+    expect(deployed.caseFiles).toEqual({ retentionDays: 10_950, lockMode: 'GOVERNANCE', archiveAfterDays: 365 });
+    expect(deployed.digestRetentionDays).toBe(10_950);
+  });
+
+  it('keeps the table and the files over the retention: files in Standard for a year, then archived at 128 KB or more', () => {
+    const photo = 3 * MB;
+    const pdf = 44 * 1024;
+    const cost = costOfCase({ ...usage, caseFileBytes: [photo, pdf] }, digest, deployed, PRICES);
+    const months = (days: number) => (days * 12) / 365;
+    expect(cost.storageMonths).toBeCloseTo(months(10_950), 9);
+    expect(cost.parts['dynamodb.storage']?.quantity).toBeCloseTo((100_000 / GB) * months(10_950), 12);
+    expect(cost.parts['s3.storage_standard']?.quantity).toBeCloseTo(((photo + pdf) / GB) * months(365), 12);
+    expect(cost.parts['s3.storage_standard']?.unitUsd).toBe(PRICES.usd.s3StandardGbMonth);
+    // The 44 KB document is billed as 128 KB once archived.
+    expect(cost.parts['s3.storage_glacier_ir']?.quantity).toBeCloseTo(
+      ((photo + 128 * 1024) / GB) * months(10_950 - 365),
+      12,
+    );
+    expect(cost.parts['s3.transitions']?.quantity).toBe(2);
+
+    const neverArchived = costOfCase(
+      { ...usage, caseFileBytes: [photo, pdf] },
+      digest,
+      { ...deployed, caseFiles: { retentionDays: 3650, lockMode: 'GOVERNANCE' } },
+      PRICES,
+    );
+    expect(neverArchived.parts['s3.storage_standard']?.quantity).toBeCloseTo(((photo + pdf) / GB) * months(3650), 12);
+    expect(neverArchived.parts['s3.storage_glacier_ir']?.usd).toBe(0);
+    expect(neverArchived.parts['s3.transitions']?.usd).toBe(0);
+    expect(neverArchived.parts['dynamodb.storage']?.quantity).toBeCloseTo((100_000 / GB) * months(3650), 12);
+  });
+
+  it('prices S3 requests by tier and browser downloads as data transferred out', () => {
+    const cost = costOfCase({ ...usage, downloadBytes: GB / 2 }, digest, deployed, PRICES);
+    expect(cost.parts['s3.put_requests']?.usd).toBeCloseTo(10 * PRICES.usd.s3PutRequest, 15);
+    expect(cost.parts['s3.get_requests']?.usd).toBeCloseTo(40 * PRICES.usd.s3GetRequest, 15);
+    expect(cost.parts['datatransfer.out']?.usd).toBeCloseTo(PRICES.usd.dataTransferOutGb / 2, 15);
+  });
+
+  it('shares the daily digest among the year’s cases and adds the digests that hold the case', () => {
+    const oneCaseADay = costOfCase(usage, digest, deployed, PRICES, 365);
+    expect(oneCaseADay.parts['kms.requests']?.usd).toBeCloseTo(PRICES.usd.kmsAsymmetricRequest, 15);
+    const dayRun =
+      PRICES.usd.lambdaRequest +
+      ((2 * (deployed.memoryMbById.get('DailyDigest') ?? Number.NaN)) / 1024) * PRICES.usd.lambdaArmGbSecond +
+      PRICES.usd.readRequestUnit +
+      2 * PRICES.usd.s3PutRequest +
+      2 * PRICES.usd.s3GetRequest +
+      (300 / GB) * ((10_950 * 12) / 365) * PRICES.usd.s3StandardGbMonth;
+    expect(oneCaseADay.parts['digests.daily_run']?.usd).toBeCloseTo(dayRun, 15);
+    expect(oneCaseADay.dailyDigestUsd).toBeCloseTo(dayRun + PRICES.usd.kmsAsymmetricRequest, 15);
+    const twice = costOfCase(usage, digest, deployed, PRICES, 365 / 2);
+    expect(twice.parts['digests.daily_run']?.usd).toBeCloseTo(2 * dayRun, 15);
+    expect(costOfCase(usage, digest, deployed, PRICES).parts['kms.requests']?.quantity).toBeCloseTo(
+      365 / CASES_PER_YEAR,
+      12,
+    );
+
+    const inDigests = costOfCase(
+      { ...usage, digestDays: 10, digestHeadReadUnits: 2, digestHeadBytes: 100 },
+      digest,
+      deployed,
+      PRICES,
+    );
+    expect(inDigests.parts['digests.case_heads']?.usd).toBeCloseTo(
+      10 * (2 * PRICES.usd.readRequestUnit + (100 / GB) * ((10_950 * 12) / 365) * PRICES.usd.s3StandardGbMonth),
+      15,
+    );
+  });
+
+  it('states what keeping the case costs a month, before and after its files are archived', () => {
+    const monthly = monthlyStorageOf({ ...usage, caseFileBytes: [GB] }, deployed, PRICES);
+    const table = (100_000 / GB) * (PRICES.usd.storageGbMonth + PRICES.usd.pitrGbMonth);
+    expect(monthly.standard).toBeCloseTo(table + PRICES.usd.s3StandardGbMonth, 15);
+    expect(monthly.archived).toBeCloseTo(table + PRICES.usd.s3GlacierInstantGbMonth, 15);
+  });
+
   it('is priced in the region the stack deploys to', () => {
     expect(deployed.region).toBe('ap-southeast-1');
-    expect(costOfCase(usage, deployed, PRICES).pricesRegion).toBe(deployed.region);
-    expect(() => costOfCase(usage, { ...deployed, region: 'us-east-1' }, PRICES)).toThrow(
+    expect(costOfCase(usage, digest, deployed, PRICES).pricesRegion).toBe(deployed.region);
+    expect(() => costOfCase(usage, digest, { ...deployed, region: 'us-east-1' }, PRICES)).toThrow(
       /price table is for ap-southeast-1, the stack deploys to us-east-1/,
     );
   });
 
   it('refuses an invocation of a function the template does not have', () => {
     expect(() =>
-      costOfCase({ ...usage, invocations: [{ functionId: 'NoSuchFunction', billedMs: 1 }] }, deployed, PRICES),
+      costOfCase({ ...usage, invocations: [{ functionId: 'NoSuchFunction', billedMs: 1 }] }, digest, deployed, PRICES),
     ).toThrow(/NoSuchFunction/);
   });
 
@@ -104,7 +209,7 @@ describe('the cost of a case', () => {
     const total = results.figures['cost.usd_per_case_enforcement'];
     const parts = Object.entries(results.figures).filter(([name]) => name.startsWith('cost.enforcement.'));
     expect(parts.map(([name]) => name.replace('cost.enforcement.', '')).sort()).toEqual(
-      Object.keys(costOfCase(usage, deployed, PRICES).parts).sort(),
+      Object.keys(costOfCase(usage, digest, deployed, PRICES).parts).sort(),
     );
     // The total is rounded to 6 decimals, each part to 9.
     expect(total?.value).toBeCloseTo(
