@@ -325,6 +325,7 @@ export const workflowBenchmark: Benchmark = {
         policy: DEFAULT_POLICY,
         logger: logs.logger,
         documents: makeDocumentIssuer({ objects, offices: parseIssuingOffices(TEST_OFFICES) }),
+        caseFiles: objects,
       },
       doc,
       tableName,

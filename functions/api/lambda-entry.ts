@@ -14,6 +14,7 @@ import { CaseStore } from '#store/case-store';
 import { keys } from '#store/table';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { ObjectStore } from '#objects/object-store';
+import type { ObjectAccess } from '#shared/lambda-needs';
 import type { DigestPublicKey, DigestSigner } from '#digests/digest-signer';
 import type { Operation, ProxyHandler } from './route-pipeline';
 import { makeRouteHandler } from './route-pipeline';
@@ -51,7 +52,7 @@ type UsesWorkflow<R> = UsesOf<R> extends { workflow: readonly [WorkflowAction, .
 type UsesMail<R> = UsesOf<R> extends { mail: true } ? true : false;
 type UsesDeadlines<R> = UsesOf<R> extends { deadlines: true } ? true : false;
 type UsesCursor<R> = UsesOf<R> extends { cursor: true } ? true : false;
-type UsesObjects<R> = UsesOf<R> extends { objects: 'read' | 'read-write' } ? true : false;
+type UsesObjects<R> = UsesOf<R> extends { objects: ObjectAccess } ? true : false;
 type DigestsOf<R> =
   UsesOf<R> extends { digests: 'sign' }
     ? { archive: ObjectStore; signer: DigestSigner }

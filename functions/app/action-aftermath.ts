@@ -1,4 +1,5 @@
 import type { Clock } from '#domain/clock';
+import { isTerminal } from '#domain/lifecycle';
 import type { CaseRecord } from '#domain/schemas';
 import type { Mailer } from '#mail/mailer';
 import type { CaseStore } from '#store/case-store';
@@ -6,6 +7,8 @@ import type { PhaseInput, WorkflowEngine } from '#workflow/engine';
 import { executionName } from '#workflow/engine';
 import { resumeAfterAppeal } from '#workflow/phases';
 import type { ActionMail, Aftermath } from './action-specs';
+import type { CaseFiles } from './closed-case-files';
+import { markClosedCaseFiles } from './closed-case-files';
 import type { AppLogger } from './context';
 import { callEngine } from './dependency-errors';
 import { DependencyUnavailableError } from './errors';
@@ -16,6 +19,8 @@ export interface AftermathDeps {
   clock: Clock;
   logger: AppLogger;
   mailer?: Mailer;
+  /** Tags the files of a case the action closed; functions whose actions close no case have none. */
+  caseFiles?: CaseFiles;
 }
 
 /**
@@ -109,10 +114,25 @@ export function makeActionAftermath(deps: AftermathDeps) {
     }
   }
 
+  /**
+   * A case this action closed: its files are tagged for the cheaper storage class. A failure is logged:
+   * the action stands, and files of any case move after a year regardless.
+   */
+  async function archive(next: CaseRecord, before: CaseRecord): Promise<void> {
+    if (!deps.caseFiles || !isTerminal(next.status) || isTerminal(before.status)) return;
+    try {
+      const files = await markClosedCaseFiles(deps.caseFiles, next.id);
+      logger.info('tagged the closed case’s files for archiving', { caseId: next.id, files });
+    } catch (error) {
+      logger.error('could not tag the closed case’s files for archiving', { caseId: next.id, error: String(error) });
+    }
+  }
+
   async function carryOut(next: CaseRecord, seq: number, before: CaseRecord, aftermath: Aftermath): Promise<void> {
     await tellWorkflow(next, seq, before, aftermath);
     // The action answered what the flag asked for (or the resumed workflow carries the case now).
     if (before.attention && !next.attention) await unflag(next.id);
+    await archive(next, before);
   }
 
   async function startResume(next: CaseRecord, execution: PhaseInput): Promise<void> {

@@ -49,7 +49,14 @@ const UNVERSIONED_ATTEMPTS = 3;
 function makeActionRunner(deps: ActionDeps) {
   const { store, engine, clock } = deps;
   const logger = deps.logger ?? silentLogger;
-  const { mail, carryOut } = makeActionAftermath({ store, engine, clock, logger, mailer: deps.mailer });
+  const { mail, carryOut } = makeActionAftermath({
+    store,
+    engine,
+    clock,
+    logger,
+    mailer: deps.mailer,
+    caseFiles: deps.objects,
+  });
   const evidence = makeEvidenceFiles({ store });
 
   /** The resume an action folds in when the workflow that waited for it no longer runs. */

@@ -19,6 +19,7 @@ import type { AppDeps } from './context';
 import { callDependency } from './dependency-errors';
 import { ActionInputError, RoleRefusedError, StaleVersionError } from './errors';
 import { makeEvidenceFiles } from './evidence-files';
+import { caseFilesPrefix } from '#domain/case-files';
 
 /** What the evidence service uses: the table, the object store and legal time. */
 export type EvidenceDeps = Pick<AppDeps, 'clock'> & { store: CaseStore; objects: ObjectStore };
@@ -30,7 +31,7 @@ const DOWNLOAD_URL_SECONDS = 60;
 const COMMIT_ATTEMPTS = 3;
 
 /** The object key of a case's file: per case, per file, never reused. */
-const evidenceKey = (caseId: string, evidenceId: string) => `cases/${caseId}/evidence/${evidenceId}`;
+const evidenceKey = (caseId: string, evidenceId: string) => `${caseFilesPrefix(caseId)}evidence/${evidenceId}`;
 
 /** What the bytes are, by their magic numbers (the maintained `file-type` library), never by the name. */
 async function sniff(bytes: Uint8Array): Promise<EvidenceContentType | undefined> {

@@ -5,6 +5,7 @@ import type { Policy } from '#domain/policy';
 import type { CaseStore } from '#store/case-store';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { Mailer } from '#mail/mailer';
+import type { CaseFiles } from './closed-case-files';
 import type { CursorKeySource } from './cursor-seal';
 
 /** The few logging calls the services and adapters make, as Powertools' Logger declares them. */
@@ -48,7 +49,10 @@ export interface AppDeps {
 export type QueryDeps = Pick<AppDeps, 'store' | 'clock' | 'cursorKey'>;
 
 /** What the officers' and enforcers' actions use; the email they send only where a mailer is given. */
-export type ActionDeps = Pick<AppDeps, 'store' | 'engine' | 'clock' | 'logger' | 'mailer'>;
+export type ActionDeps = Pick<AppDeps, 'store' | 'engine' | 'clock' | 'logger' | 'mailer'> & {
+  /** The case files, tagged when an action closes the case (dismissal, an accepted representation, a revoked decision). */
+  objects?: CaseFiles;
+};
 
 /** The district's policy and working calendar, for the services that compute deadlines. */
 export type DeadlineDeps = Pick<AppDeps, 'calendar' | 'policy'>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { caseFilesPrefix } from './case-files';
 
 /**
  * The procedural documents a case is served, one of each kind per case: the numbered 限期拆除通知书 and
@@ -48,5 +49,5 @@ export type IssuedDocument = z.infer<typeof issuedDocumentSchema>;
 
 /** The object key of a case's document: per case, per kind and number. */
 export function documentKey(caseId: string, kind: DocumentKind, number: string): string {
-  return `cases/${caseId}/documents/${kind}/${number}.pdf`;
+  return `${caseFilesPrefix(caseId)}documents/${kind}/${number}.pdf`;
 }

@@ -376,6 +376,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         policy,
         logger,
         documents: makeDocumentIssuer({ objects, offices }),
+        caseFiles: objects,
       },
       probes: [eventLog, faults],
       doc,

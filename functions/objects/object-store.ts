@@ -81,6 +81,10 @@ export interface ObjectStore {
   presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest>;
   /** Removes an object nothing references (a refused upload). With versioning it is hidden, not erased. */
   delete(key: string): Promise<void>;
+  /** Sets the object's tags (its current version's), replacing any it had; the bytes stay as they are. */
+  tag(key: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** The object's tags (its current version's). */
+  tags(key: string): Promise<Record<string, string>>;
 }
 
 export class ObjectConflictError extends Error {

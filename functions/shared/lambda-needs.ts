@@ -14,9 +14,10 @@ export type TableAccess = 'none' | 'read' | 'read-write';
 /**
  * The object store (evidence, documents, large exports): `read` gets objects and presigns downloads;
  * `read-write` also writes them, presigns uploads and hides refused uploads (a delete marker: Object Lock
- * keeps every version).
+ * keeps every version). `archive` lists a case's files and tags them when the case closes (the
+ * lifecycle moves tagged files to cheaper storage); it neither reads nor writes their bytes.
  */
-export type ObjectAccess = 'read' | 'read-write';
+export type ObjectAccess = 'read' | 'read-write' | 'archive';
 
 /**
  * The signed digests of the chain heads: `sign` writes the next digest and signs it with the digest key

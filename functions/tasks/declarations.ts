@@ -15,7 +15,10 @@ interface TaskUses {
   clearsAttention?: true;
   /** The task only reads the case table. */
   table?: 'read';
-  /** The object store: documents are written there, and emails read their attachments from it. */
+  /**
+   * The object store: documents are written there, emails read their attachments from it, and a case that
+   * closes tags its files there (`archive`).
+   */
   objects?: ObjectAccess;
   /** Renders the documents it issues: the issuing offices (ISSUING_OFFICES_JSON) and the font in its bundle. */
   documents?: true;
@@ -80,8 +83,9 @@ export const TASKS = {
   },
   CloseCaseFunctionArn: {
     description: 'Closes a self-demolished or enforced case',
-    // Closing clears the case's attention flag; after a self-demolition it tells the office (case-closed).
-    uses: { clearsAttention: true, mail: true },
+    // Closing clears the case's attention flag; after a self-demolition it tells the office (case-closed);
+    // it tags the case's files for the cheaper storage class.
+    uses: { clearsAttention: true, mail: true, objects: 'archive' },
   },
   FindResumePointFunctionArn: {
     description: 'Finds where a resumed workflow picks the case up from its status',

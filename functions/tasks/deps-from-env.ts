@@ -7,10 +7,19 @@ import type { ObjectStore } from '#objects/object-store';
 import { documentClient } from '#shared/aws-clients';
 import type { DeadlineRules } from '#shared/deadline-rules';
 import { envPieces, parseEnv } from '#shared/env';
+import type { ObjectAccess } from '#shared/lambda-needs';
 import { CaseStore } from '#store/case-store';
 import type { WorkflowEngine } from '#workflow/engine';
 import type { TaskKey, TASKS } from './declarations';
-import type { DeadlineDeps, DocumentDeps, EngineDeps, MailDeps, TaskBaseDeps, TaskHandler } from './task-kit';
+import type {
+  ArchiveDeps,
+  DeadlineDeps,
+  DocumentDeps,
+  EngineDeps,
+  MailDeps,
+  TaskBaseDeps,
+  TaskHandler,
+} from './task-kit';
 
 /**
  * What a task function may build beyond the case table, each from its own environment: the mailer
@@ -32,7 +41,8 @@ type UsesOf<K extends TaskKey> = (typeof TASKS)[K]['uses'];
 type UsesWorkflow<K extends TaskKey> = UsesOf<K> extends { workflow: readonly [unknown, ...unknown[]] } ? true : false;
 type UsesMail<K extends TaskKey> = UsesOf<K> extends { mail: true } ? true : false;
 type UsesDeadlines<K extends TaskKey> = UsesOf<K> extends { deadlines: true } ? true : false;
-type UsesObjects<K extends TaskKey> = UsesOf<K> extends { objects: 'read' | 'read-write' } ? true : false;
+type UsesObjects<K extends TaskKey> = UsesOf<K> extends { objects: ObjectAccess } ? true : false;
+type UsesArchive<K extends TaskKey> = UsesOf<K> extends { objects: 'archive' } ? true : false;
 type UsesDocuments<K extends TaskKey> = UsesOf<K> extends { documents: true } ? true : false;
 
 /** The ports a task's entry must build: one per need its declaration has, and no other. */
@@ -49,7 +59,8 @@ export type TaskDepsFor<K extends TaskKey> = TaskBaseDeps &
   (UsesWorkflow<K> extends true ? EngineDeps : unknown) &
   (UsesMail<K> extends true ? MailDeps : unknown) &
   (UsesDeadlines<K> extends true ? DeadlineDeps : unknown) &
-  (UsesDocuments<K> extends true ? DocumentDeps : unknown);
+  (UsesDocuments<K> extends true ? DocumentDeps : unknown) &
+  (UsesArchive<K> extends true ? ArchiveDeps : unknown);
 
 /**
  * The dependencies a task's Lambda entry builds once, at module scope, from its environment: the case
@@ -60,7 +71,7 @@ export type TaskDepsFor<K extends TaskKey> = TaskBaseDeps &
 export function taskDepsFromEnv(
   ports: TaskPorts,
   env: NodeJS.ProcessEnv = process.env,
-): TaskBaseDeps & Partial<MailDeps & EngineDeps & DeadlineDeps & DocumentDeps> {
+): TaskBaseDeps & Partial<MailDeps & EngineDeps & DeadlineDeps & DocumentDeps & ArchiveDeps> {
   const settings = parseEnv(envPieces.table, env);
   const doc = documentClient();
   const deadlines = ports.deadlines?.(env);
@@ -71,6 +82,7 @@ export function taskDepsFromEnv(
     logger: new Logger({ serviceName: 'rectify-workflow' }),
     ...(ports.mailer ? { mailer: ports.mailer(env, { doc, ...(objects ? { objects } : {}) }) } : {}),
     ...(ports.documents && objects ? { documents: ports.documents(env, { objects }) } : {}),
+    ...(objects ? { caseFiles: objects } : {}),
     ...(ports.engine ? { engine: ports.engine(env) } : {}),
     ...(deadlines ? { calendar: deadlines.calendar, policy: deadlines.policy } : {}),
   };

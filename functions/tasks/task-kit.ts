@@ -1,3 +1,4 @@
+import type { CaseFiles } from '#app/closed-case-files';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import type { WorkingCalendar } from '#domain/calendar';
@@ -51,16 +52,22 @@ export interface DocumentDeps {
   documents: DocumentIssuer;
 }
 
+/** For a task that closes cases: tags a closed case's files for the cheaper storage class. */
+export interface ArchiveDeps {
+  caseFiles: CaseFiles;
+}
+
 /**
  * Everything any task may use: what the local engine, which runs every task in-process, gives them all.
  * Each step names only the part it uses, and a Lambda entry builds only that part.
  */
-export type TaskDeps = TaskBaseDeps & MailDeps & DeadlineDeps & EngineDeps & DocumentDeps;
+export type TaskDeps = TaskBaseDeps & MailDeps & DeadlineDeps & EngineDeps & DocumentDeps & ArchiveDeps;
 
 /** The slice of a Powertools logger the tasks use. */
 interface TaskLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 /** A task function: the Lambda handler body, also run in-process by the local engine. */

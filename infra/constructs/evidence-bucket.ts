@@ -11,10 +11,17 @@ import {
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CASE_FILES_ROOT, CLOSED_CASE_FILES_TAG } from '#domain/case-files';
 import type { ObjectAccess } from '#shared/lambda-needs';
 
 /** Where each kind of object lives in the bucket (functions/objects writes under these prefixes). */
-const OBJECT_PREFIXES = { cases: 'cases/', exports: 'exports/' } as const;
+const OBJECT_PREFIXES = { cases: CASE_FILES_ROOT, exports: 'exports/' } as const;
+
+/**
+ * A closed case's files are rarely read again: they move to Glacier Instant Retrieval at the first daily
+ * lifecycle run after the case closes and tags them (a file is at least this old by then).
+ */
+const CLOSED_CASE_FILES_ARCHIVE_AFTER_DAYS = 1;
 
 /** S3 actions per access level of a function (manifest `objects`). */
 const OBJECT_ACTIONS: Record<ObjectAccess, readonly string[]> = {
@@ -22,12 +29,14 @@ const OBJECT_ACTIONS: Record<ObjectAccess, readonly string[]> = {
   // DeleteObject without a version id only adds a delete marker: the locked version stays (Object Lock).
   // AbortMultipartUpload lets a failed streamed write (a large export) remove the parts it sent.
   'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention', 's3:AbortMultipartUpload'],
+  // Tags only: the bytes, their retention and their hashes stay as they are.
+  archive: ['s3:PutObjectTagging'],
 };
 
 export interface EvidenceBucketProps {
   /** Object Lock's default retention, GOVERNANCE mode. */
   retentionDays: number;
-  /** Objects under cases/ move to Glacier Instant Retrieval after this many days. */
+  /** Objects under cases/ move to Glacier Instant Retrieval after this many days, closed or not. */
   archiveAfterDays: number;
   /** How long the server access logs are kept. */
   accessLogDays: number;
@@ -79,6 +88,18 @@ export class EvidenceBucket extends Construct {
       ],
       lifecycleRules: [
         {
+          id: 'archive-closed-case-files',
+          prefix: OBJECT_PREFIXES.cases,
+          tagFilters: { [CLOSED_CASE_FILES_TAG.key]: CLOSED_CASE_FILES_TAG.value },
+          transitions: [
+            {
+              storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(CLOSED_CASE_FILES_ARCHIVE_AFTER_DAYS),
+            },
+          ],
+        },
+        {
+          // Files of a case still open after so long (an appeal, a stalled enforcement) go too.
           id: 'archive-case-files',
           prefix: OBJECT_PREFIXES.cases,
           transitions: [

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { makeDocumentIssuer } from '#app/document-issuer';
+import { CLOSED_CASE_FILES_TAG } from '#domain/case-files';
 import type { IssuedDocument } from '#domain/documents';
 import { shanghaiDateOf } from '#domain/shanghai-time';
 import { parseIssuingOffices } from '#documents/issuing-offices';
@@ -22,6 +23,7 @@ let reporter: Client;
 let caseId: string;
 let notice: IssuedDocument;
 
+const CLOSED = { [CLOSED_CASE_FILES_TAG.key]: CLOSED_CASE_FILES_TAG.value };
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
@@ -170,5 +172,19 @@ describe('GET /cases/{id}/history?verify=true', () => {
     });
     // The chain itself still verifies: the event and its recorded hash were not touched.
     expect(tampered.body.verification.ok).toBe(true);
+  });
+});
+
+describe('a case that closes', () => {
+  it('has its files tagged for the cheaper storage class when an officer dismisses it', async () => {
+    const officer = await api.as('officer');
+    expect(await api.bucket.objects.tags(notice.key)).not.toEqual(CLOSED);
+    const dismissed = await officer.post(`/cases/${caseId}/dismissal`, {
+      reason: 'not-a-violation',
+      explanation: '经核实已取得规划许可',
+    });
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body.status).toBe('DISMISSED');
+    expect(await api.bucket.objects.tags(notice.key)).toEqual(CLOSED);
   });
 });

@@ -8,14 +8,19 @@ import { chinaCalendar } from '#domain/china-calendar';
 import { CaseStates } from '../api/support/case-states';
 import { gatewayAuth } from '../support/gateway';
 import { freshTable } from '../support/table';
+import { CLOSED_CASE_FILES_TAG, caseFilesPrefix } from '#domain/case-files';
+import { freshBucket } from '../support/objects';
 
 type Entry = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 
 let table: Awaited<ReturnType<typeof freshTable>>;
+let bucket: Awaited<ReturnType<typeof freshBucket>>;
 let states: CaseStates;
 
 beforeAll(async () => {
   table = await freshTable('entry-deps');
+  // The object store is running (the run's local S3): the functions that close a case tag its files there.
+  bucket = await freshBucket('entry-deps');
   states = new CaseStates(table.store, () => new Date());
   process.env.STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:rectify-test-case-lifecycle';
   process.env.MAIL_RECIPIENTS_JSON = JSON.stringify({
@@ -29,6 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await table.drop();
+  bucket.close();
 });
 
 function post(resource: string, id: string, body: unknown): APIGatewayProxyEvent {
@@ -158,11 +164,15 @@ describe('the CloseCase task’s Lambda entry', () => {
     };
     const record = await states.selfDemolished();
     expect(record.notice).toBeDefined();
+    const photo = `${caseFilesPrefix(record.id)}evidence/E-after`;
+    await bucket.objects.putImmutable(photo, Buffer.from('a photo'), { contentType: 'image/jpeg' });
     await expect(handler({ execution: { caseId: record.id, phase: 'intake', round: 1 } })).resolves.toEqual({
       closed: true,
     });
     expect((await table.store.getCase(record.id))?.status).toBe('CLOSED');
     const emails = await table.store.emails(record.id);
     expect(emails.map((email) => email.kind)).toContain('case-closed');
+    // The entry built its object store from OBJECT_BUCKET and tagged the case's files.
+    expect(await bucket.objects.tags(photo)).toEqual({ [CLOSED_CASE_FILES_TAG.key]: CLOSED_CASE_FILES_TAG.value });
   });
 });

@@ -4,6 +4,7 @@ import { MANIFEST } from '#infra/manifest';
 import type { FunctionSpec, Manifest } from '#infra/manifest-types';
 import type { Json } from './support';
 import { assertResourceProperties, logicalId, permissionsOf, synthesize } from './support';
+import { CLOSED_CASE_FILES_TAG } from '#domain/case-files';
 
 /**
  * The evidence bucket as synthesized. The local S3 server emulates none of Object Lock, versioning or
@@ -75,10 +76,17 @@ describe('the evidence bucket', () => {
     expect(resources[logsId]?.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true });
   });
 
-  it('moves case files to Glacier Instant Retrieval after a year and lets exports go after two days', () => {
+  it('moves a closed case’s files to Glacier Instant Retrieval the day after, any case’s after a year, and lets exports go after two days', () => {
     const rules = (bucket.LifecycleConfiguration as { Rules: Record<string, Json>[] }).Rules;
     expect(rules).toEqual(
       expect.arrayContaining([
+        expect.objectContaining({
+          Id: 'archive-closed-case-files',
+          Prefix: 'cases/',
+          TagFilters: [{ Key: CLOSED_CASE_FILES_TAG.key, Value: CLOSED_CASE_FILES_TAG.value }],
+          Status: 'Enabled',
+          Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 1 }],
+        }),
         expect.objectContaining({
           Id: 'archive-case-files',
           Prefix: 'cases/',
@@ -140,6 +148,12 @@ describe('the evidence bucket', () => {
       ],
       bucket: { Ref: bucketId },
     });
+    // The functions that close a case tag its files, and may do nothing else with them.
+    for (const closing of ['CloseCase', 'DismissCase', 'RecordRepresentation', 'RecordAppeal'])
+      expect(grantsOf(closing)).toEqual({
+        s3: [`s3:ListBucket ${wholeBucket}`, `s3:PutObjectTagging ${objects}`],
+        bucket: { Ref: bucketId },
+      });
     expect(grantsOf('ListCases')).toEqual({ s3: [], bucket: undefined });
     // Nobody may shorten or lift a lock: no function is granted the governance bypass.
     expect(JSON.stringify(template.toJSON())).not.toContain('BypassGovernanceRetention');

@@ -21,9 +21,9 @@ interface Privileges {
   mail?: true;
   /**
    * objects: `r` GetObject; `rw` plus Put/Delete (a delete marker)/PutObjectRetention/AbortMultipartUpload;
-   * both with ListBucket.
+   * `archive` PutObjectTagging alone (a closed case's files); each with ListBucket.
    */
-  objects?: 'r' | 'rw';
+  objects?: 'r' | 'rw' | 'archive';
   /**
    * digests: `sign` Get/PutObject on the digest bucket's digests/ and kms:Sign on the digest key; `verify`
    * GetObject and kms:GetPublicKey; both with ListBucket.
@@ -72,15 +72,28 @@ const EXPECTED: Record<string, Privileges> = {
     states: ['DescribeExecution', 'SendTaskSuccess', 'StartExecution', 'StopExecution'],
     env: [TABLE, MACHINE, ...DEADLINES],
   },
-  RecordRepresentation: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
+  RecordRepresentation: {
+    table: 'rwd',
+    states: ['StopExecution'],
+    mail: true,
+    objects: 'archive',
+    env: [TABLE, MACHINE, ...MAIL, LINKS, OBJECTS],
+  },
   RecordAppeal: {
     table: 'rwd',
     states: ['StartExecution', 'StopExecution'],
     mail: true,
-    env: [TABLE, MACHINE, ...MAIL, LINKS],
+    objects: 'archive',
+    env: [TABLE, MACHINE, ...MAIL, LINKS, OBJECTS],
   },
   RecordEnforcement: { table: 'rwd', states: answering, mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
-  DismissCase: { table: 'rwd', states: ['StopExecution'], mail: true, env: [TABLE, MACHINE, ...MAIL, LINKS] },
+  DismissCase: {
+    table: 'rwd',
+    states: ['StopExecution'],
+    mail: true,
+    objects: 'archive',
+    env: [TABLE, MACHINE, ...MAIL, LINKS, OBJECTS],
+  },
   ResumeCase: {
     table: 'rwd',
     states: ['DescribeExecution', 'StartExecution'],
@@ -95,7 +108,7 @@ const EXPECTED: Record<string, Privileges> = {
   DecideEnforcement: { ...documentTask, states: ['StartExecution'], env: [...documentTask.env, MACHINE] },
   CheckWindows: { table: 'rw', env: [TABLE, ...DEADLINES] },
   ScheduleEnforcement: mailingTask,
-  CloseCase: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
+  CloseCase: { table: 'rwd', mail: true, objects: 'archive', env: [TABLE, ...MAIL, LINKS, OBJECTS] },
   FindResumePoint: { table: 'r', env: [TABLE] },
   RecordFailure: { table: 'rwd', mail: true, env: [TABLE, ...MAIL, LINKS] },
   DeliverPendingMail: { table: 'rwd', mail: true, objects: 'r', env: [TABLE, ...MAIL, LINKS, OBJECTS] },
@@ -126,6 +139,7 @@ const TABLE_LEVELS: Record<string, Privileges['table']> = {
 const OBJECT_LEVELS: Record<string, Privileges['objects']> = {
   'GetObject ListBucket': 'r',
   'AbortMultipartUpload DeleteObject GetObject ListBucket PutObject PutObjectRetention': 'rw',
+  'ListBucket PutObjectTagging': 'archive',
 };
 const ALWAYS_SET = new Set(['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
 

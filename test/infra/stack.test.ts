@@ -100,12 +100,18 @@ function expectedPermissions(stack: RectifyStack, spec: FunctionSpec): Permissio
     const bucketArn = getAtt(logicalId(cfnOf(stack.evidence.bucket)));
     const objects = { 'Fn::Join': ['', [bucketArn, '/*']] } as Json;
     allow(['s3:ListBucket'], [bucketArn]);
-    allow(
-      spec.objects === 'read'
-        ? ['s3:GetObject']
-        : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention', 's3:AbortMultipartUpload'],
-      [objects],
-    );
+    const actions = {
+      read: ['s3:GetObject'],
+      'read-write': [
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:PutObjectRetention',
+        's3:AbortMultipartUpload',
+      ],
+      archive: ['s3:PutObjectTagging'],
+    }[spec.objects];
+    allow(actions, [objects]);
   }
   if (spec.sendsMail) {
     const recipients = [...Object.values(BASE_CONTEXT.escalationRecipients).flat(), ...BASE_CONTEXT.fallbackRecipients];

@@ -171,7 +171,15 @@ export async function workflowHarness(options: { policy?: PolicyOverrides; facto
     },
   };
   const engineOptions: LocalEngineOptions = {
-    taskDeps: { store: table.store, mailer, clock, calendar: chinaCalendar(), policy, documents },
+    taskDeps: {
+      store: table.store,
+      mailer,
+      clock,
+      calendar: chinaCalendar(),
+      policy,
+      documents,
+      caseFiles: bucket.objects,
+    },
     doc: table.doc,
     tableName: table.tableName,
     retryIntervalMs: 10,

@@ -81,6 +81,7 @@ describe('intake phase', () => {
     await waitForCallback(harness, refused.id, 'persuasion-result');
     await recordInspection(harness, refused.id, 'not-demolished', { sub: 'grid-worker-1', role: 'reporter' });
 
+    await noticeStepDone(refused.id);
     const refusedNotice = await waitForStatus(harness, refused.id, 'NOTICE_ISSUED');
     await dismiss(harness, refused.id);
     expect((await eventTypes(harness, refused.id)).slice(0, 4)).toEqual([
@@ -89,6 +90,7 @@ describe('intake phase', () => {
       'INSPECTION_RECORDED',
       'NOTICE_ISSUED',
     ]);
+    await noticeStepDone(expired.id);
     const expiredNotice = await waitForStatus(harness, expired.id, 'NOTICE_ISSUED');
     await dismiss(harness, expired.id);
     const expiredEvents = await historyOf(harness, expired.id);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { makeDocumentIssuer } from '#app/document-issuer';
 import { applyEvent } from '#domain/case-history';
+import { CLOSED_CASE_FILES_TAG, caseFilesPrefix } from '#domain/case-files';
 import type { IssuedDocument } from '#domain/documents';
 import { MissingIssuingOfficeError, parseIssuingOffices } from '#documents/issuing-offices';
 import { ObjectConflictError } from '#objects/object-store';
@@ -72,6 +73,7 @@ beforeAll(async () => {
   bucket = await freshBucket('tasks');
   deps = {
     documents: makeDocumentIssuer({ objects: bucket.objects, offices }),
+    caseFiles: bucket.objects,
     store: table.store,
     mailer: new RecordingMailer(),
     clock,
@@ -349,6 +351,42 @@ describe('task functions', () => {
       MAX_FAILURE_MESSAGE,
     );
     expect(describeFailure({ Error: 'States.TaskFailed' })).toEqual({ error: 'States.TaskFailed', message: '' });
+  });
+
+  it('closing a demolished case tags its files for the cheaper storage class, and tags them again on a re-run', async () => {
+    const reported = await newCase();
+    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
+    const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
+    const opened = applyEvent(
+      issued,
+      { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
+      'AWAITING_INSPECTION',
+    );
+    await deps.store.commit(issued, opened.next, opened.event);
+    const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
+    if (!decision.allowed) throw new Error(decision.reason);
+    const inspected = applyEvent(
+      opened.next,
+      { type: decision.event, actor: { sub: 'officer-1', role: 'officer' }, at: deps.clock.now(), data: {} },
+      decision.to,
+    );
+    await deps.store.commit(opened.next, inspected.next, inspected.event);
+    // A file of another case, under a key that shares this case's id as a prefix, is not this case's.
+    const other = `${caseFilesPrefix(`${reported.id}X`)}evidence/E-other`;
+    await bucket.objects.putImmutable(other, Buffer.from('another case'), { contentType: 'text/plain' });
+    const [notice] = await issuedDocuments(reported.id, 'NOTICE_ISSUED');
+    if (!notice) throw new Error('no notice stored');
+    expect(await bucket.objects.tags(notice.key)).toEqual({});
+
+    expect(await makeCloseCaseHandler(deps)(intakeOf(reported.id))).toEqual({ closed: true });
+    expect(await bucket.objects.tags(notice.key)).toEqual({ [CLOSED_CASE_FILES_TAG.key]: CLOSED_CASE_FILES_TAG.value });
+    expect(await bucket.objects.tags(other)).toEqual({});
+    // The bytes the event's hash covers are untouched.
+    expect(sha256(await bucket.objects.getBytes(notice.key, { maxBytes: 1e6 }))).toBe(notice.sha256);
+    // Closed by an earlier run that stopped before tagging: the re-run tags them.
+    await bucket.objects.tag(notice.key, {});
+    expect(await makeCloseCaseHandler(deps)(intakeOf(reported.id))).toEqual({ closed: true });
+    expect(await bucket.objects.tags(notice.key)).toEqual({ [CLOSED_CASE_FILES_TAG.key]: CLOSED_CASE_FILES_TAG.value });
   });
 
   it('closes only a case that was demolished', async () => {

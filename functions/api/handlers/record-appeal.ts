@@ -1,4 +1,5 @@
 import { mailerFromEnv } from '#mail/from-env';
+import { objectStoreFromEnv } from '#objects/s3-object-store';
 import { workflowEngineFromEnv } from '#workflow/aws-engine';
 import { apiHandler } from '../lambda-entry';
 import { actionOperations } from '../operations/actions';
@@ -8,4 +9,5 @@ import { recordAppeal } from '../routes/record-appeal';
 export const handler = apiHandler(recordAppeal, (deps) => actionOperations(deps).recordAppeal, {
   engine: workflowEngineFromEnv,
   mailer: mailerFromEnv,
+  objects: objectStoreFromEnv,
 });

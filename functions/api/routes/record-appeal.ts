@@ -16,7 +16,8 @@ export const recordAppeal = defineRoute({
   access: { roles: ['officer'], writes: true },
   // The hold stops the workflow, so the appeal-hold email to the sub-district office is sent from here;
   // so is the resolution's (appeal-resolved).
-  uses: { workflow: ['StopExecution', 'StartExecution'], mail: true },
+  // A case it closes has its files tagged for the cheaper storage class.
+  uses: { workflow: ['StopExecution', 'StartExecution'], mail: true, objects: 'archive' },
   params: caseIdParams,
   query: noQuery,
   headers: actionHeaders,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { executionName } from '#workflow/engine';
-import type { MailDeps, TaskBaseDeps } from '../task-kit';
+import { markClosedCaseFiles } from '#app/closed-case-files';
+import type { ArchiveDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
 import { describeFailure } from './failure-cause';
 
@@ -21,15 +22,30 @@ async function closedMail(deps: MailDeps & Pick<TaskBaseDeps, 'logger'>, record:
 }
 
 /** Self-demolished or enforced: the case is closed. Any other status is left as it is. */
+/**
+ * Tags the closed case's files for the cheaper storage class. A failure is logged, not retried into a
+ * failed step: the case is closed either way, and files of any case move after a year regardless.
+ */
+async function archiveFiles(deps: Pick<TaskBaseDeps, 'logger'> & ArchiveDeps, caseId: string): Promise<void> {
+  try {
+    const files = await markClosedCaseFiles(deps.caseFiles, caseId);
+    deps.logger?.info('tagged the closed case’s files for archiving', { caseId, files });
+  } catch (error) {
+    deps.logger?.error('could not tag the closed case’s files for archiving', { caseId, error: String(error) });
+  }
+}
+
 export const makeCloseCaseHandler = defineTask(
   'close-case',
   taskInputSchema,
   closeCaseOutput,
-  (deps: TaskBaseDeps & MailDeps, { execution }) =>
+  (deps: TaskBaseDeps & MailDeps & ArchiveDeps, { execution }) =>
     withCase(deps, execution.caseId, async (record) => {
       if (record.status === 'CLOSED') {
-        // Closed by an earlier run that may have stopped before the email: ask again, it is sent once.
+        // Closed by an earlier run that may have stopped before the email or the tags: ask again, the
+        // email is sent once and a tag set twice is the same tag.
         await closedMail(deps, record);
+        await archiveFiles(deps, record.id);
         return { closed: true };
       }
       if (record.status !== 'SELF_DEMOLISHED' && record.status !== 'ENFORCED') return { closed: false };
@@ -44,6 +60,7 @@ export const makeCloseCaseHandler = defineTask(
       });
       if (record.attention) await deps.store.clearAttention(record.id);
       await closedMail(deps, closed);
+      await archiveFiles(deps, record.id);
       return { closed: true };
     }),
 );
