@@ -40,6 +40,8 @@ export interface CaseUsage {
   s3Requests: { put: number; get: number };
   /** The size of each file the case keeps in the evidence bucket: its evidence and its rendered documents. */
   caseFileBytes: number[];
+  /** Days from the report to the close (legal time): its files are tagged for archiving when it closes. */
+  openDays: number;
   /** Bytes browsers downloaded through presigned GETs: data transferred out to the internet. */
   downloadBytes: number;
   /** UTC days on which the case's chain head moved: the case's head is in each of those days' digest. */
@@ -98,10 +100,18 @@ function gbSeconds(invocations: CaseUsage['invocations'], stack: DeployedStack):
   );
 }
 
-/** Months a case file spends in each storage class over the bucket's retention. */
-function caseFileMonths(stack: DeployedStack): { standard: number; archived: number } {
-  const { retentionDays, archiveAfterDays } = stack.caseFiles;
-  const standardDays = Math.min(retentionDays, archiveAfterDays ?? retentionDays);
+/**
+ * Months a case file spends in each storage class over the bucket's retention: in Standard until the
+ * lifecycle moves it — after `archiveAfterDays` from upload, or (counted from the report, where most
+ * files are uploaded) `closedArchiveAfterDays` after the case closes and tags its files, whichever comes first.
+ */
+function caseFileMonths(stack: DeployedStack, openDays: number): { standard: number; archived: number } {
+  const { retentionDays, archiveAfterDays, closedArchiveAfterDays } = stack.caseFiles;
+  const standardDays = Math.min(
+    retentionDays,
+    archiveAfterDays ?? retentionDays,
+    closedArchiveAfterDays === undefined ? retentionDays : Math.ceil(openDays) + closedArchiveAfterDays,
+  );
   return { standard: standardDays * MONTHS_PER_DAY, archived: (retentionDays - standardDays) * MONTHS_PER_DAY };
 }
 
@@ -141,7 +151,7 @@ export function costOfCase(
   const storageMonths = stack.caseFiles.retentionDays * MONTHS_PER_DAY;
   const years = `${Math.round(stack.caseFiles.retentionDays / 365)} years`;
   const logGb = usage.logBytes / GB;
-  const fileMonths = caseFileMonths(stack);
+  const fileMonths = caseFileMonths(stack, usage.openDays);
   const fileGb = usage.caseFileBytes.reduce((sum, bytes) => sum + bytes, 0) / GB;
   const archivedGb =
     usage.caseFileBytes.reduce((sum, bytes) => sum + Math.max(bytes, GLACIER_INSTANT_MINIMUM_BYTES), 0) / GB;

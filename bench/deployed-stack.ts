@@ -8,6 +8,7 @@ import { MANIFEST } from '#infra/manifest';
 import type { Manifest } from '#infra/manifest-types';
 import type { RectifyAppOptions } from '#infra/rectify-app';
 import { createRectifyApp } from '#infra/rectify-app';
+import { CLOSED_CASE_FILES_TAG } from '#domain/case-files';
 
 /** The parts of a synthesized template the cost figure reads. */
 const resourceSchema = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).default({}) });
@@ -55,6 +56,7 @@ const bucketProperties = z.object({
       Rules: z.array(
         z.object({
           Prefix: z.string().optional(),
+          TagFilters: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
           Status: z.string(),
           Transitions: z.array(z.object({ StorageClass: z.string(), TransitionInDays: z.number().int() })).optional(),
         }),
@@ -101,6 +103,8 @@ export interface DeployedStack {
     lockMode: 'GOVERNANCE' | 'COMPLIANCE';
     /** Days after upload a lifecycle rule moves a case file to Glacier Instant Retrieval; none: it stays in Standard. */
     archiveAfterDays?: number;
+    /** The same for the files of a closed case (tagged when it closes): days after upload, at the first run after the tag. */
+    closedArchiveAfterDays?: number;
   };
   /** Object Lock's default retention of the signed digests. */
   digestRetentionDays: number;
@@ -110,19 +114,31 @@ export interface DeployedStack {
 function caseFilesOf(bucket: Resources[string] | undefined): DeployedStack['caseFiles'] {
   const properties = bucketProperties.parse(bucket?.Properties);
   const retention = properties.ObjectLockConfiguration.Rule.DefaultRetention;
-  const transitions = (properties.LifecycleConfiguration?.Rules ?? [])
-    .filter((rule) => rule.Status === 'Enabled' && CASE_FILE_KEY.startsWith(rule.Prefix ?? ''))
-    .flatMap((rule) => rule.Transitions ?? []);
-  const other = transitions.find((transition) => transition.StorageClass !== 'GLACIER_IR');
+  const rules = (properties.LifecycleConfiguration?.Rules ?? []).filter(
+    (rule) => rule.Status === 'Enabled' && CASE_FILE_KEY.startsWith(rule.Prefix ?? ''),
+  );
+  const closedTag = (rule: (typeof rules)[number]) =>
+    (rule.TagFilters ?? []).every(
+      (filter) => filter.Key === CLOSED_CASE_FILES_TAG.key && filter.Value === CLOSED_CASE_FILES_TAG.value,
+    );
+  // A rule with another tag applies to files the model does not know of.
+  const other = rules.find((rule) => !closedTag(rule));
+  if (other) throw new Error(`a lifecycle rule selects case files by ${JSON.stringify(other.TagFilters)}`);
+  const transitionsOf = (selected: typeof rules) => selected.flatMap((rule) => rule.Transitions ?? []);
+  const unpriced = transitionsOf(rules).find((transition) => transition.StorageClass !== 'GLACIER_IR');
   // The model prices Standard and Glacier Instant Retrieval only; another class needs its own prices.
-  if (other) throw new Error(`case files move to ${other.StorageClass}, which the cost model does not price`);
-  const archiveAfterDays = transitions.length
-    ? Math.min(...transitions.map((transition) => transition.TransitionInDays))
-    : undefined;
+  if (unpriced) throw new Error(`case files move to ${unpriced.StorageClass}, which the cost model does not price`);
+  const earliest = (selected: typeof rules) => {
+    const transitions = transitionsOf(selected);
+    return transitions.length ? Math.min(...transitions.map((transition) => transition.TransitionInDays)) : undefined;
+  };
+  const archiveAfterDays = earliest(rules.filter((rule) => !rule.TagFilters?.length));
+  const closedArchiveAfterDays = earliest(rules.filter((rule) => rule.TagFilters?.length));
   return {
     retentionDays: retention.Days,
     lockMode: retention.Mode,
     ...(archiveAfterDays === undefined ? {} : { archiveAfterDays }),
+    ...(closedArchiveAfterDays === undefined ? {} : { closedArchiveAfterDays }),
   };
 }
 

@@ -642,6 +642,12 @@ export const workflowBenchmark: Benchmark = {
         rmSync(signerDir, { recursive: true, force: true });
       }
     };
+    /** Legal days from the report to the close. */
+    const openDaysOf = async (caseId: string): Promise<number> => {
+      const record = await harness.store.getCase(caseId);
+      if (!record?.closedAt) throw new Error(`case ${caseId} did not close`);
+      return (Date.parse(record.closedAt) - Date.parse(record.reportedAt)) / 86_400_000;
+    };
     const usageOf = async (caseId: string): Promise<{ usage: CaseUsage; entries: number }> => {
       const ofCase = (execution: string) => execution.startsWith(`${caseId}--`);
       const events = eventLog.events.filter((e) => ofCase(e.execution));
@@ -684,6 +690,7 @@ export const workflowBenchmark: Benchmark = {
           traces: executions + apiCalls.length,
           s3Requests: { put: s3Requests.put, get: s3Requests.get },
           caseFileBytes: await caseFileBytes(caseId),
+          openDays: await openDaysOf(caseId),
           downloadBytes: downloaded.bytes,
           ...(await digestShareOf(caseId)),
         },

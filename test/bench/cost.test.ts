@@ -40,6 +40,7 @@ const usage: CaseUsage = {
   traces: 7,
   s3Requests: { put: 10, get: 40 },
   caseFileBytes: [],
+  openDays: 40,
   downloadBytes: 0,
   digestDays: 0,
   digestHeadReadUnits: 0,
@@ -110,15 +111,33 @@ describe('the cost of a case', () => {
   });
 
   it('reads how the evidence bucket keeps case files, and the digests, from the template', () => {
-    // Object Lock GOVERNANCE for 30 years, Glacier Instant Retrieval after a year (infra/config.ts defaults).
-    expect(deployed.caseFiles).toEqual({ retentionDays: 10_950, lockMode: 'GOVERNANCE', archiveAfterDays: 365 });
+    // Object Lock GOVERNANCE for 30 years, Glacier Instant Retrieval after a year (infra/config.ts defaults),
+    // or the day after a closed case tags its files.
+    expect(deployed.caseFiles).toEqual({
+      retentionDays: 10_950,
+      lockMode: 'GOVERNANCE',
+      archiveAfterDays: 365,
+      closedArchiveAfterDays: 1,
+    });
     expect(deployed.digestRetentionDays).toBe(10_950);
   });
 
-  it('keeps the table and the files over the retention: files in Standard for a year, then archived at 128 KB or more', () => {
+  it('keeps the files of a case in Standard until the day after it closes, then archived at 128 KB or more', () => {
     const photo = 3 * MB;
     const pdf = 44 * 1024;
-    const cost = costOfCase({ ...usage, caseFileBytes: [photo, pdf] }, digest, deployed, PRICES);
+    const months = (days: number) => (days * 12) / 365;
+    const cost = costOfCase({ ...usage, caseFileBytes: [photo, pdf], openDays: 39.2 }, digest, deployed, PRICES);
+    expect(cost.parts['s3.storage_standard']?.quantity).toBeCloseTo(((photo + pdf) / GB) * months(41), 12);
+    expect(cost.parts['s3.storage_glacier_ir']?.quantity).toBeCloseTo(
+      ((photo + 128 * 1024) / GB) * months(10_950 - 41),
+      12,
+    );
+  });
+
+  it('keeps the table and the files over the retention: files of a case open for over a year in Standard for a year, then archived at 128 KB or more', () => {
+    const photo = 3 * MB;
+    const pdf = 44 * 1024;
+    const cost = costOfCase({ ...usage, caseFileBytes: [photo, pdf], openDays: 500 }, digest, deployed, PRICES);
     const months = (days: number) => (days * 12) / 365;
     expect(cost.storageMonths).toBeCloseTo(months(10_950), 9);
     expect(cost.parts['dynamodb.storage']?.quantity).toBeCloseTo((100_000 / GB) * months(10_950), 12);
