@@ -9,8 +9,9 @@ const config: KnipConfig = {
   entry: [
     ...MANIFEST.functions.map((fn) => fn.entry),
     'infra/app.ts',
-    // Injected into every Lambda bundle by path (infra/bundling.ts).
+    // Injected into (or aliased in) every Lambda bundle by path (infra/bundling.ts).
     'infra/import-meta-url.ts',
+    'infra/brotli-decompress.ts',
     'scripts/*.{ts,js}',
     // package.json's scripts and bin (the CLI, the bench) are entries without being listed.
     'console/src/main.tsx',

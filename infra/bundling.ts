@@ -25,6 +25,8 @@ const UNREACHABLE_CREDENTIAL_SOURCES = [
 
 /** What `import.meta.url` is in a bundle (infra/import-meta-url.ts), relative to the project root where esbuild runs. */
 const IMPORT_META_URL = 'infra/import-meta-url.ts';
+/** What fontkit's `brotli/decompress.js` is in a bundle, relative to the project root. */
+const BROTLI_DECOMPRESS = 'infra/brotli-decompress.ts';
 
 /**
  * How every handler is bundled: one minified CommonJS file with the AWS SDK clients inside it (the
@@ -50,6 +52,8 @@ export const BUNDLING: BundlingOptions = {
   // ESM dependencies read `import.meta.url` as their module loads; in a CommonJS bundle it is the bundle's.
   define: { 'import.meta.url': 'importMetaUrl' },
   inject: [IMPORT_META_URL],
+  // Node's own Brotli in place of the `brotli` package's JavaScript decoder (infra/brotli-decompress.ts).
+  esbuildArgs: { '--alias': [`brotli/decompress.js=./${BROTLI_DECOMPRESS}`] },
   forceDockerBundling: false,
 };
 

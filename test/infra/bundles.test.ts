@@ -24,7 +24,15 @@ const HEAVY_PARTS = [
   { part: 'node_modules/@aws-sdk/client-secrets-manager/', neededWhen: ['cursorKey'] },
   { part: 'node_modules/@aws-sdk/client-kms/', neededWhen: ['digests'] },
   { part: 'node_modules/pdfkit/', neededWhen: ['documents'] },
+  // Node's own Brotli stands in for it (infra/brotli-decompress.ts): no function needs the JavaScript decoder.
+  { part: 'node_modules/brotli/', neededWhen: [] },
 ] as const;
+
+/** The `--alias:from=to` pairs the stack passes to esbuild, as its API takes them. */
+function aliasesOf(args: string | boolean | string[] | undefined): Record<string, string> {
+  const pairs = Array.isArray(args) ? args : [];
+  return Object.fromEntries(pairs.map((pair) => pair.split('=') as [string, string]));
+}
 
 async function inputsOf(entry: string): Promise<string[]> {
   const result = await build({
@@ -38,6 +46,9 @@ async function inputsOf(entry: string): Promise<string[]> {
     format: 'cjs',
     mainFields: BUNDLING.mainFields,
     external: BUNDLING.externalModules,
+    define: BUNDLING.define,
+    inject: BUNDLING.inject,
+    alias: aliasesOf(BUNDLING.esbuildArgs?.['--alias']),
     minify: true,
     logLevel: 'silent',
   });
