@@ -98,7 +98,7 @@ export async function mailbox(stack: LocalStack): Promise<MailboxEmail[]> {
  * 直接送达 on that legal day (the workflow counts the document's periods from it).
  */
 export async function serveWhenAwaited(
-  e2e: E2eStack,
+  e2e: { stack: Pick<E2eStack['stack'], 'clock'> },
   officer: Client,
   id: string,
   document: 'notice' | 'enforcement-decision',
