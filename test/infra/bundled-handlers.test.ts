@@ -15,10 +15,11 @@ import { bundleEveryHandler } from '#infra/bundled-handlers';
 let outdir: string;
 let bundles: BundledHandler[];
 
+// Bundling every function as the synth does takes about a minute on a quiet machine, several when it is busy.
 beforeAll(() => {
   outdir = mkdtempSync(path.join(os.tmpdir(), 'rectify-bundles-'));
   bundles = bundleEveryHandler(outdir);
-}, 300_000);
+}, 900_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 function load(bundle: BundledHandler): { status: number | null; stdout: string; stderr: string } {
