@@ -282,14 +282,17 @@ describe('the web console in Chromium against the local stack', () => {
       picker.evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).outlineStyle),
     ).resolves.toBe('solid');
     await input.setInputFiles(file);
+    // The page shows the file's name, then what it read from it: wait for each before reading on.
+    await page.getByTestId('chosen-file').filter({ hasText: '普查.csv' }).waitFor();
     await expect(page.getByTestId('chosen-file').textContent()).resolves.toBe('普查.csv');
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain('（GBK）：5 行可导入，3 行有误');
+    await page.getByRole('status').filter({ hasText: '（GBK）：5 行可导入，3 行有误' }).first().waitFor();
     const refusedBefore = page.getByTestId('refused-rows');
     await expect(refusedBefore.locator('tbody tr td:first-child').allTextContents()).resolves.toEqual(['7', '8', '9']);
     await screenshot(page, 'survey-import-checked');
     await expectAccessible(page);
 
     await page.getByRole('button', { name: '导入 5 行' }).click();
+    await page.getByTestId('import-summary').filter({ hasText: '导入完成' }).waitFor();
     await expect(page.getByTestId('import-summary').textContent()).resolves.toBe(
       '导入完成：新登记 5 件，此前已导入 0 件，3 行未导入。',
     );
@@ -316,6 +319,8 @@ describe('the web console in Chromium against the local stack', () => {
     await page.getByLabel('选择普查 CSV 文件').setInputFiles([]);
     await page.getByLabel('选择普查 CSV 文件').setInputFiles(file);
     await page.getByRole('button', { name: '导入 5 行' }).click();
+    // The first import's summary may still be on the page until the second one answers.
+    await page.getByTestId('import-summary').filter({ hasText: '此前已导入 5 件' }).waitFor();
     await expect(page.getByTestId('import-summary').textContent()).resolves.toBe(
       '导入完成：新登记 0 件，此前已导入 5 件，3 行未导入。',
     );

@@ -68,7 +68,14 @@ async function submitUntilCreated(reporter: Client, submission: Submission): Pro
 
 describe('DynamoDB Local killed mid-request', () => {
   it('answers 503 with Retry-After, half-writes nothing, and loses no case through the outage and a restart', async () => {
-    e2e = await startE2eStack({ clockFactor: CLOCK_FACTOR, policy, retryIntervalMs: 100 });
+    // The workflow check starts an intake whose start the outage refused (the case is stored, so it is answered
+    // 201): every second here, so the test need not wait the default half-minute for it.
+    e2e = await startE2eStack({
+      clockFactor: CLOCK_FACTOR,
+      policy,
+      retryIntervalMs: 100,
+      workflowCheckIntervalMs: 1_000,
+    });
     const first = e2e;
     const dynamo = first.stack.dynamo;
     const reporter = await first.as('reporter', REPORTER);
@@ -149,7 +156,11 @@ describe('DynamoDB Local killed mid-request', () => {
       expect((await first.stack.store.intake.getIdempotency(scopedIdempotencyKey(REPORTER, s.key)))?.caseId).toBe(
         ids[i],
       );
-      expect(await first.stack.engine.executionExists({ caseId: ids[i] ?? '', phase: 'intake', round: 1 })).toBe(true);
+      await eventually(`the intake of ${ids[i]} to run`, async () =>
+        (await first.stack.engine.executionExists({ caseId: ids[i] ?? '', phase: 'intake', round: 1 }))
+          ? true
+          : undefined,
+      );
     }
     const dismissed = await officer.post(`/cases/${beforeIds[1]}/dismissal`, {
       reason: 'withdrawn',
