@@ -8,7 +8,7 @@ import { executionName } from '#workflow/engine';
 import { resumeAfterAppeal } from '#workflow/phases';
 import type { ActionMail, Aftermath } from './action-specs';
 import type { CaseFiles } from './closed-case-files';
-import { markClosedCaseFiles } from './closed-case-files';
+import { archiveClosedCaseFiles } from './closed-case-files';
 import type { AppLogger } from './context';
 import { callEngine } from './dependency-errors';
 import { DependencyUnavailableError } from './errors';
@@ -114,18 +114,10 @@ export function makeActionAftermath(deps: AftermathDeps) {
     }
   }
 
-  /**
-   * A case this action closed: its files are tagged for the cheaper storage class. A failure is logged:
-   * the action stands, and files of any case move after a year regardless.
-   */
+  /** A case this action closed: its files are tagged for the cheaper storage class. */
   async function archive(next: CaseRecord, before: CaseRecord): Promise<void> {
-    if (!deps.caseFiles || !isTerminal(next.status) || isTerminal(before.status)) return;
-    try {
-      const files = await markClosedCaseFiles(deps.caseFiles, next.id);
-      logger.info('tagged the closed case’s files for archiving', { caseId: next.id, files });
-    } catch (error) {
-      logger.error('could not tag the closed case’s files for archiving', { caseId: next.id, error: String(error) });
-    }
+    if (deps.caseFiles && isTerminal(next.status) && !isTerminal(before.status))
+      await archiveClosedCaseFiles(deps.caseFiles, next.id, logger);
   }
 
   async function carryOut(next: CaseRecord, seq: number, before: CaseRecord, aftermath: Aftermath): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { DocumentKind } from '#domain/documents';
 import type { Period } from '#domain/policy';
+import { PERIOD_UNITS_ZH } from '#domain/policy';
 import { DOCUMENT_TITLES, documentNumber } from '#domain/documents';
 import { chineseDate, chineseDateTime } from './chinese-date';
 
@@ -98,15 +99,9 @@ function structureOf(structure: DocumentFacts['structure']): string {
   return [material, floors, `建筑面积约${structure.areaM2}平方米`].filter(Boolean).join('，');
 }
 
-const PERIOD_UNITS: Record<Period['unit'], string> = {
-  'calendar-days': '日',
-  'working-days': '个工作日',
-  months: '个月',
-};
-
 /** `10个工作日`, `15日`, `6个月`. */
 function periodOf(period: Period): string {
-  return `${period.amount}${PERIOD_UNITS[period.unit]}`;
+  return `${period.amount}${PERIOD_UNITS_ZH[period.unit]}`;
 }
 
 const LAW_PLANNING = '《中华人民共和国城乡规划法》';

@@ -7,6 +7,13 @@ export const periodSchema = z.object({
 });
 export type Period = z.infer<typeof periodSchema>;
 
+/** A period's unit as a Chinese document or email writes it after the amount: `10个工作日`, `15日`, `6个月`. */
+export const PERIOD_UNITS_ZH: Record<Period['unit'], string> = {
+  'calendar-days': '日',
+  'working-days': '个工作日',
+  months: '个月',
+};
+
 const bySeverity = z.object({ minor: periodSchema, moderate: periodSchema, serious: periodSchema });
 
 /**

@@ -11,7 +11,7 @@ import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { isoDate, isoDateTime } from '#domain/schemas';
 import type { Period } from '#domain/policy';
-import { periodSchema } from '#domain/policy';
+import { PERIOD_UNITS_ZH, periodSchema } from '#domain/policy';
 import { formatShanghai } from '#domain/shanghai-time';
 import type {
   AppealKind,
@@ -208,10 +208,10 @@ function onDate(date: string): Bilingual {
   return both(date, date);
 }
 
-const PERIOD_UNITS: Record<Period['unit'], Bilingual> = {
-  'calendar-days': both('日', 'days'),
-  'working-days': both('个工作日', 'working days'),
-  months: both('个月', 'months'),
+const PERIOD_UNITS_EN: Record<Period['unit'], string> = {
+  'calendar-days': 'days',
+  'working-days': 'working days',
+  months: 'months',
 };
 
 /** The document whose service starts a period, as a period's wording names it. */
@@ -235,10 +235,9 @@ function fromService(period: Period | undefined, paper: ServedPaper, ifServedTha
       `自${paper.zh}送达之日起计算（当日送达的，至 ${end.zh}）`,
       `counted from service (if served on the day of ${paper.issuedOn}: ${end.en})`,
     );
-  const unit = PERIOD_UNITS[period.unit];
   return both(
-    `自${paper.zh}送达之日起 ${period.amount} ${unit.zh}（当日送达的，至 ${end.zh}）`,
-    `${period.amount} ${unit.en} from service (if served on the day of ${paper.issuedOn}: ${end.en})`,
+    `自${paper.zh}送达之日起 ${period.amount} ${PERIOD_UNITS_ZH[period.unit]}（当日送达的，至 ${end.zh}）`,
+    `${period.amount} ${PERIOD_UNITS_EN[period.unit]} from service (if served on the day of ${paper.issuedOn}: ${end.en})`,
   );
 }
 
@@ -323,9 +322,7 @@ function noticePeriodOf(facts: MailFacts): Period | undefined {
 }
 
 /** The notice's deadline: the date once served; before that, its period from service. */
-function noticeDeadlineValue(record: CaseRecord, period: Period | undefined): Bilingual | undefined {
-  const notice = record.notice;
-  if (!notice) return undefined;
+function noticeDeadlineValue(notice: NonNullable<CaseRecord['notice']>, period: Period | undefined): Bilingual {
   return notice.service ? when(notice.deadline) : fromService(period, NOTICE_PAPER, notice.deadline);
 }
 
@@ -343,7 +340,7 @@ function noticeFacts(record: CaseRecord, period?: Period): Fact[] {
           )
         : both('已下达，尚未送达（期限自送达之日起计算）', 'issued, not yet served (the deadline runs from service)'),
     },
-    { label: both('整改期限', 'Deadline'), value: noticeDeadlineValue(record, period) ?? when(notice.deadline) },
+    { label: both('整改期限', 'Deadline'), value: noticeDeadlineValue(notice, period) },
     ...(notice.extensionCount > 0
       ? [
           {
@@ -423,7 +420,7 @@ const COMPOSERS: Record<MailKind, Composer> = {
   },
 
   'notice-to-party': (record, facts) => {
-    const deadline = noticeDeadlineValue(record, noticePeriodOf(facts));
+    const deadline = record.notice && noticeDeadlineValue(record.notice, noticePeriodOf(facts));
     const number = record.notice?.number ?? record.id;
     const name = clip(oneLine(record.responsibleParty.name), 100);
     return {

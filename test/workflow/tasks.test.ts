@@ -96,6 +96,33 @@ async function newCase(category: CaseRecord['category'] = 'other'): Promise<Case
 
 const intakeOf = (caseId: string) => ({ execution: { caseId, phase: 'intake', round: 1 } });
 
+/** A case given its notice, then its inspection opened and recorded as demolished (no callback open). */
+async function noticedAndInspectedDemolished() {
+  const reported = await newCase();
+  await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
+  const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
+  const opened = applyEvent(
+    issued,
+    { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
+    'AWAITING_INSPECTION',
+  );
+  await deps.store.commit(issued, opened.next, opened.event);
+  const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
+  if (!decision.allowed) throw new Error(decision.reason);
+  const inspected = applyEvent(
+    opened.next,
+    {
+      type: decision.event,
+      actor: { sub: 'officer-1', role: 'officer' },
+      at: deps.clock.now(),
+      data: { result: 'demolished' },
+    },
+    decision.to,
+  );
+  await deps.store.commit(opened.next, inspected.next, inspected.event);
+  return { reported, inspected };
+}
+
 describe('task functions', () => {
   it('refuses a malformed task input, naming the field', async () => {
     const issue = makeIssueNoticeHandler(deps);
@@ -190,29 +217,8 @@ describe('task functions', () => {
   });
 
   it('answers an inspection callback at once when the result is already on the case', async () => {
-    const reported = await newCase();
-    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
     // The inspection was recorded (and the case moved on) while no callback was open.
-    const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
-    const opened = applyEvent(
-      issued,
-      { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
-      'AWAITING_INSPECTION',
-    );
-    await deps.store.commit(issued, opened.next, opened.event);
-    const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
-    if (!decision.allowed) throw new Error(decision.reason);
-    const inspected = applyEvent(
-      opened.next,
-      {
-        type: decision.event,
-        actor: { sub: 'officer-1', role: 'officer' },
-        at: deps.clock.now(),
-        data: { result: 'demolished' },
-      },
-      decision.to,
-    );
-    await deps.store.commit(opened.next, inspected.next, inspected.event);
+    const { reported, inspected } = await noticedAndInspectedDemolished();
 
     const result = await makeOpenCallbackHandler(deps)({
       ...intakeOf(reported.id),
@@ -228,28 +234,7 @@ describe('task functions', () => {
   });
 
   it('gives a callback it will answer itself a timeout a cold start and the whole task fit in, not one second', async () => {
-    const reported = await newCase();
-    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
-    const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
-    const opened = applyEvent(
-      issued,
-      { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
-      'AWAITING_INSPECTION',
-    );
-    await deps.store.commit(issued, opened.next, opened.event);
-    const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
-    if (!decision.allowed) throw new Error(decision.reason);
-    const inspected = applyEvent(
-      opened.next,
-      {
-        type: decision.event,
-        actor: { sub: 'officer-1', role: 'officer' },
-        at: deps.clock.now(),
-        data: { result: 'demolished' },
-      },
-      decision.to,
-    );
-    await deps.store.commit(opened.next, inspected.next, inspected.event);
+    const { reported } = await noticedAndInspectedDemolished();
 
     // The result is recorded: the inspection callback opens and its own step answers it at once.
     expect(await makeCheckDeadlineHandler(deps)(intakeOf(reported.id))).toEqual({
@@ -354,23 +339,7 @@ describe('task functions', () => {
   });
 
   it('closing a demolished case tags its files for the cheaper storage class, and tags them again on a re-run', async () => {
-    const reported = await newCase();
-    await makeIssueNoticeHandler(deps)(intakeOf(reported.id));
-    const issued = (await deps.store.getCase(reported.id)) as CaseRecord;
-    const opened = applyEvent(
-      issued,
-      { type: 'INSPECTION_OPENED', actor: { sub: 'rectify-workflow', role: 'system' }, at: deps.clock.now(), data: {} },
-      'AWAITING_INSPECTION',
-    );
-    await deps.store.commit(issued, opened.next, opened.event);
-    const decision = decide('AWAITING_INSPECTION', 'record-inspection', 'officer', 'demolished');
-    if (!decision.allowed) throw new Error(decision.reason);
-    const inspected = applyEvent(
-      opened.next,
-      { type: decision.event, actor: { sub: 'officer-1', role: 'officer' }, at: deps.clock.now(), data: {} },
-      decision.to,
-    );
-    await deps.store.commit(opened.next, inspected.next, inspected.event);
+    const { reported } = await noticedAndInspectedDemolished();
     // A file of another case, under a key that shares this case's id as a prefix, is not this case's.
     const other = `${caseFilesPrefix(`${reported.id}X`)}evidence/E-other`;
     await bucket.objects.putImmutable(other, Buffer.from('another case'), { contentType: 'text/plain' });

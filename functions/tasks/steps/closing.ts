@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { CaseRecord } from '#domain/schemas';
 import { executionName } from '#workflow/engine';
-import { markClosedCaseFiles } from '#app/closed-case-files';
+import { archiveClosedCaseFiles } from '#app/closed-case-files';
 import type { ArchiveDeps, MailDeps, TaskBaseDeps } from '../task-kit';
 import { commitStep, defineTask, historyOf, sendMail, taskInputSchema, withCase } from '../task-kit';
 import { describeFailure } from './failure-cause';
@@ -21,20 +21,10 @@ async function closedMail(deps: MailDeps & Pick<TaskBaseDeps, 'logger'>, record:
   await sendMail(deps, { kind: 'case-closed', occasion: 'case-closed', caseRecord: record });
 }
 
-/** Self-demolished or enforced: the case is closed. Any other status is left as it is. */
 /**
- * Tags the closed case's files for the cheaper storage class. A failure is logged, not retried into a
- * failed step: the case is closed either way, and files of any case move after a year regardless.
+ * Self-demolished or enforced: the case is closed, and its files are tagged for the cheaper storage class.
+ * Any other status is left as it is.
  */
-async function archiveFiles(deps: Pick<TaskBaseDeps, 'logger'> & ArchiveDeps, caseId: string): Promise<void> {
-  try {
-    const files = await markClosedCaseFiles(deps.caseFiles, caseId);
-    deps.logger?.info('tagged the closed case’s files for archiving', { caseId, files });
-  } catch (error) {
-    deps.logger?.error('could not tag the closed case’s files for archiving', { caseId, error: String(error) });
-  }
-}
-
 export const makeCloseCaseHandler = defineTask(
   'close-case',
   taskInputSchema,
@@ -45,7 +35,7 @@ export const makeCloseCaseHandler = defineTask(
         // Closed by an earlier run that may have stopped before the email or the tags: ask again, the
         // email is sent once and a tag set twice is the same tag.
         await closedMail(deps, record);
-        await archiveFiles(deps, record.id);
+        await archiveClosedCaseFiles(deps.caseFiles, record.id, deps.logger);
         return { closed: true };
       }
       if (record.status !== 'SELF_DEMOLISHED' && record.status !== 'ENFORCED') return { closed: false };
@@ -60,7 +50,7 @@ export const makeCloseCaseHandler = defineTask(
       });
       if (record.attention) await deps.store.clearAttention(record.id);
       await closedMail(deps, closed);
-      await archiveFiles(deps, record.id);
+      await archiveClosedCaseFiles(deps.caseFiles, record.id, deps.logger);
       return { closed: true };
     }),
 );
