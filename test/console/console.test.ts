@@ -358,6 +358,8 @@ describe('the web console in Chromium against the local stack', () => {
     await form.getByLabel('当事人电话').fill('12345');
     await form.getByLabel('面积（㎡）').fill('-3');
     await form.getByRole('button', { name: '提交' }).click();
+    // The fields are marked once the API's answer is in: wait for the phone's before reading them.
+    await form.locator('.field-error').filter({ hasText: '当事人电话' }).waitFor();
     const phone = form.getByLabel('当事人电话');
     await expect(phone.getAttribute('aria-invalid')).resolves.toBe('true');
     const describedBy = (await phone.getAttribute('aria-describedby')) as string;
