@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
+import type { BundledHandler } from '#infra/bundled-handlers';
 import { bundleEveryHandler } from '#infra/bundled-handlers';
+import { BUNDLING, PROJECT_ROOT } from '#infra/bundling';
 import type { Benchmark } from './harness';
 import { percentile, round } from './harness';
 
@@ -42,6 +45,55 @@ const BARE = '0';
 /** Loading the bundle runs its module scope: environment parsing and SDK client construction. */
 const LOAD_BUNDLE = 'require(process.argv[1])';
 
+/**
+ * Parts every handler loads, each bundled alone exactly as the synth bundles a handler: what they cost
+ * at a cold start is a floor no handler that uses them can go under.
+ */
+const PROBES = [
+  {
+    id: 'dynamodb_client',
+    what: 'the DynamoDB document client, as Rectify builds it, reading one item',
+    source: `import { documentClient } from '#shared/aws-clients';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+const client = documentClient();
+export const handler = () => client.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'case#x', sk: 'case' } }));`,
+  },
+  {
+    id: 'schemas',
+    what: "zod and every schema of Rectify's domain and requests",
+    source: `export * from '#domain/schemas';
+export * from '#api/request-schemas';`,
+  },
+] as const;
+
+/** The synth's bundling (infra/bundling.ts) as esbuild options, for bundling a probe outside CDK. */
+function bundleProbe(source: string, file: string): number {
+  const aliases = BUNDLING.esbuildArgs?.['--alias'];
+  const result = buildSync({
+    stdin: { contents: source, resolveDir: PROJECT_ROOT, loader: 'ts', sourcefile: 'probe.ts' },
+    bundle: true,
+    platform: 'node',
+    outfile: file,
+    minify: BUNDLING.minify ?? false,
+    target: BUNDLING.target ?? 'node22',
+    format: 'cjs',
+    mainFields: [...(BUNDLING.mainFields ?? [])],
+    external: [...(BUNDLING.externalModules ?? [])],
+    charset: 'utf8',
+    define: { ...BUNDLING.define },
+    inject: (BUNDLING.inject ?? []).map((injected) => path.join(PROJECT_ROOT, injected)),
+    alias: Object.fromEntries(
+      (Array.isArray(aliases) ? aliases : []).map((alias) => {
+        const [from = '', to = ''] = String(alias).split('=');
+        return [from, path.join(PROJECT_ROOT, to)];
+      }),
+    ),
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return Object.values(result.metafile.outputs).reduce((bytes, output) => bytes + output.bytes, 0);
+}
+
 const median = (values: number[]) =>
   percentile(
     [...values].sort((a, b) => a - b),
@@ -63,35 +115,55 @@ export const infraBenchmark: Benchmark = {
       const bundles = bundleEveryHandler(outdir);
       context.log(`${bundles.length} handlers bundled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const largest = bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      const environment = bundles.find((b) => b.kind === 'api')?.environment ?? {};
+      const probes: BundledHandler[] = PROBES.map((probe) => {
+        const file = path.join(outdir, 'probes', probe.id, 'index.js');
+        return { id: `probe:${probe.id}`, kind: 'probe', file, bytes: bundleProbe(probe.source, file), environment };
+      });
 
       const baseline: number[] = [];
-      const byHandler = new Map<string, number[]>(bundles.map((b) => [b.id, []]));
+      const byHandler = new Map<string, number[]>([...bundles, ...probes].map((b) => [b.id, []]));
       for (let run = 0; run < WARM_UPS + RUNS; run += 1) {
         const bare = timeInProcess(BARE, [], {});
         if (run >= WARM_UPS) baseline.push(bare);
-        for (const bundle of bundles) {
+        for (const bundle of [...bundles, ...probes]) {
           const loaded = timeInProcess(LOAD_BUNDLE, [bundle.file], bundle.environment);
           if (run >= WARM_UPS) byHandler.get(bundle.id)?.push(loaded);
         }
       }
       const bareMs = median(baseline);
-      const overNode = bundles
+      const overNode = [...bundles, ...probes]
         .map((bundle) => ({
           id: bundle.id,
+          kind: bundle.kind,
           kb: bundle.bytes / 1024,
           ms: median(byHandler.get(bundle.id) ?? []) - bareMs,
         }))
         .sort((a, b) => b.ms - a.ms);
       for (const row of overNode)
         context.log(`${row.id.padEnd(28)} ${row.kb.toFixed(1).padStart(7)} KB  +${row.ms.toFixed(1)} ms over node`);
-      const slowest = overNode[0];
-      if (!slowest) throw new Error('no handlers to measure');
+      const slowestOf = (kind?: 'api') => {
+        const row = overNode.find((r) => (kind ? r.kind === kind : r.kind !== 'probe'));
+        if (!row) throw new Error(`no ${kind ?? 'handler'} bundle was measured`);
+        return row;
+      };
+      const slowest = slowestOf();
+      const slowestRoute = slowestOf('api');
       context.log(
-        `bare node -e 0: ${bareMs.toFixed(1)} ms to run; largest bundle ${largest.id}; slowest to load ${slowest.id}`,
+        `bare node -e 0: ${bareMs.toFixed(1)} ms to run; largest bundle ${largest.id}; slowest to load ${slowest.id}; slowest API route ${slowestRoute.id}`,
       );
+      for (const probe of PROBES) context.log(`probe:${probe.id} is ${probe.what}`);
+      const probeMs = (id: (typeof PROBES)[number]['id']) => {
+        const row = overNode.find((r) => r.id === `probe:${id}`);
+        if (!row) throw new Error(`probe ${id} was not measured`);
+        return round(row.ms, 1);
+      };
       return {
         'bundle_kb.max': { value: round(largest.bytes / 1024, 1), unit: 'KB' },
         'init_ms_over_node.max': { value: round(slowest.ms, 1), unit: 'ms' },
+        'init_ms_over_node.api_max': { value: round(slowestRoute.ms, 1), unit: 'ms' },
+        'init_ms_over_node.dynamodb_client': { value: probeMs('dynamodb_client'), unit: 'ms' },
+        'init_ms_over_node.schemas': { value: probeMs('schemas'), unit: 'ms' },
       };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
