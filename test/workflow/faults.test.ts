@@ -93,51 +93,67 @@ describe('faults and restarts', () => {
   });
 
   it('resumes an open execution after an engine restart mid-wait; the deadline fires once', async () => {
-    const reported = await reportCase(harness, { category: 'other' });
-    await startCaseWorkflow(harness.engine, reported.id);
-    // Waiting for the deadline: notice issued, reminder sent.
-    const waiting = await waitForCase(
-      harness,
-      reported.id,
-      (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 4,
-      'the reminder',
-    );
-    const counter = await harness.store.noticeCounter(2026);
+    // The restart must fall between the reminder and the deadline, one working day apart: at the shared
+    // harness's pace that is a third of a second, which a busy machine can overshoot between two reads.
+    // This harness's legal day lasts 3.5 s.
+    const harness = await workflowHarness({ factor: 25_000 });
+    try {
+      const reported = await reportCase(harness, { category: 'other' });
+      await startCaseWorkflow(harness.engine, reported.id);
+      // Waiting for the deadline: notice issued, reminder sent.
+      const waiting = await waitForCase(
+        harness,
+        reported.id,
+        (r) => r.status === 'NOTICE_ISSUED' && r.lastSeq === 4,
+        'the reminder',
+      );
+      const counter = await harness.store.noticeCounter(2026);
 
-    const restarted = await harness.restartEngine();
-    expect(await restarted.describeExecution(intake(reported.id))).toEqual({
-      name: intake(reported.id),
-      status: 'RUNNING',
-    });
-    expect(await restarted.resumeOpenExecutions()).toEqual([intake(reported.id)]);
+      const restarted = await harness.restartEngine();
+      expect(await restarted.describeExecution(intake(reported.id))).toEqual({
+        name: intake(reported.id),
+        status: 'RUNNING',
+      });
+      expect(await restarted.resumeOpenExecutions()).toEqual([intake(reported.id)]);
 
-    await waitForCallback(harness, reported.id, 'inspection');
-    await recordInspection(harness, reported.id, 'demolished');
-    expect(await restarted.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
+      await waitForCallback(harness, reported.id, 'inspection');
+      await recordInspection(harness, reported.id, 'demolished');
+      expect(await restarted.waitForExecution(intake(reported.id))).toMatchObject({ status: 'SUCCEEDED' });
 
-    expect(await harness.store.noticeCounter(2026)).toBe(counter);
-    expect((await caseOf(harness, reported.id)).notice?.number).toBe(waiting.notice?.number);
-    const types = await eventTypes(harness, reported.id);
-    expect(types).toEqual([
-      'CASE_REPORTED',
-      'NOTICE_ISSUED',
-      'SERVICE_RECORDED',
-      'REMINDER_SENT',
-      'INSPECTION_OPENED',
-      'INSPECTION_RECORDED',
-      'CASE_CLOSED',
-    ]);
-    await assertChainVerifies(harness, reported.id);
-    expect(harness.mailer.kindsFor(reported.id)).toEqual(['notice-copy', 'notice-to-party', 'reminder', 'case-closed']);
-    // The resumed run re-ran the phase from its start.
-    const resumedStates = harness.eventLog.events
-      .filter((e) => e.execution === intake(reported.id) && e.type === 'StateEntered')
-      .map((e) => e.state);
-    expect(resumedStates.slice(0, 2)).toEqual(['Route by phase', 'Start persuasion or issue the rectification notice']);
-    expect(resumedStates.filter((s) => s === 'Wait for the inspection result')).toHaveLength(1);
-    // Nothing is left open to resume.
-    expect(await restarted.resumeOpenExecutions()).toEqual([]);
-  });
+      expect(await harness.store.noticeCounter(2026)).toBe(counter);
+      expect((await caseOf(harness, reported.id)).notice?.number).toBe(waiting.notice?.number);
+      const types = await eventTypes(harness, reported.id);
+      expect(types).toEqual([
+        'CASE_REPORTED',
+        'NOTICE_ISSUED',
+        'SERVICE_RECORDED',
+        'REMINDER_SENT',
+        'INSPECTION_OPENED',
+        'INSPECTION_RECORDED',
+        'CASE_CLOSED',
+      ]);
+      await assertChainVerifies(harness, reported.id);
+      expect(harness.mailer.kindsFor(reported.id)).toEqual([
+        'notice-copy',
+        'notice-to-party',
+        'reminder',
+        'case-closed',
+      ]);
+      // The resumed run re-ran the phase from its start.
+      const resumedStates = harness.eventLog.events
+        .filter((e) => e.execution === intake(reported.id) && e.type === 'StateEntered')
+        .map((e) => e.state);
+      expect(resumedStates.slice(0, 2)).toEqual([
+        'Route by phase',
+        'Start persuasion or issue the rectification notice',
+      ]);
+      expect(resumedStates.filter((s) => s === 'Wait for the inspection result')).toHaveLength(1);
+      // Nothing is left open to resume.
+      expect(await restarted.resumeOpenExecutions()).toEqual([]);
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
 
   it('starts a phase once however often it is started', async () => {
     const reported = await reportCase(harness, { category: 'other' });
