@@ -26,6 +26,22 @@ export const digestVerificationSchema = z.object({
       .string()
       .optional()
       .meta({ description: 'Where the chain ends: a chain that stops long before today has lost its latest digests.' }),
+    items: z
+      .array(
+        z.object({
+          key: z.string(),
+          holds: z.boolean().meta({ description: 'Its signature and its link to the previous digest hold.' }),
+          sequence: z.number().int().optional(),
+          periodStart: z.string().nullable().optional(),
+          periodEnd: z.string().optional(),
+          writtenAt: z.string().optional(),
+          heads: z.number().int().optional().meta({ description: 'Chain heads the digest anchors.' }),
+        }),
+      )
+      .meta({
+        description:
+          'Every stored digest in chain order, with what its signed file says; one whose signature fails is named by its key alone.',
+      }),
   }),
   digestProblems: z
     .array(z.object({ key: z.string(), reason: z.string() }))

@@ -1,5 +1,5 @@
 import type { Clock } from '#domain/clock';
-import type { Digest, DigestChainVerdict, StoredDigest } from '#domain/digest';
+import type { Digest, DigestChainVerdict, DigestListing, StoredDigest } from '#domain/digest';
 import {
   DIGEST_FORMAT,
   DIGEST_PREFIX,
@@ -161,8 +161,8 @@ interface RewrittenCase {
 
 export interface DigestVerification {
   ok: boolean;
-  /** Digests stored, and how many of them were signed and linked as they should be. */
-  digests: { stored: number; verified: number; latestPeriodEnd?: string };
+  /** Digests stored, how many of them were signed and linked as they should be, and each one. */
+  digests: { stored: number; verified: number; latestPeriodEnd?: string; items: DigestListing[] };
   /** Digests whose signature or link fails: altered, removed, replaced. */
   digestProblems: { key: string; reason: string }[];
   /** Cases checked against their latest anchored head (ids in order); `complete` false when the budget ran out. */
@@ -247,6 +247,7 @@ export function makeDigestVerifier(deps: {
           stored,
           verified: chain.checked,
           ...(chain.latestPeriodEnd ? { latestPeriodEnd: chain.latestPeriodEnd } : {}),
+          items: chain.listing,
         },
         digestProblems: chain.problems,
         cases: { checked, complete, ...(lastCaseId ? { lastCaseId } : {}) },

@@ -98,10 +98,28 @@ interface DigestProblem {
   reason: string;
 }
 
+/**
+ * One stored digest as the verification lists it: what its signed file says, and whether its signature
+ * and its link to the one before hold. An unsigned or altered file is named by its key alone: nothing
+ * it says can be trusted.
+ */
+export interface DigestListing {
+  key: string;
+  holds: boolean;
+  sequence?: number;
+  periodStart?: string | null;
+  periodEnd?: string;
+  writtenAt?: string;
+  /** Chain heads the digest anchors. */
+  heads?: number;
+}
+
 export interface DigestChainVerdict {
   /** Digests whose signature holds and whose link to the one before holds. */
   checked: number;
   problems: DigestProblem[];
+  /** Every stored digest, in key (chain) order. */
+  listing: DigestListing[];
   /** The latest anchored head of each case, from digests whose signature holds. */
   anchors: Map<string, AnchoredHead & { digestKey: string; writtenAt: string }>;
   latestPeriodEnd?: string;
@@ -114,6 +132,7 @@ export interface DigestChainVerdict {
  */
 export function digestChainVerifier(publicKeyPem: string) {
   const problems: DigestProblem[] = [];
+  const listing: DigestListing[] = [];
   const anchors: DigestChainVerdict['anchors'] = new Map();
   let checked = 0;
   let before: { key: string; sha256: string; periodEnd?: string } | undefined;
@@ -121,54 +140,74 @@ export function digestChainVerifier(publicKeyPem: string) {
   return {
     add(stored: StoredDigest): void {
       const problemsBefore = problems.length;
-      const sha256 = sha256Of(stored.bytes);
-      const problem = (reason: string) => problems.push({ key: stored.key, reason });
-      const signed =
-        stored.signature !== undefined &&
-        signatureHolds(stored.bytes, Buffer.from(stored.signature, 'base64'), publicKeyPem);
-      const parsed = signed ? parseDigest(stored.bytes) : undefined;
-      const previous = before;
-      before = { key: stored.key, sha256, periodEnd: parsed?.periodEnd };
-      if (!signed) {
-        problem(
-          stored.signature === undefined
-            ? 'the digest carries no signature'
-            : 'the signature does not hold: the digest was altered after it was signed, or signed by another key',
-        );
-        return;
-      }
-      if (!parsed) {
-        problem(`the digest is not a ${DIGEST_FORMAT} file`);
-        return;
-      }
-      if (digestKey(parsed.sequence) !== stored.key)
-        problem(`the digest is number ${parsed.sequence} of the chain but is stored at another key`);
-      if (parsed.previous === null) {
-        if (previous) problem(`the digest names no previous digest, yet ${previous.key} is stored before it`);
-        else if (parsed.sequence !== 1) problem(`the digest is number ${parsed.sequence} but names no previous digest`);
-      } else if (!previous) {
-        problem(`the digest names ${parsed.previous.key} as the previous digest, which is missing`);
-      } else if (parsed.previous.key !== previous.key) {
-        problem(
-          `the digest names ${parsed.previous.key} as the previous digest, which is missing (the one stored before it is ${previous.key})`,
-        );
-      } else if (parsed.previous.sha256 !== previous.sha256) {
-        problem(`the previous digest ${previous.key} is not the file this digest signed (its SHA-256 differs)`);
-      } else if (previous.periodEnd !== undefined && parsed.periodStart !== previous.periodEnd) {
-        problem(`the period starts at ${parsed.periodStart}, not where ${previous.key} ended (${previous.periodEnd})`);
-      }
-      for (const head of parsed.heads) {
-        const known = anchors.get(head.caseId);
-        if (!known || known.seq <= head.seq)
-          anchors.set(head.caseId, { ...head, digestKey: stored.key, writtenAt: parsed.writtenAt });
-      }
-      latestPeriodEnd = parsed.periodEnd;
-      if (problems.length === problemsBefore) checked += 1;
+      const parsed = checkDigest(stored);
+      const holds = problems.length === problemsBefore;
+      if (holds) checked += 1;
+      listing.push(
+        parsed
+          ? {
+              key: stored.key,
+              holds,
+              sequence: parsed.sequence,
+              periodStart: parsed.periodStart,
+              periodEnd: parsed.periodEnd,
+              writtenAt: parsed.writtenAt,
+              heads: parsed.heads.length,
+            }
+          : { key: stored.key, holds },
+      );
     },
     finish(): DigestChainVerdict {
-      return { checked, problems, anchors, ...(latestPeriodEnd ? { latestPeriodEnd } : {}) };
+      return { checked, problems, listing, anchors, ...(latestPeriodEnd ? { latestPeriodEnd } : {}) };
     },
   };
+
+  /** Records the digest's problems and anchors; answers its content when its signature holds. */
+  function checkDigest(stored: StoredDigest): Digest | undefined {
+    const sha256 = sha256Of(stored.bytes);
+    const problem = (reason: string) => problems.push({ key: stored.key, reason });
+    const signed =
+      stored.signature !== undefined &&
+      signatureHolds(stored.bytes, Buffer.from(stored.signature, 'base64'), publicKeyPem);
+    const parsed = signed ? parseDigest(stored.bytes) : undefined;
+    const previous = before;
+    before = { key: stored.key, sha256, periodEnd: parsed?.periodEnd };
+    if (!signed) {
+      problem(
+        stored.signature === undefined
+          ? 'the digest carries no signature'
+          : 'the signature does not hold: the digest was altered after it was signed, or signed by another key',
+      );
+      return undefined;
+    }
+    if (!parsed) {
+      problem(`the digest is not a ${DIGEST_FORMAT} file`);
+      return undefined;
+    }
+    if (digestKey(parsed.sequence) !== stored.key)
+      problem(`the digest is number ${parsed.sequence} of the chain but is stored at another key`);
+    if (parsed.previous === null) {
+      if (previous) problem(`the digest names no previous digest, yet ${previous.key} is stored before it`);
+      else if (parsed.sequence !== 1) problem(`the digest is number ${parsed.sequence} but names no previous digest`);
+    } else if (!previous) {
+      problem(`the digest names ${parsed.previous.key} as the previous digest, which is missing`);
+    } else if (parsed.previous.key !== previous.key) {
+      problem(
+        `the digest names ${parsed.previous.key} as the previous digest, which is missing (the one stored before it is ${previous.key})`,
+      );
+    } else if (parsed.previous.sha256 !== previous.sha256) {
+      problem(`the previous digest ${previous.key} is not the file this digest signed (its SHA-256 differs)`);
+    } else if (previous.periodEnd !== undefined && parsed.periodStart !== previous.periodEnd) {
+      problem(`the period starts at ${parsed.periodStart}, not where ${previous.key} ended (${previous.periodEnd})`);
+    }
+    for (const head of parsed.heads) {
+      const known = anchors.get(head.caseId);
+      if (!known || known.seq <= head.seq)
+        anchors.set(head.caseId, { ...head, digestKey: stored.key, writtenAt: parsed.writtenAt });
+    }
+    latestPeriodEnd = parsed.periodEnd;
+    return parsed;
+  }
 }
 
 function parseDigest(bytes: Uint8Array): Digest | undefined {

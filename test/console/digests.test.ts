@@ -159,6 +159,12 @@ describe('the digests page', () => {
     const stored = Number(await figure(auditor, '存档的锚定文件').textContent());
     expect(stored).toBeGreaterThan(0);
     await expect(figure(auditor, '签名与衔接有效').textContent()).resolves.toBe(String(stored));
+    // Each digest, newest first, valid, the officer's with the two cases it anchored.
+    const rows = auditor.getByTestId('digest-list').locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(stored);
+    await expect(rows.first().locator('td').nth(0).textContent()).resolves.toBe(String(stored));
+    await expect(rows.first().locator('td').nth(2).textContent()).resolves.toBe('2');
+    await expect(rows.locator('.badge').allTextContents()).resolves.toEqual(Array(stored).fill('✓ 有效'));
     // The latest digest's end, in Beijing time.
     await expect(figure(auditor, '最近一份锚定截止').textContent()).resolves.toMatch(
       /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d$/,

@@ -151,7 +151,20 @@ describe('writing digests', () => {
     });
     expect(digest.heads).toEqual([{ caseId: moving.id, seq: moved.lastSeq, hash: moved.lastHash }]);
     expect(digest.heads.map((head) => head.caseId)).not.toContain(quiet.id);
-    expect(await verifier().verify()).toMatchObject({ ok: true, digests: { stored: 2, verified: 2 } });
+    const report = await verifier().verify();
+    expect(report).toMatchObject({ ok: true, digests: { stored: 2, verified: 2 } });
+    // Each digest as the auditor's list shows it, in chain order, read from the signed file.
+    expect(report.digests.items).toEqual(
+      [first, second].map((written) => ({
+        key: written.key,
+        holds: true,
+        sequence: written.sequence,
+        periodStart: written.periodStart,
+        periodEnd: written.periodEnd,
+        writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        heads: written.heads,
+      })),
+    );
   });
 
   it('the daily run is idempotent per period: run again, it writes nothing', async () => {
@@ -245,6 +258,17 @@ describe('the digests themselves', () => {
     expect(report.digestProblems).toEqual(
       expect.arrayContaining([{ key: digestKey(3), reason: expect.stringContaining('SHA-256 differs') }]),
     );
+    // The altered file's content is not to be trusted: the list names it by its key alone.
+    expect(report.digests.items).toEqual([
+      expect.objectContaining({ key: digestKey(1), holds: true, sequence: 1 }),
+      { key, holds: false },
+      expect.objectContaining({
+        key: digestKey(3),
+        holds: false,
+        sequence: 3,
+        heads: (await digestAt(3)).heads.length,
+      }),
+    ]);
   });
 
   it('a digest removed from the chain: the next one names it as missing', async () => {
@@ -252,6 +276,10 @@ describe('the digests themselves', () => {
     await archive.s3.send(new DeleteObjectCommand({ Bucket: archive.bucket, Key: digestKey(2) }));
     const report = await verifier().verify();
     expect(report).toMatchObject({ ok: false, digests: { stored: 2, verified: 1 } });
+    expect(report.digests.items.map(({ key, holds }) => ({ key, holds }))).toEqual([
+      { key: digestKey(1), holds: true },
+      { key: digestKey(3), holds: false },
+    ]);
     expect(report.digestProblems).toEqual([
       {
         key: digestKey(3),

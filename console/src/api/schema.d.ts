@@ -2359,6 +2359,18 @@ export interface operations {
                             verified: number;
                             /** @description Where the chain ends: a chain that stops long before today has lost its latest digests. */
                             latestPeriodEnd?: string;
+                            /** @description Every stored digest in chain order, with what its signed file says; one whose signature fails is named by its key alone. */
+                            items: {
+                                key: string;
+                                /** @description Its signature and its link to the previous digest hold. */
+                                holds: boolean;
+                                sequence?: number;
+                                periodStart?: string | null;
+                                periodEnd?: string;
+                                writtenAt?: string;
+                                /** @description Chain heads the digest anchors. */
+                                heads?: number;
+                            }[];
                         };
                         /** @description Digests altered (the signature fails), removed or replaced (a link fails). */
                         digestProblems: {

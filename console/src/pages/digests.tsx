@@ -117,6 +117,7 @@ export function Digests() {
       <VerificationSummary run={run} onVerify={verify} />
       {mayAnchor(session) && <AnchorNow onAnchored={() => verify()} busy={run.phase === 'running'} />}
       <Findings run={run} />
+      {run.latest && run.latest.digests.items.length > 0 && <DigestList items={run.latest.digests.items} />}
       {!refused && <PublicKey />}
     </>
   );
@@ -309,6 +310,64 @@ function Findings({ run }: { run: VerificationRun }) {
             })}
           </ul>
         </>
+      )}
+    </section>
+  );
+}
+
+type DigestItem = Verification['digests']['items'][number];
+
+/** How many digests the list shows before the person asks for all of them (newest first). */
+const DIGESTS_SHOWN = 30;
+
+/** Each stored digest, newest first: its period, the cases it anchors, whether it holds. */
+function DigestList({ items }: { items: DigestItem[] }) {
+  const tr = useT();
+  const [all, setAll] = useState(false);
+  const newestFirst = [...items].reverse();
+  const shown = all ? newestFirst : newestFirst.slice(0, DIGESTS_SHOWN);
+  const time = (at: string | null | undefined) =>
+    at ? <time dateTime={at}>{formatTime(at, tr.lang)}</time> : at === null ? tr.t('chainStart') : '—';
+  return (
+    <section class="card" aria-labelledby="digest-list-h" data-testid="digest-list">
+      <h2 id="digest-list-h">{tr.t('digestList')}</h2>
+      <table class="cases digests">
+        <caption class="visually-hidden">{tr.t('digestList')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{tr.t('digestSequence')}</th>
+            <th scope="col">{tr.t('digestPeriod')}</th>
+            <th scope="col">{tr.t('digestHeads')}</th>
+            <th scope="col">{tr.t('digestState')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((item) => (
+            <tr key={item.key} data-key={item.key}>
+              <td>{item.sequence ?? <code>{item.key}</code>}</td>
+              <td>
+                {item.periodEnd ? (
+                  <>
+                    {time(item.periodStart)} – {time(item.periodEnd)}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>{item.heads ?? '—'}</td>
+              <td>
+                <span class={`badge ${item.holds ? 'badge-ok' : 'badge-bad'}`}>
+                  {item.holds ? `✓ ${tr.t('digestHolds')}` : `✗ ${tr.t('digestBroken')}`}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!all && newestFirst.length > DIGESTS_SHOWN && (
+        <button type="button" class="secondary" onClick={() => setAll(true)}>
+          {tr.t('digestShowAll', { count: newestFirst.length })}
+        </button>
       )}
     </section>
   );
