@@ -252,6 +252,13 @@ describe('the digests page', () => {
     await verification(auditor).getByText('发现 2 处问题').waitFor();
     const overflow = await auditor.evaluate<number>('document.scrollingElement.scrollWidth - innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
+    // At phone width each row of the digest list is a card whose cells name their column themselves.
+    const cellLabels = await auditor
+      .locator('table.digests tbody tr')
+      .first()
+      .locator('td')
+      .evaluateAll((cells) => cells.map((cell) => getComputedStyle(cell, '::before').content));
+    expect(cellLabels).toEqual(['"序号："', '"期间（北京时间）："', '"锚定案件数："', '"签名与衔接："']);
     await screenshot(auditor, 'phone-digests-findings');
     await expectAccessible(auditor);
     await auditor.getByRole('button', { name: 'English' }).click();

@@ -344,8 +344,8 @@ function DigestList({ items }: { items: DigestItem[] }) {
         <tbody>
           {shown.map((item) => (
             <tr key={item.key} data-key={item.key}>
-              <td>{item.sequence ?? <code>{item.key}</code>}</td>
-              <td>
+              <td data-label={tr.t('digestSequence')}>{item.sequence ?? <code>{item.key}</code>}</td>
+              <td data-label={tr.t('digestPeriod')}>
                 {item.periodEnd ? (
                   <>
                     {time(item.periodStart)} – {time(item.periodEnd)}
@@ -354,8 +354,8 @@ function DigestList({ items }: { items: DigestItem[] }) {
                   '—'
                 )}
               </td>
-              <td>{item.heads ?? '—'}</td>
-              <td>
+              <td data-label={tr.t('digestHeads')}>{item.heads ?? '—'}</td>
+              <td data-label={tr.t('digestState')}>
                 <span class={`badge ${item.holds ? 'badge-ok' : 'badge-bad'}`}>
                   {item.holds ? `✓ ${tr.t('digestHolds')}` : `✗ ${tr.t('digestBroken')}`}
                 </span>
