@@ -253,11 +253,10 @@ describe('the digests page', () => {
     const overflow = await auditor.evaluate<number>('document.scrollingElement.scrollWidth - innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     // At phone width each row of the digest list is a card whose cells name their column themselves.
-    const cellLabels = await auditor
-      .locator('table.digests tbody tr')
-      .first()
-      .locator('td')
-      .evaluateAll((cells) => cells.map((cell) => getComputedStyle(cell, '::before').content));
+    const cellLabels = await auditor.evaluate<string[]>(
+      `[...document.querySelectorAll('table.digests tbody tr:first-child td')]
+        .map((cell) => getComputedStyle(cell, '::before').content)`,
+    );
     expect(cellLabels).toEqual(['"序号："', '"期间（北京时间）："', '"锚定案件数："', '"签名与衔接："']);
     await screenshot(auditor, 'phone-digests-findings');
     await expectAccessible(auditor);
